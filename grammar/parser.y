@@ -1,0 +1,319 @@
+/*
+ * parser.y: the grammar of the .bnn language (docs/language.md, section 8).
+ *
+ * A pure Bison parser with locations. It builds the AST (ast.c) and
+ * nothing else: names, operations, units and shapes are checked later, in
+ * sema, where the whole program is known. Errors are reported by
+ * yyreport_syntax_error with the tokens that were expected; for a missing
+ * closing bracket a note points at the bracket it should close. Error
+ * productions in statements let one run report several errors. Every
+ * semantic type has a %destructor so that error recovery leaks nothing.
+ */
+%define api.pure full
+%define api.location.type {Loc}
+%define parse.error custom
+%locations
+%expect 0
+%param {yyscan_t scanner}
+
+%code requires {
+#include "lexstate.h"
+typedef void *yyscan_t;
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                  \
+    do {                                                             \
+        if (N) {                                                     \
+            (Cur).file = YYRHSLOC(Rhs, 1).file;                      \
+            (Cur).line = YYRHSLOC(Rhs, 1).line;                      \
+            (Cur).col = YYRHSLOC(Rhs, 1).col;                        \
+            (Cur).end_line = YYRHSLOC(Rhs, N).end_line;              \
+            (Cur).end_col = YYRHSLOC(Rhs, N).end_col;                \
+        } else {                                                     \
+            (Cur).file = YYRHSLOC(Rhs, 0).file;                      \
+            (Cur).line = (Cur).end_line = YYRHSLOC(Rhs, 0).end_line; \
+            (Cur).col = (Cur).end_col = YYRHSLOC(Rhs, 0).end_col;    \
+        }                                                            \
+    } while (0)
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+LexState *yyget_extra(yyscan_t scanner);
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
+#define ST (yyget_extra(scanner))
+
+static Ast *leaf(AstKind k, Loc loc, char *name) {
+    Ast *a = ast_new(k, loc);
+    a->name = name;
+    return a;
+}
+}
+
+%union {
+    Ast *node;
+    char *str;
+    int64_t ival;
+    double rval;
+}
+
+%token <str> IDENT "name"
+%token <str> STRING "string"
+%token <str> TYPE "element type"
+%token <str> INVALID "invalid character"
+%token <ival> INT "integer"
+%token <rval> REAL "number"
+%token KW_BNN "'bnn'" KW_IMPORT "'import'" KW_NETWORK "'network'"
+%token KW_BLOCK "'block'" KW_TARGET "'target'" KW_INPUT "'input'"
+%token KW_OUTPUT "'output'" KW_RETURN "'return'" KW_REPEAT "'repeat'"
+%token END 0 "end of file"
+
+%type <node> items item version network block target stmts stmt dims names
+%type <node> params value call args arg expr count tstmts tstmt
+%type <str> parent
+
+%destructor { ast_free($$); } <node>
+%destructor { free($$); } <str>
+
+%left '+' '-'
+%left '*' '/'
+%precedence NEG
+
+%%
+
+file
+    : version items         { ST->root = ast_add($2, NULL); $2->ival = $1->ival; ast_free($1); }
+    | items                 {
+        ST->root = $1;
+        if ($1->nkids == 0 && !ST->fatal)
+            diag_error(ST->c, (Loc){ST->file, 1, 1, 1, 1}, "empty input: expected the format version line 'bnn %d;'",
+                       BNNC_LANG_VERSION);
+        else if ($1->nkids > 0)
+            diag_error(ST->c, $1->kids[0]->loc,
+                       "missing format version line: a .bnn file starts with 'bnn %d;'",
+                       BNNC_LANG_VERSION);
+    }
+    ;
+
+version
+    : KW_BNN INT ';'        {
+        $$ = ast_new(AST_INT, @2);
+        $$->ival = $2;
+        if ($2 != BNNC_LANG_VERSION)
+            diag_error(ST->c, @2, "unsupported format version %lld: this bnnc reads version %d",
+                       (long long)$2, BNNC_LANG_VERSION);
+    }
+    ;
+
+items
+    : %empty                { $$ = ast_new(AST_FILE, @$); }
+    | items item            { $$ = ast_add($1, $2); }
+    ;
+
+item
+    : KW_IMPORT STRING ';'  { $$ = leaf(AST_IMPORT, @2, $2); }
+    | network
+    | block
+    | target
+    | error ';'             { $$ = NULL; }
+    | error '}'             { $$ = NULL; }
+    ;
+
+network
+    : KW_NETWORK IDENT '{' stmts '}'  { $$ = $4; $$->kind = AST_NETWORK; $$->name = $2; $$->loc = @2; }
+    ;
+
+block
+    : KW_BLOCK IDENT '(' params ')' '{' stmts '}' {
+        $$ = ast_new(AST_BLOCK, @2);
+        $$->name = $2;
+        ast_add($$, $4);
+        for (int i = 0; i < $7->nkids; i++)
+            ast_add($$, $7->kids[i]);
+        $7->nkids = 0;
+        ast_free($7);
+    }
+    ;
+
+params
+    : %empty                { $$ = ast_new(AST_PARAMS, @$); }
+    | names                 { $$ = $1; $$->kind = AST_PARAMS; }
+    ;
+
+names
+    : IDENT                 { $$ = ast_add(ast_new(AST_OUTPUT, @1), leaf(AST_NAME, @1, $1)); }
+    | names ',' IDENT       { $$ = ast_add($1, leaf(AST_NAME, @3, $3)); }
+    ;
+
+stmts
+    : %empty                { $$ = ast_new(AST_NETWORK, @$); }
+    | stmts stmt            { $$ = ast_add($1, $2); }
+    ;
+
+stmt
+    : KW_INPUT IDENT ':' TYPE '[' dims ']' ';' {
+        $$ = $6;
+        $$->kind = AST_INPUT;
+        $$->name = $2;
+        $$->name2 = $4;
+        $$->loc = @2;
+    }
+    | IDENT '=' value ';'   { $$ = ast_add(leaf(AST_ASSIGN, @1, $1), $3); }
+    | KW_OUTPUT names ';'   { $$ = $2; $$->loc = @1; }
+    | KW_RETURN value ';'   { $$ = ast_add(ast_new(AST_RETURN, @1), $2); }
+    | error ';'             { $$ = NULL; }
+    ;
+
+dims
+    : INT                   { Ast *d = ast_new(AST_INT, @1); d->ival = $1; $$ = ast_add(ast_new(AST_INPUT, @1), d); }
+    | dims ',' INT          { Ast *d = ast_new(AST_INT, @3); d->ival = $3; $$ = ast_add($1, d); }
+    ;
+
+value
+    : call
+    | IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
+    | KW_REPEAT count call  { $$ = ast_add(ast_add(ast_new(AST_REPEAT, @1), $2), $3); }
+    ;
+
+count
+    : INT                   { $$ = ast_new(AST_INT, @1); $$->ival = $1; }
+    | IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
+    | '(' expr ')'          { $$ = $2; }
+    ;
+
+call
+    : IDENT '(' ')'         { $$ = leaf(AST_CALL, @1, $1); }
+    | IDENT '(' args ')'    { $$ = $3; $$->name = $1; $$->loc = @1; }
+    ;
+
+args
+    : arg                   { $$ = ast_add(ast_new(AST_CALL, @1), $1); }
+    | args ',' arg          { $$ = ast_add($1, $3); }
+    ;
+
+arg
+    : value
+    | IDENT '=' expr        { $$ = ast_add(leaf(AST_NAMED, @1, $1), $3); }
+    ;
+
+expr
+    : INT                   { $$ = ast_new(AST_INT, @1); $$->ival = $1; }
+    | INT IDENT             { $$ = leaf(AST_INT, @$, $2); $$->ival = $1; }
+    | REAL                  { $$ = ast_new(AST_REAL, @1); $$->rval = $1; }
+    | REAL IDENT            { $$ = leaf(AST_REAL, @$, $2); $$->rval = $1; }
+    | IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
+    | STRING                { $$ = leaf(AST_STRING, @1, $1); }
+    | '(' expr ')'          { $$ = $2; }
+    | '(' expr ',' expr ')' { $$ = ast_add(ast_add(ast_new(AST_PAIR, @$), $2), $4); }
+    | '-' expr %prec NEG    { $$ = ast_add(ast_new(AST_NEG, @$), $2); }
+    | expr '+' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '+'; }
+    | expr '-' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '-'; }
+    | expr '*' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '*'; }
+    | expr '/' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '/'; }
+    ;
+
+target
+    : KW_TARGET IDENT parent '{' tstmts '}' {
+        $$ = $5;
+        $$->kind = AST_TARGET;
+        $$->name = $2;
+        $$->name2 = $3;
+        $$->loc = @2;
+    }
+    ;
+
+parent
+    : %empty                { $$ = NULL; }
+    | ':' IDENT             { $$ = $2; }
+    ;
+
+tstmts
+    : %empty                { $$ = ast_new(AST_SECTION, @$); }
+    | tstmts tstmt          { $$ = ast_add($1, $2); }
+    ;
+
+tstmt
+    : IDENT '=' expr ';'    { $$ = ast_add(leaf(AST_PROP, @1, $1), $3); }
+    | IDENT '{' tstmts '}'  { $$ = $3; $$->name = $1; $$->loc = @1; }
+    | error ';'             { $$ = NULL; }
+    ;
+
+%%
+
+static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg) {
+    LexState *st = yyget_extra(scanner);
+    if (strcmp(msg, "memory exhausted") == 0)
+        diag_error(st->c, *loc, "input is nested too deeply");
+    else
+        diag_error(st->c, *loc, "%s", msg);
+}
+
+/* Describes token `t` as it appears in the input. */
+static void describe(char *buf, size_t n, yysymbol_kind_t t, LexState *st) {
+    switch (t) {
+    case YYSYMBOL_IDENT: snprintf(buf, n, "name '%s'", st->last); break;
+    case YYSYMBOL_INT:
+    case YYSYMBOL_REAL: snprintf(buf, n, "number '%s'", st->last); break;
+    case YYSYMBOL_STRING: snprintf(buf, n, "string"); break;
+    case YYSYMBOL_TYPE: snprintf(buf, n, "element type '%s'", st->last); break;
+    case YYSYMBOL_INVALID: snprintf(buf, n, "invalid character '%s'", st->last); break;
+    default: snprintf(buf, n, "%s", yysymbol_name(t)); break;
+    }
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner) {
+    LexState *st = yyget_extra(scanner);
+    if (st->fatal)
+        return 0; /* the scanner already said why it stopped */
+    yysymbol_kind_t got = yypcontext_token(ctx);
+    Loc loc = *yypcontext_location(ctx);
+    char what[96];
+    describe(what, sizeof what, got, st);
+    if (got == YYSYMBOL_INVALID) {
+        diag_error(st->c, loc, "invalid character '%s'", st->last);
+        return 0;
+    }
+    enum { MAX = 5 };
+    yysymbol_kind_t exp[MAX];
+    int n = yypcontext_expected_tokens(ctx, exp, MAX);
+    if (got == YYSYMBOL_YYEOF && st->depth > 0) {
+        char open = st->open_ch[st->depth - 1];
+        char close = open == '{' ? '}' : open == '(' ? ')' : ']';
+        diag_error(st->c, loc, "expected '%c' before end of file", close);
+        diag_note(st->c, st->open[st->depth - 1], "to match this '%c'", open);
+        return 0;
+    }
+    /* A missing ';' is best shown right after the token before it. */
+    if (n > 0 && n < MAX && strcmp(yysymbol_name(exp[0]), "';'") == 0 && st->prev.line > 0) {
+        loc = st->prev;
+        loc.line = loc.end_line;
+        loc.col = loc.end_col;
+        loc.end_col = loc.col + 1;
+    }
+    if (n <= 0 || n >= MAX) {
+        diag_error(st->c, loc, "unexpected %s", what);
+    } else {
+        char list[256] = "";
+        for (int i = 0; i < n; i++) {
+            const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s%s", sep, yysymbol_name(exp[i]));
+        }
+        diag_error(st->c, loc, "expected %s before %s", list, what);
+    }
+    /* A missing closer: point at what it should close. */
+    for (int i = 0; n > 0 && n < MAX && i < n; i++) {
+        const char *nm = yysymbol_name(exp[i]);
+        char close = nm[0] == '\'' ? nm[1] : 0;
+        if ((close == '}' || close == ')' || close == ']') && st->depth > 0) {
+            char open = st->open_ch[st->depth - 1];
+            diag_note(st->c, st->open[st->depth - 1], "to match this '%c'", open);
+            break;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * arena.c: the one allocator of bnnc.
+ *
+ * Long-lived objects (IR nodes, names, target properties) are carved out
+ * of large blocks owned by an Arena and released together by mem_free, so
+ * there is no per-object free to get wrong. The parser's AST is the one
+ * exception: it is malloc-owned so that Bison can discard subtrees during
+ * error recovery (see ast.c). Out of memory is reported and ends the
+ * process with status 70; nothing continues on a NULL pointer.
+ */
+#include "bnnc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct MemBlock {
+    MemBlock *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
+
+static void oom(void) {
+    fputs("bnnc: fatal error: out of memory\n", stderr);
+    exit(EXIT_INTERNAL);
+}
+
+void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+char *xstrdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+void mem_init(Arena *a) {
+    a->head = NULL;
+    a->total = 0;
+}
+
+void mem_free(Arena *a) {
+    MemBlock *b = a->head;
+    while (b) {
+        MemBlock *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+void *mem_alloc(Arena *a, size_t n) {
+    n = (n + 15) & ~(size_t)15;
+    MemBlock *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        b = xmalloc(sizeof(MemBlock) + cap);
+        b->cap = cap;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    a->total += n;
+    memset(p, 0, n);
+    return p;
+}
+
+void *mem_array(Arena *a, size_t n, size_t sz) {
+    if (sz && n > SIZE_MAX / sz / 2)
+        oom();
+    return mem_alloc(a, n * sz);
+}
+
+char *mem_strndup(Arena *a, const char *s, size_t n) {
+    char *p = mem_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *mem_strdup(Arena *a, const char *s) { return mem_strndup(a, s, strlen(s)); }
+
+char *mem_printf(Arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        oom();
+    char *p = mem_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void vec_push(Arena *a, PtrVec *v, void *p) {
+    if (v->n == v->cap) {
+        int cap = v->cap ? v->cap * 2 : 8;
+        void **nv = mem_array(a, (size_t)cap, sizeof(void *));
+        if (v->n)
+            memcpy(nv, v->v, (size_t)v->n * sizeof(void *));
+        v->v = nv;
+        v->cap = cap;
+    }
+    v->v[v->n++] = p;
+}

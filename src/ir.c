@@ -1,0 +1,151 @@
+/*
+ * ir.c: the IR's helpers, its verifier and its text form.
+ *
+ * The text form is what `bnnc FILE --dump-ir` prints and what the golden
+ * tests compare: one line per layer with its name, output element type
+ * and shape, operation, inputs, attributes, and the precision of its
+ * inputs and weights. The verifier checks the invariants every later
+ * stage relies on; a failure is a bug in bnnc, not in the input.
+ */
+#include "bnnc.h"
+
+#include <string.h>
+
+int64_t shape_elems(const Shape *s) {
+    int64_t e = 1;
+    for (int i = 0; i < s->rank; i++)
+        e *= s->d[i];
+    return e;
+}
+
+void shape_format(char *buf, size_t n, const Shape *s) {
+    size_t len = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < s->rank && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%lld", i ? "," : "",
+                                (long long)s->d[i]);
+    if (len < n)
+        snprintf(buf + len, n - len, "]");
+}
+
+const TProp *ir_target_get(const IrTarget *t, const char *path) {
+    for (int i = 0; i < t->props.n; i++) {
+        const TProp *p = t->props.v[i];
+        if (strcmp(p->path, path) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static void dump_attr(FILE *f, const IrNode *n, int a) {
+    fprintf(f, " %s=", ops_attr_names[a]);
+    if (ops_attr_types[a] == ATTR_PADDING)
+        fputs(ops_padding_names[n->attr[a][0]], f);
+    else if (ops_attr_types[a] == ATTR_PAIR && n->attr[a][0] != n->attr[a][1])
+        fprintf(f, "%lldx%lld", (long long)n->attr[a][0], (long long)n->attr[a][1]);
+    else
+        fprintf(f, "%lld", (long long)n->attr[a][0]);
+}
+
+void ir_dump_graph(FILE *f, const IrGraph *g) {
+    char sh[128];
+    fprintf(f, "network %s {\n", g->name);
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *n = g->nodes.v[i];
+        shape_format(sh, sizeof sh, &n->shape);
+        if (n->op == OP_COUNT) {
+            fprintf(f, "  input %%%s : %s%s\n", n->name, dtype_name(n->type), sh);
+            continue;
+        }
+        fprintf(f, "  %%%s : %s%s = %s(", n->name, dtype_name(n->type), sh,
+                ops_table[n->op].name);
+        for (int k = 0; k < n->nin; k++)
+            fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
+        fputc(')', f);
+        for (int a = 0; a < A_COUNT; a++)
+            if (n->has_attr[a])
+                dump_attr(f, n, a);
+        fprintf(f, "  ; in=%s", dtype_name(n->in_type));
+        if (n->weights != W_NONE)
+            fprintf(f, " w=%s", n->weights == W_BINARY ? "b1" : "f32");
+        fputc('\n', f);
+    }
+    fputs("  output", f);
+    for (int i = 0; i < g->outputs.n; i++)
+        fprintf(f, "%s %%%s", i ? "," : "", ((IrNode *)g->outputs.v[i])->name);
+    fputs("\n}\n", f);
+}
+
+static void dump_target(FILE *f, const IrTarget *t) {
+    char v[64];
+    fprintf(f, "target %s", t->name);
+    if (t->parent)
+        fprintf(f, " : %s", t->parent);
+    fputs(" {\n", f);
+    for (int i = 0; i < t->props.n; i++) {
+        const TProp *p = t->props.v[i];
+        if (p->dim == DIM_NAME)
+            snprintf(v, sizeof v, "%s", p->word);
+        else
+            unit_format(v, sizeof v, p->value, p->dim);
+        fprintf(f, "  %s = %s\n", p->path, v);
+    }
+    fputs("}\n", f);
+}
+
+void ir_dump(FILE *f, const IrModule *m) {
+    for (int i = 0; i < m->graphs.n; i++) {
+        if (i)
+            fputc('\n', f);
+        ir_dump_graph(f, m->graphs.v[i]);
+    }
+    for (int i = 0; i < m->targets.n; i++) {
+        if (i || m->graphs.n)
+            fputc('\n', f);
+        dump_target(f, m->targets.v[i]);
+    }
+}
+
+static bool fail(Ctx *c, const char *after, const IrGraph *g, const IrNode *n,
+                 const char *what) {
+    diag_plain(c, "internal error: IR verifier%s%s: network '%s', layer '%s': %s",
+               after ? " after " : "", after ? after : "", g->name, n ? n->name : "-", what);
+    return false;
+}
+
+bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
+    for (int gi = 0; gi < m->graphs.n; gi++) {
+        const IrGraph *g = m->graphs.v[gi];
+        for (int i = 0; i < g->nodes.n; i++) {
+            const IrNode *n = g->nodes.v[i];
+            if (n->id != i)
+                return fail(c, after, g, n, "id is not its position");
+            if (n->op > OP_COUNT)
+                return fail(c, after, g, n, "unknown operation");
+            if (n->op < OP_COUNT) {
+                const OpDesc *d = &ops_table[n->op];
+                if (n->nin < d->nin_min || (d->nin_max >= 0 && n->nin > d->nin_max))
+                    return fail(c, after, g, n, "wrong number of inputs");
+            } else if (n->nin != 0) {
+                return fail(c, after, g, n, "an input has inputs");
+            }
+            for (int k = 0; k < n->nin; k++) {
+                const IrNode *x = n->in[k];
+                if (!x || x->id >= n->id || g->nodes.v[x->id] != x)
+                    return fail(c, after, g, n, "input is not an earlier layer");
+            }
+            if (n->shape.rank != 1 && n->shape.rank != 3)
+                return fail(c, after, g, n, "rank is not 1 or 3");
+            for (int k = 0; k < n->shape.rank; k++)
+                if (n->shape.d[k] <= 0)
+                    return fail(c, after, g, n, "dimension is not positive");
+            if (n->type == DT_NONE)
+                return fail(c, after, g, n, "no element type");
+        }
+        for (int i = 0; i < g->outputs.n; i++) {
+            const IrNode *o = g->outputs.v[i];
+            if (!o || o->id >= g->nodes.n || g->nodes.v[o->id] != o)
+                return fail(c, after, g, o, "output is not a layer");
+        }
+    }
+    return true;
+}

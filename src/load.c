@@ -1,0 +1,157 @@
+/*
+ * load.c: reading a program: the main file and, transitively, its imports.
+ *
+ * An import names a file relative to the importing file's folder or to a
+ * folder of the search path (-I, BNNC_PATH, the standard library). A file
+ * is read once, keyed by its canonical path. A cycle is reported at the
+ * import that closes it, with a note for each import along the chain.
+ * Every network, block and target found is recorded as a declaration for
+ * sema.
+ */
+#include "bnnc.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    const char *real;
+    Loc at; /* the import that brought this file in */
+} Frame;
+
+typedef struct {
+    Ctx *c;
+    Frame stack[BNNC_MAX_NEST];
+    int depth;
+} Loader;
+
+static bool is_file(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *dir_of(Arena *a, const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return mem_strdup(a, ".");
+    if (slash == path)
+        return mem_strdup(a, "/");
+    return mem_strndup(a, path, (size_t)(slash - path));
+}
+
+static bool has_suffix(const char *s, const char *suf) {
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Finds an import; returns the path found or NULL. */
+static char *find_import(Ctx *c, const char *from_dir, const char *name) {
+    Arena *a = &c->arena;
+    const char *suffix = has_suffix(name, ".bnn") ? "" : ".bnn";
+    if (name[0] == '/') {
+        char *p = mem_printf(a, "%s%s", name, suffix);
+        return is_file(p) ? p : NULL;
+    }
+    char *p = mem_printf(a, "%s/%s%s", from_dir, name, suffix);
+    if (is_file(p))
+        return p;
+    for (int i = 0; i < c->search.n; i++) {
+        p = mem_printf(a, "%s/%s%s", (char *)c->search.v[i], name, suffix);
+        if (is_file(p))
+            return p;
+    }
+    return NULL;
+}
+
+static int find_loaded(Ctx *c, const char *real) {
+    for (int i = 0; i < c->files.n; i++) {
+        SrcFile *f = c->files.v[i];
+        if (strcmp(f->real, real) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static bool load_file(Loader *L, const char *path, Loc from);
+
+static void do_imports(Loader *L, int file, Ast *root) {
+    Ctx *c = L->c;
+    SrcFile *f = c->files.v[file];
+    char *dir = strcmp(f->path, "<stdin>") == 0 ? mem_strdup(&c->arena, ".")
+                                                : dir_of(&c->arena, f->path);
+    for (int i = 0; i < root->nkids; i++) {
+        Ast *it = root->kids[i];
+        if (it->kind != AST_IMPORT) {
+            if (it->kind == AST_NETWORK || it->kind == AST_BLOCK || it->kind == AST_TARGET) {
+                Decl *d = mem_alloc(&c->arena, sizeof *d);
+                d->ast = it;
+                d->file = file;
+                vec_push(&c->arena, &c->decls, d);
+            }
+            continue;
+        }
+        if (it->name[0] == 0) {
+            diag_error(c, it->loc, "empty import name");
+            continue;
+        }
+        char *found = find_import(c, dir, it->name);
+        if (!found) {
+            diag_error(c, it->loc, "cannot find import '%s'", it->name);
+            char list[1024];
+            int len = snprintf(list, sizeof list, "%s", dir);
+            for (int k = 0; k < c->search.n && len < (int)sizeof list; k++)
+                len += snprintf(list + len, sizeof list - (size_t)len, ", %s",
+                                (char *)c->search.v[k]);
+            diag_note(c, loc_none(), "looked for '%s%s' in: %s", it->name,
+                      has_suffix(it->name, ".bnn") ? "" : ".bnn", list);
+            continue;
+        }
+        load_file(L, found, it->loc);
+    }
+}
+
+static bool load_file(Loader *L, const char *path, Loc from) {
+    Ctx *c = L->c;
+    char realbuf[PATH_MAX];
+    const char *real = path;
+    if (strcmp(path, "-") != 0 && realpath(path, realbuf))
+        real = realbuf;
+    for (int i = 0; i < L->depth; i++) {
+        if (strcmp(L->stack[i].real, real) == 0) {
+            diag_error(c, from, "import cycle: '%s' imports itself", path);
+            for (int k = L->depth - 1; k > i; k--)
+                diag_note(c, L->stack[k].at, "through this import");
+            return false;
+        }
+    }
+    if (find_loaded(c, real) >= 0)
+        return true;
+    if (L->depth >= BNNC_MAX_NEST) {
+        diag_error(c, from, "imports are nested deeper than %d files", BNNC_MAX_NEST);
+        return false;
+    }
+    int file = src_load(c, path, real, from);
+    if (file < 0)
+        return false;
+    if (c->main_file < 0)
+        c->main_file = file;
+    if (!src_validate(c, file))
+        return false;
+    Ast *root = parse_file(c, file);
+    if (!root)
+        return false;
+    vec_push(&c->arena, &c->asts, root);
+    SrcFile *f = c->files.v[file];
+    L->stack[L->depth++] = (Frame){f->real, from};
+    do_imports(L, file, root);
+    L->depth--;
+    return true;
+}
+
+bool load_program(Ctx *c, const char *path) {
+    Loader L = {.c = c};
+    int before = c->errors;
+    load_file(&L, path, loc_none());
+    return c->errors == before;
+}

@@ -1,0 +1,876 @@
+/*
+ * sema.c: from declarations to the IR of each network.
+ *
+ * Sema checks the program as a whole: every network, block and target name
+ * is declared once; every block is linted on its own (names defined
+ * before use, operations and attributes that exist, one final 'return'),
+ * so that mistakes in a block are found whether or not it is called.
+ * Then each network is evaluated statement by statement into an IrGraph:
+ * block calls are expanded in place (layers named "call.local"),
+ * 'repeat' unrolls a call, attribute expressions are folded to integers,
+ * and each layer's output shape and element type are inferred by its
+ * operation's shape function (ops.c). A failed layer yields NULL, and
+ * everything that depends on it is skipped silently, so one mistake
+ * gives one message. Errors inside an expanded block carry a note per
+ * expansion site (Origin chain).
+ */
+#include "bnnc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ name maps */
+
+typedef struct {
+    const char *key;
+    void *val;
+} Slot;
+
+typedef struct {
+    Slot *slots;
+    int cap, n;
+} Map;
+
+static uint32_t hash_str(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void *map_get(const Map *m, const char *key) {
+    if (!m->cap)
+        return NULL;
+    for (uint32_t i = hash_str(key) & (uint32_t)(m->cap - 1);; i = (i + 1) & (uint32_t)(m->cap - 1)) {
+        if (!m->slots[i].key)
+            return NULL;
+        if (strcmp(m->slots[i].key, key) == 0)
+            return m->slots[i].val;
+    }
+}
+
+static void map_put(Arena *a, Map *m, const char *key, void *val) {
+    if (2 * (m->n + 1) > m->cap) {
+        Map big = {mem_array(a, (size_t)(m->cap ? m->cap * 2 : 16), sizeof(Slot)),
+                   m->cap ? m->cap * 2 : 16, 0};
+        for (int i = 0; i < m->cap; i++)
+            if (m->slots[i].key)
+                map_put(a, &big, m->slots[i].key, m->slots[i].val);
+        *m = big;
+    }
+    uint32_t i = hash_str(key) & (uint32_t)(m->cap - 1);
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & (uint32_t)(m->cap - 1);
+    if (!m->slots[i].key)
+        m->n++;
+    m->slots[i] = (Slot){key, val};
+}
+
+/* ------------------------------------------------------------- values */
+
+typedef enum { V_BAD, V_INT, V_REAL, V_NAME, V_PAIR, V_STRING } VKind;
+
+typedef struct {
+    VKind k;
+    int64_t i[2];
+    const char *s;
+    const char *unit;
+    Loc loc;
+} Value;
+
+/* A name in scope: a tensor (node may be NULL after an error) or, for a
+ * block parameter, an attribute value. */
+typedef struct {
+    bool is_value;
+    IrNode *node;
+    Value value;
+    Loc loc;
+} Binding;
+
+typedef struct {
+    Map names;
+    const char *prefix; /* "" in a network, "call." in an expansion */
+} Env;
+
+typedef struct {
+    const char *name;
+    Ast *ast;
+    int file;
+    bool bad;           /* lint failed: calls are not expanded */
+    bool active;        /* being expanded: a call now is recursion */
+} BlockInfo;
+
+struct Sema {
+    Ctx *c;
+    Arena *a;
+    Map blocks;         /* name -> BlockInfo */
+    IrGraph *g;
+    Map node_names;     /* names used in g */
+    const Origin *origin;
+    int depth;
+    int errors_at_start;
+};
+
+void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(s->c, DIAG_ERROR, n->loc, fmt, ap);
+    va_end(ap);
+    for (const Origin *o = n->origin; o; o = o->up)
+        diag_note(s->c, o->call, "in block '%s' expanded here", o->block);
+}
+
+#define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
+
+static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {
+    Binding *old = map_get(&env->names, name);
+    if (old) {
+        ERR(s, loc, "'%s' is already defined", name);
+        diag_note(s->c, old->loc, "'%s' was defined here", name);
+        return NULL;
+    }
+    Binding *b = mem_alloc(s->a, sizeof *b);
+    b->loc = loc;
+    map_put(s->a, &env->names, name, b);
+    return b;
+}
+
+/* ---------------------------------------------------- attribute values */
+
+static Value eval_expr(Sema *s, Env *env, Ast *e) {
+    Value v = {.k = V_BAD, .loc = e->loc};
+    switch (e->kind) {
+    case AST_INT:
+        v.k = V_INT;
+        v.i[0] = e->ival;
+        v.unit = e->name;
+        return v;
+    case AST_REAL:
+        v.k = V_REAL;
+        v.unit = e->name;
+        return v;
+    case AST_STRING:
+        v.k = V_STRING;
+        v.s = e->name;
+        return v;
+    case AST_NAME: {
+        Binding *b = env ? map_get(&env->names, e->name) : NULL;
+        if (b && b->is_value) {
+            Value r = b->value;
+            r.loc = e->loc;
+            return r;
+        }
+        if (b) {
+            ERR(s, e->loc, "'%s' is a tensor, not an attribute value", e->name);
+            return v;
+        }
+        v.k = V_NAME;
+        v.s = e->name;
+        return v;
+    }
+    case AST_PAIR: {
+        Value x = eval_expr(s, env, e->kids[0]), y = eval_expr(s, env, e->kids[1]);
+        if (x.k == V_BAD || y.k == V_BAD)
+            return v;
+        if (x.k != V_INT || y.k != V_INT || x.unit || y.unit) {
+            ERR(s, e->loc, "a pair holds two integers");
+            return v;
+        }
+        v.k = V_PAIR;
+        v.i[0] = x.i[0];
+        v.i[1] = y.i[0];
+        return v;
+    }
+    case AST_NEG:
+    case AST_BINOP: {
+        Value x = eval_expr(s, env, e->kids[0]);
+        Value y = e->kind == AST_BINOP ? eval_expr(s, env, e->kids[1]) : x;
+        if (x.k == V_BAD || y.k == V_BAD)
+            return v;
+        if (x.k != V_INT || y.k != V_INT || x.unit || y.unit) {
+            ERR(s, e->loc, "arithmetic works on integers only");
+            return v;
+        }
+        int64_t r = 0;
+        bool ovf = false;
+        switch (e->kind == AST_NEG ? 'n' : (int)e->ival) {
+        case 'n': ovf = __builtin_sub_overflow((int64_t)0, x.i[0], &r); break;
+        case '+': ovf = __builtin_add_overflow(x.i[0], y.i[0], &r); break;
+        case '-': ovf = __builtin_sub_overflow(x.i[0], y.i[0], &r); break;
+        case '*': ovf = __builtin_mul_overflow(x.i[0], y.i[0], &r); break;
+        case '/':
+            if (y.i[0] == 0) {
+                ERR(s, e->loc, "division by zero");
+                return v;
+            }
+            if (x.i[0] % y.i[0] != 0) {
+                ERR(s, e->loc, "%lld / %lld is not a whole number", (long long)x.i[0],
+                    (long long)y.i[0]);
+                return v;
+            }
+            r = x.i[0] / y.i[0];
+            break;
+        }
+        if (ovf) {
+            ERR(s, e->loc, "integer overflow in this expression");
+            return v;
+        }
+        v.k = V_INT;
+        v.i[0] = r;
+        return v;
+    }
+    default:
+        ERR(s, e->loc, "expected a value");
+        return v;
+    }
+}
+
+static const char *vkind_name(const Value *v) {
+    switch (v->k) {
+    case V_INT: return v->unit ? "a quantity" : "an integer";
+    case V_REAL: return "a real number";
+    case V_NAME: return "a name";
+    case V_PAIR: return "a pair";
+    case V_STRING: return "a string";
+    default: return "an invalid value";
+    }
+}
+
+/* Converts `v` to attribute `a` of operation `op`, into out[2]. */
+static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, int64_t out[2]) {
+    const char *an = ops_attr_names[a];
+    switch (ops_attr_types[a]) {
+    case ATTR_PADDING:
+        if (v->k == V_NAME) {
+            for (int i = 0; i < 3; i++)
+                if (strcmp(v->s, ops_padding_names[i]) == 0) {
+                    out[0] = out[1] = i;
+                    return true;
+                }
+            ERR(s, v->loc, "'%s' is not a padding of '%s': use valid, same or same_one",
+                v->s, op);
+            return false;
+        }
+        ERR(s, v->loc, "parameter 'padding' of '%s' takes valid, same or same_one, not %s",
+            op, vkind_name(v));
+        return false;
+    case ATTR_INT:
+    case ATTR_PAIR: {
+        bool pair_ok = ops_attr_types[a] == ATTR_PAIR;
+        if (v->k == V_NAME) {
+            ERR(s, v->loc, "parameter '%s' of '%s' takes an integer%s; '%s' is not defined",
+                an, op, pair_ok ? " or a pair" : "", v->s);
+            return false;
+        }
+        if (!((v->k == V_INT && !v->unit) || (pair_ok && v->k == V_PAIR))) {
+            ERR(s, v->loc, "parameter '%s' of '%s' takes an integer%s, not %s", an, op,
+                pair_ok ? " or a pair (h, w)" : "", vkind_name(v));
+            return false;
+        }
+        out[0] = v->i[0];
+        out[1] = v->k == V_PAIR ? v->i[1] : v->i[0];
+        if (out[0] <= 0 || out[1] <= 0) {
+            ERR(s, v->loc, "parameter '%s' of '%s' must be positive", an, op);
+            return false;
+        }
+        if (out[0] > BNNC_MAX_DIM || out[1] > BNNC_MAX_DIM) {
+            ERR(s, v->loc, "parameter '%s' of '%s' is too large (the limit is %lld)", an, op,
+                (long long)BNNC_MAX_DIM);
+            return false;
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+/* --------------------------------------------------------- expressions */
+
+static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name);
+
+static const char *unique_name(Sema *s, const char *want) {
+    if (!map_get(&s->node_names, want))
+        return want;
+    for (int i = 2;; i++) {
+        const char *n = mem_printf(s->a, "%s_%d", want, i);
+        if (!map_get(&s->node_names, n))
+            return n;
+    }
+}
+
+static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
+    if (s->g->nodes.n >= BNNC_MAX_NODES) {
+        if (s->g->nodes.n == BNNC_MAX_NODES) {
+            ERR(s, loc, "network '%s' has more than %d layers", s->g->name, BNNC_MAX_NODES);
+            s->g->nodes.n++; /* report once */
+        }
+        return NULL;
+    }
+    IrNode *n = mem_alloc(s->a, sizeof *n);
+    n->op = op;
+    n->name = unique_name(s, name);
+    n->loc = loc;
+    n->origin = s->origin;
+    return n;
+}
+
+static void add_node(Sema *s, IrNode *n) {
+    n->id = s->g->nodes.n;
+    vec_push(s->a, &s->g->nodes, n);
+    map_put(s->a, &s->node_names, n->name, n);
+}
+
+static const char *arg_name(Sema *s, const char *name, Ast *arg) {
+    if (arg->kind == AST_CALL)
+        return mem_printf(s->a, "%s.%s", name, arg->name);
+    if (arg->kind == AST_REPEAT)
+        return mem_printf(s->a, "%s.repeat", name);
+    return name;
+}
+
+static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, IrNode *first) {
+    const OpDesc *d = &ops_table[op];
+    IrNode *ins[64];
+    int nin = 0;
+    bool ok = true;
+    int64_t attr[A_COUNT][2] = {{0}};
+    bool has[A_COUNT] = {0};
+    for (int i = 0; i < call->nkids; i++) {
+        Ast *arg = call->kids[i];
+        if (arg->kind != AST_NAMED) {
+            IrNode *x = (nin == 0 && first) ? first : eval_value(s, env, arg, arg_name(s, name, arg));
+            if (!x)
+                ok = false;
+            if (nin < 64)
+                ins[nin] = x;
+            nin++;
+            continue;
+        }
+        int a = ops_attr_lookup(arg->name);
+        if (a < 0 || !(d->attrs & (1u << a))) {
+            ERR(s, arg->loc, "operation '%s' has no parameter called '%s'", d->name, arg->name);
+            const char *names[A_COUNT];
+            for (int k = 0; k < A_COUNT; k++)
+                names[k] = (d->attrs & (1u << k)) ? ops_attr_names[k] : NULL;
+            const char *sug = ops_suggest(arg->name, names, A_COUNT);
+            if (sug)
+                diag_note(s->c, arg->loc, "did you mean '%s'?", sug);
+            ok = false;
+            continue;
+        }
+        if (has[a]) {
+            ERR(s, arg->loc, "parameter '%s' is given twice", arg->name);
+            ok = false;
+            continue;
+        }
+        has[a] = true;
+        Value v = eval_expr(s, env, arg->kids[0]);
+        if (v.k == V_BAD || !attr_value(s, d->name, (AttrId)a, &v, attr[a]))
+            ok = false;
+    }
+    if (nin < d->nin_min || (d->nin_max >= 0 && nin > d->nin_max) || nin > 64) {
+        if (d->nin_min == d->nin_max)
+            ERR(s, call->loc, "'%s' takes %d input%s, but %d %s given", d->name, d->nin_min,
+                d->nin_min == 1 ? "" : "s", nin, nin == 1 ? "is" : "are");
+        else
+            ERR(s, call->loc, "'%s' takes at least %d inputs (and at most 64), but %d %s given",
+                d->name, d->nin_min, nin, nin == 1 ? "is" : "are");
+        return NULL;
+    }
+    for (int a = 0; a < A_COUNT; a++)
+        if ((d->required & (1u << a)) && !has[a]) {
+            ERR(s, call->loc, "operation '%s' is missing required parameter '%s'", d->name,
+                ops_attr_names[a]);
+            ok = false;
+        }
+    if (!ok)
+        return NULL;
+    IrNode *n = new_node(s, op, name, call->loc);
+    if (!n)
+        return NULL;
+    n->nin = nin;
+    n->in = mem_array(s->a, (size_t)nin, sizeof(IrNode *));
+    memcpy(n->in, ins, (size_t)nin * sizeof(IrNode *));
+    /* Defaults; a pooling window's stride defaults to its size. */
+    static const int64_t def[A_COUNT] = {[A_STRIDE] = 1, [A_DILATION] = 1, [A_GROUPS] = 1,
+                                         [A_MULTIPLIER] = 1, [A_PADDING] = PAD_VALID};
+    for (int a = 0; a < A_COUNT; a++) {
+        if (!(d->attrs & (1u << a)))
+            continue;
+        n->has_attr[a] = true;
+        if (has[a]) {
+            n->attr[a][0] = attr[a][0];
+            n->attr[a][1] = attr[a][1];
+        } else if (a == A_STRIDE && (d->attrs & (1u << A_SIZE))) {
+            n->attr[a][0] = attr[A_SIZE][0];
+            n->attr[a][1] = attr[A_SIZE][1];
+        } else {
+            n->attr[a][0] = n->attr[a][1] = def[a];
+        }
+    }
+    n->in_type = ins[0]->type;
+    n->weights = d->weights;
+    if (!d->infer(s, n))
+        return NULL;
+    add_node(s, n);
+    return n;
+}
+
+static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *name,
+                          IrNode *first);
+
+static IrNode *eval_call(Sema *s, Env *env, Ast *call, const char *name, IrNode *first) {
+    int op = ops_lookup(call->name);
+    if (op >= 0)
+        return eval_op(s, env, call, (OpId)op, name, first);
+    BlockInfo *b = map_get(&s->blocks, call->name);
+    if (b)
+        return eval_block(s, env, call, b, name, first);
+    /* Unknown: sema_lint reported it for blocks; here, in a network. */
+    ERR(s, call->loc, "unknown operation '%s'", call->name);
+    const char *names[OP_COUNT];
+    for (int i = 0; i < OP_COUNT; i++)
+        names[i] = ops_table[i].name;
+    const char *sug = ops_suggest(call->name, names, OP_COUNT);
+    if (sug)
+        diag_note(s->c, call->loc, "did you mean '%s'?", sug);
+    return NULL;
+}
+
+static bool repeat_count(Sema *s, Env *env, Ast *e, int64_t *n) {
+    Value v = eval_expr(s, env, e);
+    if (v.k == V_BAD)
+        return false;
+    if (v.k != V_INT || v.unit) {
+        ERR(s, e->loc, "'repeat' takes an integer count, not %s", vkind_name(&v));
+        return false;
+    }
+    if (v.i[0] < 1 || v.i[0] > 100000) {
+        ERR(s, e->loc, "'repeat' count must be between 1 and 100000, not %lld",
+            (long long)v.i[0]);
+        return false;
+    }
+    *n = v.i[0];
+    return true;
+}
+
+static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
+    switch (v->kind) {
+    case AST_NAME: {
+        Binding *b = map_get(&env->names, v->name);
+        if (!b) {
+            ERR(s, v->loc, "undefined name '%s'", v->name);
+            return NULL;
+        }
+        if (b->is_value) {
+            ERR(s, v->loc, "'%s' is an attribute value, not a tensor", v->name);
+            return NULL;
+        }
+        return b->node;
+    }
+    case AST_CALL:
+        return eval_call(s, env, v, name, NULL);
+    case AST_REPEAT: {
+        int64_t n;
+        Ast *call = v->kids[1];
+        if (!repeat_count(s, env, v->kids[0], &n))
+            return NULL;
+        int first_arg = -1;
+        for (int i = 0; i < call->nkids && first_arg < 0; i++)
+            if (call->kids[i]->kind != AST_NAMED)
+                first_arg = i;
+        if (first_arg < 0) {
+            ERR(s, call->loc, "'repeat' needs a call with an input to feed back");
+            return NULL;
+        }
+        Ast *a0 = call->kids[first_arg];
+        IrNode *x = eval_value(s, env, a0, arg_name(s, name, a0));
+        for (int64_t i = 0; i < n && x; i++)
+            x = eval_call(s, env, call, mem_printf(s->a, "%s.%lld", name, (long long)i), x);
+        return x;
+    }
+    default:
+        ERR(s, v->loc, "expected a tensor value");
+        return NULL;
+    }
+}
+
+/* ------------------------------------------------------------- blocks */
+
+static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *name,
+                          IrNode *first) {
+    if (b->bad)
+        return NULL;
+    if (b->active) {
+        ERR(s, call->loc, "block '%s' calls itself", b->name);
+        return NULL;
+    }
+    if (s->depth >= BNNC_MAX_NEST) {
+        ERR(s, call->loc, "blocks are expanded more than %d deep", BNNC_MAX_NEST);
+        return NULL;
+    }
+    Ast *params = b->ast->kids[0];
+    int np = params->nkids;
+    Env inner = {.prefix = mem_printf(s->a, "%s.", name)};
+    Binding **slot = mem_array(s->a, (size_t)np + 1, sizeof(Binding *));
+    bool ok = true;
+    /* Attribute values by name first, then tensors in order. */
+    for (int i = 0; i < call->nkids; i++) {
+        Ast *arg = call->kids[i];
+        if (arg->kind != AST_NAMED)
+            continue;
+        int p = -1;
+        for (int k = 0; k < np; k++)
+            if (strcmp(params->kids[k]->name, arg->name) == 0)
+                p = k;
+        if (p < 0) {
+            ERR(s, arg->loc, "block '%s' has no parameter called '%s'", b->name, arg->name);
+            ok = false;
+            continue;
+        }
+        if (slot[p]) {
+            ERR(s, arg->loc, "parameter '%s' is given twice", arg->name);
+            ok = false;
+            continue;
+        }
+        Value v = eval_expr(s, env, arg->kids[0]);
+        if (v.k == V_BAD) {
+            ok = false;
+            v.k = V_BAD;
+        }
+        slot[p] = mem_alloc(s->a, sizeof(Binding));
+        slot[p]->is_value = true;
+        slot[p]->value = v;
+        slot[p]->loc = params->kids[p]->loc;
+    }
+    int next = 0, given = 0;
+    for (int i = 0; i < call->nkids; i++) {
+        Ast *arg = call->kids[i];
+        if (arg->kind == AST_NAMED)
+            continue;
+        given++;
+        while (next < np && slot[next])
+            next++;
+        IrNode *x = (given == 1 && first) ? first : eval_value(s, env, arg, arg_name(s, name, arg));
+        if (next >= np) {
+            ERR(s, arg->loc, "block '%s' takes %d parameter%s; this is one too many", b->name,
+                np, np == 1 ? "" : "s");
+            ok = false;
+            break;
+        }
+        if (!x)
+            ok = false;
+        slot[next] = mem_alloc(s->a, sizeof(Binding));
+        slot[next]->node = x;
+        slot[next]->loc = params->kids[next]->loc;
+    }
+    for (int k = 0; k < np; k++)
+        if (!slot[k]) {
+            ERR(s, call->loc, "block '%s' is missing parameter '%s'", b->name,
+                params->kids[k]->name);
+            diag_note(s->c, params->kids[k]->loc, "'%s' is declared here", params->kids[k]->name);
+            ok = false;
+        }
+    if (!ok)
+        return NULL;
+    for (int k = 0; k < np; k++)
+        map_put(s->a, &inner.names, params->kids[k]->name, slot[k]);
+    Origin *o = mem_alloc(s->a, sizeof *o);
+    *o = (Origin){call->loc, b->name, s->origin};
+    const Origin *saved = s->origin;
+    s->origin = o;
+    s->depth++;
+    b->active = true;
+    IrNode *result = NULL;
+    for (int i = 1; i < b->ast->nkids; i++) {
+        Ast *st = b->ast->kids[i];
+        if (st->kind == AST_ASSIGN) {
+            IrNode *x = eval_value(s, &inner, st->kids[0],
+                                   mem_printf(s->a, "%s%s", inner.prefix, st->name));
+            Binding *bd = bind(s, &inner, st->name, st->loc);
+            if (bd)
+                bd->node = x;
+        } else if (st->kind == AST_RETURN) {
+            result = eval_value(s, &inner, st->kids[0], name);
+        }
+    }
+    b->active = false;
+    s->depth--;
+    s->origin = saved;
+    return result;
+}
+
+/* Lint of a block body on its own: statements allowed, names defined
+ * before use, operations and attributes known. */
+typedef struct {
+    Sema *s;
+    BlockInfo *b;
+    Map names;
+    bool ok;
+} Lint;
+
+static void lint_expr(Lint *L, Ast *e);
+
+static void lint_value(Lint *L, Ast *v) {
+    Sema *s = L->s;
+    if (v->kind == AST_NAME) {
+        if (!map_get(&L->names, v->name)) {
+            diag_error(s->c, v->loc, "undefined name '%s' in block '%s'", v->name, L->b->name);
+            L->ok = false;
+        }
+        return;
+    }
+    if (v->kind == AST_REPEAT) {
+        lint_expr(L, v->kids[0]);
+        lint_value(L, v->kids[1]);
+        return;
+    }
+    if (v->kind != AST_CALL)
+        return;
+    int op = ops_lookup(v->name);
+    BlockInfo *callee = op < 0 ? map_get(&s->blocks, v->name) : NULL;
+    if (op < 0 && !callee) {
+        diag_error(s->c, v->loc, "unknown operation '%s'", v->name);
+        const char *names[OP_COUNT];
+        for (int i = 0; i < OP_COUNT; i++)
+            names[i] = ops_table[i].name;
+        const char *sug = ops_suggest(v->name, names, OP_COUNT);
+        if (sug)
+            diag_note(s->c, v->loc, "did you mean '%s'?", sug);
+        L->ok = false;
+    }
+    for (int i = 0; i < v->nkids; i++) {
+        Ast *arg = v->kids[i];
+        if (arg->kind != AST_NAMED) {
+            lint_value(L, arg);
+            continue;
+        }
+        if (op >= 0) {
+            int a = ops_attr_lookup(arg->name);
+            if (a < 0 || !(ops_table[op].attrs & (1u << a))) {
+                diag_error(s->c, arg->loc, "operation '%s' has no parameter called '%s'",
+                           ops_table[op].name, arg->name);
+                L->ok = false;
+            }
+        } else if (callee) {
+            Ast *params = callee->ast->kids[0];
+            bool found = false;
+            for (int k = 0; k < params->nkids; k++)
+                found |= strcmp(params->kids[k]->name, arg->name) == 0;
+            if (!found) {
+                diag_error(s->c, arg->loc, "block '%s' has no parameter called '%s'",
+                           callee->name, arg->name);
+                L->ok = false;
+            }
+        }
+        lint_expr(L, arg->kids[0]);
+    }
+}
+
+static void lint_expr(Lint *L, Ast *e) {
+    for (int i = 0; i < e->nkids; i++)
+        lint_expr(L, e->kids[i]);
+}
+
+static void lint_block(Sema *s, BlockInfo *b) {
+    Lint L = {.s = s, .b = b, .ok = true};
+    Ast *params = b->ast->kids[0];
+    for (int k = 0; k < params->nkids; k++) {
+        Ast *p = params->kids[k];
+        Loc *prev = map_get(&L.names, p->name);
+        if (prev) {
+            diag_error(s->c, p->loc, "parameter '%s' is declared twice", p->name);
+            L.ok = false;
+        }
+        map_put(s->a, &L.names, p->name, &p->loc);
+    }
+    bool returned = false;
+    for (int i = 1; i < b->ast->nkids; i++) {
+        Ast *st = b->ast->kids[i];
+        if (returned) {
+            diag_error(s->c, st->loc, "statement after 'return' in block '%s'", b->name);
+            L.ok = false;
+            break;
+        }
+        switch (st->kind) {
+        case AST_ASSIGN: {
+            lint_value(&L, st->kids[0]);
+            Loc *prev = map_get(&L.names, st->name);
+            if (prev) {
+                diag_error(s->c, st->loc, "'%s' is already defined", st->name);
+                diag_note(s->c, *prev, "'%s' was defined here", st->name);
+                L.ok = false;
+            }
+            map_put(s->a, &L.names, st->name, &st->loc);
+            break;
+        }
+        case AST_RETURN:
+            lint_value(&L, st->kids[0]);
+            returned = true;
+            break;
+        case AST_INPUT:
+            diag_error(s->c, st->loc, "'input' belongs in a network, not in block '%s'",
+                       b->name);
+            diag_note(s->c, loc_none(), "a block takes its inputs as parameters");
+            L.ok = false;
+            break;
+        default:
+            diag_error(s->c, st->loc, "'output' belongs in a network, not in block '%s'",
+                       b->name);
+            diag_note(s->c, loc_none(), "a block gives its result with 'return'");
+            L.ok = false;
+            break;
+        }
+    }
+    if (!returned && L.ok) {
+        diag_error(s->c, b->ast->loc, "block '%s' has no 'return'", b->name);
+        L.ok = false;
+    }
+    b->bad = !L.ok;
+}
+
+/* ------------------------------------------------------------ networks */
+
+static DType parse_dtype(const char *t) {
+    if (strcmp(t, "f32") == 0) return DT_F32;
+    if (strcmp(t, "i32") == 0) return DT_I32;
+    if (strcmp(t, "u8") == 0) return DT_U8;
+    return DT_B1;
+}
+
+static void eval_network(Sema *s, IrGraph *g, Ast *net) {
+    Env env = {.prefix = ""};
+    s->g = g;
+    s->node_names = (Map){0};
+    s->origin = NULL;
+    for (int i = 0; i < net->nkids; i++) {
+        Ast *st = net->kids[i];
+        switch (st->kind) {
+        case AST_INPUT: {
+            bool ok = true;
+            if (st->nkids != 1 && st->nkids != 3) {
+                diag_error(s->c, st->loc,
+                           "input '%s' has %d dimensions; use [H, W, C] or [N]", st->name,
+                           st->nkids);
+                ok = false;
+            }
+            Shape sh = {0};
+            int64_t elems = 1;
+            for (int k = 0; k < st->nkids && ok; k++) {
+                int64_t d = st->kids[k]->ival;
+                if (d <= 0 || d > BNNC_MAX_DIM ||
+                    __builtin_mul_overflow(elems, d, &elems) || elems > BNNC_MAX_ELEMS) {
+                    diag_error(s->c, st->kids[k]->loc,
+                               d <= 0 ? "dimension of input '%s' must be positive"
+                                      : "input '%s' is too large",
+                               st->name);
+                    ok = false;
+                    break;
+                }
+                sh.d[k] = d;
+            }
+            sh.rank = st->nkids;
+            Binding *b = bind(s, &env, st->name, st->loc);
+            if (!b || !ok)
+                break;
+            IrNode *n = new_node(s, OP_COUNT, st->name, st->loc);
+            if (!n)
+                break;
+            n->shape = sh;
+            n->type = parse_dtype(st->name2);
+            n->in_type = n->type;
+            add_node(s, n);
+            vec_push(s->a, &g->inputs, n);
+            b->node = n;
+            break;
+        }
+        case AST_ASSIGN: {
+            IrNode *x = eval_value(s, &env, st->kids[0], st->name);
+            Binding *b = bind(s, &env, st->name, st->loc);
+            if (b)
+                b->node = x;
+            break;
+        }
+        case AST_OUTPUT:
+            for (int k = 0; k < st->nkids; k++) {
+                IrNode *x = eval_value(s, &env, st->kids[k], st->kids[k]->name);
+                if (!x)
+                    continue;
+                bool dup = false;
+                for (int j = 0; j < g->outputs.n; j++)
+                    dup |= g->outputs.v[j] == x;
+                if (dup)
+                    diag_error(s->c, st->kids[k]->loc, "'%s' is already an output",
+                               st->kids[k]->name);
+                else
+                    vec_push(s->a, &g->outputs, x);
+            }
+            break;
+        case AST_RETURN:
+            diag_error(s->c, st->loc, "'return' belongs in a block; a network uses 'output'");
+            break;
+        default:
+            break;
+        }
+    }
+    bool has_output = false;
+    for (int i = 0; i < net->nkids; i++)
+        has_output |= net->kids[i]->kind == AST_OUTPUT;
+    if (!has_output)
+        diag_error(s->c, net->loc, "network '%s' has no 'output'", net->name);
+}
+
+/* -------------------------------------------------------------- driver */
+
+static const char *decl_kind(AstKind k) {
+    return k == AST_NETWORK ? "network" : k == AST_BLOCK ? "block" : "target";
+}
+
+bool sema_run(Ctx *c, IrModule *m) {
+    int before = c->errors;
+    Sema s = {.c = c, .a = &c->arena};
+    Map seen[3] = {{0}};
+    /* Names are unique per kind; a block may not shadow an operation. */
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        int kind = d->ast->kind == AST_NETWORK ? 0 : d->ast->kind == AST_BLOCK ? 1 : 2;
+        Decl *prev = map_get(&seen[kind], d->ast->name);
+        if (prev) {
+            diag_error(c, d->ast->loc, "%s '%s' is already declared", decl_kind(d->ast->kind),
+                       d->ast->name);
+            diag_note(c, prev->ast->loc, "the first declaration is here");
+            continue;
+        }
+        if (kind == 1 && ops_lookup(d->ast->name) >= 0) {
+            diag_error(c, d->ast->loc, "block '%s' has the name of a built-in operation",
+                       d->ast->name);
+            continue;
+        }
+        map_put(s.a, &seen[kind], d->ast->name, d);
+        if (kind == 1) {
+            BlockInfo *b = mem_alloc(s.a, sizeof *b);
+            *b = (BlockInfo){d->ast->name, d->ast, d->file, false, false};
+            map_put(s.a, &s.blocks, b->name, b);
+        }
+    }
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        if (d->ast->kind != AST_BLOCK)
+            continue;
+        BlockInfo *b = map_get(&s.blocks, d->ast->name);
+        if (b && b->ast == d->ast)
+            lint_block(&s, b);
+    }
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        if (d->ast->kind != AST_NETWORK || map_get(&seen[0], d->ast->name) != d)
+            continue;
+        IrGraph *g = mem_alloc(s.a, sizeof *g);
+        g->name = d->ast->name;
+        g->loc = d->ast->loc;
+        eval_network(&s, g, d->ast);
+        vec_push(s.a, &m->graphs, g);
+    }
+    sema_targets(c, m);
+    return c->errors == before;
+}

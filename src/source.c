@@ -1,0 +1,200 @@
+/*
+ * source.c: source files and their raw bytes.
+ *
+ * A file is read whole, NUL-terminated, and indexed by line. Before the
+ * scanner sees it, src_validate checks the bytes: the scanner may then
+ * assume well-formed UTF-8 text without NUL or stray control bytes and
+ * with bounded lines, so that no input can make it misbehave and every
+ * complaint about the bytes carries a line and a column.
+ */
+#include "bnnc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SRC_MAX_BYTES ((size_t)64 << 20)
+
+static void index_lines(Ctx *c, SrcFile *f) {
+    int n = 1;
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n')
+            n++;
+    f->line_start = mem_array(&c->arena, (size_t)n + 1, sizeof(int));
+    f->nlines = n;
+    int k = 0;
+    f->line_start[k++] = 0;
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] == '\n')
+            f->line_start[k++] = (int)(i + 1);
+    f->line_start[k] = (int)f->len + 1;
+}
+
+int src_add_text(Ctx *c, const char *name, const char *text, size_t len) {
+    SrcFile *f = mem_alloc(&c->arena, sizeof *f);
+    f->path = mem_strdup(&c->arena, name);
+    f->real = f->path;
+    f->text = mem_strndup(&c->arena, text, len);
+    f->len = len;
+    index_lines(c, f);
+    vec_push(&c->arena, &c->files, f);
+    return c->files.n - 1;
+}
+
+int src_load(Ctx *c, const char *path, const char *real, Loc from) {
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        if (from.file >= 0)
+            diag_error(c, from, "cannot open '%s': %s", path, strerror(errno));
+        else
+            diag_plain(c, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = xmalloc(cap);
+    bool too_big = false, failed = false;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= SRC_MAX_BYTES) {
+                too_big = true;
+                break;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            failed = ferror(fp) != 0;
+            break;
+        }
+    }
+    int err = errno;
+    if (!is_stdin)
+        fclose(fp);
+    const char *name = is_stdin ? "<stdin>" : path;
+    if (too_big || failed) {
+        char msg[128];
+        if (too_big)
+            snprintf(msg, sizeof msg, "file is larger than %zu MiB",
+                     SRC_MAX_BYTES >> 20);
+        else
+            snprintf(msg, sizeof msg, "%s", strerror(err));
+        if (from.file >= 0)
+            diag_error(c, from, "cannot read '%s': %s", name, msg);
+        else
+            diag_plain(c, "cannot read '%s': %s", name, msg);
+        free(buf);
+        return -1;
+    }
+    int id = src_add_text(c, name, buf, len);
+    free(buf);
+    SrcFile *f = c->files.v[id];
+    if (real)
+        f->real = mem_strdup(&c->arena, real);
+    return id;
+}
+
+const char *src_line(Ctx *c, int file, int line, int *len) {
+    if (file < 0 || file >= c->files.n)
+        return NULL;
+    SrcFile *f = c->files.v[file];
+    if (line < 1 || line > f->nlines)
+        return NULL;
+    int b = f->line_start[line - 1];
+    int e = f->line_start[line] - 1; /* the newline, or len */
+    if (e > (int)f->len)
+        e = (int)f->len;
+    if (e > b && f->text[e - 1] == '\r')
+        e--;
+    *len = e - b;
+    return f->text + b;
+}
+
+int src_utf8_len(const unsigned char *p, size_t avail) {
+    unsigned char b = p[0];
+    int n;
+    uint32_t cp;
+    if (b < 0x80)
+        return 1;
+    else if ((b & 0xE0) == 0xC0)
+        n = 2, cp = b & 0x1F;
+    else if ((b & 0xF0) == 0xE0)
+        n = 3, cp = b & 0x0F;
+    else if ((b & 0xF8) == 0xF0)
+        n = 4, cp = b & 0x07;
+    else
+        return 0;
+    if ((size_t)n > avail)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+bool src_validate(Ctx *c, int file) {
+    SrcFile *f = c->files.v[file];
+    const unsigned char *t = (const unsigned char *)f->text;
+    /* A NUL byte means this is not text at all: say so once. */
+    const char *nul = memchr(f->text, 0, f->len);
+    if (nul) {
+        size_t off = (size_t)(nul - f->text);
+        int ln = 1, cl = 1;
+        for (size_t i = 0; i < off; i++) {
+            if (t[i] == '\n')
+                ln++, cl = 1;
+            else if ((t[i] & 0xC0) != 0x80)
+                cl++;
+        }
+        diag_error(c, (Loc){file, ln, cl, ln, cl + 1}, "file contains a NUL byte");
+        diag_note(c, loc_none(), "'%s' does not look like a .bnn text file", f->path);
+        return false;
+    }
+    int line = 1, col = 1, reported = 0;
+    size_t line_begin = 0;
+    bool long_reported = false;
+    for (size_t i = 0; i < f->len && reported < 3;) {
+        Loc at = {file, line, col, line, col + 1};
+        unsigned char b = t[i];
+        if (b == '\n') {
+            line++, col = 1, line_begin = i + 1;
+            long_reported = false;
+            i++;
+            continue;
+        }
+        if (!long_reported && i - line_begin >= BNNC_MAX_LINE) {
+            diag_error(c, (Loc){file, line, 1, line, 1},
+                       "line %d is longer than %d bytes", line, BNNC_MAX_LINE);
+            long_reported = true;
+            reported++;
+        }
+        if (b < 0x20 && b != '\t' && b != '\r') {
+            diag_error(c, at, "invalid control character 0x%02X", b);
+            reported++;
+            i++, col++;
+            continue;
+        }
+        if (b == 0x7F) {
+            diag_error(c, at, "invalid control character 0x7F");
+            reported++;
+            i++, col++;
+            continue;
+        }
+        int n = src_utf8_len(t + i, f->len - i);
+        if (n == 0) {
+            diag_error(c, at, "invalid UTF-8 byte 0x%02X", b);
+            reported++;
+            n = 1;
+        }
+        i += (size_t)n;
+        col++;
+    }
+    return reported == 0;
+}

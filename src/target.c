@@ -1,0 +1,325 @@
+/*
+ * target.c: target declarations into resolved property lists.
+ *
+ * A target is a tree of properties and sections. The schema below says
+ * which properties exist and the dimension each takes; every value is
+ * converted to base units (units.c) and checked where it is written.
+ * `target A : B` starts from B's resolved properties (inheritance chains
+ * are resolved once each, cycles reported) and overrides what A sets.
+ */
+#include "bnnc.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    Dim dim, dim2;          /* dim2: a second accepted dimension */
+    const char *const *words; /* for DIM_NAME */
+} PropSpec;
+
+static const char *const class_words[] = {"mcu", "application", "desktop", "server", NULL};
+static const char *const popcount_words[] = {"hardware", "software", NULL};
+static const char *const holds_words[] = {"weights", "activations", "all", NULL};
+
+static const PropSpec top_props[] = {
+    {"clock", DIM_FREQ, DIM_FREQ, NULL},
+    {"cores", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"efficiency", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"lanes", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"word", DIM_BITS, DIM_BITS, NULL},
+    {"vector", DIM_BITS, DIM_BITS, NULL},
+    {"price", DIM_MONEY, DIM_MONEY, NULL},
+    {"power", DIM_POWER, DIM_POWER, NULL},
+    {"class", DIM_NAME, DIM_NAME, class_words},
+    {"popcount", DIM_NAME, DIM_NAME, popcount_words},
+    {NULL, 0, 0, NULL},
+};
+
+static const PropSpec level_props[] = {
+    {"size", DIM_BYTES, DIM_BYTES, NULL},
+    {"latency", DIM_CYCLES, DIM_TIME, NULL},
+    {"bandwidth", DIM_BANDWIDTH, DIM_BANDWIDTH, NULL},
+    {"wait_states", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"holds", DIM_NAME, DIM_NAME, holds_words},
+    {NULL, 0, 0, NULL},
+};
+
+static const char *const section_names[] = {"cost", "memory", NULL};
+
+/* Names that --print-tables lists as target properties and words. */
+const char *const target_property_names[] = {
+    "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
+    "class", "popcount", "cost", "memory", "size", "latency", "bandwidth",
+    "wait_states", "holds", NULL,
+};
+const char *const target_words[] = {
+    "mcu", "application", "desktop", "server", "hardware", "software",
+    "weights", "activations", "all", NULL,
+};
+
+typedef struct {
+    Ctx *c;
+    const char *target;
+    PtrVec *props;          /* TProp* being built */
+    int first_own;          /* props before this index are inherited */
+} TCheck;
+
+static const PropSpec *find_spec(const PropSpec *t, const char *name) {
+    for (; t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+static void suggest(Ctx *c, Loc loc, const char *name, const PropSpec *t) {
+    const char *names[16];
+    int n = 0;
+    for (; t->name && n < 16; t++)
+        names[n++] = t->name;
+    const char *s = ops_suggest(name, names, n);
+    if (s)
+        diag_note(c, loc, "did you mean '%s'?", s);
+}
+
+/* Evaluates a property value against its spec. */
+static bool prop_value(TCheck *T, const PropSpec *sp, Ast *e, TProp *out) {
+    Ctx *c = T->c;
+    bool neg = false;
+    if (e->kind == AST_NEG) {
+        neg = true;
+        e = e->kids[0];
+    }
+    if (e->kind == AST_NAME) {
+        if (sp->dim != DIM_NAME) {
+            diag_error(c, e->loc, "property '%s' takes %s (%s), not a name", sp->name,
+                       unit_dim_name(sp->dim), unit_dim_units(sp->dim));
+            return false;
+        }
+        for (int i = 0; sp->words[i]; i++)
+            if (strcmp(sp->words[i], e->name) == 0) {
+                out->dim = DIM_NAME;
+                out->word = sp->words[i];
+                return true;
+            }
+        diag_error(c, e->loc, "'%s' is not a value of '%s'", e->name, sp->name);
+        char list[256] = "";
+        for (int i = 0; sp->words[i]; i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", sp->words[i]);
+        }
+        diag_note(c, e->loc, "'%s' is one of: %s", sp->name, list);
+        return false;
+    }
+    if (e->kind != AST_INT && e->kind != AST_REAL) {
+        diag_error(c, e->loc, "property '%s' takes a single value", sp->name);
+        return false;
+    }
+    if (sp->dim == DIM_NAME) {
+        diag_error(c, e->loc, "property '%s' takes a name, not a number", sp->name);
+        return false;
+    }
+    double v = e->kind == AST_INT ? (double)e->ival : e->rval;
+    Dim dim = DIM_NUMBER;
+    if (e->name) {
+        const UnitDesc *u = unit_lookup(e->name);
+        if (!u) {
+            diag_error(c, e->loc, "unknown unit '%s'", e->name);
+            const char *names[64];
+            int n = 0;
+            for (int i = 0; i < unit_count && n < 64; i++)
+                names[n++] = unit_table[i].name;
+            const char *s = ops_suggest(e->name, names, n);
+            if (s)
+                diag_note(c, e->loc, "did you mean '%s'?", s);
+            return false;
+        }
+        dim = u->dim;
+        v *= u->scale;
+    }
+    if (dim != sp->dim && dim != sp->dim2) {
+        if (dim == DIM_NUMBER)
+            diag_error(c, e->loc, "property '%s' needs a unit: %s (%s)", sp->name,
+                       unit_dim_name(sp->dim), unit_dim_units(sp->dim));
+        else if (sp->dim == DIM_NUMBER)
+            diag_error(c, e->loc, "property '%s' is a plain number; '%s' is %s", sp->name,
+                       e->name, unit_dim_name(dim));
+        else
+            diag_error(c, e->loc, "unit mismatch: property '%s' takes %s (%s), but '%s' is %s",
+                       sp->name, unit_dim_name(sp->dim), unit_dim_units(sp->dim), e->name,
+                       unit_dim_name(dim));
+        return false;
+    }
+    if (neg || !isfinite(v) || v < 0) {
+        diag_error(c, e->loc, "property '%s' must not be negative", sp->name);
+        return false;
+    }
+    out->dim = dim;
+    out->value = v;
+    return true;
+}
+
+static void set_prop(TCheck *T, const char *path, TProp *p) {
+    Arena *a = &T->c->arena;
+    p->path = path;
+    for (int i = 0; i < T->props->n; i++) {
+        TProp *q = T->props->v[i];
+        if (strcmp(q->path, path) != 0)
+            continue;
+        if (i >= T->first_own) {
+            diag_error(T->c, p->loc, "property '%s' is set twice in target '%s'", path,
+                       T->target);
+            diag_note(T->c, q->loc, "it was first set here");
+            return;
+        }
+        T->props->v[i] = p; /* override the inherited value in place */
+        return;
+    }
+    vec_push(a, T->props, p);
+}
+
+static void check_props(TCheck *T, Ast *sec, const PropSpec *spec, const char *prefix,
+                        int level);
+
+static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *prefix,
+                       int level) {
+    Ctx *c = T->c;
+    Arena *a = &c->arena;
+    const char *path = prefix[0] ? mem_printf(a, "%s.%s", prefix, st->name) : st->name;
+    /* level 0: the target; 1: cost or memory; 2: a memory level. */
+    if (st->kind == AST_SECTION) {
+        if (level == 0) {
+            bool known = false;
+            for (int i = 0; section_names[i]; i++)
+                known |= strcmp(section_names[i], st->name) == 0;
+            if (!known) {
+                diag_error(c, st->loc, "target '%s' has no section called '%s'", T->target,
+                           st->name);
+                diag_note(c, st->loc, "sections are 'cost' and 'memory'");
+                return;
+            }
+            check_props(T, st, strcmp(st->name, "memory") == 0 ? level_props : NULL, path, 1);
+        } else if (level == 1 && strcmp(prefix, "memory") == 0) {
+            check_props(T, st, level_props, path, 2);
+        } else {
+            diag_error(c, st->loc, "'%s' cannot hold a section", prefix);
+        }
+        return;
+    }
+    /* A property. */
+    PropSpec cost_spec = {st->name, DIM_CYCLES, DIM_CYCLES, NULL};
+    const PropSpec *sp;
+    if (level == 1 && strcmp(prefix, "cost") == 0) {
+        sp = &cost_spec;
+    } else if (level == 1) {
+        diag_error(c, st->loc, "'memory' holds levels such as 'l1 { size = 32 KiB; }', "
+                               "not the property '%s'", st->name);
+        return;
+    } else {
+        sp = find_spec(spec, st->name);
+        if (!sp) {
+            if (level == 0 && (strcmp(st->name, "cost") == 0 || strcmp(st->name, "memory") == 0))
+                diag_error(c, st->loc, "'%s' is a section: write '%s { ... }'", st->name,
+                           st->name);
+            else {
+                diag_error(c, st->loc, "%s '%s' has no property called '%s'",
+                           level == 0 ? "target" : "memory level",
+                           level == 0 ? T->target : prefix, st->name);
+                suggest(c, st->loc, st->name, spec);
+            }
+            return;
+        }
+    }
+    TProp *p = mem_alloc(a, sizeof *p);
+    p->loc = st->kids[0]->loc;
+    if (!prop_value(T, sp, st->kids[0], p))
+        return;
+    if ((strcmp(sp->name, "cores") == 0 || strcmp(sp->name, "lanes") == 0) &&
+        (p->value < 1 || p->value != floor(p->value) || p->value > 1e6)) {
+        diag_error(c, p->loc, "'%s' must be a whole number of at least 1", sp->name);
+        return;
+    }
+    if (strcmp(sp->name, "efficiency") == 0 && (p->value <= 0 || p->value > 1)) {
+        diag_error(c, p->loc, "'efficiency' must be in (0, 1]");
+        return;
+    }
+    set_prop(T, path, p);
+}
+
+static void check_props(TCheck *T, Ast *sec, const PropSpec *spec, const char *prefix,
+                        int level) {
+    for (int i = 0; i < sec->nkids; i++)
+        check_stmt(T, sec->kids[i], spec, prefix, level);
+}
+
+typedef struct {
+    Ast *ast;
+    IrTarget *ir;
+    int state; /* 0 new, 1 resolving, 2 done */
+} TEntry;
+
+static TEntry *find_target(TEntry *all, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(all[i].ast->name, name) == 0)
+            return &all[i];
+    return NULL;
+}
+
+static IrTarget *resolve(Ctx *c, TEntry *all, int n, TEntry *t) {
+    if (t->state == 2)
+        return t->ir;
+    if (t->state == 1) {
+        diag_error(c, t->ast->loc, "target '%s' inherits from itself", t->ast->name);
+        return NULL;
+    }
+    t->state = 1;
+    Arena *a = &c->arena;
+    IrTarget *ir = mem_alloc(a, sizeof *ir);
+    ir->name = t->ast->name;
+    ir->parent = t->ast->name2;
+    ir->loc = t->ast->loc;
+    bool ok = true;
+    if (t->ast->name2) {
+        TEntry *p = find_target(all, n, t->ast->name2);
+        if (!p) {
+            diag_error(c, t->ast->loc, "target '%s' inherits from unknown target '%s'",
+                       t->ast->name, t->ast->name2);
+            ok = false;
+        } else {
+            IrTarget *pi = resolve(c, all, n, p);
+            if (!pi)
+                ok = false;
+            else
+                for (int i = 0; i < pi->props.n; i++)
+                    vec_push(a, &ir->props, pi->props.v[i]);
+        }
+    }
+    TCheck T = {c, ir->name, &ir->props, ir->props.n};
+    check_props(&T, t->ast, top_props, "", 0);
+    t->state = 2;
+    t->ir = ok ? ir : NULL;
+    return t->ir;
+}
+
+bool sema_targets(Ctx *c, IrModule *m) {
+    int before = c->errors;
+    int n = 0;
+    for (int i = 0; i < c->decls.n; i++)
+        n += ((Decl *)c->decls.v[i])->ast->kind == AST_TARGET;
+    if (!n)
+        return true;
+    TEntry *all = mem_array(&c->arena, (size_t)n, sizeof(TEntry));
+    int k = 0;
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        if (d->ast->kind != AST_TARGET || find_target(all, k, d->ast->name))
+            continue; /* duplicates were reported by sema_run */
+        all[k++].ast = d->ast;
+    }
+    for (int i = 0; i < k; i++) {
+        IrTarget *t = resolve(c, all, k, &all[i]);
+        if (t)
+            vec_push(&c->arena, &m->targets, t);
+    }
+    return c->errors == before;
+}
