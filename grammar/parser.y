@@ -177,6 +177,10 @@ value
     : call
     | IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
     | KW_REPEAT count call  { $$ = ast_add(ast_add(ast_new(AST_REPEAT, @1), $2), $3); }
+    | KW_REPEAT call        {
+        diag_error(ST->c, @1, "'repeat' needs a count: 'repeat N %s(...)'", $2->name);
+        $$ = $2;
+    }
     ;
 
 count

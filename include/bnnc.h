@@ -40,7 +40,7 @@
 #define BNNC_MAX_NEST 64      /* nesting of brackets, braces, blocks */
 #define BNNC_MAX_ERRORS 20    /* errors reported before stopping */
 #define BNNC_MAX_NODES 2000000 /* layers in one expanded network */
-#define BNNC_MAX_DIM ((int64_t)1 << 31) /* one tensor dimension */
+#define BNNC_MAX_DIM (((int64_t)1 << 31) - 1) /* one tensor dimension */
 #define BNNC_MAX_ELEMS ((int64_t)1 << 40) /* elements of one tensor */
 
 /* Exit status of the driver. */
@@ -186,6 +186,9 @@ const char *ast_kind_name(AstKind k);
 Ast *parse_file(Ctx *c, int file);
 /* Keywords of the language, NULL-terminated (the lexer and --print-tables
  * use this one list). */
+/* Scans a file into token codes (parser.h), ending with 0; for tests.
+ * Returns the number of tokens, at most max - 1. */
+int lex_tokens(Ctx *c, int file, int *out, int max);
 extern const char *const lex_keywords[];
 extern const char *const lex_types[];
 
@@ -337,6 +340,8 @@ void ir_dump_graph(FILE *f, const IrGraph *g);
 
 /* Loads `path` and, transitively, its imports. Returns false on errors. */
 bool load_program(Ctx *c, const char *path);
+/* The same for text in memory, named `name` in messages (tests, stdin). */
+bool load_source(Ctx *c, const char *name, const char *text);
 
 /* -------------------------------------------------------------- sema_ */
 

@@ -111,6 +111,8 @@ static void do_imports(Loader *L, int file, Ast *root) {
     }
 }
 
+static bool parse_and_import(Loader *L, int file, Loc from);
+
 static bool load_file(Loader *L, const char *path, Loc from) {
     Ctx *c = L->c;
     char realbuf[PATH_MAX];
@@ -134,6 +136,11 @@ static bool load_file(Loader *L, const char *path, Loc from) {
     int file = src_load(c, path, real, from);
     if (file < 0)
         return false;
+    return parse_and_import(L, file, from);
+}
+
+static bool parse_and_import(Loader *L, int file, Loc from) {
+    Ctx *c = L->c;
     if (c->main_file < 0)
         c->main_file = file;
     if (!src_validate(c, file))
@@ -147,6 +154,14 @@ static bool load_file(Loader *L, const char *path, Loc from) {
     do_imports(L, file, root);
     L->depth--;
     return true;
+}
+
+bool load_source(Ctx *c, const char *name, const char *text) {
+    Loader L = {.c = c};
+    int before = c->errors;
+    int file = src_add_text(c, name, text, strlen(text));
+    parse_and_import(&L, file, loc_none());
+    return c->errors == before;
 }
 
 bool load_program(Ctx *c, const char *path) {

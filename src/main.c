@@ -29,7 +29,7 @@ static const char usage_text[] =
     "environment:\n"
     "  BNNC_PATH          ':'-separated folders searched for imports\n"
     "  BNNC_STDLIB        the standard library folder (default: %s)\n"
-    "  NO_COLOR           when set and not empty, never use colour\n"
+    "  NO_COLOR           when set and not empty, no colour in auto mode\n"
     "\n"
     "exit status: 0 ok, 1 errors in the input, 2 bad usage, 70 internal error\n";
 

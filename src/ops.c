@@ -82,9 +82,10 @@ static bool window(Sema *s, IrNode *n, int axis, int64_t in, int64_t k,
     }
     if (extent > in) {
         sema_node_error(s, n,
-                        "window of '%s' (%lld wide with dilation) is larger than "
+                        "window of '%s' (%lld wide%s) is larger than "
                         "its input '%s' along %s (%lld) with padding = valid",
-                        n->name, (long long)extent, n->in[0]->name,
+                        n->name, (long long)extent, dil > 1 ? " with dilation" : "",
+                        n->in[0]->name,
                         axis == 0 ? "H" : "W", (long long)in);
         return false;
     }

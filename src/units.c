@@ -59,8 +59,9 @@ void unit_format(char *buf, size_t n, double v, Dim d) {
     static const struct { Dim d; const char *u; double s; } pick[] = {
         {DIM_FREQ, "GHz", 1e9}, {DIM_FREQ, "MHz", 1e6}, {DIM_FREQ, "kHz", 1e3},
         {DIM_FREQ, "Hz", 1},
-        {DIM_BYTES, "GiB", 1073741824.0}, {DIM_BYTES, "MiB", 1048576.0},
-        {DIM_BYTES, "KiB", 1024.0}, {DIM_BYTES, "B", 1},
+        {DIM_BYTES, "GiB", 1073741824.0}, {DIM_BYTES, "GB", 1e9},
+        {DIM_BYTES, "MiB", 1048576.0}, {DIM_BYTES, "MB", 1e6},
+        {DIM_BYTES, "KiB", 1024.0}, {DIM_BYTES, "KB", 1e3}, {DIM_BYTES, "B", 1},
         {DIM_TIME, "s", 1}, {DIM_TIME, "ms", 1e-3}, {DIM_TIME, "us", 1e-6},
         {DIM_TIME, "ns", 1e-9},
         {DIM_BANDWIDTH, "GB/s", 1e9}, {DIM_BANDWIDTH, "MB/s", 1e6},
@@ -72,7 +73,7 @@ void unit_format(char *buf, size_t n, double v, Dim d) {
         if (pick[i].d != d)
             continue;
         last = (int)i;
-        /* Bytes: only a binary unit that divides exactly. */
+        /* Bytes: only a unit that divides exactly. */
         if (d == DIM_BYTES && pick[i].s > 1 && fmod(v, pick[i].s) != 0)
             continue;
         if (fabs(v / pick[i].s) >= 1) {

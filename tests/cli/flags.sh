@@ -1,0 +1,64 @@
+#!/bin/sh
+# flags.sh BNNC ROOT: each command-line flag, its output and exit status,
+# in a temporary folder (as a user would run them).
+bnnc=$1 root=$2
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+
+# check NAME WANT_RC COMMAND...: runs COMMAND, keeps stdout in out, stderr in err.
+check() {
+    name=$1 want=$2
+    shift 2
+    "$@" >out 2>err </dev/null
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then
+        return 0
+    fi
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
+    return 1
+}
+ok() { pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+printf 'bnn 1;\nnetwork n { input x : f32[4]; y = relu(x); output y; }\n' > ok.bnn
+printf 'bnn 1;\nnetwork n { input x : f32[4]; y = relu(z); output y; }\n' > bad.bnn
+mkdir -p inc lib
+printf 'bnn 1;\nblock twice(v) { return relu(relu(v)); }\n' > lib/helpers.bnn
+printf 'bnn 1;\nimport "helpers";\nnetwork n { input x : f32[4]; y = twice(x); output y; }\n' > uses.bnn
+
+check help 0 "$bnnc" --help && grep -q '^usage: bnnc' out && grep -q -- '--dump-ir' out && ok || ko help
+check help-short 0 "$bnnc" -h && grep -q '^usage: bnnc' out && ok || ko help-short
+check version 0 "$bnnc" --version && grep -Eq '^bnnc [0-9]+\.[0-9]+\.[0-9]+ ' out && ok || ko version
+check valid 0 "$bnnc" ok.bnn && [ ! -s out ] && [ ! -s err ] && ok || ko "valid file is silent"
+check invalid 1 "$bnnc" bad.bnn && grep -q "^bad.bnn:2:40: error: undefined name 'z'" err && ok || ko invalid
+check no-file 2 "$bnnc" && grep -q "no input file" err && grep -q -- "--help" err && ok || ko no-file
+check unknown-option 2 "$bnnc" --frobnicate ok.bnn && grep -q "unknown option '--frobnicate'" err && ok || ko unknown-option
+check two-files 2 "$bnnc" ok.bnn bad.bnn && grep -q "more than one input file" err && ok || ko two-files
+check missing-file 1 "$bnnc" nope.bnn && grep -q "cannot open 'nope.bnn'" err && ok || ko missing-file
+check dir-as-file 1 "$bnnc" inc && ok || ko dir-as-file
+check I-missing-arg 2 "$bnnc" ok.bnn -I && ok || ko I-missing-arg
+check color-bad 2 "$bnnc" --color=sometimes ok.bnn && ok || ko color-bad
+# Colour: never on a pipe, always when asked, never with NO_COLOR.
+check no-color-pipe 1 "$bnnc" bad.bnn && ! grep -q "$(printf '\033')" err && ok || ko no-color-pipe
+check color-always 1 "$bnnc" --color=always bad.bnn && grep -q "$(printf '\033')" err && ok || ko color-always
+# Imports: -I DIR, -IDIR and BNNC_PATH.
+check import-missing 1 "$bnnc" uses.bnn && grep -q "cannot find import 'helpers'" err && ok || ko import-missing
+check import-I 0 "$bnnc" -I lib uses.bnn && ok || ko import-I
+check import-Ijoined 0 "$bnnc" -Ilib uses.bnn && ok || ko import-Ijoined
+check import-env 0 env BNNC_PATH="inc:$tmp/lib" "$bnnc" uses.bnn && ok || ko import-env
+# Standard input.
+if "$bnnc" - --dump-ir <ok.bnn >out 2>err && grep -q '%y : f32\[4\] = relu(%x)' out; then ok; else ko stdin; fi
+if ! "$bnnc" - <bad.bnn >out 2>err && grep -q '^<stdin>:2:' err; then ok; else ko stdin-error; fi
+# --dump-ir prints the IR; --print-tables the language's tables.
+check dump 0 "$bnnc" --dump-ir ok.bnn && grep -q '^network n {' out && ok || ko dump
+check tables 0 "$bnnc" --print-tables && grep -q '^keyword network$' out && grep -q '^op bconv2d$' out \
+    && grep -q '^unit GHz$' out && grep -q '^attr padding$' out && ok || ko tables
+# The man page exists and names every option of --help.
+for opt in --dump-ir --print-tables --color --version; do
+    grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
+done
+
+echo "flags: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

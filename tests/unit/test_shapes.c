@@ -1,0 +1,163 @@
+/*
+ * test_shapes.c: shape and precision inference. Every expected shape is
+ * computed by hand in the comment next to it, from the formulas in
+ * docs/language.md section 4:
+ *   valid:      out = floor((in - dilation*(k-1) - 1) / stride) + 1
+ *   same(_one): out = ceil(in / stride)
+ */
+#include "support.h"
+
+#include <string.h>
+
+static void test_conv(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[28, 28, 1];\n"
+                   " a = conv2d(x, filters = 32, kernel = 3);\n"                 /* 28-2 = 26 */
+                   " b = conv2d(x, filters = 8, kernel = 3, stride = 2, padding = same);\n" /* ceil(28/2) = 14 */
+                   " c = conv2d(x, filters = 4, kernel = 3, dilation = 2);\n"    /* 28-4-1+1 = 24 */
+                   " d = conv2d(x, filters = 4, kernel = (5, 1), stride = (1, 3));\n" /* H 24, W floor(27/3)+1 = 10 */
+                   " e = conv2d(x, filters = 2, kernel = 7, stride = 2, padding = same_one);\n" /* 14 */
+                   " f = conv2d(x, filters = 6, kernel = 28);\n"                 /* 1 */
+                   " output a, b, c, d, e, f;\n}\n");
+    assert_true(r.ok);
+    assert_shape(&r, "a", 3, 26, 26, 32);
+    assert_shape(&r, "b", 3, 14, 14, 8);
+    assert_shape(&r, "c", 3, 24, 24, 4);
+    assert_shape(&r, "d", 3, 24, 10, 4);
+    assert_shape(&r, "e", 3, 14, 14, 2);
+    assert_shape(&r, "f", 3, 1, 1, 6);
+    assert_int_equal(find_node(&r, "a")->type, DT_F32);
+    assert_int_equal(find_node(&r, "a")->weights, W_FLOAT);
+    run_free(&r);
+}
+
+static void test_binary_precision(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[32, 32, 3];\n"
+                   " w = bconv2d(x, filters = 16, kernel = 3, padding = same);\n" /* float in, binary w */
+                   " s = sign(w);\n"
+                   " b = bconv2d(s, filters = 16, kernel = 3, padding = same_one);\n"
+                   " p = maxpool(s, size = 2);\n"                 /* keeps b1; 16x16 */
+                   " f = flatten(p);\n"                           /* 16*16*16 = 4096 */
+                   " d = bdense(f, units = 10);\n"
+                   " output b, d;\n}\n");
+    assert_true(r.ok);
+    IrNode *w = find_node(&r, "w"), *b = find_node(&r, "b"), *d = find_node(&r, "d");
+    assert_int_equal(w->in_type, DT_F32);
+    assert_int_equal(w->weights, W_BINARY);
+    assert_int_equal(w->type, DT_F32);
+    assert_int_equal(b->in_type, DT_B1);
+    assert_int_equal(b->type, DT_I32);
+    assert_int_equal(find_node(&r, "p")->type, DT_B1);
+    assert_shape(&r, "f", 1, 4096, 0, 0);
+    assert_int_equal(find_node(&r, "f")->type, DT_B1);
+    assert_int_equal(d->type, DT_I32);
+    assert_shape(&r, "d", 1, 10, 0, 0);
+    run_free(&r);
+}
+
+static void test_other_ops(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[10, 10, 8];\n"
+                   " dw = depthwise_conv2d(x, kernel = 3, multiplier = 2);\n" /* 8x8x16 */
+                   " g = conv2d(x, filters = 12, kernel = 1, groups = 4);\n"  /* 10x10x12 */
+                   " mp = maxpool(x, size = 3, stride = 2);\n"              /* floor(7/2)+1 = 4 */
+                   " ap = avgpool(x, size = 2, padding = same);\n"          /* 5 */
+                   " gp = global_avgpool(x);\n"                             /* [8] */
+                   " cc = concat(x, g, x);\n"                               /* 8+12+8 = 28 */
+                   " ad = add(x, relu(x));\n"
+                   " sm = softmax(dense(gp, units = 3));\n"
+                   " h = hardtanh(prelu(x));\n"
+                   " output dw, mp, ap, cc, ad, sm, h;\n}\n");
+    assert_true(r.ok);
+    assert_shape(&r, "dw", 3, 8, 8, 16);
+    assert_shape(&r, "g", 3, 10, 10, 12);
+    assert_shape(&r, "mp", 3, 4, 4, 8);
+    assert_shape(&r, "ap", 3, 5, 5, 8);
+    assert_shape(&r, "gp", 1, 8, 0, 0);
+    assert_shape(&r, "cc", 3, 10, 10, 28);
+    assert_shape(&r, "ad", 3, 10, 10, 8);
+    assert_shape(&r, "sm", 1, 3, 0, 0);
+    assert_shape(&r, "h", 3, 10, 10, 8);
+    assert_int_equal(find_node(&r, "ap")->type, DT_F32);
+    run_free(&r);
+}
+
+static void test_blocks_and_repeat(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\n"
+                   "block down(v, f) {\n"
+                   "  y = conv2d(v, filters = 2 * f, kernel = 3, stride = 2, padding = same);\n"
+                   "  return relu(y);\n}\n"
+                   "network n {\n input x : f32[64, 64, 4];\n"
+                   " s = repeat 3 down(x, f = 4);\n" /* 64 -> 32 -> 16 -> 8, channels 8 */
+                   " output s;\n}\n");
+    assert_true(r.ok);
+    assert_shape(&r, "s.0.y", 3, 32, 32, 8);
+    assert_shape(&r, "s.1.y", 3, 16, 16, 8);
+    assert_shape(&r, "s.2.y", 3, 8, 8, 8);
+    assert_shape(&r, "s.2", 3, 8, 8, 8);
+    /* input + 3 x (conv, relu) */
+    assert_int_equal(((IrGraph *)r.m.graphs.v[0])->nodes.n, 7);
+    /* The expanded conv remembers where it was called from. */
+    IrNode *c = find_node(&r, "s.1.y");
+    assert_non_null(c->origin);
+    assert_int_equal(c->origin->call.line, 8);
+    assert_int_equal(c->loc.line, 3);
+    run_free(&r);
+}
+
+#define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
+
+static void test_errors(void **state) {
+    (void)state;
+    assert_error("bnn 1;\n" NET("y = add(x, conv2d(x, filters = 4, kernel = 3)); output y;"),
+                 "shape mismatch in 'add': 'x' is f32[8,8,4] but 'y.conv2d' is f32[6,6,4]");
+    assert_error("bnn 1;\n" NET("y = dense(x, units = 2); output y;"),
+                 "'dense' needs a flat input, but 'x' is f32[8,8,4]; use flatten()");
+    assert_error("bnn 1;\n" NET("y = conv2d(v, filters = 2, kernel = 1); output y;"),
+                 "'conv2d' needs an [H, W, C] input, but 'v' is f32[16]");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 2, kernel = 9); output y;"),
+                 "window of 'y' (9 wide) is larger than its input 'x' along H (8)");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 6, kernel = 1, groups = 4); output y;"),
+                 "groups = 4 must divide both the input channels of 'x' (4) and filters (6)");
+    assert_error("bnn 1;\n" NET("y = concat(x, v); output y;"), "shape mismatch in 'concat'");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 0, kernel = 1); output y;"),
+                 "parameter 'filters' of 'conv2d' must be positive");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 2, kernel = 1, padding = full); output y;"),
+                 "'full' is not a padding of 'conv2d'");
+    assert_error("bnn 1;\n" NET("y = add(x); output y;"), "'add' takes 2 inputs, but 1 is given");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 3 / 2, kernel = 1); output y;"),
+                 "3 / 2 is not a whole number");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 9223372036854775807 + 1, kernel = 1); output y;"),
+                 "integer overflow");
+    assert_error("bnn 1;\n" NET("y = conv2d(x, filters = 2147483648, kernel = 1); output y;"),
+                 "parameter 'filters' of 'conv2d' is too large");
+    assert_error("bnn 1; network n { input x : f32[1000000, 1000000, 1000000]; output x; }",
+                 "input 'x' is too large");
+    assert_error("bnn 1;\n" NET("y = relu(x); y = relu(x); output y;"), "'y' is already defined");
+    assert_error("bnn 1;\n" NET("output z;"), "undefined name 'z'");
+    assert_error("bnn 1; network n { input x : f32[2]; }", "network 'n' has no 'output'");
+    assert_error("bnn 1; block b(v) { return c(v); }", "unknown operation 'c'");
+    assert_error("bnn 1; block b(v) { return b(v); }\n" NET("y = b(x); output y;"),
+                 "block 'b' calls itself");
+    assert_error("bnn 1; block b(v, f) { return conv2d(v, filters = f, kernel = 9); }\n"
+                 NET("y = b(x, f = 2); output y;"),
+                 "t.bnn:5:5: note: in block 'b' expanded here");
+    assert_error("bnn 1;\n" NET("y = repeat 0 relu(x); output y;"), "'repeat' count must be between 1");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conv),
+        cmocka_unit_test(test_binary_precision),
+        cmocka_unit_test(test_other_ops),
+        cmocka_unit_test(test_blocks_and_repeat),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,98 @@
+/* test_units.c: quantities, units and target inheritance. */
+#include "support.h"
+
+#include <math.h>
+#include <string.h>
+
+static double prop(Run *r, const char *target, const char *path) {
+    for (int i = 0; i < r->m.targets.n; i++) {
+        IrTarget *t = r->m.targets.v[i];
+        if (strcmp(t->name, target) == 0) {
+            const TProp *p = ir_target_get(t, path);
+            if (!p)
+                fail_msg("target '%s' has no '%s'", target, path);
+            return p->value;
+        }
+    }
+    fail_msg("no target '%s'", target);
+    return 0;
+}
+
+static void test_values(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\ntarget a {\n clock = 1.2 GHz; cores = 4; word = 64 bits;\n"
+                   " cost { xnor = 1 cycle; popcount = 12 cycles; }\n"
+                   " memory { l1 { size = 32 KiB; latency = 3 cycles; }\n"
+                   "          dram { size = 1 GiB; latency = 120 ns; bandwidth = 3.6 GB/s; } }\n"
+                   " price = 35 USD; power = 250 mW;\n}\n"
+                   "target b : a { clock = 1400 MHz; memory { l1 { size = 64 KB; } } }\n");
+    assert_true(r.ok);
+    assert_true(prop(&r, "a", "clock") == 1.2e9);
+    assert_true(prop(&r, "a", "cores") == 4);
+    assert_true(prop(&r, "a", "word") == 64);
+    assert_true(prop(&r, "a", "cost.popcount") == 12);
+    assert_true(prop(&r, "a", "memory.l1.size") == 32768);
+    assert_true(prop(&r, "a", "memory.dram.size") == 1073741824.0);
+    assert_true(fabs(prop(&r, "a", "memory.dram.latency") - 120e-9) < 1e-18);
+    assert_true(prop(&r, "a", "memory.dram.bandwidth") == 3.6e9);
+    assert_true(prop(&r, "a", "power") == 0.25);
+    /* b inherits everything and overrides clock and one level's size. */
+    assert_true(prop(&r, "b", "clock") == 1.4e9);
+    assert_true(prop(&r, "b", "memory.l1.size") == 64000);
+    assert_true(prop(&r, "b", "memory.l1.latency") == 3);
+    assert_true(prop(&r, "b", "price") == 35);
+    run_free(&r);
+}
+
+static void test_format(void **state) {
+    (void)state;
+    char b[64];
+    unit_format(b, sizeof b, 1.2e9, DIM_FREQ);
+    assert_string_equal(b, "1.2 GHz");
+    unit_format(b, sizeof b, 32768, DIM_BYTES);
+    assert_string_equal(b, "32 KiB");
+    unit_format(b, sizeof b, 64000, DIM_BYTES);
+    assert_string_equal(b, "64 KB");
+    unit_format(b, sizeof b, 1000, DIM_BYTES);
+    assert_string_equal(b, "1 KB");
+    unit_format(b, sizeof b, 1000 + 24, DIM_BYTES);
+    assert_string_equal(b, "1 KiB");
+    unit_format(b, sizeof b, 120e-9, DIM_TIME);
+    assert_string_equal(b, "120 ns");
+    unit_format(b, sizeof b, 1, DIM_CYCLES);
+    assert_string_equal(b, "1 cycle");
+    unit_format(b, sizeof b, 0.25, DIM_POWER);
+    assert_string_equal(b, "250 mW");
+}
+
+static void test_errors(void **state) {
+    (void)state;
+    assert_error("bnn 1; target t { clock = 32 KiB; }",
+                 "t.bnn:1:27: error: unit mismatch: property 'clock' takes a frequency");
+    assert_error("bnn 1; target t { clock = 3 Ghz; }", "unknown unit 'Ghz'");
+    assert_error("bnn 1; target t { clock = 3 Ghz; }", "did you mean 'GHz'?");
+    assert_error("bnn 1; target t { clock = 3; }", "property 'clock' needs a unit");
+    assert_error("bnn 1; target t { cores = 2 GHz; }", "property 'cores' is a plain number");
+    assert_error("bnn 1; target t { cores = 0; }", "'cores' must be a whole number");
+    assert_error("bnn 1; target t { clock = -1 GHz; }", "must not be negative");
+    assert_error("bnn 1; target t { clok = 1 GHz; }", "target 't' has no property called 'clok'");
+    assert_error("bnn 1; target t { cache { } }", "target 't' has no section called 'cache'");
+    assert_error("bnn 1; target t { memory { l1 { speed = 1 GHz; } } }",
+                 "memory level 'memory.l1' has no property called 'speed'");
+    assert_error("bnn 1; target t { class = laptop; }", "'laptop' is not a value of 'class'");
+    assert_error("bnn 1; target t { clock = 1 GHz; clock = 2 GHz; }",
+                 "property 'clock' is set twice in target 't'");
+    assert_error("bnn 1; target t : u { }", "target 't' inherits from unknown target 'u'");
+    assert_error("bnn 1; target t : u { }\ntarget u : t { }", "inherits from itself");
+    assert_error("bnn 1; target t { }\ntarget t { }", "target 't' is already declared");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
