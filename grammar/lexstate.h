@@ -17,7 +17,9 @@ typedef struct {
     char open_ch[BNNC_MAX_NEST + 1];
     Loc comment;                /* start of the current block comment */
     bool fatal;                 /* a lexical error ended the scan */
+    Loc first;                  /* the first token of the file */
     Loc prev, cur;              /* the token before the last, the last */
+    char prev_text[64];         /* text of the token before the last */
     char last[64];              /* text of the last token, for messages */
     Ast *root;
 } LexState;

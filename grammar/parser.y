@@ -47,6 +47,50 @@ LexState *yyget_extra(yyscan_t scanner);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
 #define ST (yyget_extra(scanner))
 
+/* The format version line must come first, once, and say version 1.
+ * Version items are checked here and dropped from the tree. */
+static void check_version(LexState *st, Ast *root) {
+    Ctx *c = st->c;
+    if (root->nkids == 0) {
+        if (st->first.line == 0 && !st->fatal)
+            diag_error(c, (Loc){st->file, 1, 1, 1, 1},
+                       "empty input: expected the format version line 'bnn %d;'",
+                       BNNC_LANG_VERSION);
+        return;
+    }
+    Ast *first = NULL;
+    int k = 0;
+    for (int i = 0; i < root->nkids; i++) {
+        Ast *a = root->kids[i];
+        if (a->kind != AST_VERSION) {
+            root->kids[k++] = a;
+            continue;
+        }
+        if (!first) {
+            first = a;
+            root->ival = a->ival;
+            if (i > 0) {
+                diag_error(c, st->first, "the format version line 'bnn %d;' must come first",
+                           BNNC_LANG_VERSION);
+                diag_note(c, a->kw, "it is here");
+            } else if (a->ival != BNNC_LANG_VERSION) {
+                diag_error(c, a->loc, "unsupported format version %lld: this bnnc reads version %d",
+                           (long long)a->ival, BNNC_LANG_VERSION);
+            }
+            continue;
+        }
+        diag_error(c, a->kw, "a second format version line");
+        diag_note(c, first->kw, "the first is here");
+        ast_free(a);
+    }
+    root->nkids = k;
+    if (first)
+        ast_free(first);
+    else if (st->first.line > 0)
+        diag_error(c, st->first, "missing format version line: a .bnn file starts with 'bnn %d;'",
+                   BNNC_LANG_VERSION);
+}
+
 static Ast *leaf(AstKind k, Loc loc, char *name) {
     Ast *a = ast_new(k, loc);
     a->name = name;
@@ -72,9 +116,9 @@ static Ast *leaf(AstKind k, Loc loc, char *name) {
 %token KW_OUTPUT "'output'" KW_RETURN "'return'" KW_REPEAT "'repeat'"
 %token END 0 "end of file"
 
-%type <node> items item version network block target stmts stmt dims names
+%type <node> items item network block target stmts stmt dims names
 %type <node> params value call args arg expr count tstmts tstmt
-%type <str> parent
+%type <node> parent
 
 %destructor { ast_free($$); } <node>
 %destructor { free($$); } <str>
@@ -86,27 +130,7 @@ static Ast *leaf(AstKind k, Loc loc, char *name) {
 %%
 
 file
-    : version items         { ST->root = ast_add($2, NULL); $2->ival = $1->ival; ast_free($1); }
-    | items                 {
-        ST->root = $1;
-        if ($1->nkids == 0 && !ST->fatal)
-            diag_error(ST->c, (Loc){ST->file, 1, 1, 1, 1}, "empty input: expected the format version line 'bnn %d;'",
-                       BNNC_LANG_VERSION);
-        else if ($1->nkids > 0)
-            diag_error(ST->c, $1->kids[0]->loc,
-                       "missing format version line: a .bnn file starts with 'bnn %d;'",
-                       BNNC_LANG_VERSION);
-    }
-    ;
-
-version
-    : KW_BNN INT ';'        {
-        $$ = ast_new(AST_INT, @2);
-        $$->ival = $2;
-        if ($2 != BNNC_LANG_VERSION)
-            diag_error(ST->c, @2, "unsupported format version %lld: this bnnc reads version %d",
-                       (long long)$2, BNNC_LANG_VERSION);
-    }
+    : items                 { ST->root = $1; check_version(ST, $1); }
     ;
 
 items
@@ -116,6 +140,7 @@ items
 
 item
     : KW_IMPORT STRING ';'  { $$ = leaf(AST_IMPORT, @2, $2); }
+    | KW_BNN INT ';'        { $$ = ast_new(AST_VERSION, @2); $$->ival = $2; $$->kw = @1; }
     | network
     | block
     | target
@@ -161,9 +186,10 @@ stmt
         $$->name = $2;
         $$->name2 = $4;
         $$->loc = @2;
+        $$->kw = @1;
     }
     | IDENT '=' value ';'   { $$ = ast_add(leaf(AST_ASSIGN, @1, $1), $3); }
-    | KW_OUTPUT names ';'   { $$ = $2; $$->loc = @1; }
+    | KW_OUTPUT names ';'   { $$ = $2; $$->loc = @1; $$->kw = @1; }
     | KW_RETURN value ';'   { $$ = ast_add(ast_new(AST_RETURN, @1), $2); }
     | error ';'             { $$ = NULL; }
     ;
@@ -225,14 +251,19 @@ target
         $$ = $5;
         $$->kind = AST_TARGET;
         $$->name = $2;
-        $$->name2 = $3;
         $$->loc = @2;
+        if ($3) {
+            $$->name2 = $3->name;
+            $$->kw = $3->loc;
+            $3->name = NULL;
+            ast_free($3);
+        }
     }
     ;
 
 parent
     : %empty                { $$ = NULL; }
-    | ':' IDENT             { $$ = $2; }
+    | ':' IDENT             { $$ = leaf(AST_NAME, @2, $2); }
     ;
 
 tstmts
@@ -281,9 +312,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner) {
         diag_error(st->c, loc, "invalid character '%s'", st->last);
         return 0;
     }
-    enum { MAX = 5 };
+    enum { MAX = 64 };
     yysymbol_kind_t exp[MAX];
     int n = yypcontext_expected_tokens(ctx, exp, MAX);
+    bool want_int = false, want_type = false;
+    for (int i = 0; i < n; i++) {
+        want_int |= exp[i] == YYSYMBOL_INT;
+        want_type |= exp[i] == YYSYMBOL_TYPE;
+    }
     if (got == YYSYMBOL_YYEOF && st->depth > 0) {
         char open = st->open_ch[st->depth - 1];
         char close = open == '{' ? '}' : open == '(' ? ')' : ']';
@@ -291,14 +327,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner) {
         diag_note(st->c, st->open[st->depth - 1], "to match this '%c'", open);
         return 0;
     }
+    /* 'output = ...': a keyword where a name was meant. */
+    for (int i = 0; lex_keywords[i] && strcmp(yysymbol_name(got), "'='") == 0; i++)
+        if (strcmp(st->prev_text, lex_keywords[i]) == 0) {
+            diag_error(st->c, st->prev, "'%s' is a keyword and cannot be used as a name",
+                       st->prev_text);
+            return 0;
+        }
     /* A missing ';' is best shown right after the token before it. */
-    if (n > 0 && n < MAX && strcmp(yysymbol_name(exp[0]), "';'") == 0 && st->prev.line > 0) {
+    if (n > 0 && n < 5 && strcmp(yysymbol_name(exp[0]), "';'") == 0 && st->prev.line > 0) {
         loc = st->prev;
         loc.line = loc.end_line;
         loc.col = loc.end_col;
         loc.end_col = loc.col + 1;
     }
-    if (n <= 0 || n >= MAX) {
+    if (want_int && n > 3) {
+        diag_error(st->c, loc, "expected a value before %s", what);
+    } else if (n <= 0 || n >= 5) {
         diag_error(st->c, loc, "unexpected %s", what);
     } else {
         char list[256] = "";
@@ -309,8 +354,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner) {
         }
         diag_error(st->c, loc, "expected %s before %s", list, what);
     }
+    if (want_type)
+        diag_note(st->c, loc, "the element types are f32, i32, u8 and b1");
     /* A missing closer: point at what it should close. */
-    for (int i = 0; n > 0 && n < MAX && i < n; i++) {
+    for (int i = 0; n > 0 && n < 5 && i < n; i++) {
         const char *nm = yysymbol_name(exp[i]);
         char close = nm[0] == '\'' ? nm[1] : 0;
         if ((close == '}' || close == ')' || close == ']') && st->depth > 0) {

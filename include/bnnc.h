@@ -160,12 +160,14 @@ typedef enum {
     AST_PAIR,     /* kids[0], kids[1] */
     AST_BINOP,    /* ival: '+', '-', '*', '/'; kids[0], kids[1] */
     AST_NEG,      /* kids[0] */
+    AST_VERSION,  /* ival: the format version (parser only) */
 } AstKind;
 
 typedef struct Ast Ast;
 struct Ast {
     AstKind kind;
     Loc loc;
+    Loc kw;       /* the statement's keyword, or a target's parent name */
     char *name;
     char *name2;
     int64_t ival;

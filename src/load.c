@@ -45,19 +45,51 @@ static bool has_suffix(const char *s, const char *suf) {
     return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* Joins dir and name and removes "." and "dir/.." segments, so that
+ * messages show "inc/x.bnn", not "./inc/../inc/x.bnn". */
+static char *join_path(Arena *a, const char *dir, const char *name) {
+    char *full = (name[0] == '/' || strcmp(dir, ".") == 0) ? mem_strdup(a, name)
+                                                          : mem_printf(a, "%s/%s", dir, name);
+    size_t n = strlen(full);
+    const char **seg = mem_array(a, n + 1, sizeof(char *));
+    int k = 0;
+    bool abs = full[0] == '/';
+    for (char *t = strtok(full, "/"); t; t = strtok(NULL, "/")) {
+        if (strcmp(t, ".") == 0)
+            continue;
+        if (strcmp(t, "..") == 0 && k > 0 && strcmp(seg[k - 1], "..") != 0) {
+            k--;
+            continue;
+        }
+        seg[k++] = t;
+    }
+    char *out = mem_alloc(a, n + 3);
+    char *p = out;
+    if (abs)
+        *p++ = '/';
+    for (int i = 0; i < k; i++) {
+        size_t l = strlen(seg[i]);
+        if (i)
+            *p++ = '/';
+        memcpy(p, seg[i], l);
+        p += l;
+    }
+    if (p == out)
+        *p++ = '.';
+    *p = 0;
+    return out;
+}
+
 /* Finds an import; returns the path found or NULL. */
 static char *find_import(Ctx *c, const char *from_dir, const char *name) {
     Arena *a = &c->arena;
     const char *suffix = has_suffix(name, ".bnn") ? "" : ".bnn";
-    if (name[0] == '/') {
-        char *p = mem_printf(a, "%s%s", name, suffix);
+    const char *file = mem_printf(a, "%s%s", name, suffix);
+    char *p = join_path(a, from_dir, file);
+    if (is_file(p) || name[0] == '/')
         return is_file(p) ? p : NULL;
-    }
-    char *p = mem_printf(a, "%s/%s%s", from_dir, name, suffix);
-    if (is_file(p))
-        return p;
     for (int i = 0; i < c->search.n; i++) {
-        p = mem_printf(a, "%s/%s%s", (char *)c->search.v[i], name, suffix);
+        p = join_path(a, (char *)c->search.v[i], file);
         if (is_file(p))
             return p;
     }
@@ -145,10 +177,13 @@ static bool parse_and_import(Loader *L, int file, Loc from) {
         c->main_file = file;
     if (!src_validate(c, file))
         return false;
+    int before = c->errors;
     Ast *root = parse_file(c, file);
     if (!root)
         return false;
     vec_push(&c->arena, &c->asts, root);
+    if (c->errors != before)
+        return false; /* imports named in a broken file would only cascade */
     SrcFile *f = c->files.v[file];
     L->stack[L->depth++] = (Frame){f->real, from};
     do_imports(L, file, root);

@@ -709,13 +709,13 @@ static void lint_block(Sema *s, BlockInfo *b) {
             returned = true;
             break;
         case AST_INPUT:
-            diag_error(s->c, st->loc, "'input' belongs in a network, not in block '%s'",
+            diag_error(s->c, st->kw, "'input' belongs in a network, not in block '%s'",
                        b->name);
             diag_note(s->c, loc_none(), "a block takes its inputs as parameters");
             L.ok = false;
             break;
         default:
-            diag_error(s->c, st->loc, "'output' belongs in a network, not in block '%s'",
+            diag_error(s->c, st->kw, "'output' belongs in a network, not in block '%s'",
                        b->name);
             diag_note(s->c, loc_none(), "a block gives its result with 'return'");
             L.ok = false;

@@ -282,7 +282,7 @@ static IrTarget *resolve(Ctx *c, TEntry *all, int n, TEntry *t) {
     if (t->ast->name2) {
         TEntry *p = find_target(all, n, t->ast->name2);
         if (!p) {
-            diag_error(c, t->ast->loc, "target '%s' inherits from unknown target '%s'",
+            diag_error(c, t->ast->kw, "target '%s' inherits from unknown target '%s'",
                        t->ast->name, t->ast->name2);
             ok = false;
         } else {

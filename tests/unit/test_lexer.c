@@ -27,7 +27,7 @@ static const Case cases[] = {
     {"{ } ( ) [ ] , ; : = + - * /", {'{', '}', '(', ')', '[', ']', ',', ';', ':', '=', '+', '-', '*', '/'}, NULL},
     {"@", {INVALID}, NULL},
     {"x \xc3\xa9 y", {IDENT, INVALID, IDENT}, NULL},
-    {"\"never closed", {STRING}, "unterminated string"},
+    {"x \"never closed", {IDENT}, "unterminated string"},
     {"/* never closed", {0}, "unterminated comment"},
     {"99999999999999999999", {INT}, "integer is too large"},
     {"1e999", {REAL}, "number is too large"},
