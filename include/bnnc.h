@@ -19,6 +19,15 @@
  *   sema_  semantic analysis (sema.c, target.c): blocks expanded, names
  *          resolved, shapes and precisions inferred -> IR.
  *   ir_    the IR (ir.c): graph of layers, its verifier and its text form.
+ *   pass_  optimisation passes over the IR, one per file (pass_*.c), and
+ *          their pipeline (pass.c): dead-value removal, batchnorm + sign
+ *          fusion into thresholds, filter compression.
+ *   plan_  the activation buffer planner (plan.c): live ranges, arena
+ *          offsets, the arena size the report and the C emitter share.
+ *   cost_  the cost model (cost.c, docs/cost-model.md): a target's
+ *          parameters, per-layer XNOROP, LXNOROP, cycles and time.
+ *   report_ the forward-task report (report.c text, report_json.c JSON),
+ *          the target catalog listing and --explain.
  *
  * main.c drives the pipeline as a straight list of calls.
  */
@@ -219,8 +228,10 @@ typedef enum { PAD_VALID, PAD_SAME, PAD_SAME_ONE } Padding;
 
 typedef enum {
 #define OP(id, name, nin_min, nin_max, weights, attrs, required, infer) OP_##id,
+#define INTERNAL_OP(id, name, nin_min, nin_max, weights) OP_##id,
 #include "ops.def"
 #undef OP
+#undef INTERNAL_OP
     OP_COUNT
 } OpId;
 
@@ -239,14 +250,15 @@ typedef struct {
     WeightKind weights;
     unsigned attrs;       /* bit (1u << A_x) for each allowed attribute */
     unsigned required;
-    InferFn infer;
+    InferFn infer;        /* NULL for an internal operation */
+    bool internal;        /* made by a pass, never written in a .bnn file */
 } OpDesc;
 
 extern const OpDesc ops_table[OP_COUNT];
 extern const char *const ops_attr_names[A_COUNT];
 extern const AttrType ops_attr_types[A_COUNT];
 extern const char *const ops_padding_names[3];
-int ops_lookup(const char *name);        /* OpId or -1 */
+int ops_lookup(const char *name);        /* OpId or -1; internal ops excluded */
 int ops_attr_lookup(const char *name);   /* AttrId or -1 */
 const char *dtype_name(DType t);
 /* The closest of `n` names to `s` by edit distance, or NULL if none is
@@ -283,6 +295,12 @@ typedef struct {
     int64_t d[IR_MAX_RANK];
 } Shape;
 
+/* How the filter bits of a binary layer are packed into W-bit words
+ * (docs/cost-model.md): PACK_NONE is "not decided yet" and costs as
+ * PACK_KERNEL, the uncompressed layout. The order is that of compactness. */
+typedef enum { PACK_NONE, PACK_KERNEL, PACK_CHANNEL, PACK_DENSE } Packing;
+extern const char *const ir_packing_names[4];
+
 struct IrNode {
     int id;
     OpId op;                   /* OP_COUNT for a network input */
@@ -298,7 +316,12 @@ struct IrNode {
     DType in_type;             /* element type of the (first) input */
     WeightKind weights;
     bool bad;                  /* an error was reported for this node */
+    Packing packing;           /* binary layers: set by filter compression */
+    const char *folds;         /* threshold: the batchnorm it folds in */
 };
+
+/* A layer whose inputs and weights are both binary (XNOR + popcount). */
+bool ir_is_binary(const IrNode *n);
 
 typedef struct {
     const char *name;
@@ -335,6 +358,11 @@ void shape_format(char *buf, size_t n, const Shape *s);
 const TProp *ir_target_get(const IrTarget *t, const char *path);
 /* Checks structural invariants; reports internal errors, returns false. */
 bool ir_verify(Ctx *c, const IrModule *m, const char *after);
+/* Drops the nodes of g for which dead[id] is set and renumbers the rest;
+ * the caller keeps network inputs and outputs alive. */
+void ir_compact(IrGraph *g, const bool *dead);
+/* Number of uses of every node of g as an input or an output. */
+int *ir_use_counts(Ctx *c, const IrGraph *g);
 void ir_dump(FILE *f, const IrModule *m);
 void ir_dump_graph(FILE *f, const IrGraph *g);
 
@@ -344,6 +372,9 @@ void ir_dump_graph(FILE *f, const IrGraph *g);
 bool load_program(Ctx *c, const char *path);
 /* The same for text in memory, named `name` in messages (tests, stdin). */
 bool load_source(Ctx *c, const char *name, const char *text);
+/* Loads the standard target catalog (std/targets on the search path)
+ * unless it is loaded already; its declarations are weak. */
+bool load_catalog(Ctx *c);
 
 /* -------------------------------------------------------------- sema_ */
 
@@ -358,12 +389,183 @@ extern const char *const target_words[];
 void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* --------------------------------------------------------------- cost_ */
+
+/* A memory level of a target, in the order declared (fastest first). */
+typedef struct {
+    const char *name;
+    double size;               /* bytes */
+    double latency;            /* cycles per access (ns converted at the clock) */
+    double bandwidth;          /* B/s, given or derived (docs/cost-model.md) */
+    bool bandwidth_given;
+    bool holds_weights;        /* holds = weights: where an MCU keeps weights */
+    bool no_weights;           /* holds = activations */
+} CostLevel;
+
+#define COST_MAX_LEVELS 8
+
+/* A target's parameters with every default applied (docs/cost-model.md
+ * section 2). Costs are cycles of reciprocal throughput per instruction. */
+typedef struct {
+    const IrTarget *ir;
+    const char *name;
+    const char *cls;           /* mcu, application, desktop, server */
+    double clock;              /* Hz */
+    int cores;
+    double efficiency;         /* parallel efficiency, used when p > 1 */
+    int word, vector, lanes;   /* bits, bits, words per vector */
+    int flanes;                /* fp32 elements per vector */
+    bool sw_popcount;
+    double xnor, popcount, accumulate;
+    double fmac, fadd, add, compare, load, store;
+    double c_x;                /* cycles per XNOROP */
+    double loads_per_xnorop;
+    double overhead;           /* cycles per inference */
+    Packing packing;           /* most compact packing its kernels support */
+    CostLevel lv[COST_MAX_LEVELS];
+    int nlv;
+    double price, power;       /* < 0: not given */
+} CostTarget;
+
+/* Reads a resolved target; reports a missing or inconsistent parameter
+ * at the target's declaration and returns false. */
+bool cost_target(Ctx *c, const IrTarget *t, CostTarget *out);
+/* Words per output of binary layer n with packing p on W-bit words. */
+int64_t cost_words(const IrNode *n, Packing p, int word);
+/* Length N of one dot product of n (its receptive field). */
+int64_t cost_fan_in(const IrNode *n);
+
+typedef enum { MEM_LXNOROP, MEM_ROOFLINE } MemModel;
+extern const char *const cost_model_names[2];
+
+/* One layer of the forward estimate; every figure derives from the IR and
+ * the target. Cycles are for one core; time divides by the cores used. */
+typedef struct {
+    const IrNode *n;
+    int64_t bmacs, fmacs;      /* binary and float multiply-accumulates */
+    int64_t fan_in;            /* N, binary layers */
+    int64_t words, words_before;   /* per output: chosen, uncompressed */
+    int64_t xnorop, xnorop_before;
+    double util, util_before;
+    double lxnorop;
+    int level, wlevel;         /* levels serving activations, weights; -1 */
+    int64_t weight_bytes;      /* packed binary weights */
+    int64_t param_bytes;       /* float parameters, thresholds */
+    int64_t in_bytes, out_bytes, ws_bytes;
+    double cyc_xnor;           /* XNOROP * c_x */
+    double cyc_mem;            /* lxnorop: XNOROP * loads * c_mem */
+    double cyc_other;          /* non-binary work (cost_other_what says what) */
+    const char *other_what;
+    double cycles;             /* cycles on one core */
+    int threads;               /* cores this layer runs on */
+    double t_compute, t_traffic;   /* seconds; roofline terms */
+    double time, share;
+} CostLayer;
+
+typedef struct {
+    const char *what;          /* "weights", "activations", "model" */
+    const char *level;         /* the memory it must fit in */
+    int64_t need;
+    double have;
+} CostFit;
+
+typedef struct {
+    const IrGraph *g;
+    const CostTarget *t;
+    MemModel model;
+    int threads;               /* asked for (at most the target's cores) */
+    CostLayer *layers;         /* one per node that is not a network input */
+    int n;
+    int64_t bmacs, fmacs, xnorop, xnorop_before;
+    int nbinary;
+    double lxnorop;
+    double time, rate, overhead_time;
+    double time_binary, time_other;
+    int64_t weight_bytes, param_bytes, act_bytes, act_live;
+    CostFit fits[3];
+    int nfits;
+} CostResult;
+
+/* Estimates graph g on target t: the forward task. */
+void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int threads,
+              CostResult *out);
+
+/* -------------------------------------------------------------- plan_ */
+
+/* An activation buffer: the output of one node, alive from its producer to
+ * its last use; a view shares the buffer of the node it views. */
+typedef struct {
+    int64_t offset, size;      /* bytes in the arena */
+    int first, last;           /* node ids */
+    int owner;                 /* id of the node whose buffer this is */
+} PlanBuf;
+
+typedef struct {
+    PlanBuf *buf;              /* indexed by node id */
+    int n;
+    int64_t arena;             /* bytes: the peak activation memory */
+    int64_t live_peak;         /* largest sum of live buffers (a lower bound) */
+} Plan;
+
+#define PLAN_ALIGN 16
+/* Bytes of n's output on W-bit words (b1 tensors are packed per pixel). */
+int64_t plan_bytes(const IrNode *n, int word);
+/* True when n's output is its input's buffer (a flatten that moves no bit). */
+bool plan_is_view(const IrNode *n, int word);
+void plan_graph(Ctx *c, const IrGraph *g, int word, Plan *out);
+
+/* -------------------------------------------------------------- pass_ */
+
+#define PASSES(X)                                                           \
+    X(DCE, "dce", pass_dce, "remove values that do not reach an output")    \
+    X(FUSE, "fuse-bn-sign", pass_fuse, "fold batchnorm + sign into thresholds") \
+    X(COMPRESS, "compress", pass_compress, "filter compression: fewest words per output")
+
+typedef enum {
+#define X(id, name, fn, help) PASS_##id,
+    PASSES(X)
+#undef X
+    PASS_COUNT
+} PassId;
+
+typedef struct {
+    bool on[PASS_COUNT];
+    int dump_after;            /* PassId whose result --dump-ir-after prints, or -1 */
+    const CostTarget *target;  /* word size and packings; NULL: no target */
+} PassOptions;
+
+extern const char *const pass_names[PASS_COUNT];
+extern const char *const pass_help[PASS_COUNT];
+int pass_lookup(const char *name);   /* PassId or -1 */
+void pass_defaults(PassOptions *o);  /* all on, no dump */
+/* Runs the enabled passes in order over every graph, with the verifier
+ * after each; prints the IR to `dump` after o->dump_after. Returns false
+ * on an internal error. */
+bool pass_run(Ctx *c, IrModule *m, const PassOptions *o, FILE *dump);
+#define X(id, name, fn, help) bool fn(Ctx *c, IrGraph *g, const PassOptions *o);
+PASSES(X)
+#undef X
+
+/* ------------------------------------------------------------ report_ */
+
+void report_text(FILE *f, const CostResult *r);
+/* The same data as JSON (docs/report-schema.json); false if it fails. */
+bool report_json(FILE *f, const CostResult *r);
+/* The terms of the formula for one layer. */
+void report_explain(FILE *f, const CostResult *r, const CostLayer *l);
+/* The catalog: one line per target with its key figures. */
+void report_targets(FILE *f, const CostTarget *t, int n);
+/* A quantity with an SI prefix: 1.23 G, 456 k. */
+void report_count(char *buf, size_t n, double v);
+
 /* ---------------------------------------------------------------- Ctx */
 
 /* A declaration found while loading: network, block or target. */
 typedef struct {
     Ast *ast;
     int file;
+    bool weak;               /* from the implicit catalog: a name the
+                                program declares itself wins */
 } Decl;
 
 struct Ctx {
@@ -378,6 +580,7 @@ struct Ctx {
     bool color;
     bool stopped;            /* too many errors: stop reporting */
     bool quiet_notes;        /* the last error was not printed */
+    bool loading_weak;       /* declarations being loaded are weak */
     Loc last_loc;            /* of the last diagnostic printed */
     FILE *err;
 };

@@ -11,6 +11,36 @@
 
 #include <string.h>
 
+const char *const ir_packing_names[4] = {"none", "kernel", "channel", "dense"};
+
+bool ir_is_binary(const IrNode *n) {
+    return n->op < OP_COUNT && n->weights == W_BINARY && n->in_type == DT_B1;
+}
+
+int *ir_use_counts(Ctx *c, const IrGraph *g) {
+    int *uses = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(int));
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *n = g->nodes.v[i];
+        for (int k = 0; k < n->nin; k++)
+            uses[n->in[k]->id]++;
+    }
+    for (int i = 0; i < g->outputs.n; i++)
+        uses[((IrNode *)g->outputs.v[i])->id]++;
+    return uses;
+}
+
+void ir_compact(IrGraph *g, const bool *dead) {
+    int k = 0;
+    for (int i = 0; i < g->nodes.n; i++) {
+        IrNode *n = g->nodes.v[i];
+        if (dead[i])
+            continue;
+        n->id = k;
+        g->nodes.v[k++] = n;
+    }
+    g->nodes.n = k;
+}
+
 int64_t shape_elems(const Shape *s) {
     int64_t e = 1;
     for (int i = 0; i < s->rank; i++)
@@ -64,6 +94,10 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
         for (int a = 0; a < A_COUNT; a++)
             if (n->has_attr[a])
                 dump_attr(f, n, a);
+        if (n->packing != PACK_NONE)
+            fprintf(f, " pack=%s", ir_packing_names[n->packing]);
+        if (n->folds)
+            fprintf(f, " folds=%%%s", n->folds);
         fprintf(f, "  ; in=%s", dtype_name(n->in_type));
         if (n->weights != W_NONE)
             fprintf(f, " w=%s", n->weights == W_BINARY ? "b1" : "f32");
@@ -140,6 +174,10 @@ bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
                     return fail(c, after, g, n, "dimension is not positive");
             if (n->type == DT_NONE)
                 return fail(c, after, g, n, "no element type");
+            if (n->packing != PACK_NONE && !ir_is_binary(n))
+                return fail(c, after, g, n, "packing on a layer that is not binary");
+            if ((n->op == OP_THRESHOLD) != (n->folds != NULL))
+                return fail(c, after, g, n, "a threshold without its batchnorm");
         }
         for (int i = 0; i < g->outputs.n; i++) {
             const IrNode *o = g->outputs.v[i];

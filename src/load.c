@@ -119,6 +119,7 @@ static void do_imports(Loader *L, int file, Ast *root) {
                 Decl *d = mem_alloc(&c->arena, sizeof *d);
                 d->ast = it;
                 d->file = file;
+                d->weak = c->loading_weak;
                 vec_push(&c->arena, &c->decls, d);
             }
             continue;
@@ -204,4 +205,17 @@ bool load_program(Ctx *c, const char *path) {
     int before = c->errors;
     load_file(&L, path, loc_none());
     return c->errors == before;
+}
+
+bool load_catalog(Ctx *c) {
+    char *path = find_import(c, ".", "std/targets");
+    if (!path) {
+        diag_plain(c, "cannot find the target catalog 'std/targets.bnn' in the standard "
+                      "library folder '%s'", ctx_stdlib_dir());
+        return false;
+    }
+    c->loading_weak = true;
+    bool ok = load_program(c, path);
+    c->loading_weak = false;
+    return ok;
 }

@@ -2,23 +2,43 @@
  * main.c: the bnnc driver.
  *
  * Parses the command line, then runs the pipeline as a straight list of
- * calls: load (read, validate, parse, imports) -> sema (IR) -> verify ->
- * the requested output. Exit status: 0 ok, 1 errors in the input, 2 bad
- * usage, 70 internal error (docs/bnnc.1).
+ * calls: load (read, validate, parse, imports; the standard target catalog
+ * when a target is named) -> sema (IR) -> verify -> passes (each verified)
+ * -> the requested output: the IR, the forward-task report, one layer's
+ * formula, or the target catalog. Exit status: 0 ok, 1 errors in the
+ * input, 2 bad usage, 70 internal error (docs/bnnc.1).
  */
 #include "bnnc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_text[] =
     "usage: bnnc [options] FILE\n"
+    "       bnnc FILE --target T --report [--format text|json]\n"
+    "       bnnc --list-targets [FILE]\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
     "0 without output when it is valid. FILE may be '-' for standard input.\n"
+    "With --target, estimates the network's inference rate on a device with\n"
+    "the XNOROP/LXNOROP cost model (docs/cost-model.md).\n"
     "\n"
     "options:\n"
+    "  --target T         the device: a target in FILE, in the standard\n"
+    "                     catalog (bnnc --list-targets), or a .bnn file\n"
+    "                     that declares it\n"
+    "  --report           print the forward-task report (needs --target)\n"
+    "  --format FMT       report format: text (default) or json\n"
+    "  --threads N        cores the inference may use (default 1)\n"
+    "  --memory-model M   lxnorop (default) or roofline\n"
+    "  --explain LAYER    print the terms of the cost formula for one layer\n"
+    "  --network NAME     the network to use when FILE declares several\n"
+    "  --list-targets     print the target catalog with its key figures\n"
+    "  -fPASS, -fno-PASS  turn a pass on or off: dce, fuse-bn-sign, compress\n"
+    "  -O0, -O1           all passes off / on (default -O1)\n"
     "  --dump-ir          print the checked IR of every network and target\n"
+    "  --dump-ir-after=PASS  print the IR after PASS ran (or would have run)\n"
     "  -I DIR             add DIR to the import search path (repeatable)\n"
     "  --color=WHEN       colour diagnostics: auto (default), always, never\n"
     "  --print-tables     print the language's keywords, operations,\n"
@@ -37,6 +57,15 @@ typedef struct {
     const char *file;
     bool dump_ir;
     bool print_tables;
+    bool list_targets;
+    bool report;
+    bool json;
+    const char *target;
+    const char *network;
+    const char *explain;
+    int threads;
+    MemModel model;
+    PassOptions passes;
 } Options;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -55,7 +84,8 @@ static void print_tables(void) {
     print_list("keyword", lex_keywords);
     print_list("type", lex_types);
     for (int i = 0; i < OP_COUNT; i++)
-        printf("op %s\n", ops_table[i].name);
+        if (!ops_table[i].internal)
+            printf("op %s\n", ops_table[i].name);
     for (int i = 0; i < A_COUNT; i++)
         printf("attr %s\n", ops_attr_names[i]);
     for (int i = 0; i < 3; i++)
@@ -77,77 +107,294 @@ static void add_search_path(Ctx *c, const char *list) {
     }
 }
 
-int main(int argc, char **argv) {
-    Ctx c;
-    ctx_init(&c);
-    Options o = {0};
+/* The value of an option: "--opt VALUE" or "--opt=VALUE". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, int *rc) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != 0)
+        return NULL;
+    if (*i + 1 >= argc) {
+        *rc = usage_error("option '%s' needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool is_path(const char *s) {
+    struct stat st;
+    return strchr(s, '/') || (strlen(s) > 4 && strcmp(s + strlen(s) - 4, ".bnn") == 0 &&
+                              stat(s, &st) == 0);
+}
+
+static bool declares_target(Ctx *c, const char *name) {
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        if (d->ast->kind == AST_TARGET && strcmp(d->ast->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The target a target file stands for: the one target declared in it that
+ * no other target in it inherits from. */
+static const char *target_of_file(Ctx *c, int file, const char *path) {
+    const char *found = NULL;
+    int n = 0;
+    char list[512] = "";
+    for (int i = 0; i < c->decls.n; i++) {
+        Decl *d = c->decls.v[i];
+        if (d->file != file || d->ast->kind != AST_TARGET)
+            continue;
+        bool parent = false;
+        for (int j = 0; j < c->decls.n; j++) {
+            Decl *e = c->decls.v[j];
+            parent |= e->file == file && e->ast->kind == AST_TARGET && e->ast->name2 &&
+                      strcmp(e->ast->name2, d->ast->name) == 0;
+        }
+        if (parent)
+            continue;
+        found = d->ast->name;
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s'%s'", n ? ", " : "", found);
+        n++;
+    }
+    if (n == 1)
+        return found;
+    if (n == 0)
+        diag_plain(c, "'%s' declares no target", path);
+    else
+        diag_plain(c, "'%s' declares several targets (%s); name one with --target NAME and "
+                      "import the file",
+                   path, list);
+    return NULL;
+}
+
+static const IrTarget *find_ir_target(const IrModule *m, const char *name) {
+    for (int i = 0; i < m->targets.n; i++) {
+        const IrTarget *t = m->targets.v[i];
+        if (strcmp(t->name, name) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+static IrGraph *pick_network(Ctx *c, const IrModule *m, const char *name) {
+    IrGraph *found = NULL;
+    int n = 0;
+    for (int i = 0; i < m->graphs.n; i++) {
+        IrGraph *g = m->graphs.v[i];
+        if (name ? strcmp(g->name, name) == 0 : g->loc.file == c->main_file) {
+            found = g;
+            n++;
+        }
+    }
+    if (name && !found)
+        diag_plain(c, "no network called '%s'", name);
+    else if (!found)
+        diag_plain(c, "the file declares no network to estimate");
+    else if (n > 1)
+        diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
+    return n == 1 ? found : NULL;
+}
+
+static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     int rc = EXIT_OK;
+    pass_defaults(&o->passes);
+    o->threads = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        const char *v;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf(usage_text, ctx_stdlib_dir());
-            goto done;
+            return -1;
         } else if (strcmp(a, "--version") == 0) {
             printf("bnnc %s (.bnn language version %d)\n", BNNC_VERSION, BNNC_LANG_VERSION);
-            goto done;
+            return -1;
         } else if (strcmp(a, "--dump-ir") == 0) {
-            o.dump_ir = true;
+            o->dump_ir = true;
         } else if (strcmp(a, "--print-tables") == 0) {
-            o.print_tables = true;
+            o->print_tables = true;
+        } else if (strcmp(a, "--list-targets") == 0) {
+            o->list_targets = true;
+        } else if (strcmp(a, "--report") == 0) {
+            o->report = true;
+        } else if ((v = opt_value(argc, argv, &i, "--target", &rc))) {
+            o->target = v;
+        } else if ((v = opt_value(argc, argv, &i, "--network", &rc))) {
+            o->network = v;
+        } else if ((v = opt_value(argc, argv, &i, "--explain", &rc))) {
+            o->explain = v;
+        } else if ((v = opt_value(argc, argv, &i, "--format", &rc))) {
+            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+                return usage_error("--format takes text or json, not '%s'", v);
+            o->json = strcmp(v, "json") == 0;
+        } else if ((v = opt_value(argc, argv, &i, "--threads", &rc))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*v == 0 || *end || n < 1 || n > 4096)
+                return usage_error("--threads takes a whole number from 1 to 4096, not '%s'", v);
+            o->threads = (int)n;
+        } else if ((v = opt_value(argc, argv, &i, "--memory-model", &rc))) {
+            if (strcmp(v, "lxnorop") == 0)
+                o->model = MEM_LXNOROP;
+            else if (strcmp(v, "roofline") == 0)
+                o->model = MEM_ROOFLINE;
+            else
+                return usage_error("--memory-model takes lxnorop or roofline, not '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--dump-ir-after", &rc))) {
+            int p = pass_lookup(v);
+            if (p < 0)
+                return usage_error("unknown pass '%s' (passes: dce, fuse-bn-sign, compress)", v);
+            o->passes.dump_after = p;
+        } else if (strcmp(a, "-O0") == 0 || strcmp(a, "-O1") == 0) {
+            for (int p = 0; p < PASS_COUNT; p++)
+                o->passes.on[p] = a[2] == '1';
+        } else if (strncmp(a, "-f", 2) == 0 && a[2]) {
+            bool on = strncmp(a + 2, "no-", 3) != 0;
+            const char *name = on ? a + 2 : a + 5;
+            int p = pass_lookup(name);
+            if (p < 0)
+                return usage_error("unknown pass '%s' (passes: dce, fuse-bn-sign, compress)",
+                                   name);
+            o->passes.on[p] = on;
+        } else if (rc != EXIT_OK) {
+            return rc;
         } else if (strcmp(a, "-I") == 0) {
-            if (i + 1 >= argc) {
-                rc = usage_error("option '%s' needs a folder", a);
-                goto done;
-            }
-            vec_push(&c.arena, &c.search, argv[++i]);
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a folder", a);
+            vec_push(&c->arena, &c->search, argv[++i]);
         } else if (strncmp(a, "-I", 2) == 0) {
-            vec_push(&c.arena, &c.search, (char *)a + 2);
+            vec_push(&c->arena, &c->search, (char *)a + 2);
         } else if (strncmp(a, "--color=", 8) == 0) {
             const char *w = a + 8;
             if (strcmp(w, "always") == 0)
-                c.color = true;
+                c->color = true;
             else if (strcmp(w, "never") == 0)
-                c.color = false;
-            else if (strcmp(w, "auto") != 0) {
-                rc = usage_error("--color takes auto, always or never, not '%s'", w);
-                goto done;
-            }
+                c->color = false;
+            else if (strcmp(w, "auto") != 0)
+                return usage_error("--color takes auto, always or never, not '%s'", w);
         } else if (a[0] == '-' && a[1] != 0) {
-            rc = usage_error("unknown option '%s'", a);
-            goto done;
-        } else if (o.file) {
-            rc = usage_error("more than one input file ('%s')", a);
-            goto done;
+            return usage_error("unknown option '%s'", a);
+        } else if (o->file) {
+            return usage_error("more than one input file ('%s')", a);
         } else {
-            o.file = a;
+            o->file = a;
         }
     }
-    if (o.print_tables) {
-        print_tables();
-        goto done;
+    if (rc != EXIT_OK)
+        return rc;
+    if (o->print_tables || o->list_targets)
+        return EXIT_OK;
+    if (!o->file)
+        return usage_error("%s", "no input file");
+    if ((o->report || o->explain) && !o->target)
+        return usage_error("%s needs --target", o->report ? "--report" : "--explain");
+    if (o->json && !o->report)
+        return usage_error("%s", "--format json goes with --report");
+    return EXIT_OK;
+}
+
+/* Loads what the command needs: the file, the target file, the catalog. */
+static bool load_all(Ctx *c, Options *o, const char **target_name) {
+    *target_name = o->target;
+    if (o->file && !load_program(c, o->file))
+        return false;
+    if (o->target && is_path(o->target)) {
+        int file = c->files.n;
+        if (!load_program(c, o->target))
+            return false;
+        *target_name = target_of_file(c, file, o->target);
+        if (!*target_name)
+            return false;
     }
-    if (!o.file) {
-        rc = usage_error("%s", "no input file");
-        goto done;
+    if (o->list_targets || (o->target && !declares_target(c, *target_name)))
+        return load_catalog(c);
+    return true;
+}
+
+static int run(Ctx *c, Options *o) {
+    if (o->print_tables) {
+        print_tables();
+        return EXIT_OK;
     }
     const char *env = getenv("BNNC_PATH");
     if (env)
-        add_search_path(&c, env);
-    vec_push(&c.arena, &c.search, (void *)ctx_stdlib_dir());
+        add_search_path(c, env);
+    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
 
     IrModule m;
     memset(&m, 0, sizeof m);
-    if (!load_program(&c, o.file) || !sema_run(&c, &m)) {
-        rc = EXIT_INPUT;
-        goto done;
+    const char *tname = NULL;
+    if (!load_all(c, o, &tname) || !sema_run(c, &m))
+        return EXIT_INPUT;
+    if (!ir_verify(c, &m, NULL))
+        return EXIT_INTERNAL;
+    if (o->list_targets) {
+        CostTarget *ts = mem_array(&c->arena, (size_t)m.targets.n + 1, sizeof *ts);
+        int n = 0;
+        for (int i = 0; i < m.targets.n; i++)
+            if (!cost_target(c, m.targets.v[i], &ts[n]))
+                return EXIT_INPUT;
+            else
+                n++;
+        report_targets(stdout, ts, n);
+        return EXIT_OK;
     }
-    if (!ir_verify(&c, &m, NULL)) {
-        rc = EXIT_INTERNAL;
-        goto done;
-    }
-    if (o.dump_ir)
+    if (o->dump_ir) {
         ir_dump(stdout, &m);
-done:
+        if (!o->target && o->passes.dump_after < 0)
+            return EXIT_OK;
+    }
+    CostTarget t;
+    if (tname) {
+        const IrTarget *it = find_ir_target(&m, tname);
+        if (!it) {
+            diag_plain(c, "unknown target '%s'; 'bnnc --list-targets' prints the catalog", tname);
+            return EXIT_INPUT;
+        }
+        if (!cost_target(c, it, &t))
+            return EXIT_INPUT;
+        o->passes.target = &t;
+    }
+    if (!pass_run(c, &m, &o->passes, stdout))
+        return EXIT_INTERNAL;
+    if (!tname || (!o->report && !o->explain))
+        return EXIT_OK;
+    IrGraph *g = pick_network(c, &m, o->network);
+    if (!g)
+        return EXIT_INPUT;
+    CostResult r;
+    cost_run(c, g, &t, o->model, o->threads, &r);
+    if (o->explain) {
+        for (int i = 0; i < r.n; i++)
+            if (strcmp(r.layers[i].n->name, o->explain) == 0) {
+                report_explain(stdout, &r, &r.layers[i]);
+                return EXIT_OK;
+            }
+        diag_plain(c, "network '%s' has no layer called '%s'%s", g->name, o->explain,
+                   "; the report's first column names the layers");
+        return EXIT_INPUT;
+    }
+    if (o->json)
+        return report_json(stdout, &r) ? EXIT_OK : EXIT_INTERNAL;
+    report_text(stdout, &r);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    Ctx c;
+    ctx_init(&c);
+    Options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_args(argc, argv, &c, &o);
+    if (rc == EXIT_OK)
+        rc = run(&c, &o);
+    else if (rc < 0)
+        rc = EXIT_OK;
     if (fflush(stdout) != 0 && rc == EXIT_OK) {
         fputs("bnnc: error: cannot write the output\n", stderr);
         rc = EXIT_INPUT;

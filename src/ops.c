@@ -233,14 +233,16 @@ static bool infer_flatten(Sema *s, IrNode *n) {
 
 const OpDesc ops_table[OP_COUNT] = {
 #define OP(id, name, nmin, nmax, w, attrs, req, infer) \
-    [OP_##id] = {name, nmin, nmax, w, attrs, req, infer},
+    [OP_##id] = {name, nmin, nmax, w, attrs, req, infer, false},
+#define INTERNAL_OP(id, name, nmin, nmax, w) [OP_##id] = {name, nmin, nmax, w, 0, 0, NULL, true},
 #include "ops.def"
 #undef OP
+#undef INTERNAL_OP
 };
 
 int ops_lookup(const char *name) {
     for (int i = 0; i < OP_COUNT; i++)
-        if (strcmp(ops_table[i].name, name) == 0)
+        if (!ops_table[i].internal && strcmp(ops_table[i].name, name) == 0)
             return i;
     return -1;
 }

@@ -430,7 +430,7 @@ static IrNode *eval_call(Sema *s, Env *env, Ast *call, const char *name, IrNode 
     ERR(s, call->loc, "unknown operation '%s'", call->name);
     const char *names[OP_COUNT];
     for (int i = 0; i < OP_COUNT; i++)
-        names[i] = ops_table[i].name;
+        names[i] = ops_table[i].internal ? NULL : ops_table[i].name;
     const char *sug = ops_suggest(call->name, names, OP_COUNT);
     if (sug)
         diag_note(s->c, call->loc, "did you mean '%s'?", sug);
@@ -633,7 +633,7 @@ static void lint_value(Lint *L, Ast *v) {
         diag_error(s->c, v->loc, "unknown operation '%s'", v->name);
         const char *names[OP_COUNT];
         for (int i = 0; i < OP_COUNT; i++)
-            names[i] = ops_table[i].name;
+            names[i] = ops_table[i].internal ? NULL : ops_table[i].name;
         const char *sug = ops_suggest(v->name, names, OP_COUNT);
         if (sug)
             diag_note(s->c, v->loc, "did you mean '%s'?", sug);
@@ -835,6 +835,10 @@ bool sema_run(Ctx *c, IrModule *m) {
         Decl *d = c->decls.v[i];
         int kind = d->ast->kind == AST_NETWORK ? 0 : d->ast->kind == AST_BLOCK ? 1 : 2;
         Decl *prev = map_get(&seen[kind], d->ast->name);
+        if (prev && d->weak) {
+            d->file = -1; /* shadowed by the program's own: dropped below */
+            continue;
+        }
         if (prev) {
             diag_error(c, d->ast->loc, "%s '%s' is already declared", decl_kind(d->ast->kind),
                        d->ast->name);
@@ -853,6 +857,11 @@ bool sema_run(Ctx *c, IrModule *m) {
             map_put(s.a, &s.blocks, b->name, b);
         }
     }
+    int k = 0;
+    for (int i = 0; i < c->decls.n; i++)
+        if (((Decl *)c->decls.v[i])->file >= 0)
+            c->decls.v[k++] = c->decls.v[i];
+    c->decls.n = k;
     for (int i = 0; i < c->decls.n; i++) {
         Decl *d = c->decls.v[i];
         if (d->ast->kind != AST_BLOCK)

@@ -21,6 +21,7 @@ typedef struct {
 static const char *const class_words[] = {"mcu", "application", "desktop", "server", NULL};
 static const char *const popcount_words[] = {"hardware", "software", NULL};
 static const char *const holds_words[] = {"weights", "activations", "all", NULL};
+static const char *const packing_words[] = {"kernel", "channel", "dense", NULL};
 
 static const PropSpec top_props[] = {
     {"clock", DIM_FREQ, DIM_FREQ, NULL},
@@ -33,6 +34,9 @@ static const PropSpec top_props[] = {
     {"power", DIM_POWER, DIM_POWER, NULL},
     {"class", DIM_NAME, DIM_NAME, class_words},
     {"popcount", DIM_NAME, DIM_NAME, popcount_words},
+    {"packing", DIM_NAME, DIM_NAME, packing_words},
+    {"loads_per_xnorop", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"overhead", DIM_CYCLES, DIM_TIME, NULL},
     {NULL, 0, 0, NULL},
 };
 
@@ -50,12 +54,12 @@ static const char *const section_names[] = {"cost", "memory", NULL};
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
     "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
-    "class", "popcount", "cost", "memory", "size", "latency", "bandwidth",
-    "wait_states", "holds", NULL,
+    "class", "popcount", "packing", "loads_per_xnorop", "overhead", "cost", "memory",
+    "size", "latency", "bandwidth", "wait_states", "holds", NULL,
 };
 const char *const target_words[] = {
     "mcu", "application", "desktop", "server", "hardware", "software",
-    "weights", "activations", "all", NULL,
+    "weights", "activations", "all", "kernel", "channel", "dense", NULL,
 };
 
 typedef struct {

@@ -1,0 +1,474 @@
+/*
+ * cost.c: the cost model, XNOROP and LXNOROP (docs/cost-model.md).
+ *
+ * cost_target reads a resolved target into a flat struct with every
+ * default applied, and refuses one that lacks what the model needs.
+ * cost_run walks the graph in order and gives each layer its counts
+ * (binary and float MACs, words per output, XNOROP), the memory level
+ * that serves it, its cycles (XNOR-popcount work, memory term, non-binary
+ * work) and its time on the threads it may use; then sums the network.
+ * Nothing here knows a model or a device by name: every figure comes
+ * from the IR and the target's properties.
+ */
+#include "bnnc.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *const cost_model_names[2] = {"lxnorop", "roofline"};
+
+/* Softmax's exp costs this many fmac instructions per vector: range
+ * reduction plus a degree-6 polynomial. An estimate (docs/cost-model.md). */
+#define SOFTMAX_EXP_FMACS 12.0
+
+static double prop(const IrTarget *t, const char *path, double def, bool *given) {
+    const TProp *p = ir_target_get(t, path);
+    if (given)
+        *given = p != NULL;
+    return p ? p->value : def;
+}
+
+static const char *word_prop(const IrTarget *t, const char *path, const char *def) {
+    const TProp *p = ir_target_get(t, path);
+    return p ? p->word : def;
+}
+
+static bool require(Ctx *c, const IrTarget *t, const char *path) {
+    if (ir_target_get(t, path))
+        return true;
+    diag_error(c, t->loc, "target '%s' does not set '%s', which the cost model needs", t->name,
+               path);
+    return false;
+}
+
+/* A level's access cost in cycles: latency in cycles, or in seconds. */
+static double level_latency(const TProp *p, double clock) {
+    if (!p)
+        return 0;
+    return p->dim == DIM_TIME ? p->value * clock : p->value;
+}
+
+bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
+    memset(o, 0, sizeof *o);
+    o->ir = t;
+    o->name = t->name;
+    bool ok = true;
+    static const char *const needed[] = {"clock", "word", "cost.xnor", "cost.popcount",
+                                         "cost.accumulate"};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        ok &= require(c, t, needed[i]);
+    if (!ok)
+        return false;
+    o->cls = word_prop(t, "class", "application");
+    o->clock = prop(t, "clock", 0, NULL);
+    o->cores = (int)prop(t, "cores", 1, NULL);
+    o->efficiency = prop(t, "efficiency", 1, NULL);
+    o->word = (int)prop(t, "word", 0, NULL);
+    o->vector = (int)prop(t, "vector", o->word, NULL);
+    bool lanes_given;
+    int lanes = (int)prop(t, "lanes", 0, &lanes_given);
+    const TProp *wp = ir_target_get(t, "word");
+    if (o->word != 32 && o->word != 64) {
+        diag_error(c, wp->loc, "'word' must be 32 or 64 bits, not %d", o->word);
+        return false;
+    }
+    if (o->clock <= 0) {
+        diag_error(c, ir_target_get(t, "clock")->loc, "'clock' must be above 0");
+        return false;
+    }
+    if (o->vector < o->word || o->vector % o->word != 0) {
+        diag_error(c, ir_target_get(t, "vector")->loc,
+                   "'vector' (%d bits) must be a multiple of 'word' (%d bits)", o->vector,
+                   o->word);
+        return false;
+    }
+    o->lanes = o->vector / o->word;
+    if (lanes_given && lanes != o->lanes) {
+        diag_error(c, ir_target_get(t, "lanes")->loc,
+                   "'lanes' is %d, but vector / word = %d / %d = %d", lanes, o->vector, o->word,
+                   o->lanes);
+        return false;
+    }
+    o->flanes = o->vector / 32;
+    o->sw_popcount = strcmp(word_prop(t, "popcount", "hardware"), "software") == 0;
+    o->xnor = prop(t, "cost.xnor", 0, NULL);
+    o->popcount = prop(t, "cost.popcount", 0, NULL);
+    o->accumulate = prop(t, "cost.accumulate", 0, NULL);
+    o->fmac = prop(t, "cost.fmac", 1, NULL);
+    o->fadd = prop(t, "cost.fadd", 1, NULL);
+    o->add = prop(t, "cost.add", 1, NULL);
+    o->compare = prop(t, "cost.compare", 1, NULL);
+    o->load = prop(t, "cost.load", 1, NULL);
+    o->store = prop(t, "cost.store", 1, NULL);
+    o->c_x = (o->xnor + o->popcount + o->accumulate) / o->lanes;
+    if (o->c_x <= 0) {
+        diag_error(c, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
+                   t->name);
+        return false;
+    }
+    o->loads_per_xnorop = prop(t, "loads_per_xnorop", 2, NULL);
+    const TProp *ov = ir_target_get(t, "overhead");
+    o->overhead = level_latency(ov, o->clock);
+    const char *pk = word_prop(t, "packing", "dense");
+    o->packing = strcmp(pk, "kernel") == 0 ? PACK_KERNEL
+                 : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
+                                              : PACK_DENSE;
+    o->price = prop(t, "price", -1, NULL);
+    o->power = prop(t, "power", -1, NULL);
+    /* Memory levels, in declaration order: "memory.NAME.size" etc. */
+    for (int i = 0; i < t->props.n; i++) {
+        const TProp *p = t->props.v[i];
+        if (strncmp(p->path, "memory.", 7) != 0)
+            continue;
+        const char *name = p->path + 7;
+        const char *dot = strchr(name, '.');
+        if (!dot)
+            continue;
+        size_t len = (size_t)(dot - name);
+        int k = 0;
+        while (k < o->nlv && !(strlen(o->lv[k].name) == len && !strncmp(o->lv[k].name, name, len)))
+            k++;
+        if (k == o->nlv) {
+            if (o->nlv == COST_MAX_LEVELS) {
+                diag_error(c, p->loc, "a target has at most %d memory levels", COST_MAX_LEVELS);
+                return false;
+            }
+            o->lv[o->nlv++].name = mem_strndup(&c->arena, name, len);
+        }
+    }
+    for (int k = 0; k < o->nlv; k++) {
+        CostLevel *l = &o->lv[k];
+        char path[128];
+        snprintf(path, sizeof path, "memory.%s.size", l->name);
+        const TProp *sz = ir_target_get(t, path);
+        if (!sz) {
+            diag_error(c, t->loc, "memory level '%s' of target '%s' has no 'size'", l->name,
+                       t->name);
+            return false;
+        }
+        l->size = sz->value;
+        /* `latency` includes wait states; without it, one cycle plus them. */
+        snprintf(path, sizeof path, "memory.%s.latency", l->name);
+        const TProp *lat = ir_target_get(t, path);
+        snprintf(path, sizeof path, "memory.%s.wait_states", l->name);
+        l->latency = lat ? level_latency(lat, o->clock) : 1 + prop(t, path, 0, NULL);
+        snprintf(path, sizeof path, "memory.%s.bandwidth", l->name);
+        l->bandwidth = prop(t, path, 0, &l->bandwidth_given);
+        if (!l->bandwidth_given) /* one vector load per `load` cycles */
+            l->bandwidth = (o->vector / 8.0) * o->clock / (o->load > 0 ? o->load : 1);
+        snprintf(path, sizeof path, "memory.%s.holds", l->name);
+        const char *h = word_prop(t, path, "all");
+        l->holds_weights = strcmp(h, "weights") == 0;
+        l->no_weights = strcmp(h, "activations") == 0;
+    }
+    return true;
+}
+
+static int64_t ceil_div(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
+
+int64_t cost_fan_in(const IrNode *n) {
+    if (n->op == OP_BDENSE || n->op == OP_DENSE)
+        return n->in[0]->shape.d[0];
+    int64_t cig = n->in[0]->shape.d[2] / n->attr[A_GROUPS][0];
+    return n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1] * cig;
+}
+
+int64_t cost_words(const IrNode *n, Packing p, int word) {
+    if (n->op == OP_BDENSE)
+        return ceil_div(n->in[0]->shape.d[0], word);
+    int64_t taps = n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+    int64_t cig = n->in[0]->shape.d[2] / n->attr[A_GROUPS][0];
+    switch (p) {
+    case PACK_NONE:
+    case PACK_KERNEL:
+        return cig * ceil_div(taps, word);
+    case PACK_CHANNEL:
+        return taps * ceil_div(cig, word);
+    case PACK_DENSE:
+        return ceil_div(taps * cig, word);
+    }
+    return 0;
+}
+
+/* Output positions (H_o * W_o, or 1 for a flat output). */
+static int64_t positions(const IrNode *n) {
+    return n->shape.rank == 3 ? n->shape.d[0] * n->shape.d[1] : 1;
+}
+
+static int64_t channels(const Shape *s) {
+    return s->d[s->rank - 1];
+}
+
+/* Float multiply-accumulates of a layer with float weights or inputs. */
+static int64_t macs(const IrNode *n) {
+    int64_t out = shape_elems(&n->shape);
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_BCONV2D:
+    case OP_DENSE:
+    case OP_BDENSE:
+        return out * cost_fan_in(n);
+    case OP_DEPTHWISE_CONV2D:
+        return out * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+    default:
+        return 0;
+    }
+}
+
+/* Bytes of the parameters a layer keeps besides packed binary weights. */
+static int64_t param_bytes(const IrNode *n) {
+    int64_t c = channels(&n->shape);
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+    case OP_DENSE:
+        return 4 * macs(n) / positions(n);
+    case OP_BCONV2D:
+    case OP_BDENSE:
+        /* Binary weights with float inputs are kept packed as well. */
+        return 0;
+    case OP_BATCHNORM:
+        return 8 * c; /* folded scale and shift */
+    case OP_PRELU:
+        return 4 * c;
+    case OP_THRESHOLD:
+        return 4 * c + ceil_div(c, 8); /* threshold, and a direction bit */
+    default:
+        return 0;
+    }
+}
+
+static int64_t packed_weight_bytes(const IrNode *n, int word) {
+    if (n->weights != W_BINARY)
+        return 0;
+    return channels(&n->shape) * cost_words(n, n->packing, word) * (word / 8);
+}
+
+/* Cycles of a layer's non-binary work on one core, and what it is. */
+static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
+                           const char **what) {
+    double fl = t->flanes;
+    double out = (double)shape_elems(&n->shape);
+    double in = (double)shape_elems(&n->in[0]->shape);
+    int64_t win = n->has_attr[A_SIZE] ? n->attr[A_SIZE][0] * n->attr[A_SIZE][1] : 0;
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+    case OP_DENSE:
+        *what = "float MACs x fmac / float lanes";
+        return (double)fmacs * t->fmac / fl;
+    case OP_BCONV2D:
+    case OP_BDENSE:
+        if (!ir_is_binary(n)) {
+            *what = "float MACs x fmac / float lanes (float input, binary weights)";
+            return (double)fmacs * t->fmac / fl;
+        }
+        if (n->packing == PACK_DENSE && n->op == OP_BCONV2D &&
+            cost_words(n, PACK_DENSE, t->word) < cost_words(n, PACK_CHANNEL, t->word)) {
+            /* Gathering each receptive field into dense words: a shift and
+             * an or per source word, once per output position. */
+            *what = "outputs x add (N - 2 popcount) + dense gather";
+            double src = (double)cost_words(n, PACK_CHANNEL, t->word);
+            return out * t->add / fl + (double)positions(n) * src * 2 * t->add;
+        }
+        *what = "outputs x add / float lanes (N - 2 popcount)";
+        return out * t->add / fl;
+    case OP_BATCHNORM:
+        *what = "elements x fmac / float lanes";
+        return out * t->fmac / fl;
+    case OP_SIGN:
+    case OP_THRESHOLD:
+        *what = "elements x (compare + add) / float lanes (binarise and pack)";
+        return out * (t->compare + t->add) / fl;
+    case OP_RELU:
+        *what = "elements x compare / float lanes";
+        return out * t->compare / fl;
+    case OP_HARDTANH:
+        *what = "elements x 2 compare / float lanes";
+        return out * 2 * t->compare / fl;
+    case OP_PRELU:
+        *what = "elements x (compare + fmac) / float lanes";
+        return out * (t->compare + t->fmac) / fl;
+    case OP_MAXPOOL:
+        if (n->type == DT_B1) {
+            *what = "output words x (window - 1) x add / lanes (or of bits)";
+            return (double)(plan_bytes(n, t->word) / (t->word / 8)) * (double)(win - 1) *
+                   t->add / t->lanes;
+        }
+        *what = "outputs x (window - 1) x compare / float lanes";
+        return out * (double)(win - 1) * t->compare / fl;
+    case OP_AVGPOOL:
+        *what = "outputs x (window x fadd + fmac) / float lanes";
+        return out * ((double)win * t->fadd + t->fmac) / fl;
+    case OP_GLOBAL_AVGPOOL:
+        *what = "inputs x fadd / float lanes + channels x fmac / float lanes";
+        return in * t->fadd / fl + out * t->fmac / fl;
+    case OP_ADD:
+        *what = "elements x fadd / float lanes";
+        return out * (n->type == DT_I32 ? t->add : t->fadd) / fl;
+    case OP_CONCAT:
+    case OP_FLATTEN:
+        if (n->op == OP_FLATTEN && plan_is_view(n, t->word)) {
+            *what = "none (a view of its input)";
+            return 0;
+        }
+        *what = "bytes / vector bytes x (load + store)";
+        return (double)plan_bytes(n, t->word) / (t->vector / 8.0) * (t->load + t->store);
+    case OP_SOFTMAX:
+        *what = "elements x (12 fmac for exp + fadd + fmac) / float lanes";
+        return out * (SOFTMAX_EXP_FMACS * t->fmac + t->fadd + t->fmac) / fl;
+    default:
+        *what = "none";
+        return 0;
+    }
+}
+
+/* The smallest level holding `bytes` that may hold activations (or
+ * weights, with for_weights); the largest such level if none does. */
+static int pick_level(const CostTarget *t, double bytes, bool for_weights) {
+    int best = -1;
+    for (int k = 0; k < t->nlv; k++) {
+        const CostLevel *l = &t->lv[k];
+        if (for_weights ? l->no_weights : l->holds_weights)
+            continue;
+        if (l->size >= bytes)
+            return k;
+        if (best < 0 || l->size > t->lv[best].size)
+            best = k;
+    }
+    return best;
+}
+
+static int weight_level(const CostTarget *t) {
+    for (int k = 0; k < t->nlv; k++)
+        if (t->lv[k].holds_weights)
+            return k;
+    return -1;
+}
+
+/* Parallel units of a layer: output rows, or output features. */
+static int layer_threads(const IrNode *n, int threads) {
+    int64_t units = n->shape.rank == 3 ? n->shape.d[0] : n->shape.d[0];
+    return units < threads ? (int)units : threads;
+}
+
+static void cost_layer(Ctx *c, const CostTarget *t, MemModel model, int threads,
+                       const IrNode *n, CostLayer *l) {
+    (void)c;
+    memset(l, 0, sizeof *l);
+    l->n = n;
+    l->level = l->wlevel = -1;
+    int64_t m = macs(n);
+    bool bin = ir_is_binary(n);
+    if (bin) {
+        l->bmacs = m;
+        l->fan_in = cost_fan_in(n);
+        l->words = cost_words(n, n->packing, t->word);
+        l->words_before = cost_words(n, PACK_KERNEL, t->word);
+        int64_t per = n->op == OP_BDENSE ? n->shape.d[0] : shape_elems(&n->shape);
+        l->xnorop = per * l->words;
+        l->xnorop_before = per * l->words_before;
+        l->util = (double)l->fan_in / ((double)l->words * t->word);
+        l->util_before = (double)l->fan_in / ((double)l->words_before * t->word);
+    } else {
+        l->fmacs = m;
+    }
+    l->weight_bytes = packed_weight_bytes(n, t->word);
+    l->param_bytes = param_bytes(n);
+    for (int k = 0; k < n->nin; k++)
+        l->in_bytes += plan_bytes(n->in[k], t->word);
+    l->out_bytes = plan_bytes(n, t->word);
+    l->ws_bytes = l->weight_bytes + l->param_bytes + l->in_bytes + l->out_bytes;
+    /* Memory levels: MCUs keep weights in their own level. */
+    int wl = weight_level(t);
+    int64_t wbytes = l->weight_bytes + l->param_bytes;
+    if (wl >= 0) {
+        l->wlevel = wbytes ? wl : -1;
+        l->level = pick_level(t, (double)(l->in_bytes + l->out_bytes), false);
+    } else {
+        l->level = pick_level(t, (double)l->ws_bytes, false);
+        l->wlevel = wbytes ? l->level : -1;
+    }
+    l->cyc_xnor = (double)l->xnorop * t->c_x;
+    l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
+    if (bin && l->level >= 0) {
+        /* Half the loads of an XNOROP read weights, half activations. */
+        double ca = t->lv[l->level].latency;
+        double cw = l->wlevel >= 0 ? t->lv[l->wlevel].latency : ca;
+        l->cyc_mem = (double)l->xnorop * t->loads_per_xnorop * (ca + cw) / 2;
+    }
+    l->lxnorop = t->c_x > 0 ? (l->cyc_xnor + l->cyc_mem) / t->c_x : 0;
+    l->threads = layer_threads(n, threads);
+    double e = l->threads > 1 ? t->efficiency : 1;
+    double rate = t->clock * l->threads * e;
+    if (model == MEM_LXNOROP) {
+        l->cycles = l->cyc_xnor + l->cyc_mem + l->cyc_other;
+        l->time = l->cycles / rate;
+    } else {
+        l->cycles = l->cyc_xnor + l->cyc_other;
+        l->t_compute = l->cycles / rate;
+        double traffic = 0;
+        if (l->level >= 0)
+            traffic += (double)(l->in_bytes + l->out_bytes) / t->lv[l->level].bandwidth;
+        if (l->wlevel >= 0)
+            traffic += (double)wbytes / t->lv[l->wlevel].bandwidth;
+        l->t_traffic = traffic;
+        l->time = l->t_compute > traffic ? l->t_compute : traffic;
+    }
+}
+
+static void add_fit(CostResult *r, const char *what, const CostLevel *l, int64_t need) {
+    r->fits[r->nfits++] = (CostFit){what, l->name, need, l->size};
+}
+
+void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int threads,
+              CostResult *r) {
+    memset(r, 0, sizeof *r);
+    r->g = g;
+    r->t = t;
+    r->model = model;
+    r->threads = threads < t->cores ? threads : t->cores;
+    r->layers = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(CostLayer));
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *n = g->nodes.v[i];
+        if (n->op == OP_COUNT)
+            continue;
+        CostLayer *l = &r->layers[r->n++];
+        cost_layer(c, t, model, r->threads, n, l);
+        r->bmacs += l->bmacs;
+        r->fmacs += l->fmacs;
+        r->xnorop += l->xnorop;
+        r->xnorop_before += l->xnorop_before;
+        r->nbinary += ir_is_binary(n);
+        r->lxnorop += l->lxnorop;
+        r->weight_bytes += l->weight_bytes;
+        r->param_bytes += l->param_bytes;
+        if (ir_is_binary(n))
+            r->time_binary += l->time;
+        else
+            r->time_other += l->time;
+        r->time += l->time;
+    }
+    r->overhead_time = t->overhead / t->clock;
+    r->time += r->overhead_time;
+    r->rate = r->time > 0 ? 1 / r->time : INFINITY;
+    for (int i = 0; i < r->n; i++)
+        r->layers[i].share = r->time > 0 ? r->layers[i].time / r->time : 0;
+    Plan p;
+    plan_graph(c, g, t->word, &p);
+    r->act_bytes = p.arena;
+    r->act_live = p.live_peak;
+    /* Fits: on an MCU, weights in their level, activations in the largest
+     * other; elsewhere everything in the largest level. */
+    int wl = weight_level(t);
+    int big = pick_level(t, INFINITY, false);
+    if (wl >= 0) {
+        add_fit(r, "weights", &t->lv[wl], r->weight_bytes + r->param_bytes);
+        if (big >= 0)
+            add_fit(r, "activations", &t->lv[big], r->act_bytes);
+    } else if (big >= 0) {
+        add_fit(r, "model", &t->lv[big], r->weight_bytes + r->param_bytes + r->act_bytes);
+    }
+}

@@ -1,0 +1,289 @@
+/*
+ * report.c: the forward-task report as text, --explain, --list-targets.
+ *
+ * The text report is for a person: one line per layer (shape, MACs,
+ * XNOROP, utilisation, LXNOROP, memory level, cycles, time, share), then a
+ * summary read at a glance (latency, rate, binary versus non-binary time,
+ * the bottlenecks, what compression changed) and the memory footprint
+ * with what fits where. Figures use three significant digits; the JSON
+ * form (report_json.c) carries the exact values.
+ */
+#include "bnnc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void report_count(char *buf, size_t n, double v) {
+    static const char *const pre[] = {"", " k", " M", " G", " T", " P"};
+    int k = 0;
+    double a = fabs(v);
+    while (a >= 999.5 && k < 5) {
+        a /= 1000;
+        v /= 1000;
+        k++;
+    }
+    if (k == 0 && v == floor(v))
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, a >= 99.95 ? "%.0f%s" : a >= 9.995 ? "%.1f%s" : "%.2f%s", v, pre[k]);
+}
+
+static void fmt_time(char *buf, size_t n, double s) {
+    static const struct { const char *u; double f; } u[] = {
+        {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+    int k = 0;
+    while (k < 3 && fabs(s) < 0.9995 * u[k].f)
+        k++;
+    double v = s / u[k].f;
+    if (s == 0)
+        snprintf(buf, n, "0 s");
+    else
+        snprintf(buf, n, v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s", v, u[k].u);
+}
+
+static void fmt_bytes(char *buf, size_t n, double b) {
+    static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int k = 0;
+    while (fabs(b) >= 1024 && k < 4) {
+        b /= 1024;
+        k++;
+    }
+    if (k == 0)
+        snprintf(buf, n, "%.0f B", b);
+    else
+        snprintf(buf, n, b >= 99.95 ? "%.0f %s" : b >= 9.995 ? "%.1f %s" : "%.2f %s", b, u[k]);
+}
+
+static void fmt_freq(char *buf, size_t n, double hz) {
+    if (hz >= 1e9)
+        snprintf(buf, n, "%g GHz", hz / 1e9);
+    else if (hz >= 1e6)
+        snprintf(buf, n, "%g MHz", hz / 1e6);
+    else
+        snprintf(buf, n, "%g kHz", hz / 1e3);
+}
+
+static const char *level_name(const CostTarget *t, int k) {
+    return k >= 0 ? t->lv[k].name : "-";
+}
+
+static void print_header(FILE *f, const CostResult *r) {
+    const CostTarget *t = r->t;
+    char clk[32];
+    fmt_freq(clk, sizeof clk, t->clock);
+    fprintf(f, "network %s on target %s: %d thread%s, memory model %s\n", r->g->name, t->name,
+            r->threads, r->threads == 1 ? "" : "s", cost_model_names[r->model]);
+    fprintf(f, "target: %s, %s, %d core%s, word %d bits, vector %d bits (%d lane%s), "
+               "popcount %s, c_x = %.3g cycles per XNOROP\n",
+            t->cls, clk, t->cores, t->cores == 1 ? "" : "s", t->word, t->vector, t->lanes,
+            t->lanes == 1 ? "" : "s", t->sw_popcount ? "software" : "hardware", t->c_x);
+}
+
+void report_text(FILE *f, const CostResult *r) {
+    const CostTarget *t = r->t;
+    char a[32], b[32], x[32], lx[32], cy[32], tm[32], sh[64];
+    print_header(f, r);
+    int wname = 5;
+    for (int i = 0; i < r->n; i++) {
+        int len = (int)strlen(r->layers[i].n->name);
+        if (len > wname)
+            wname = len;
+    }
+    if (wname > 40)
+        wname = 40;
+    fputc('\n', f);
+    fprintf(f, "%-*s  %-16s %-18s %8s %8s %8s %5s %8s %-5s %8s %9s %6s\n", wname, "layer", "op",
+            "output", "bMACs", "fMACs", "XNOROP", "util", "LXNOROP", "mem", "cycles", "time",
+            "share");
+    for (int i = 0; i < r->n; i++) {
+        const CostLayer *l = &r->layers[i];
+        const IrNode *n = l->n;
+        char shape[64];
+        shape_format(shape, sizeof shape, &n->shape);
+        snprintf(sh, sizeof sh, "%s%s", dtype_name(n->type), shape);
+        bool bin = ir_is_binary(n);
+        strcpy(a, "-");
+        strcpy(b, "-");
+        strcpy(x, "-");
+        strcpy(lx, "-");
+        if (l->bmacs)
+            report_count(a, sizeof a, (double)l->bmacs);
+        if (l->fmacs)
+            report_count(b, sizeof b, (double)l->fmacs);
+        if (bin) {
+            report_count(x, sizeof x, (double)l->xnorop);
+            report_count(lx, sizeof lx, l->lxnorop);
+        }
+        report_count(cy, sizeof cy, l->cycles);
+        fmt_time(tm, sizeof tm, l->time);
+        char util[16] = "-";
+        if (bin)
+            snprintf(util, sizeof util, "%.0f%%", l->util * 100);
+        fprintf(f, "%-*.*s  %-16s %-18s %8s %8s %8s %5s %8s %-5s %8s %9s %5.1f%%\n", wname, wname,
+                n->name, ops_table[n->op].name, sh, a, b, x, util, lx,
+                level_name(t, l->level), cy, tm, l->share * 100);
+    }
+    report_count(a, sizeof a, (double)r->bmacs);
+    report_count(b, sizeof b, (double)r->fmacs);
+    report_count(x, sizeof x, (double)r->xnorop);
+    report_count(lx, sizeof lx, r->lxnorop);
+    fmt_time(tm, sizeof tm, r->time);
+    fprintf(f, "%-*s  %-16s %-18s %8s %8s %8s %5s %8s %-5s %8s %9s %5.1f%%\n", wname, "total", "",
+            "", a, b, x, "", lx, "", "", tm, 100.0);
+
+    fputs("\nsummary\n", f);
+    fmt_time(tm, sizeof tm, r->time);
+    fprintf(f, "  latency        %s per inference", tm);
+    if (r->overhead_time > 0) {
+        fmt_time(a, sizeof a, r->overhead_time);
+        fprintf(f, " (of which %s fixed overhead)", a);
+    }
+    fputc('\n', f);
+    fprintf(f, "  rate           %.4g inferences per second\n", r->rate);
+    fmt_time(a, sizeof a, r->time_binary);
+    fmt_time(b, sizeof b, r->time_other);
+    double tt = r->time > 0 ? r->time : 1;
+    fprintf(f, "  binary         %s (%.1f%%) in %d binary layer%s; non-binary %s (%.1f%%)\n", a,
+            100 * r->time_binary / tt, r->nbinary, r->nbinary == 1 ? "" : "s", b,
+            100 * r->time_other / tt);
+    /* The three layers that take the most time. */
+    int top[3] = {-1, -1, -1};
+    for (int i = 0; i < r->n; i++)
+        for (int k = 0; k < 3; k++)
+            if (top[k] < 0 || r->layers[i].time > r->layers[top[k]].time) {
+                for (int j = 2; j > k; j--)
+                    top[j] = top[j - 1];
+                top[k] = i;
+                break;
+            }
+    fputs("  bottlenecks   ", f);
+    for (int k = 0; k < 3 && top[k] >= 0; k++)
+        fprintf(f, "%s %s (%s) %.1f%%", k ? "," : "", r->layers[top[k]].n->name,
+                ops_table[r->layers[top[k]].n->op].name, 100 * r->layers[top[k]].share);
+    fputc('\n', f);
+    if (r->nbinary) {
+        report_count(a, sizeof a, (double)r->xnorop_before);
+        report_count(b, sizeof b, (double)r->xnorop);
+        fprintf(f, "  compression    XNOROP %s -> %s", a, b);
+        if (r->xnorop < r->xnorop_before)
+            fprintf(f, " (%.2fx fewer)", (double)r->xnorop_before / (double)r->xnorop);
+        else
+            fputs(" (unchanged)", f);
+        int changed = 0;
+        for (int i = 0; i < r->n; i++)
+            changed += r->layers[i].words < r->layers[i].words_before;
+        fprintf(f, ", %d of %d binary layer%s repacked\n", changed, r->nbinary,
+                r->nbinary == 1 ? "" : "s");
+    }
+
+    fputs("\nmemory\n", f);
+    fmt_bytes(a, sizeof a, (double)r->weight_bytes);
+    fprintf(f, "  packed weights %s\n", a);
+    fmt_bytes(a, sizeof a, (double)r->param_bytes);
+    fprintf(f, "  float params   %s\n", a);
+    fmt_bytes(a, sizeof a, (double)r->act_bytes);
+    fmt_bytes(b, sizeof b, (double)r->act_live);
+    fprintf(f, "  activations    %s peak (arena; largest live set %s)\n", a, b);
+    if (r->nfits == 0)
+        fputs("  fits           unknown: the target declares no memory\n", f);
+    for (int i = 0; i < r->nfits; i++) {
+        const CostFit *fi = &r->fits[i];
+        fmt_bytes(a, sizeof a, (double)fi->need);
+        fmt_bytes(b, sizeof b, fi->have);
+        double spare = fi->have - (double)fi->need;
+        fmt_bytes(x, sizeof x, fabs(spare));
+        fprintf(f, "  fits           %s %s in %s (%s): %s, %s %s\n", fi->what, a, fi->level, b,
+                spare >= 0 ? "yes" : "NO", x, spare >= 0 ? "spare" : "over");
+    }
+}
+
+void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
+    const CostTarget *t = r->t;
+    const IrNode *n = l->n;
+    char shape[64], tm[32];
+    shape_format(shape, sizeof shape, &n->shape);
+    fprintf(f, "layer %s: %s -> %s%s on %s (memory model %s)\n", n->name, ops_table[n->op].name,
+            dtype_name(n->type), shape, t->name, cost_model_names[r->model]);
+    if (ir_is_binary(n)) {
+        int64_t per = n->op == OP_BDENSE ? n->shape.d[0] : shape_elems(&n->shape);
+        fprintf(f, "  N (dot length)      = %lld", (long long)l->fan_in);
+        if (n->op == OP_BCONV2D)
+            fprintf(f, " = %lld x %lld x %lld", (long long)n->attr[A_KERNEL][0],
+                    (long long)n->attr[A_KERNEL][1],
+                    (long long)(n->in[0]->shape.d[2] / n->attr[A_GROUPS][0]));
+        fputc('\n', f);
+        fprintf(f, "  binary MACs         = outputs x N = %lld x %lld = %lld\n", (long long)per,
+                (long long)l->fan_in, (long long)l->bmacs);
+        fprintf(f, "  packing             = %s (uncompressed: kernel, %lld words)\n",
+                ir_packing_names[n->packing == PACK_NONE ? PACK_KERNEL : n->packing],
+                (long long)l->words_before);
+        fprintf(f, "  words per output    = %lld of W = %d bits\n", (long long)l->words, t->word);
+        fprintf(f, "  utilisation u       = N / (words x W) = %lld / (%lld x %d) = %.4f\n",
+                (long long)l->fan_in, (long long)l->words, t->word, l->util);
+        fprintf(f, "  XNOROP              = outputs x words = %lld x %lld = %lld\n",
+                (long long)per, (long long)l->words, (long long)l->xnorop);
+        fprintf(f, "  c_x                 = (xnor + popcount + accumulate) / lanes = "
+                   "(%g + %g + %g) / %d = %.4g cycles\n",
+                t->xnor, t->popcount, t->accumulate, t->lanes, t->c_x);
+        fprintf(f, "  XNOR cycles         = XNOROP x c_x = %.6g\n", l->cyc_xnor);
+        if (r->model == MEM_LXNOROP) {
+            double ca = l->level >= 0 ? t->lv[l->level].latency : 0;
+            double cw = l->wlevel >= 0 ? t->lv[l->wlevel].latency : ca;
+            fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
+                    (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
+                    (long long)l->in_bytes, (long long)l->out_bytes);
+            fprintf(f, "  memory level        = %s (activations, c_mem %.4g cycles), %s "
+                       "(weights, c_mem %.4g cycles)\n",
+                    level_name(t, l->level), ca, level_name(t, l->wlevel), cw);
+            fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + "
+                       "%g x %.4g / %.4g) = %.6g\n",
+                    (long long)l->xnorop, t->loads_per_xnorop, (ca + cw) / 2, t->c_x,
+                    l->lxnorop);
+            fprintf(f, "  memory cycles       = (LXNOROP - XNOROP) x c_x = %.6g\n", l->cyc_mem);
+        }
+    } else if (l->fmacs) {
+        fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
+    }
+    fprintf(f, "  other cycles        = %.6g: %s\n", l->cyc_other, l->other_what);
+    fprintf(f, "  cycles (one core)   = %.6g\n", l->cycles);
+    double e = l->threads > 1 ? t->efficiency : 1;
+    if (r->model == MEM_ROOFLINE) {
+        fmt_time(tm, sizeof tm, l->t_compute);
+        fprintf(f, "  compute time        = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
+                l->cycles, t->clock, l->threads, e, tm);
+        fmt_time(tm, sizeof tm, l->t_traffic);
+        fprintf(f, "  traffic time        = bytes / bandwidth (%s) = %s\n",
+                level_name(t, l->level), tm);
+        fmt_time(tm, sizeof tm, l->time);
+        fprintf(f, "  time                = max(compute, traffic) = %s (%.2f%% of the total)\n",
+                tm, 100 * l->share);
+    } else {
+        fmt_time(tm, sizeof tm, l->time);
+        fprintf(f, "  time                = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s "
+                   "(%.2f%% of the total)\n",
+                l->cycles, t->clock, l->threads, e, tm, 100 * l->share);
+    }
+}
+
+void report_targets(FILE *f, const CostTarget *ts, int n) {
+    fprintf(f, "%-16s %-11s %9s %5s %8s %-8s %7s %7s  %s\n", "target", "class", "clock", "cores",
+            "word/vec", "popcount", "c_x", "price", "memories");
+    for (int i = 0; i < n; i++) {
+        const CostTarget *t = &ts[i];
+        char clk[32], wv[32], price[32] = "-", mem[256] = "";
+        fmt_freq(clk, sizeof clk, t->clock);
+        snprintf(wv, sizeof wv, "%d/%d", t->word, t->vector);
+        if (t->price >= 0)
+            snprintf(price, sizeof price, "%g USD", t->price);
+        size_t len = 0;
+        for (int k = 0; k < t->nlv && len < sizeof mem; k++) {
+            char sz[32];
+            fmt_bytes(sz, sizeof sz, t->lv[k].size);
+            len += (size_t)snprintf(mem + len, sizeof mem - len, "%s%s %s%s", k ? ", " : "",
+                                    t->lv[k].name, sz, t->lv[k].holds_weights ? " (weights)" : "");
+        }
+        fprintf(f, "%-16s %-11s %9s %5d %8s %-8s %7.3g %7s  %s\n", t->name, t->cls, clk, t->cores,
+                wv, t->sw_popcount ? "software" : "hardware", t->c_x, price, mem);
+    }
+}
