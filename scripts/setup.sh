@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 [ $# -gt 0 ] && shift
 
-need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev"
+need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev python3-jsonschema"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

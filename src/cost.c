@@ -377,9 +377,11 @@ static void cost_layer(Ctx *c, const CostTarget *t, MemModel model, int threads,
     }
     l->weight_bytes = packed_weight_bytes(n, t->word);
     l->param_bytes = param_bytes(n);
-    for (int k = 0; k < n->nin; k++)
-        l->in_bytes += plan_bytes(n->in[k], t->word);
-    l->out_bytes = plan_bytes(n, t->word);
+    if (!plan_is_view(n, t->word)) { /* a view moves no byte */
+        for (int k = 0; k < n->nin; k++)
+            l->in_bytes += plan_bytes(n->in[k], t->word);
+        l->out_bytes = plan_bytes(n, t->word);
+    }
     l->ws_bytes = l->weight_bytes + l->param_bytes + l->in_bytes + l->out_bytes;
     /* Memory levels: MCUs keep weights in their own level. */
     int wl = weight_level(t);

@@ -253,8 +253,16 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fprintf(f, "  compute time        = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
                 l->cycles, t->clock, l->threads, e, tm);
         fmt_time(tm, sizeof tm, l->t_traffic);
-        fprintf(f, "  traffic time        = bytes / bandwidth (%s) = %s\n",
-                level_name(t, l->level), tm);
+        double bw = l->level >= 0 ? t->lv[l->level].bandwidth : 0;
+        double wbw = l->wlevel >= 0 ? t->lv[l->wlevel].bandwidth : 0;
+        if (l->wlevel >= 0 && l->wlevel != l->level)
+            fprintf(f, "  traffic time        = %lld B / %.4g B/s (%s) + %lld B / %.4g B/s (%s) = %s\n",
+                    (long long)(l->in_bytes + l->out_bytes), bw, level_name(t, l->level),
+                    (long long)(l->weight_bytes + l->param_bytes), wbw, level_name(t, l->wlevel),
+                    tm);
+        else
+            fprintf(f, "  traffic time        = working set / bandwidth = %lld B / %.4g B/s (%s) = %s\n",
+                    (long long)l->ws_bytes, bw, level_name(t, l->level), tm);
         fmt_time(tm, sizeof tm, l->time);
         fprintf(f, "  time                = max(compute, traffic) = %s (%.2f%% of the total)\n",
                 tm, 100 * l->share);

@@ -1,0 +1,127 @@
+#!/bin/sh
+# report.sh BNNC ROOT: the forward-task options (--target, --report,
+# --format, --threads, --memory-model, --explain, --network, --list-targets,
+# the pass flags), their output and exit status, run in a temporary folder.
+bnnc=$1 root=$2
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+
+check() {
+    name=$1 want=$2
+    shift 2
+    "$@" >out 2>err </dev/null
+    rc=$?
+    [ "$rc" -eq "$want" ] && return 0
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
+    return 1
+}
+ok() { pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+q=$root/examples/quicknet.bnn
+l=$root/examples/lenet_bin.bnn
+# A network with its own target, and a board file with one leaf target.
+cat > own.bnn <<'BNN'
+bnn 1;
+network n {
+    input x : f32[64];
+    s = sign(x);
+    y = bdense(s, units = 32);
+    output y;
+}
+target board {
+    clock = 100 MHz; word = 32 bits;
+    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }
+    memory { sram { size = 64 KiB; latency = 1 cycle; } }
+}
+BNN
+cat > host.bnn <<'BNN'
+bnn 1;
+import "std/targets";
+target myboard : cortex-m4 { clock = 100 MHz; }
+BNN
+cat > two.bnn <<'BNN'
+bnn 1;
+import "std/targets";
+target a : cortex-m4 { clock = 100 MHz; }
+target b : cortex-m4 { clock = 50 MHz; }
+BNN
+# The program's own 'cortex-a53' wins over the catalog's.
+cat > shadow.bnn <<'BNN'
+bnn 1;
+network n { input x : f32[64]; y = bdense(sign(x), units = 64); output y; }
+target cortex-a53 {
+    clock = 2 GHz; word = 64 bits;
+    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }
+}
+BNN
+cat > nets.bnn <<'BNN'
+bnn 1;
+network a { input x : f32[8]; y = dense(x, units = 4); output y; }
+network b { input x : f32[8]; y = dense(x, units = 2); output y; }
+BNN
+printf 'bnn 1;\ntarget t { clock = 1 GHz; }\nnetwork n { input x : f32[4]; y = relu(x); output y; }\n' > nocost.bnn
+
+# The README's main command.
+check main 0 "$bnnc" "$q" --target cortex-a53 --report && grep -q '^network quicknet on target cortex-a53: 1 thread, memory model lxnorop$' out \
+    && grep -Eq '^  rate +[0-9.]+ inferences per second$' out && grep -q '^  compression    XNOROP' out \
+    && grep -q '^  fits           model' out && [ ! -s err ] && ok || ko main
+check target-only 0 "$bnnc" "$q" --target cortex-a53 && [ ! -s out ] && ok || ko "--target alone only checks"
+check report-needs-target 2 "$bnnc" "$q" --report && grep -q -- "--report needs --target" err && ok || ko report-needs-target
+check explain-needs-target 2 "$bnnc" "$q" --explain c0 && ok || ko explain-needs-target
+check unknown-target 1 "$bnnc" "$q" --target cortex-a35 --report && grep -q "unknown target 'cortex-a35'" err && ok || ko unknown-target
+check target-missing-value 2 "$bnnc" "$q" --report --target && grep -q "option '--target' needs a value" err && ok || ko target-missing-value
+check target-equals 0 "$bnnc" "$q" --report --target=rpi4b && grep -q 'on target rpi4b' out && ok || ko target-equals
+check own-target 0 "$bnnc" own.bnn --target board --report && grep -q 'on target board' out && ok || ko own-target
+check target-file 0 "$bnnc" "$l" --target host.bnn --report && grep -q 'on target myboard' out && grep -q '100 MHz' out && ok || ko target-file
+check target-file-two 1 "$bnnc" "$l" --target two.bnn --report && grep -q "declares several targets ('a', 'b')" err && ok || ko target-file-two
+check target-file-missing 1 "$bnnc" "$l" --target ./nope.bnn --report && grep -q "cannot open './nope.bnn'" err && ok || ko target-file-missing
+check shadow 0 "$bnnc" shadow.bnn --target cortex-a53 --report && grep -q '2 GHz' out && ok || ko "own target shadows the catalog"
+check target-incomplete 1 "$bnnc" nocost.bnn --target t --report && grep -q "target 't' does not set 'word', which the cost model needs" err && ok || ko target-incomplete
+check two-networks 1 "$bnnc" nets.bnn --target cortex-m4 --report && grep -q "declares 2 networks; choose one with --network" err && ok || ko two-networks
+check network 0 "$bnnc" nets.bnn --target cortex-m4 --report --network b && grep -q '^network b on' out && ok || ko network
+check network-unknown 1 "$bnnc" nets.bnn --target cortex-m4 --report --network c && grep -q "no network called 'c'" err && ok || ko network-unknown
+# --format
+check json 0 "$bnnc" "$l" --target stm32f4 --report --format json && /usr/bin/python3 -m json.tool out >/dev/null && ok || ko json
+check format-bad 2 "$bnnc" "$l" --target stm32f4 --report --format xml && grep -q "text or json, not 'xml'" err && ok || ko format-bad
+check json-needs-report 2 "$bnnc" "$l" --target stm32f4 --format json && ok || ko json-needs-report
+# --threads: stated in the report; the cores bound it.
+check threads 0 "$bnnc" "$q" --target cortex-a53 --report --threads 2 && grep -q ': 2 threads,' out && ok || ko threads
+check threads-capped 0 "$bnnc" "$q" --target cortex-a53 --report --threads 64 && grep -q ': 4 threads,' out && ok || ko threads-capped
+check threads-zero 2 "$bnnc" "$q" --target cortex-a53 --report --threads 0 && ok || ko threads-zero
+check threads-word 2 "$bnnc" "$q" --target cortex-a53 --report --threads two && ok || ko threads-word
+# More threads: less time.
+"$bnnc" "$q" --target cortex-a53 --report --format json > one.json
+"$bnnc" "$q" --target cortex-a53 --report --format json --threads 4 > four.json
+/usr/bin/python3 - one.json four.json <<'PY' && ok || ko "4 threads faster than 1"
+import json, sys
+a, b = (json.load(open(p))["totals"]["latency_s"] for p in sys.argv[1:])
+sys.exit(0 if b < a else 1)
+PY
+# --memory-model
+check roofline 0 "$bnnc" "$q" --target cortex-a53 --report --memory-model roofline && grep -q 'memory model roofline' out && ok || ko roofline
+check model-bad 2 "$bnnc" "$q" --target cortex-a53 --report --memory-model cache && ok || ko model-bad
+# --explain
+check explain 0 "$bnnc" "$q" --target cortex-a53 --explain r1.0.c && grep -q '^  XNOROP              = outputs x words = 200704 x 9 = 1806336$' out && ok || ko explain
+check explain-unknown 1 "$bnnc" "$q" --target cortex-a53 --explain nope && grep -q "network 'quicknet' has no layer called 'nope'" err && ok || ko explain-unknown
+# Passes: compression off leaves kernel packing; -O0 turns everything off.
+check no-compress 0 "$bnnc" "$q" --target cortex-a53 --report -fno-compress && grep -q 'XNOROP 206 M -> 206 M (unchanged)' out && ok || ko no-compress
+check O0 0 "$bnnc" "$l" --target stm32f4 --report -O0 && grep -q ' batchnorm ' out && ! grep -q threshold out && grep -q '(unchanged)' out && ok || ko O0
+check O0-fcompress 0 "$bnnc" "$l" --target stm32f4 --report -O0 -fcompress && grep -q 'XNOROP 147 k -> 119 k' out && ok || ko O0-fcompress
+check fuse 0 "$bnnc" "$l" --target stm32f4 --report && grep -q ' threshold ' out && ok || ko fuse
+check pass-bad 2 "$bnnc" "$l" -fno-frobnicate && grep -q "unknown pass 'frobnicate'" err && ok || ko pass-bad
+check dump-after-bad 2 "$bnnc" "$l" --dump-ir-after=nope && ok || ko dump-after-bad
+check dump-after 0 "$bnnc" "$l" --dump-ir-after=dce && grep -q 'sign(%a1.batchnorm)' out && ok || ko dump-after
+# --list-targets: the catalog, and the file's own targets with it.
+check list 0 "$bnnc" --list-targets && [ "$(grep -c . out)" -ge 16 ] && grep -q '^cortex-a53 ' out && grep -q '^rp2040 ' out && ok || ko list
+check list-file 0 "$bnnc" --list-targets own.bnn && grep -q '^board ' out && grep -q '^zen4 ' out && ok || ko list-file
+# The man page and --help name every option.
+for opt in --target --report --format --threads --memory-model --explain --network --list-targets --dump-ir-after -fno-; do
+    grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
+    "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
+done
+
+echo "report: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

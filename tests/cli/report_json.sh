@@ -1,0 +1,22 @@
+#!/bin/sh
+# report_json.sh BNNC ROOT: every example network, on an application core,
+# a microcontroller and a desktop target, under both memory models and with
+# several threads, prints a JSON report that validates against
+# docs/report-schema.json and is self-consistent (validate_report.py).
+bnnc=$1 root=$2
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+n=0
+for ex in mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet; do
+    for t in cortex-a53 stm32h743 zen4; do
+        for opt in "--memory-model lxnorop" "--memory-model roofline --threads 4"; do
+            n=$((n + 1))
+            # shellcheck disable=SC2086
+            if ! "$bnnc" "$root/examples/$ex.bnn" --target $t --report --format json $opt \
+                    >"$tmp/$n.json" 2>"$tmp/err"; then
+                echo "FAIL $ex on $t ($opt):"; cat "$tmp/err"; exit 1
+            fi
+        done
+    done
+done
+exec /usr/bin/python3 "$(dirname "$0")/validate_report.py" "$root/docs/report-schema.json" "$tmp"/*.json

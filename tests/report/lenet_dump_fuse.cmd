@@ -1,0 +1,1 @@
+examples/lenet_bin.bnn --dump-ir-after=fuse-bn-sign -fno-dce

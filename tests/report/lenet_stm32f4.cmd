@@ -1,0 +1,1 @@
+examples/lenet_bin.bnn --target stm32f4 --report
