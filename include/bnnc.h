@@ -396,6 +396,7 @@ typedef struct {
     const char *name;
     double size;               /* bytes */
     double latency;            /* cycles per access (ns converted at the clock) */
+    double latency_s;          /* the latency when given as a time, else 0 */
     double bandwidth;          /* B/s, given or derived (docs/cost-model.md) */
     bool bandwidth_given;
     bool holds_weights;        /* holds = weights: where an MCU keeps weights */
@@ -421,15 +422,21 @@ typedef struct {
     double c_x;                /* cycles per XNOROP */
     double loads_per_xnorop;
     double overhead;           /* cycles per inference */
+    double overhead_s;         /* the overhead when given as a time, else 0 */
     Packing packing;           /* most compact packing its kernels support */
     CostLevel lv[COST_MAX_LEVELS];
     int nlv;
     double price, power;       /* < 0: not given */
+    char problem[160];         /* why cost_target refused it */
+    bool report;               /* refusals are reported as errors */
 } CostTarget;
 
-/* Reads a resolved target; reports a missing or inconsistent parameter
- * at the target's declaration and returns false. */
+/* Reads a resolved target. A missing or inconsistent parameter is
+ * reported at the target's declaration, described in out->problem, and
+ * makes it return false. */
 bool cost_target(Ctx *c, const IrTarget *t, CostTarget *out);
+/* The same without reporting (a catalog may hold incomplete targets). */
+bool cost_target_quiet(Ctx *c, const IrTarget *t, CostTarget *out);
 /* Words per output of binary layer n with packing p on W-bit words. */
 int64_t cost_words(const IrNode *n, Packing p, int word);
 /* Length N of one dot product of n (its receptive field). */
@@ -458,8 +465,13 @@ typedef struct {
     const char *other_what;
     double cycles;             /* cycles on one core */
     int threads;               /* cores this layer runs on */
+    int64_t units;             /* parallel units: output rows or features */
     double t_compute, t_traffic;   /* seconds; roofline terms */
     double time, share;
+    /* The same time split by how it scales, for cost_time: cycles that
+     * take 1/f each, memory seconds that do not (latencies given as a
+     * time), traffic seconds that do not and that scale with 1/f. */
+    double cyc_f, mem_s, traffic_s, traffic_f;
 } CostLayer;
 
 typedef struct {
@@ -490,6 +502,21 @@ typedef struct {
 void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int threads,
               CostResult *out);
 
+typedef struct Plan Plan;
+typedef struct {
+    MemModel model;
+    int threads;
+    const Plan *plan;          /* g's buffer plan for t->word, or NULL */
+    CostLayer *layers;         /* room for g->nodes.n layers, or NULL */
+} CostOptions;
+/* cost_run with a precomputed plan and caller-owned layers (the inverse
+ * task runs thousands of estimates). */
+void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptions *o,
+                  CostResult *out);
+/* The latency of r's network on r's target at another clock and number
+ * of threads (cores the target may not have), from r's layers. */
+double cost_time(const CostResult *r, double clock, int threads);
+
 /* -------------------------------------------------------------- plan_ */
 
 /* An activation buffer: the output of one node, alive from its producer to
@@ -500,12 +527,12 @@ typedef struct {
     int owner;                 /* id of the node whose buffer this is */
 } PlanBuf;
 
-typedef struct {
+struct Plan {
     PlanBuf *buf;              /* indexed by node id */
     int n;
     int64_t arena;             /* bytes: the peak activation memory */
     int64_t live_peak;         /* largest sum of live buffers (a lower bound) */
-} Plan;
+};
 
 #define PLAN_ALIGN 16
 /* Bytes of n's output on W-bit words (b1 tensors are packed per pixel). */

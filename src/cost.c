@@ -33,12 +33,25 @@ static const char *word_prop(const IrTarget *t, const char *path, const char *de
     return p ? p->word : def;
 }
 
-static bool require(Ctx *c, const IrTarget *t, const char *path) {
+/* Refuses the target: the message goes to out->problem and, with a
+ * context, is reported at loc. Returns false. */
+static bool refuse(Ctx *c, CostTarget *o, Loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool refuse(Ctx *c, CostTarget *o, Loc loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->problem, sizeof o->problem, fmt, ap);
+    va_end(ap);
+    if (o->report)
+        diag_error(c, loc, "%s", o->problem);
+    return false;
+}
+
+static bool require(Ctx *c, CostTarget *o, const IrTarget *t, const char *path) {
     if (ir_target_get(t, path))
         return true;
-    diag_error(c, t->loc, "target '%s' does not set '%s', which the cost model needs", t->name,
-               path);
-    return false;
+    return refuse(c, o, t->loc, "target '%s' does not set '%s', which the cost model needs",
+                  t->name, path);
 }
 
 /* A level's access cost in cycles: latency in cycles, or in seconds. */
@@ -48,15 +61,16 @@ static double level_latency(const TProp *p, double clock) {
     return p->dim == DIM_TIME ? p->value * clock : p->value;
 }
 
-bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
+static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     memset(o, 0, sizeof *o);
+    o->report = report;
     o->ir = t;
     o->name = t->name;
     bool ok = true;
     static const char *const needed[] = {"clock", "word", "cost.xnor", "cost.popcount",
                                          "cost.accumulate"};
-    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-        ok &= require(c, t, needed[i]);
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0] && ok; i++)
+        ok = require(c, o, t, needed[i]);
     if (!ok)
         return false;
     o->cls = word_prop(t, "class", "application");
@@ -68,27 +82,19 @@ bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
     bool lanes_given;
     int lanes = (int)prop(t, "lanes", 0, &lanes_given);
     const TProp *wp = ir_target_get(t, "word");
-    if (o->word != 32 && o->word != 64) {
-        diag_error(c, wp->loc, "'word' must be 32 or 64 bits, not %d", o->word);
-        return false;
-    }
-    if (o->clock <= 0) {
-        diag_error(c, ir_target_get(t, "clock")->loc, "'clock' must be above 0");
-        return false;
-    }
-    if (o->vector < o->word || o->vector % o->word != 0) {
-        diag_error(c, ir_target_get(t, "vector")->loc,
-                   "'vector' (%d bits) must be a multiple of 'word' (%d bits)", o->vector,
-                   o->word);
-        return false;
-    }
+    if (o->word != 32 && o->word != 64)
+        return refuse(c, o, wp->loc, "'word' must be 32 or 64 bits, not %d", o->word);
+    if (o->clock <= 0)
+        return refuse(c, o, ir_target_get(t, "clock")->loc, "'clock' must be above 0");
+    if (o->vector < o->word || o->vector % o->word != 0)
+        return refuse(c, o, ir_target_get(t, "vector")->loc,
+                      "'vector' (%d bits) must be a multiple of 'word' (%d bits)", o->vector,
+                      o->word);
     o->lanes = o->vector / o->word;
-    if (lanes_given && lanes != o->lanes) {
-        diag_error(c, ir_target_get(t, "lanes")->loc,
-                   "'lanes' is %d, but vector / word = %d / %d = %d", lanes, o->vector, o->word,
-                   o->lanes);
-        return false;
-    }
+    if (lanes_given && lanes != o->lanes)
+        return refuse(c, o, ir_target_get(t, "lanes")->loc,
+                      "'lanes' is %d, but vector / word = %d / %d = %d", lanes, o->vector,
+                      o->word, o->lanes);
     o->flanes = o->vector / 32;
     o->sw_popcount = strcmp(word_prop(t, "popcount", "hardware"), "software") == 0;
     o->xnor = prop(t, "cost.xnor", 0, NULL);
@@ -101,14 +107,13 @@ bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
     o->load = prop(t, "cost.load", 1, NULL);
     o->store = prop(t, "cost.store", 1, NULL);
     o->c_x = (o->xnor + o->popcount + o->accumulate) / o->lanes;
-    if (o->c_x <= 0) {
-        diag_error(c, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
-                   t->name);
-        return false;
-    }
+    if (o->c_x <= 0)
+        return refuse(c, o, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
+                      t->name);
     o->loads_per_xnorop = prop(t, "loads_per_xnorop", 2, NULL);
     const TProp *ov = ir_target_get(t, "overhead");
     o->overhead = level_latency(ov, o->clock);
+    o->overhead_s = ov && ov->dim == DIM_TIME ? ov->value : 0;
     const char *pk = word_prop(t, "packing", "dense");
     o->packing = strcmp(pk, "kernel") == 0 ? PACK_KERNEL
                  : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
@@ -129,10 +134,9 @@ bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
         while (k < o->nlv && !(strlen(o->lv[k].name) == len && !strncmp(o->lv[k].name, name, len)))
             k++;
         if (k == o->nlv) {
-            if (o->nlv == COST_MAX_LEVELS) {
-                diag_error(c, p->loc, "a target has at most %d memory levels", COST_MAX_LEVELS);
-                return false;
-            }
+            if (o->nlv == COST_MAX_LEVELS)
+                return refuse(c, o, p->loc, "a target has at most %d memory levels",
+                              COST_MAX_LEVELS);
             o->lv[o->nlv++].name = mem_strndup(&c->arena, name, len);
         }
     }
@@ -141,17 +145,16 @@ bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
         char path[128];
         snprintf(path, sizeof path, "memory.%s.size", l->name);
         const TProp *sz = ir_target_get(t, path);
-        if (!sz) {
-            diag_error(c, t->loc, "memory level '%s' of target '%s' has no 'size'", l->name,
-                       t->name);
-            return false;
-        }
+        if (!sz)
+            return refuse(c, o, t->loc, "memory level '%s' of target '%s' has no 'size'",
+                          l->name, t->name);
         l->size = sz->value;
         /* `latency` includes wait states; without it, one cycle plus them. */
         snprintf(path, sizeof path, "memory.%s.latency", l->name);
         const TProp *lat = ir_target_get(t, path);
         snprintf(path, sizeof path, "memory.%s.wait_states", l->name);
         l->latency = lat ? level_latency(lat, o->clock) : 1 + prop(t, path, 0, NULL);
+        l->latency_s = lat && lat->dim == DIM_TIME ? lat->value : 0;
         snprintf(path, sizeof path, "memory.%s.bandwidth", l->name);
         l->bandwidth = prop(t, path, 0, &l->bandwidth_given);
         if (!l->bandwidth_given) /* one vector load per `load` cycles */
@@ -162,6 +165,14 @@ bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
         l->no_weights = strcmp(h, "activations") == 0;
     }
     return true;
+}
+
+bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
+    return read_target(c, true, t, o);
+}
+
+bool cost_target_quiet(Ctx *c, const IrTarget *t, CostTarget *o) {
+    return read_target(c, false, t, o);
 }
 
 static int64_t ceil_div(int64_t a, int64_t b) {
@@ -349,14 +360,38 @@ static int weight_level(const CostTarget *t) {
 }
 
 /* Parallel units of a layer: output rows, or output features. */
-static int layer_threads(const IrNode *n, int threads) {
-    int64_t units = n->shape.rank == 3 ? n->shape.d[0] : n->shape.d[0];
-    return units < threads ? (int)units : threads;
+static int64_t layer_units(const IrNode *n) {
+    return n->shape.d[0];
 }
 
-static void cost_layer(Ctx *c, const CostTarget *t, MemModel model, int threads,
-                       const IrNode *n, CostLayer *l) {
-    (void)c;
+/* A layer's time at clock f on up to `threads` cores (sets l->threads,
+ * and the roofline terms). */
+static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, double f,
+                         int threads) {
+    int p = l->units < threads ? (int)l->units : threads;
+    double pe = p > 1 ? p * t->efficiency : 1;
+    l->threads = p;
+    if (model == MEM_LXNOROP)
+        return (l->cyc_f / f + l->mem_s) / pe;
+    l->t_compute = l->cyc_f / (f * pe);
+    l->t_traffic = l->traffic_s + l->traffic_f * t->clock / f;
+    return l->t_compute > l->t_traffic ? l->t_compute : l->t_traffic;
+}
+
+/* Traffic of `bytes` from level k: seconds that do not scale with the
+ * clock (a given bandwidth) or that do (one derived from the clock). */
+static void traffic(const CostTarget *t, int k, double bytes, CostLayer *l) {
+    if (k < 0 || bytes <= 0)
+        return;
+    const CostLevel *v = &t->lv[k];
+    if (v->bandwidth_given)
+        l->traffic_s += bytes / v->bandwidth;
+    else
+        l->traffic_f += bytes / v->bandwidth;
+}
+
+static void cost_layer(const CostTarget *t, MemModel model, int threads, const IrNode *n,
+                       CostLayer *l) {
     memset(l, 0, sizeof *l);
     l->n = n;
     l->level = l->wlevel = -1;
@@ -395,30 +430,29 @@ static void cost_layer(Ctx *c, const CostTarget *t, MemModel model, int threads,
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;
     l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
+    l->cyc_f = l->cyc_xnor + l->cyc_other;
     if (bin && l->level >= 0) {
-        /* Half the loads of an XNOROP read weights, half activations. */
-        double ca = t->lv[l->level].latency;
-        double cw = l->wlevel >= 0 ? t->lv[l->wlevel].latency : ca;
-        l->cyc_mem = (double)l->xnorop * t->loads_per_xnorop * (ca + cw) / 2;
+        /* Half the loads of an XNOROP read weights, half activations. A
+         * latency given as a time costs the same time at any clock. */
+        const CostLevel *a = &t->lv[l->level];
+        const CostLevel *w = l->wlevel >= 0 ? &t->lv[l->wlevel] : a;
+        double loads = (double)l->xnorop * t->loads_per_xnorop / 2;
+        l->cyc_mem = loads * (a->latency + w->latency);
+        l->mem_s = loads * (a->latency_s + w->latency_s);
+        if (model == MEM_LXNOROP)
+            l->cyc_f += loads * ((a->latency_s ? 0 : a->latency) + (w->latency_s ? 0 : w->latency));
+        else
+            l->mem_s = 0;
     }
-    l->lxnorop = t->c_x > 0 ? (l->cyc_xnor + l->cyc_mem) / t->c_x : 0;
-    l->threads = layer_threads(n, threads);
-    double e = l->threads > 1 ? t->efficiency : 1;
-    double rate = t->clock * l->threads * e;
-    if (model == MEM_LXNOROP) {
-        l->cycles = l->cyc_xnor + l->cyc_mem + l->cyc_other;
-        l->time = l->cycles / rate;
-    } else {
-        l->cycles = l->cyc_xnor + l->cyc_other;
-        l->t_compute = l->cycles / rate;
-        double traffic = 0;
-        if (l->level >= 0)
-            traffic += (double)(l->in_bytes + l->out_bytes) / t->lv[l->level].bandwidth;
-        if (l->wlevel >= 0)
-            traffic += (double)wbytes / t->lv[l->wlevel].bandwidth;
-        l->t_traffic = traffic;
-        l->time = l->t_compute > traffic ? l->t_compute : traffic;
+    l->lxnorop = (l->cyc_xnor + l->cyc_mem) / t->c_x;
+    if (model == MEM_ROOFLINE) {
+        traffic(t, l->level, (double)(l->in_bytes + l->out_bytes), l);
+        traffic(t, l->wlevel, (double)wbytes, l);
     }
+    l->units = layer_units(n);
+    l->time = layer_time(l, t, model, t->clock, threads);
+    l->cycles = model == MEM_LXNOROP ? l->cyc_xnor + l->cyc_mem + l->cyc_other
+                                     : l->cyc_xnor + l->cyc_other;
 }
 
 static void add_fit(CostResult *r, const char *what, const CostLevel *l, int64_t need) {
@@ -427,18 +461,25 @@ static void add_fit(CostResult *r, const char *what, const CostLevel *l, int64_t
 
 void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int threads,
               CostResult *r) {
+    CostOptions o = {model, threads, NULL, NULL};
+    cost_run_opt(c, g, t, &o, r);
+}
+
+void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptions *o,
+                  CostResult *r) {
     memset(r, 0, sizeof *r);
     r->g = g;
     r->t = t;
-    r->model = model;
-    r->threads = threads < t->cores ? threads : t->cores;
-    r->layers = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(CostLayer));
+    r->model = o->model;
+    r->threads = o->threads < t->cores ? o->threads : t->cores;
+    r->layers = o->layers ? o->layers
+                          : mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(CostLayer));
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
         if (n->op == OP_COUNT)
             continue;
         CostLayer *l = &r->layers[r->n++];
-        cost_layer(c, t, model, r->threads, n, l);
+        cost_layer(t, o->model, r->threads, n, l);
         r->bmacs += l->bmacs;
         r->fmacs += l->fmacs;
         r->xnorop += l->xnorop;
@@ -458,10 +499,14 @@ void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int
     r->rate = r->time > 0 ? 1 / r->time : INFINITY;
     for (int i = 0; i < r->n; i++)
         r->layers[i].share = r->time > 0 ? r->layers[i].time / r->time : 0;
-    Plan p;
-    plan_graph(c, g, t->word, &p);
-    r->act_bytes = p.arena;
-    r->act_live = p.live_peak;
+    Plan own;
+    const Plan *p = o->plan;
+    if (!p) {
+        plan_graph(c, g, t->word, &own);
+        p = &own;
+    }
+    r->act_bytes = p->arena;
+    r->act_live = p->live_peak;
     /* Fits: on an MCU, weights in their level, activations in the largest
      * other; elsewhere everything in the largest level. */
     int wl = weight_level(t);
@@ -473,4 +518,14 @@ void cost_run(Ctx *c, const IrGraph *g, const CostTarget *t, MemModel model, int
     } else if (big >= 0) {
         add_fit(r, "model", &t->lv[big], r->weight_bytes + r->param_bytes + r->act_bytes);
     }
+}
+
+double cost_time(const CostResult *r, double clock, int threads) {
+    const CostTarget *t = r->t;
+    double sum = t->overhead_s ? t->overhead_s : t->overhead / clock;
+    for (int i = 0; i < r->n; i++) {
+        CostLayer l = r->layers[i];
+        sum += layer_time(&l, t, r->model, clock, threads);
+    }
+    return sum;
 }
