@@ -28,6 +28,8 @@
  *          parameters, per-layer XNOROP, LXNOROP, cycles and time.
  *   report_ the forward-task report (report.c text, report_json.c JSON),
  *          the target catalog listing and --explain.
+ *   solve_ the inverse task (solve.c, solve_report.c): the targets that
+ *          reach a required rate, and why the others do not.
  *
  * main.c drives the pipeline as a straight list of calls.
  */
@@ -53,7 +55,7 @@
 #define BNNC_MAX_ELEMS ((int64_t)1 << 40) /* elements of one tensor */
 
 /* Exit status of the driver. */
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70 };
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NONE = 3, EXIT_INTERNAL = 70 };
 
 /* ---------------------------------------------------------------- mem_ */
 
@@ -584,6 +586,66 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l);
 void report_targets(FILE *f, const CostTarget *t, int n);
 /* A quantity with an SI prefix: 1.23 G, 456 k. */
 void report_count(char *buf, size_t n, double v);
+/* Seconds, bytes (KiB, MiB, ...) and hertz with three or four digits. */
+void report_time(char *buf, size_t n, double s);
+void report_bytes(char *buf, size_t n, double b);
+void report_freq(char *buf, size_t n, double hz);
+
+/* ------------------------------------------------------------- solve_ */
+
+typedef enum { RANK_MARGIN, RANK_PRICE, RANK_POWER, RANK_FPS } RankBy;
+extern const char *const solve_rank_names[4];
+
+typedef struct {
+    double rate;               /* R*: inferences per second required */
+    int threads;               /* threads allowed; 0: auto (all cores) */
+    MemModel model;
+    RankBy rank;
+    double max_price, max_power;   /* USD, W; < 0: no limit */
+    unsigned classes;          /* bit i: class_names[i] allowed; 0: all */
+    bool compress;             /* filter compression is on */
+} SolveOptions;
+
+typedef enum { WHY_INCOMPLETE, WHY_COMPUTE, WHY_MEMORY, WHY_PRICE, WHY_POWER } WhyKind;
+
+/* One reason a target is rejected. */
+typedef struct {
+    WhyKind kind;
+    double shortfall;          /* compute: R* / R at the threads allowed */
+    double min_clock;          /* compute: Hz at those threads; 0: none suffices */
+    int min_cores;             /* compute: at its clock; 0: none suffices */
+    CostFit fit;               /* memory: what overflows where */
+    double limit, value;       /* price, power: the limit and the target's (< 0 unknown) */
+} SolveWhy;
+
+typedef struct {
+    CostTarget t;
+    bool feasible;
+    double rate;               /* at `threads` */
+    int threads;               /* threads allowed on this target */
+    int fewest;                /* fewest threads that reach R* (feasible) */
+    double margin;             /* rate / R* */
+    double headroom;           /* bytes spare in the tightest memory */
+    const char *headroom_level;
+    SolveWhy why[5];
+    int nwhy;
+    int compression;           /* rejected with compression off: 1 if turning
+                                  it on makes it feasible, 0 if not; -1 n/a */
+} SolveEntry;
+
+typedef struct {
+    SolveEntry *e;             /* feasible first, ranked; then rejected */
+    int n, nfeasible;
+    int searched;              /* targets in the catalog */
+    int filtered;              /* left out by --class */
+} SolveResult;
+
+extern const char *const solve_class_names[];  /* NULL-terminated */
+/* Solves the inverse task for graph g over every target of m (passes
+ * other than compression have run). */
+void solve_run(Ctx *c, IrGraph *g, const IrModule *m, const SolveOptions *o, SolveResult *out);
+void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
+bool solve_json(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
 
 /* ---------------------------------------------------------------- Ctx */
 

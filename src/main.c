@@ -10,19 +10,25 @@
  */
 #include "bnnc.h"
 
+#include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: bnnc [options] FILE\n"
     "       bnnc FILE --target T --report [--format text|json]\n"
+    "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
     "       bnnc --list-targets [FILE]\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
     "0 without output when it is valid. FILE may be '-' for standard input.\n"
     "With --target, estimates the network's inference rate on a device with\n"
-    "the XNOROP/LXNOROP cost model (docs/cost-model.md).\n"
+    "the XNOROP/LXNOROP cost model (docs/cost-model.md); with --solve-fps,\n"
+    "finds the targets that reach a rate. Without FILE, --solve-fps reads the\n"
+    "model piped on standard input, else the one *.bnn file in this folder.\n"
     "\n"
     "options:\n"
     "  --target T         the device: a target in FILE, in the standard\n"
@@ -30,11 +36,23 @@ static const char usage_text[] =
     "                     that declares it\n"
     "  --report           print the forward-task report (needs --target)\n"
     "  --format FMT       report format: text (default) or json\n"
-    "  --threads N        cores the inference may use (default 1)\n"
+    "  --threads N|auto   cores the inference may use (default 1; auto: all;\n"
+    "                     with --solve-fps the default is auto)\n"
     "  --memory-model M   lxnorop (default) or roofline\n"
     "  --explain LAYER    print the terms of the cost formula for one layer\n"
     "  --network NAME     the network to use when FILE declares several\n"
     "  --list-targets     print the target catalog with its key figures\n"
+    "  --solve-fps R      list the targets that reach R inferences per second,\n"
+    "                     and why the others do not (exit 3 when none does)\n"
+    "  --targets PATH     add the targets of a .bnn file, or of every .bnn file\n"
+    "                     in a folder, to the catalog (repeatable)\n"
+    "  --no-catalog       leave out the standard target catalog\n"
+    "  --rank KEY         order of the feasible targets: margin (default),\n"
+    "                     price, power or fps\n"
+    "  --max-price USD    --solve-fps: only targets at most this price\n"
+    "  --max-power W      --solve-fps: only targets at most this power\n"
+    "  --class C[,C...]   --solve-fps: only targets of these classes: mcu,\n"
+    "                     application, desktop, server (repeatable)\n"
     "  -fPASS, -fno-PASS  turn a pass on or off: dce, fuse-bn-sign, compress\n"
     "  -O0, -O1           all passes off / on (default -O1)\n"
     "  --dump-ir          print the checked IR of every network and target\n"
@@ -51,7 +69,8 @@ static const char usage_text[] =
     "  BNNC_STDLIB        the standard library folder (default: %s)\n"
     "  NO_COLOR           when set and not empty, no colour in auto mode\n"
     "\n"
-    "exit status: 0 ok, 1 errors in the input, 2 bad usage, 70 internal error\n";
+    "exit status: 0 ok, 1 errors in the input, 2 bad usage, 3 no target\n"
+    "reaches the --solve-fps rate, 70 internal error\n";
 
 typedef struct {
     const char *file;
@@ -63,9 +82,15 @@ typedef struct {
     const char *target;
     const char *network;
     const char *explain;
-    int threads;
+    int threads;               /* 0: auto; -1: not given */
     MemModel model;
     PassOptions passes;
+    double solve_fps;          /* 0: no inverse task */
+    RankBy rank;
+    double max_price, max_power;
+    unsigned classes;
+    PtrVec target_paths;       /* --targets */
+    bool no_catalog;
 } Options;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -122,6 +147,13 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
         return NULL;
     }
     return argv[++*i];
+}
+
+/* A positive number, or -1. */
+static double parse_positive(const char *v) {
+    char *end;
+    double d = strtod(v, &end);
+    return (*v && !*end && isfinite(d) && d > 0) ? d : -1;
 }
 
 static bool is_path(const char *s) {
@@ -204,7 +236,8 @@ static IrGraph *pick_network(Ctx *c, const IrModule *m, const char *name) {
 static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     int rc = EXIT_OK;
     pass_defaults(&o->passes);
-    o->threads = 1;
+    o->threads = -1;
+    o->max_price = o->max_power = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -220,6 +253,8 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
             o->print_tables = true;
         } else if (strcmp(a, "--list-targets") == 0) {
             o->list_targets = true;
+        } else if (strcmp(a, "--no-catalog") == 0) {
+            o->no_catalog = true;
         } else if (strcmp(a, "--report") == 0) {
             o->report = true;
         } else if ((v = opt_value(argc, argv, &i, "--target", &rc))) {
@@ -235,9 +270,43 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         } else if ((v = opt_value(argc, argv, &i, "--threads", &rc))) {
             char *end;
             long n = strtol(v, &end, 10);
-            if (*v == 0 || *end || n < 1 || n > 4096)
-                return usage_error("--threads takes a whole number from 1 to 4096, not '%s'", v);
+            if (strcmp(v, "auto") == 0)
+                n = 0;
+            else if (*v == 0 || *end || n < 1 || n > 65536)
+                return usage_error("--threads takes auto or a whole number from 1 to 65536, "
+                                   "not '%s'", v);
             o->threads = (int)n;
+        } else if ((v = opt_value(argc, argv, &i, "--solve-fps", &rc))) {
+            o->solve_fps = parse_positive(v);
+            if (o->solve_fps <= 0)
+                return usage_error("--solve-fps takes a rate above 0 (inferences per second), "
+                                   "not '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--targets", &rc))) {
+            vec_push(&c->arena, &o->target_paths, (void *)v);
+        } else if ((v = opt_value(argc, argv, &i, "--rank", &rc))) {
+            int k = 0;
+            while (k < 4 && strcmp(solve_rank_names[k], v) != 0)
+                k++;
+            if (k == 4)
+                return usage_error("--rank takes margin, price, power or fps, not '%s'", v);
+            o->rank = (RankBy)k;
+        } else if ((v = opt_value(argc, argv, &i, "--max-price", &rc))) {
+            if ((o->max_price = parse_positive(v)) < 0)
+                return usage_error("--max-price takes a price in USD above 0, not '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--max-power", &rc))) {
+            if ((o->max_power = parse_positive(v)) < 0)
+                return usage_error("--max-power takes a power in W above 0, not '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--class", &rc))) {
+            char *list = mem_strdup(&c->arena, v);
+            for (char *w = strtok(list, ","); w; w = strtok(NULL, ",")) {
+                int k = 0;
+                while (solve_class_names[k] && strcmp(solve_class_names[k], w) != 0)
+                    k++;
+                if (!solve_class_names[k])
+                    return usage_error("--class takes mcu, application, desktop or server, "
+                                       "not '%s'", w);
+                o->classes |= 1u << k;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--memory-model", &rc))) {
             if (strcmp(v, "lxnorop") == 0)
                 o->model = MEM_LXNOROP;
@@ -289,13 +358,83 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         return rc;
     if (o->print_tables || o->list_targets)
         return EXIT_OK;
-    if (!o->file)
+    if (o->solve_fps > 0 && (o->report || o->explain || o->target))
+        return usage_error("%s", "--solve-fps searches every target: it does not go with "
+                                 "--target, --report or --explain");
+    if (!o->file && !o->solve_fps)
         return usage_error("%s", "no input file");
     if ((o->report || o->explain) && !o->target)
         return usage_error("%s needs --target", o->report ? "--report" : "--explain");
-    if (o->json && !o->report)
-        return usage_error("%s", "--format json goes with --report");
+    if (o->json && !o->report && !o->solve_fps)
+        return usage_error("%s", "--format json goes with --report or --solve-fps");
+    if (!o->solve_fps && (o->rank || o->max_price >= 0 || o->max_power >= 0 || o->classes))
+        return usage_error("%s", "--rank, --max-price, --max-power and --class go with "
+                                 "--solve-fps");
     return EXIT_OK;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .bnn files of a folder, sorted, or NULL after an error. */
+static PtrVec *bnn_files(Ctx *c, const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        diag_plain(c, "cannot open the folder '%s'", dir);
+        return NULL;
+    }
+    PtrVec *v = mem_alloc(&c->arena, sizeof *v);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".bnn") == 0 && e->d_name[0] != '.')
+            vec_push(&c->arena, v,
+                     strcmp(dir, ".") == 0 ? mem_strdup(&c->arena, e->d_name)
+                                           : mem_printf(&c->arena, "%s/%s", dir, e->d_name));
+    }
+    closedir(d);
+    if (v->n > 1)
+        qsort(v->v, (size_t)v->n, sizeof v->v[0], cmp_str);
+    return v;
+}
+
+/* --targets PATH: a .bnn file, or every .bnn file of a folder. */
+static bool load_targets(Ctx *c, const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return load_program(c, path);
+    PtrVec *v = bnn_files(c, path);
+    if (!v)
+        return false;
+    bool ok = true;
+    for (int i = 0; i < v->n; i++)
+        ok &= load_program(c, v->v[i]);
+    return ok;
+}
+
+/* The model of `bnnc --solve-fps R` without FILE: standard input when it
+ * is a pipe or a file, else the one .bnn file in the current folder. */
+static const char *implicit_model(Ctx *c) {
+    struct stat st;
+    if (fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)))
+        return "-";
+    PtrVec *v = bnn_files(c, ".");
+    if (!v)
+        return NULL;
+    if (v->n == 1)
+        return v->v[0];
+    if (v->n == 0) {
+        diag_plain(c, "no model: name a .bnn file, pipe one on standard input, or run in a "
+                      "folder that holds one");
+        return NULL;
+    }
+    char list[512] = "";
+    for (int i = 0; i < v->n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s'%s'", i ? ", " : "", (char *)v->v[i]);
+    }
+    diag_plain(c, "this folder holds %d .bnn files (%s); name the model to use", v->n, list);
+    return NULL;
 }
 
 /* Loads what the command needs: the file, the target file, the catalog. */
@@ -311,9 +450,37 @@ static bool load_all(Ctx *c, Options *o, const char **target_name) {
         if (!*target_name)
             return false;
     }
-    if (o->list_targets || (o->target && !declares_target(c, *target_name)))
+    for (int i = 0; i < o->target_paths.n; i++)
+        if (!load_targets(c, o->target_paths.v[i]))
+            return false;
+    if (o->no_catalog)
+        return true;
+    if (o->list_targets || o->solve_fps || (o->target && !declares_target(c, *target_name)))
         return load_catalog(c);
     return true;
+}
+
+/* The inverse task: the passes but compression run once; compression is
+ * per target, in solve_run. */
+static int solve(Ctx *c, Options *o, IrModule *m) {
+    bool compress = o->passes.on[PASS_COMPRESS];
+    o->passes.on[PASS_COMPRESS] = false;
+    if (!pass_run(c, m, &o->passes, stdout))
+        return EXIT_INTERNAL;
+    IrGraph *g = pick_network(c, m, o->network);
+    if (!g)
+        return EXIT_INPUT;
+    SolveOptions so = {o->solve_fps, o->threads < 0 ? 0 : o->threads, o->model, o->rank,
+                       o->max_price, o->max_power, o->classes, compress};
+    SolveResult r;
+    solve_run(c, g, m, &so, &r);
+    if (o->json) {
+        if (!solve_json(stdout, g, &so, &r))
+            return EXIT_INTERNAL;
+    } else {
+        solve_text(stdout, g, &so, &r);
+    }
+    return r.nfeasible ? EXIT_OK : EXIT_NONE;
 }
 
 static int run(Ctx *c, Options *o) {
@@ -326,6 +493,8 @@ static int run(Ctx *c, Options *o) {
         add_search_path(c, env);
     vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
 
+    if (!o->file && o->solve_fps && !(o->file = implicit_model(c)))
+        return EXIT_INPUT;
     IrModule m;
     memset(&m, 0, sizeof m);
     const char *tname = NULL;
@@ -349,6 +518,8 @@ static int run(Ctx *c, Options *o) {
         if (!o->target && o->passes.dump_after < 0)
             return EXIT_OK;
     }
+    if (o->solve_fps)
+        return solve(c, o, &m);
     CostTarget t;
     if (tname) {
         const IrTarget *it = find_ir_target(&m, tname);
@@ -368,7 +539,7 @@ static int run(Ctx *c, Options *o) {
     if (!g)
         return EXIT_INPUT;
     CostResult r;
-    cost_run(c, g, &t, o->model, o->threads, &r);
+    cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);
     if (o->explain) {
         for (int i = 0; i < r.n; i++)
             if (strcmp(r.layers[i].n->name, o->explain) == 0) {

@@ -29,7 +29,7 @@ void report_count(char *buf, size_t n, double v) {
         snprintf(buf, n, a >= 99.95 ? "%.0f%s" : a >= 9.995 ? "%.1f%s" : "%.2f%s", v, pre[k]);
 }
 
-static void fmt_time(char *buf, size_t n, double s) {
+void report_time(char *buf, size_t n, double s) {
     static const struct { const char *u; double f; } u[] = {
         {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
     int k = 0;
@@ -42,7 +42,7 @@ static void fmt_time(char *buf, size_t n, double s) {
         snprintf(buf, n, v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s", v, u[k].u);
 }
 
-static void fmt_bytes(char *buf, size_t n, double b) {
+void report_bytes(char *buf, size_t n, double b) {
     static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int k = 0;
     while (fabs(b) >= 1024 && k < 4) {
@@ -52,16 +52,17 @@ static void fmt_bytes(char *buf, size_t n, double b) {
     if (k == 0)
         snprintf(buf, n, "%.0f B", b);
     else
-        snprintf(buf, n, b >= 99.95 ? "%.0f %s" : b >= 9.995 ? "%.1f %s" : "%.2f %s", b, u[k]);
+        snprintf(buf, n, fabs(b) >= 99.95 ? "%.0f %s" : fabs(b) >= 9.995 ? "%.1f %s" : "%.2f %s",
+                 b, u[k]);
 }
 
-static void fmt_freq(char *buf, size_t n, double hz) {
+void report_freq(char *buf, size_t n, double hz) {
     if (hz >= 1e9)
-        snprintf(buf, n, "%g GHz", hz / 1e9);
+        snprintf(buf, n, "%.4g GHz", hz / 1e9);
     else if (hz >= 1e6)
-        snprintf(buf, n, "%g MHz", hz / 1e6);
+        snprintf(buf, n, "%.4g MHz", hz / 1e6);
     else
-        snprintf(buf, n, "%g kHz", hz / 1e3);
+        snprintf(buf, n, "%.4g kHz", hz / 1e3);
 }
 
 static const char *level_name(const CostTarget *t, int k) {
@@ -71,7 +72,7 @@ static const char *level_name(const CostTarget *t, int k) {
 static void print_header(FILE *f, const CostResult *r) {
     const CostTarget *t = r->t;
     char clk[32];
-    fmt_freq(clk, sizeof clk, t->clock);
+    report_freq(clk, sizeof clk, t->clock);
     fprintf(f, "network %s on target %s: %d thread%s, memory model %s\n", r->g->name, t->name,
             r->threads, r->threads == 1 ? "" : "s", cost_model_names[r->model]);
     fprintf(f, "target: %s, %s, %d core%s, word %d bits, vector %d bits (%d lane%s), "
@@ -116,7 +117,7 @@ void report_text(FILE *f, const CostResult *r) {
             report_count(lx, sizeof lx, l->lxnorop);
         }
         report_count(cy, sizeof cy, l->cycles);
-        fmt_time(tm, sizeof tm, l->time);
+        report_time(tm, sizeof tm, l->time);
         char util[16] = "-";
         if (bin)
             snprintf(util, sizeof util, "%.0f%%", l->util * 100);
@@ -128,21 +129,21 @@ void report_text(FILE *f, const CostResult *r) {
     report_count(b, sizeof b, (double)r->fmacs);
     report_count(x, sizeof x, (double)r->xnorop);
     report_count(lx, sizeof lx, r->lxnorop);
-    fmt_time(tm, sizeof tm, r->time);
+    report_time(tm, sizeof tm, r->time);
     fprintf(f, "%-*s  %-16s %-18s %8s %8s %8s %5s %8s %-5s %8s %9s %5.1f%%\n", wname, "total", "",
             "", a, b, x, "", lx, "", "", tm, 100.0);
 
     fputs("\nsummary\n", f);
-    fmt_time(tm, sizeof tm, r->time);
+    report_time(tm, sizeof tm, r->time);
     fprintf(f, "  latency        %s per inference", tm);
     if (r->overhead_time > 0) {
-        fmt_time(a, sizeof a, r->overhead_time);
+        report_time(a, sizeof a, r->overhead_time);
         fprintf(f, " (of which %s fixed overhead)", a);
     }
     fputc('\n', f);
     fprintf(f, "  rate           %.4g inferences per second\n", r->rate);
-    fmt_time(a, sizeof a, r->time_binary);
-    fmt_time(b, sizeof b, r->time_other);
+    report_time(a, sizeof a, r->time_binary);
+    report_time(b, sizeof b, r->time_other);
     double tt = r->time > 0 ? r->time : 1;
     fprintf(f, "  binary         %s (%.1f%%) in %d binary layer%s; non-binary %s (%.1f%%)\n", a,
             100 * r->time_binary / tt, r->nbinary, r->nbinary == 1 ? "" : "s", b,
@@ -178,21 +179,21 @@ void report_text(FILE *f, const CostResult *r) {
     }
 
     fputs("\nmemory\n", f);
-    fmt_bytes(a, sizeof a, (double)r->weight_bytes);
+    report_bytes(a, sizeof a, (double)r->weight_bytes);
     fprintf(f, "  packed weights %s\n", a);
-    fmt_bytes(a, sizeof a, (double)r->param_bytes);
+    report_bytes(a, sizeof a, (double)r->param_bytes);
     fprintf(f, "  float params   %s\n", a);
-    fmt_bytes(a, sizeof a, (double)r->act_bytes);
-    fmt_bytes(b, sizeof b, (double)r->act_live);
+    report_bytes(a, sizeof a, (double)r->act_bytes);
+    report_bytes(b, sizeof b, (double)r->act_live);
     fprintf(f, "  activations    %s peak (arena; largest live set %s)\n", a, b);
     if (r->nfits == 0)
         fputs("  fits           unknown: the target declares no memory\n", f);
     for (int i = 0; i < r->nfits; i++) {
         const CostFit *fi = &r->fits[i];
-        fmt_bytes(a, sizeof a, (double)fi->need);
-        fmt_bytes(b, sizeof b, fi->have);
+        report_bytes(a, sizeof a, (double)fi->need);
+        report_bytes(b, sizeof b, fi->have);
         double spare = fi->have - (double)fi->need;
-        fmt_bytes(x, sizeof x, fabs(spare));
+        report_bytes(x, sizeof x, fabs(spare));
         fprintf(f, "  fits           %s %s in %s (%s): %s, %s %s\n", fi->what, a, fi->level, b,
                 spare >= 0 ? "yes" : "NO", x, spare >= 0 ? "spare" : "over");
     }
@@ -249,10 +250,10 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     fprintf(f, "  cycles (one core)   = %.6g\n", l->cycles);
     double e = l->threads > 1 ? t->efficiency : 1;
     if (r->model == MEM_ROOFLINE) {
-        fmt_time(tm, sizeof tm, l->t_compute);
+        report_time(tm, sizeof tm, l->t_compute);
         fprintf(f, "  compute time        = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
                 l->cycles, t->clock, l->threads, e, tm);
-        fmt_time(tm, sizeof tm, l->t_traffic);
+        report_time(tm, sizeof tm, l->t_traffic);
         double bw = l->level >= 0 ? t->lv[l->level].bandwidth : 0;
         double wbw = l->wlevel >= 0 ? t->lv[l->wlevel].bandwidth : 0;
         if (l->wlevel >= 0 && l->wlevel != l->level)
@@ -263,11 +264,11 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         else
             fprintf(f, "  traffic time        = working set / bandwidth = %lld B / %.4g B/s (%s) = %s\n",
                     (long long)l->ws_bytes, bw, level_name(t, l->level), tm);
-        fmt_time(tm, sizeof tm, l->time);
+        report_time(tm, sizeof tm, l->time);
         fprintf(f, "  time                = max(compute, traffic) = %s (%.2f%% of the total)\n",
                 tm, 100 * l->share);
     } else {
-        fmt_time(tm, sizeof tm, l->time);
+        report_time(tm, sizeof tm, l->time);
         fprintf(f, "  time                = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s "
                    "(%.2f%% of the total)\n",
                 l->cycles, t->clock, l->threads, e, tm, 100 * l->share);
@@ -280,14 +281,14 @@ void report_targets(FILE *f, const CostTarget *ts, int n) {
     for (int i = 0; i < n; i++) {
         const CostTarget *t = &ts[i];
         char clk[32], wv[32], price[32] = "-", mem[256] = "";
-        fmt_freq(clk, sizeof clk, t->clock);
+        report_freq(clk, sizeof clk, t->clock);
         snprintf(wv, sizeof wv, "%d/%d", t->word, t->vector);
         if (t->price >= 0)
             snprintf(price, sizeof price, "%g USD", t->price);
         size_t len = 0;
         for (int k = 0; k < t->nlv && len < sizeof mem; k++) {
             char sz[32];
-            fmt_bytes(sz, sizeof sz, t->lv[k].size);
+            report_bytes(sz, sizeof sz, t->lv[k].size);
             len += (size_t)snprintf(mem + len, sizeof mem - len, "%s%s %s%s", k ? ", " : "",
                                     t->lv[k].name, sz, t->lv[k].holds_weights ? " (weights)" : "");
         }

@@ -10,6 +10,7 @@
 #include "bnnc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -260,13 +261,31 @@ typedef struct {
     Ast *ast;
     IrTarget *ir;
     int state; /* 0 new, 1 resolving, 2 done */
+    int order; /* declaration order */
 } TEntry;
 
+/* Entries sorted by name (then order), so that a parent is found by
+ * bisection: catalogs of thousands of targets resolve in n log n. */
+static int cmp_entry(const void *pa, const void *pb) {
+    const TEntry *a = pa, *b = pb;
+    int d = strcmp(a->ast->name, b->ast->name);
+    return d ? d : a->order - b->order;
+}
+
 static TEntry *find_target(TEntry *all, int n, const char *name) {
-    for (int i = 0; i < n; i++)
-        if (strcmp(all[i].ast->name, name) == 0)
-            return &all[i];
-    return NULL;
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(all[mid].ast->name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(all[lo].ast->name, name) == 0 ? &all[lo] : NULL;
+}
+
+static int cmp_order(const void *pa, const void *pb) {
+    return (*(TEntry *const *)pa)->order - (*(TEntry *const *)pb)->order;
 }
 
 static IrTarget *resolve(Ctx *c, TEntry *all, int n, TEntry *t) {
@@ -316,12 +335,25 @@ bool sema_targets(Ctx *c, IrModule *m) {
     int k = 0;
     for (int i = 0; i < c->decls.n; i++) {
         Decl *d = c->decls.v[i];
-        if (d->ast->kind != AST_TARGET || find_target(all, k, d->ast->name))
-            continue; /* duplicates were reported by sema_run */
-        all[k++].ast = d->ast;
+        if (d->ast->kind == AST_TARGET) {
+            all[k].ast = d->ast;
+            all[k].order = k;
+            k++;
+        }
     }
-    for (int i = 0; i < k; i++) {
-        IrTarget *t = resolve(c, all, k, &all[i]);
+    qsort(all, (size_t)k, sizeof *all, cmp_entry);
+    /* Duplicates were reported by sema_run: keep the first of each name. */
+    int u = 0;
+    for (int i = 0; i < k; i++)
+        if (u == 0 || strcmp(all[u - 1].ast->name, all[i].ast->name) != 0)
+            all[u++] = all[i];
+    /* Resolve in declaration order, so that the IR lists them so. */
+    TEntry **byorder = mem_array(&c->arena, (size_t)u + 1, sizeof(TEntry *));
+    for (int i = 0; i < u; i++)
+        byorder[i] = &all[i];
+    qsort(byorder, (size_t)u, sizeof *byorder, cmp_order);
+    for (int i = 0; i < u; i++) {
+        IrTarget *t = resolve(c, all, u, byorder[i]);
         if (t)
             vec_push(&c->arena, &m->targets, t);
     }
