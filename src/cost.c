@@ -238,7 +238,9 @@ static int64_t param_bytes(const IrNode *n) {
         return 4 * macs(n) / positions(n);
     case OP_BCONV2D:
     case OP_BDENSE:
-        /* Binary weights with float inputs are kept packed as well. */
+        /* Binary weights with float inputs are kept packed as well, in
+         * kernel packing (compression is for binary layers only); their
+         * bytes are counted by packed_weight_bytes. */
         return 0;
     case OP_BATCHNORM:
         return 8 * c; /* folded scale and shift */
@@ -336,8 +338,9 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     }
 }
 
-/* The smallest level holding `bytes` that may hold activations (or
- * weights, with for_weights); the largest such level if none does. */
+/* The first level, in the order listed (fastest first), holding `bytes`
+ * that may hold activations (or weights, with for_weights); the largest
+ * such level if none does. */
 static int pick_level(const CostTarget *t, double bytes, bool for_weights) {
     int best = -1;
     for (int k = 0; k < t->nlv; k++) {

@@ -1,19 +1,32 @@
-/* support.c: compile a source string with diagnostics captured. */
+/* support.c: compile a source string with diagnostics captured; run the
+ * passes and the cost model on it. */
 #include "support.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void run_source(Run *r, const char *src) {
+static void run_init(Run *r) {
     memset(r, 0, sizeof *r);
     ctx_init(&r->c);
     r->c.color = false;
     r->err = open_memstream(&r->diag, &r->diag_len);
     r->c.err = r->err;
     vec_push(&r->c.arena, &r->c.search, (void *)BNNC_TEST_STDLIB);
+}
+
+void run_source(Run *r, const char *src) {
+    run_init(r);
     r->ok = load_source(&r->c, "t.bnn", src) && sema_run(&r->c, &r->m) &&
             ir_verify(&r->c, &r->m, NULL);
+    fflush(r->err);
+}
+
+void run_file(Run *r, const char *path, bool catalog) {
+    run_init(r);
+    r->ok = load_program(&r->c, path) && (!catalog || load_catalog(&r->c)) &&
+            sema_run(&r->c, &r->m) && ir_verify(&r->c, &r->m, NULL);
     fflush(r->err);
 }
 
@@ -54,4 +67,59 @@ void assert_shape(Run *r, const char *name, int rank, int64_t d0, int64_t d1, in
         if (n->shape.d[i] != want[i])
             fail_msg("'%s' dim %d: got %lld, want %lld", name, i, (long long)n->shape.d[i],
                      (long long)want[i]);
+}
+
+bool run_target(Run *r, const char *name, CostTarget *t) {
+    bool ok = false;
+    for (int i = 0; i < r->m.targets.n; i++) {
+        const IrTarget *it = r->m.targets.v[i];
+        if (strcmp(it->name, name) == 0) {
+            ok = cost_target(&r->c, it, t);
+            break;
+        }
+    }
+    fflush(r->err);
+    return ok;
+}
+
+bool run_passes(Run *r, const CostTarget *t, unsigned off) {
+    PassOptions o;
+    pass_defaults(&o);
+    for (int p = 0; p < PASS_COUNT; p++)
+        if (off & (1u << p))
+            o.on[p] = false;
+    o.target = t;
+    bool ok = pass_run(&r->c, &r->m, &o, NULL);
+    fflush(r->err);
+    return ok;
+}
+
+void est_source(Est *e, const char *src, const char *target, unsigned off, MemModel model,
+                int threads) {
+    run_source(&e->r, src);
+    if (!e->r.ok)
+        fail_msg("the source does not compile:\n%s", e->r.diag);
+    if (!run_target(&e->r, target, &e->t))
+        fail_msg("target '%s' is refused:\n%s", target, e->r.diag);
+    if (!run_passes(&e->r, &e->t, off))
+        fail_msg("the passes fail:\n%s", e->r.diag);
+    cost_run(&e->r.c, e->r.m.graphs.v[0], &e->t, model, threads, &e->res);
+}
+
+void est_free(Est *e) {
+    run_free(&e->r);
+}
+
+const CostLayer *find_layer(const Est *e, const char *name) {
+    for (int i = 0; i < e->res.n; i++)
+        if (strcmp(e->res.layers[i].n->name, name) == 0)
+            return &e->res.layers[i];
+    fail_msg("the estimate has no layer '%s'", name);
+    return NULL;
+}
+
+void assert_near_at(double got, double want, const char *what, const char *file, int line) {
+    double tol = 1e-12 * fmax(1.0, fabs(want));
+    if (!(fabs(got - want) <= tol))
+        fail_msg("%s:%d: %s is %.17g, want %.17g", file, line, what, got, want);
 }

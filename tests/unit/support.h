@@ -20,6 +20,9 @@ typedef struct {
 
 /* Compiles `src` (load, sema, verify); diagnostics go to r->diag. */
 void run_source(Run *r, const char *src);
+/* The same for a file; with `catalog`, std/targets is loaded as well (as
+ * `bnnc FILE --target NAME` does for a target the file does not declare). */
+void run_file(Run *r, const char *path, bool catalog);
 void run_free(Run *r);
 /* The layer called `name` of the first network, or NULL. */
 IrNode *find_node(Run *r, const char *name);
@@ -27,5 +30,34 @@ IrNode *find_node(Run *r, const char *name);
 void assert_error(const char *src, const char *text);
 /* Fails unless the shape of `name` is rank, d0, d1, d2. */
 void assert_shape(Run *r, const char *name, int rank, int64_t d0, int64_t d1, int64_t d2);
+
+/* The cost model on a compiled run. */
+
+/* Reads target `name` of r's module with cost_target. Returns false when
+ * there is no such target or cost_target refuses it; messages in r->diag. */
+bool run_target(Run *r, const char *name, CostTarget *t);
+/* Runs the pass pipeline (every pass on but those whose bit (1u << PassId)
+ * is set in `off`) with target t (NULL: none), as the driver does; the IR
+ * verifier runs after each pass. Returns pass_run's result. */
+bool run_passes(Run *r, const CostTarget *t, unsigned off);
+
+/* A whole estimate: compile, target, passes, cost_run on the first network. */
+typedef struct {
+    Run r;
+    CostTarget t;
+    CostResult res;
+} Est;
+
+/* Fails the test if any step fails. `off` as for run_passes. */
+void est_source(Est *e, const char *src, const char *target, unsigned off, MemModel model,
+                int threads);
+void est_free(Est *e);
+/* The layer called `name` of the estimate; fails the test if there is none. */
+const CostLayer *find_layer(const Est *e, const char *name);
+
+/* Fails unless got and want agree to a relative 1e-12 (exact in practice:
+ * the expected values are sums and products of small binary fractions). */
+#define assert_near(got, want) assert_near_at((got), (want), #got, __FILE__, __LINE__)
+void assert_near_at(double got, double want, const char *what, const char *file, int line);
 
 #endif

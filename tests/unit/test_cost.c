@@ -1,0 +1,1010 @@
+/*
+ * test_cost.c: the cost model's counts against hand computations.
+ *
+ * Every expected value below is written as the arithmetic of
+ * docs/cost-model.md applied to the layer's shapes, with a comment that
+ * names the rule; none is copied from the program's output. The targets
+ * are declared in the test with round costs so that the arithmetic is
+ * exact in binary floating point.
+ *
+ * Notation as in the docs: W the word, fl = vector / 32 the fp32 lanes,
+ * lanes = vector / word, c_x = (xnor + popcount + accumulate) / lanes.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* 1. Every operation on a synthetic target.                           */
+
+/* W = 32, vector = 128: lanes = 128 / 32 = 4, fl = 128 / 32 = 4,
+ * c_x = (1 + 2 + 1) / 4 = 1 cycle per XNOROP. The element costs are
+ * distinct primes so that a formula using the wrong one is caught:
+ * fmac 2, fadd 3, compare 5, add 7, load 11, store 13. One memory level
+ * of latency 3 that holds everything: every binary layer's memory term
+ * is XNOROP x loads_per_xnorop (2) x 3. */
+#define SYN_TARGET                                                                         \
+    "target syn {\n"                                                                       \
+    "    clock = 100 MHz;\n"                                                               \
+    "    word = 32 bits;\n"                                                                \
+    "    vector = 128 bits;\n"                                                             \
+    "    cost {\n"                                                                         \
+    "        xnor = 1 cycle; popcount = 2 cycles; accumulate = 1 cycle;\n"                 \
+    "        fmac = 2 cycles; fadd = 3 cycles; compare = 5 cycles; add = 7 cycles;\n"      \
+    "        load = 11 cycles; store = 13 cycles;\n"                                       \
+    "    }\n"                                                                              \
+    "    memory { ram { size = 1 GiB; latency = 3 cycles; } }\n"                           \
+    "}\n"
+
+#define FL 4.0      /* fp32 lanes */
+#define LANES 4.0   /* words per vector */
+#define FMAC 2.0
+#define FADD 3.0
+#define CMP 5.0
+#define ADD 7.0
+#define LOAD 11.0
+#define STORE 13.0
+#define VBYTES 16.0 /* vector / 8 */
+
+static const char ops_src[] =
+    "bnn 1;\n" SYN_TARGET
+    "network ops {\n"
+    "    input x : f32[8, 8, 16];\n"
+    "    input v : f32[100];\n"
+    "    cv  = conv2d(x, filters = 8, kernel = 3);\n"              /* f32[6,6,8] */
+    "    s   = sign(x);\n"                                         /* b1[8,8,16] */
+    "    bc  = bconv2d(s, filters = 8, kernel = 3);\n"             /* i32[6,6,8], binary */
+    "    bf  = bconv2d(x, filters = 8, kernel = 3);\n"             /* f32[6,6,8], float in */
+    "    dw  = depthwise_conv2d(x, kernel = 3, multiplier = 2);\n" /* f32[6,6,32] */
+    "    gc  = conv2d(x, filters = 12, kernel = 3, groups = 4);\n" /* f32[6,6,12] */
+    "    bg  = bconv2d(s, filters = 8, kernel = 3, groups = 2);\n" /* i32[6,6,8] */
+    "    bk  = bconv2d(s, filters = 2, kernel = 7);\n"             /* i32[2,2,2] */
+    "    pw  = conv2d(x, filters = 4, kernel = 1);\n"              /* f32[8,8,4] */
+    "    bpw = bconv2d(s, filters = 4, kernel = 1);\n"             /* i32[8,8,4] */
+    "    de  = dense(v, units = 10);\n"                            /* f32[10] */
+    "    vs  = sign(v);\n"                                         /* b1[100] */
+    "    bd  = bdense(vs, units = 10);\n"                          /* i32[10], binary */
+    "    bdf = bdense(v, units = 10);\n"                           /* f32[10], float in */
+    "    bn  = batchnorm(x);\n"
+    "    re  = relu(x);\n"
+    "    pr  = prelu(x);\n"
+    "    ht  = hardtanh(x);\n"
+    "    mp  = maxpool(x, size = 2);\n"                            /* f32[4,4,16] */
+    "    mpb = maxpool(s, size = 2);\n"                            /* b1[4,4,16] */
+    "    ap  = avgpool(x, size = 2);\n"                            /* f32[4,4,16] */
+    "    gp  = global_avgpool(x);\n"                               /* f32[16] */
+    "    ad  = add(x, bn);\n"                                      /* f32[8,8,16] */
+    "    adi = add(bc, bg);\n"                                     /* i32[6,6,8] */
+    "    cc  = concat(x, bn);\n"                                   /* f32[8,8,32] */
+    "    fx  = flatten(x);\n"                                      /* f32[1024]: a view */
+    "    fs  = flatten(s);\n"                                      /* b1[1024]: 16 % 32, a copy */
+    "    s32 = sign(cc);\n"                                        /* b1[8,8,32] */
+    "    fv  = flatten(s32);\n"                                    /* b1[2048]: a view */
+    "    sm  = softmax(de);\n"                                     /* f32[10] */
+    "    th  = sign(batchnorm(x));\n"                              /* fused: threshold */
+    "    output cv, bc, bf, dw, gc, bk, pw, bpw, bd, bdf, re, pr, ht, mp, mpb, ap, gp,\n"
+    "           ad, adi, fs, fx, fv, sm, th;\n"
+    "}\n";
+
+/* What a layer must cost; a field left out must be 0. */
+typedef struct {
+    const char *name;
+    int64_t bmacs, fmacs;
+    int64_t xnorop, xnorop_before;
+    double util;                 /* binary layers */
+    int64_t weight_bytes, param_bytes, out_bytes;
+    double other;                /* non-binary cycles on one core */
+} Want;
+
+static void check(const Est *e, Want w) {
+    const CostLayer *l = find_layer(e, w.name);
+    const char *n = w.name;
+    if (l->bmacs != w.bmacs || l->fmacs != w.fmacs)
+        fail_msg("%s: MACs binary %lld float %lld, want %lld %lld", n, (long long)l->bmacs,
+                 (long long)l->fmacs, (long long)w.bmacs, (long long)w.fmacs);
+    if (l->xnorop != w.xnorop || l->xnorop_before != w.xnorop_before)
+        fail_msg("%s: XNOROP %lld (before %lld), want %lld (%lld)", n, (long long)l->xnorop,
+                 (long long)l->xnorop_before, (long long)w.xnorop, (long long)w.xnorop_before);
+    if (l->weight_bytes != w.weight_bytes || l->param_bytes != w.param_bytes ||
+        l->out_bytes != w.out_bytes)
+        fail_msg("%s: weights %lld params %lld output %lld B, want %lld %lld %lld", n,
+                 (long long)l->weight_bytes, (long long)l->param_bytes,
+                 (long long)l->out_bytes, (long long)w.weight_bytes,
+                 (long long)w.param_bytes, (long long)w.out_bytes);
+    if (fabs(l->cyc_other - w.other) > 1e-9 * fmax(1, w.other))
+        fail_msg("%s: non-binary cycles %.17g, want %.17g", n, l->cyc_other, w.other);
+    bool bin = ir_is_binary(l->n);
+    assert_int_equal(bin, w.xnorop > 0);
+    if (bin) {
+        assert_near(l->util, w.util);
+        /* c_x = 1; memory term XNOROP x 2 loads x latency 3. */
+        assert_near(l->cyc_xnor, (double)w.xnorop * 1);
+        assert_near(l->cyc_mem, (double)w.xnorop * 2 * 3);
+        /* LXNOROP = XNOROP (1 + 2 x 3 / 1) */
+        assert_near(l->lxnorop, (double)w.xnorop * (1 + 2 * 3 / 1.0));
+    } else {
+        assert_near(l->cyc_mem, 0);
+        assert_near(l->cyc_xnor, 0);
+    }
+    assert_near(l->cycles, l->cyc_xnor + l->cyc_mem + w.other);
+    /* One thread: T_l = cycles / f. */
+    assert_int_equal(l->threads, 1);
+    assert_near(l->time, l->cycles / 100e6);
+}
+
+/* The layers of ops_src and their costs (docs sections 1, 3, 6). */
+static const Want ops_want[] = {
+    /* conv2d: MACs = H_o W_o C_o x K_h K_w C_i; weights 4 x C_o K_h K_w C_i;
+     * cycles = MACs x fmac / fl. */
+    {.name = "cv", .fmacs = (6 * 6 * 8) * (3 * 3 * 16), .param_bytes = 4 * (8 * 3 * 3 * 16),
+     .out_bytes = 4 * (6 * 6 * 8), .other = (6 * 6 * 8) * (3 * 3 * 16) * FMAC / FL},
+    /* sign: b1 output packed per pixel, 64 pixels x ceil(16/32) = 1 word x 4 B;
+     * cycles = elements x (compare + add) / fl. */
+    {.name = "s", .out_bytes = (8 * 8) * 1 * 4, .other = (8 * 8 * 16) * (CMP + ADD) / FL},
+    /* bconv2d on b1: N = 3*3*16 = 144. Words: kernel 16 x ceil(9/32) = 16,
+     * channel 9 x ceil(16/32) = 9, dense ceil(144/32) = 5 -> dense (5).
+     * XNOROP = H_o W_o C_o x words. Weights C_o x words x 4 B.
+     * Cycles: outputs x add / fl, plus the dense gather
+     * H_o W_o x words_channel x 2 x add. */
+    {.name = "bc", .bmacs = (6 * 6 * 8) * (3 * 3 * 16), .xnorop = (6 * 6 * 8) * 5,
+     .xnorop_before = (6 * 6 * 8) * 16, .util = 144.0 / (5 * 32), .weight_bytes = 8 * 5 * 4,
+     .out_bytes = 4 * (6 * 6 * 8), .other = (6 * 6 * 8) * ADD / FL + (6 * 6) * 9 * 2 * ADD},
+    /* bconv2d on f32: float MACs, costed as a float layer; its binary
+     * weights keep the uncompressed kernel packing (the pass compresses
+     * binary layers only): C_o x 16 words x 4 B. */
+    {.name = "bf", .fmacs = (6 * 6 * 8) * (3 * 3 * 16), .weight_bytes = 8 * 16 * 4,
+     .out_bytes = 4 * (6 * 6 * 8), .other = (6 * 6 * 8) * (3 * 3 * 16) * FMAC / FL},
+    /* depthwise_conv2d: C_o = 16 x 2 = 32; MACs = H_o W_o C_o x K_h K_w;
+     * weights 4 x C_o K_h K_w. */
+    {.name = "dw", .fmacs = (6 * 6 * 32) * (3 * 3), .param_bytes = 4 * (32 * 3 * 3),
+     .out_bytes = 4 * (6 * 6 * 32), .other = (6 * 6 * 32) * (3 * 3) * FMAC / FL},
+    /* grouped conv2d, g = 4: N = K_h K_w C_i / g = 9 x 16 / 4 = 36. */
+    {.name = "gc", .fmacs = (6 * 6 * 12) * (3 * 3 * 16 / 4), .param_bytes = 4 * (12 * 36),
+     .out_bytes = 4 * (6 * 6 * 12), .other = (6 * 6 * 12) * 36 * FMAC / FL},
+    /* grouped bconv2d, g = 2: C_i/g = 8, N = 72. Words: kernel 8 x 1 = 8,
+     * channel 9 x ceil(8/32) = 9, dense ceil(72/32) = 3 -> dense, which
+     * saves words over channel: gather 9 source words per position. */
+    {.name = "bg", .bmacs = (6 * 6 * 8) * 72, .xnorop = (6 * 6 * 8) * 3,
+     .xnorop_before = (6 * 6 * 8) * 8, .util = 72.0 / (3 * 32), .weight_bytes = 8 * 3 * 4,
+     .out_bytes = 4 * (6 * 6 * 8), .other = (6 * 6 * 8) * ADD / FL + (6 * 6) * 9 * 2 * ADD},
+    /* bconv2d 7x7: 49 taps > W. N = 49 x 16 = 784. Words: kernel 16 x
+     * ceil(49/32) = 32, channel 49 x 1 = 49, dense ceil(784/32) = 25. */
+    {.name = "bk", .bmacs = (2 * 2 * 2) * 784, .xnorop = (2 * 2 * 2) * 25,
+     .xnorop_before = (2 * 2 * 2) * 32, .util = 784.0 / (25 * 32), .weight_bytes = 2 * 25 * 4,
+     .out_bytes = 4 * (2 * 2 * 2), .other = (2 * 2 * 2) * ADD / FL + (2 * 2) * 49 * 2 * ADD},
+    /* pointwise conv2d: K_h K_w = 1. */
+    {.name = "pw", .fmacs = (8 * 8 * 4) * 16, .param_bytes = 4 * (4 * 16),
+     .out_bytes = 4 * (8 * 8 * 4), .other = (8 * 8 * 4) * 16 * FMAC / FL},
+    /* pointwise bconv2d: kernel 16 x ceil(1/32) = 16, channel 1 x
+     * ceil(16/32) = 1, dense ceil(16/32) = 1: a tie, the simpler channel
+     * wins and there is no gather. */
+    {.name = "bpw", .bmacs = (8 * 8 * 4) * 16, .xnorop = (8 * 8 * 4) * 1,
+     .xnorop_before = (8 * 8 * 4) * 16, .util = 16.0 / (1 * 32), .weight_bytes = 4 * 1 * 4,
+     .out_bytes = 4 * (8 * 8 * 4), .other = (8 * 8 * 4) * ADD / FL},
+    /* dense: MACs N x units; weights 4 x N x units. */
+    {.name = "de", .fmacs = 100 * 10, .param_bytes = 4 * 100 * 10, .out_bytes = 4 * 10,
+     .other = 100 * 10 * FMAC / FL},
+    /* sign of a flat tensor: ceil(100/32) = 4 words x 4 B. */
+    {.name = "vs", .out_bytes = 4 * 4, .other = 100 * (CMP + ADD) / FL},
+    /* bdense on b1: words ceil(100/32) = 4 for every packing;
+     * XNOROP = units x words. */
+    {.name = "bd", .bmacs = 100 * 10, .xnorop = 10 * 4, .xnorop_before = 10 * 4,
+     .util = 100.0 / (4 * 32), .weight_bytes = 10 * 4 * 4, .out_bytes = 4 * 10,
+     .other = 10 * ADD / FL},
+    /* bdense on f32: float MACs; binary weights packed, 10 x 4 words x 4 B. */
+    {.name = "bdf", .fmacs = 100 * 10, .weight_bytes = 10 * 4 * 4, .out_bytes = 4 * 10,
+     .other = 100 * 10 * FMAC / FL},
+    /* batchnorm: 8 x C bytes; elements x fmac / fl. */
+    {.name = "bn", .param_bytes = 8 * 16, .out_bytes = 4 * 1024, .other = 1024 * FMAC / FL},
+    {.name = "re", .out_bytes = 4 * 1024, .other = 1024 * CMP / FL},
+    {.name = "pr", .param_bytes = 4 * 16, .out_bytes = 4 * 1024,
+     .other = 1024 * (CMP + FMAC) / FL},
+    {.name = "ht", .out_bytes = 4 * 1024, .other = 1024 * 2 * CMP / FL},
+    /* maxpool f32: window 2x2 = 4; elements x (window - 1) x compare / fl. */
+    {.name = "mp", .out_bytes = 4 * (4 * 4 * 16), .other = (4 * 4 * 16) * (4 - 1) * CMP / FL},
+    /* maxpool b1: output words = 16 pixels x 1; words x (window - 1) x add / lanes. */
+    {.name = "mpb", .out_bytes = (4 * 4) * 1 * 4, .other = (4 * 4 * 1) * (4 - 1) * ADD / LANES},
+    /* avgpool: elements x (window x fadd + fmac) / fl. */
+    {.name = "ap", .out_bytes = 4 * (4 * 4 * 16), .other = (4 * 4 * 16) * (4 * FADD + FMAC) / FL},
+    /* global_avgpool: input elements x fadd / fl + C x fmac / fl. */
+    {.name = "gp", .out_bytes = 4 * 16, .other = 1024 * FADD / FL + 16 * FMAC / FL},
+    /* add f32: elements x fadd / fl; add i32: elements x add / fl. */
+    {.name = "ad", .out_bytes = 4 * 1024, .other = 1024 * FADD / FL},
+    {.name = "adi", .out_bytes = 4 * (6 * 6 * 8), .other = (6 * 6 * 8) * ADD / FL},
+    /* concat: output bytes / (vector / 8) x (load + store). */
+    {.name = "cc", .out_bytes = 4 * (8 * 8 * 32), .other = 4 * (8 * 8 * 32) / VBYTES * (LOAD + STORE)},
+    /* flatten of f32: a view, 0 cycles. */
+    {.name = "fx", .out_bytes = 4 * 1024, .other = 0},
+    /* flatten of b1[8,8,16] on W = 32: 16 bits of each 32-bit pixel word
+     * are padding, so the bits move: a copy of ceil(1024/32) x 4 = 128 B. */
+    {.name = "fs", .out_bytes = (1024 / 32) * 4, .other = (1024 / 32) * 4 / VBYTES * (LOAD + STORE)},
+    {.name = "s32", .out_bytes = (8 * 8) * 1 * 4, .other = (8 * 8 * 32) * (CMP + ADD) / FL},
+    /* flatten of b1[8,8,32]: whole words per pixel, a view. */
+    {.name = "fv", .out_bytes = (2048 / 32) * 4, .other = 0},
+    /* softmax: elements x (12 fmac + fadd + fmac) / fl. */
+    {.name = "sm", .out_bytes = 4 * 10, .other = 10 * (12 * FMAC + FADD + FMAC) / FL},
+    /* threshold (sign(batchnorm(x)) fused): 4 x C + ceil(C/8) bytes;
+     * elements x (compare + add) / fl. */
+    {.name = "th", .param_bytes = 4 * 16 + 2, .out_bytes = (8 * 8) * 1 * 4,
+     .other = 1024 * (CMP + ADD) / FL},
+};
+
+static void test_every_op(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, ops_src, "syn", 0, MEM_LXNOROP, 1);
+    /* The target as read: c_x = (1 + 2 + 1) / 4. */
+    assert_int_equal(e.t.lanes, 4);
+    assert_int_equal(e.t.flanes, 4);
+    assert_near(e.t.c_x, (1 + 2 + 1) / 4.0);
+    assert_int_equal(find_node(&e.r, "th")->op, OP_THRESHOLD);
+    int n = (int)(sizeof ops_want / sizeof ops_want[0]);
+    /* Every layer is in the table: the layers but the two inputs. */
+    assert_int_equal(e.res.n, n);
+    int64_t bmacs = 0, fmacs = 0, xnorop = 0, before = 0, wbytes = 0, pbytes = 0;
+    double time = 0;
+    for (int i = 0; i < n; i++) {
+        check(&e, ops_want[i]);
+        bmacs += ops_want[i].bmacs;
+        fmacs += ops_want[i].fmacs;
+        xnorop += ops_want[i].xnorop;
+        before += ops_want[i].xnorop_before;
+        wbytes += ops_want[i].weight_bytes;
+        pbytes += ops_want[i].param_bytes;
+        time += find_layer(&e, ops_want[i].name)->time;
+    }
+    assert_int_equal(e.res.bmacs, bmacs);
+    assert_int_equal(e.res.fmacs, fmacs);
+    assert_int_equal(e.res.xnorop, xnorop);
+    assert_int_equal(e.res.xnorop_before, before);
+    assert_int_equal(e.res.weight_bytes, wbytes);
+    assert_int_equal(e.res.param_bytes, pbytes);
+    assert_int_equal(e.res.nbinary, 5); /* bc, bg, bk, bpw, bd */
+    assert_near(e.res.time, time);
+    assert_near(e.res.rate, 1 / time);
+    /* Inputs and working set of a few layers. */
+    const CostLayer *l = find_layer(&e, "bc");
+    assert_int_equal(l->in_bytes, 64 * 4);
+    assert_int_equal(l->ws_bytes, 8 * 5 * 4 + 64 * 4 + 4 * 288);
+    assert_int_equal(find_layer(&e, "adi")->in_bytes, 2 * 4 * 288);
+    assert_int_equal(find_layer(&e, "cc")->in_bytes, 2 * 4 * 1024);
+    assert_int_equal(find_layer(&e, "th")->in_bytes, 4 * 1024);
+    est_free(&e);
+}
+
+/* Words per output of every packing on 32- and 64-bit words (docs
+ * section 1, "Words per output"). */
+static void test_words(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, ops_src);
+    assert_true(r.ok);
+    struct {
+        const char *name;
+        int word;
+        int64_t kernel, channel, dense;
+    } want[] = {
+        /* 3x3, C_i = 16: kernel C_i x ceil(9/W); channel 9 x ceil(16/W);
+         * dense ceil(144/W). */
+        {"bc", 32, 16 * 1, 9 * 1, (144 + 31) / 32},
+        {"bc", 64, 16 * 1, 9 * 1, (144 + 63) / 64},
+        /* groups 2: C_i/g = 8, N = 72. */
+        {"bg", 32, 8 * 1, 9 * 1, (72 + 31) / 32},
+        {"bg", 64, 8 * 1, 9 * 1, (72 + 63) / 64},
+        /* 7x7, C_i = 16: ceil(49/32) = 2, ceil(49/64) = 1; N = 784. */
+        {"bk", 32, 16 * 2, 49 * 1, (784 + 31) / 32},
+        {"bk", 64, 16 * 1, 49 * 1, (784 + 63) / 64},
+        /* 1x1, C_i = 16. */
+        {"bpw", 32, 16 * 1, 1 * 1, 1},
+        {"bpw", 64, 16 * 1, 1 * 1, 1},
+        /* bdense N = 100: ceil(N/W) for all three. */
+        {"bd", 32, 4, 4, 4},
+        {"bd", 64, 2, 2, 2},
+        /* float-input layers have binary weights packed the same way. */
+        {"bf", 32, 16, 9, 5},
+        {"bdf", 64, 2, 2, 2},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        IrNode *n = find_node(&r, want[i].name);
+        assert_non_null(n);
+        int w = want[i].word;
+        if (cost_words(n, PACK_KERNEL, w) != want[i].kernel ||
+            cost_words(n, PACK_CHANNEL, w) != want[i].channel ||
+            cost_words(n, PACK_DENSE, w) != want[i].dense)
+            fail_msg("%s on W = %d: words %lld %lld %lld, want %lld %lld %lld", want[i].name, w,
+                     (long long)cost_words(n, PACK_KERNEL, w),
+                     (long long)cost_words(n, PACK_CHANNEL, w),
+                     (long long)cost_words(n, PACK_DENSE, w), (long long)want[i].kernel,
+                     (long long)want[i].channel, (long long)want[i].dense);
+        /* PACK_NONE costs as the uncompressed kernel packing. */
+        assert_int_equal(cost_words(n, PACK_NONE, w), want[i].kernel);
+    }
+    /* Fan-in N: the receptive field, divided by the groups. */
+    assert_int_equal(cost_fan_in(find_node(&r, "bc")), 3 * 3 * 16);
+    assert_int_equal(cost_fan_in(find_node(&r, "bg")), 3 * 3 * 16 / 2);
+    assert_int_equal(cost_fan_in(find_node(&r, "bd")), 100);
+    run_free(&r);
+}
+
+/* Dilation, padding and stride change the output shape only: every
+ * output counts all K_h K_w taps (docs section 1). u8 tensors take a byte
+ * per element. */
+static void test_counting_rules(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e,
+               "bnn 1;\n" SYN_TARGET
+               "network n {\n"
+               "    input x : f32[8, 8, 16];\n"
+               "    input u : u8[8, 8, 3];\n"
+               "    s = sign(x);\n"
+               "    dil = bconv2d(s, filters = 4, kernel = 3, dilation = 2);\n"
+               "    pad = bconv2d(s, filters = 4, kernel = 3, padding = same);\n"
+               "    one = bconv2d(s, filters = 4, kernel = 3, padding = same_one, stride = 2);\n"
+               "    cu = conv2d(u, filters = 2, kernel = 3);\n"
+               "    output dil, pad, one, cu;\n"
+               "}\n",
+               "syn", 0, MEM_LXNOROP, 1);
+    /* dilation 2: extent 5, 8 - 5 + 1 = 4 rows; N = 3*3*16 = 144. */
+    assert_int_equal(find_layer(&e, "dil")->bmacs, (4 * 4 * 4) * 144);
+    /* same: 8 x 8 outputs, all 9 taps counted at the borders. */
+    assert_int_equal(find_layer(&e, "pad")->bmacs, (8 * 8 * 4) * 144);
+    /* same_one, stride 2: ceil(8/2) = 4. */
+    assert_int_equal(find_layer(&e, "one")->bmacs, (4 * 4 * 4) * 144);
+    assert_int_equal(find_layer(&e, "one")->xnorop, (4 * 4 * 4) * 5);
+    /* conv2d on u8: [6,6,2] x 3*3*3 float MACs; input 8*8*3 x 1 B. */
+    assert_int_equal(find_layer(&e, "cu")->fmacs, (6 * 6 * 2) * 27);
+    assert_int_equal(find_layer(&e, "cu")->in_bytes, 8 * 8 * 3);
+    assert_int_equal(e.res.bmacs, (4 * 4 * 4 + 8 * 8 * 4 + 4 * 4 * 4) * 144);
+    /* Shares: every layer's time over T; with no overhead they add to 1. */
+    double share = 0;
+    for (int i = 0; i < e.res.n; i++) {
+        assert_near(e.res.layers[i].share, e.res.layers[i].time / e.res.time);
+        share += e.res.layers[i].share;
+    }
+    assert_near(share, 1);
+    est_free(&e);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. Whole examples: total binary and float MACs.                     */
+
+static void example_macs(const char *file, int64_t bmacs, int64_t fmacs) {
+    Run r;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BNNC_TEST_EXAMPLES, file);
+    run_file(&r, path, true);
+    if (!r.ok)
+        fail_msg("%s does not compile:\n%s", file, r.diag);
+    CostTarget t;
+    assert_true(run_target(&r, "cortex-a53", &t));
+    /* MACs do not depend on the passes: with and without them. */
+    for (int off = 0; off < 2; off++) {
+        if (off == 1) {
+            run_free(&r);
+            run_file(&r, path, true);
+            assert_true(run_target(&r, "cortex-a53", &t));
+        }
+        assert_true(run_passes(&r, &t, off ? ~0u : 0));
+        CostResult res;
+        cost_run(&r.c, r.m.graphs.v[0], &t, MEM_LXNOROP, 1, &res);
+        if (res.bmacs != bmacs || res.fmacs != fmacs)
+            fail_msg("%s (passes %s): binary MACs %lld, float MACs %lld; want %lld, %lld", file,
+                     off ? "off" : "on", (long long)res.bmacs, (long long)res.fmacs,
+                     (long long)bmacs, (long long)fmacs);
+    }
+    run_free(&r);
+}
+
+static void test_example_mnist_mlp(void **state) {
+    (void)state;
+    example_macs("mnist_mlp.bnn",
+                 /* h2, h3: bdense 2048 -> 2048 on b1 */
+                 2 * (2048 * 2048),
+                 /* h1: bdense on the float pixels, 784 -> 2048 (float MACs);
+                  * logits: dense 2048 -> 10 */
+                 784 * 2048 + 2048 * 10);
+}
+
+static void test_example_lenet_bin(void **state) {
+    (void)state;
+    example_macs("lenet_bin.bnn",
+                 /* c2: bconv2d 5x5 on b1[12,12,32] -> [8,8,64];
+                  * d3: bdense 4*4*64 = 1024 -> 512 */
+                 (8 * 8 * 64) * (5 * 5 * 32) + 1024 * 512,
+                 /* c1: conv2d 5x5 on [28,28,1] -> [24,24,32];
+                  * logits: dense 512 -> 10 (float weights on b1) */
+                 (24 * 24 * 32) * (5 * 5 * 1) + 512 * 10);
+}
+
+static void test_example_vgg_cifar10(void **state) {
+    (void)state;
+    example_macs("vgg_cifar10.bnn",
+                 /* c2: [32,32,128] x 3*3*128 */
+                 (int64_t)(32 * 32 * 128) * (3 * 3 * 128)
+                     /* c3: [16,16,256] x 3*3*128;  c4: [16,16,256] x 3*3*256 */
+                     + (16 * 16 * 256) * (3 * 3 * 128) + (int64_t)(16 * 16 * 256) * (3 * 3 * 256)
+                     /* c5: [8,8,512] x 3*3*256;  c6: [8,8,512] x 3*3*512 */
+                     + (8 * 8 * 512) * (3 * 3 * 256) + (int64_t)(8 * 8 * 512) * (3 * 3 * 512)
+                     /* d7: 4*4*512 = 8192 -> 1024; d8: 1024 -> 1024; d9: 1024 -> 10 */
+                     + 8192 * 1024 + 1024 * 1024 + 1024 * 10,
+                 /* c1: conv2d 3x3 same on [32,32,3] -> [32,32,128] */
+                 (32 * 32 * 128) * (3 * 3 * 3));
+}
+
+static void test_example_birealnet18(void **state) {
+    (void)state;
+    /* Every binary 3x3 conv of a stage: H W C_o x 9 C_i. */
+    int64_t unit1 = (int64_t)(56 * 56 * 64) * (9 * 64);    /* stage 1, 4 units */
+    int64_t down2 = (int64_t)(28 * 28 * 128) * (9 * 64);   /* stride 2, 56 -> 28 */
+    int64_t unit2 = (int64_t)(28 * 28 * 128) * (9 * 128);  /* stage 2, 3 units */
+    int64_t down3 = (int64_t)(14 * 14 * 256) * (9 * 128);
+    int64_t unit3 = (int64_t)(14 * 14 * 256) * (9 * 256);
+    int64_t down4 = (int64_t)(7 * 7 * 512) * (9 * 256);
+    int64_t unit4 = (int64_t)(7 * 7 * 512) * (9 * 512);
+    example_macs("birealnet18.bnn",
+                 4 * unit1 + down2 + 3 * unit2 + down3 + 3 * unit3 + down4 + 3 * unit4,
+                 /* c0: conv2d 7x7 stride 2 same on [224,224,3] -> [112,112,64] */
+                 (int64_t)(112 * 112 * 64) * (7 * 7 * 3)
+                     /* shortcuts of the down units: avgpool, then 1x1 conv
+                      * C_i -> C_o at the new size */
+                     + (28 * 28 * 128) * 64 + (14 * 14 * 256) * 128 + (7 * 7 * 512) * 256
+                     /* logits: dense 512 -> 1000 */
+                     + 512 * 1000);
+}
+
+static void test_example_quicknet(void **state) {
+    (void)state;
+    example_macs("quicknet.bnn",
+                 /* 4 residual blocks in each of 4 sections; a binary 3x3
+                  * conv at [56,56,64], [28,28,128], [14,14,256], [7,7,512] */
+                 4 * ((int64_t)(56 * 56 * 64) * (9 * 64) + (int64_t)(28 * 28 * 128) * (9 * 128) +
+                      (int64_t)(14 * 14 * 256) * (9 * 256) + (int64_t)(7 * 7 * 512) * (9 * 512)),
+                 /* stem: conv2d 3x3 s2 [224,224,3] -> [112,112,16];
+                  * depthwise 3x3 s2 -> [56,56,16]; 1x1 conv 16 -> 64 */
+                 (112 * 112 * 16) * (3 * 3 * 3) + (56 * 56 * 16) * (3 * 3) + (56 * 56 * 64) * 16
+                     /* transition 2: maxpool 2 s1 [56,56,64] -> [55,55,64];
+                      * depthwise s2 same -> [28,28,64]; 1x1 64 -> 128 */
+                     + (28 * 28 * 64) * (3 * 3) + (28 * 28 * 128) * 64
+                     /* transition 3: [28,28,128] -> [27,27,128] -> [14,14,128];
+                      * 1x1 128 -> 256 */
+                     + (14 * 14 * 128) * (3 * 3) + (14 * 14 * 256) * 128
+                     /* transition 4: [14,14,256] -> [13,13,256] -> [7,7,256];
+                      * 1x1 256 -> 512 */
+                     + (7 * 7 * 256) * (3 * 3) + (7 * 7 * 512) * 256
+                     /* logits: dense 512 -> 1000 */
+                     + 512 * 1000);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. Filter compression.                                              */
+
+/* A 3x3 bconv2d on b1 with 64 input channels. */
+static const char c64_src[] =
+    "bnn 1;\nimport \"std/targets\";\n"
+    "target m4-channel : cortex-m4 { packing = channel; }\n"
+    "target m4-kernel : cortex-m4 { packing = kernel; }\n"
+    "network n {\n"
+    "    input x : b1[8, 8, 64];\n"
+    "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+    "    input y : b1[8, 8, 16];\n"
+    "    d = bconv2d(y, filters = 8, kernel = 3, padding = same);\n"
+    "    output c, d;\n"
+    "}\n";
+
+static void test_compress_ratio(void **state) {
+    (void)state;
+    Est e;
+    /* cortex-m4: W = 32. kernel 64 x ceil(9/32) = 64 words per output;
+     * channel 9 x ceil(64/32) = 18 = dense ceil(576/32) = 18: channel
+     * wins the tie. XNOROP drops by exactly 64 / 18. */
+    est_source(&e, c64_src, "cortex-m4", 0, MEM_LXNOROP, 1);
+    assert_int_equal(e.t.word, 32);
+    const CostLayer *l = find_layer(&e, "c");
+    assert_int_equal(l->n->packing, PACK_CHANNEL);
+    assert_int_equal(l->words_before, 64);
+    assert_int_equal(l->words, 18);
+    assert_int_equal(l->xnorop_before, (8 * 8 * 64) * 64);
+    assert_int_equal(l->xnorop, (8 * 8 * 64) * 18);
+    assert_true(l->xnorop_before * 18 == l->xnorop * 64);
+    assert_near((double)l->xnorop_before / (double)l->xnorop, 64.0 / 18.0);
+    /* Utilisation 576 / (64 x 32) = 28.125 % before, 576 / (18 x 32) after. */
+    assert_near(l->util_before, 576.0 / (64 * 32));
+    assert_near(l->util, 1.0);
+    /* Packed weights: C_o x words x 4 B with the chosen packing. */
+    assert_int_equal(l->weight_bytes, 64 * 18 * 4);
+    /* d: C_i = 16 on W = 32: channel 9 x 1 = 9, dense ceil(144/32) = 5:
+     * dense beats channel. */
+    l = find_layer(&e, "d");
+    assert_int_equal(l->n->packing, PACK_DENSE);
+    assert_int_equal(l->words, 5);
+    assert_int_equal(l->words_before, 16);
+    est_free(&e);
+
+    /* cortex-a53: W = 64. kernel 64 x 1 = 64; channel 9 x 1 = 9 = dense
+     * ceil(576/64): the factor is 64 / 9. */
+    est_source(&e, c64_src, "cortex-a53", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->n->packing, PACK_CHANNEL);
+    assert_int_equal(l->words, 9);
+    assert_true(l->xnorop_before * 9 == l->xnorop * 64);
+    assert_near((double)l->xnorop_before / (double)l->xnorop, 64.0 / 9.0);
+    /* d on W = 64: channel 9, dense ceil(144/64) = 3. */
+    assert_int_equal(find_layer(&e, "d")->words, 3);
+    est_free(&e);
+}
+
+static void test_compress_target_packing(void **state) {
+    (void)state;
+    Est e;
+    /* packing = channel: d gets channel (9 words), never dense. */
+    est_source(&e, c64_src, "m4-channel", 0, MEM_LXNOROP, 1);
+    assert_int_equal(e.t.packing, PACK_CHANNEL);
+    assert_int_equal(find_node(&e.r, "c")->packing, PACK_CHANNEL);
+    assert_int_equal(find_node(&e.r, "d")->packing, PACK_CHANNEL);
+    assert_int_equal(find_layer(&e, "d")->words, 9);
+    /* No gather: the packing is not dense. d: outputs x add / fl only. */
+    assert_near(find_layer(&e, "d")->cyc_other, (8 * 8 * 8) * 1.0 / 1);
+    est_free(&e);
+    /* packing = kernel: nothing changes. */
+    est_source(&e, c64_src, "m4-kernel", 0, MEM_LXNOROP, 1);
+    assert_int_equal(find_node(&e.r, "c")->packing, PACK_KERNEL);
+    assert_int_equal(find_layer(&e, "c")->words, 64);
+    assert_int_equal(find_layer(&e, "d")->words, 16);
+    est_free(&e);
+    /* A whole network on a channel target: no layer is dense. */
+    Run r;
+    char path[512];
+    snprintf(path, sizeof path, "%s/vgg_cifar10.bnn", BNNC_TEST_EXAMPLES);
+    run_file(&r, path, true);
+    assert_true(r.ok);
+    CostTarget t;
+    assert_true(run_target(&r, "cortex-m4", &t));
+    t.packing = PACK_CHANNEL;
+    assert_true(run_passes(&r, &t, 0));
+    IrGraph *g = r.m.graphs.v[0];
+    int binary = 0;
+    for (int i = 0; i < g->nodes.n; i++) {
+        IrNode *n = g->nodes.v[i];
+        assert_true(n->packing != PACK_DENSE);
+        binary += ir_is_binary(n);
+    }
+    assert_int_equal(binary, 8); /* c2..c6, d7..d9 */
+    run_free(&r);
+}
+
+static void test_compress_off(void **state) {
+    (void)state;
+    Est e;
+    /* -fno-compress: layers keep PACK_NONE and cost as kernel packing. */
+    est_source(&e, c64_src, "cortex-m4", 1u << PASS_COMPRESS, MEM_LXNOROP, 1);
+    const CostLayer *l = find_layer(&e, "c");
+    assert_int_equal(l->n->packing, PACK_NONE);
+    assert_int_equal(l->words, 64);
+    assert_int_equal(l->xnorop, (8 * 8 * 64) * 64);
+    assert_int_equal(l->xnorop, l->xnorop_before);
+    assert_near(l->util, 576.0 / (64 * 32));
+    assert_int_equal(l->weight_bytes, 64 * 64 * 4);
+    l = find_layer(&e, "d");
+    assert_int_equal(l->n->packing, PACK_NONE);
+    assert_int_equal(l->words, 16);
+    /* No gather without dense packing: outputs x add / fl (add 1, fl 1). */
+    assert_near(l->cyc_other, (8 * 8 * 8) * 1.0);
+    est_free(&e);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. LXNOROP, memory levels, threads and the roofline.                */
+
+/* An application processor: W = 64, vector 128 (lanes 2, fl 4),
+ * c_x = (1 + 1 + 2) / 2 = 2; add and compare 1, load 2. Three levels;
+ * l1 is exactly the working set of layer c below (21504 B). */
+#define APP_TARGETS                                                                        \
+    "target app {\n"                                                                       \
+    "    clock = 1 GHz;\n"                                                                 \
+    "    cores = 4;\n"                                                                     \
+    "    efficiency = 0.5;\n"                                                              \
+    "    word = 64 bits;\n"                                                                \
+    "    vector = 128 bits;\n"                                                             \
+    "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 2 cycles;\n"              \
+    "           add = 1 cycle; compare = 1 cycle; load = 2 cycles; }\n"                    \
+    "    memory {\n"                                                                       \
+    "        l1   { size = 21504 B; latency = 3 cycles; }\n"                               \
+    "        l2   { size = 64 KiB; latency = 10 cycles; }\n"                               \
+    "        dram { size = 1 GiB; latency = 100 ns; bandwidth = 1 GB/s; }\n"               \
+    "    }\n"                                                                              \
+    "}\n"                                                                                  \
+    "target app-small : app { memory { l1 { size = 21503 B; } } }\n"                       \
+    "target app-tiny : app { memory { l1 { size = 1 KiB; } l2 { size = 8 KiB; }\n"         \
+    "                                 dram { size = 4 KiB; } } }\n"                         \
+    "target app-overhead : app { overhead = 2 us; }\n"                                    \
+    "target app-loads : app { loads_per_xnorop = 1; }\n"                                  \
+    "target app-odd : app-small { memory { l3 { size = 32 KiB; latency = 20 cycles; } } }\n"    \
+    "target bare { clock = 1 GHz; word = 64 bits; vector = 128 bits;\n"                   \
+    "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 2 cycles; } }\n"
+
+/* c: W = 64: kernel 64, channel 9 x ceil(64/64) = 9, dense
+ * ceil(576/64) = 9: channel, 9 words. XNOROP = 8*8*64 x 9 = 36864.
+ * Working set: weights 64 x 9 x 8 = 4608 B, input 64 px x 1 word x 8 B
+ * = 512 B, output 4 x 8*8*64 = 16384 B; 21504 B in all. */
+static const char app_src[] = "bnn 1;\n" APP_TARGETS
+                              "network one {\n"
+                              "    input x : b1[8, 8, 64];\n"
+                              "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+                              "    output c;\n"
+                              "}\n";
+
+#define C_XNOROP (8 * 8 * 64 * 9)
+#define C_OTHER (8 * 8 * 64 * 1 / 4.0) /* outputs x add / fl; no gather */
+
+static void test_lxnorop_app(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, app_src, "app", 0, MEM_LXNOROP, 1);
+    assert_near(e.t.c_x, (1 + 1 + 2) / 2.0);
+    const CostLayer *l = find_layer(&e, "c");
+    assert_int_equal(l->xnorop, C_XNOROP);
+    assert_int_equal(l->ws_bytes, 64 * 9 * 8 + 8 * 8 * 8 + 4 * 8 * 8 * 64);
+    assert_int_equal(l->ws_bytes, 21504);
+    /* The working set fits l1 exactly (size >= bytes): c_mem = 3.
+     * LXNOROP = XNOROP (1 + 2 x 3 / 2) = 4 XNOROP. */
+    assert_int_equal(l->level, 0);
+    assert_int_equal(l->wlevel, 0);
+    assert_near(l->lxnorop, C_XNOROP * (1 + 2 * 3 / 2.0));
+    /* cycles = LXNOROP x c_x + non-binary cycles. */
+    assert_near(l->cycles, C_XNOROP * 4.0 * 2 + C_OTHER);
+    assert_near(l->time, (C_XNOROP * 4.0 * 2 + C_OTHER) / 1e9);
+    assert_near(e.res.time, l->time);
+    assert_near(e.res.lxnorop, l->lxnorop);
+    est_free(&e);
+
+    /* One byte less of l1: l2 serves it, c_mem = 10.
+     * LXNOROP = XNOROP (1 + 2 x 10 / 2) = 11 XNOROP. */
+    est_source(&e, app_src, "app-small", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->level, 1);
+    assert_near(l->lxnorop, C_XNOROP * 11.0);
+    assert_near(l->cycles, C_XNOROP * 11.0 * 2 + C_OTHER);
+    est_free(&e);
+
+    /* No level holds 21504 B: the largest one serves it, l2 (8 KiB), not
+     * the last one listed (dram, 4 KiB). */
+    est_source(&e, app_src, "app-tiny", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->level, 1);
+    assert_near(l->lxnorop, C_XNOROP * 11.0);
+    est_free(&e);
+
+    /* loads_per_xnorop = 1: LXNOROP = XNOROP (1 + 1 x 3 / 2) in l1. */
+    est_source(&e, app_src, "app-loads", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_near(l->lxnorop, C_XNOROP * (1 + 1 * 3 / 2.0));
+    assert_near(l->cycles, C_XNOROP * (1 + 1 * 3 / 2.0) * 2 + C_OTHER);
+    est_free(&e);
+
+    /* Levels are listed fastest first; the first that holds the working
+     * set serves it. app-odd lists l1 (21503 B), l2 (64 KiB), dram (1 GiB),
+     * then l3 (32 KiB, slower): l2, dram and l3 hold 21504 B; l2 comes
+     * first, although l3 is smaller. */
+    est_source(&e, app_src, "app-odd", 0, MEM_LXNOROP, 1);
+    assert_int_equal(e.t.nlv, 4);
+    assert_string_equal(e.t.lv[3].name, "l3");
+    l = find_layer(&e, "c");
+    assert_int_equal(l->level, 1);
+    assert_near(l->lxnorop, C_XNOROP * 11.0);
+    est_free(&e);
+
+    /* A target without memory levels: no level serves the layer, there is
+     * no memory term (LXNOROP = XNOROP) and nothing to fit in. */
+    est_source(&e, app_src, "bare", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->level, -1);
+    assert_int_equal(l->wlevel, -1);
+    assert_near(l->lxnorop, C_XNOROP);
+    assert_near(l->cycles, C_XNOROP * 2.0 + C_OTHER);
+    assert_int_equal(e.res.nfits, 0);
+    est_free(&e);
+
+    /* A latency in ns is converted at the clock: dram 100 ns at 1 GHz is
+     * 100 cycles. */
+    est_source(&e, app_src, "app", 0, MEM_LXNOROP, 1);
+    assert_near(e.t.lv[2].latency, 100);
+    assert_near(e.t.lv[2].bandwidth, 1e9);
+    /* Without a bandwidth: one vector (16 B) per load (2 cycles) at 1 GHz. */
+    assert_near(e.t.lv[0].bandwidth, 16 * 1e9 / 2);
+    est_free(&e);
+}
+
+static void test_overhead(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, app_src, "app-overhead", 0, MEM_LXNOROP, 1);
+    /* overhead 2 us = 2000 cycles at 1 GHz; T = sum T_l + overhead. */
+    assert_near(e.t.overhead, 2000);
+    assert_near(e.res.overhead_time, 2e-6);
+    double tl = (C_XNOROP * 4.0 * 2 + C_OTHER) / 1e9;
+    assert_near(e.res.time, tl + 2e-6);
+    assert_near(e.res.rate, 1 / (tl + 2e-6));
+    assert_near(e.res.time_binary, tl);
+    assert_near(e.res.time_other, 0);
+    est_free(&e);
+}
+
+static void test_threads(void **state) {
+    (void)state;
+    Est e;
+    double cycles = C_XNOROP * 4.0 * 2 + C_OTHER;
+    /* --threads 2: p = min(2, 4 cores) = 2; p_l = min(2, 8 rows) = 2;
+     * e = 0.5 since p_l > 1: T = cycles / (f x 2 x 0.5). */
+    est_source(&e, app_src, "app", 0, MEM_LXNOROP, 2);
+    assert_int_equal(e.res.threads, 2);
+    assert_int_equal(find_layer(&e, "c")->threads, 2);
+    assert_near(find_layer(&e, "c")->time, cycles / (1e9 * 2 * 0.5));
+    /* Cycles are for one core and do not change. */
+    assert_near(find_layer(&e, "c")->cycles, cycles);
+    est_free(&e);
+    /* --threads 8: p = min(8, 4) = 4; T = cycles / (f x 4 x 0.5). */
+    est_source(&e, app_src, "app", 0, MEM_LXNOROP, 8);
+    assert_int_equal(e.res.threads, 4);
+    assert_int_equal(find_layer(&e, "c")->threads, 4);
+    assert_near(find_layer(&e, "c")->time, cycles / (1e9 * 4 * 0.5));
+    est_free(&e);
+    /* A layer with 2 output rows runs on 2 cores; one output feature on
+     * one core, at full efficiency. */
+    est_source(&e,
+               "bnn 1;\n" APP_TARGETS
+               "network rows {\n"
+               "    input x : b1[2, 8, 64];\n"
+               "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+               "    input v : b1[640];\n"
+               "    d = bdense(v, units = 1);\n"
+               "    output c, d;\n"
+               "}\n",
+               "app", 0, MEM_LXNOROP, 4);
+    const CostLayer *l = find_layer(&e, "c");
+    assert_int_equal(l->threads, 2);
+    assert_near(l->time, l->cycles / (1e9 * 2 * 0.5));
+    l = find_layer(&e, "d");
+    assert_int_equal(l->threads, 1);
+    /* d: words ceil(640/64) = 10, XNOROP 1 x 10; working set: weights
+     * 1 x 10 x 8 = 80 B, input 80 B, output 4 B -> l1, c_mem 3;
+     * cycles = 10 x (1 + 2 x 3 / 2) x 2 + 1 output x add / fl. */
+    assert_int_equal(l->xnorop, 10);
+    assert_near(l->cycles, 10 * 4.0 * 2 + 1 / 4.0);
+    assert_near(l->time, l->cycles / 1e9);
+    est_free(&e);
+}
+
+/* A microcontroller: W = 32 = vector (lanes 1, fl 1), c_x = 1 + 12 + 1
+ * = 14; element costs default to 1. Weights live in flash, latency
+ * 1 + 5 wait states = 6; activations in dtcm (latency 1, 2304 B) or
+ * sram (2). */
+#define MCU_TARGET                                                                         \
+    "target mcu {\n"                                                                       \
+    "    class = mcu;\n"                                                                   \
+    "    clock = 100 MHz;\n"                                                               \
+    "    cores = 2;\n"                                                                     \
+    "    efficiency = 0.5;\n"                                                              \
+    "    word = 32 bits;\n"                                                                \
+    "    cost { xnor = 1 cycle; popcount = 12 cycles; accumulate = 1 cycle; }\n"           \
+    "    memory {\n"                                                                       \
+    "        dtcm  { size = 2304 B; latency = 1 cycle; }\n"                                 \
+    "        sram  { size = 64 KiB; latency = 2 cycles; }\n"                               \
+    "        flash { size = 1 MiB; wait_states = 5; bandwidth = 100 MB/s; holds = weights; }\n" \
+    "    }\n"                                                                              \
+    "}\n"
+
+/* c: W = 32, C_i = 32: channel 9 x 1 = 9 = dense ceil(288/32): 9 words.
+ * 16 filters: XNOROP = 8*8*16 x 9 = 9216; weights 16 x 9 x 4 = 576 B;
+ * input 64 px x 4 B = 256 B; output 4 x 8*8*16 = 4096 B.
+ * e: 8 filters: XNOROP 8*8*8 x 9 = 4608; weights 288 B; output 2048 B. */
+static const char mcu_src[] = "bnn 1;\n" MCU_TARGET
+                              "network m {\n"
+                              "    input x : b1[8, 8, 32];\n"
+                              "    c = bconv2d(x, filters = 16, kernel = 3, padding = same);\n"
+                              "    e = bconv2d(x, filters = 8, kernel = 3, padding = same);\n"
+                              "    output c, e;\n"
+                              "}\n";
+
+static void test_lxnorop_mcu(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, mcu_src, "mcu", 0, MEM_LXNOROP, 1);
+    assert_near(e.t.c_x, 14);
+    assert_near(e.t.lv[2].latency, 1 + 5);
+    assert_true(e.t.lv[2].holds_weights);
+    const CostLayer *l = find_layer(&e, "c");
+    assert_int_equal(l->xnorop, 8 * 8 * 16 * 9);
+    /* Activations: input + output = 256 + 4096 = 4352 B > 2304 B dtcm: sram.
+     * Weights from flash. c_mem = (2 + 6) / 2 = 4.
+     * LXNOROP = XNOROP (1 + 2 x 4 / 14). */
+    assert_int_equal(l->level, 1);
+    assert_int_equal(l->wlevel, 2);
+    assert_near(l->lxnorop, 9216 * (1 + 2 * 4 / 14.0));
+    /* cycles = 9216 x 14 + 9216 x 2 x 4 + 1024 outputs x add (1) / fl (1) */
+    assert_near(l->cycles, 9216 * 14.0 + 9216 * 2 * 4.0 + 1024);
+    assert_near(l->time, (9216 * 14.0 + 9216 * 2 * 4.0 + 1024) / 100e6);
+    /* e: input + output = 256 + 2048 = 2304 B fit dtcm exactly (the whole
+     * working set, 2592 B with the weights, would not: only activations
+     * count, the weights stay in flash): c_mem = (1 + 6) / 2 = 3.5. */
+    l = find_layer(&e, "e");
+    assert_int_equal(l->level, 0);
+    assert_int_equal(l->wlevel, 2);
+    assert_near(l->lxnorop, 4608 * (1 + 2 * 3.5 / 14));
+    assert_near(l->cycles, 4608 * 14.0 + 4608 * 2 * 3.5 + 512);
+    /* Fits: weights and parameters in flash, the arena in the largest
+     * other level (sram). */
+    assert_int_equal(e.res.nfits, 2);
+    assert_string_equal(e.res.fits[0].level, "flash");
+    assert_int_equal(e.res.fits[0].need, 576 + 288);
+    assert_string_equal(e.res.fits[1].level, "sram");
+    assert_int_equal(e.res.fits[1].need, e.res.act_bytes);
+    est_free(&e);
+
+    /* --threads 2 (2 cores, efficiency 0.5): p_l = 2, e = 0.5. */
+    est_source(&e, mcu_src, "mcu", 0, MEM_LXNOROP, 2);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->threads, 2);
+    assert_near(l->time, (9216 * 14.0 + 9216 * 2 * 4.0 + 1024) / (100e6 * 2 * 0.5));
+    est_free(&e);
+}
+
+static void test_roofline(void **state) {
+    (void)state;
+    Est e;
+    /* app, layer c in l1: compute = (XNOROP x c_x + other) / f;
+     * traffic = (512 + 16384) B / bw(l1) + 4608 B / bw(l1), with bw(l1) =
+     * 16 B x 1 GHz / 2 = 8 GB/s. Compute-bound. */
+    est_source(&e, app_src, "app", 0, MEM_ROOFLINE, 1);
+    const CostLayer *l = find_layer(&e, "c");
+    double compute = (C_XNOROP * 2.0 + C_OTHER) / 1e9;
+    double traffic = (512 + 16384) / 8e9 + 4608 / 8e9;
+    assert_near(l->t_compute, compute);
+    assert_near(l->t_traffic, traffic);
+    assert_near(l->time, fmax(compute, traffic));
+    assert_near(l->time, compute);
+    /* Roofline cycles have no memory term. */
+    assert_near(l->cycles, C_XNOROP * 2.0 + C_OTHER);
+    est_free(&e);
+
+    /* --threads 4: p_l = min(4, 8 rows) = 4, e = 0.5: compute / (f x 4 x 0.5). */
+    est_source(&e, app_src, "app", 0, MEM_ROOFLINE, 4);
+    l = find_layer(&e, "c");
+    assert_near(l->t_compute, compute / (4 * 0.5));
+    assert_near(l->t_traffic, traffic);
+    est_free(&e);
+
+    /* relu on f32[64,64,64]: 1 MiB in, 1 MiB out: only dram holds the
+     * 2 MiB working set. compute = 262144 x compare / fl / f = 65.536 us;
+     * traffic = 2 MiB / 1 GB/s = 2.097 ms: traffic-bound. */
+    est_source(&e,
+               "bnn 1;\n" APP_TARGETS "network big {\n"
+               "    input x : f32[64, 64, 64];\n"
+               "    r = relu(x);\n"
+               "    output r;\n"
+               "}\n",
+               "app", 0, MEM_ROOFLINE, 1);
+    l = find_layer(&e, "r");
+    assert_int_equal(l->level, 2);
+    assert_int_equal(l->wlevel, -1);
+    assert_near(l->t_compute, 262144 * 1.0 / 4 / 1e9);
+    assert_near(l->t_traffic, 2.0 * 1048576 / 1e9);
+    assert_near(l->time, 2.0 * 1048576 / 1e9);
+    est_free(&e);
+
+    /* MCU: activations from sram (bw 4 B x 100 MHz / 1 = 400 MB/s),
+     * weights from flash (100 MB/s). Layer c: (256 + 4096) / 4e8 +
+     * 576 / 1e8; compute (9216 x 14 + 1024) / 1e8. */
+    est_source(&e, mcu_src, "mcu", 0, MEM_ROOFLINE, 1);
+    l = find_layer(&e, "c");
+    assert_near(l->t_traffic, (256 + 4096) / 4e8 + 576 / 1e8);
+    assert_near(l->t_compute, (9216 * 14.0 + 1024) / 1e8);
+    assert_near(l->time, (9216 * 14.0 + 1024) / 1e8);
+    est_free(&e);
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. Target errors.                                                   */
+
+static void target_error(const char *src, const char *name, const char *text) {
+    Run r;
+    run_source(&r, src);
+    /* A target that lacks what the cost model needs is fine until used. */
+    if (!r.ok)
+        fail_msg("the source does not compile:\n%s", r.diag);
+    CostTarget t;
+    if (run_target(&r, name, &t) || !strstr(r.diag, text))
+        fail_msg("expected cost_target to fail with \"%s\"; got:\n%s", text, r.diag);
+    run_free(&r);
+}
+
+static void test_target_errors(void **state) {
+    (void)state;
+    /* Missing clock, located at the target's name (line 2, column 8). */
+    target_error("bnn 1;\n"
+                 "target noclock {\n"
+                 "    word = 32 bits;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "noclock",
+                 "t.bnn:2:8: error: target 'noclock' does not set 'clock', which the cost "
+                 "model needs");
+    target_error("bnn 1;\n"
+                 "\n"
+                 "target noword {\n"
+                 "    clock = 1 GHz;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "noword",
+                 "t.bnn:3:8: error: target 'noword' does not set 'word', which the cost "
+                 "model needs");
+    target_error("bnn 1;\n"
+                 "target nocost { clock = 1 GHz; word = 64 bits; cost { xnor = 1 cycle; } }\n",
+                 "nocost", "t.bnn:2:8: error: target 'nocost' does not set 'cost.popcount'");
+    /* lanes disagrees with vector / word: located at the lanes value. */
+    target_error("bnn 1;\n"
+                 "target lanes {\n"
+                 "    clock = 1 GHz; word = 32 bits; vector = 128 bits;\n"
+                 "    lanes = 2;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "lanes", "t.bnn:4:13: error: 'lanes' is 2, but vector / word = 128 / 32 = 4");
+    target_error("bnn 1;\n"
+                 "target vec {\n"
+                 "    clock = 1 GHz; word = 64 bits; vector = 96 bits;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "vec", "'vector' (96 bits) must be a multiple of 'word' (64 bits)");
+    target_error("bnn 1;\n"
+                 "target w16 {\n"
+                 "    clock = 1 GHz; word = 16 bits;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "w16", "'word' must be 32 or 64 bits, not 16");
+    target_error("bnn 1;\n"
+                 "target nosize {\n"
+                 "    clock = 1 GHz; word = 32 bits;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "    memory { l1 { latency = 1 cycle; } }\n"
+                 "}\n",
+                 "nosize", "memory level 'l1' of target 'nosize' has no 'size'");
+    /* A consistent lanes is accepted; a derived target inherits what is missing. */
+    Run r;
+    run_source(&r, "bnn 1;\n"
+                   "target base { word = 64 bits; vector = 256 bits; lanes = 4;\n"
+                   "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; } }\n"
+                   "target board : base { clock = 2 GHz; }\n");
+    assert_true(r.ok);
+    CostTarget t;
+    assert_true(run_target(&r, "board", &t));
+    assert_int_equal(t.lanes, 4);
+    assert_int_equal(t.flanes, 8);
+    assert_near(t.c_x, 3 / 4.0);
+    assert_false(run_target(&r, "base", &t));
+    assert_non_null(strstr(r.diag, "target 'base' does not set 'clock'"));
+    run_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_op),
+        cmocka_unit_test(test_words),
+        cmocka_unit_test(test_counting_rules),
+        cmocka_unit_test(test_example_mnist_mlp),
+        cmocka_unit_test(test_example_lenet_bin),
+        cmocka_unit_test(test_example_vgg_cifar10),
+        cmocka_unit_test(test_example_birealnet18),
+        cmocka_unit_test(test_example_quicknet),
+        cmocka_unit_test(test_compress_ratio),
+        cmocka_unit_test(test_compress_target_packing),
+        cmocka_unit_test(test_compress_off),
+        cmocka_unit_test(test_lxnorop_app),
+        cmocka_unit_test(test_overhead),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_lxnorop_mcu),
+        cmocka_unit_test(test_roofline),
+        cmocka_unit_test(test_target_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
