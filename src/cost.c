@@ -415,18 +415,18 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, const I
     }
     l->weight_bytes = packed_weight_bytes(n, t->word);
     l->param_bytes = param_bytes(n);
-    if (!plan_is_view(n, t->word)) { /* a view moves no byte */
-        for (int k = 0; k < n->nin; k++)
-            l->in_bytes += plan_bytes(n->in[k], t->word);
-        l->out_bytes = plan_bytes(n, t->word);
-    }
-    l->ws_bytes = l->weight_bytes + l->param_bytes + l->in_bytes + l->out_bytes;
+    for (int k = 0; k < n->nin; k++)
+        l->in_bytes += plan_bytes(n->in[k], t->word);
+    l->out_bytes = plan_bytes(n, t->word);
+    bool view = plan_is_view(n, t->word); /* moves no byte */
+    int64_t act_bytes = view ? 0 : l->in_bytes + l->out_bytes;
+    l->ws_bytes = l->weight_bytes + l->param_bytes + act_bytes;
     /* Memory levels: MCUs keep weights in their own level. */
     int wl = weight_level(t);
     int64_t wbytes = l->weight_bytes + l->param_bytes;
     if (wl >= 0) {
         l->wlevel = wbytes ? wl : -1;
-        l->level = pick_level(t, (double)(l->in_bytes + l->out_bytes), false);
+        l->level = pick_level(t, (double)act_bytes, false);
     } else {
         l->level = pick_level(t, (double)l->ws_bytes, false);
         l->wlevel = wbytes ? l->level : -1;
@@ -449,7 +449,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, const I
     }
     l->lxnorop = (l->cyc_xnor + l->cyc_mem) / t->c_x;
     if (model == MEM_ROOFLINE) {
-        traffic(t, l->level, (double)(l->in_bytes + l->out_bytes), l);
+        traffic(t, l->level, (double)act_bytes, l);
         traffic(t, l->wlevel, (double)wbytes, l);
     }
     l->units = layer_units(n);
