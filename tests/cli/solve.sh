@@ -150,6 +150,11 @@ check class-bad 2 "$bnnc" $d --solve-fps 10 --class gpu && grep -q "not 'gpu'" e
 check price-bad 2 "$bnnc" $d --solve-fps 10 --max-price -3 && ok || ko price-bad
 check with-target 2 "$bnnc" $d --solve-fps 10 --target exact && ok || ko "solve with --target"
 check rank-alone 2 "$bnnc" $d --rank price && ok || ko "rank without solve"
+# The man page and --help name every option of the inverse task.
+for opt in --solve-fps --targets --no-catalog --rank --class --max-price --max-power; do
+    grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
+    "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
+done
 # The JSON answer validates against its schema.
 "$bnnc" $d --solve-fps 1000 $s --format json > s1.json
 "$bnnc" conv.bnn --solve-fps 1000 --no-catalog -fno-compress --format json > s2.json
