@@ -986,6 +986,40 @@ static void test_target_errors(void **state) {
     run_free(&r);
 }
 
+/* cost_time, which the inverse task uses to find the lowest clock and the
+ * fewest cores, recomputes the latency from the layers: at the target's
+ * own clock and threads it must give the forward estimate's latency, for
+ * every example, both memory models, an app core (DRAM latency in ns), an
+ * MCU and a desktop. And scaling: with no time-given latency the time at
+ * twice the clock is half (cortex-m4: all latencies in cycles). */
+static void test_cost_time(void **state) {
+    (void)state;
+    static const char *const files[] = {"mnist_mlp.bnn", "lenet_bin.bnn", "vgg_cifar10.bnn",
+                                        "birealnet18.bnn", "quicknet.bnn"};
+    static const char *const targets[] = {"cortex-a53", "stm32h743", "zen4", "cortex-m4"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        Run r;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", BNNC_TEST_EXAMPLES, files[f]);
+        run_file(&r, path, true);
+        assert_true(r.ok);
+        for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
+            CostTarget t;
+            assert_true(run_target(&r, targets[k], &t));
+            assert_true(run_passes(&r, &t, 0));
+            for (int model = 0; model < 2; model++)
+                for (int threads = 1; threads <= 4; threads += 3) {
+                    CostResult res;
+                    cost_run(&r.c, r.m.graphs.v[0], &t, (MemModel)model, threads, &res);
+                    assert_near(cost_time(&res, t.clock, res.threads), res.time);
+                    if (strcmp(targets[k], "cortex-m4") == 0 && model == MEM_LXNOROP)
+                        assert_near(cost_time(&res, 2 * t.clock, res.threads), res.time / 2);
+                }
+        }
+        run_free(&r);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_op),
@@ -1005,6 +1039,7 @@ int main(void) {
         cmocka_unit_test(test_lxnorop_mcu),
         cmocka_unit_test(test_roofline),
         cmocka_unit_test(test_target_errors),
+        cmocka_unit_test(test_cost_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
