@@ -30,6 +30,12 @@
  *          the target catalog listing and --explain.
  *   solve_ the inverse task (solve.c, solve_report.c): the targets that
  *          reach a required rate, and why the others do not.
+ *   weights_ a network's parameters (weights.c): from a safetensors file
+ *          or generated from a seed, checked against the graph, folded.
+ *   npy_   NumPy .npy arrays (npy.c): the interpreter's inputs, outputs.
+ *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
+ *          the checked IR in plain arithmetic (docs/semantics.md).
+ *   emit_  the C emitter (emit_c.c, `--emit c`): kernels for the target.
  *
  * main.c drives the pipeline as a straight list of calls.
  */
@@ -646,6 +652,84 @@ extern const char *const solve_class_names[];  /* NULL-terminated */
 void solve_run(Ctx *c, IrGraph *g, const IrModule *m, const SolveOptions *o, SolveResult *out);
 void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
 bool solve_json(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
+
+/* ----------------------------------------------------------- weights_ */
+
+/* The parameters of one layer as it computes with them (docs/semantics.md
+ * section 2). Arrays are NULL when the layer has no such parameter. */
+typedef struct {
+    const char *layer;         /* the layer's name */
+    float *w;                  /* conv2d, bconv2d: [Kh][Kw][Ci/g][Co];
+                                  depthwise_conv2d: [Kh][Kw][C][mult];
+                                  dense, bdense: [N][units];
+                                  binary weights are -1.0f or +1.0f */
+    int64_t nw;                /* elements of w */
+    float *scale, *shift;      /* batchnorm, folded: per channel */
+    float *alpha;              /* prelu: per channel */
+    int64_t nc;                /* channels of scale, shift, alpha */
+} LayerParams;
+
+typedef struct {
+    LayerParams *v;            /* one per layer with parameters */
+    int n;
+    bool random;               /* generated from a seed, not loaded */
+    uint64_t seed;
+} Weights;
+
+/* Loads the parameters of graph g (the checked graph, before the passes)
+ * from a safetensors file: every tensor g needs must be there with its
+ * shape and a float32 (or, for binary weights, int8) dtype, and no other
+ * tensor may be. Errors name the tensor. Returns false after reporting. */
+bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out);
+/* Deterministic pseudo-random parameters for g from seed (the same seed
+ * gives the same values on every machine). */
+void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
+/* The parameters of the layer called `layer`, or NULL. */
+const LayerParams *weights_get(const Weights *w, const char *layer);
+
+/* --------------------------------------------------------------- npy_ */
+
+typedef struct {
+    DType type;                /* DT_F32 ('<f4'), DT_I32 ('<i4'), DT_U8
+                                  ('|u1'); DT_B1 is stored as int8 ('|i1') */
+    int rank;
+    int64_t dims[8];
+    int64_t n;                 /* elements */
+    void *data;                /* arena-owned: float, int32_t, uint8_t, int8_t */
+} NpyArray;
+
+/* Reads a .npy file (version 1 or 2, little-endian, C order). Returns
+ * false after reporting what is wrong with it. */
+bool npy_read(Ctx *c, const char *path, NpyArray *out);
+/* Writes a .npy file atomically (a temporary file, then rename). */
+bool npy_write(Ctx *c, const char *path, const NpyArray *a);
+
+/* ------------------------------------------------------------ interp_ */
+
+/* One evaluated tensor: n elements of the node's type (b1 as int8 -1/+1). */
+typedef struct {
+    DType type;
+    int64_t n;
+    float *f;                  /* f32 */
+    int32_t *i;                /* i32 */
+    uint8_t *u;                /* u8 */
+    int8_t *b;                 /* b1: -1 or +1 */
+} Tensor;
+
+/* Evaluates graph g (checked, before the passes) on the given inputs (one
+ * per network input, in order) with parameters w; fills one Value per
+ * network output, in order. Returns false after reporting (an input of
+ * the wrong size or type). */
+bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
+                Tensor *outputs);
+
+/* -------------------------------------------------------------- emit_ */
+
+/* Writes NAME.h, NAME.c and NAME_weights.c for graph g (after the
+ * passes, compressed for t) into folder dir, atomically: all files are
+ * written to a temporary folder first and renamed into dir only when every
+ * one is complete. Returns false after reporting. */
+bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
 
 /* ---------------------------------------------------------------- Ctx */
 
