@@ -2,7 +2,7 @@
 # run.sh TEST BNNC ROOT WORK: one editor test (tests/editors/CMakeLists.txt).
 #   npm           install vscode-tmgrammar-test from package-lock.json into WORK/npm
 #   vscode        TextMate assertions in fixtures/*.bnn; no invalid.* token in
-#                 the examples and the standard library
+#                 the examples and the standard library; the extension's files
 #   vim, emacs    the same assertions, mapped to highlight groups and faces;
 #                 no error highlighting in the examples and the standard library
 #   vscode-drift, vim-drift, emacs-drift
@@ -67,6 +67,7 @@ vscode | vscode-drift)
     if [ -n "$clean" ]; then
         # shellcheck disable=SC2086
         NODE_PATH=$work/npm/node_modules node "$here/tm_tokenize.js" --no-invalid $clean || rc=1
+        node "$here/vscode_package.js" || rc=1
     fi
     unset IFS
     set +f
