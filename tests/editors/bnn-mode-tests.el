@@ -231,6 +231,7 @@
   "Comment settings: `#' lines and /* */ blocks."
   (with-temp-buffer
     (bnn-mode)
+    (syntax-ppss)       ; sets up its hook before comment-region let-binds it
     (should (equal comment-start "# "))
     (should (equal comment-end ""))
     (insert "c1 = conv2d(x, filters = 3);\n")
