@@ -205,6 +205,16 @@ Group 1 is the number, group 2 a known unit, group 3 an unknown one."
         (goto-char (1+ (match-beginning 0)))))
     found))
 
+(defun bnn--match-bad-escape (limit)
+  "Font-lock matcher for an unknown escape in a string, up to LIMIT.
+Strings know `\\\"', `\\\\', `\\n' and `\\t'."
+  (let (found)
+    (while (and (not found) (re-search-forward "\\\\\\(.\\)" limit t))
+      (when (and (not (member (match-string 1) '("\"" "\\" "n" "t")))
+                 (nth 3 (save-excursion (syntax-ppss (match-beginning 0)))))
+        (setq found t)))
+    found))
+
 (defun bnn--font-lock-keywords ()
   "Font-lock keywords for `bnn-mode'."
   (let ((name bnn--name-re))
@@ -240,6 +250,7 @@ Group 1 is the number, group 2 a known unit, group 3 an unknown one."
        (2 'bnn-unit-face nil t)
        (3 font-lock-warning-face nil t))
       (bnn--match-unterminated (0 font-lock-warning-face t))
+      (bnn--match-bad-escape (0 font-lock-warning-face t))
       ;; Characters that are not part of the language.
       ("[^][ \t\r\nA-Za-z0-9_{}(),;:=+*/\"#-]" . font-lock-warning-face)
       (,(bnn--matcher "\\*/" #'bnn--code-p) . font-lock-warning-face))))

@@ -47,7 +47,7 @@
     ("invalid.illegal.unterminated-string.bnn" font-lock-warning-face)
     ("string.quoted.double.bnn" font-lock-string-face)
     ("constant.character.escape.bnn" font-lock-string-face)
-    ("invalid.illegal.escape.bnn" font-lock-string-face))
+    ("invalid.illegal.escape.bnn" font-lock-warning-face))
   "TextMate scope -> faces accepted there.  Other scopes are not checked.")
 
 (defun bnn-test--required (text)
