@@ -227,6 +227,17 @@
     (should (string-match-p (regexp-quote "(autoload 'bnn-mode") text))
     (should (string-match-p (regexp-quote "(add-to-list 'auto-mode-alist '(\"\\\\.bnn\\\\'\" . bnn-mode))") text))))
 
+(ert-deftest bnn-byte-compile ()
+  "bnn-mode.el byte-compiles without a warning."
+  (let* ((dir (make-temp-file "bnn-compile" t))
+         (copy (expand-file-name "bnn-mode.el" dir))
+         (byte-compile-error-on-warn t))
+    (unwind-protect
+        (progn
+          (copy-file bnn-test-mode-file copy)
+          (should (byte-compile-file copy)))
+      (delete-directory dir t))))
+
 (ert-deftest bnn-comments ()
   "Comment settings: `#' lines and /* */ blocks."
   (with-temp-buffer
