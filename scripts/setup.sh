@@ -7,10 +7,17 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 
 need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev python3-jsonschema"
+# The editor tests (tests/editors) run these commands, as command:package.
+# A command already there is kept, wherever it came from (say, a Node.js
+# whose package conflicts with Debian's npm).
+tools="vim:vim emacs:emacs-nox node:nodejs npm:npm"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
+done
+for t in $tools; do
+    command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
 if [ -n "$missing" ]; then
     echo "setup: installing$missing"

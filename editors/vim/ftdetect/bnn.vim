@@ -1,0 +1,2 @@
+" bnn (binary neural network description) files
+autocmd BufRead,BufNewFile *.bnn setfiletype bnn
