@@ -432,6 +432,7 @@ typedef struct {
     double overhead;           /* cycles per inference */
     double overhead_s;         /* the overhead when given as a time, else 0 */
     Packing packing;           /* most compact packing its kernels support */
+    const char *kernels;       /* the C emitter's popcount flavour */
     CostLevel lv[COST_MAX_LEVELS];
     int nlv;
     double price, power;       /* < 0: not given */

@@ -118,6 +118,7 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     o->packing = strcmp(pk, "kernel") == 0 ? PACK_KERNEL
                  : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
                                               : PACK_DENSE;
+    o->kernels = word_prop(t, "kernels", "portable");
     o->price = prop(t, "price", -1, NULL);
     o->power = prop(t, "power", -1, NULL);
     /* Memory levels, in declaration order: "memory.NAME.size" etc. */

@@ -23,6 +23,8 @@ static const char *const class_words[] = {"mcu", "application", "desktop", "serv
 static const char *const popcount_words[] = {"hardware", "software", NULL};
 static const char *const holds_words[] = {"weights", "activations", "all", NULL};
 static const char *const packing_words[] = {"kernel", "channel", "dense", NULL};
+static const char *const kernels_words[] = {"portable", "swar", "builtin", "popcnt",
+                                            "avx2",     "avx512", "neon", NULL};
 
 static const PropSpec top_props[] = {
     {"clock", DIM_FREQ, DIM_FREQ, NULL},
@@ -36,6 +38,7 @@ static const PropSpec top_props[] = {
     {"class", DIM_NAME, DIM_NAME, class_words},
     {"popcount", DIM_NAME, DIM_NAME, popcount_words},
     {"packing", DIM_NAME, DIM_NAME, packing_words},
+    {"kernels", DIM_NAME, DIM_NAME, kernels_words},
     {"loads_per_xnorop", DIM_NUMBER, DIM_NUMBER, NULL},
     {"overhead", DIM_CYCLES, DIM_TIME, NULL},
     {NULL, 0, 0, NULL},
@@ -55,12 +58,13 @@ static const char *const section_names[] = {"cost", "memory", NULL};
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
     "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
-    "class", "popcount", "packing", "loads_per_xnorop", "overhead", "cost", "memory",
+    "class", "popcount", "packing", "kernels", "loads_per_xnorop", "overhead", "cost", "memory",
     "size", "latency", "bandwidth", "wait_states", "holds", NULL,
 };
 const char *const target_words[] = {
     "mcu", "application", "desktop", "server", "hardware", "software",
-    "weights", "activations", "all", "kernel", "channel", "dense", NULL,
+    "weights", "activations", "all", "kernel", "channel", "dense", "portable", "swar",
+    "builtin", "popcnt", "avx2", "avx512", "neon", NULL,
 };
 
 typedef struct {
