@@ -2,7 +2,8 @@
 # gen_fixture.sh TABLES OUT: writes OUT, a fixture with TextMate assertion
 # comments, from TABLES, the output of `bnnc --print-tables` ("kind name"
 # lines). Every name the compiler knows appears once in a context where it
-# means what its kind says, with the scope it must have there. The three
+# means what its kind says, with the scope it must have there (an enum word
+# that is also an op or attr name is a value only in a target). The three
 # editors' tests read it, so a keyword, operation, attribute, enum word, unit
 # or target property added to the compiler but not to an editor fails there.
 # A kind this script does not know is an error: teach it the new kind.
@@ -30,8 +31,8 @@ NF == 0 { next }
 NF != 2 { printf "gen_fixture: bad line %d: %s\n", NR, $0 > "/dev/stderr"; bad = 1; next }
 $1 == "keyword"  { kw[++nkw] = $2; next }
 $1 == "type"     { ty[++nty] = $2; next }
-$1 == "op"       { op[++nop] = $2; next }
-$1 == "attr"     { at[++nat] = $2; next }
+$1 == "op"       { op[++nop] = $2; isname[$2] = 1; next }
+$1 == "attr"     { at[++nat] = $2; isname[$2] = 1; next }
 $1 == "enum"     { en[++nen] = $2; next }
 $1 == "unit"     { un[++nun] = $2; next }
 $1 == "property" { pr[++npr] = $2; next }
@@ -64,7 +65,10 @@ END {
         print "    y = conv2d(x, " at[i] " = 1);"
         print caret(18, at[i], "variable.parameter.attribute.bnn")
     }
+    # An enum word that is also an op or attr name (dense, kernel) is a name
+    # in a network, tested above as one; it is a value only in a target.
     for (i = 1; i <= nen; i++) {
+        if (en[i] in isname) continue
         print "    y = conv2d(x, padding = " en[i] ");"
         print caret(28, en[i], "constant.language.bnn")
     }
