@@ -2,7 +2,9 @@
 // node tm_tables.js TABLES: the word lists of the TextMate grammar
 // (editors/vscode/syntaxes/bnn.tmLanguage.json) must be exactly the names
 // that `bnnc --print-tables` printed into TABLES, kind by kind: nothing
-// missing, nothing extra. Exit 1 and name the differences otherwise.
+// missing, nothing extra; and repository.shared-words must list exactly the
+// enum words that are also op or attr names. Exit 1 and name the
+// differences otherwise.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -68,7 +70,22 @@ function main() {
     }
     checked += wanted[kind].length;
   }
-  console.log(`vscode tables: ${checked} names in ${Object.keys(entries).length} kinds, ${failed} difference(s)`);
+  // Enum words that are also operation or attribute names (kernel, dense)
+  // are names in networks and blocks, values only in targets: the grammar
+  // lists them in repository.shared-words.
+  const shared = wanted.enum.filter((w) => wanted.op.includes(w) || wanted.attr.includes(w));
+  const haveShared = grammarWords(grammar, 'shared-words');
+  const sharedMissing = shared.filter((w) => !haveShared.includes(w));
+  const sharedExtra = haveShared.filter((w) => !shared.includes(w));
+  if (sharedMissing.length) {
+    console.log(`FAIL vscode: repository.shared-words lacks ${sharedMissing.join(' ')}, both an enum word and an op or attr name`);
+    failed++;
+  }
+  if (sharedExtra.length) {
+    console.log(`FAIL vscode: repository.shared-words has ${sharedExtra.join(' ')}, not both an enum word and an op or attr name`);
+    failed++;
+  }
+  console.log(`vscode tables: ${checked} names in ${Object.keys(entries).length} kinds, ${shared.length} shared, ${failed} difference(s)`);
   process.exit(failed ? 1 : 0);
 }
 
