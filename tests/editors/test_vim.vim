@@ -38,7 +38,7 @@ let s:groups = {
       \ 'variable.parameter.attribute.bnn': ['bnnAttribute'],
       \ 'variable.parameter.bnn': ['bnnParamName', 'bnnParamDecl'],
       \ 'variable.other.property.bnn': ['bnnPropertyName'],
-      \ 'constant.language.bnn': ['bnnConstant'],
+      \ 'constant.language.bnn': ['bnnConstant', 'bnnTargetConstant'],
       \ 'constant.numeric.integer.bnn': ['bnnNumber'],
       \ 'constant.numeric.float.bnn': ['bnnFloat'],
       \ 'keyword.other.unit.bnn': ['bnnUnit'],

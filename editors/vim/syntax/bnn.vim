@@ -20,13 +20,20 @@ let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
       \ 'groups', 'units', 'size', 'multiplier']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
-      \ 'server', 'hardware', 'software', 'weights', 'activations', 'all']
+      \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
+      \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
+      \ 'avx2', 'avx512', 'neon']
 let s:units = ['Hz', 'kHz', 'MHz', 'GHz', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB',
       \ 'GiB', 'bit', 'bits', 'ns', 'us', 'ms', 's', 'cycle', 'cycles', 'B/s',
       \ 'KB/s', 'MB/s', 'GB/s', 'KiB/s', 'MiB/s', 'GiB/s', 'mW', 'W', 'USD']
 let s:properties = ['clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
-      \ 'price', 'power', 'class', 'popcount', 'cost', 'memory', 'size',
-      \ 'latency', 'bandwidth', 'wait_states', 'holds']
+      \ 'price', 'power', 'class', 'popcount', 'packing', 'kernels',
+      \ 'loads_per_xnorop', 'overhead', 'cost', 'memory', 'size', 'latency',
+      \ 'bandwidth', 'wait_states', 'holds']
+" Enum words that are also operation or attribute names ('dense', 'kernel'):
+" in networks and blocks they are names, values only in a target.
+let s:shared = filter(copy(s:enums),
+      \ 'index(s:operations, v:val) >= 0 || index(s:attributes, v:val) >= 0')
 
 syn case match
 " Inner '-' joins identifier parts: 'cortex-a53' and 'filters-1' are one name.
@@ -62,7 +69,7 @@ exe 'syn match bnnUnit contained "\%(' . join(s:units, '\|') . '\)' . s:unitend 
 syn match bnnCall "\<\h\k*\ze\s*("
 exe 'syn keyword bnnOperation ' . join(s:operations)
 exe 'syn keyword bnnType ' . join(s:types)
-exe 'syn keyword bnnConstant ' . join(s:enums)
+exe 'syn keyword bnnConstant ' . join(filter(copy(s:enums), 'index(s:shared, v:val) < 0'))
 
 " Keywords; network, block and target are followed by the declared name.
 let s:declnext = {'network': 'bnnNetworkName', 'block': 'bnnBlockName',
@@ -95,11 +102,15 @@ syn match bnnTargetName contained "\h\k*" nextgroup=bnnTargetColon,bnnTargetBody
 syn match bnnTargetColon contained ":" nextgroup=bnnTargetParent skipwhite skipnl
 syn match bnnTargetParent contained "\h\k*" nextgroup=bnnTargetBody skipwhite skipnl
 syn region bnnTargetBody contained matchgroup=bnnBrace start="{" end="}" contains=@bnnTargetItems fold
-syn cluster bnnTargetItems contains=bnnError,bnnOperator,bnnDelimiter,bnnCommentError,bnnComment,bnnBlockComment,bnnString,bnnStringError,bnnNumber,bnnFloat,bnnConstant,bnnSection,bnnPropertyName,bnnProperty,bnnTargetBody
+syn cluster bnnTargetItems contains=bnnError,bnnOperator,bnnDelimiter,bnnCommentError,bnnComment,bnnBlockComment,bnnString,bnnStringError,bnnNumber,bnnFloat,bnnConstant,bnnTargetConstant,bnnSection,bnnPropertyName,bnnProperty,bnnTargetBody
 syn match bnnSection contained "\<\h\k*\ze\s*{"
 " Other names set in a target: the entries of 'cost { xnor = 1 cycle; }'.
 syn match bnnPropertyName contained "\<\h\k*\ze\s*="
 exe 'syn match bnnProperty contained "\<\%(' . join(s:properties, '\|') . '\)\>\ze\s*[={]"'
+" The shared enum words, as values: 'packing = dense;' (not 'cost { dense = ...')
+if !empty(s:shared)
+  exe 'syn match bnnTargetConstant contained "\<\%(' . join(s:shared, '\|') . '\)\>\%(\s*[={]\)\@!"'
+endif
 
 hi def link bnnComment        Comment
 hi def link bnnBlockComment   Comment
@@ -119,6 +130,7 @@ hi def link bnnProperty       Identifier
 hi def link bnnPropertyName   Identifier
 hi def link bnnSection        Structure
 hi def link bnnConstant       Constant
+hi def link bnnTargetConstant Constant
 hi def link bnnNumber         Number
 hi def link bnnFloat          Float
 hi def link bnnUnit           Special
