@@ -68,7 +68,8 @@ attributes and target properties have `font-lock-variable-name-face'.")
 
 (defconst bnn-enums
   '("valid" "same" "same_one" "mcu" "application" "desktop" "server"
-    "hardware" "software" "weights" "activations" "all")
+    "hardware" "software" "weights" "activations" "all" "kernel" "channel"
+    "dense" "portable" "swar" "builtin" "popcnt" "avx2" "avx512" "neon")
   "Names that are values: padding modes and target property values.")
 
 (defconst bnn-units
@@ -79,9 +80,17 @@ attributes and target properties have `font-lock-variable-name-face'.")
 
 (defconst bnn-properties
   '("clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
-    "class" "popcount" "cost" "memory" "size" "latency" "bandwidth"
-    "wait_states" "holds")
+    "class" "popcount" "packing" "kernels" "loads_per_xnorop" "overhead"
+    "cost" "memory" "size" "latency" "bandwidth" "wait_states" "holds")
   "Target property and section names.")
+
+(defconst bnn--shared-enums
+  (let (shared)
+    (dolist (word bnn-enums (nreverse shared))
+      (when (or (member word bnn-operations) (member word bnn-attributes))
+        (push word shared))))
+  "Enum words that are also operation or attribute names (dense, kernel).
+In networks and blocks they are names; only in a target are they values.")
 
 (defconst bnn--name-re "[A-Za-z_][A-Za-z0-9_]*\\(?:-[A-Za-z0-9_]+\\)*"
   "An identifier; an inner `-' joins its parts (cortex-a53).")
@@ -139,6 +148,14 @@ the file reads as code again."
             (unless (nth 8 (syntax-ppss))
               (setq kw (match-string 1))))
           (equal kw "target"))))))
+
+(defun bnn--target-value-p (pos)
+  "Non-nil if the name at POS is a value in a target: `packing = dense'.
+Not when it names a property or section (`cost { dense = 2 cycles; }')."
+  (and (bnn--in-target-p pos)
+       (save-excursion
+         (goto-char pos)
+         (not (looking-at (concat bnn--name-re "[ \t]*[={]"))))))
 
 (defun bnn--in-parens-p (pos)
   "Non-nil if POS is directly inside parentheses."
@@ -224,8 +241,20 @@ Strings know `\\\"', `\\\\', `\\n' and `\\t'."
        (1 font-lock-type-face))
       (,(regexp-opt bnn-keywords 'symbols) . font-lock-keyword-face)
       (,(regexp-opt bnn-types 'symbols) . font-lock-type-face)
+      ;; Enum words that are also operation or attribute names are values
+      ;; only in a target; elsewhere the operation and attribute rules and
+      ;; the ones for other names apply.
+      ,@(when bnn--shared-enums
+          `((,(bnn--matcher (regexp-opt bnn--shared-enums 'symbols)
+                            #'bnn--target-value-p)
+             . font-lock-constant-face)))
       (,(regexp-opt bnn-operations 'symbols) . font-lock-builtin-face)
-      (,(regexp-opt bnn-enums 'symbols) . font-lock-constant-face)
+      (,(regexp-opt (let (plain)
+                      (dolist (word bnn-enums (nreverse plain))
+                        (unless (member word bnn--shared-enums)
+                          (push word plain))))
+                    'symbols)
+       . font-lock-constant-face)
       (,(bnn--matcher (concat (regexp-opt bnn-attributes 'symbols) "[ \t]*=")
                       #'bnn--in-parens-p)
        (1 font-lock-variable-name-face))
