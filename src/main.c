@@ -11,6 +11,7 @@
 #include "bnnc.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 static const char usage_text[] =
     "usage: bnnc [options] FILE\n"
     "       bnnc FILE --target T --report [--format text|json]\n"
+    "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
     "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
     "       bnnc --list-targets [FILE]\n"
     "\n"
@@ -40,6 +42,12 @@ static const char usage_text[] =
     "                     with --solve-fps the default is auto)\n"
     "  --memory-model M   lxnorop (default) or roofline\n"
     "  --explain LAYER    print the terms of the cost formula for one layer\n"
+    "  --emit c           write C99 kernels for the target (needs --target, -o)\n"
+    "  -o DIR             the folder --emit c writes NAME.h, NAME.c and\n"
+    "                     NAME_weights.c into (created if missing)\n"
+    "  --weights FILE     the parameters, a .safetensors file (docs/weights.md)\n"
+    "  --seed N           without --weights: pseudo-random parameters from N\n"
+    "                     (default 1; the generated header warns)\n"
     "  --network NAME     the network to use when FILE declares several\n"
     "  --list-targets     print the target catalog with its key figures\n"
     "  --solve-fps R      list the targets that reach R inferences per second,\n"
@@ -91,6 +99,11 @@ typedef struct {
     unsigned classes;
     PtrVec target_paths;       /* --targets */
     bool no_catalog;
+    const char *emit;          /* "c" */
+    const char *out_dir;
+    const char *weights;
+    uint64_t seed;
+    bool seed_given;
 } Options;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -238,6 +251,7 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     pass_defaults(&o->passes);
     o->threads = -1;
     o->max_price = o->max_power = -1;
+    o->seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -263,6 +277,22 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
             o->network = v;
         } else if ((v = opt_value(argc, argv, &i, "--explain", &rc))) {
             o->explain = v;
+        } else if ((v = opt_value(argc, argv, &i, "--emit", &rc))) {
+            if (strcmp(v, "c") != 0)
+                return usage_error("--emit takes c, not '%s'", v);
+            o->emit = v;
+        } else if ((v = opt_value(argc, argv, &i, "-o", &rc))) {
+            o->out_dir = v;
+        } else if ((v = opt_value(argc, argv, &i, "--weights", &rc))) {
+            o->weights = v;
+        } else if ((v = opt_value(argc, argv, &i, "--seed", &rc))) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, 10);
+            if (!*v || *end || errno || v[0] == '-')
+                return usage_error("--seed takes a whole number, not '%s'", v);
+            o->seed = n;
+            o->seed_given = true;
         } else if ((v = opt_value(argc, argv, &i, "--format", &rc))) {
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
                 return usage_error("--format takes text or json, not '%s'", v);
@@ -367,6 +397,14 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         return usage_error("%s needs --target", o->report ? "--report" : "--explain");
     if (o->json && !o->report && !o->solve_fps)
         return usage_error("%s", "--format json goes with --report or --solve-fps");
+    if (o->emit && (!o->target || !o->out_dir))
+        return usage_error("%s", "--emit c needs --target T and -o DIR");
+    if (!o->emit && (o->out_dir || o->weights || o->seed_given))
+        return usage_error("%s", "-o, --weights and --seed go with --emit c");
+    if (o->weights && o->seed_given)
+        return usage_error("%s", "--weights and --seed exclude each other");
+    if (o->emit && (o->report || o->explain || o->solve_fps))
+        return usage_error("%s", "--emit c does not go with --report, --explain or --solve-fps");
     if (!o->solve_fps && (o->rank || o->max_price >= 0 || o->max_power >= 0 || o->classes))
         return usage_error("%s", "--rank, --max-price, --max-power and --class go with "
                                  "--solve-fps");
@@ -531,12 +569,34 @@ static int run(Ctx *c, Options *o) {
             return EXIT_INPUT;
         o->passes.target = &t;
     }
+    /* The parameters belong to the checked graph: load them before the
+     * passes fold and rename layers. */
+    IrGraph *g = NULL;
+    Weights w;
+    if (o->emit) {
+        if (!(g = pick_network(c, &m, o->network)))
+            return EXIT_INPUT;
+        if (o->weights) {
+            if (!weights_load(c, g, o->weights, &w))
+                return EXIT_INPUT;
+        } else {
+            weights_random(c, g, o->seed, &w);
+        }
+    }
     if (!pass_run(c, &m, &o->passes, stdout))
         return EXIT_INTERNAL;
+    if (o->emit) {
+        if (!emit_c(c, g, &t, &w, o->out_dir))
+            return EXIT_INPUT;
+        if (w.random)
+            fprintf(stderr, "bnnc: warning: no --weights: the parameters are pseudo-random "
+                            "(seed %llu)\n",
+                    (unsigned long long)o->seed);
+        return EXIT_OK;
+    }
     if (!tname || (!o->report && !o->explain))
         return EXIT_OK;
-    IrGraph *g = pick_network(c, &m, o->network);
-    if (!g)
+    if (!(g = pick_network(c, &m, o->network)))
         return EXIT_INPUT;
     CostResult r;
     cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);

@@ -1,0 +1,1307 @@
+/*
+ * emit_c.c: the C emitter (`bnnc FILE --target T --emit c -o DIR`).
+ *
+ * Writes three C99 files for one network after the passes:
+ *   NAME.h          the API: one inference function, the sizes and shapes
+ *                   of the inputs and outputs, the arena size;
+ *   NAME.c          the layers as straight-line loop nests with every size
+ *                   a constant, over one static arena laid out by the
+ *                   buffer planner (plan.c), and the popcount kernel of the
+ *                   target's flavour (`kernels` property);
+ *   NAME_weights.c  the parameters: binary weights packed as the
+ *                   compression pass chose, float weights, folded batch
+ *                   norms, and the integer thresholds of fused sign(bn).
+ * Every layer computes exactly what docs/semantics.md says, in the same
+ * order as the reference interpreter; float products and sums are separate
+ * statements so no compiler fuses them. No malloc: the arena is static.
+ * The files go to a temporary folder first and are renamed into DIR only
+ * when all are complete.
+ */
+#include "bnnc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    Ctx *c;
+    const IrGraph *g;
+    const CostTarget *t;
+    const Weights *w;
+    Plan plan;
+    const char *name;          /* C prefix: the network name made an identifier */
+    FILE *h, *wf;              /* NAME.h, NAME_weights.c */
+    FILE *decl;                /* NAME.c: the prelude and declarations */
+    FILE *src;                 /* the body of the inference function */
+    bool use_xor_pop, use_bit; /* which helpers the body calls */
+    int W;                     /* word bits */
+    bool ok;
+} Emit;
+
+/* ------------------------------------------------------------ helpers */
+
+static char *c_ident(Arena *a, const char *s) {
+    size_t n = strlen(s);
+    char *o = mem_alloc(a, n + 2);
+    size_t k = 0;
+    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+        o[k++] = '_';
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                  (ch >= '0' && ch <= '9') || ch == '_';
+        o[k++] = ok ? ch : '_';
+    }
+    o[k] = 0;
+    return o;
+}
+
+static char *upper(Arena *a, const char *s) {
+    char *o = mem_strdup(a, s);
+    for (char *p = o; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return o;
+}
+
+/* A float constant that reads back to the same bits. */
+static void put_float(FILE *f, float v) {
+    if (isnan(v))
+        fputs("(0.0f/0.0f)", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)", f);
+    else if (v == 0 && signbit(v))
+        fputs("-0.0f", f);
+    else {
+        char b[32];
+        snprintf(b, sizeof b, "%.9g", (double)v);
+        fprintf(f, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
+    }
+}
+
+static const LayerParams *params(Emit *e, const char *layer) {
+    const LayerParams *p = weights_get(e->w, layer);
+    if (!p) {
+        diag_plain(e->c, "internal error: no parameters for layer '%s'", layer);
+        e->ok = false;
+    }
+    return p;
+}
+
+/* Words of W bits per pixel for C channels. */
+static int64_t cwords(int64_t C, int W) {
+    return (C + W - 1) / W;
+}
+
+static int64_t channels(const Shape *s) {
+    return s->d[s->rank - 1];
+}
+
+static int64_t pixels(const Shape *s) {
+    return s->rank == 3 ? s->d[0] * s->d[1] : 1;
+}
+
+/* The C type of an element of type t (b1: the word). */
+static const char *ctype(DType t) {
+    switch (t) {
+    case DT_F32:
+        return "float";
+    case DT_I32:
+        return "int32_t";
+    case DT_U8:
+        return "uint8_t";
+    default:
+        return "bnn_word";
+    }
+}
+
+/* Pointer expression to node n's buffer. */
+static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
+    snprintf(out, len, "((%s *)(A + %lld))", ctype(n->type),
+             (long long)e->plan.buf[n->id].offset);
+}
+
+/* An element of x at flat index `idx` (a C expression) as a float. */
+static void ld_float(Emit *e, char *out, size_t len, const IrNode *x, const char *idx) {
+    char p[96];
+    buf(e, p, sizeof p, x);
+    if (x->type == DT_F32)
+        snprintf(out, len, "%s[%s]", p, idx);
+    else if (x->type == DT_B1 && (e->use_bit = true))
+        snprintf(out, len, "(bnn_bit(%s, %s, %lld, %lld) ? 1.0f : -1.0f)", p, idx,
+                 (long long)channels(&x->shape), (long long)cwords(channels(&x->shape), e->W));
+    else
+        snprintf(out, len, "(float)%s[%s]", p, idx);
+}
+
+/* --------------------------------------------------------- the prelude */
+
+static const char prelude_common[] =
+    "#include <stdint.h>\n"
+    "#include <string.h>\n"
+    "#include <math.h>\n"
+    "\n"
+    "/* Float products and sums are separate statements and must stay unfused\n"
+    " * to match the reference interpreter bit for bit (docs/semantics.md). */\n"
+    "#if defined(__clang__)\n"
+    "#pragma STDC FP_CONTRACT OFF\n"
+    "#elif defined(__GNUC__)\n"
+    "#pragma GCC optimize(\"fp-contract=off\")\n"
+    "#endif\n"
+    "\n";
+
+/* The popcount of a word and the XOR-popcount of two rows of words, in
+ * the flavour of the target's kernels. */
+static void emit_popcount(Emit *e, FILE *f) {
+    const char *k = e->t->kernels;
+    bool w64 = e->W == 64;
+    fprintf(f, "typedef uint%d_t bnn_word;\n#define BNN_W %d\n\n", e->W, e->W);
+    if (e->use_bit)
+        fputs("/* Bit c of pixel i / C of a packed binary tensor: 1 is +1. */\n"
+              "static inline int bnn_bit(const bnn_word *p, long i, long C, long CW)\n{\n"
+              "    long c = i % C;\n"
+              "    return (int)((p[(i / C) * CW + c / BNN_W] >> (c % BNN_W)) & 1u);\n}\n\n",
+              f);
+    if (!e->use_xor_pop)
+        return;
+    bool vec = (!strcmp(k, "avx2") || !strcmp(k, "avx512") || !strcmp(k, "neon")) && w64;
+    if (!strcmp(k, "neon"))
+        fputs("#if !defined(__aarch64__)\n#error \"these kernels are for AArch64 (NEON)\"\n"
+              "#endif\n#include <arm_neon.h>\n\n",
+              f);
+    if (!strcmp(k, "popcnt") || !strcmp(k, "avx2") || !strcmp(k, "avx512"))
+        fputs("#if !defined(__x86_64__)\n#error \"these kernels are for x86-64\"\n#endif\n"
+              "#include <immintrin.h>\n\n",
+              f);
+    /* The scalar popcount of one word (the vector kernels do without). */
+    if (vec) {
+    } else if (!strcmp(k, "portable") || !strcmp(k, "swar") || !strcmp(k, "neon")) {
+        fprintf(f, "/* Branch-free SWAR popcount, inline (no library call). */\n"
+                   "static inline int32_t bnn_pop(bnn_word x)\n{\n");
+        if (w64)
+            fputs("    x = x - ((x >> 1) & 0x5555555555555555u);\n"
+                  "    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);\n"
+                  "    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;\n"
+                  "    return (int32_t)((x * 0x0101010101010101u) >> 56);\n}\n\n",
+                  f);
+        else
+            fputs("    x = x - ((x >> 1) & 0x55555555u);\n"
+                  "    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);\n"
+                  "    x = (x + (x >> 4)) & 0x0F0F0F0Fu;\n"
+                  "    return (int32_t)((x * 0x01010101u) >> 24);\n}\n\n",
+                  f);
+    } else if (!strcmp(k, "builtin")) {
+        fprintf(f, "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                   "    return __builtin_popcount%s(x);\n}\n\n",
+                w64 ? "ll" : "");
+    } else { /* popcnt, avx2, avx512: the POPCNT instruction */
+        fprintf(f, "__attribute__((target(\"popcnt\")))\n"
+                   "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                   "    return (int32_t)_mm_popcnt_u%d(x);\n}\n\n",
+                w64 ? 64 : 32);
+    }
+    /* XOR-popcount of two rows. */
+    if (!strcmp(k, "avx2") && w64) {
+        fputs("/* AVX2: 4 words a step, popcount by nibble lookup (VPSHUFB). */\n"
+              "__attribute__((target(\"avx2,popcnt\")))\n"
+              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
+              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
+              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
+              "    const __m256i low = _mm256_set1_epi8(0x0f);\n"
+              "    __m256i acc = _mm256_setzero_si256();\n"
+              "    int i = 0;\n"
+              "    for (; i + 4 <= n; i += 4) {\n"
+              "        __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + i)),\n"
+              "                                     _mm256_loadu_si256((const __m256i *)(b + i)));\n"
+              "        __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
+              "                                    _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));\n"
+              "        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c, _mm256_setzero_si256()));\n"
+              "    }\n"
+              "    int64_t s = _mm256_extract_epi64(acc, 0) + _mm256_extract_epi64(acc, 1) +\n"
+              "                _mm256_extract_epi64(acc, 2) + _mm256_extract_epi64(acc, 3);\n"
+              "    for (; i < n; i++)\n"
+              "        s += _mm_popcnt_u64(a[i] ^ b[i]);\n"
+              "    return (int32_t)s;\n}\n\n",
+              f);
+    } else if (!strcmp(k, "avx512") && w64) {
+        fputs("/* AVX-512 VPOPCNTDQ: 8 words a step, the tail under a mask. */\n"
+              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
+              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
+              "    __m512i acc = _mm512_setzero_si512();\n"
+              "    int i = 0;\n"
+              "    for (; i + 8 <= n; i += 8)\n"
+              "        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
+              "            _mm512_loadu_si512((const void *)(a + i)), _mm512_loadu_si512((const void *)(b + i)))));\n"
+              "    if (i < n) {\n"
+              "        __mmask8 m = (__mmask8)((1u << (n - i)) - 1u);\n"
+              "        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
+              "            _mm512_maskz_loadu_epi64(m, a + i), _mm512_maskz_loadu_epi64(m, b + i))));\n"
+              "    }\n"
+              "    return (int32_t)_mm512_reduce_add_epi64(acc);\n}\n\n",
+              f);
+    } else if (!strcmp(k, "neon") && w64) {
+        fputs("/* NEON: 2 words a step, CNT per byte, pairwise widening adds. */\n"
+              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
+              "    uint32x4_t acc = vdupq_n_u32(0);\n"
+              "    int i = 0;\n"
+              "    for (; i + 2 <= n; i += 2) {\n"
+              "        uint8x16_t x = veorq_u8(vreinterpretq_u8_u64(vld1q_u64(a + i)),\n"
+              "                                vreinterpretq_u8_u64(vld1q_u64(b + i)));\n"
+              "        acc = vpadalq_u16(acc, vpaddlq_u8(vcntq_u8(x)));\n"
+              "    }\n"
+              "    int32_t s = (int32_t)vaddvq_u32(acc);\n"
+              "    for (; i < n; i++)\n"
+              "        s += (int32_t)vaddv_u8(vcnt_u8(vreinterpret_u8_u64(vdup_n_u64(a[i] ^ b[i]))));\n"
+              "    return s;\n}\n\n",
+              f);
+    } else {
+        fprintf(f, "%sstatic int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
+                   "    int32_t s = 0;\n"
+                   "    for (int i = 0; i < n; i++)\n"
+                   "        s += bnn_pop(a[i] ^ b[i]);\n"
+                   "    return s;\n}\n\n",
+                strcmp(k, "popcnt") && strcmp(k, "avx2") && strcmp(k, "avx512")
+                    ? ""
+                    : "__attribute__((target(\"popcnt\")))\n");
+    }
+}
+
+/* ------------------------------------------------------------ weights */
+
+static int wcount; /* arrays written so far (names W0, W1, ...) */
+
+/* Opens a const array in NAME_weights.c and its extern in NAME.c. */
+static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
+    int id = wcount++;
+    fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s */\n", type, e->name, id,
+            (long long)(n ? n : 1), what);
+    fprintf(e->wf, "\n/* %s */\nconst %s %s_w%d[%lld] = {", what, type, e->name, id,
+            (long long)(n ? n : 1));
+    return id;
+}
+
+static void weights_close(Emit *e, int64_t n) {
+    if (n == 0)
+        fputs("0", e->wf);
+    fputs("\n};\n", e->wf);
+}
+
+static void put_sep(FILE *f, int64_t i, int per_line) {
+    fputs(i % per_line ? ", " : (i ? ",\n    " : "\n    "), f);
+}
+
+static int float_array(Emit *e, const float *v, int64_t n, const char *what) {
+    int id = weights_array(e, "float", n, what);
+    for (int64_t i = 0; i < n; i++) {
+        put_sep(e->wf, i, 6);
+        put_float(e->wf, v[i]);
+    }
+    weights_close(e, n);
+    return id;
+}
+
+static int int32_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
+    int id = weights_array(e, "int32_t", n, what);
+    for (int64_t i = 0; i < n; i++) {
+        put_sep(e->wf, i, 8);
+        fprintf(e->wf, "%ld", (long)v[i]);
+    }
+    weights_close(e, n);
+    return id;
+}
+
+static int word_array(Emit *e, const uint64_t *v, int64_t n, const char *what) {
+    int id = weights_array(e, "bnn_word", n, what);
+    for (int64_t i = 0; i < n; i++) {
+        put_sep(e->wf, i, e->W == 64 ? 4 : 6);
+        fprintf(e->wf, e->W == 64 ? "0x%016llxu" : "0x%08llxu", (unsigned long long)v[i]);
+    }
+    weights_close(e, n);
+    return id;
+}
+
+/* ------------------------------------------------------ binary layers */
+
+/* Geometry of a window op along both axes (docs/semantics.md section 3). */
+typedef struct {
+    int64_t H, Wd, C, Ho, Wo, Co, Kh, Kw, sh, sw, dh, dw, pt, pl;
+} Win;
+
+static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int pad) {
+    if (pad == PAD_VALID)
+        return 0;
+    int64_t total = (out - 1) * s + (k - 1) * d + 1 - in;
+    return total > 0 ? total / 2 : 0;
+}
+
+static Win window_of(const IrNode *n) {
+    const IrNode *x = n->in[0];
+    Win w;
+    bool pool = n->op == OP_MAXPOOL || n->op == OP_AVGPOOL;
+    w.H = x->shape.d[0];
+    w.Wd = x->shape.d[1];
+    w.C = x->shape.d[2];
+    w.Ho = n->shape.d[0];
+    w.Wo = n->shape.d[1];
+    w.Co = n->shape.d[2];
+    w.Kh = pool ? n->attr[A_SIZE][0] : n->attr[A_KERNEL][0];
+    w.Kw = pool ? n->attr[A_SIZE][1] : n->attr[A_KERNEL][1];
+    w.sh = n->attr[A_STRIDE][0];
+    w.sw = n->attr[A_STRIDE][1];
+    w.dh = pool ? 1 : n->attr[A_DILATION][0];
+    w.dw = pool ? 1 : n->attr[A_DILATION][1];
+    int pad = (int)n->attr[A_PADDING][0];
+    w.pt = pad_before(w.H, w.Ho, w.Kh, w.sh, w.dh, pad);
+    w.pl = pad_before(w.Wd, w.Wo, w.Kw, w.sw, w.dw, pad);
+    return w;
+}
+
+/* Bit position of (tap t, channel ci of the group) in a receptive field
+ * packed as p; taps = Kh * Kw, cg = channels per group. */
+static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t cg, int W) {
+    switch (p) {
+    case PACK_CHANNEL:
+        return (t * cwords(cg, W)) * W + ci;
+    case PACK_DENSE:
+        return t * cg + ci;
+    default: /* kernel */
+        return (ci * cwords(taps, W)) * W + t;
+    }
+}
+
+/* Emits the gather of the receptive field of output (oy, ox) of group gr
+ * into col[] (zeroed first), and the count of padded taps into npad with
+ * their correction of the popcount. */
+static void emit_bconv(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    Win w = window_of(n);
+    int W = e->W;
+    int64_t g = n->attr[A_GROUPS][0];
+    int64_t cg = w.C / g, cog = w.Co / g;
+    int64_t taps = w.Kh * w.Kw;
+    Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
+    int64_t words = cost_words(n, pk, W);
+    int64_t xcw = cwords(w.C, W);
+    int pad = (int)n->attr[A_PADDING][0];
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    /* Pack the weights: wb[co][words]; wpop[co][t]: +1 weights of tap t. */
+    uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
+    memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
+    int32_t *wpop = xmalloc((size_t)(w.Co * taps) * sizeof *wpop);
+    memset(wpop, 0, (size_t)(w.Co * taps) * sizeof *wpop);
+    for (int64_t co = 0; co < w.Co; co++)
+        for (int64_t t = 0; t < taps; t++)
+            for (int64_t ci = 0; ci < cg; ci++) {
+                float v = lp->w[(t * cg + ci) * w.Co + co];
+                if (v >= 0) {
+                    int64_t b = field_bit(pk, t, ci, taps, cg, W);
+                    wb[co * words + b / W] |= (uint64_t)1 << (b % W);
+                    wpop[co * taps + t]++;
+                }
+            }
+    char what[256];
+    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], %s packing", n->name,
+             (long long)w.Co, (long long)words, ir_packing_names[pk]);
+    int wid = word_array(e, wb, w.Co * words, what);
+    int pid = -1;
+    if (pad == PAD_SAME) {
+        snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
+        pid = int32_array(e, wpop, w.Co * taps, what);
+    }
+    free(wb);
+    free(wpop);
+    char xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    /* A word copy of the pixel's channel words serves channel packing with
+     * one group (padding bits are zero in both); other layouts move bits. */
+    bool copy = pk == PACK_CHANNEL && g == 1;
+    e->use_xor_pop = true;
+    e->use_bit |= !copy;
+    fprintf(f, "    {\n        static bnn_word col[%lld];\n", (long long)words);
+    fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
+            yp);
+    fprintf(f, "        for (int oy = 0; oy < %lld; oy++)\n"
+               "        for (int ox = 0; ox < %lld; ox++)\n"
+               "        for (int gr = 0; gr < %lld; gr++) {\n",
+            (long long)w.Ho, (long long)w.Wo, (long long)g);
+    fprintf(f, "            int npad = 0;\n            int padded[%lld];\n", (long long)taps);
+    fprintf(f, "            memset(col, 0, sizeof col);\n");
+    fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
+               "            for (int kx = 0; kx < %lld; kx++) {\n"
+               "                int t = ky * %lld + kx;\n"
+               "                int iy = oy * %lld - %lld + ky * %lld;\n"
+               "                int ix = ox * %lld - %lld + kx * %lld;\n",
+            (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
+            (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
+            (long long)w.dw);
+    fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
+            (long long)w.H, (long long)w.Wd);
+    if (pad == PAD_SAME)
+        fputs("                if (out) {\n"
+              "                    padded[npad++] = t;\n"
+              "                    continue;\n"
+              "                }\n",
+              f);
+    else if (pad == PAD_VALID)
+        fputs("                (void)out;\n", f);
+    if (copy) {
+        fprintf(f, "                bnn_word *d = col + t * %lld;\n", (long long)xcw);
+        if (pad == PAD_SAME_ONE) {
+            fprintf(f, "                if (out) {\n"
+                       "                    for (int j = 0; j < %lld; j++)\n"
+                       "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
+                    (long long)xcw, (long long)(w.C / W));
+            if (w.C % W)
+                fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
+            else
+                fputs("~(bnn_word)0;\n", f);
+            fputs("                    continue;\n                }\n", f);
+        }
+        fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
+                (long long)w.Wd, (long long)xcw, (long long)xcw);
+    } else {
+        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
+        if (pad == PAD_SAME_ONE)
+            fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                    (long long)xcw);
+        else
+            fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                    (long long)xcw);
+        switch (pk) {
+        case PACK_CHANNEL:
+            fprintf(f, "                    long b = (long)t * %lld + ci;\n",
+                    (long long)(cwords(cg, W) * W));
+            break;
+        case PACK_DENSE:
+            fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
+            break;
+        default:
+            fprintf(f, "                    long b = (long)ci * %lld + t;\n",
+                    (long long)(cwords(taps, W) * W));
+            break;
+        }
+        fputs("                    col[b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
+              "                }\n",
+              f);
+    }
+    fputs("            }\n", f);
+    fprintf(f, "            int32_t *yo = y + ((long)oy * %lld + ox) * %lld + gr * %lld;\n",
+            (long long)w.Wo, (long long)w.Co, (long long)cog);
+    fprintf(f, "            for (int co = 0; co < %lld; co++) {\n", (long long)cog);
+    fprintf(f, "                const bnn_word *wr = %s_w%d + (long)(gr * %lld + co) * %lld;\n",
+            e->name, wid, (long long)cog, (long long)words);
+    fprintf(f, "                int32_t pop = bnn_xor_pop(col, wr, %lld);\n", (long long)words);
+    if (pad == PAD_SAME)
+        fprintf(f, "                for (int k = 0; k < npad; k++)\n"
+                   "                    pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[k]];\n",
+                e->name, pid, (long long)cog, (long long)taps);
+    fprintf(f, "                yo[co] = %lld - npad * %lld - 2 * pop;\n", (long long)(taps * cg),
+            (long long)cg);
+    fputs("            }\n            (void)padded;\n        }\n    }\n", f);
+}
+
+static void emit_bdense(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t N = x->shape.d[0], U = n->shape.d[0];
+    int64_t words = cwords(N, e->W);
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    uint64_t *wb = xmalloc((size_t)(U * words) * sizeof *wb);
+    memset(wb, 0, (size_t)(U * words) * sizeof *wb);
+    for (int64_t u = 0; u < U; u++)
+        for (int64_t i = 0; i < N; i++)
+            if (lp->w[i * U + u] >= 0)
+                wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
+    char what[256], xp[96], yp[96];
+    e->use_xor_pop = true;
+    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name, (long long)U,
+             (long long)words);
+    int wid = word_array(e, wb, U * words, what);
+    free(wb);
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    fprintf(f, "    for (int u = 0; u < %lld; u++)\n"
+               "        %s[u] = %lld - 2 * bnn_xor_pop((const bnn_word *)%s, %s_w%d + (long)u * %lld, %lld);\n",
+            (long long)U, yp, (long long)N, xp, e->name, wid, (long long)words, (long long)words);
+}
+
+/* ------------------------------------------------------- float layers */
+
+/* conv2d, bconv2d with a float input, depthwise_conv2d: accumulate in
+ * the output, in (ky, kx, ci) order per output (docs/semantics.md). */
+static void emit_conv_float(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    Win w = window_of(n);
+    bool dw = n->op == OP_DEPTHWISE_CONV2D;
+    int64_t g = dw ? w.C : n->attr[A_GROUPS][0];
+    int64_t cg = dw ? 1 : w.C / g, cog = w.Co / g;
+    int pad = (int)n->attr[A_PADDING][0];
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    char what[256], yp[96], xv[256];
+    snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name, (long long)w.Kh,
+             (long long)w.Kw, (long long)(dw ? w.C : cg), (long long)(dw ? cog : w.Co));
+    int wid = float_array(e, lp->w, lp->nw, what);
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, xv, sizeof xv, x, "xi");
+    fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
+               "    for (int ox = 0; ox < %lld; ox++) {\n"
+               "        float *yo = %s + ((long)oy * %lld + ox) * %lld;\n"
+               "        for (int co = 0; co < %lld; co++)\n"
+               "            yo[co] = 0.0f;\n",
+            (long long)w.Ho, (long long)w.Wo, yp, (long long)w.Wo, (long long)w.Co,
+            (long long)w.Co);
+    fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
+               "        for (int kx = 0; kx < %lld; kx++) {\n"
+               "            int iy = oy * %lld - %lld + ky * %lld;\n"
+               "            int ix = ox * %lld - %lld + kx * %lld;\n"
+               "            int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
+            (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt,
+            (long long)w.dh, (long long)w.sw, (long long)w.pl, (long long)w.dw, (long long)w.H,
+            (long long)w.Wd);
+    if (pad != PAD_SAME_ONE)
+        fputs("            if (out)\n                continue;\n", f);
+    fprintf(f, "            for (int gr = 0; gr < %lld; gr++)\n"
+               "            for (int ci = 0; ci < %lld; ci++) {\n",
+            (long long)g, (long long)cg);
+    fprintf(f, "                long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
+            (long long)w.Wd, (long long)w.C, (long long)cg);
+    if (pad == PAD_SAME_ONE)
+        fprintf(f, "                float xv = out ? 1.0f : %s;\n", xv);
+    else
+        fprintf(f, "                float xv = %s;\n", xv);
+    /* Weights: conv [ky][kx][ci][co]; depthwise [ky][kx][c][m]. */
+    fprintf(f, "                const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + %s) * %lld;\n",
+            e->name, wid, (long long)w.Kw, (long long)(dw ? w.C : cg), dw ? "gr" : "ci",
+            (long long)(dw ? cog : w.Co));
+    if (dw)
+        fprintf(f, "                float *ya = yo + gr * %lld;\n"
+                   "                for (int m = 0; m < %lld; m++) {\n"
+                   "                    float p = xv * wr[m];\n"
+                   "                    ya[m] = ya[m] + p;\n"
+                   "                }\n",
+                (long long)cog, (long long)cog);
+    else
+        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
+                   "                    float p = xv * wr[co];\n"
+                   "                    yo[co] = yo[co] + p;\n"
+                   "                }\n",
+                (long long)cog, (long long)cog);
+    fputs("            }\n        }\n    }\n", f);
+}
+
+static void emit_dense_float(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t N = x->shape.d[0], U = n->shape.d[0];
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    char what[256], yp[96], xv[256];
+    snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
+    int wid = float_array(e, lp->w, lp->nw, what);
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, xv, sizeof xv, x, "i");
+    fprintf(f, "    {\n        float *y = %s;\n"
+               "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
+               "        for (long i = 0; i < %lld; i++) {\n"
+               "            float xv = %s;\n"
+               "            const float *wr = %s_w%d + i * %lld;\n"
+               "            for (int u = 0; u < %lld; u++) {\n"
+               "                float p = xv * wr[u];\n"
+               "                y[u] = y[u] + p;\n"
+               "            }\n        }\n    }\n",
+            yp, (long long)U, (long long)N, xv, e->name, wid, (long long)U, (long long)U);
+}
+
+/* ---------------------------------------------------- element layers */
+
+/* The integer threshold of sign(x * scale + shift) over x in [lo, hi]:
+ * the output is +1 where x >= tau (dir 0) or x <= tau (dir 1), found by
+ * evaluating the same float expression as the interpreter. */
+static bool bn_positive(int64_t x, float scale, float shift) {
+    float p = (float)x * scale;
+    float v = p + shift;
+    return v >= 0.0f;
+}
+
+static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
+                          int32_t *dir) {
+    if (scale > 0) { /* non-decreasing: the least x that is positive */
+        int64_t a = lo, b = hi + 1;
+        while (a < b) {
+            int64_t m = a + (b - a) / 2;
+            if (bn_positive(m, scale, shift))
+                b = m;
+            else
+                a = m + 1;
+        }
+        *tau = (int32_t)a;
+        *dir = 0;
+    } else if (scale < 0) { /* non-increasing: the greatest x that is positive */
+        int64_t a = lo - 1, b = hi;
+        while (a < b) {
+            int64_t m = a + (b - a + 1) / 2;
+            if (bn_positive(m, scale, shift))
+                a = m;
+            else
+                b = m - 1;
+        }
+        *tau = (int32_t)a;
+        *dir = 1;
+    } else { /* constant (or NaN: never positive) */
+        *tau = bn_positive(0, scale, shift) ? (int32_t)lo : (int32_t)(hi + 1);
+        *dir = 0;
+    }
+}
+
+/* Bounds of an i32 value: binary dot products are within [-N, N]. */
+static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
+    switch (n->op) {
+    case OP_BCONV2D:
+    case OP_BDENSE:
+        *hi = cost_fan_in(n);
+        *lo = -*hi;
+        return;
+    case OP_MAXPOOL:
+        int_range(n->in[0], lo, hi);
+        return;
+    case OP_ADD: {
+        int64_t a, b, c, d;
+        int_range(n->in[0], &a, &b);
+        int_range(n->in[1], &c, &d);
+        *lo = a + c;
+        *hi = b + d;
+        if (*lo < INT32_MIN + 1)
+            *lo = INT32_MIN + 1;
+        if (*hi > INT32_MAX - 1)
+            *hi = INT32_MAX - 1;
+        return;
+    }
+    case OP_CONCAT: {
+        int64_t a, b;
+        *lo = INT32_MAX;
+        *hi = INT32_MIN;
+        for (int i = 0; i < n->nin; i++) {
+            int_range(n->in[i], &a, &b);
+            if (a < *lo)
+                *lo = a;
+            if (b > *hi)
+                *hi = b;
+        }
+        return;
+    }
+    default:
+        *lo = INT32_MIN + 1;
+        *hi = INT32_MAX - 1;
+        return;
+    }
+}
+
+/* sign or threshold into a packed binary tensor: one word at a time. */
+static void emit_binarize(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t C = channels(&n->shape), P = pixels(&n->shape), CW = cwords(C, e->W);
+    char yp[96], xp[96], xv[256], cond[512];
+    buf(e, yp, sizeof yp, n);
+    buf(e, xp, sizeof xp, x);
+    int sid = -1, hid = -1, tid = -1, did = -1;
+    if (n->op == OP_THRESHOLD) {
+        const LayerParams *lp = params(e, n->folds);
+        if (!lp)
+            return;
+        char what[256];
+        bool integer = x->type == DT_I32 || x->type == DT_U8;
+        for (int64_t c = 0; c < C && integer; c++)
+            integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
+        if (integer) {
+            int64_t lo, hi;
+            if (x->type == DT_U8)
+                lo = 0, hi = 255;
+            else
+                int_range(x, &lo, &hi);
+            int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
+            for (int64_t c = 0; c < C; c++)
+                int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
+            snprintf(what, sizeof what, "%s: thresholds of %s (+1 where x >= t, or x <= t)",
+                     n->name, n->folds);
+            tid = int32_array(e, tau, C, what);
+            snprintf(what, sizeof what, "%s: 1 where the compare is x <= t", n->name);
+            did = int32_array(e, dir, C, what);
+            free(tau);
+            free(dir);
+            snprintf(cond, sizeof cond,
+                     "(%s_w%d[c] ? %s[i] <= %s_w%d[c] : %s[i] >= %s_w%d[c])", e->name, did, xp,
+                     e->name, tid, xp, e->name, tid);
+        } else {
+            snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
+            sid = float_array(e, lp->scale, lp->nc, what);
+            snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
+            hid = float_array(e, lp->shift, lp->nc, what);
+            cond[0] = 0;
+        }
+    } else if (x->type == DT_B1) {
+        e->use_bit = true;
+        snprintf(cond, sizeof cond, "bnn_bit((const bnn_word *)%s, i, %lld, %lld)", xp,
+                 (long long)C, (long long)CW);
+    } else if (x->type == DT_F32) {
+        snprintf(cond, sizeof cond, "(%s[i] >= 0.0f)", xp);
+    } else {
+        snprintf(cond, sizeof cond, "(%s[i] >= 0)", xp);
+    }
+    ld_float(e, xv, sizeof xv, x, "i");
+    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+               "    for (int cw = 0; cw < %lld; cw++) {\n"
+               "        bnn_word acc = 0;\n"
+               "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++) {\n"
+               "            int c = cw * BNN_W + b;\n"
+               "            long i = px * %lld + c;\n",
+            (long long)P, (long long)CW, (long long)C, (long long)C);
+    if (sid >= 0)
+        fprintf(f, "            float p = %s * %s_w%d[c];\n"
+                   "            float v = p + %s_w%d[c];\n"
+                   "            int bit = v >= 0.0f;\n",
+                xv, e->name, sid, e->name, hid);
+    else
+        fprintf(f, "            int bit = %s;\n", cond);
+    fprintf(f, "            (void)c;\n"
+               "            acc |= (bnn_word)bit << b;\n"
+               "        }\n"
+               "        %s[px * %lld + cw] = acc;\n    }\n",
+            yp, (long long)CW);
+}
+
+static void emit_elementwise(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t N = shape_elems(&n->shape), C = channels(&n->shape);
+    char yp[96], xv[256], bv[256];
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, xv, sizeof xv, x, "i");
+    fprintf(f, "    for (long i = 0; i < %lld; i++) {\n        long c = i %% %lld;\n        (void)c;\n",
+            (long long)N, (long long)C);
+    switch (n->op) {
+    case OP_BATCHNORM: {
+        const LayerParams *lp = params(e, n->name);
+        if (!lp)
+            return;
+        char what[256];
+        snprintf(what, sizeof what, "%s: scale", n->name);
+        int s = float_array(e, lp->scale, lp->nc, what);
+        snprintf(what, sizeof what, "%s: shift", n->name);
+        int h = float_array(e, lp->shift, lp->nc, what);
+        fprintf(f, "        float p = %s * %s_w%d[c];\n        %s[i] = p + %s_w%d[c];\n", xv,
+                e->name, s, yp, e->name, h);
+        break;
+    }
+    case OP_RELU:
+        fprintf(f, "        float v = %s;\n        %s[i] = v > 0.0f ? v : 0.0f;\n", xv, yp);
+        break;
+    case OP_HARDTANH:
+        fprintf(f, "        float v = %s;\n        %s[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);\n",
+                xv, yp);
+        break;
+    case OP_PRELU: {
+        const LayerParams *lp = params(e, n->name);
+        if (!lp)
+            return;
+        char what[256];
+        snprintf(what, sizeof what, "%s: alpha", n->name);
+        int a = float_array(e, lp->alpha, lp->nc, what);
+        fprintf(f, "        float v = %s;\n        float p = %s_w%d[c] * v;\n"
+                   "        %s[i] = v >= 0.0f ? v : p;\n",
+                xv, e->name, a, yp);
+        break;
+    }
+    case OP_ADD: {
+        const IrNode *b = n->in[1];
+        if (n->type == DT_I32) {
+            char ap[96], bp[96];
+            buf(e, ap, sizeof ap, x);
+            buf(e, bp, sizeof bp, b);
+            fprintf(f, "        %s[i] = (int32_t)((uint32_t)%s[i] + (uint32_t)%s[i]);\n", yp, ap, bp);
+        } else {
+            ld_float(e, bv, sizeof bv, b, "i");
+            fprintf(f, "        float a = %s;\n        float b = %s;\n        %s[i] = a + b;\n", xv,
+                    bv, yp);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    fputs("    }\n", f);
+}
+
+static void emit_pool(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    Win w = window_of(n);
+    char yp[96], xp[96], xv[256];
+    buf(e, yp, sizeof yp, n);
+    buf(e, xp, sizeof xp, x);
+    bool bin = x->type == DT_B1 && n->op == OP_MAXPOOL;
+    int64_t CW = cwords(w.C, e->W);
+    fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
+               "    for (int ox = 0; ox < %lld; ox++)\n",
+            (long long)w.Ho, (long long)w.Wo);
+    if (bin)
+        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        bnn_word m = 0;\n", (long long)CW);
+    else if (n->op == OP_MAXPOOL)
+        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        int first = 1;\n        %s m = 0;\n",
+                (long long)w.C, x->type == DT_F32 ? "float" : "int32_t");
+    else
+        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        float s = 0.0f;\n        int count = 0;\n",
+                (long long)w.C);
+    fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
+               "        for (int kx = 0; kx < %lld; kx++) {\n"
+               "            int iy = oy * %lld - %lld + ky;\n"
+               "            int ix = ox * %lld - %lld + kx;\n"
+               "            if (iy < 0 || iy >= %lld || ix < 0 || ix >= %lld)\n"
+               "                continue;\n",
+            (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt, (long long)w.sw,
+            (long long)w.pl, (long long)w.H, (long long)w.Wd);
+    if (bin) {
+        fprintf(f, "            m |= %s[((long)iy * %lld + ix) * %lld + c];\n        }\n"
+                   "        %s[((long)oy * %lld + ox) * %lld + c] = m;\n    }\n",
+                xp, (long long)w.Wd, (long long)CW, yp, (long long)w.Wo, (long long)CW);
+        return;
+    }
+    fprintf(f, "            long xi = ((long)iy * %lld + ix) * %lld + c;\n", (long long)w.Wd,
+            (long long)w.C);
+    if (n->op == OP_MAXPOOL) {
+        if (x->type == DT_F32)
+            fprintf(f, "            float v = %s[xi];\n", xp);
+        else if (x->type == DT_B1) /* never: b1 uses the word path */
+            fprintf(f, "            float v = 0;\n");
+        else
+            fprintf(f, "            int32_t v = %s[xi];\n", xp);
+        fprintf(f, "            if (first || v > m)\n                m = v;\n"
+                   "            first = 0;\n        }\n"
+                   "        %s[((long)oy * %lld + ox) * %lld + c] = m;\n    }\n",
+                yp, (long long)w.Wo, (long long)w.C);
+        return;
+    }
+    ld_float(e, xv, sizeof xv, x, "xi");
+    fprintf(f, "            float v = %s;\n            s = s + v;\n            count++;\n        }\n"
+               "        %s[((long)oy * %lld + ox) * %lld + c] = s / (float)count;\n    }\n",
+            xv, yp, (long long)w.Wo, (long long)w.C);
+}
+
+static void emit_global_avgpool(Emit *e, const IrNode *n) {
+    const IrNode *x = n->in[0];
+    int64_t HW = x->shape.d[0] * x->shape.d[1], C = x->shape.d[2];
+    char yp[96], xv[256];
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, xv, sizeof xv, x, "p * C + c");
+    fprintf(e->src, "    for (long c = 0; c < %lld; c++) {\n"
+                    "        const long C = %lld;\n"
+                    "        float s = 0.0f;\n"
+                    "        for (long p = 0; p < %lld; p++) {\n"
+                    "            float v = %s;\n            s = s + v;\n        }\n"
+                    "        %s[c] = s / (float)%lld;\n    }\n",
+            (long long)C, (long long)C, (long long)HW, xv, yp, (long long)HW);
+}
+
+/* concat, and flatten when it copies: element by element (bits for b1). */
+static void emit_copy(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    char yp[96], xp[96];
+    buf(e, yp, sizeof yp, n);
+    int64_t P = pixels(&n->shape), C = channels(&n->shape);
+    int64_t off = 0;
+    for (int k = 0; k < n->nin; k++) {
+        const IrNode *x = n->in[k];
+        int64_t Cx = n->op == OP_FLATTEN ? C : channels(&x->shape);
+        buf(e, xp, sizeof xp, x);
+        if (n->type == DT_B1) {
+            int64_t xcw = cwords(channels(&x->shape), e->W), ycw = cwords(C, e->W);
+            e->use_bit = true;
+            if (k == 0)
+                fprintf(f, "    memset(%s, 0, %lld);\n", yp,
+                        (long long)(P * ycw * (e->W / 8)));
+            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                       "    for (long c = 0; c < %lld; c++) {\n"
+                       "        long i = px * %lld + c, o = %lld + c;\n"
+                       "        bnn_word bit = (bnn_word)bnn_bit((const bnn_word *)%s, i, %lld, %lld);\n"
+                       "        %s[px * %lld + o / BNN_W] |= bit << (o %% BNN_W);\n    }\n",
+                    (long long)P, (long long)Cx, (long long)Cx, (long long)off, xp,
+                    (long long)channels(&x->shape), (long long)xcw, yp, (long long)ycw);
+        } else {
+            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                       "        memcpy(%s + px * %lld + %lld, %s + px * %lld, %lld * sizeof(%s));\n",
+                    (long long)P, yp, (long long)C, (long long)off, xp, (long long)Cx,
+                    (long long)Cx, ctype(n->type));
+        }
+        off += Cx;
+    }
+}
+
+static void emit_softmax(Emit *e, const IrNode *n) {
+    int64_t N = shape_elems(&n->shape);
+    char yp[96], xv[256];
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, xv, sizeof xv, n->in[0], "i");
+    fprintf(e->src, "    {\n        float m = 0.0f, s = 0.0f;\n"
+                    "        for (long i = 0; i < %lld; i++) {\n"
+                    "            float v = %s;\n"
+                    "            if (i == 0 || v > m)\n                m = v;\n        }\n"
+                    "        for (long i = 0; i < %lld; i++) {\n"
+                    "            float d = %s - m;\n"
+                    "            %s[i] = expf(d);\n"
+                    "            s = s + %s[i];\n        }\n"
+                    "        for (long i = 0; i < %lld; i++)\n"
+                    "            %s[i] = %s[i] / s;\n    }\n",
+            (long long)N, xv, (long long)N, xv, yp, yp, (long long)N, yp, yp);
+}
+
+/* ------------------------------------------------------------- layers */
+
+static void emit_layer(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    char shape[64];
+    shape_format(shape, sizeof shape, &n->shape);
+    fprintf(f, "\n    /* %s: %s -> %s%s", n->name, ops_table[n->op].name, dtype_name(n->type),
+            shape);
+    if (n->packing != PACK_NONE)
+        fprintf(f, ", %s packing", ir_packing_names[n->packing]);
+    fputs(" */\n", f);
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+        emit_conv_float(e, n);
+        break;
+    case OP_BCONV2D:
+        if (ir_is_binary(n))
+            emit_bconv(e, n);
+        else
+            emit_conv_float(e, n);
+        break;
+    case OP_DENSE:
+        emit_dense_float(e, n);
+        break;
+    case OP_BDENSE:
+        if (ir_is_binary(n))
+            emit_bdense(e, n);
+        else
+            emit_dense_float(e, n);
+        break;
+    case OP_SIGN:
+    case OP_THRESHOLD:
+        emit_binarize(e, n);
+        break;
+    case OP_BATCHNORM:
+    case OP_RELU:
+    case OP_HARDTANH:
+    case OP_PRELU:
+    case OP_ADD:
+        emit_elementwise(e, n);
+        break;
+    case OP_MAXPOOL:
+    case OP_AVGPOOL:
+        emit_pool(e, n);
+        break;
+    case OP_GLOBAL_AVGPOOL:
+        emit_global_avgpool(e, n);
+        break;
+    case OP_CONCAT:
+        emit_copy(e, n);
+        break;
+    case OP_FLATTEN:
+        if (plan_is_view(n, e->W))
+            fputs("    /* a view of its input: nothing to do */\n", f);
+        else
+            emit_copy(e, n);
+        break;
+    case OP_SOFTMAX:
+        emit_softmax(e, n);
+        break;
+    case OP_COUNT: /* network inputs are copied in by the caller */
+        break;
+    }
+}
+
+/* ------------------------------------------------------- API and files */
+
+static const char *io_ctype(DType t) {
+    switch (t) {
+    case DT_F32:
+        return "float";
+    case DT_I32:
+        return "int32_t";
+    case DT_U8:
+        return "uint8_t";
+    default:
+        return "int8_t";
+    }
+}
+
+/* Names of the inputs and outputs as C parameters: distinct identifiers. */
+static const char **io_names(Emit *e, const PtrVec *v, const char *prefix) {
+    const char **names = mem_array(&e->c->arena, (size_t)v->n + 1, sizeof(char *));
+    for (int i = 0; i < v->n; i++) {
+        names[i] = mem_printf(&e->c->arena, "%s%s", prefix,
+                              c_ident(&e->c->arena, ((IrNode *)v->v[i])->name));
+        for (int k = 0; k < i; k++)
+            if (!strcmp(names[k], names[i]))
+                names[i] = mem_printf(&e->c->arena, "%s_%d", names[i], i);
+    }
+    return names;
+}
+
+static void emit_header(Emit *e, const char **in, const char **out) {
+    FILE *h = e->h;
+    const IrGraph *g = e->g;
+    char *U = upper(&e->c->arena, e->name);
+    fprintf(h, "/* %s.h: generated by bnnc %s from network '%s' for target '%s'.\n"
+               " * Do not edit; regenerate with bnnc --emit c. docs/codegen.md explains the API. */\n",
+            e->name, BNNC_VERSION, g->name, e->t->name);
+    fprintf(h, "#ifndef %s_H\n#define %s_H\n\n#include <stdint.h>\n\n", U, U);
+    if (e->w->random)
+        fprintf(h, "/* WARNING: the weights are pseudo-random (bnnc --seed %llu), not trained.\n"
+                   " * This code computes nothing useful; give bnnc --weights FILE.safetensors. */\n"
+                   "#define %s_RANDOM_WEIGHTS 1\n\n",
+                (unsigned long long)e->w->seed, U);
+    fprintf(h, "/* Bytes of the static activation arena (the report's peak activation\n"
+               " * memory), and of the parameters in %s_weights.c. */\n",
+            e->name);
+    fprintf(h, "#define %s_ARENA_BYTES %lld\n\n", U, (long long)e->plan.arena);
+    fprintf(h, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n\n", U, g->inputs.n, U,
+            g->outputs.n);
+    for (int pass = 0; pass < 2; pass++) {
+        const PtrVec *v = pass ? &g->outputs : &g->inputs;
+        const char **nm = pass ? out : in;
+        for (int i = 0; i < v->n; i++) {
+            const IrNode *x = v->v[i];
+            char *N = upper(&e->c->arena, nm[i]);
+            char shape[64];
+            shape_format(shape, sizeof shape, &x->shape);
+            fprintf(h, "/* %s '%s': %s%s, as %s%s */\n", pass ? "output" : "input", x->name,
+                    dtype_name(x->type), shape, io_ctype(x->type),
+                    x->type == DT_B1 ? " (-1 or +1; an input >= 0 is +1)" : "");
+            fprintf(h, "#define %s_%s_SIZE %lld\n", U, N, (long long)shape_elems(&x->shape));
+            fprintf(h, "#define %s_%s_RANK %d\n", U, N, x->shape.rank);
+            for (int d = 0; d < x->shape.rank; d++)
+                fprintf(h, "#define %s_%s_DIM%d %lld\n", U, N, d, (long long)x->shape.d[d]);
+            fputc('\n', h);
+        }
+    }
+    fprintf(h, "/* One inference. Not reentrant: the arena is static. */\nvoid %s_infer(", e->name);
+    for (int i = 0; i < g->inputs.n; i++)
+        fprintf(h, "%sconst %s *%s", i ? ", " : "", io_ctype(((IrNode *)g->inputs.v[i])->type),
+                in[i]);
+    for (int i = 0; i < g->outputs.n; i++)
+        fprintf(h, ", %s *%s", io_ctype(((IrNode *)g->outputs.v[i])->type), out[i]);
+    fputs(");\n\n", h);
+    fprintf(h, "/* The same with arrays of pointers, inputs and outputs in order. */\n"
+               "void %s_infer_v(const void *const *inputs, void *const *outputs);\n\n",
+            e->name);
+    fprintf(h, "/* Element counts and types ('f': float, 'i': int32_t, 'u': uint8_t,\n"
+               " * 'b': int8_t -1/+1) of the inputs and outputs, in order. */\n"
+               "extern const long %s_input_sizes[%d];\nextern const char %s_input_types[%d];\n"
+               "extern const long %s_output_sizes[%d];\nextern const char %s_output_types[%d];\n\n",
+            e->name, g->inputs.n, e->name, g->inputs.n + 1, e->name, g->outputs.n, e->name,
+            g->outputs.n + 1);
+    fprintf(h, "#endif\n");
+}
+
+static char type_letter(DType t) {
+    return t == DT_F32 ? 'f' : t == DT_I32 ? 'i' : t == DT_U8 ? 'u' : 'b';
+}
+
+static void emit_source(Emit *e, const char **in, const char **out) {
+    FILE *f = e->decl;
+    const IrGraph *g = e->g;
+    fprintf(e->wf, "/* %s_weights.c: generated by bnnc %s: the parameters of network '%s'\n"
+                   " * for target '%s'%s. Do not edit. */\n#include <stdint.h>\n\n"
+                   "typedef uint%d_t bnn_word;\n",
+            e->name, BNNC_VERSION, g->name, e->t->name,
+            e->w->random ? " (pseudo-random: not trained)" : "", e->W);
+    /* The layers first, into buffers: the prelude depends on what they
+     * use, and their weights' declarations go before the function. */
+    char *body = NULL, *externs = NULL;
+    size_t blen = 0, elen = 0;
+    e->src = open_memstream(&body, &blen);
+    e->decl = open_memstream(&externs, &elen);
+    if (!e->src || !e->decl) {
+        diag_plain(e->c, "cannot allocate memory for the generated code");
+        e->ok = false;
+        return;
+    }
+    for (int i = 0; i < g->nodes.n && e->ok; i++) {
+        const IrNode *n = g->nodes.v[i];
+        if (n->op != OP_COUNT)
+            emit_layer(e, n);
+    }
+    /* Inputs in and outputs out use bnn_bit for binary tensors. */
+    for (int i = 0; i < g->outputs.n; i++)
+        e->use_bit |= ((IrNode *)g->outputs.v[i])->type == DT_B1;
+    fclose(e->src);
+    fclose(e->decl);
+    e->src = NULL;
+    e->decl = f;
+    fprintf(f, "/* %s.c: generated by bnnc %s from network '%s' for target '%s'\n"
+               " * (kernels: %s, %d-bit words). Do not edit. */\n",
+            e->name, BNNC_VERSION, g->name, e->t->name, e->t->kernels, e->W);
+    fputs(prelude_common, f);
+    fprintf(f, "#include \"%s.h\"\n\n", e->name);
+    emit_popcount(e, f);
+    fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena;\n\n",
+            (long long)(e->plan.arena ? e->plan.arena : 16));
+    if (externs)
+        fwrite(externs, 1, elen, f);
+    free(externs);
+    fprintf(f, "\nvoid %s_infer(", e->name);
+    for (int i = 0; i < g->inputs.n; i++)
+        fprintf(f, "%sconst %s *%s", i ? ", " : "", io_ctype(((IrNode *)g->inputs.v[i])->type),
+                in[i]);
+    for (int i = 0; i < g->outputs.n; i++)
+        fprintf(f, ", %s *%s", io_ctype(((IrNode *)g->outputs.v[i])->type), out[i]);
+    fputs(")\n{\n    unsigned char *const A = bnn_arena.b;\n", f);
+    /* Inputs into the arena. */
+    for (int i = 0; i < g->inputs.n; i++) {
+        const IrNode *x = g->inputs.v[i];
+        char xp[96];
+        buf(e, xp, sizeof xp, x);
+        int64_t N = shape_elems(&x->shape);
+        if (x->type == DT_B1) {
+            int64_t C = channels(&x->shape), CW = cwords(C, e->W), P = pixels(&x->shape);
+            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                       "    for (int cw = 0; cw < %lld; cw++) {\n"
+                       "        bnn_word acc = 0;\n"
+                       "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++)\n"
+                       "            acc |= (bnn_word)(%s[px * %lld + cw * BNN_W + b] >= 0) << b;\n"
+                       "        %s[px * %lld + cw] = acc;\n    }\n",
+                    (long long)P, (long long)CW, (long long)C, in[i], (long long)C, xp,
+                    (long long)CW);
+        } else {
+            fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", xp, in[i], (long long)N,
+                    ctype(x->type));
+        }
+    }
+    if (body)
+        fwrite(body, 1, blen, f);
+    free(body);
+    /* Outputs out of the arena. */
+    fputc('\n', f);
+    for (int i = 0; i < g->outputs.n; i++) {
+        const IrNode *x = g->outputs.v[i];
+        char xp[96];
+        buf(e, xp, sizeof xp, x);
+        int64_t N = shape_elems(&x->shape);
+        if (x->type == DT_B1)
+            fprintf(f, "    for (long i = 0; i < %lld; i++)\n"
+                       "        %s[i] = bnn_bit((const bnn_word *)%s, i, %lld, %lld) ? 1 : -1;\n",
+                    (long long)N, out[i], xp, (long long)channels(&x->shape),
+                    (long long)cwords(channels(&x->shape), e->W));
+        else
+            fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", out[i], xp, (long long)N,
+                    ctype(x->type));
+    }
+    fputs("}\n\n", f);
+    fprintf(f, "void %s_infer_v(const void *const *inputs, void *const *outputs)\n{\n    %s_infer(",
+            e->name, e->name);
+    for (int i = 0; i < g->inputs.n; i++)
+        fprintf(f, "%s(const %s *)inputs[%d]", i ? ", " : "",
+                io_ctype(((IrNode *)g->inputs.v[i])->type), i);
+    for (int i = 0; i < g->outputs.n; i++)
+        fprintf(f, ", (%s *)outputs[%d]", io_ctype(((IrNode *)g->outputs.v[i])->type), i);
+    fputs(");\n}\n\n", f);
+    for (int pass = 0; pass < 2; pass++) {
+        const PtrVec *v = pass ? &g->outputs : &g->inputs;
+        const char *what = pass ? "output" : "input";
+        fprintf(f, "const long %s_%s_sizes[%d] = {", e->name, what, v->n);
+        for (int i = 0; i < v->n; i++)
+            fprintf(f, "%s%lld", i ? ", " : "", (long long)shape_elems(&((IrNode *)v->v[i])->shape));
+        fprintf(f, "};\nconst char %s_%s_types[%d] = \"", e->name, what, v->n + 1);
+        for (int i = 0; i < v->n; i++)
+            fputc(type_letter(((IrNode *)v->v[i])->type), f);
+        fputs("\";\n", f);
+    }
+}
+
+/* Writes the files into a fresh temporary folder beside dir, then renames
+ * each into dir. */
+static bool write_all(Emit *e, const char *dir) {
+    Ctx *c = e->c;
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        diag_plain(c, "'%s' exists and is not a folder", dir);
+        return false;
+    }
+    char *tmp = mem_printf(&c->arena, "%s.bnnc-XXXXXX", dir);
+    size_t len = strlen(tmp);
+    while (len > 0 && tmp[len - 1] != 'X')
+        len--;
+    if (!mkdtemp(tmp)) {
+        diag_plain(c, "cannot create a folder beside '%s': %s", dir, strerror(errno));
+        return false;
+    }
+    const char *names[3] = {mem_printf(&c->arena, "%s.h", e->name),
+                            mem_printf(&c->arena, "%s.c", e->name),
+                            mem_printf(&c->arena, "%s_weights.c", e->name)};
+    const char *paths[3];
+    bool ok = true;
+    FILE *files[3];
+    for (int i = 0; i < 3; i++) {
+        paths[i] = mem_printf(&c->arena, "%s/%s", tmp, names[i]);
+        files[i] = fopen(paths[i], "w");
+        if (!files[i]) {
+            diag_plain(c, "cannot write '%s': %s", paths[i], strerror(errno));
+            ok = false;
+        }
+    }
+    if (ok) {
+        e->h = files[0];
+        e->decl = files[1];
+        e->wf = files[2];
+        const char **in = io_names(e, &e->g->inputs, "in_");
+        const char **out = io_names(e, &e->g->outputs, "out_");
+        emit_header(e, in, out);
+        emit_source(e, in, out);
+        ok = e->ok;
+    }
+    for (int i = 0; i < 3; i++)
+        if (files[i] && (ferror(files[i]) | fclose(files[i]))) {
+            diag_plain(c, "cannot write '%s'", paths[i]);
+            ok = false;
+        }
+    if (ok && stat(dir, &st) != 0 && mkdir(dir, 0777) != 0) {
+        diag_plain(c, "cannot create the folder '%s': %s", dir, strerror(errno));
+        ok = false;
+    }
+    for (int i = 0; i < 3 && ok; i++) {
+        const char *to = mem_printf(&c->arena, "%s/%s", dir, names[i]);
+        if (rename(paths[i], to) != 0) {
+            diag_plain(c, "cannot move '%s' to '%s': %s", paths[i], to, strerror(errno));
+            ok = false;
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        unlink(paths[i]);
+    rmdir(tmp);
+    return ok;
+}
+
+bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir) {
+    Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true};
+    e.name = c_ident(&c->arena, g->name);
+    wcount = 0;
+    plan_graph(c, g, t->word, &e.plan);
+    return write_all(&e, dir);
+}
