@@ -285,7 +285,7 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
         diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
         goto done;
     }
-    bool b1bool;
+    bool b1bool = false;
     if (!parse_header(c, path, (const char *)buf + hstart, hlen, out, &b1bool))
         goto done;
     int64_t n = 1;

@@ -91,7 +91,7 @@ static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         const IrNode *n = g->nodes.v[i];
         const IrNode *x = n->nin ? n->in[0] : NULL;
         const char *layer = n->op == OP_THRESHOLD ? n->folds : n->name;
-        int64_t d[4];
+        int64_t d[4] = {0};
         switch (n->op) {
         case OP_CONV2D:
         case OP_BCONV2D:
