@@ -83,7 +83,7 @@ static bool parse_seed(const char *s, uint64_t *out) {
         return false;
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
+    unsigned long long v = strtoull(s, &end, 10);
     if (*end || errno)
         return false;
     *out = v;
