@@ -36,6 +36,7 @@
  *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
  *          the checked IR in plain arithmetic (docs/semantics.md).
  *   emit_  the C emitter (emit_c.c, `--emit c`): kernels for the target.
+ *   cmd_   subcommands with their own options (cmd_run.c: `bnnc run`).
  *
  * main.c drives the pipeline as a straight list of calls.
  */
@@ -731,6 +732,11 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
  * written to a temporary folder first and renamed into dir only when every
  * one is complete. Returns false after reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
+
+/* --------------------------------------------------------------- cmd_ */
+
+/* `bnnc run ...`: argv[0] is "run". Returns the exit status. */
+int cmd_run(int argc, char **argv);
 
 /* ---------------------------------------------------------------- Ctx */
 

@@ -24,6 +24,7 @@ static const char usage_text[] =
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
     "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
     "       bnnc --list-targets [FILE]\n"
+    "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
     "0 without output when it is valid. FILE may be '-' for standard input.\n"
@@ -617,6 +618,7 @@ static int run(Ctx *c, Options *o) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "run") == 0) return cmd_run(argc - 1, argv + 1);
     Ctx c;
     ctx_init(&c);
     Options o;

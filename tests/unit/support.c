@@ -123,3 +123,77 @@ void assert_near_at(double got, double want, const char *what, const char *file,
     if (!(fabs(got - want) <= tol))
         fail_msg("%s:%d: %s is %.17g, want %.17g", file, line, what, got, want);
 }
+
+/* ---------------------------------------------------------------- files */
+
+static char tmp_root[64];
+
+const char *tmp_dir(void) {
+    if (!tmp_root[0]) {
+        strcpy(tmp_root, "/tmp/bnnc-test-XXXXXX");
+        if (!mkdtemp(tmp_root))
+            fail_msg("cannot make a temporary folder");
+    }
+    return tmp_root;
+}
+
+const char *tmp_path(const char *name) {
+    static char buf[8][256];
+    static int k;
+    char *p = buf[k++ % 8];
+    snprintf(p, 256, "%s/%s", tmp_dir(), name);
+    return p;
+}
+
+void tmp_cleanup(void) {
+    if (!tmp_root[0])
+        return;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmp_root);
+    tmp_root[0] = 0;
+}
+
+void write_bytes(const char *path, const void *p, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+        fail_msg("cannot write %s", path);
+}
+
+void st_write_raw(const char *path, const char *header, const void *data, size_t n) {
+    size_t h = strlen(header);
+    unsigned char *b = malloc(8 + h + n + 1);
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((uint64_t)h >> (8 * i));
+    memcpy(b + 8, header, h);
+    if (n)
+        memcpy(b + 8 + h, data, n);
+    write_bytes(path, b, 8 + h + n);
+    free(b);
+}
+
+void st_write(const char *path, const StTensor *t, int n) {
+    size_t cap = 256, len = 0, total = 0;
+    for (int i = 0; i < n; i++)
+        cap += 200 + strlen(t[i].name), total += t[i].bytes;
+    char *h = malloc(cap);
+    unsigned char *data = malloc(total + 1);
+    len += (size_t)snprintf(h + len, cap - len, "{\"__metadata__\":{\"format\":\"pt\"}");
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(h + len, cap - len, ",\"%s\":{\"dtype\":\"%s\",\"shape\":[",
+                                t[i].name, t[i].dtype);
+        for (int k = 0; k < t[i].rank; k++)
+            len += (size_t)snprintf(h + len, cap - len, "%s%lld", k ? "," : "",
+                                    (long long)t[i].dims[k]);
+        len += (size_t)snprintf(h + len, cap - len, "],\"data_offsets\":[%zu,%zu]}", off,
+                                off + t[i].bytes);
+        memcpy(data + off, t[i].data, t[i].bytes);
+        off += t[i].bytes;
+    }
+    snprintf(h + len, cap - len, "}");
+    st_write_raw(path, h, data, total);
+    free(h);
+    free(data);
+}

@@ -60,4 +60,28 @@ const CostLayer *find_layer(const Est *e, const char *name);
 #define assert_near(got, want) assert_near_at((got), (want), #got, __FILE__, __LINE__)
 void assert_near_at(double got, double want, const char *what, const char *file, int line);
 
+/* Files for the interpreter's tests. */
+
+/* A fresh temporary folder (removed by tmp_cleanup); paths inside it. */
+const char *tmp_dir(void);
+const char *tmp_path(const char *name);
+void tmp_cleanup(void);
+/* Writes n bytes to path; fails the test if it cannot. */
+void write_bytes(const char *path, const void *p, size_t n);
+
+/* A tensor of a safetensors file written by st_write: dtype "F32", "I8"...,
+ * shape, and its data (bytes, little-endian). */
+typedef struct {
+    const char *name;
+    const char *dtype;
+    int rank;
+    int64_t dims[4];
+    const void *data;
+    size_t bytes;
+} StTensor;
+/* Writes the tensors to a safetensors file, data in the order given. */
+void st_write(const char *path, const StTensor *t, int n);
+/* The same with a header given as text and raw data after it. */
+void st_write_raw(const char *path, const char *header, const void *data, size_t n);
+
 #endif

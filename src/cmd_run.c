@@ -1,0 +1,345 @@
+/*
+ * cmd_run.c: `bnnc run`, the reference interpreter on the command line.
+ *
+ *   bnnc run NET.bnn [--network NAME] [--weights W.safetensors | --seed S]
+ *            --input X.npy [--input Y.npy ...] --output OUT [-I DIR]
+ *
+ * It checks the .bnn file as `bnnc FILE` does, loads the parameters (or
+ * makes them from a seed, with a warning), reads one .npy array per
+ * network input, in order, evaluates the network (interp.c) and writes
+ * each output as a .npy array: to OUT when the network has one output and
+ * OUT is not a folder, else to OUT/NAME.npy for each output NAME. Nothing
+ * is written unless the whole evaluation succeeded, and each file is
+ * written to a temporary name and renamed. Exit status: 0 ok, 1 errors in
+ * the input (the .bnn file, the weights, an array), 2 bad usage.
+ * docs/weights.md describes the files.
+ */
+#include "bnnc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char run_usage[] =
+    "usage: bnnc run FILE [--network NAME] [--weights W.safetensors | --seed S]\n"
+    "                --input X.npy [--input Y.npy ...] --output OUT [-I DIR]\n"
+    "\n"
+    "Evaluates a network of FILE with the reference interpreter\n"
+    "(docs/semantics.md) on .npy inputs, one --input per network input in\n"
+    "order, and writes its outputs as .npy files: to OUT when the network has\n"
+    "one output, else (or when OUT is a folder or ends in '/') to\n"
+    "OUT/NAME.npy for each output NAME (docs/weights.md).\n"
+    "\n"
+    "options:\n"
+    "  --weights FILE     the parameters, a safetensors file\n"
+    "  --seed S           without --weights: random parameters from seed S\n"
+    "                     (default 1; a warning says so)\n"
+    "  --input FILE       a .npy array for the next network input\n"
+    "  --output PATH      the output file, or folder\n"
+    "  --network NAME     the network to run when FILE declares several\n"
+    "  -I DIR             add DIR to the import search path (repeatable)\n"
+    "  --color=WHEN       colour diagnostics: auto (default), always, never\n"
+    "  -h, --help         print this help and exit\n"
+    "\n"
+    "exit status: 0 ok, 1 errors in the input, 2 bad usage, 70 internal error\n";
+
+typedef struct {
+    const char *file;
+    const char *network;
+    const char *weights;
+    const char *seed_arg;
+    uint64_t seed;
+    PtrVec inputs;             /* const char* */
+    const char *output;
+} RunOptions;
+
+static int run_usage_error(const char *fmt, const char *arg) {
+    fputs("bnnc: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'bnnc run --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* "--opt VALUE" or "--opt=VALUE"; NULL when argv[*i] is not --opt. */
+static const char *value_of(int argc, char **argv, int *i, const char *name, bool *missing) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != 0)
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool parse_seed(const char *s, uint64_t *out) {
+    if (!*s || *s == '-' || *s == '+')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Returns EXIT_OK, a usage error, or -1 for --help. */
+static int parse_run_args(int argc, char **argv, Ctx *c, RunOptions *o) {
+    o->seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        bool missing = false;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(run_usage, stdout);
+            return -1;
+        } else if ((v = value_of(argc, argv, &i, "--network", &missing))) {
+            o->network = v;
+        } else if ((v = value_of(argc, argv, &i, "--weights", &missing))) {
+            if (o->weights)
+                return run_usage_error("%s", "--weights is given twice");
+            o->weights = v;
+        } else if ((v = value_of(argc, argv, &i, "--seed", &missing))) {
+            if (!parse_seed(v, &o->seed))
+                return run_usage_error("--seed takes a whole number from 0 to 2^64 - 1, "
+                                       "not '%s'", v);
+            o->seed_arg = v;
+        } else if ((v = value_of(argc, argv, &i, "--input", &missing))) {
+            vec_push(&c->arena, &o->inputs, (void *)v);
+        } else if ((v = value_of(argc, argv, &i, "--output", &missing))) {
+            if (o->output)
+                return run_usage_error("%s", "--output is given twice");
+            o->output = v;
+        } else if (missing) {
+            return run_usage_error("option '%s' needs a value", a);
+        } else if (strcmp(a, "-I") == 0) {
+            if (i + 1 >= argc)
+                return run_usage_error("option '%s' needs a folder", a);
+            vec_push(&c->arena, &c->search, argv[++i]);
+        } else if (strncmp(a, "-I", 2) == 0) {
+            vec_push(&c->arena, &c->search, (char *)a + 2);
+        } else if (strncmp(a, "--color=", 8) == 0) {
+            const char *w = a + 8;
+            if (strcmp(w, "always") == 0)
+                c->color = true;
+            else if (strcmp(w, "never") == 0)
+                c->color = false;
+            else if (strcmp(w, "auto") != 0)
+                return run_usage_error("--color takes auto, always or never, not '%s'", w);
+        } else if (a[0] == '-' && a[1] != 0) {
+            return run_usage_error("unknown option '%s'", a);
+        } else if (o->file) {
+            return run_usage_error("more than one network file ('%s')", a);
+        } else {
+            o->file = a;
+        }
+    }
+    if (!o->file)
+        return run_usage_error("%s", "no network file");
+    if (o->weights && o->seed_arg)
+        return run_usage_error("%s", "--weights and --seed do not go together: the seed "
+                                     "makes random weights");
+    if (!o->inputs.n)
+        return run_usage_error("%s", "no --input");
+    if (!o->output)
+        return run_usage_error("%s", "no --output");
+    return EXIT_OK;
+}
+
+static void add_search_list(Ctx *c, const char *list) {
+    const char *p = list;
+    while (*p) {
+        const char *e = strchr(p, ':');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n)
+            vec_push(&c->arena, &c->search, mem_strndup(&c->arena, p, n));
+        p += n + (e ? 1 : 0);
+    }
+}
+
+static IrGraph *choose_network(Ctx *c, const IrModule *m, const char *name) {
+    IrGraph *found = NULL;
+    int n = 0;
+    for (int i = 0; i < m->graphs.n; i++) {
+        IrGraph *g = m->graphs.v[i];
+        if (name ? strcmp(g->name, name) == 0 : g->loc.file == c->main_file) {
+            found = g;
+            n++;
+        }
+    }
+    if (name && !found)
+        diag_plain(c, "no network called '%s'", name);
+    else if (!found)
+        diag_plain(c, "the file declares no network to run");
+    else if (n > 1)
+        diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
+    return n == 1 ? found : NULL;
+}
+
+static void format_shape(char *buf, size_t n, int rank, const int64_t *d) {
+    size_t l = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < rank && l < n; i++)
+        l += (size_t)snprintf(buf + l, n - l, "%s%lld", i ? ", " : "", (long long)d[i]);
+    if (l < n)
+        snprintf(buf + l, n - l, "]");
+}
+
+static const char *npy_type_name(const NpyArray *a) {
+    switch (a->type) {
+    case DT_F32: return "float32";
+    case DT_I32: return "int32";
+    case DT_U8: return "uint8";
+    default: return "int8";
+    }
+}
+
+/* Reads the array for network input n and converts it to a tensor
+ * (docs/semantics.md section 4); false after reporting. */
+static bool read_input(Ctx *c, const IrNode *n, const char *path, Tensor *t) {
+    NpyArray a;
+    if (!npy_read(c, path, &a))
+        return false;
+    bool shape_ok = a.rank == n->shape.rank;
+    for (int i = 0; i < a.rank && shape_ok; i++)
+        shape_ok = a.dims[i] == n->shape.d[i];
+    char want[96], have[96];
+    format_shape(want, sizeof want, n->shape.rank, n->shape.d);
+    format_shape(have, sizeof have, a.rank, a.dims);
+    if (!shape_ok) {
+        diag_plain(c, "'%s' has shape %s; input '%s' is %s%s", path, have, n->name,
+                   dtype_name(n->type), want);
+        return false;
+    }
+    bool type_ok = a.type == n->type || (n->type == DT_B1 && a.type == DT_F32);
+    if (!type_ok) {
+        static const char *const want_npy[] = {"", "int8 (-1/+1), bool or float32", "uint8",
+                                               "int32", "float32"};
+        diag_plain(c, "'%s' holds %s; input '%s' is %s%s, given as %s", path,
+                   npy_type_name(&a), n->name, dtype_name(n->type), want, want_npy[n->type]);
+        return false;
+    }
+    *t = (Tensor){.type = n->type, .n = a.n};
+    switch (n->type) {
+    case DT_F32: t->f = a.data; break;
+    case DT_I32: t->i = a.data; break;
+    case DT_U8: t->u = a.data; break;
+    default:
+        if (a.type == DT_F32) {
+            /* float values binarised with sign: +1 when x >= 0 */
+            t->b = mem_alloc(&c->arena, (size_t)a.n);
+            for (int64_t i = 0; i < a.n; i++)
+                t->b[i] = ((float *)a.data)[i] >= 0.0f ? 1 : -1;
+        } else {
+            t->b = a.data;
+        }
+        break;
+    }
+    return true;
+}
+
+static bool is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int run_network(Ctx *c, RunOptions *o) {
+    const char *env = getenv("BNNC_PATH");
+    if (env)
+        add_search_list(c, env);
+    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
+    IrModule m;
+    memset(&m, 0, sizeof m);
+    if (!load_program(c, o->file) || !sema_run(c, &m))
+        return EXIT_INPUT;
+    if (!ir_verify(c, &m, NULL))
+        return EXIT_INTERNAL;
+    IrGraph *g = choose_network(c, &m, o->network);
+    if (!g)
+        return EXIT_INPUT;
+    if (o->inputs.n != g->inputs.n) {
+        char list[512] = "";
+        for (int i = 0; i < g->inputs.n; i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s'%s'", i ? ", " : "",
+                     ((IrNode *)g->inputs.v[i])->name);
+        }
+        fprintf(stderr, "bnnc: error: network '%s' has %d input%s (%s), but %d --input %s "
+                        "given\nTry 'bnnc run --help' for more information.\n",
+                g->name, g->inputs.n, g->inputs.n == 1 ? "" : "s", list, o->inputs.n,
+                o->inputs.n == 1 ? "is" : "are");
+        return EXIT_USAGE;
+    }
+    size_t olen = strlen(o->output);
+    bool folder = is_dir(o->output) || (olen && o->output[olen - 1] == '/');
+    if (g->outputs.n > 1 && !folder) {
+        fprintf(stderr, "bnnc: error: network '%s' has %d outputs; --output must name a "
+                        "folder (an existing one, or a path ending in '/')\n"
+                        "Try 'bnnc run --help' for more information.\n",
+                g->name, g->outputs.n);
+        return EXIT_USAGE;
+    }
+
+    Weights w;
+    if (o->weights) {
+        if (!weights_load(c, g, o->weights, &w))
+            return EXIT_INPUT;
+    } else {
+        diag_warn(c, loc_none(), "no --weights: running '%s' with random weights from seed "
+                                 "%llu", g->name, (unsigned long long)o->seed);
+        weights_random(c, g, o->seed, &w);
+    }
+    Tensor *ins = mem_array(&c->arena, (size_t)g->inputs.n + 1, sizeof(Tensor));
+    bool ok = true;
+    for (int i = 0; i < g->inputs.n; i++)
+        ok &= read_input(c, g->inputs.v[i], o->inputs.v[i], &ins[i]);
+    if (!ok)
+        return EXIT_INPUT;
+    Tensor *outs = mem_array(&c->arena, (size_t)g->outputs.n + 1, sizeof(Tensor));
+    if (!interp_run(c, g, &w, ins, outs))
+        return EXIT_INPUT;
+
+    if (folder && !is_dir(o->output) && mkdir(o->output, 0777) != 0) {
+        diag_plain(c, "cannot make the folder '%s': %s", o->output, strerror(errno));
+        return EXIT_INPUT;
+    }
+    for (int i = 0; i < g->outputs.n; i++) {
+        const IrNode *n = g->outputs.v[i];
+        NpyArray a = {.type = outs[i].type, .rank = n->shape.rank, .n = outs[i].n};
+        for (int k = 0; k < n->shape.rank; k++)
+            a.dims[k] = n->shape.d[k];
+        a.data = outs[i].type == DT_F32 ? (void *)outs[i].f
+                 : outs[i].type == DT_I32 ? (void *)outs[i].i
+                 : outs[i].type == DT_U8 ? (void *)outs[i].u
+                                         : (void *)outs[i].b;
+        const char *path = !folder ? o->output
+                           : mem_printf(&c->arena, "%s%s%s.npy", o->output,
+                                        o->output[olen - 1] == '/' ? "" : "/", n->name);
+        if (!npy_write(c, path, &a))
+            return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv) {
+    Ctx c;
+    ctx_init(&c);
+    RunOptions o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_run_args(argc, argv, &c, &o);
+    if (rc == EXIT_OK)
+        rc = run_network(&c, &o);
+    else if (rc < 0)
+        rc = EXIT_OK;
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        fputs("bnnc: error: cannot write the output\n", stderr);
+        rc = EXIT_INPUT;
+    }
+    ctx_free(&c);
+    return rc;
+}

@@ -1,0 +1,619 @@
+/*
+ * weights.c: a network's parameters, from a safetensors file or a seed.
+ *
+ * Every layer with parameters has tensors named after it (docs/weights.md):
+ * NAME.weight for conv2d and bconv2d [Kh, Kw, Ci/g, Co], depthwise_conv2d
+ * [Kh, Kw, C, multiplier], dense and bdense [N, units]; NAME.gamma,
+ * NAME.beta, NAME.mean and NAME.variance [C] for batchnorm; NAME.alpha [C]
+ * for prelu. A threshold (a batchnorm folded into a sign by a pass) needs
+ * the tensors of the batchnorm it folds.
+ *
+ * A safetensors file is an 8-byte little-endian header length, a JSON
+ * header mapping each tensor name to its dtype, shape and data offsets
+ * (relative to the data that follows the header), and an optional
+ * "__metadata__" object. The loader checks the file against the graph and
+ * reports every problem, naming the tensor. Binary weights are binarised
+ * (v >= 0 is +1) and batchnorms folded into a scale and a shift per channel
+ * (docs/semantics.md section 2).
+ *
+ * Random parameters come from splitmix64 seeded with a hash of the seed
+ * and the tensor's name, so a tensor's values depend on nothing else.
+ */
+#include "bnnc.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BN_EPSILON 0.001
+#define MAX_HEADER ((uint64_t)100 << 20)
+
+typedef enum { P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_COUNT } ParamKind;
+static const char *const suffix[P_COUNT] = {"weight", "gamma", "beta", "mean", "variance",
+                                            "alpha"};
+
+/* One tensor the graph needs. */
+typedef struct {
+    const char *name;          /* LAYER.suffix */
+    const char *layer;
+    const IrNode *node;        /* the layer (for a threshold: the threshold) */
+    ParamKind kind;
+    int rank;
+    int64_t dims[4];
+    int64_t elems;
+    bool binary;               /* binary weights: F32 or I8, binarised */
+    bool found;
+} Need;
+
+typedef struct {
+    Need *v;
+    int n;
+    LayerParams *lp;           /* one per layer with parameters */
+    int nlp;
+} Needs;
+
+static int cmp_need(const void *a, const void *b) {
+    return strcmp(((const Need *)a)->name, ((const Need *)b)->name);
+}
+
+static int cmp_lp(const void *a, const void *b) {
+    return strcmp(((const LayerParams *)a)->layer, ((const LayerParams *)b)->layer);
+}
+
+static int64_t channels(const IrNode *n) { return n->shape.d[n->shape.rank - 1]; }
+
+static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, ParamKind k,
+                     int rank, const int64_t *dims, bool binary) {
+    Need *e = &s->v[s->n++];
+    e->name = mem_printf(&c->arena, "%s.%s", layer, suffix[k]);
+    e->layer = layer;
+    e->node = n;
+    e->kind = k;
+    e->rank = rank;
+    e->elems = 1;
+    for (int i = 0; i < rank; i++) {
+        e->dims[i] = dims[i];
+        e->elems *= dims[i];
+    }
+    e->binary = binary;
+}
+
+/* The tensors graph g needs, sorted by name, and an empty LayerParams for
+ * each layer with parameters (sorted by layer name as well). */
+static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
+    s->v = mem_array(&c->arena, (size_t)g->nodes.n * 4 + 1, sizeof(Need));
+    s->lp = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(LayerParams));
+    s->n = s->nlp = 0;
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *n = g->nodes.v[i];
+        const IrNode *x = n->nin ? n->in[0] : NULL;
+        const char *layer = n->op == OP_THRESHOLD ? n->folds : n->name;
+        int64_t d[4] = {0};
+        switch (n->op) {
+        case OP_CONV2D:
+        case OP_BCONV2D:
+            d[0] = n->attr[A_KERNEL][0];
+            d[1] = n->attr[A_KERNEL][1];
+            d[2] = x->shape.d[2] / n->attr[A_GROUPS][0];
+            d[3] = n->shape.d[2];
+            break;
+        case OP_DEPTHWISE_CONV2D:
+            d[0] = n->attr[A_KERNEL][0];
+            d[1] = n->attr[A_KERNEL][1];
+            d[2] = x->shape.d[2];
+            d[3] = n->attr[A_MULTIPLIER][0];
+            break;
+        case OP_DENSE:
+        case OP_BDENSE:
+            d[0] = x->shape.d[0];
+            d[1] = n->shape.d[0];
+            break;
+        case OP_BATCHNORM:
+        case OP_PRELU:
+        case OP_THRESHOLD:
+            d[0] = channels(n);
+            break;
+        default:
+            continue;
+        }
+        if (!layer)
+            continue;
+        LayerParams *lp = &s->lp[s->nlp++];
+        lp->layer = layer;
+        switch (n->op) {
+        case OP_CONV2D:
+        case OP_BCONV2D:
+        case OP_DEPTHWISE_CONV2D:
+            add_need(c, s, n, layer, P_WEIGHT, 4, d, n->op == OP_BCONV2D);
+            break;
+        case OP_DENSE:
+        case OP_BDENSE:
+            add_need(c, s, n, layer, P_WEIGHT, 2, d, n->op == OP_BDENSE);
+            break;
+        case OP_PRELU:
+            add_need(c, s, n, layer, P_ALPHA, 1, d, false);
+            break;
+        default:
+            for (int k = P_GAMMA; k <= P_VARIANCE; k++)
+                add_need(c, s, n, layer, (ParamKind)k, 1, d, false);
+            break;
+        }
+    }
+    /* A name twice (two thresholds folding one batchnorm) counts once. */
+    qsort(s->v, (size_t)s->n, sizeof(Need), cmp_need);
+    int k = 0;
+    for (int i = 0; i < s->n; i++)
+        if (k == 0 || strcmp(s->v[k - 1].name, s->v[i].name) != 0)
+            s->v[k++] = s->v[i];
+    s->n = k;
+    qsort(s->lp, (size_t)s->nlp, sizeof(LayerParams), cmp_lp);
+    k = 0;
+    for (int i = 0; i < s->nlp; i++)
+        if (k == 0 || strcmp(s->lp[k - 1].layer, s->lp[i].layer) != 0)
+            s->lp[k++] = s->lp[i];
+    s->nlp = k;
+}
+
+static Need *find_need(Needs *s, const char *name) {
+    Need key = {.name = name};
+    return bsearch(&key, s->v, (size_t)s->n, sizeof(Need), cmp_need);
+}
+
+static void format_dims(char *buf, size_t n, int rank, const int64_t *d) {
+    size_t l = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < rank && l < n; i++)
+        l += (size_t)snprintf(buf + l, n - l, "%s%lld", i ? ", " : "", (long long)d[i]);
+    if (l < n)
+        snprintf(buf + l, n - l, "]");
+}
+
+/* Folds batchnorm parameters into lp (docs/semantics.md section 2): in
+ * double, then rounded to float. */
+static void fold(Ctx *c, LayerParams *lp, const float *gamma, const float *beta,
+                 const float *mean, const float *var) {
+    lp->scale = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
+    lp->shift = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
+    for (int64_t i = 0; i < lp->nc; i++) {
+        double sd = sqrt((double)var[i] + BN_EPSILON);
+        lp->scale[i] = (float)((double)gamma[i] / sd);
+        lp->shift[i] = (float)((double)beta[i] - (double)mean[i] * (double)gamma[i] / sd);
+    }
+}
+
+static float *value_of(Ctx *c, Needs *s, float **vals, const char *layer, ParamKind k) {
+    Need *e = find_need(s, mem_printf(&c->arena, "%s.%s", layer, suffix[k]));
+    return vals[e - s->v];
+}
+
+/* Fills the layers' parameters from the values of the tensors (vals[i]
+ * for s->v[i]), folding every batchnorm; the layers are sorted by name, as
+ * weights_get expects. */
+static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
+    for (int i = 0; i < s->n; i++) {
+        Need *e = &s->v[i];
+        LayerParams key = {.layer = e->layer};
+        LayerParams *lp = bsearch(&key, s->lp, (size_t)s->nlp, sizeof(LayerParams), cmp_lp);
+        if (e->kind == P_WEIGHT) {
+            lp->w = vals[i];
+            lp->nw = e->elems;
+        } else if (e->kind == P_ALPHA) {
+            lp->alpha = vals[i];
+            lp->nc = e->elems;
+        } else if (e->kind == P_VARIANCE) {
+            lp->nc = e->elems;
+            fold(c, lp, value_of(c, s, vals, e->layer, P_GAMMA),
+                 value_of(c, s, vals, e->layer, P_BETA), value_of(c, s, vals, e->layer, P_MEAN),
+                 vals[i]);
+        }
+    }
+    out->v = s->lp;
+    out->n = s->nlp;
+}
+
+/* -------------------------------------------------------------- loading */
+
+static bool read_file(Ctx *c, const char *path, unsigned char **buf, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_plain(c, "cannot open the weights '%s': %s", path, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        diag_plain(c, "cannot read the weights '%s': it is a folder", path);
+        fclose(f);
+        return false;
+    }
+    size_t cap = (fstat(fileno(f), &st) == 0 && st.st_size > 0) ? (size_t)st.st_size + 1 : 65536;
+    size_t n = 0;
+    unsigned char *b = xmalloc(cap);
+    for (;;) {
+        if (n == cap)
+            b = xrealloc(b, cap *= 2);
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        diag_plain(c, "cannot read the weights '%s'", path);
+        free(b);
+        return false;
+    }
+    *buf = b;
+    *len = n;
+    return true;
+}
+
+static float get_f32(const unsigned char *p) {
+    uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                 (uint32_t)p[3] << 24;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* A tensor found in the header. */
+typedef struct {
+    const char *name;
+    Need *need;
+    bool i8;
+    uint64_t begin, end;
+} Entry;
+
+static int cmp_entry(const void *a, const void *b) {
+    const Entry *x = a, *y = b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : strcmp(x->name, y->name);
+}
+
+/* Checks one header entry against the need; false after reporting. */
+static bool check_entry(Ctx *c, const char *path, const char *name, json_t *t, Need *e,
+                        uint64_t data_len, Entry *out) {
+    if (!json_is_object(t)) {
+        diag_plain(c, "'%s': tensor '%s' is not described by an object in the header", path,
+                   name);
+        return false;
+    }
+    json_t *dt = json_object_get(t, "dtype"), *sh = json_object_get(t, "shape"),
+           *off = json_object_get(t, "data_offsets");
+    if (!json_is_string(dt) || !json_is_array(sh) || !json_is_array(off) ||
+        json_array_size(off) != 2 || !json_is_integer(json_array_get(off, 0)) ||
+        !json_is_integer(json_array_get(off, 1))) {
+        diag_plain(c, "'%s': tensor '%s' needs a \"dtype\" string, a \"shape\" array and two "
+                      "\"data_offsets\"", path, name);
+        return false;
+    }
+    bool ok = true;
+    const char *dtype = json_string_value(dt);
+    bool i8 = strcmp(dtype, "I8") == 0;
+    if (strcmp(dtype, "F32") != 0 && !(i8 && e->binary)) {
+        diag_plain(c, "'%s': tensor '%s' is %s; it must be F32%s", path, name, dtype,
+                   e->binary ? " or I8 (binary weights)" : "");
+        ok = false;
+    }
+    int64_t got[8];
+    size_t rank = json_array_size(sh);
+    bool shape_ok = rank == (size_t)e->rank;
+    bool dims_ok = rank <= 8;
+    for (size_t i = 0; i < rank && dims_ok; i++) {
+        json_t *v = json_array_get(sh, i);
+        dims_ok = json_is_integer(v) && json_integer_value(v) >= 0 &&
+                  json_integer_value(v) <= BNNC_MAX_DIM;
+        if (dims_ok) {
+            got[i] = json_integer_value(v);
+            shape_ok &= got[i] == e->dims[i];
+        }
+    }
+    char want[96], have[96];
+    format_dims(want, sizeof want, e->rank, e->dims);
+    if (!dims_ok) {
+        diag_plain(c, "'%s': tensor '%s' has a bad shape (want %s)", path, name, want);
+        return false;
+    }
+    if (!shape_ok) {
+        format_dims(have, sizeof have, (int)rank, got);
+        diag_plain(c, "'%s': tensor '%s' has shape %s; layer '%s' (%s) wants %s", path, name,
+                   have, e->layer, ops_table[e->node->op].name, want);
+        ok = false;
+    }
+    json_int_t b = json_integer_value(json_array_get(off, 0)),
+               en = json_integer_value(json_array_get(off, 1));
+    if (b < 0 || en < b || (uint64_t)en > data_len) {
+        diag_plain(c, "'%s': tensor '%s' has data offsets [%lld, %lld] outside the data "
+                      "(%llu bytes after the header)", path, name, (long long)b, (long long)en,
+                   (unsigned long long)data_len);
+        return false;
+    }
+    if (ok) {
+        uint64_t bytes = (uint64_t)e->elems * (i8 ? 1 : 4);
+        if ((uint64_t)(en - b) != bytes) {
+            diag_plain(c, "'%s': tensor '%s' has data offsets [%lld, %lld], %lld bytes; its "
+                          "shape %s of %s takes %llu", path, name, (long long)b, (long long)en,
+                       (long long)(en - b), want, dtype, (unsigned long long)bytes);
+            ok = false;
+        }
+    }
+    *out = (Entry){name, e, i8, (uint64_t)b, (uint64_t)en};
+    return ok;
+}
+
+/* Copies a tensor's data out of the file: floats, or binary weights as
+ * -1.0f/+1.0f. A float parameter must be finite; a variance not negative. */
+static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned char *data,
+                      float *dst) {
+    const Need *e = t->need;
+    const unsigned char *p = data + t->begin;
+    for (int64_t i = 0; i < e->elems; i++) {
+        if (t->i8) {
+            dst[i] = (int8_t)p[i] >= 0 ? 1.0f : -1.0f;
+            continue;
+        }
+        float v = get_f32(p + 4 * i);
+        if (e->binary) {
+            dst[i] = v >= 0 ? 1.0f : -1.0f;
+            continue;
+        }
+        if (!isfinite(v)) {
+            diag_plain(c, "'%s': tensor '%s' holds %g at element %lld", path, t->name, v,
+                       (long long)i);
+            return false;
+        }
+        if (e->kind == P_VARIANCE && v < 0) {
+            diag_plain(c, "'%s': tensor '%s' holds a negative variance, %g, at channel %lld",
+                       path, t->name, v, (long long)i);
+            return false;
+        }
+        dst[i] = v;
+    }
+    return true;
+}
+
+bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    list_needs(c, g, &s);
+    unsigned char *buf;
+    size_t len;
+    if (!read_file(c, path, &buf, &len))
+        return false;
+    bool ok = false;
+    json_t *root = NULL;
+    if (len < 8) {
+        diag_plain(c, "'%s' is truncated: a safetensors file starts with an 8-byte header "
+                      "length, and this one has %zu bytes", path, len);
+        goto done;
+    }
+    uint64_t hlen = 0;
+    for (int i = 7; i >= 0; i--)
+        hlen = hlen << 8 | buf[i];
+    if (hlen > len - 8) {
+        diag_plain(c, "'%s' is truncated: its header is %llu bytes, but only %zu follow the "
+                      "length", path, (unsigned long long)hlen, len - 8);
+        goto done;
+    }
+    if (hlen > MAX_HEADER) {
+        diag_plain(c, "'%s' has a header of %llu bytes, more than the 100 MB safetensors "
+                      "allows", path, (unsigned long long)hlen);
+        goto done;
+    }
+    json_error_t jerr;
+    root = json_loadb((const char *)buf + 8, (size_t)hlen, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        diag_plain(c, "'%s' has a bad header: %s (header line %d, column %d)", path, jerr.text,
+                   jerr.line, jerr.column);
+        goto done;
+    }
+    if (!json_is_object(root)) {
+        diag_plain(c, "'%s' has a bad header: it is not a JSON object", path);
+        goto done;
+    }
+    const unsigned char *data = buf + 8 + hlen;
+    uint64_t data_len = len - 8 - hlen;
+    size_t nent = json_object_size(root);
+    Entry *ents = mem_array(&c->arena, nent + 1, sizeof(Entry));
+    int ne = 0;
+    int before = c->errors;
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        if (strcmp(key, "__metadata__") == 0) {
+            if (!json_is_object(val))
+                diag_plain(c, "'%s' has a bad header: \"__metadata__\" is not an object", path);
+            continue;
+        }
+        Need *e = find_need(&s, key);
+        if (!e) {
+            diag_plain(c, "'%s': tensor '%s' is not a parameter of network '%s'", path, key,
+                       g->name);
+            continue;
+        }
+        e->found = true;
+        Entry t;
+        if (check_entry(c, path, mem_strdup(&c->arena, key), val, e, data_len, &t))
+            ents[ne++] = t;
+    }
+    for (int i = 0; i < s.n; i++) {
+        Need *e = &s.v[i];
+        if (e->found)
+            continue;
+        char want[96];
+        format_dims(want, sizeof want, e->rank, e->dims);
+        diag_plain(c, "'%s': tensor '%s' is missing (layer '%s', %s, needs %s %s)", path,
+                   e->name, e->layer, ops_table[e->node->op].name, e->binary ? "F32 or I8" : "F32",
+                   want);
+    }
+    /* Tensors may not share bytes. */
+    qsort(ents, (size_t)ne, sizeof(Entry), cmp_entry);
+    for (int i = 1; i < ne; i++)
+        if (ents[i].begin < ents[i - 1].end && ents[i].end > ents[i].begin)
+            diag_plain(c, "'%s': tensor '%s' overlaps tensor '%s' in the data", path,
+                       ents[i].name, ents[i - 1].name);
+    if (c->errors != before)
+        goto done;
+
+    /* Gather the values, then fold every batchnorm. */
+    float **vals = mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *));
+    for (int i = 0; i < ne; i++) {
+        const Need *e = ents[i].need;
+        float *dst = mem_array(&c->arena, (size_t)e->elems, sizeof(float));
+        if (!take_data(c, path, &ents[i], data, dst))
+            goto done;
+        vals[e - s.v] = dst;
+    }
+    assemble(c, &s, vals, out);
+    ok = true;
+done:
+    if (root)
+        json_decref(root);
+    free(buf);
+    if (!ok)
+        memset(out, 0, sizeof *out);
+    return ok;
+}
+
+/* ------------------------------------------------------------- random */
+
+static uint64_t splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* The generator's start for one tensor: FNV-1a of the name, mixed with
+ * the seed. */
+static uint64_t tensor_state(uint64_t seed, const char *name) {
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 0x100000001B3ull;
+    uint64_t st = seed ^ 0x5EEDB17C0FFEEull;
+    uint64_t a = splitmix64(&st);
+    st = h ^ a;
+    splitmix64(&st);
+    return st;
+}
+
+/* Uniform in [-1, 1) with 24 bits: exact in float, the same everywhere. */
+static double uniform(uint64_t *st) {
+    return (double)(splitmix64(st) >> 40) * (1.0 / 8388608.0) - 1.0;
+}
+
+/* The centre and spread of the values a batchnorm or prelu reads: a
+ * binary dot product (an i32, maybe through maxpool or relu) of length N
+ * is spread over about sqrt(N); u8 pixels over 0..255; anything else is
+ * taken to be of order 1. */
+static void input_range(const IrNode *n, double *centre, double *spread) {
+    const IrNode *x = n->in[0];
+    *centre = 0;
+    *spread = 1;
+    if (x->type == DT_U8) {
+        *centre = 127.5;
+        *spread = 64;
+        return;
+    }
+    /* The expected largest of k standard normal values, k = 1..10. */
+    static const double emax[] = {0, 0, 0.564, 0.846, 1.029, 1.163, 1.267, 1.352, 1.424,
+                                  1.485, 1.539};
+    double shift = 0;
+    bool relu = false;
+    while (x->op == OP_MAXPOOL || x->op == OP_RELU || x->op == OP_FLATTEN) {
+        if (x->op == OP_MAXPOOL) {
+            int64_t k = x->attr[A_SIZE][0] * x->attr[A_SIZE][1];
+            shift += k <= 10 ? emax[k] : 0.7 * sqrt(2 * log((double)k));
+        }
+        relu |= x->op == OP_RELU;
+        x = x->in[0];
+    }
+    if ((x->op == OP_BCONV2D || x->op == OP_BDENSE) && x->type == DT_I32) {
+        *spread = sqrt((double)cost_fan_in(x));
+        *centre = shift * *spread;
+        if (relu && *centre < 0.4 * *spread)
+            *centre = 0.4 * *spread; /* the mean of a half-normal */
+    }
+}
+
+static float *random_tensor(Ctx *c, const Need *e, uint64_t seed) {
+    uint64_t st = tensor_state(seed, e->name);
+    float *v = mem_array(&c->arena, (size_t)e->elems, sizeof(float));
+    const IrNode *n = e->node;
+    double centre, spread;
+    switch (e->kind) {
+    case P_WEIGHT: {
+        if (e->binary) {
+            for (int64_t i = 0; i < e->elems; i++)
+                v[i] = (splitmix64(&st) >> 63) ? 1.0f : -1.0f;
+            break;
+        }
+        /* Uniform with variance 1 / fan_in: sqrt(3 / fan_in) * [-1, 1). */
+        int64_t fan_in = e->rank == 2 ? e->dims[0]
+                         : n->op == OP_DEPTHWISE_CONV2D ? e->dims[0] * e->dims[1]
+                                                        : e->dims[0] * e->dims[1] * e->dims[2];
+        double k = sqrt(3.0 / (double)(fan_in > 0 ? fan_in : 1));
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(k * uniform(&st));
+        break;
+    }
+    case P_GAMMA:
+        /* 0.5 .. 1.5, negative for about one channel in ten. */
+        for (int64_t i = 0; i < e->elems; i++) {
+            double mag = 1.0 + 0.5 * uniform(&st);
+            v[i] = (float)((splitmix64(&st) % 10 == 0) ? -mag : mag);
+        }
+        break;
+    case P_BETA:
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(0.1 * uniform(&st));
+        break;
+    case P_MEAN:
+        input_range(n, &centre, &spread);
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(centre + 0.25 * spread * uniform(&st));
+        break;
+    case P_VARIANCE:
+        input_range(n, &centre, &spread);
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(spread * spread * (1.0 + 0.5 * uniform(&st)));
+        break;
+    case P_ALPHA:
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(0.25 + 0.1 * uniform(&st));
+        break;
+    default:
+        break;
+    }
+    return v;
+}
+
+void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    list_needs(c, g, &s);
+    float **vals = mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *));
+    for (int i = 0; i < s.n; i++)
+        vals[i] = random_tensor(c, &s.v[i], seed);
+    assemble(c, &s, vals, out);
+    out->random = true;
+    out->seed = seed;
+}
+
+/* ---------------------------------------------------------------- lookup */
+
+const LayerParams *weights_get(const Weights *w, const char *layer) {
+    if (!w || !w->v || !layer)
+        return NULL;
+    /* Loaded and random parameters are sorted by layer name; parameters
+     * filled in by hand may not be, hence the linear search after. */
+    LayerParams key = {.layer = layer};
+    const LayerParams *p = bsearch(&key, w->v, (size_t)w->n, sizeof(LayerParams), cmp_lp);
+    if (p)
+        return p;
+    for (int i = 0; i < w->n; i++)
+        if (w->v[i].layer && strcmp(w->v[i].layer, layer) == 0)
+            return &w->v[i];
+    return NULL;
+}

@@ -1,0 +1,177 @@
+#!/bin/sh
+# run.sh BNNC ROOT: `bnnc run`, the reference interpreter on the command
+# line: every example network on random weights and a random input, the
+# shapes and types of its outputs; a network of one's own with a weights
+# file and a value worked out by hand; several inputs and outputs; and the
+# exit status and the absence of any output file after each kind of error.
+bnnc=$1 root=$2
+tool="$(cd "$(dirname "$0")" && pwd)/npy_tool.py"
+py=/usr/bin/python3
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+
+# check NAME WANT_RC COMMAND...: runs COMMAND, keeps stdout in out, stderr in err.
+check() {
+    name=$1 want=$2
+    shift 2
+    "$@" >out 2>err </dev/null
+    rc=$?
+    if [ "$rc" -eq "$want" ]; then
+        return 0
+    fi
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
+    return 1
+}
+ok() { pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# Every example that declares a network: random weights, random inputs.
+for f in "$root"/examples/*.bnn; do
+    ex=$(basename "$f" .bnn)
+    "$bnnc" --dump-ir "$f" >"$ex.ir" || { ko "$ex: --dump-ir"; continue; }
+    grep -q '^network ' "$ex.ir" || continue
+    mkdir -p "in_$ex"
+    ins=$($py "$tool" inputs "$ex.ir" "in_$ex" 1) || { ko "$ex: inputs"; continue; }
+    args=""
+    for i in $ins; do args="$args --input $i"; done
+    # shellcheck disable=SC2086
+    if check "$ex" 0 "$bnnc" run "$f" --seed 7 $args --output "$ex.npy" &&
+        $py "$tool" check "$ex.ir" "$ex.npy" &&
+        grep -q "random weights from seed 7" err; then ok; else ko "run $ex"; fi
+done
+[ -f lenet_bin.npy ] || ko "lenet_bin did not run"
+
+# The same seed gives the same bits; another seed other values; the
+# default seed is 1.
+lenet="$root/examples/lenet_bin.bnn" img=in_lenet_bin/image.npy
+check seed-again 0 "$bnnc" run "$lenet" --seed 7 --input $img --output again.npy &&
+    cmp -s again.npy lenet_bin.npy && ok || ko "the same seed differs"
+check seed-other 0 "$bnnc" run "$lenet" --seed 8 --input $img --output other.npy &&
+    ! cmp -s other.npy lenet_bin.npy && ok || ko "another seed gives the same output"
+check seed-default 0 "$bnnc" run "$lenet" --input $img --output one.npy &&
+    grep -q "^bnnc: warning: no --weights: running 'lenet_bin' with random weights from seed 1$" err &&
+    "$bnnc" run "$lenet" --seed 1 --input $img --output one1.npy 2>/dev/null &&
+    cmp -s one.npy one1.npy && ok || ko "the default seed is not 1"
+
+# A network of one's own with a weights file: y = dense(x) with
+# w = [[2, -1], [3, 0.5]], x = [1, 2]: [2 + 6, -1 + 1] = [8, 0]; then
+# relu(batchnorm(y)) with gamma 2, beta 1, mean 3, variance 0.999 (+ 0.001):
+# 2 (8 - 3) + 1 = 11 and 2 (0 - 3) + 1 = -5 -> 0.
+cat >mine.bnn <<'EOF'
+bnn 1;
+network mine {
+    input x : f32[2];
+    y = dense(x, units = 2);
+    z = relu(batchnorm(y));
+    output z;
+}
+EOF
+$py "$tool" safetensors w.safetensors y.weight:F32:2,2:2,-1,3,0.5 \
+    z.batchnorm.gamma:F32:2:2,2 z.batchnorm.beta:F32:2:1,1 z.batchnorm.mean:F32:2:3,3 \
+    z.batchnorm.variance:F32:2:0.999,0.999 || ko "npy_tool safetensors"
+$py "$tool" safetensors bad-shape.safetensors y.weight:F32:2,2:2,-1,3,0.5 \
+    z.batchnorm.gamma:F32:3:2,2,2 z.batchnorm.beta:F32:2:1,1 z.batchnorm.mean:F32:2:3,3 \
+    z.batchnorm.variance:F32:2:0.999,0.999
+$py "$tool" safetensors missing.safetensors y.weight:F32:2,2:2,-1,3,0.5
+$py "$tool" write x.npy '<f4' 2 1 2
+check weights 0 "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output z.npy &&
+    [ ! -s err ] && [ "$($py "$tool" print z.npy)" = "<f4 (2,) 11 0" ] && ok || ko "weights file: $($py "$tool" print z.npy)"
+check network-flag 0 "$bnnc" run mine.bnn --network mine --weights w.safetensors \
+    --input=x.npy --output=z2.npy && cmp -s z.npy z2.npy && ok || ko "--network and --opt=value"
+
+# Several inputs and outputs of every type: outputs go to OUT/NAME.npy.
+cat >multi.bnn <<'EOF'
+bnn 1;
+network multi {
+    input img : u8[4, 4, 2];
+    input bits : b1[8];
+    input k : i32[3];
+    c = conv2d(img, filters = 2, kernel = 3);
+    s = sign(c);
+    d = bdense(bits, units = 3);
+    e = add(d, k);
+    output s, e, c;
+}
+EOF
+"$bnnc" --dump-ir multi.bnn >multi.ir
+mkdir -p in_multi
+ins=$($py "$tool" inputs multi.ir in_multi 3)
+set -- $ins
+check multi-dir 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output outdir/ &&
+    $py "$tool" check multi.ir outdir && [ "$(ls outdir | tr '\n' ' ')" = "c.npy e.npy s.npy " ] &&
+    ok || ko "multi-output into a new folder"
+mkdir -p existing
+check multi-existing 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output existing &&
+    $py "$tool" check multi.ir existing && ok || ko "multi-output into an existing folder"
+# b1 inputs may also be int8 -1/+1: the same signs give the same result.
+$py "$tool" write bits8.npy '|i1' 8 1 -1 -1 1 1 1 -1 1
+$py "$tool" write bitsf.npy '<f4' 8 0 -0.5 -2 3 0.25 1 -1e-3 7
+check b1-int8 0 "$bnnc" run multi.bnn --input "$1" --input bits8.npy --input "$3" --output o8/ &&
+    check b1-float 0 "$bnnc" run multi.bnn --input "$1" --input bitsf.npy --input "$3" --output of/ &&
+    cmp -s o8/e.npy of/e.npy && ok || ko "b1 input as int8 and as float"
+# One output into a folder: OUT/NAME.npy.
+check one-into-dir 0 "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output existing &&
+    cmp -s existing/z.npy z.npy && ok || ko "one output into a folder"
+
+# Errors in the input: exit 1, and no output file (an old one stays as it was).
+echo old >keep.npy
+expect_none() { # NAME WANT_RC TEXT COMMAND...
+    name=$1 want=$2 text=$3
+    shift 3
+    if check "$name" "$want" "$@" && grep -q -- "$text" err && [ "$(cat keep.npy)" = old ] &&
+        ! ls | grep -q 'keep.npy.tmp'; then ok; else ko "$name (want \"$text\")"; fi
+}
+expect_none bad-weights-shape 1 "tensor 'z.batchnorm.gamma' has shape \[3\]; layer 'z.batchnorm' (batchnorm) wants \[2\]" \
+    "$bnnc" run mine.bnn --weights bad-shape.safetensors --input x.npy --output keep.npy
+expect_none missing-tensor 1 "tensor 'z.batchnorm.variance' is missing" \
+    "$bnnc" run mine.bnn --weights missing.safetensors --input x.npy --output keep.npy
+head -c 20 w.safetensors >cut.safetensors
+expect_none truncated-weights 1 "is truncated" \
+    "$bnnc" run mine.bnn --weights cut.safetensors --input x.npy --output keep.npy
+expect_none no-weights-file 1 "cannot open the weights 'nope.safetensors'" \
+    "$bnnc" run mine.bnn --weights nope.safetensors --input x.npy --output keep.npy
+$py "$tool" write x3.npy '<f4' 3 1 2 3
+expect_none input-shape 1 "'x3.npy' has shape \[3\]; input 'x' is f32\[2\]" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input x3.npy --output keep.npy
+$py "$tool" write xi.npy '<i4' 2 1 2
+expect_none input-type 1 "'xi.npy' holds int32; input 'x' is f32\[2\], given as float32" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input xi.npy --output keep.npy
+head -c 100 x.npy >xcut.npy
+expect_none input-truncated 1 "'xcut.npy' is truncated" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input xcut.npy --output keep.npy
+expect_none input-missing 1 "cannot open 'nope.npy'" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input nope.npy --output keep.npy
+printf 'bnn 1;\nnetwork n { input x : f32[2]; y = relu(z); output y; }\n' >bad.bnn
+expect_none bnn-error 1 "^bad.bnn:2:40: error: undefined name 'z'" \
+    "$bnnc" run bad.bnn --input x.npy --output keep.npy
+expect_none no-network 1 "declares no network" \
+    "$bnnc" run "$root/examples/targets.bnn" --input x.npy --output keep.npy
+expect_none unknown-network 1 "no network called 'other'" \
+    "$bnnc" run mine.bnn --network other --input x.npy --output keep.npy
+expect_none no-folder 1 "cannot write 'nodir/y.npy'" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output nodir/y.npy
+[ ! -e nodir ] && ok || ko "a folder was made for a file output"
+
+# Bad usage: exit 2.
+expect_none no-args 2 "no network file" "$bnnc" run
+expect_none no-input 2 "no --input" "$bnnc" run mine.bnn --output keep.npy
+expect_none no-output 2 "no --output" "$bnnc" run mine.bnn --input x.npy
+expect_none unknown-option 2 "unknown option '--frob'" \
+    "$bnnc" run mine.bnn --frob --input x.npy --output keep.npy
+expect_none weights-and-seed 2 "--weights and --seed do not go together" \
+    "$bnnc" run mine.bnn --weights w.safetensors --seed 2 --input x.npy --output keep.npy
+expect_none bad-seed 2 "--seed takes a whole number" \
+    "$bnnc" run mine.bnn --seed -3 --input x.npy --output keep.npy
+expect_none seed-no-value 2 "option '--seed' needs a value" "$bnnc" run mine.bnn --seed
+expect_none input-count 2 "network 'mine' has 1 input ('x'), but 2 --input are given" \
+    "$bnnc" run mine.bnn --input x.npy --input x.npy --output keep.npy
+expect_none multi-to-file 2 "network 'multi' has 3 outputs; --output must name a folder" \
+    "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output keep.npy
+check run-help 0 "$bnnc" run --help && grep -q '^usage: bnnc run FILE' out && ok || ko "run --help"
+check main-help 0 "$bnnc" --help && grep -q 'bnnc run FILE' out && ok || ko "--help names run"
+grep -q 'bnnc run' "$root/docs/bnnc.1" && ok || ko "the man page lacks bnnc run"
+
+echo "run: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,541 @@
+/*
+ * test_interp.c: the reference interpreter (src/interp.c) on small
+ * networks whose outputs are worked out by hand in the comments, one
+ * rule of docs/semantics.md at a time: windows and padding, binary dot
+ * products, pooling, element-wise operations, the order of float sums.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    Run r;
+    IrGraph *g;
+    Weights w;
+    LayerParams lp[8];
+} Net;
+
+static void net_compile(Net *t, const char *body) {
+    memset(t, 0, sizeof *t);
+    char src[2048];
+    snprintf(src, sizeof src, "bnn 1;\nnetwork n {\n%s\n}\n", body);
+    run_source(&t->r, src);
+    if (!t->r.ok)
+        fail_msg("the source does not compile:\n%s", t->r.diag);
+    t->g = t->r.m.graphs.v[0];
+    t->w.v = t->lp;
+}
+
+/* Gives layer `layer` weights w (n of them). */
+static void net_weights(Net *t, const char *layer, float *w, int64_t n) {
+    LayerParams *p = &t->lp[t->w.n++];
+    p->layer = layer;
+    p->w = w;
+    p->nw = n;
+}
+
+static void net_affine(Net *t, const char *layer, float *scale, float *shift, int64_t nc) {
+    LayerParams *p = &t->lp[t->w.n++];
+    p->layer = layer;
+    p->scale = scale;
+    p->shift = shift;
+    p->nc = nc;
+}
+
+static void net_run(Net *t, const Tensor *in, Tensor *out) {
+    if (!interp_run(&t->r.c, t->g, &t->w, in, out)) {
+        fflush(t->r.err);
+        fail_msg("interp_run failed:\n%s", t->r.diag);
+    }
+}
+
+static Tensor tf(float *v, int64_t n) { return (Tensor){.type = DT_F32, .n = n, .f = v}; }
+static Tensor ti(int32_t *v, int64_t n) { return (Tensor){.type = DT_I32, .n = n, .i = v}; }
+static Tensor tb(int8_t *v, int64_t n) { return (Tensor){.type = DT_B1, .n = n, .b = v}; }
+
+static void expect_f(const Tensor *t, const float *want, int64_t n) {
+    assert_int_equal(t->type, DT_F32);
+    assert_int_equal(t->n, n);
+    for (int64_t i = 0; i < n; i++)
+        if (memcmp(&t->f[i], &want[i], 4) != 0)
+            fail_msg("element %lld is %.9g, want %.9g", (long long)i, t->f[i], want[i]);
+}
+
+static void expect_i(const Tensor *t, const int32_t *want, int64_t n) {
+    assert_int_equal(t->type, DT_I32);
+    assert_int_equal(t->n, n);
+    for (int64_t i = 0; i < n; i++)
+        if (t->i[i] != want[i])
+            fail_msg("element %lld is %d, want %d", (long long)i, t->i[i], want[i]);
+}
+
+static void expect_b(const Tensor *t, const int8_t *want, int64_t n) {
+    assert_int_equal(t->type, DT_B1);
+    assert_int_equal(t->n, n);
+    for (int64_t i = 0; i < n; i++)
+        if (t->b[i] != want[i])
+            fail_msg("element %lld is %d, want %d", (long long)i, t->b[i], want[i]);
+}
+
+/* 3x3 input 1..9, one 2x2 filter [[1, 2], [3, 4]]. */
+static float x9[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w4[4] = {1, 2, 3, 4};
+
+static void test_conv_valid(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3, 3, 1]; y = conv2d(x, filters = 1, kernel = 2); output y;");
+    net_weights(&t, "y", w4, 4);
+    Tensor in = tf(x9, 9), out;
+    net_run(&t, &in, &out);
+    /* 1*1+2*2+4*3+5*4 = 37, 2+6+15+24 = 47, 4+10+21+32 = 67, 5+12+24+36 = 77 */
+    expect_f(&out, (float[]){37, 47, 67, 77}, 4);
+    run_free(&t.r);
+}
+
+/* same: total padding 1 per axis, all of it at the bottom and right
+ * (pad_top = 1 / 2 = 0). same_one pads a float input with +1. */
+static void test_conv_same(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3, 3, 1];\n"
+                    "y = conv2d(x, filters = 1, kernel = 2, padding = same);\n"
+                    "z = conv2d(x, filters = 1, kernel = 2, padding = same_one);\n"
+                    "output y, z;");
+    net_weights(&t, "y", w4, 4);
+    net_weights(&t, "z", w4, 4);
+    Tensor in = tf(x9, 9), out[2];
+    net_run(&t, &in, out);
+    /* row 2: 7*1 + 8*2 = 23, 8 + 18 = 26, 9; column 2: 3 + 6*3 = 21, 6 + 27 = 33 */
+    expect_f(&out[0], (float[]){37, 47, 21, 67, 77, 33, 23, 26, 9}, 9);
+    /* plus the padded taps' weights: (0,2) 21 + 2 + 4 = 27, (2,1) 26 + 3 + 4 = 33,
+     * (2,2) 9 + 2 + 3 + 4 = 18 */
+    expect_f(&out[1], (float[]){37, 47, 27, 67, 77, 39, 30, 33, 18}, 9);
+    run_free(&t.r);
+}
+
+/* A binary 3x3 conv of a 3x3 b1 input that is +1 but for the centre, with
+ * weights +1 but for w[0][0] = -1: the corners with same (padded taps add
+ * 0) and same_one (they add w). */
+static void test_bconv_padding(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : b1[3, 3, 1];\n"
+                    "y = bconv2d(x, filters = 1, kernel = 3, padding = same);\n"
+                    "z = bconv2d(x, filters = 1, kernel = 3, padding = same_one);\n"
+                    "v = bconv2d(x, filters = 1, kernel = 3);\n"
+                    "output y, z, v;");
+    float w[9] = {-1, 1, 1, 1, 1, 1, 1, 1, 1};
+    net_weights(&t, "y", w, 9);
+    net_weights(&t, "z", w, 9);
+    net_weights(&t, "v", w, 9);
+    int8_t x[9] = {1, 1, 1, 1, -1, 1, 1, 1, 1};
+    Tensor in = tb(x, 9), out[3];
+    net_run(&t, &in, out);
+    /* same, (0,0): taps x(0..1, 0..1) with w11, w12, w21, w22 = +1: 1+1+1-1 = 2.
+     * (2,2): taps x(1..2, 1..2) with w00, w01, w10, w11: -(-1)... = 1+1+1+1 = 4.
+     * centre: w00 * 1 = -1, w11 * -1 = -1, seven more +1: 5. */
+    assert_int_equal(out[0].type, DT_I32);
+    assert_int_equal(out[0].i[0], 2);
+    assert_int_equal(out[0].i[8], 4);
+    assert_int_equal(out[0].i[4], 5);
+    /* same_one, (0,0): 2 + w00 + w01 + w02 + w10 + w20 = 2 + 3 = 5.
+     * (2,2): 4 + w02 + w12 + w20 + w21 + w22 = 9. The centre has no padding. */
+    assert_int_equal(out[1].i[0], 5);
+    assert_int_equal(out[1].i[8], 9);
+    assert_int_equal(out[1].i[4], 5);
+    /* (0,1) same: rows 0..1, cols 0..2 with w1x, w2x: 1+1+1 + 1-1+1 = 4;
+     * same_one adds w00 + w01 + w02 = 1. */
+    assert_int_equal(out[0].i[1], 4);
+    assert_int_equal(out[1].i[1], 5);
+    expect_i(&out[2], (int32_t[]){5}, 1);
+    run_free(&t.r);
+}
+
+/* sign then bdense: sign(0) = +1; x = [+1, -1, +1],
+ * w = [[1, 1], [-1, 1], [1, 1]]: 1 + 1 + 1 = 3 and 1 - 1 + 1 = 1. */
+static void test_bdense(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; s = sign(x); d = bdense(s, units = 2);\n"
+                    "f = bdense(x, units = 2); output d, f;");
+    float w[6] = {1, 1, -1, 1, 1, 1};
+    net_weights(&t, "d", w, 6);
+    net_weights(&t, "f", w, 6);
+    float x[3] = {0.5f, -2, 0};
+    Tensor in = tf(x, 3), out[2];
+    net_run(&t, &in, out);
+    expect_i(&out[0], (int32_t[]){3, 1}, 2);
+    /* With a float input: 0.5 + 2 + 0 and 0.5 - 2 + 0. */
+    expect_f(&out[1], (float[]){2.5f, -1.5f}, 2);
+    run_free(&t.r);
+}
+
+static void test_maxpool_types(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input a : f32[2, 2, 1]; input b : i32[2, 2, 1]; input c : b1[2, 2, 2];\n"
+                    "input d : f32[3, 3, 1];\n"
+                    "pa = maxpool(a, size = 2); pb = maxpool(b, size = 2);\n"
+                    "pc = maxpool(c, size = 2); pd = maxpool(d, size = 2, padding = same);\n"
+                    "output pa, pb, pc, pd;");
+    float a[4] = {1, -3, 2, 0.5f};
+    int32_t b[4] = {-5, -2, -7, -3};
+    int8_t c[8] = {-1, -1, -1, -1, -1, -1, 1, -1}; /* channel 0 has one +1 */
+    float d[9] = {-1, -2, -3, -4, -5, -6, -7, -8, -9};
+    Tensor in[4] = {tf(a, 4), ti(b, 4), tb(c, 8), tf(d, 9)}, out[4];
+    net_run(&t, in, out);
+    expect_f(&out[0], (float[]){2}, 1);
+    expect_i(&out[1], (int32_t[]){-2}, 1);
+    expect_b(&out[2], (int8_t[]){1, -1}, 2);
+    /* Padded taps are skipped, not read as 0: the last window is x(2,2). */
+    expect_f(&out[3], (float[]){-1, -3, -7, -9}, 4);
+    run_free(&t.r);
+}
+
+/* avgpool with same padding divides by the real taps:
+ * (1+2+4+5)/4 = 3, (3+6)/2 = 4.5, (7+8)/2 = 7.5, 9/1 = 9. */
+static void test_avgpool(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3, 3, 1]; y = avgpool(x, size = 2, padding = same);\n"
+                    "z = avgpool(x, size = 2, stride = 1); output y, z;");
+    Tensor in = tf(x9, 9), out[2];
+    net_run(&t, &in, out);
+    expect_f(&out[0], (float[]){3, 4.5f, 7.5f, 9}, 4);
+    expect_f(&out[1], (float[]){3, 4, 6, 7}, 4);
+    run_free(&t.r);
+}
+
+static void test_global_avgpool(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2, 2, 2]; y = global_avgpool(x); output y;");
+    float x[8] = {1, 0.5f, 2, 0.5f, 3, 0.5f, 4, 1.5f};
+    Tensor in = tf(x, 8), out;
+    net_run(&t, &in, &out);
+    expect_f(&out, (float[]){2.5f, 0.75f}, 2);
+    run_free(&t.r);
+}
+
+static void test_add(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input a : i32[3]; input b : i32[3]; input c : f32[3];\n"
+                    "s = add(a, b); f = add(a, c); output s, f;");
+    int32_t a[3] = {1, -2, 16777217}, b[3] = {10, -20, 1};
+    float c[3] = {0.5f, 0.25f, 0};
+    Tensor in[3] = {ti(a, 3), ti(b, 3), tf(c, 3)}, out[2];
+    net_run(&t, in, out);
+    /* i32 + i32 is exact, even past 2^24; i32 + f32 is a float sum. */
+    expect_i(&out[0], (int32_t[]){11, -22, 16777218}, 3);
+    expect_f(&out[1], (float[]){1.5f, -1.75f, 16777216.0f}, 3);
+    run_free(&t.r);
+}
+
+static void test_concat_flatten(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input a : f32[1, 2, 1]; input b : f32[1, 2, 2]; input c : b1[1, 2, 1];\n"
+                    "input d : i32[2, 1, 1];\n"
+                    "x = concat(a, b); y = concat(c, c); z = concat(a, c, b);\n"
+                    "f = flatten(x); g = flatten(d); output x, y, z, f, g;");
+    float a[2] = {1, 2}, b[4] = {10, 11, 20, 21};
+    int8_t c[2] = {-1, 1};
+    int32_t d[2] = {5, -6};
+    Tensor in[4] = {tf(a, 2), tf(b, 4), tb(c, 2), ti(d, 2)}, out[5];
+    net_run(&t, in, out);
+    /* Channels one after the other, per pixel. */
+    expect_f(&out[0], (float[]){1, 10, 11, 2, 20, 21}, 6);
+    expect_b(&out[1], (int8_t[]){-1, -1, 1, 1}, 4);
+    /* Mixed types give f32: b1 reads as -1.0 and +1.0. */
+    expect_f(&out[2], (float[]){1, -1, 10, 11, 2, 1, 20, 21}, 8);
+    expect_f(&out[3], (float[]){1, 10, 11, 2, 20, 21}, 6);
+    expect_i(&out[4], (int32_t[]){5, -6}, 2);
+    run_free(&t.r);
+}
+
+static void test_softmax(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; y = softmax(x); output y;");
+    float x[3] = {1, 2, 3};
+    Tensor in = tf(x, 3), out;
+    net_run(&t, &in, &out);
+    /* exp(x - 3) / sum: 0.0900306, 0.2447285, 0.6652410 */
+    float e0 = expf(-2.0f), e1 = expf(-1.0f), e2 = expf(0.0f);
+    float s = 0.0f;
+    s = s + e0;
+    s = s + e1;
+    s = s + e2;
+    expect_f(&out, (float[]){e0 / s, e1 / s, e2 / s}, 3);
+    assert_true(fabsf(out.f[0] - 0.0900306f) < 1e-6f && fabsf(out.f[2] - 0.6652410f) < 1e-6f);
+    assert_true(fabsf(out.f[0] + out.f[1] + out.f[2] - 1.0f) < 1e-6f);
+    run_free(&t.r);
+}
+
+/* A batchnorm folded from a safetensors file: gamma 2, beta 0.5, mean 1,
+ * variance 0.999 (+ 0.001): y = 2 (x - 1) + 0.5. Then sign. */
+static void test_batchnorm_fold(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2]; b = batchnorm(x); s = sign(b); output b, s;");
+    float gamma[2] = {2, -1}, beta[2] = {0.5f, 0}, mean[2] = {1, 1}, var[2] = {0.999f, 3.999f};
+    StTensor st[4] = {
+        {"b.gamma", "F32", 1, {2}, gamma, 8},
+        {"b.beta", "F32", 1, {2}, beta, 8},
+        {"b.mean", "F32", 1, {2}, mean, 8},
+        {"b.variance", "F32", 1, {2}, var, 8},
+    };
+    const char *p = tmp_path("bn.safetensors");
+    st_write(p, st, 4);
+    assert_true(weights_load(&t.r.c, t.g, p, &t.w));
+    float x[2] = {3, 2};
+    Tensor in = tf(x, 2), out[2];
+    net_run(&t, &in, out);
+    /* 2 * (3 - 1) + 0.5 = 4.5; -(2 - 1) / 2 = -0.5 */
+    assert_true(fabsf(out[0].f[0] - 4.5f) < 1e-5f);
+    assert_true(fabsf(out[0].f[1] + 0.5f) < 1e-5f);
+    /* Exactly (float)x * scale + shift, rounded twice. */
+    const LayerParams *lp = weights_get(&t.w, "b");
+    for (int i = 0; i < 2; i++) {
+        float prod = x[i] * lp->scale[i];
+        float y = prod + lp->shift[i];
+        expect_f(&(Tensor){.type = DT_F32, .n = 1, .f = &out[0].f[i]}, &y, 1);
+    }
+    expect_b(&out[1], (int8_t[]){1, -1}, 2);
+    run_free(&t.r);
+    tmp_cleanup();
+}
+
+/* sign(0) = +1, sign(-0.0) = +1, NaN gives -1; sign of i32 and u8. */
+static void test_sign(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[5]; input k : i32[3]; input u : u8[2];\n"
+                    "s = sign(x); t = sign(k); v = sign(u); w = sign(s); output s, t, v, w;");
+    float x[5] = {0.0f, -0.0f, -1e-30f, NAN, 7};
+    int32_t k[3] = {0, -1, 5};
+    uint8_t u[2] = {0, 200};
+    Tensor in[3] = {tf(x, 5), ti(k, 3), {.type = DT_U8, .n = 2, .u = u}}, out[4];
+    net_run(&t, in, out);
+    expect_b(&out[0], (int8_t[]){1, 1, -1, -1, 1}, 5);
+    expect_b(&out[1], (int8_t[]){1, -1, 1}, 3);
+    expect_b(&out[2], (int8_t[]){1, 1}, 2);
+    expect_b(&out[3], (int8_t[]){1, 1, -1, -1, 1}, 5);
+    run_free(&t.r);
+}
+
+static void test_prelu_relu_hardtanh(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2]; input k : i32[2];\n"
+                    "p = prelu(x); r = relu(x); h = hardtanh(x); q = relu(k);\n"
+                    "output p, r, h, q;");
+    float alpha[2] = {0.25f, 2};
+    t.lp[0] = (LayerParams){.layer = "p", .alpha = alpha, .nc = 2};
+    t.w.n = 1;
+    float x[4] = {-4, -1, 3, -0.0f};
+    int32_t k[2] = {-3, 3};
+    Tensor in[2] = {tf(x, 4), ti(k, 2)}, out[4];
+    net_run(&t, in, out);
+    /* channel 0: -4 * 0.25, 3; channel 1: -1 * 2, -0.0 >= 0 stays -0.0 */
+    expect_f(&out[0], (float[]){-1, -2, 3, -0.0f}, 4);
+    /* relu(-0.0) is +0.0 */
+    expect_f(&out[1], (float[]){0, 0, 3, 0.0f}, 4);
+    expect_f(&out[2], (float[]){-1, -1, 1, -0.0f}, 4);
+    expect_f(&out[3], (float[]){0, 3}, 2);
+    run_free(&t.r);
+}
+
+/* Output channel c * 2 + m reads channel c: x = [3, 5] at one pixel,
+ * w[c][m] = [[1, 2], [10, 20]]: 3, 6, 50, 100. */
+static void test_depthwise_multiplier(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 1, 2]; d = depthwise_conv2d(x, kernel = 1, multiplier = 2);\n"
+                    "input y : f32[2, 2, 2];\n"
+                    "e = depthwise_conv2d(y, kernel = 2, padding = same);\n"
+                    "output d, e;");
+    float w[4] = {1, 2, 10, 20};
+    /* e: w[ky][kx][c]: channel 0 sums its window, channel 1 takes 10 times its
+     * top-left tap; pad_top = 0, so the windows reach right and down. */
+    float we[8] = {1, 10, 1, 0, 1, 0, 1, 0};
+    net_weights(&t, "d", w, 4);
+    net_weights(&t, "e", we, 8);
+    float x[2] = {3, 5};
+    float y[8] = {1, 2, 3, 4, 5, 6, 7, 8}; /* channel 0: 1 3 5 7; channel 1: 2 4 6 8 */
+    Tensor in[2] = {tf(x, 2), tf(y, 8)}, out[2];
+    net_run(&t, in, out);
+    expect_f(&out[0], (float[]){3, 6, 50, 100}, 4);
+    expect_f(&out[1], (float[]){16, 20, 10, 40, 12, 60, 7, 80}, 8);
+    run_free(&t.r);
+}
+
+/* groups = 2: filter 0 reads channels 0-1, filter 1 channels 2-3.
+ * w[ci][co] = [[1, 10], [2, 100]] on x = [1, 2, -3, 4]: 1*1 + 2*2 = 5,
+ * -3*10 + 4*100 = 370. */
+static void test_grouped_conv(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 1, 4]; y = conv2d(x, filters = 2, kernel = 1, groups = 2);\n"
+                    "s = sign(x); b = bconv2d(s, filters = 2, kernel = 1, groups = 2);\n"
+                    "output y, b;");
+    float w[4] = {1, 10, 2, 100}, wb[4] = {1, -1, 1, -1};
+    net_weights(&t, "y", w, 4);
+    net_weights(&t, "b", wb, 4);
+    float x[4] = {1, 2, -3, 4};
+    Tensor in = tf(x, 4), out[2];
+    net_run(&t, &in, out);
+    expect_f(&out[0], (float[]){5, 370}, 2);
+    /* b: s = [1, 1, -1, 1], w = [[1, -1], [1, -1]]: 1 + 1 = 2; 1 - 1 = 0 */
+    expect_i(&out[1], (int32_t[]){2, 0}, 2);
+    run_free(&t.r);
+}
+
+/* stride 2, dilation 2 on a 5x5 input 0..24, w = [[1, 0], [0, 1]]:
+ * x(2oy, 2ox) + x(2oy + 2, 2ox + 2): 0+12, 2+14, 10+22, 12+24. */
+static void test_stride_dilation(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[5, 5, 1];\n"
+                    "y = conv2d(x, filters = 1, kernel = 2, stride = 2, dilation = 2);\n"
+                    "z = conv2d(x, filters = 1, kernel = 2, stride = (1, 3));\n"
+                    "output y, z;");
+    float w[4] = {1, 0, 0, 1};
+    net_weights(&t, "y", w, 4);
+    net_weights(&t, "z", w, 4);
+    float x[25];
+    for (int i = 0; i < 25; i++)
+        x[i] = (float)i;
+    Tensor in = tf(x, 25), out[2];
+    net_run(&t, &in, out);
+    expect_f(&out[0], (float[]){12, 16, 32, 36}, 4);
+    /* z: [4, 2]: x(oy, 3ox) + x(oy + 1, 3ox + 1) = 2 * (5oy + 3ox) + 6 */
+    expect_f(&out[1], (float[]){6, 12, 16, 22, 26, 32, 36, 42}, 8);
+    run_free(&t.r);
+}
+
+/* Float sums run in order with every step rounded: (1e8 + 1) - 1e8 is 0
+ * in float (1e8 + 1 rounds to 1e8), where reassociation would give 1. */
+static void test_float_order(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; y = dense(x, units = 2); output y;");
+    float w[6] = {1, 1, 1, 0, -1, 1};
+    net_weights(&t, "y", w, 6);
+    float x[3] = {1e8f, 1, 1e8f};
+    Tensor in = tf(x, 3), out;
+    net_run(&t, &in, &out);
+    /* unit 0: 1e8 + 1 - 1e8 = 0; unit 1: 1e8 + 0 + 1e8 = 2e8 */
+    expect_f(&out, (float[]){0, 2e8f}, 2);
+    run_free(&t.r);
+}
+
+/* The passes' threshold gives what sign(batchnorm(x)) gave, on i32 input. */
+static void test_threshold(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : i32[4]; a = sign(batchnorm(x)); output a;");
+    float scale[4] = {0.5f, -0.5f, 1, 0}, shift[4] = {-1, 1, 0, -0.0f};
+    net_affine(&t, "a.batchnorm", scale, shift, 4);
+    int32_t x[4] = {2, 3, -1, 9};
+    Tensor in = ti(x, 4), before, after;
+    net_run(&t, &in, &before);
+    /* 0.5*2 - 1 = 0 -> +1; -1.5 + 1 -> -1; -1 -> -1; 0 + -0.0 = 0 -> +1 */
+    expect_b(&before, (int8_t[]){1, -1, -1, 1}, 4);
+    assert_true(run_passes(&t.r, NULL, 0));
+    assert_int_equal(((IrNode *)t.g->outputs.v[0])->op, OP_THRESHOLD);
+    net_run(&t, &in, &after);
+    expect_b(&after, (int8_t[]){1, -1, -1, 1}, 4);
+    run_free(&t.r);
+}
+
+/* A whole example with random weights: the outputs have the network's
+ * size, and the same seed gives the same bits. */
+static void test_example_lenet(void **state) {
+    (void)state;
+    Run r;
+    run_file(&r, BNNC_TEST_EXAMPLES "/lenet_bin.bnn", false);
+    assert_true(r.ok);
+    IrGraph *g = r.m.graphs.v[0];
+    float x[784];
+    for (int i = 0; i < 784; i++)
+        x[i] = (float)((i * 37) % 101) / 101.0f;
+    Tensor in = tf(x, 784), a, b;
+    Weights w;
+    weights_random(&r.c, g, 9, &w);
+    assert_true(interp_run(&r.c, g, &w, &in, &a));
+    assert_true(interp_run(&r.c, g, &w, &in, &b));
+    assert_int_equal(a.type, DT_F32);
+    assert_int_equal(a.n, 10);
+    assert_memory_equal(a.f, b.f, 40);
+    for (int i = 0; i < 10; i++)
+        assert_true(isfinite(a.f[i]));
+    run_free(&r);
+}
+
+static void test_input_errors(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; input s : b1[2]; y = relu(x); output y, s;");
+    float x[3] = {1, 2, 3};
+    int8_t s[2] = {1, 0};
+    Tensor in[2] = {ti((int32_t *)x, 3), tb(s, 2)}, out[2];
+    assert_false(interp_run(&t.r.c, t.g, &t.w, in, out));
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "input 'x' is i32 with 3 elements; network 'n' wants "
+                                      "f32[3] (3)"));
+    in[0] = tf(x, 3);
+    assert_false(interp_run(&t.r.c, t.g, &t.w, in, out));
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "input 's' holds 0 at element 1"));
+    s[1] = -1;
+    assert_true(interp_run(&t.r.c, t.g, &t.w, in, out));
+    /* An input that is an output comes back as it went in. */
+    expect_b(&out[1], (int8_t[]){1, -1}, 2);
+    run_free(&t.r);
+}
+
+static void test_missing_params(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; y = dense(x, units = 2); output y;");
+    float w[5] = {0};
+    float x[3] = {1, 2, 3};
+    Tensor in = tf(x, 3), out;
+    assert_false(interp_run(&t.r.c, t.g, &t.w, &in, &out));
+    net_weights(&t, "y", w, 5);
+    assert_false(interp_run(&t.r.c, t.g, &t.w, &in, &out));
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "no parameters for layer 'y' (dense): none are given"));
+    assert_non_null(strstr(t.r.diag, "its weights are missing or of the wrong size"));
+    run_free(&t.r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conv_valid),
+        cmocka_unit_test(test_conv_same),
+        cmocka_unit_test(test_bconv_padding),
+        cmocka_unit_test(test_bdense),
+        cmocka_unit_test(test_maxpool_types),
+        cmocka_unit_test(test_avgpool),
+        cmocka_unit_test(test_global_avgpool),
+        cmocka_unit_test(test_add),
+        cmocka_unit_test(test_concat_flatten),
+        cmocka_unit_test(test_softmax),
+        cmocka_unit_test(test_batchnorm_fold),
+        cmocka_unit_test(test_sign),
+        cmocka_unit_test(test_prelu_relu_hardtanh),
+        cmocka_unit_test(test_depthwise_multiplier),
+        cmocka_unit_test(test_grouped_conv),
+        cmocka_unit_test(test_stride_dilation),
+        cmocka_unit_test(test_float_order),
+        cmocka_unit_test(test_threshold),
+        cmocka_unit_test(test_example_lenet),
+        cmocka_unit_test(test_input_errors),
+        cmocka_unit_test(test_missing_params),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

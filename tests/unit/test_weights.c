@@ -1,0 +1,415 @@
+/*
+ * test_weights.c: network parameters (src/weights.c, docs/weights.md):
+ * safetensors files built byte by byte here load, binarise and fold; every
+ * problem with a file is reported naming the tensor; random parameters are
+ * deterministic, independent of the other layers, and cover every
+ * operation with parameters.
+ */
+#include "support.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Every operation with parameters. The tensors it needs:
+ *   c.weight [2,2,2,3]  b.gamma/beta/mean/variance [3]  bc.weight [3,3,3,2]
+ *   d.weight [1,1,2,2]  p.alpha [4]  bd.weight [36,5]  y.weight [5,2] */
+static const char net_src[] =
+    "bnn 1;\n"
+    "network n {\n"
+    "  input x : f32[4, 4, 2];\n"
+    "  c = conv2d(x, filters = 3, kernel = 2);\n"
+    "  b = batchnorm(c);\n"
+    "  s = sign(b);\n"
+    "  bc = bconv2d(s, filters = 2, kernel = 3, padding = same);\n"
+    "  d = depthwise_conv2d(bc, kernel = 1, multiplier = 2);\n"
+    "  p = prelu(d);\n"
+    "  f = flatten(p);\n"
+    "  bd = bdense(f, units = 5);\n"
+    "  y = dense(bd, units = 2);\n"
+    "  output y;\n"
+    "}\n";
+
+static float c_w[24], bd_w[180], y_w[10], d_w[4], alpha[4];
+static float gamma_[3] = {2, -1, 0.5f}, beta_[3] = {1, 0, -1}, mean_[3] = {0.5f, 1, 2},
+             var_[3] = {3.999f, 0.999f, 0.249f};
+static int8_t bc_w[54];
+
+enum { T_C, T_GAMMA, T_BETA, T_MEAN, T_VAR, T_BC, T_D, T_ALPHA, T_BD, T_Y, T_COUNT };
+
+static void good_tensors(StTensor *t) {
+    for (int i = 0; i < 24; i++)
+        c_w[i] = (float)i / 8 - 1;
+    for (int i = 0; i < 54; i++)
+        bc_w[i] = (int8_t)(i % 3 == 0 ? -3 : i % 3 == 1 ? 0 : 5);
+    for (int i = 0; i < 180; i++)
+        bd_w[i] = i % 3 == 0 ? -0.5f : i % 3 == 1 ? 0.0f : 0.25f;
+    for (int i = 0; i < 10; i++)
+        y_w[i] = (float)i;
+    for (int i = 0; i < 4; i++)
+        d_w[i] = alpha[i] = (float)(i + 1) / 4;
+    StTensor g[T_COUNT] = {
+        {"c.weight", "F32", 4, {2, 2, 2, 3}, c_w, sizeof c_w},
+        {"b.gamma", "F32", 1, {3}, gamma_, sizeof gamma_},
+        {"b.beta", "F32", 1, {3}, beta_, sizeof beta_},
+        {"b.mean", "F32", 1, {3}, mean_, sizeof mean_},
+        {"b.variance", "F32", 1, {3}, var_, sizeof var_},
+        {"bc.weight", "I8", 4, {3, 3, 3, 2}, bc_w, sizeof bc_w},
+        {"d.weight", "F32", 4, {1, 1, 2, 2}, d_w, sizeof d_w},
+        {"p.alpha", "F32", 1, {4}, alpha, sizeof alpha},
+        {"bd.weight", "F32", 2, {36, 5}, bd_w, sizeof bd_w},
+        {"y.weight", "F32", 2, {5, 2}, y_w, sizeof y_w},
+    };
+    memcpy(t, g, sizeof g);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    tmp_cleanup();
+    return 0;
+}
+
+static IrGraph *compile(Run *r, const char *src) {
+    run_source(r, src);
+    if (!r->ok)
+        fail_msg("the source does not compile:\n%s", r->diag);
+    return r->m.graphs.v[0];
+}
+
+static void test_load_good(void **state) {
+    (void)state;
+    Run r;
+    IrGraph *g = compile(&r, net_src);
+    StTensor t[T_COUNT];
+    good_tensors(t);
+    const char *p = tmp_path("good.safetensors");
+    st_write(p, t, T_COUNT);
+    Weights w;
+    if (!weights_load(&r.c, g, p, &w))
+        fail_msg("the good file does not load:\n%s", r.diag);
+    assert_false(w.random);
+    assert_int_equal(w.n, 7);
+    const LayerParams *c = weights_get(&w, "c");
+    assert_non_null(c);
+    assert_int_equal(c->nw, 24);
+    assert_memory_equal(c->w, c_w, sizeof c_w);
+    /* Binary weights: v >= 0 is +1, from I8 and from F32. */
+    const LayerParams *bc = weights_get(&w, "bc");
+    assert_int_equal(bc->nw, 54);
+    for (int i = 0; i < 54; i++)
+        assert_true(bc->w[i] == (i % 3 == 0 ? -1.0f : 1.0f));
+    const LayerParams *bd = weights_get(&w, "bd");
+    for (int i = 0; i < 180; i++)
+        assert_true(bd->w[i] == (i % 3 == 0 ? -1.0f : 1.0f));
+    /* Float weights are kept as they are. */
+    assert_memory_equal(weights_get(&w, "y")->w, y_w, sizeof y_w);
+    assert_memory_equal(weights_get(&w, "d")->w, d_w, sizeof d_w);
+    const LayerParams *pr = weights_get(&w, "p");
+    assert_int_equal(pr->nc, 4);
+    assert_memory_equal(pr->alpha, alpha, sizeof alpha);
+    /* Batchnorm folded in double, then rounded (docs/semantics.md 2). */
+    const LayerParams *b = weights_get(&w, "b");
+    assert_int_equal(b->nc, 3);
+    assert_null(b->w);
+    for (int i = 0; i < 3; i++) {
+        double sd = sqrt((double)var_[i] + 0.001);
+        assert_true(b->scale[i] == (float)((double)gamma_[i] / sd));
+        assert_true(b->shift[i] ==
+                    (float)((double)beta_[i] - (double)mean_[i] * (double)gamma_[i] / sd));
+    }
+    /* About: scale = gamma / 2, 1, 2 ... */
+    assert_true(fabsf(b->scale[0] - 1.0f) < 1e-6f && fabsf(b->shift[0] - 0.5f) < 1e-6f);
+    assert_true(fabsf(b->scale[1] + 1.0f) < 1e-6f && fabsf(b->shift[1] - 1.0f) < 1e-6f);
+    assert_true(fabsf(b->scale[2] - 1.0f) < 1e-6f && fabsf(b->shift[2] + 3.0f) < 1e-6f);
+    assert_null(weights_get(&w, "s"));
+    assert_null(weights_get(&w, "nope"));
+    run_free(&r);
+}
+
+/* Loads the file at p and expects a failure with each of the texts. */
+static void expect_load_error(const char *src, const char *p, const char *t1, const char *t2) {
+    Run r;
+    IrGraph *g = compile(&r, src);
+    Weights w;
+    if (weights_load(&r.c, g, p, &w))
+        fail_msg("expected an error containing \"%s\"", t1);
+    fflush(r.err);
+    if (!strstr(r.diag, t1) || (t2 && !strstr(r.diag, t2)))
+        fail_msg("expected an error containing \"%s\" and \"%s\"; got:\n%s", t1, t2 ? t2 : "",
+                 r.diag);
+    assert_null(w.v);
+    run_free(&r);
+}
+
+/* The good file with tensor k changed by `edit`, then expect the error. */
+static void expect_tensor_error(int k, StTensor edit, const char *t1, const char *t2) {
+    StTensor t[T_COUNT + 1];
+    good_tensors(t);
+    int n = T_COUNT;
+    if (k < 0)
+        t[n++] = edit;
+    else if (!edit.name)
+        t[k] = t[--n];
+    else
+        t[k] = edit;
+    const char *p = tmp_path("bad.safetensors");
+    st_write(p, t, n);
+    expect_load_error(net_src, p, t1, t2);
+}
+
+static void test_load_tensor_errors(void **state) {
+    (void)state;
+    static float f36[64], f24[24];
+    static int8_t i8[24];
+    static uint16_t h3[3];
+    /* Missing, extra, wrong shape, wrong dtype. */
+    expect_tensor_error(T_ALPHA, (StTensor){0}, "tensor 'p.alpha' is missing",
+                        "layer 'p', prelu, needs F32 [4]");
+    expect_tensor_error(T_BC, (StTensor){0}, "tensor 'bc.weight' is missing", "F32 or I8");
+    expect_tensor_error(-1, (StTensor){"q.weight", "F32", 1, {4}, alpha, 16},
+                        "tensor 'q.weight' is not a parameter of network 'n'", NULL);
+    expect_tensor_error(T_C, (StTensor){"c.weight", "F32", 4, {2, 2, 3, 2}, f24, 96},
+                        "tensor 'c.weight' has shape [2, 2, 3, 2]; layer 'c' (conv2d) wants "
+                        "[2, 2, 2, 3]", NULL);
+    expect_tensor_error(T_BD, (StTensor){"bd.weight", "F32", 1, {36}, f36, 144},
+                        "tensor 'bd.weight' has shape [36]", "wants [36, 5]");
+    expect_tensor_error(T_C, (StTensor){"c.weight", "I8", 4, {2, 2, 2, 3}, i8, 24},
+                        "tensor 'c.weight' is I8; it must be F32", NULL);
+    expect_tensor_error(T_GAMMA, (StTensor){"b.gamma", "F16", 1, {3}, h3, 6},
+                        "tensor 'b.gamma' is F16; it must be F32", NULL);
+    expect_tensor_error(T_BC, (StTensor){"bc.weight", "I32", 4, {3, 3, 3, 2}, f36, 54 * 4},
+                        "tensor 'bc.weight' is I32; it must be F32 or I8 (binary weights)", NULL);
+    /* Values: a negative variance, a NaN. */
+    static float negvar[3] = {1, -0.5f, 1}, nanw[10];
+    expect_tensor_error(T_VAR, (StTensor){"b.variance", "F32", 1, {3}, negvar, 12},
+                        "tensor 'b.variance' holds a negative variance", "channel 1");
+    memcpy(nanw, y_w, sizeof nanw);
+    nanw[7] = NAN;
+    expect_tensor_error(T_Y, (StTensor){"y.weight", "F32", 2, {5, 2}, nanw, 40},
+                        "tensor 'y.weight' holds nan at element 7", NULL);
+}
+
+/* A small network for hand-written headers: y.weight [2,1], z.alpha [1]. */
+static const char small_src[] =
+    "bnn 1;\nnetwork m { input x : f32[2]; y = dense(x, units = 1); z = prelu(y); output z; }\n";
+
+static void expect_raw_error(const char *header, size_t data_len, const char *t1,
+                             const char *t2) {
+    static const unsigned char zeros[64];
+    const char *p = tmp_path("raw.safetensors");
+    st_write_raw(p, header, zeros, data_len);
+    expect_load_error(small_src, p, t1, t2);
+}
+
+static void test_load_file_errors(void **state) {
+    (void)state;
+    const char *good = "{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                       "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+    /* The good header loads, also padded with spaces as the safetensors
+     * library pads it; then each fault. */
+    for (int pad = 0; pad < 2; pad++) {
+        const unsigned char zeros[12] = {0};
+        const char *p = tmp_path("raw.safetensors");
+        char h[512];
+        snprintf(h, sizeof h, "%s%s", good, pad ? "       " : "");
+        st_write_raw(p, h, zeros, 12);
+        Run r;
+        IrGraph *g = compile(&r, small_src);
+        Weights w;
+        if (!weights_load(&r.c, g, p, &w))
+            fail_msg("the good header does not load:\n%s", r.diag);
+        run_free(&r);
+    }
+    expect_load_error(small_src, tmp_path("nope.safetensors"), "cannot open the weights", NULL);
+    expect_load_error(small_src, tmp_dir(), "it is a folder", NULL);
+    write_bytes(tmp_path("short"), "\x10\0\0", 3);
+    expect_load_error(small_src, tmp_path("short"), "is truncated: a safetensors file starts",
+                      NULL);
+    write_bytes(tmp_path("cut"), "\xff\0\0\0\0\0\0\0{\"y.w", 13);
+    expect_load_error(small_src, tmp_path("cut"), "is truncated: its header is 255 bytes",
+                      "only 5 follow");
+    /* The data is cut short: the offsets point past its end. */
+    expect_raw_error(good, 10, "tensor 'z.alpha' has data offsets [8, 12] outside the data "
+                               "(10 bytes after the header)", NULL);
+    expect_raw_error("{\"y.weight\": {\"dtype\": \"F32\",", 12, "has a bad header", NULL);
+    expect_raw_error("[1, 2]", 12, "has a bad header: it is not a JSON object", NULL);
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                     "\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "duplicate", NULL);
+    expect_raw_error("{\"__metadata__\":[],"
+                     "\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "\"__metadata__\" is not an object", NULL);
+    /* Offsets: before the data (into the header), of the wrong size,
+     * overlapping another tensor, not numbers. */
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[-4,4]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' has data offsets [-4, 4] outside the data", NULL);
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,12]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}",
+                     16, "tensor 'y.weight' has data offsets [0, 12], 12 bytes; its shape [2, 1] "
+                         "of F32 takes 8", NULL);
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                     12, "tensor 'z.alpha' overlaps tensor 'y.weight'", NULL);
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":\"0-8\"},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' needs a \"dtype\" string", NULL);
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,-1],\"data_offsets\":[0,8]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' has a bad shape (want [2, 1])", NULL);
+    expect_raw_error("{\"y.weight\":7,"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' is not described by an object", NULL);
+}
+
+/* ------------------------------------------------------------- random */
+
+static void assert_same_params(const LayerParams *a, const LayerParams *b, bool same) {
+    assert_int_equal(a->nw, b->nw);
+    assert_int_equal(a->nc, b->nc);
+    bool eq = true;
+    if (a->w)
+        eq &= memcmp(a->w, b->w, (size_t)a->nw * 4) == 0;
+    if (a->scale)
+        eq &= memcmp(a->scale, b->scale, (size_t)a->nc * 4) == 0 &&
+              memcmp(a->shift, b->shift, (size_t)a->nc * 4) == 0;
+    if (a->alpha)
+        eq &= memcmp(a->alpha, b->alpha, (size_t)a->nc * 4) == 0;
+    if (eq != same)
+        fail_msg("layer '%s': parameters are %s", a->layer, eq ? "equal" : "different");
+}
+
+static void test_random_deterministic(void **state) {
+    (void)state;
+    Run r;
+    IrGraph *g = compile(&r, net_src);
+    Weights a, b, c;
+    weights_random(&r.c, g, 1, &a);
+    weights_random(&r.c, g, 1, &b);
+    weights_random(&r.c, g, 2, &c);
+    assert_true(a.random);
+    assert_int_equal(a.seed, 1);
+    assert_int_equal(c.seed, 2);
+    /* Every layer with parameters, of the sizes the layer needs. */
+    assert_int_equal(a.n, 7);
+    struct {
+        const char *layer;
+        int64_t nw, nc;
+    } want[] = {{"c", 24, 0}, {"b", 0, 3}, {"bc", 54, 0}, {"d", 4, 0},
+                {"p", 0, 4},  {"bd", 180, 0}, {"y", 10, 0}};
+    for (int i = 0; i < 7; i++) {
+        const LayerParams *p = weights_get(&a, want[i].layer);
+        assert_non_null(p);
+        assert_int_equal(p->nw, want[i].nw);
+        assert_int_equal(p->nc, want[i].nc);
+        assert_true((p->w != NULL) == (want[i].nw > 0));
+        assert_true((p->alpha != NULL) == (strcmp(want[i].layer, "p") == 0));
+        assert_true((p->scale != NULL) == (strcmp(want[i].layer, "b") == 0));
+        assert_same_params(p, weights_get(&b, want[i].layer), true);
+        assert_same_params(p, weights_get(&c, want[i].layer), false);
+    }
+    /* Binary weights are -1 or +1, some of each; float weights within
+     * sqrt(3 / fan_in) = sqrt(3 / 8). */
+    const LayerParams *bc = weights_get(&a, "bc");
+    int plus = 0;
+    for (int i = 0; i < bc->nw; i++) {
+        assert_true(bc->w[i] == 1.0f || bc->w[i] == -1.0f);
+        plus += bc->w[i] > 0;
+    }
+    assert_true(plus > 10 && plus < 44);
+    const LayerParams *cw = weights_get(&a, "c");
+    for (int i = 0; i < cw->nw; i++)
+        assert_true(fabsf(cw->w[i]) <= sqrtf(3.0f / 8.0f));
+    run_free(&r);
+}
+
+/* A tensor's values depend on the seed and its name only. */
+static void test_random_independent(void **state) {
+    (void)state;
+    Run r1, r2;
+    IrGraph *g1 = compile(&r1, "bnn 1;\nnetwork n { input x : f32[8]; "
+                               "d = dense(x, units = 4); output d; }\n");
+    IrGraph *g2 = compile(&r2, "bnn 1;\nnetwork n { input x : f32[8]; "
+                               "a = dense(x, units = 8); e = prelu(a); "
+                               "d = dense(e, units = 4); output d; }\n");
+    Weights w1, w2;
+    weights_random(&r1.c, g1, 42, &w1);
+    weights_random(&r2.c, g2, 42, &w2);
+    assert_same_params(weights_get(&w1, "d"), weights_get(&w2, "d"), true);
+    run_free(&r1);
+    run_free(&r2);
+}
+
+/* Batchnorm: gamma mostly positive, about one in ten negative; the mean
+ * and variance follow the input: sqrt(N) for a binary dot product of
+ * length N, so the signs after it are balanced. */
+static void test_random_batchnorm(void **state) {
+    (void)state;
+    Run r;
+    IrGraph *g = compile(&r, "bnn 1;\nnetwork n { input x : f32[1024];\n"
+                             "  s = sign(x); d = bdense(s, units = 2000);\n"
+                             "  b = batchnorm(d); f = batchnorm(x); output b, f; }\n");
+    Weights w;
+    weights_random(&r.c, g, 7, &w);
+    const LayerParams *b = weights_get(&w, "b"), *f = weights_get(&w, "f");
+    assert_int_equal(b->nc, 2000);
+    int neg = 0;
+    double mean_scale = 0;
+    for (int i = 0; i < 2000; i++) {
+        neg += b->scale[i] < 0;
+        mean_scale += fabs(b->scale[i]) / 2000;
+        assert_true(isfinite(b->scale[i]) && isfinite(b->shift[i]));
+        /* The threshold -shift / scale lies within the spread, 32. */
+        assert_true(fabsf(b->shift[i] / b->scale[i]) < 32);
+    }
+    assert_true(neg > 100 && neg < 320);
+    /* scale ~ gamma / sqrt(variance) ~ 1 / 32 */
+    assert_true(mean_scale > 1.0 / 64 && mean_scale < 2.0 / 32);
+    for (int i = 0; i < 1024; i++)
+        assert_true(fabsf(f->scale[i]) > 0.3f && fabsf(f->scale[i]) < 2.5f);
+    run_free(&r);
+}
+
+/* The fused graph's threshold needs the parameters of the batchnorm it
+ * folds, under the batchnorm's name. */
+static void test_random_threshold(void **state) {
+    (void)state;
+    Run r;
+    IrGraph *g = compile(&r, "bnn 1;\nnetwork n { input x : f32[4];\n"
+                             "  a = sign(batchnorm(x)); output a; }\n");
+    Weights before, after;
+    weights_random(&r.c, g, 3, &before);
+    assert_true(run_passes(&r, NULL, 0));
+    assert_int_equal(((IrNode *)g->nodes.v[1])->op, OP_THRESHOLD);
+    weights_random(&r.c, g, 3, &after);
+    assert_int_equal(after.n, 1);
+    assert_same_params(weights_get(&before, "a.batchnorm"), weights_get(&after, "a.batchnorm"),
+                       true);
+    run_free(&r);
+}
+
+/* Parameters filled in by hand need not be sorted. */
+static void test_get_unsorted(void **state) {
+    (void)state;
+    LayerParams v[3] = {{.layer = "zeta"}, {.layer = "alpha"}, {.layer = "mid"}};
+    Weights w = {v, 3, false, 0};
+    for (int i = 0; i < 3; i++)
+        assert_ptr_equal(weights_get(&w, v[i].layer), &v[i]);
+    assert_null(weights_get(&w, "beta"));
+    assert_null(weights_get(NULL, "beta"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_load_good, teardown),
+        cmocka_unit_test_teardown(test_load_tensor_errors, teardown),
+        cmocka_unit_test_teardown(test_load_file_errors, teardown),
+        cmocka_unit_test(test_random_deterministic),
+        cmocka_unit_test(test_random_independent),
+        cmocka_unit_test(test_random_batchnorm),
+        cmocka_unit_test(test_random_threshold),
+        cmocka_unit_test(test_get_unsorted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
