@@ -238,6 +238,11 @@ static int64_t param_bytes(const IrNode *n) {
     case OP_DENSE:
         return 4 * macs(n) / positions(n);
     case OP_BCONV2D:
+        /* Zero padding on a binary layer: the +1 weights of each output
+         * channel and tap (int16) correct the popcount at the borders. */
+        if (ir_is_binary(n) && n->attr[A_PADDING][0] == PAD_SAME)
+            return 2 * c * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+        return 0;
     case OP_BDENSE:
         /* Binary weights with float inputs are kept packed as well, in
          * kernel packing (compression is for binary layers only); their
@@ -248,7 +253,11 @@ static int64_t param_bytes(const IrNode *n) {
     case OP_PRELU:
         return 4 * c;
     case OP_THRESHOLD:
-        return 4 * c + ceil_div(c, 8); /* threshold, and a direction bit */
+        /* On integers: an int32 threshold and a direction bit; on floats
+         * the folded scale and shift. */
+        if (n->in[0]->type == DT_I32 || n->in[0]->type == DT_U8)
+            return 4 * c + ceil_div(c, 8);
+        return 8 * c;
     default:
         return 0;
     }

@@ -314,6 +314,30 @@ static int int32_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
     return id;
 }
 
+static int int16_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
+    int id = weights_array(e, "int16_t", n, what);
+    for (int64_t i = 0; i < n; i++) {
+        put_sep(e->wf, i, 12);
+        fprintf(e->wf, "%ld", (long)v[i]);
+    }
+    weights_close(e, n);
+    return id;
+}
+
+static int bits_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
+    int64_t bytes = (n + 7) / 8;
+    int id = weights_array(e, "uint8_t", bytes, what);
+    for (int64_t i = 0; i < bytes; i++) {
+        unsigned b = 0;
+        for (int k = 0; k < 8 && i * 8 + k < n; k++)
+            b |= (unsigned)(v[i * 8 + k] != 0) << k;
+        put_sep(e->wf, i, 12);
+        fprintf(e->wf, "0x%02x", b);
+    }
+    weights_close(e, bytes);
+    return id;
+}
+
 static int word_array(Emit *e, const uint64_t *v, int64_t n, const char *what) {
     int id = weights_array(e, "bnn_word", n, what);
     for (int64_t i = 0; i < n; i++) {
@@ -413,7 +437,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     int pid = -1;
     if (pad == PAD_SAME) {
         snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
-        pid = int32_array(e, wpop, w.Co * taps, what);
+        pid = int16_array(e, wpop, w.Co * taps, what);
     }
     free(wb);
     free(wpop);
@@ -425,7 +449,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     bool copy = pk == PACK_CHANNEL && g == 1;
     e->use_xor_pop = true;
     e->use_bit |= !copy;
-    fprintf(f, "    {\n        static bnn_word col[%lld];\n", (long long)words);
+    fprintf(f, "    {\n        bnn_word col[%lld];\n", (long long)words);
     fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
             yp);
     fprintf(f, "        for (int oy = 0; oy < %lld; oy++)\n"
@@ -553,9 +577,29 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     if (!lp)
         return;
     char what[256], yp[96], xv[256];
-    snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name, (long long)w.Kh,
-             (long long)w.Kw, (long long)(dw ? w.C : cg), (long long)(dw ? cog : w.Co));
-    int wid = float_array(e, lp->w, lp->nw, what);
+    /* Binary weights on a float input stay packed, in kernel packing:
+     * word ci * KW + t / W, bit t % W of output channel co. */
+    bool bw = n->weights == W_BINARY;
+    int64_t taps = w.Kh * w.Kw, KW = cwords(taps, e->W), words = cg * KW;
+    int wid;
+    if (bw) {
+        uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
+        memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
+        for (int64_t co = 0; co < w.Co; co++)
+            for (int64_t t = 0; t < taps; t++)
+                for (int64_t ci = 0; ci < cg; ci++)
+                    if (lp->w[(t * cg + ci) * w.Co + co] >= 0)
+                        wb[co * words + ci * KW + t / e->W] |= (uint64_t)1 << (t % e->W);
+        snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], kernel packing",
+                 n->name, (long long)w.Co, (long long)words);
+        wid = word_array(e, wb, w.Co * words, what);
+        free(wb);
+    } else {
+        snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name,
+                 (long long)w.Kh, (long long)w.Kw, (long long)(dw ? w.C : cg),
+                 (long long)(dw ? cog : w.Co));
+        wid = float_array(e, lp->w, lp->nw, what);
+    }
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "xi");
     fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
@@ -584,6 +628,17 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
         fprintf(f, "                float xv = out ? 1.0f : %s;\n", xv);
     else
         fprintf(f, "                float xv = %s;\n", xv);
+    if (bw) { /* x * (+1 or -1) is exactly x or -x */
+        fprintf(f, "                int t = ky * %lld + kx;\n"
+                   "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
+                   "                    bnn_word wv = %s_w%d[(long)co * %lld + ci * %lld + t / BNN_W];\n"
+                   "                    float p = (wv >> (t %% BNN_W)) & 1u ? xv : -xv;\n"
+                   "                    yo[co] = yo[co] + p;\n"
+                   "                }\n            }\n        }\n    }\n",
+                (long long)w.Kw, (long long)cog, (long long)cog, e->name, wid, (long long)words,
+                (long long)KW);
+        return;
+    }
     /* Weights: conv [ky][kx][ci][co]; depthwise [ky][kx][c][m]. */
     fprintf(f, "                const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + %s) * %lld;\n",
             e->name, wid, (long long)w.Kw, (long long)(dw ? w.C : cg), dw ? "gr" : "ci",
@@ -612,10 +667,34 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
     if (!lp)
         return;
     char what[256], yp[96], xv[256];
-    snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
-    int wid = float_array(e, lp->w, lp->nw, what);
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "i");
+    if (n->weights == W_BINARY) { /* packed [u][ceil(N / W)]; x * (+-1) is exact */
+        int64_t words = cwords(N, e->W);
+        uint64_t *wb = xmalloc((size_t)(U * words) * sizeof *wb);
+        memset(wb, 0, (size_t)(U * words) * sizeof *wb);
+        for (int64_t u = 0; u < U; u++)
+            for (int64_t i = 0; i < N; i++)
+                if (lp->w[i * U + u] >= 0)
+                    wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
+        snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name,
+                 (long long)U, (long long)words);
+        int wid = word_array(e, wb, U * words, what);
+        free(wb);
+        fprintf(f, "    {\n        float *y = %s;\n"
+                   "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
+                   "        for (long i = 0; i < %lld; i++) {\n"
+                   "            float xv = %s;\n"
+                   "            for (int u = 0; u < %lld; u++) {\n"
+                   "                bnn_word wv = %s_w%d[(long)u * %lld + i / BNN_W];\n"
+                   "                float p = (wv >> (i %% BNN_W)) & 1u ? xv : -xv;\n"
+                   "                y[u] = y[u] + p;\n"
+                   "            }\n        }\n    }\n",
+                yp, (long long)U, (long long)N, xv, (long long)U, e->name, wid, (long long)words);
+        return;
+    }
+    snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
+    int wid = float_array(e, lp->w, lp->nw, what);
     fprintf(f, "    {\n        float *y = %s;\n"
                "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
                "        for (long i = 0; i < %lld; i++) {\n"
@@ -741,13 +820,13 @@ static void emit_binarize(Emit *e, const IrNode *n) {
             snprintf(what, sizeof what, "%s: thresholds of %s (+1 where x >= t, or x <= t)",
                      n->name, n->folds);
             tid = int32_array(e, tau, C, what);
-            snprintf(what, sizeof what, "%s: 1 where the compare is x <= t", n->name);
-            did = int32_array(e, dir, C, what);
+            snprintf(what, sizeof what, "%s: bit c set where the compare is x <= t", n->name);
+            did = bits_array(e, dir, C, what);
             free(tau);
             free(dir);
             snprintf(cond, sizeof cond,
-                     "(%s_w%d[c] ? %s[i] <= %s_w%d[c] : %s[i] >= %s_w%d[c])", e->name, did, xp,
-                     e->name, tid, xp, e->name, tid);
+                     "((%s_w%d[c >> 3] >> (c & 7)) & 1 ? %s[i] <= %s_w%d[c] : %s[i] >= %s_w%d[c])",
+                     e->name, did, xp, e->name, tid, xp, e->name, tid);
         } else {
             snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
             sid = float_array(e, lp->scale, lp->nc, what);
@@ -942,11 +1021,20 @@ static void emit_copy(Emit *e, const IrNode *n) {
                        "        %s[px * %lld + o / BNN_W] |= bit << (o %% BNN_W);\n    }\n",
                     (long long)P, (long long)Cx, (long long)Cx, (long long)off, xp,
                     (long long)channels(&x->shape), (long long)xcw, yp, (long long)ycw);
-        } else {
+        } else if (x->type == n->type) {
             fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
                        "        memcpy(%s + px * %lld + %lld, %s + px * %lld, %lld * sizeof(%s));\n",
                     (long long)P, yp, (long long)C, (long long)off, xp, (long long)Cx,
                     (long long)Cx, ctype(n->type));
+        } else { /* mixed types concatenate as f32 */
+            char xv[256];
+            ld_float(e, xv, sizeof xv, x, "px * Cx + c");
+            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                       "    for (long c = 0; c < %lld; c++) {\n"
+                       "        const long Cx = %lld;\n"
+                       "        %s[px * %lld + %lld + c] = %s;\n    }\n",
+                    (long long)P, (long long)Cx, (long long)Cx, yp, (long long)C, (long long)off,
+                    xv);
         }
         off += Cx;
     }

@@ -224,9 +224,10 @@ static const Want ops_want[] = {
     {.name = "fv", .out_bytes = (2048 / 32) * 4, .other = 0},
     /* softmax: elements x (12 fmac + fadd + fmac) / fl. */
     {.name = "sm", .out_bytes = 4 * 10, .other = 10 * (12 * FMAC + FADD + FMAC) / FL},
-    /* threshold (sign(batchnorm(x)) fused): 4 x C + ceil(C/8) bytes;
+    /* threshold (sign(batchnorm(x)) fused) on an f32 input: the compare
+     * stays in float, so the folded scale and shift, 8 x C bytes;
      * elements x (compare + add) / fl. */
-    {.name = "th", .param_bytes = 4 * 16 + 2, .out_bytes = (8 * 8) * 1 * 4,
+    {.name = "th", .param_bytes = 8 * 16, .out_bytes = (8 * 8) * 1 * 4,
      .other = 1024 * (CMP + ADD) / FL},
 };
 
@@ -350,6 +351,10 @@ static void test_counting_rules(void **state) {
     assert_int_equal(find_layer(&e, "dil")->bmacs, (4 * 4 * 4) * 144);
     /* same: 8 x 8 outputs, all 9 taps counted at the borders. */
     assert_int_equal(find_layer(&e, "pad")->bmacs, (8 * 8 * 4) * 144);
+    /* Zero padding on a binary conv keeps int16 counts of +1 weights per
+     * output channel and tap: 2 x 4 x 9 bytes; same_one needs none. */
+    assert_int_equal(find_layer(&e, "pad")->param_bytes, 2 * 4 * 9);
+    assert_int_equal(find_layer(&e, "one")->param_bytes, 0);
     /* same_one, stride 2: ceil(8/2) = 4. */
     assert_int_equal(find_layer(&e, "one")->bmacs, (4 * 4 * 4) * 144);
     assert_int_equal(find_layer(&e, "one")->xnorop, (4 * 4 * 4) * 5);
@@ -487,9 +492,9 @@ static const char c64_src[] =
     "target m4-kernel : cortex-m4 { packing = kernel; }\n"
     "network n {\n"
     "    input x : b1[8, 8, 64];\n"
-    "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+    "    c = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"
     "    input y : b1[8, 8, 16];\n"
-    "    d = bconv2d(y, filters = 8, kernel = 3, padding = same);\n"
+    "    d = bconv2d(y, filters = 8, kernel = 3, padding = same_one);\n"
     "    output c, d;\n"
     "}\n";
 
@@ -631,7 +636,7 @@ static void test_compress_off(void **state) {
 static const char app_src[] = "bnn 1;\n" APP_TARGETS
                               "network one {\n"
                               "    input x : b1[8, 8, 64];\n"
-                              "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+                              "    c = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"
                               "    output c;\n"
                               "}\n";
 
@@ -756,7 +761,7 @@ static void test_threads(void **state) {
                "bnn 1;\n" APP_TARGETS
                "network rows {\n"
                "    input x : b1[2, 8, 64];\n"
-               "    c = bconv2d(x, filters = 64, kernel = 3, padding = same);\n"
+               "    c = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"
                "    input v : b1[640];\n"
                "    d = bdense(v, units = 1);\n"
                "    output c, d;\n"
@@ -802,8 +807,8 @@ static void test_threads(void **state) {
 static const char mcu_src[] = "bnn 1;\n" MCU_TARGET
                               "network m {\n"
                               "    input x : b1[8, 8, 32];\n"
-                              "    c = bconv2d(x, filters = 16, kernel = 3, padding = same);\n"
-                              "    e = bconv2d(x, filters = 8, kernel = 3, padding = same);\n"
+                              "    c = bconv2d(x, filters = 16, kernel = 3, padding = same_one);\n"
+                              "    e = bconv2d(x, filters = 8, kernel = 3, padding = same_one);\n"
                               "    output c, e;\n"
                               "}\n";
 

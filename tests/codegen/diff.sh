@@ -1,0 +1,117 @@
+#!/bin/sh
+# diff.sh BNNC ROOT [COUNT]: differential tests of the C emitter against the
+# reference interpreter (docs/codegen.md). For every example network on each
+# kernel flavour the host runs, and for COUNT (default 200) random networks
+# from tests/gen/gen_net.c on targets drawn in turn from tests/codegen/
+# targets.bnn: emit C with --seed, compile it with -std=c99 -Wall -Wextra
+# -Werror, run it and `bnnc run` on the same random inputs, and compare
+# every output (integers and bits exactly, floats within 1e-5 relative).
+# With gcc-aarch64-linux-gnu and qemu-aarch64, the NEON kernels run under
+# qemu too (the examples, and every 10th random network).
+bnnc=$1 root=$2 count=${3:-200}
+here=$root/tests/codegen
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cc=${CC_EMITTED:-cc}
+py=/usr/bin/python3
+pass=0 fail=0 skipped=""
+
+flavours="t-portable32 t-swar32 t-portable64 t-builtin64 t-kernel32 t-channel64"
+grep -qw popcnt /proc/cpuinfo && flavours="$flavours t-popcnt" || skipped="$skipped popcnt"
+grep -qw avx2 /proc/cpuinfo && flavours="$flavours t-avx2" || skipped="$skipped avx2"
+grep -qw avx512_vpopcntdq /proc/cpuinfo && flavours="$flavours t-avx512" || skipped="$skipped avx512"
+qemu=""
+if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null; then
+    qemu=1
+else
+    skipped="$skipped neon(qemu)"
+fi
+$cc -std=c11 -O2 -o "$tmp/gen_net" "$root/tests/gen/gen_net.c" || exit 2
+
+# one NET.bnn TARGET SEED: emit, build, run both ways, compare.
+one() {
+    net=$1 target=$2 seed=$3
+    d=$tmp/w
+    rm -rf "$d" && mkdir -p "$d/ref" "$d/in"
+    if ! "$bnnc" "$net" --target "$target" --targets "$here/targets.bnn" --no-catalog \
+            --emit c -o "$d/out" --seed "$seed" 2>"$d/err"; then
+        grep -v 'pseudo-random' "$d/err"; return 1
+    fi
+    name=$(basename "$d"/out/*_weights.c _weights.c)
+    if [ "$target" = t-neon ]; then
+        build="aarch64-linux-gnu-gcc -static" run="qemu-aarch64"
+    else
+        build=$cc run=""
+    fi
+    if ! $build -std=c99 -O2 -Wall -Wextra -Werror -DNET="$name" -include "$d/out/$name.h" \
+            -o "$d/prog" "$here/harness.c" "$d/out/$name.c" "$d/out/${name}_weights.c" -lm \
+            2>"$d/err"; then
+        echo "compile error:"; head -20 "$d/err"; return 1
+    fi
+    # Inputs: type letters from the generated C, shapes from its header.
+    types=$(sed -n "s/^const char ${name}_input_types\[[0-9]*\] = \"\(.*\)\";/\1/p" "$d/out/$name.c")
+    ins="" k=0
+    for shape in $(sed -n "s|^/\* input '.*': [a-z0-9]*\[\([0-9,]*\)\].*|\1|p" "$d/out/$name.h"); do
+        t=$(echo "$types" | cut -c$((k + 1)))
+        $py "$here/npytool.py" make "$d/in/$k.npy" "$t" "$shape" $((seed * 7 + k)) || return 1
+        ins="$ins $d/in/$k.npy"
+        k=$((k + 1))
+    done
+    inargs=""
+    for f in $ins; do inargs="$inargs --input $f"; done
+    # shellcheck disable=SC2086
+    if ! "$bnnc" run "$net" --seed "$seed" $inargs --output "$d/ref/" 2>"$d/err"; then
+        grep -v 'pseudo-random' "$d/err"; return 1
+    fi
+    outs=$(sed -n 's/^\s*output \(.*\);/\1/p' "$net" | tr -d ' ' | tr ',' ' ')
+    gots="" k=0
+    for o in $outs; do gots="$gots $d/got$k.npy"; k=$((k + 1)); done
+    # shellcheck disable=SC2086
+    if ! $run "$d/prog" $ins -- $gots 2>"$d/err"; then
+        echo "run error:"; head -5 "$d/err"; return 1
+    fi
+    k=0
+    for o in $outs; do
+        if ! $py "$here/npytool.py" compare "$d/ref/$o.npy" "$d/got$k.npy" >"$d/cmp"; then
+            echo "output '$o':"; cat "$d/cmp"; return 1
+        fi
+        k=$((k + 1))
+    done
+    return 0
+}
+
+check() {
+    if one "$@" >"$tmp/log" 2>&1; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $1 on $2 (seed $3):"; sed 's/^/    /' "$tmp/log" | head -20
+    fi
+}
+
+for ex in ${EXAMPLES-mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet}; do
+    for t in $flavours; do
+        case "$ex:$t" in
+            quicknet:t-portable32|quicknet:t-portable64|quicknet:t-swar32|quicknet:t-builtin64) ;;
+            birealnet18:t-portable32|birealnet18:t-swar32|birealnet18:t-builtin64) ;;
+            *) check "$root/examples/$ex.bnn" "$t" 1 ;;
+        esac
+    done
+    [ -n "$qemu" ] && check "$root/examples/$ex.bnn" t-neon 1
+done
+set -- $flavours
+nf=$#
+i=1
+while [ "$i" -le "$count" ]; do
+    "$tmp/gen_net" "$i" > "$tmp/net$i.bnn"
+    k=$((i % nf + 1))
+    eval "t=\${$k}"
+    check "$tmp/net$i.bnn" "$t" "$i"
+    if [ -n "$qemu" ] && [ $((i % 10)) -eq 0 ]; then
+        check "$tmp/net$i.bnn" t-neon "$i"
+    fi
+    i=$((i + 1))
+done
+[ -n "$skipped" ] && echo "not run on this machine:$skipped"
+echo "codegen: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
