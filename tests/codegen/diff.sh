@@ -7,12 +7,16 @@
 # -Werror, run it and `bnnc run` on the same random inputs, and compare
 # every output (integers and bits exactly, floats within 1e-5 relative).
 # With gcc-aarch64-linux-gnu and qemu-aarch64, the NEON kernels run under
-# qemu too (the examples, and every 10th random network).
+# qemu too (the examples, and every 10th random network). gcc and clang
+# build the host programs in turn.
 bnnc=$1 root=$2 count=${3:-200}
 here=$root/tests/codegen
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-cc=${CC_EMITTED:-cc}
+# The emitted code is built with gcc and clang in turn (both must take it
+# with -Werror).
+ccs=${CC_EMITTED:-gcc clang}
+nchecks=0
 py=/usr/bin/python3
 pass=0 fail=0 skipped=""
 
@@ -26,7 +30,7 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 else
     skipped="$skipped neon(qemu)"
 fi
-$cc -std=c11 -O2 -o "$tmp/gen_net" "$root/tests/gen/gen_net.c" || exit 2
+cc -std=c11 -O2 -o "$tmp/gen_net" "$root/tests/gen/gen_net.c" || exit 2
 
 # one NET.bnn TARGET SEED: emit, build, run both ways, compare.
 one() {
@@ -41,28 +45,41 @@ one() {
     if [ "$target" = t-neon ]; then
         build="aarch64-linux-gnu-gcc -static" run="qemu-aarch64"
     else
-        build=$cc run=""
+        set -- $ccs
+        k=$((nchecks % $# + 1))
+        eval "build=\${$k}"
+        run=""
     fi
     if ! $build -std=c99 -O2 -Wall -Wextra -Werror -DNET="$name" -include "$d/out/$name.h" \
             -o "$d/prog" "$here/harness.c" "$d/out/$name.c" "$d/out/${name}_weights.c" -lm \
             2>"$d/err"; then
         echo "compile error:"; head -20 "$d/err"; return 1
     fi
-    # Inputs: type letters from the generated C, shapes from its header.
-    types=$(sed -n "s/^const char ${name}_input_types\[[0-9]*\] = \"\(.*\)\";/\1/p" "$d/out/$name.c")
+    # Inputs (type letters from the generated C, shapes from its header)
+    # and the interpreter's outputs depend only on the network and the
+    # seed: made once, kept for the other flavours.
+    key=$(echo "$net $seed" | cksum | cut -d' ' -f1)
+    c=$tmp/cache/$key
+    if [ ! -d "$c" ]; then
+        mkdir -p "$c/in" "$c/ref"
+        types=$(sed -n "s/^const char ${name}_input_types\[[0-9]*\] = \"\(.*\)\";/\1/p" "$d/out/$name.c")
+        k=0 inargs=""
+        for shape in $(sed -n "s|^/\* input '.*': [a-z0-9]*\[\([0-9,]*\)\].*|\1|p" "$d/out/$name.h"); do
+            t=$(echo "$types" | cut -c$((k + 1)))
+            $py "$here/npytool.py" make "$c/in/$k.npy" "$t" "$shape" $((seed * 7 + k)) || return 1
+            inargs="$inargs --input $c/in/$k.npy"
+            k=$((k + 1))
+        done
+        # shellcheck disable=SC2086
+        if ! "$bnnc" run "$net" --seed "$seed" $inargs --output "$c/ref/" 2>"$d/err"; then
+            grep -v 'pseudo-random' "$d/err"; rm -rf "$c"; return 1
+        fi
+    fi
     ins="" k=0
-    for shape in $(sed -n "s|^/\* input '.*': [a-z0-9]*\[\([0-9,]*\)\].*|\1|p" "$d/out/$name.h"); do
-        t=$(echo "$types" | cut -c$((k + 1)))
-        $py "$here/npytool.py" make "$d/in/$k.npy" "$t" "$shape" $((seed * 7 + k)) || return 1
-        ins="$ins $d/in/$k.npy"
+    while [ -f "$c/in/$k.npy" ]; do
+        ins="$ins $c/in/$k.npy"
         k=$((k + 1))
     done
-    inargs=""
-    for f in $ins; do inargs="$inargs --input $f"; done
-    # shellcheck disable=SC2086
-    if ! "$bnnc" run "$net" --seed "$seed" $inargs --output "$d/ref/" 2>"$d/err"; then
-        grep -v 'pseudo-random' "$d/err"; return 1
-    fi
     outs=$(sed -n 's/^\s*output \(.*\);/\1/p' "$net" | tr -d ' ' | tr ',' ' ')
     gots="" k=0
     for o in $outs; do gots="$gots $d/got$k.npy"; k=$((k + 1)); done
@@ -72,7 +89,7 @@ one() {
     fi
     k=0
     for o in $outs; do
-        if ! $py "$here/npytool.py" compare "$d/ref/$o.npy" "$d/got$k.npy" >"$d/cmp"; then
+        if ! $py "$here/npytool.py" compare "$c/ref/$o.npy" "$d/got$k.npy" >"$d/cmp"; then
             echo "output '$o':"; cat "$d/cmp"; return 1
         fi
         k=$((k + 1))
@@ -81,6 +98,7 @@ one() {
 }
 
 check() {
+    nchecks=$((nchecks + 1))
     if one "$@" >"$tmp/log" 2>&1; then
         pass=$((pass + 1))
     else
