@@ -38,6 +38,7 @@ typedef struct {
     FILE *decl;                /* NAME.c: the prelude and declarations */
     FILE *src;                 /* the body of the inference function */
     bool use_xor_pop, use_bit; /* which helpers the body calls */
+    int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
     int W;                     /* word bits */
     bool ok;
 } Emit;
@@ -277,6 +278,11 @@ static int wcount; /* arrays written so far (names W0, W1, ...) */
 /* Opens a const array in NAME_weights.c and its extern in NAME.c. */
 static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
     int id = wcount++;
+    int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
+                   : !strcmp(type, "int16_t")                         ? 2
+                   : !strcmp(type, "uint8_t")                         ? 1
+                                                                      : e->W / 8;
+    e->weight_bytes += size * (n ? n : 1);
     fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s */\n", type, e->name, id,
             (long long)(n ? n : 1), what);
     fprintf(e->wf, "\n/* %s */\nconst %s %s_w%d[%lld] = {", what, type, e->name, id,
@@ -1168,7 +1174,8 @@ static void emit_header(Emit *e, const char **in, const char **out) {
     fprintf(h, "/* Bytes of the static activation arena (the report's peak activation\n"
                " * memory), and of the parameters in %s_weights.c. */\n",
             e->name);
-    fprintf(h, "#define %s_ARENA_BYTES %lld\n\n", U, (long long)e->plan.arena);
+    fprintf(h, "#define %s_ARENA_BYTES %lld\n", U, (long long)e->plan.arena);
+    fprintf(h, "#define %s_WEIGHT_BYTES %lld\n\n", U, (long long)e->weight_bytes);
     fprintf(h, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n\n", U, g->inputs.n, U,
             g->outputs.n);
     for (int pass = 0; pass < 2; pass++) {
@@ -1360,8 +1367,8 @@ static bool write_all(Emit *e, const char *dir) {
         e->wf = files[2];
         const char **in = io_names(e, &e->g->inputs, "in_");
         const char **out = io_names(e, &e->g->outputs, "out_");
-        emit_header(e, in, out);
         emit_source(e, in, out);
+        emit_header(e, in, out);
         ok = e->ok;
     }
     for (int i = 0; i < 3; i++)

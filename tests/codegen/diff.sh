@@ -92,6 +92,7 @@ one() {
         if ! $py "$here/npytool.py" compare "$c/ref/$o.npy" "$d/got$k.npy" >"$d/cmp"; then
             echo "output '$o':"; cat "$d/cmp"; return 1
         fi
+        sed -n 's/^max relative float difference //p' "$d/cmp" >> "$tmp/diffs"
         k=$((k + 1))
     done
     return 0
@@ -131,5 +132,6 @@ while [ "$i" -le "$count" ]; do
     i=$((i + 1))
 done
 [ -n "$skipped" ] && echo "not run on this machine:$skipped"
+[ -s "$tmp/diffs" ] && echo "largest relative difference of a float output: $(sort -g "$tmp/diffs" | tail -1)"
 echo "codegen: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
