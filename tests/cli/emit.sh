@@ -1,0 +1,120 @@
+#!/bin/sh
+# emit.sh BNNC ROOT: the options of --emit c, its files, --weights and
+# --seed, and that an error never leaves a partial output. Run in a
+# temporary folder.
+bnnc=$1 root=$2
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+py=/usr/bin/python3
+tool=$root/tests/cli/npy_tool.py
+
+check() {
+    name=$1 want=$2
+    shift 2
+    "$@" >out 2>err </dev/null
+    rc=$?
+    [ "$rc" -eq "$want" ] && return 0
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err | head -10
+    return 1
+}
+ok() { pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+cat > mine.bnn <<'BNN'
+bnn 1;
+network my-net {
+    input x : f32[4];
+    y = dense(x, units = 2);
+    s = sign(batchnorm(y));
+    z = bdense(s, units = 3);
+    output z;
+}
+target board {
+    clock = 100 MHz; word = 32 bits;
+    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }
+}
+BNN
+l=$root/examples/lenet_bin.bnn
+
+check emit 0 "$bnnc" $l --target cortex-m4 --emit c -o out1 && [ -f out1/lenet_bin.h ] &&
+    [ -f out1/lenet_bin.c ] && [ -f out1/lenet_bin_weights.c ] && [ "$(ls out1 | wc -l)" -eq 3 ] &&
+    grep -q "warning: no --weights: the parameters are pseudo-random (seed 1)" err &&
+    grep -q '^#define LENET_BIN_RANDOM_WEIGHTS 1$' out1/lenet_bin.h && [ ! -s out ] && ok || ko emit
+# The arena is the report's peak activation memory.
+"$bnnc" $l --target cortex-m4 --report --format json > r.json
+arena=$($py -c "import json; print(json.load(open('r.json'))['memory']['activation_bytes'])")
+grep -q "^#define LENET_BIN_ARENA_BYTES $arena\$" out1/lenet_bin.h && ok || ko "arena = report's activations"
+# Deterministic: the same seed gives the same files; another seed other weights.
+check emit-again 0 "$bnnc" $l --target cortex-m4 --emit c -o out2 &&
+    cmp -s out1/lenet_bin_weights.c out2/lenet_bin_weights.c && cmp -s out1/lenet_bin.c out2/lenet_bin.c && ok || ko deterministic
+check seed 0 "$bnnc" $l --target cortex-m4 --emit c -o out3 --seed 9 &&
+    ! cmp -s out1/lenet_bin_weights.c out3/lenet_bin_weights.c && grep -q 'seed 9' err && ok || ko seed
+# Names become C identifiers; the target can be the file's own.
+check ident 0 "$bnnc" mine.bnn --target board --emit c -o o4 && [ -f o4/my_net.h ] &&
+    grep -q 'void my_net_infer(const float \*in_x, int32_t \*out_z);' o4/my_net.h && ok || ko ident
+# --weights: a file for mine.bnn; the program it makes computes what bnnc run does.
+$py "$tool" safetensors w.safetensors y.weight:F32:4,2:1,-2,0.5,1,-1,0.25,2,-0.5 \
+    s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \
+    s.batchnorm.variance:F32:2:1,2 z.weight:I8:2,3:1,-1,1,-1,-1,1 || ko "npy_tool"
+check weights 0 "$bnnc" mine.bnn --target board --emit c -o o5 --weights w.safetensors &&
+    ! grep -q RANDOM_WEIGHTS o5/my_net.h && ! grep -q warning err && ok || ko weights
+cat > main.c <<'C'
+#include <stdio.h>
+#include "my_net.h"
+int main(void) {
+    const float x[4] = {0.5f, -1.0f, 2.0f, 0.25f};
+    int32_t z[3];
+    my_net_infer(x, z);
+    printf("%d %d %d\n", (int)z[0], (int)z[1], (int)z[2]);
+    return 0;
+}
+C
+$py "$tool" write x.npy '<f4' 4 0.5 -1 2 0.25
+if cc -std=c99 -Wall -Wextra -Werror -Io5 -o prog main.c o5/my_net.c o5/my_net_weights.c -lm &&
+    "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output z.npy 2>/dev/null; then
+    ref=$($py "$tool" print z.npy | sed 's/^<i4 (3,) //')
+    got=$(./prog)
+    # By hand: w = [[1, -2], [0.5, 1], [-1, 0.25], [2, -0.5]], so y = x . w =
+    # (0.5 - 0.5 - 2 + 0.5, -1 - 1 + 0.5 - 0.125) = (-1.5, -1.625); the
+    # batchnorm gives (-1.6 / sqrt(1.001), 1.625 / sqrt(2.001) + 0.5), signs
+    # (-1, +1); z = (-1 - 1, 1 - 1, -1 + 1) = (-2, 0, 0).
+    [ "$got" = "-2 0 0" ] && [ "$ref" = "-2 0 0" ] && ok ||
+        ko "weights: program printed '$got', bnnc run '$ref', by hand '-2 0 0'"
+else
+    ko "weights program"
+fi
+# Bad weights: an error naming the tensor, exit 1, nothing written.
+$py "$tool" safetensors bad.safetensors y.weight:F32:2,4:1,-2,0.5,1,-1,0.25,2,-0.5 \
+    s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \
+    s.batchnorm.variance:F32:2:1,2 z.weight:I8:2,3:1,-1,1,-1,-1,1
+check bad-weights 1 "$bnnc" mine.bnn --target board --emit c -o o6 --weights bad.safetensors &&
+    grep -q "y.weight" err && [ ! -e o6 ] && ok || ko "misshaped tensor: error, no folder"
+mkdir keep && echo mine > keep/my_net.h
+check bad-weights-keep 1 "$bnnc" mine.bnn --target board --emit c -o keep --weights bad.safetensors &&
+    [ "$(cat keep/my_net.h)" = mine ] && [ "$(ls keep | wc -l)" -eq 1 ] && ok || ko "error keeps the old files"
+check missing-weights 1 "$bnnc" mine.bnn --target board --emit c -o o7 --weights nope.safetensors &&
+    [ ! -e o7 ] && ok || ko missing-weights
+# Into an existing folder: our files replaced, others kept; no temporary left.
+echo other > keep/notes.txt
+check existing 0 "$bnnc" mine.bnn --target board --emit c -o keep --weights w.safetensors &&
+    [ "$(cat keep/notes.txt)" = other ] && grep -q my_net_infer keep/my_net.h && ok || ko existing
+[ -z "$(ls -d keep.bnnc-* o*.bnnc-* 2>/dev/null)" ] && ok || ko "temporary folder left"
+echo file > afile
+check o-file 1 "$bnnc" mine.bnn --target board --emit c -o afile && grep -q "'afile' exists and is not a folder" err && ok || ko o-file
+# Usage errors.
+check no-target 2 "$bnnc" mine.bnn --emit c -o o8 && ok || ko no-target
+check no-dir 2 "$bnnc" mine.bnn --target board --emit c && ok || ko no-dir
+check emit-what 2 "$bnnc" mine.bnn --target board --emit asm -o o8 && grep -q "not 'asm'" err && ok || ko emit-what
+check both 2 "$bnnc" mine.bnn --target board --emit c -o o8 --weights w.safetensors --seed 3 && ok || ko both
+check seed-alone 2 "$bnnc" mine.bnn --seed 3 && ok || ko seed-alone
+check seed-bad 2 "$bnnc" mine.bnn --target board --emit c -o o8 --seed -1 && ok || ko seed-bad
+[ ! -e o8 ] && ok || ko "usage errors wrote o8"
+for opt in --emit --weights --seed; do
+    grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
+    "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
+done
+
+echo "emit: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
