@@ -117,6 +117,9 @@ typedef struct Ctx Ctx;
  * after reporting at `from` (which may be a null location). */
 int src_load(Ctx *c, const char *path, const char *real, Loc from);
 int src_add_text(Ctx *c, const char *name, const char *text, size_t len);
+/* Reads a whole binary file into malloc'ed memory; false after reporting
+ * "cannot open WHAT'path'" (`what` may be "" or "the weights "). */
+bool src_read_all(Ctx *c, const char *path, const char *what, unsigned char **buf, size_t *len);
 /* Checks raw bytes; reports the first problems. Returns false if the file
  * must not be lexed (NUL bytes, invalid UTF-8, binary garbage). */
 bool src_validate(Ctx *c, int file);
@@ -737,6 +740,24 @@ bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, con
 
 /* `bnnc run ...`: argv[0] is "run". Returns the exit status. */
 int cmd_run(int argc, char **argv);
+
+/* --------------------------------------------------------------- cli_ */
+
+/* Prints "bnnc: error: ..." and a pointer to `cmd --help`; EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* The value of "--name VALUE" or "--name=VALUE" at argv[*i] (advancing
+ * *i), NULL when argv[*i] is not --name; *missing when the value is. */
+const char *cli_value(int argc, char **argv, int *i, const char *name, bool *missing);
+/* -I DIR, -IDIR, --color=WHEN: EXIT_OK when taken, a usage error, or -1
+ * when argv[*i] is none of them. */
+int cli_common(Ctx *c, int argc, char **argv, int *i, const char *cmd);
+/* The import search path after the -I folders: BNNC_PATH, the stdlib. */
+void cli_search_path(Ctx *c);
+/* A decimal seed from 0 to 2^64 - 1. */
+bool cli_seed(const char *s, uint64_t *out);
+/* The network called name, or the one the main file declares; NULL after
+ * reporting (`what` the command does with it: "run", "estimate"). */
+IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *what);
 
 /* ---------------------------------------------------------------- Ctx */
 

@@ -54,133 +54,59 @@ typedef struct {
     const char *output;
 } RunOptions;
 
-static int run_usage_error(const char *fmt, const char *arg) {
-    fputs("bnnc: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'bnnc run --help' for more information.\n", stderr);
-    return EXIT_USAGE;
-}
-
-/* "--opt VALUE" or "--opt=VALUE"; NULL when argv[*i] is not --opt. */
-static const char *value_of(int argc, char **argv, int *i, const char *name, bool *missing) {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != 0)
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static bool parse_seed(const char *s, uint64_t *out) {
-    if (!*s || *s == '-' || *s == '+')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Returns EXIT_OK, a usage error, or -1 for --help. */
 static int parse_run_args(int argc, char **argv, Ctx *c, RunOptions *o) {
     o->seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         bool missing = false;
+        int rc;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(run_usage, stdout);
             return -1;
-        } else if ((v = value_of(argc, argv, &i, "--network", &missing))) {
+        } else if ((v = cli_value(argc, argv, &i, "--network", &missing))) {
             o->network = v;
-        } else if ((v = value_of(argc, argv, &i, "--weights", &missing))) {
+        } else if ((v = cli_value(argc, argv, &i, "--weights", &missing))) {
             if (o->weights)
-                return run_usage_error("%s", "--weights is given twice");
+                return cli_usage_error("bnnc run", "%s", "--weights is given twice");
             o->weights = v;
-        } else if ((v = value_of(argc, argv, &i, "--seed", &missing))) {
-            if (!parse_seed(v, &o->seed))
-                return run_usage_error("--seed takes a whole number from 0 to 2^64 - 1, "
+        } else if ((v = cli_value(argc, argv, &i, "--seed", &missing))) {
+            if (!cli_seed(v, &o->seed))
+                return cli_usage_error("bnnc run", "--seed takes a whole number from 0 to 2^64 - 1, "
                                        "not '%s'", v);
             o->seed_arg = v;
-        } else if ((v = value_of(argc, argv, &i, "--input", &missing))) {
+        } else if ((v = cli_value(argc, argv, &i, "--input", &missing))) {
             vec_push(&c->arena, &o->inputs, (void *)v);
-        } else if ((v = value_of(argc, argv, &i, "--output", &missing))) {
+        } else if ((v = cli_value(argc, argv, &i, "--output", &missing))) {
             if (o->output)
-                return run_usage_error("%s", "--output is given twice");
+                return cli_usage_error("bnnc run", "%s", "--output is given twice");
             o->output = v;
         } else if (missing) {
-            return run_usage_error("option '%s' needs a value", a);
-        } else if (strcmp(a, "-I") == 0) {
-            if (i + 1 >= argc)
-                return run_usage_error("option '%s' needs a folder", a);
-            vec_push(&c->arena, &c->search, argv[++i]);
-        } else if (strncmp(a, "-I", 2) == 0) {
-            vec_push(&c->arena, &c->search, (char *)a + 2);
-        } else if (strncmp(a, "--color=", 8) == 0) {
-            const char *w = a + 8;
-            if (strcmp(w, "always") == 0)
-                c->color = true;
-            else if (strcmp(w, "never") == 0)
-                c->color = false;
-            else if (strcmp(w, "auto") != 0)
-                return run_usage_error("--color takes auto, always or never, not '%s'", w);
+            return cli_usage_error("bnnc run", "option '%s' needs a value", a);
+        } else if ((rc = cli_common(c, argc, argv, &i, "bnnc run")) >= 0) {
+            if (rc != EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != 0) {
-            return run_usage_error("unknown option '%s'", a);
+            return cli_usage_error("bnnc run", "unknown option '%s'", a);
         } else if (o->file) {
-            return run_usage_error("more than one network file ('%s')", a);
+            return cli_usage_error("bnnc run", "more than one network file ('%s')", a);
         } else {
             o->file = a;
         }
     }
     if (!o->file)
-        return run_usage_error("%s", "no network file");
+        return cli_usage_error("bnnc run", "%s", "no network file");
     if (o->weights && o->seed_arg)
-        return run_usage_error("%s", "--weights and --seed do not go together: the seed "
+        return cli_usage_error("bnnc run", "%s", "--weights and --seed do not go together: the seed "
                                      "makes random weights");
     if (!o->inputs.n)
-        return run_usage_error("%s", "no --input");
+        return cli_usage_error("bnnc run", "%s", "no --input");
     if (!o->output)
-        return run_usage_error("%s", "no --output");
+        return cli_usage_error("bnnc run", "%s", "no --output");
     return EXIT_OK;
 }
 
-static void add_search_list(Ctx *c, const char *list) {
-    const char *p = list;
-    while (*p) {
-        const char *e = strchr(p, ':');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n)
-            vec_push(&c->arena, &c->search, mem_strndup(&c->arena, p, n));
-        p += n + (e ? 1 : 0);
-    }
-}
 
-static IrGraph *choose_network(Ctx *c, const IrModule *m, const char *name) {
-    IrGraph *found = NULL;
-    int n = 0;
-    for (int i = 0; i < m->graphs.n; i++) {
-        IrGraph *g = m->graphs.v[i];
-        if (name ? strcmp(g->name, name) == 0 : g->loc.file == c->main_file) {
-            found = g;
-            n++;
-        }
-    }
-    if (name && !found)
-        diag_plain(c, "no network called '%s'", name);
-    else if (!found)
-        diag_plain(c, "the file declares no network to run");
-    else if (n > 1)
-        diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
-    return n == 1 ? found : NULL;
-}
 
 static void format_shape(char *buf, size_t n, int rank, const int64_t *d) {
     size_t l = (size_t)snprintf(buf, n, "[");
@@ -249,17 +175,14 @@ static bool is_dir(const char *p) {
 }
 
 static int run_network(Ctx *c, RunOptions *o) {
-    const char *env = getenv("BNNC_PATH");
-    if (env)
-        add_search_list(c, env);
-    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
+    cli_search_path(c);
     IrModule m;
     memset(&m, 0, sizeof m);
     if (!load_program(c, o->file) || !sema_run(c, &m))
         return EXIT_INPUT;
     if (!ir_verify(c, &m, NULL))
         return EXIT_INTERNAL;
-    IrGraph *g = choose_network(c, &m, o->network);
+    IrGraph *g = cli_network(c, &m, o->network, "run");
     if (!g)
         return EXIT_INPUT;
     if (o->inputs.n != g->inputs.n) {

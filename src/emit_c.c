@@ -310,20 +310,11 @@ static int float_array(Emit *e, const float *v, int64_t n, const char *what) {
     return id;
 }
 
-static int int32_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "int32_t", n, what);
+/* An array of integers of C type `type` (int32_t or int16_t). */
+static int int_array(Emit *e, const char *type, const int32_t *v, int64_t n, const char *what) {
+    int id = weights_array(e, type, n, what);
     for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 8);
-        fprintf(e->wf, "%ld", (long)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-static int int16_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "int16_t", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 12);
+        put_sep(e->wf, i, 10);
         fprintf(e->wf, "%ld", (long)v[i]);
     }
     weights_close(e, n);
@@ -443,7 +434,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     int pid = -1;
     if (pad == PAD_SAME) {
         snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
-        pid = int16_array(e, wpop, w.Co * taps, what);
+        pid = int_array(e, "int16_t", wpop, w.Co * taps, what);
     }
     free(wb);
     free(wpop);
@@ -825,7 +816,7 @@ static void emit_binarize(Emit *e, const IrNode *n) {
                 int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
             snprintf(what, sizeof what, "%s: thresholds of %s (+1 where x >= t, or x <= t)",
                      n->name, n->folds);
-            tid = int32_array(e, tau, C, what);
+            tid = int_array(e, "int32_t", tau, C, what);
             snprintf(what, sizeof what, "%s: bit c set where the compare is x <= t", n->name);
             did = bits_array(e, dir, C, what);
             free(tau);

@@ -11,7 +11,6 @@
 #include "bnnc.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +106,6 @@ typedef struct {
     bool seed_given;
 } Options;
 
-static int usage_error(const char *fmt, const char *arg) {
-    fputs("bnnc: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'bnnc --help' for more information.\n", stderr);
-    return EXIT_USAGE;
-}
 
 static void print_list(const char *kind, const char *const *names) {
     for (int i = 0; names[i]; i++)
@@ -135,33 +128,7 @@ static void print_tables(void) {
     print_list("property", target_property_names);
 }
 
-static void add_search_path(Ctx *c, const char *list) {
-    const char *p = list;
-    while (*p) {
-        const char *e = strchr(p, ':');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n)
-            vec_push(&c->arena, &c->search, mem_strndup(&c->arena, p, n));
-        p += n + (e ? 1 : 0);
-    }
-}
 
-/* The value of an option: "--opt VALUE" or "--opt=VALUE". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *rc) {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != 0)
-        return NULL;
-    if (*i + 1 >= argc) {
-        *rc = usage_error("option '%s' needs a value", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
 
 /* A positive number, or -1. */
 static double parse_positive(const char *v) {
@@ -228,24 +195,6 @@ static const IrTarget *find_ir_target(const IrModule *m, const char *name) {
     return NULL;
 }
 
-static IrGraph *pick_network(Ctx *c, const IrModule *m, const char *name) {
-    IrGraph *found = NULL;
-    int n = 0;
-    for (int i = 0; i < m->graphs.n; i++) {
-        IrGraph *g = m->graphs.v[i];
-        if (name ? strcmp(g->name, name) == 0 : g->loc.file == c->main_file) {
-            found = g;
-            n++;
-        }
-    }
-    if (name && !found)
-        diag_plain(c, "no network called '%s'", name);
-    else if (!found)
-        diag_plain(c, "the file declares no network to estimate");
-    else if (n > 1)
-        diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
-    return n == 1 ? found : NULL;
-}
 
 static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     int rc = EXIT_OK;
@@ -256,6 +205,7 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
+        bool missing = false;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf(usage_text, ctx_stdlib_dir());
             return -1;
@@ -272,83 +222,80 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
             o->no_catalog = true;
         } else if (strcmp(a, "--report") == 0) {
             o->report = true;
-        } else if ((v = opt_value(argc, argv, &i, "--target", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--target", &missing))) {
             o->target = v;
-        } else if ((v = opt_value(argc, argv, &i, "--network", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--network", &missing))) {
             o->network = v;
-        } else if ((v = opt_value(argc, argv, &i, "--explain", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--explain", &missing))) {
             o->explain = v;
-        } else if ((v = opt_value(argc, argv, &i, "--emit", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--emit", &missing))) {
             if (strcmp(v, "c") != 0)
-                return usage_error("--emit takes c, not '%s'", v);
+                return cli_usage_error("bnnc", "--emit takes c, not '%s'", v);
             o->emit = v;
-        } else if ((v = opt_value(argc, argv, &i, "-o", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
             o->out_dir = v;
-        } else if ((v = opt_value(argc, argv, &i, "--weights", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--weights", &missing))) {
             o->weights = v;
-        } else if ((v = opt_value(argc, argv, &i, "--seed", &rc))) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(v, &end, 10);
-            if (!*v || *end || errno || v[0] == '-')
-                return usage_error("--seed takes a whole number, not '%s'", v);
-            o->seed = n;
+        } else if ((v = cli_value(argc, argv, &i, "--seed", &missing))) {
+            if (!cli_seed(v, &o->seed))
+                return cli_usage_error("bnnc", "--seed takes a whole number from 0 to 2^64 - 1, "
+                                       "not '%s'", v);
             o->seed_given = true;
-        } else if ((v = opt_value(argc, argv, &i, "--format", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--format", &missing))) {
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
-                return usage_error("--format takes text or json, not '%s'", v);
+                return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
             o->json = strcmp(v, "json") == 0;
-        } else if ((v = opt_value(argc, argv, &i, "--threads", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--threads", &missing))) {
             char *end;
             long n = strtol(v, &end, 10);
             if (strcmp(v, "auto") == 0)
                 n = 0;
             else if (*v == 0 || *end || n < 1 || n > 65536)
-                return usage_error("--threads takes auto or a whole number from 1 to 65536, "
+                return cli_usage_error("bnnc", "--threads takes auto or a whole number from 1 to 65536, "
                                    "not '%s'", v);
             o->threads = (int)n;
-        } else if ((v = opt_value(argc, argv, &i, "--solve-fps", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--solve-fps", &missing))) {
             o->solve_fps = parse_positive(v);
             if (o->solve_fps <= 0)
-                return usage_error("--solve-fps takes a rate above 0 (inferences per second), "
+                return cli_usage_error("bnnc", "--solve-fps takes a rate above 0 (inferences per second), "
                                    "not '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--targets", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--targets", &missing))) {
             vec_push(&c->arena, &o->target_paths, (void *)v);
-        } else if ((v = opt_value(argc, argv, &i, "--rank", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--rank", &missing))) {
             int k = 0;
             while (k < 4 && strcmp(solve_rank_names[k], v) != 0)
                 k++;
             if (k == 4)
-                return usage_error("--rank takes margin, price, power or fps, not '%s'", v);
+                return cli_usage_error("bnnc", "--rank takes margin, price, power or fps, not '%s'", v);
             o->rank = (RankBy)k;
-        } else if ((v = opt_value(argc, argv, &i, "--max-price", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--max-price", &missing))) {
             if ((o->max_price = parse_positive(v)) < 0)
-                return usage_error("--max-price takes a price in USD above 0, not '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--max-power", &rc))) {
+                return cli_usage_error("bnnc", "--max-price takes a price in USD above 0, not '%s'", v);
+        } else if ((v = cli_value(argc, argv, &i, "--max-power", &missing))) {
             if ((o->max_power = parse_positive(v)) < 0)
-                return usage_error("--max-power takes a power in W above 0, not '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--class", &rc))) {
+                return cli_usage_error("bnnc", "--max-power takes a power in W above 0, not '%s'", v);
+        } else if ((v = cli_value(argc, argv, &i, "--class", &missing))) {
             char *list = mem_strdup(&c->arena, v);
             for (char *w = strtok(list, ","); w; w = strtok(NULL, ",")) {
                 int k = 0;
                 while (solve_class_names[k] && strcmp(solve_class_names[k], w) != 0)
                     k++;
                 if (!solve_class_names[k])
-                    return usage_error("--class takes mcu, application, desktop or server, "
+                    return cli_usage_error("bnnc", "--class takes mcu, application, desktop or server, "
                                        "not '%s'", w);
                 o->classes |= 1u << k;
             }
-        } else if ((v = opt_value(argc, argv, &i, "--memory-model", &rc))) {
+        } else if ((v = cli_value(argc, argv, &i, "--memory-model", &missing))) {
             if (strcmp(v, "lxnorop") == 0)
                 o->model = MEM_LXNOROP;
             else if (strcmp(v, "roofline") == 0)
                 o->model = MEM_ROOFLINE;
             else
-                return usage_error("--memory-model takes lxnorop or roofline, not '%s'", v);
-        } else if ((v = opt_value(argc, argv, &i, "--dump-ir-after", &rc))) {
+                return cli_usage_error("bnnc", "--memory-model takes lxnorop or roofline, not '%s'", v);
+        } else if ((v = cli_value(argc, argv, &i, "--dump-ir-after", &missing))) {
             int p = pass_lookup(v);
             if (p < 0)
-                return usage_error("unknown pass '%s' (passes: dce, fuse-bn-sign, compress)", v);
+                return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)", v);
             o->passes.dump_after = p;
         } else if (strcmp(a, "-O0") == 0 || strcmp(a, "-O1") == 0) {
             for (int p = 0; p < PASS_COUNT; p++)
@@ -358,56 +305,43 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
             const char *name = on ? a + 2 : a + 5;
             int p = pass_lookup(name);
             if (p < 0)
-                return usage_error("unknown pass '%s' (passes: dce, fuse-bn-sign, compress)",
+                return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)",
                                    name);
             o->passes.on[p] = on;
-        } else if (rc != EXIT_OK) {
-            return rc;
-        } else if (strcmp(a, "-I") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("option '%s' needs a folder", a);
-            vec_push(&c->arena, &c->search, argv[++i]);
-        } else if (strncmp(a, "-I", 2) == 0) {
-            vec_push(&c->arena, &c->search, (char *)a + 2);
-        } else if (strncmp(a, "--color=", 8) == 0) {
-            const char *w = a + 8;
-            if (strcmp(w, "always") == 0)
-                c->color = true;
-            else if (strcmp(w, "never") == 0)
-                c->color = false;
-            else if (strcmp(w, "auto") != 0)
-                return usage_error("--color takes auto, always or never, not '%s'", w);
+        } else if (missing) {
+            return cli_usage_error("bnnc", "option '%s' needs a value", a);
+        } else if ((rc = cli_common(c, argc, argv, &i, "bnnc")) >= 0) {
+            if (rc != EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != 0) {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("bnnc", "unknown option '%s'", a);
         } else if (o->file) {
-            return usage_error("more than one input file ('%s')", a);
+            return cli_usage_error("bnnc", "more than one input file ('%s')", a);
         } else {
             o->file = a;
         }
     }
-    if (rc != EXIT_OK)
-        return rc;
     if (o->print_tables || o->list_targets)
         return EXIT_OK;
     if (o->solve_fps > 0 && (o->report || o->explain || o->target))
-        return usage_error("%s", "--solve-fps searches every target: it does not go with "
+        return cli_usage_error("bnnc", "%s", "--solve-fps searches every target: it does not go with "
                                  "--target, --report or --explain");
     if (!o->file && !o->solve_fps)
-        return usage_error("%s", "no input file");
+        return cli_usage_error("bnnc", "%s", "no input file");
     if ((o->report || o->explain) && !o->target)
-        return usage_error("%s needs --target", o->report ? "--report" : "--explain");
+        return cli_usage_error("bnnc", "%s needs --target", o->report ? "--report" : "--explain");
     if (o->json && !o->report && !o->solve_fps)
-        return usage_error("%s", "--format json goes with --report or --solve-fps");
+        return cli_usage_error("bnnc", "%s", "--format json goes with --report or --solve-fps");
     if (o->emit && (!o->target || !o->out_dir))
-        return usage_error("%s", "--emit c needs --target T and -o DIR");
+        return cli_usage_error("bnnc", "%s", "--emit c needs --target T and -o DIR");
     if (!o->emit && (o->out_dir || o->weights || o->seed_given))
-        return usage_error("%s", "-o, --weights and --seed go with --emit c");
+        return cli_usage_error("bnnc", "%s", "-o, --weights and --seed go with --emit c");
     if (o->weights && o->seed_given)
-        return usage_error("%s", "--weights and --seed exclude each other");
+        return cli_usage_error("bnnc", "%s", "--weights and --seed exclude each other");
     if (o->emit && (o->report || o->explain || o->solve_fps))
-        return usage_error("%s", "--emit c does not go with --report, --explain or --solve-fps");
+        return cli_usage_error("bnnc", "%s", "--emit c does not go with --report, --explain or --solve-fps");
     if (!o->solve_fps && (o->rank || o->max_price >= 0 || o->max_power >= 0 || o->classes))
-        return usage_error("%s", "--rank, --max-price, --max-power and --class go with "
+        return cli_usage_error("bnnc", "%s", "--rank, --max-price, --max-power and --class go with "
                                  "--solve-fps");
     return EXIT_OK;
 }
@@ -506,7 +440,7 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
     o->passes.on[PASS_COMPRESS] = false;
     if (!pass_run(c, m, &o->passes, stdout))
         return EXIT_INTERNAL;
-    IrGraph *g = pick_network(c, m, o->network);
+    IrGraph *g = cli_network(c, m, o->network, "solve for");
     if (!g)
         return EXIT_INPUT;
     SolveOptions so = {o->solve_fps, o->threads < 0 ? 0 : o->threads, o->model, o->rank,
@@ -527,10 +461,7 @@ static int run(Ctx *c, Options *o) {
         print_tables();
         return EXIT_OK;
     }
-    const char *env = getenv("BNNC_PATH");
-    if (env)
-        add_search_path(c, env);
-    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
+    cli_search_path(c);
 
     if (!o->file && o->solve_fps && !(o->file = implicit_model(c)))
         return EXIT_INPUT;
@@ -575,7 +506,7 @@ static int run(Ctx *c, Options *o) {
     IrGraph *g = NULL;
     Weights w;
     if (o->emit) {
-        if (!(g = pick_network(c, &m, o->network)))
+        if (!(g = cli_network(c, &m, o->network, "compile")))
             return EXIT_INPUT;
         if (o->weights) {
             if (!weights_load(c, g, o->weights, &w))
@@ -597,7 +528,7 @@ static int run(Ctx *c, Options *o) {
     }
     if (!tname || (!o->report && !o->explain))
         return EXIT_OK;
-    if (!(g = pick_network(c, &m, o->network)))
+    if (!(g = cli_network(c, &m, o->network, "estimate")))
         return EXIT_INPUT;
     CostResult r;
     cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);

@@ -28,40 +28,6 @@
 
 static int elem_size(DType t) { return t == DT_F32 || t == DT_I32 ? 4 : 1; }
 
-/* Reads a whole file into malloc'ed memory; false after reporting. */
-static bool read_file(Ctx *c, const char *path, unsigned char **buf, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_plain(c, "cannot open '%s': %s", path, strerror(errno));
-        return false;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        diag_plain(c, "cannot read '%s': it is a folder", path);
-        fclose(f);
-        return false;
-    }
-    size_t cap = 65536, n = 0;
-    unsigned char *b = xmalloc(cap);
-    for (;;) {
-        if (n == cap)
-            b = xrealloc(b, cap *= 2);
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        diag_plain(c, "cannot read '%s'", path);
-        free(b);
-        return false;
-    }
-    *buf = b;
-    *len = n;
-    return true;
-}
 
 /* ------------------------------------------------------------- header */
 
@@ -253,7 +219,7 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
     memset(out, 0, sizeof *out);
     unsigned char *buf;
     size_t len;
-    if (!read_file(c, path, &buf, &len))
+    if (!src_read_all(c, path, "", &buf, &len))
         return false;
     bool ok = false;
     if (len < 10 || memcmp(buf, NPY_MAGIC, 6) != 0) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SRC_MAX_BYTES ((size_t)64 << 20)
 
@@ -197,4 +198,39 @@ bool src_validate(Ctx *c, int file) {
         col++;
     }
     return reported == 0;
+}
+
+bool src_read_all(Ctx *c, const char *path, const char *what, unsigned char **buf, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_plain(c, "cannot open %s'%s': %s", what, path, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    bool known = fstat(fileno(f), &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
+        diag_plain(c, "cannot read %s'%s': it is a folder", what, path);
+        fclose(f);
+        return false;
+    }
+    size_t cap = known && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    unsigned char *b = xmalloc(cap);
+    for (;;) {
+        if (n == cap)
+            b = xrealloc(b, cap *= 2);
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        diag_plain(c, "cannot read %s'%s'", what, path);
+        free(b);
+        return false;
+    }
+    *buf = b;
+    *len = n;
+    return true;
 }

@@ -215,40 +215,6 @@ static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
 
 /* -------------------------------------------------------------- loading */
 
-static bool read_file(Ctx *c, const char *path, unsigned char **buf, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_plain(c, "cannot open the weights '%s': %s", path, strerror(errno));
-        return false;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        diag_plain(c, "cannot read the weights '%s': it is a folder", path);
-        fclose(f);
-        return false;
-    }
-    size_t cap = (fstat(fileno(f), &st) == 0 && st.st_size > 0) ? (size_t)st.st_size + 1 : 65536;
-    size_t n = 0;
-    unsigned char *b = xmalloc(cap);
-    for (;;) {
-        if (n == cap)
-            b = xrealloc(b, cap *= 2);
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        diag_plain(c, "cannot read the weights '%s'", path);
-        free(b);
-        return false;
-    }
-    *buf = b;
-    *len = n;
-    return true;
-}
 
 static float get_f32(const unsigned char *p) {
     uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -379,7 +345,7 @@ bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
     list_needs(c, g, &s);
     unsigned char *buf;
     size_t len;
-    if (!read_file(c, path, &buf, &len))
+    if (!src_read_all(c, path, "the weights ", &buf, &len))
         return false;
     bool ok = false;
     json_t *root = NULL;

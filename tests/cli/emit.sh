@@ -3,24 +3,9 @@
 # --seed, and that an error never leaves a partial output. Run in a
 # temporary folder.
 bnnc=$1 root=$2
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 2
 py=/usr/bin/python3
 tool=$root/tests/cli/npy_tool.py
-
-check() {
-    name=$1 want=$2
-    shift 2
-    "$@" >out 2>err </dev/null
-    rc=$?
-    [ "$rc" -eq "$want" ] && return 0
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err | head -10
-    return 1
-}
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$root/tests/cli/lib.sh"
 
 cat > mine.bnn <<'BNN'
 bnn 1;
@@ -116,5 +101,4 @@ for opt in --emit --weights --seed; do
     "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
 done
 
-echo "emit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary emit

@@ -2,25 +2,7 @@
 # flags.sh BNNC ROOT: each command-line flag, its output and exit status,
 # in a temporary folder (as a user would run them).
 bnnc=$1 root=$2
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 2
-
-# check NAME WANT_RC COMMAND...: runs COMMAND, keeps stdout in out, stderr in err.
-check() {
-    name=$1 want=$2
-    shift 2
-    "$@" >out 2>err </dev/null
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then
-        return 0
-    fi
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
-    return 1
-}
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$root/tests/cli/lib.sh"
 
 printf 'bnn 1;\nnetwork n { input x : f32[4]; y = relu(x); output y; }\n' > ok.bnn
 printf 'bnn 1;\nnetwork n { input x : f32[4]; y = relu(z); output y; }\n' > bad.bnn
@@ -60,5 +42,4 @@ for opt in --dump-ir --print-tables --color --version; do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
 done
 
-echo "flags: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary flags

@@ -3,22 +3,7 @@
 # --format, --threads, --memory-model, --explain, --network, --list-targets,
 # the pass flags), their output and exit status, run in a temporary folder.
 bnnc=$1 root=$2
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 2
-
-check() {
-    name=$1 want=$2
-    shift 2
-    "$@" >out 2>err </dev/null
-    rc=$?
-    [ "$rc" -eq "$want" ] && return 0
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
-    return 1
-}
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$root/tests/cli/lib.sh"
 
 q=$root/examples/quicknet.bnn
 l=$root/examples/lenet_bin.bnn
@@ -123,5 +108,4 @@ for opt in --target --report --format --threads --memory-model --explain --netwo
     "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
 done
 
-echo "report: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary report

@@ -7,25 +7,7 @@
 bnnc=$1 root=$2
 tool="$(cd "$(dirname "$0")" && pwd)/npy_tool.py"
 py=/usr/bin/python3
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 2
-
-# check NAME WANT_RC COMMAND...: runs COMMAND, keeps stdout in out, stderr in err.
-check() {
-    name=$1 want=$2
-    shift 2
-    "$@" >out 2>err </dev/null
-    rc=$?
-    if [ "$rc" -eq "$want" ]; then
-        return 0
-    fi
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err
-    return 1
-}
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$root/tests/cli/lib.sh"
 
 # Every example that declares a network: random weights, random inputs.
 for f in "$root"/examples/*.bnn; do
@@ -173,5 +155,4 @@ check run-help 0 "$bnnc" run --help && grep -q '^usage: bnnc run FILE' out && ok
 check main-help 0 "$bnnc" --help && grep -q 'bnnc run FILE' out && ok || ko "--help names run"
 grep -q 'bnnc run' "$root/docs/bnnc.1" && ok || ko "the man page lacks bnnc run"
 
-echo "run: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary run

@@ -4,23 +4,8 @@
 # ways of giving the model, the constraints, the ranking and the exit
 # status. Run in a temporary folder.
 bnnc=$1 root=$2
-pass=0 fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 2
 py=/usr/bin/python3
-
-check() {
-    name=$1 want=$2
-    shift 2
-    "$@" >out 2>err </dev/null
-    rc=$?
-    [ "$rc" -eq "$want" ] && return 0
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  err: /' err | head -20
-    return 1
-}
-ok() { pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$root/tests/cli/lib.sh"
 # jq-like assertions on out (JSON): pyassert 'EXPRESSION over d'
 pyassert() {
     $py -c "import json,sys; d=json.load(open('out')); sys.exit(0 if ($1) else 1)"
@@ -161,5 +146,4 @@ done
 "$bnnc" "$root/examples/quicknet.bnn" --solve-fps 30 --max-price 100 --format json > s3.json
 $py "$root/tests/cli/validate_json.py" "$root/docs/solve-schema.json" s1.json s2.json s3.json && ok || ko "solve JSON schema"
 
-echo "solve: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary solve
