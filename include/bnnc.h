@@ -758,6 +758,9 @@ bool cli_seed(const char *s, uint64_t *out);
 /* The network called name, or the one the main file declares; NULL after
  * reporting (`what` the command does with it: "run", "estimate"). */
 IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *what);
+/* The exit status of a command that returned rc (< 0: --help): checks
+ * that standard output was written, frees the context. */
+int cli_finish(Ctx *c, int rc);
 
 /* ---------------------------------------------------------------- Ctx */
 

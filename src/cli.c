@@ -97,3 +97,14 @@ IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *wh
         diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
     return n == 1 ? found : NULL;
 }
+
+int cli_finish(Ctx *c, int rc) {
+    if (rc < 0) /* --help, --version */
+        rc = EXIT_OK;
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        fputs("bnnc: error: cannot write the output\n", stderr);
+        rc = EXIT_INPUT;
+    }
+    ctx_free(c);
+    return rc;
+}

@@ -257,12 +257,5 @@ int cmd_run(int argc, char **argv) {
     int rc = parse_run_args(argc, argv, &c, &o);
     if (rc == EXIT_OK)
         rc = run_network(&c, &o);
-    else if (rc < 0)
-        rc = EXIT_OK;
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        fputs("bnnc: error: cannot write the output\n", stderr);
-        rc = EXIT_INPUT;
-    }
-    ctx_free(&c);
-    return rc;
+    return cli_finish(&c, rc);
 }

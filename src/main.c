@@ -549,7 +549,8 @@ static int run(Ctx *c, Options *o) {
 }
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
     Ctx c;
     ctx_init(&c);
     Options o;
@@ -557,12 +558,5 @@ int main(int argc, char **argv) {
     int rc = parse_args(argc, argv, &c, &o);
     if (rc == EXIT_OK)
         rc = run(&c, &o);
-    else if (rc < 0)
-        rc = EXIT_OK;
-    if (fflush(stdout) != 0 && rc == EXIT_OK) {
-        fputs("bnnc: error: cannot write the output\n", stderr);
-        rc = EXIT_INPUT;
-    }
-    ctx_free(&c);
-    return rc;
+    return cli_finish(&c, rc);
 }
