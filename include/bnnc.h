@@ -454,6 +454,9 @@ bool cost_target_quiet(Ctx *c, const IrTarget *t, CostTarget *out);
 int64_t cost_words(const IrNode *n, Packing p, int word);
 /* Length N of one dot product of n (its receptive field). */
 int64_t cost_fan_in(const IrNode *n);
+/* Output channels a binary kernel handles at once: the target's lanes
+ * for the vector kernels (avx2, avx512, neon on 64-bit words), else 1. */
+int cost_co_lanes(const CostTarget *t);
 
 typedef enum { MEM_LXNOROP, MEM_ROOFLINE } MemModel;
 extern const char *const cost_model_names[2];

@@ -263,10 +263,21 @@ static int64_t param_bytes(const IrNode *n) {
     }
 }
 
-static int64_t packed_weight_bytes(const IrNode *n, int word) {
+int cost_co_lanes(const CostTarget *t) {
+    const char *k = t->kernels ? t->kernels : "portable";
+    bool vec = !strcmp(k, "avx2") || !strcmp(k, "avx512") || !strcmp(k, "neon");
+    return vec && t->word == 64 ? t->lanes : 1;
+}
+
+/* Binary layers' output channels are packed in blocks of the kernels'
+ * lanes (per group), the last block padded with zero words. */
+static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
     if (n->weights != W_BINARY)
         return 0;
-    return channels(&n->shape) * cost_words(n, n->packing, word) * (word / 8);
+    int64_t L = ir_is_binary(n) ? cost_co_lanes(t) : 1;
+    int64_t g = n->op == OP_BCONV2D ? n->attr[A_GROUPS][0] : 1;
+    int64_t per = channels(&n->shape) / g;
+    return g * ceil_div(per, L) * L * cost_words(n, n->packing, t->word) * (t->word / 8);
 }
 
 /* Cycles of a layer's non-binary work on one core, and what it is. */
@@ -423,7 +434,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, const I
     } else {
         l->fmacs = m;
     }
-    l->weight_bytes = packed_weight_bytes(n, t->word);
+    l->weight_bytes = packed_weight_bytes(n, t);
     l->param_bytes = param_bytes(n);
     for (int k = 0; k < n->nin; k++)
         l->in_bytes += plan_bytes(n->in[k], t->word);

@@ -169,105 +169,118 @@ static void emit_popcount(Emit *e, FILE *f) {
               f);
     if (!e->use_xor_pop)
         return;
-    bool vec = (!strcmp(k, "avx2") || !strcmp(k, "avx512") || !strcmp(k, "neon")) && w64;
+    int L = cost_co_lanes(e->t);
+    bool x86 = !strcmp(k, "popcnt") || !strcmp(k, "avx2") || !strcmp(k, "avx512");
     if (!strcmp(k, "neon"))
         fputs("#if !defined(__aarch64__)\n#error \"these kernels are for AArch64 (NEON)\"\n"
               "#endif\n#include <arm_neon.h>\n\n",
               f);
-    if (!strcmp(k, "popcnt") || !strcmp(k, "avx2") || !strcmp(k, "avx512"))
+    if (x86)
         fputs("#if !defined(__x86_64__)\n#error \"these kernels are for x86-64\"\n#endif\n"
               "#include <immintrin.h>\n\n",
               f);
-    /* The scalar popcount of one word (the vector kernels do without). */
-    if (vec) {
-    } else if (!strcmp(k, "portable") || !strcmp(k, "swar") || !strcmp(k, "neon")) {
-        fprintf(f, "/* Branch-free SWAR popcount, inline (no library call). */\n"
-                   "static inline int32_t bnn_pop(bnn_word x)\n{\n");
-        if (w64)
-            fputs("    x = x - ((x >> 1) & 0x5555555555555555u);\n"
+    fprintf(f, "/* Output channels in blocks of %d: the weights of a block are stored\n"
+               " * word by word, lane by lane, so one activation word meets %d filters. */\n"
+               "#define BNN_L %d\n\n",
+            L, L, L);
+    if (L == 8) {
+        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX-512 VPOPCNTQ, the\n"
+              " * activation word broadcast to the 8 lanes. */\n"
+              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
+              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();\n"
+              "    int j = 0;\n"
+              "    for (; j + 2 <= n; j += 2) {\n"
+              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
+              "            _mm512_set1_epi64((long long)a[j]), _mm512_loadu_si512((const void *)(w + 8 * j)))));\n"
+              "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
+              "            _mm512_set1_epi64((long long)a[j + 1]), _mm512_loadu_si512((const void *)(w + 8 * j + 8)))));\n"
+              "    }\n"
+              "    if (j < n)\n"
+              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
+              "            _mm512_set1_epi64((long long)a[j]), _mm512_loadu_si512((const void *)(w + 8 * j)))));\n"
+              "    _mm256_storeu_si256((__m256i *)pops, _mm512_cvtepi64_epi32(_mm512_add_epi64(s0, s1)));\n"
+              "}\n\n",
+              f);
+    } else if (L == 4) {
+        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX2, popcount by\n"
+              " * nibble lookup (VPSHUFB) into byte counters, summed (VPSADBW) every 31\n"
+              " * words before a byte can overflow. */\n"
+              "__attribute__((target(\"avx2\")))\n"
+              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
+              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
+              "    const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();\n"
+              "    __m256i acc = zero;\n"
+              "    for (int j = 0; j < n;) {\n"
+              "        __m256i bytes = zero;\n"
+              "        int end = n - j > 31 ? j + 31 : n;\n"
+              "        for (; j < end; j++) {\n"
+              "            __m256i x = _mm256_xor_si256(_mm256_set1_epi64x((long long)a[j]),\n"
+              "                                         _mm256_loadu_si256((const __m256i *)(w + 4 * j)));\n"
+              "            bytes = _mm256_add_epi8(bytes, _mm256_add_epi8(\n"
+              "                _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
+              "                _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low))));\n"
+              "        }\n"
+              "        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(bytes, zero));\n"
+              "    }\n"
+              "    long long sum[4];\n"
+              "    _mm256_storeu_si256((__m256i *)sum, acc);\n"
+              "    for (int l = 0; l < 4; l++)\n"
+              "        pops[l] = (int32_t)sum[l];\n"
+              "}\n\n",
+              f);
+    } else if (L == 2) {
+        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): NEON CNT into byte\n"
+              " * counters, widened (UADALP) every 31 words before a byte can overflow. */\n"
+              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    uint64x2_t acc = vdupq_n_u64(0);\n"
+              "    for (int j = 0; j < n;) {\n"
+              "        uint8x16_t bytes = vdupq_n_u8(0);\n"
+              "        int end = n - j > 31 ? j + 31 : n;\n"
+              "        for (; j < end; j++)\n"
+              "            bytes = vaddq_u8(bytes, vcntq_u8(vreinterpretq_u8_u64(\n"
+              "                veorq_u64(vdupq_n_u64(a[j]), vld1q_u64(w + 2 * j)))));\n"
+              "        acc = vpadalq_u32(acc, vpaddlq_u16(vpaddlq_u8(bytes)));\n"
+              "    }\n"
+              "    pops[0] = (int32_t)vgetq_lane_u64(acc, 0);\n"
+              "    pops[1] = (int32_t)vgetq_lane_u64(acc, 1);\n"
+              "}\n\n",
+              f);
+    } else {
+        /* One lane: the scalar popcount of one word, then a row. */
+        if (!strcmp(k, "builtin"))
+            fprintf(f, "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                       "    return __builtin_popcount%s(x);\n}\n\n",
+                    w64 ? "ll" : "");
+        else if (x86)
+            fprintf(f, "/* The POPCNT instruction. */\n__attribute__((target(\"popcnt\")))\n"
+                       "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                       "    return (int32_t)_mm_popcnt_u%d(x);\n}\n\n",
+                    w64 ? 64 : 32);
+        else if (w64)
+            fputs("/* Branch-free SWAR popcount, inline (no library call). */\n"
+                  "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                  "    x = x - ((x >> 1) & 0x5555555555555555u);\n"
                   "    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);\n"
                   "    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;\n"
                   "    return (int32_t)((x * 0x0101010101010101u) >> 56);\n}\n\n",
                   f);
         else
-            fputs("    x = x - ((x >> 1) & 0x55555555u);\n"
+            fputs("/* Branch-free SWAR popcount, inline (no library call). */\n"
+                  "static inline int32_t bnn_pop(bnn_word x)\n{\n"
+                  "    x = x - ((x >> 1) & 0x55555555u);\n"
                   "    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);\n"
                   "    x = (x + (x >> 4)) & 0x0F0F0F0Fu;\n"
                   "    return (int32_t)((x * 0x01010101u) >> 24);\n}\n\n",
                   f);
-    } else if (!strcmp(k, "builtin")) {
-        fprintf(f, "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                   "    return __builtin_popcount%s(x);\n}\n\n",
-                w64 ? "ll" : "");
-    } else { /* popcnt, avx2, avx512: the POPCNT instruction */
-        fprintf(f, "__attribute__((target(\"popcnt\")))\n"
-                   "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                   "    return (int32_t)_mm_popcnt_u%d(x);\n}\n\n",
-                w64 ? 64 : 32);
-    }
-    /* XOR-popcount of two rows. */
-    if (!strcmp(k, "avx2") && w64) {
-        fputs("/* AVX2: 4 words a step, popcount by nibble lookup (VPSHUFB). */\n"
-              "__attribute__((target(\"avx2,popcnt\")))\n"
-              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
-              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
-              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
-              "    const __m256i low = _mm256_set1_epi8(0x0f);\n"
-              "    __m256i acc = _mm256_setzero_si256();\n"
-              "    int i = 0;\n"
-              "    for (; i + 4 <= n; i += 4) {\n"
-              "        __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + i)),\n"
-              "                                     _mm256_loadu_si256((const __m256i *)(b + i)));\n"
-              "        __m256i c = _mm256_add_epi8(_mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
-              "                                    _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low)));\n"
-              "        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(c, _mm256_setzero_si256()));\n"
-              "    }\n"
-              "    int64_t s = _mm256_extract_epi64(acc, 0) + _mm256_extract_epi64(acc, 1) +\n"
-              "                _mm256_extract_epi64(acc, 2) + _mm256_extract_epi64(acc, 3);\n"
-              "    for (; i < n; i++)\n"
-              "        s += _mm_popcnt_u64(a[i] ^ b[i]);\n"
-              "    return (int32_t)s;\n}\n\n",
-              f);
-    } else if (!strcmp(k, "avx512") && w64) {
-        fputs("/* AVX-512 VPOPCNTDQ: 8 words a step, the tail under a mask. */\n"
-              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
-              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
-              "    __m512i acc = _mm512_setzero_si512();\n"
-              "    int i = 0;\n"
-              "    for (; i + 8 <= n; i += 8)\n"
-              "        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
-              "            _mm512_loadu_si512((const void *)(a + i)), _mm512_loadu_si512((const void *)(b + i)))));\n"
-              "    if (i < n) {\n"
-              "        __mmask8 m = (__mmask8)((1u << (n - i)) - 1u);\n"
-              "        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
-              "            _mm512_maskz_loadu_epi64(m, a + i), _mm512_maskz_loadu_epi64(m, b + i))));\n"
-              "    }\n"
-              "    return (int32_t)_mm512_reduce_add_epi64(acc);\n}\n\n",
-              f);
-    } else if (!strcmp(k, "neon") && w64) {
-        fputs("/* NEON: 2 words a step, CNT per byte, pairwise widening adds. */\n"
-              "static int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
-              "    uint32x4_t acc = vdupq_n_u32(0);\n"
-              "    int i = 0;\n"
-              "    for (; i + 2 <= n; i += 2) {\n"
-              "        uint8x16_t x = veorq_u8(vreinterpretq_u8_u64(vld1q_u64(a + i)),\n"
-              "                                vreinterpretq_u8_u64(vld1q_u64(b + i)));\n"
-              "        acc = vpadalq_u16(acc, vpaddlq_u8(vcntq_u8(x)));\n"
-              "    }\n"
-              "    int32_t s = (int32_t)vaddvq_u32(acc);\n"
-              "    for (; i < n; i++)\n"
-              "        s += (int32_t)vaddv_u8(vcnt_u8(vreinterpret_u8_u64(vdup_n_u64(a[i] ^ b[i]))));\n"
-              "    return s;\n}\n\n",
-              f);
-    } else {
-        fprintf(f, "%sstatic int32_t bnn_xor_pop(const bnn_word *a, const bnn_word *b, int n)\n{\n"
+        fprintf(f, "/* pops[0] = sum over j of popcount(a[j] XOR w[j]). */\n"
+                   "%sstatic void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
                    "    int32_t s = 0;\n"
-                   "    for (int i = 0; i < n; i++)\n"
-                   "        s += bnn_pop(a[i] ^ b[i]);\n"
-                   "    return s;\n}\n\n",
-                strcmp(k, "popcnt") && strcmp(k, "avx2") && strcmp(k, "avx512")
-                    ? ""
-                    : "__attribute__((target(\"popcnt\")))\n");
+                   "    for (int j = 0; j < n; j++)\n"
+                   "        s += bnn_pop(a[j] ^ w[j]);\n"
+                   "    pops[0] = s;\n}\n\n",
+                x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
     }
 }
 
@@ -394,6 +407,24 @@ static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t
     }
 }
 
+/* Writes per-channel packed weights wb[co][words] (co in 0..groups *
+ * per - 1) as blocks of L channels, word by word, lane by lane:
+ * [group][block][word][lane], zero in the lanes past a group's channels. */
+static int block_array(Emit *e, const uint64_t *wb, int64_t groups, int64_t per, int64_t words,
+                       const char *what) {
+    int64_t L = cost_co_lanes(e->t), nb = (per + L - 1) / L;
+    int64_t n = groups * nb * words * L;
+    uint64_t *t = xmalloc((size_t)n * sizeof *t);
+    memset(t, 0, (size_t)n * sizeof *t);
+    for (int64_t g = 0; g < groups; g++)
+        for (int64_t co = 0; co < per; co++)
+            for (int64_t j = 0; j < words; j++)
+                t[((g * nb + co / L) * words + j) * L + co % L] = wb[(g * per + co) * words + j];
+    int id = word_array(e, t, n, what);
+    free(t);
+    return id;
+}
+
 /* Emits the gather of the receptive field of output (oy, ox) of group gr
  * into col[] (zeroed first), and the count of padded taps into npad with
  * their correction of the popcount. */
@@ -430,7 +461,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     char what[256];
     snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], %s packing", n->name,
              (long long)w.Co, (long long)words, ir_packing_names[pk]);
-    int wid = word_array(e, wb, w.Co * words, what);
+    int wid = block_array(e, wb, g, cog, words, what);
     int pid = -1;
     if (pad == PAD_SAME) {
         snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
@@ -518,17 +549,23 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     fputs("            }\n", f);
     fprintf(f, "            int32_t *yo = y + ((long)oy * %lld + ox) * %lld + gr * %lld;\n",
             (long long)w.Wo, (long long)w.Co, (long long)cog);
-    fprintf(f, "            for (int co = 0; co < %lld; co++) {\n", (long long)cog);
-    fprintf(f, "                const bnn_word *wr = %s_w%d + (long)(gr * %lld + co) * %lld;\n",
-            e->name, wid, (long long)cog, (long long)words);
-    fprintf(f, "                int32_t pop = bnn_xor_pop(col, wr, %lld);\n", (long long)words);
+    int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
+    fprintf(f, "            for (int b = 0; b < %lld; b++) {\n"
+               "                int32_t pops[BNN_L];\n"
+               "                bnn_block_pop(col, %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L, %lld, pops);\n"
+               "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
+               "                    int co = b * BNN_L + l;\n"
+               "                    int32_t pop = pops[l];\n",
+            (long long)nb, e->name, wid, (long long)nb, (long long)words, (long long)words,
+            (long long)cog);
     if (pad == PAD_SAME)
-        fprintf(f, "                for (int k = 0; k < npad; k++)\n"
-                   "                    pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[k]];\n",
+        fprintf(f, "                    for (int k = 0; k < npad; k++)\n"
+                   "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[k]];\n",
                 e->name, pid, (long long)cog, (long long)taps);
-    fprintf(f, "                yo[co] = %lld - npad * %lld - 2 * pop;\n", (long long)(taps * cg),
-            (long long)cg);
-    fputs("            }\n            (void)padded;\n        }\n    }\n", f);
+    fprintf(f, "                    yo[co] = %lld - npad * %lld - 2 * pop;\n"
+               "                }\n            }\n",
+            (long long)(taps * cg), (long long)cg);
+    fputs("            (void)padded;\n        }\n    }\n", f);
 }
 
 static void emit_bdense(Emit *e, const IrNode *n) {
@@ -549,13 +586,18 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     e->use_xor_pop = true;
     snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name, (long long)U,
              (long long)words);
-    int wid = word_array(e, wb, U * words, what);
+    int wid = block_array(e, wb, 1, U, words, what);
     free(wb);
     buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    fprintf(f, "    for (int u = 0; u < %lld; u++)\n"
-               "        %s[u] = %lld - 2 * bnn_xor_pop((const bnn_word *)%s, %s_w%d + (long)u * %lld, %lld);\n",
-            (long long)U, yp, (long long)N, xp, e->name, wid, (long long)words, (long long)words);
+    int64_t nb = (U + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
+    fprintf(f, "    for (int b = 0; b < %lld; b++) {\n"
+               "        int32_t pops[BNN_L];\n"
+               "        bnn_block_pop((const bnn_word *)%s, %s_w%d + (long)b * %lld * BNN_L, %lld, pops);\n"
+               "        for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++)\n"
+               "            %s[b * BNN_L + l] = %lld - 2 * pops[l];\n    }\n",
+            (long long)nb, xp, e->name, wid, (long long)words, (long long)words, (long long)U, yp,
+            (long long)N);
 }
 
 /* ------------------------------------------------------- float layers */
