@@ -36,6 +36,10 @@
  *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
  *          the checked IR in plain arithmetic (docs/semantics.md).
  *   emit_  the C emitter (emit_c.c, `--emit c`): kernels for the target.
+ *   host_  building and running programs on this machine (host.c).
+ *   bench_ `bnnc bench` (bench.c): the emitted code timed against the
+ *          estimate; calib_ `bnnc calibrate` (calibrate.c): a target
+ *          description of this machine from micro-benchmarks.
  *   cmd_   subcommands with their own options (cmd_run.c: `bnnc run`).
  *
  * main.c drives the pipeline as a straight list of calls.
@@ -409,6 +413,8 @@ typedef struct {
     double size;               /* bytes */
     double latency;            /* cycles per access (ns converted at the clock) */
     double latency_s;          /* the latency when given as a time, else 0 */
+    double word_cost;          /* `cost`: cycles per word streamed (measured) */
+    bool word_cost_given;
     double bandwidth;          /* B/s, given or derived (docs/cost-model.md) */
     bool bandwidth_given;
     bool holds_weights;        /* holds = weights: where an MCU keeps weights */
@@ -437,6 +443,10 @@ typedef struct {
     double overhead_s;         /* the overhead when given as a time, else 0 */
     Packing packing;           /* most compact packing its kernels support */
     const char *kernels;       /* the C emitter's popcount flavour */
+    /* `ops { relu = ...; }`: an operation's measured cost in cycles per
+     * unit of work (docs/cost-model.md section 3), or -1; _float: binary
+     * weights on a float input (bconv2d, bdense). */
+    double op_cost[OP_COUNT], op_cost_float[OP_COUNT];
     CostLevel lv[COST_MAX_LEVELS];
     int nlv;
     double price, power;       /* < 0: not given */
@@ -738,6 +748,32 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
  * written to a temporary folder first and renamed into dir only when every
  * one is complete. Returns false after reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
+/* NAME: the C identifier of a network's files and functions. */
+const char *emit_name(Ctx *c, const IrGraph *g);
+
+/* ------------------------------------------------------ host_ bench_ */
+
+/* A fresh scratch folder (TMPDIR or /tmp), or NULL after reporting. */
+char *host_tmpdir(Ctx *c);
+void host_rmtree(const char *dir);
+/* Builds srcs into prog with $CC (else cc) -std=c99 -O3 -march=native
+ * -DBNN_TIMING, without a shell; false after reporting the compiler's
+ * first messages. */
+bool host_compile(Ctx *c, const char *dir, const char *prog, const char *const *srcs, int nsrc);
+/* Runs argv (argv[0] a path) and returns its standard output, or NULL
+ * after reporting a failure. */
+char *host_run(Ctx *c, const char *dir, char *const *argv);
+
+typedef struct {
+    MemModel model;
+    int reps;                  /* 0: as many as fit in about a second */
+    bool json;
+} BenchOptions;
+
+/* `bnnc bench`: measures g's emitted code for t on this machine and
+ * compares it with the forward estimate on one thread. */
+int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+              const BenchOptions *o);
 
 /* --------------------------------------------------------------- cmd_ */
 

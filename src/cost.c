@@ -119,6 +119,13 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
                  : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
                                               : PACK_DENSE;
     o->kernels = word_prop(t, "kernels", "portable");
+    for (int k = 0; k < OP_COUNT; k++) {
+        char path[96];
+        snprintf(path, sizeof path, "ops.%s", ops_table[k].name);
+        o->op_cost[k] = prop(t, path, -1, NULL);
+        snprintf(path, sizeof path, "ops.%s_float", ops_table[k].name);
+        o->op_cost_float[k] = prop(t, path, -1, NULL);
+    }
     o->price = prop(t, "price", -1, NULL);
     o->power = prop(t, "power", -1, NULL);
     /* Memory levels, in declaration order: "memory.NAME.size" etc. */
@@ -160,6 +167,8 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
         l->bandwidth = prop(t, path, 0, &l->bandwidth_given);
         if (!l->bandwidth_given) /* one vector load per `load` cycles */
             l->bandwidth = (o->vector / 8.0) * o->clock / (o->load > 0 ? o->load : 1);
+        snprintf(path, sizeof path, "memory.%s.cost", l->name);
+        l->word_cost = prop(t, path, 0, &l->word_cost_given);
         snprintf(path, sizeof path, "memory.%s.holds", l->name);
         const char *h = word_prop(t, path, "all");
         l->holds_weights = strcmp(h, "weights") == 0;
@@ -281,12 +290,52 @@ static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
 }
 
 /* Cycles of a layer's non-binary work on one core, and what it is. */
+/* The units of work of a measured operation cost (`cost { OP = ...; }`):
+ * MACs for float-MAC layers, output elements for binary layers (beyond
+ * their XNOROPs) and for element-wise ones, output taps for pools, input
+ * elements for global_avgpool. Returns the count; *what says it. */
+static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
+    double out = (double)shape_elems(&n->shape);
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+    case OP_DENSE:
+        *unit = "MACs x the target's measured cost per MAC";
+        return (double)fmacs;
+    case OP_BCONV2D:
+    case OP_BDENSE:
+        if (!ir_is_binary(n)) {
+            *unit = "MACs x the target's measured cost per MAC";
+            return (double)fmacs;
+        }
+        *unit = "outputs x the target's measured cost per output";
+        return out;
+    case OP_MAXPOOL:
+    case OP_AVGPOOL:
+        *unit = "output taps x the target's measured cost per tap";
+        return out * (double)(n->attr[A_SIZE][0] * n->attr[A_SIZE][1]);
+    case OP_GLOBAL_AVGPOOL:
+        *unit = "inputs x the target's measured cost per input";
+        return (double)shape_elems(&n->in[0]->shape);
+    default:
+        *unit = "outputs x the target's measured cost per output";
+        return out;
+    }
+}
+
 static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                            const char **what) {
     double fl = t->flanes;
     double out = (double)shape_elems(&n->shape);
     double in = (double)shape_elems(&n->in[0]->shape);
     int64_t win = n->has_attr[A_SIZE] ? n->attr[A_SIZE][0] * n->attr[A_SIZE][1] : 0;
+    double measured = n->op < OP_COUNT ? ((n->weights == W_BINARY && !ir_is_binary(n))
+                                              ? t->op_cost_float[n->op]
+                                              : t->op_cost[n->op])
+                                       : -1;
+    if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
+        return op_units(n, fmacs, what) * measured;
+    }
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
@@ -414,8 +463,19 @@ static void traffic(const CostTarget *t, int k, double bytes, CostLayer *l) {
         l->traffic_f += bytes / v->bandwidth;
 }
 
-static void cost_layer(const CostTarget *t, MemModel model, int threads, const IrNode *n,
-                       CostLayer *l) {
+/* A level's cost of one word access: its measured `cost`, else its
+ * latency; the part given as a time in *secs (it does not scale with f). */
+static double word_cost(const CostLevel *v, double *secs) {
+    if (v->word_cost_given) {
+        *secs = 0;
+        return v->word_cost;
+    }
+    *secs = v->latency_s;
+    return v->latency_s ? 0 : v->latency;
+}
+
+static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t model_bytes,
+                       const IrNode *n, CostLayer *l) {
     memset(l, 0, sizeof *l);
     l->n = n;
     l->level = l->wlevel = -1;
@@ -442,31 +502,39 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, const I
     bool view = plan_is_view(n, t->word); /* moves no byte */
     int64_t act_bytes = view ? 0 : l->in_bytes + l->out_bytes;
     l->ws_bytes = l->weight_bytes + l->param_bytes + act_bytes;
-    /* Memory levels: MCUs keep weights in their own level. */
+    /* Memory levels. An MCU keeps weights in their own level and
+     * activations in the smallest other level that holds them. Elsewhere
+     * the layer is shown in the smallest level holding its working set;
+     * the XNOROPs read the gathered receptive field from the fastest level
+     * and the weights from the smallest level that holds what is read
+     * between two uses of a weight word: the layer's weights when it
+     * reuses them across output positions, else the whole model. */
     int wl = weight_level(t);
     int64_t wbytes = l->weight_bytes + l->param_bytes;
+    int alevel;
     if (wl >= 0) {
         l->wlevel = wbytes ? wl : -1;
-        l->level = pick_level(t, (double)act_bytes, false);
+        l->level = alevel = pick_level(t, (double)act_bytes, false);
     } else {
         l->level = pick_level(t, (double)l->ws_bytes, false);
-        l->wlevel = wbytes ? l->level : -1;
+        alevel = t->nlv ? 0 : -1;
+        int64_t reuse = positions(n) > 1 ? wbytes : model_bytes;
+        l->wlevel = wbytes ? pick_level(t, (double)reuse, false) : -1;
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;
     l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
     l->cyc_f = l->cyc_xnor + l->cyc_other;
-    if (bin && l->level >= 0) {
+    if (bin && alevel >= 0) {
         /* Half the loads of an XNOROP read weights, half activations. A
-         * latency given as a time costs the same time at any clock. */
-        const CostLevel *a = &t->lv[l->level];
-        const CostLevel *w = l->wlevel >= 0 ? &t->lv[l->wlevel] : a;
+         * cost given as a time costs the same time at any clock. */
+        double as, ws;
+        double ac = word_cost(&t->lv[alevel], &as);
+        double wc = l->wlevel >= 0 ? word_cost(&t->lv[l->wlevel], &ws) : (ws = as, ac);
         double loads = (double)l->xnorop * t->loads_per_xnorop / 2;
-        l->cyc_mem = loads * (a->latency + w->latency);
-        l->mem_s = loads * (a->latency_s + w->latency_s);
+        l->cyc_mem = loads * (ac + wc + (as + ws) * t->clock);
+        l->mem_s = model == MEM_LXNOROP ? loads * (as + ws) : 0;
         if (model == MEM_LXNOROP)
-            l->cyc_f += loads * ((a->latency_s ? 0 : a->latency) + (w->latency_s ? 0 : w->latency));
-        else
-            l->mem_s = 0;
+            l->cyc_f += loads * (ac + wc);
     }
     l->lxnorop = (l->cyc_xnor + l->cyc_mem) / t->c_x;
     if (model == MEM_ROOFLINE) {
@@ -498,12 +566,25 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
     r->threads = o->threads < t->cores ? o->threads : t->cores;
     r->layers = o->layers ? o->layers
                           : mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(CostLayer));
+    Plan own;
+    const Plan *p = o->plan;
+    if (!p) {
+        plan_graph(c, g, t->word, &own);
+        p = &own;
+    }
+    /* What one inference reads: every parameter and the arena. */
+    int64_t model_bytes = p->arena;
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *n = g->nodes.v[i];
+        if (n->op != OP_COUNT)
+            model_bytes += packed_weight_bytes(n, t) + param_bytes(n);
+    }
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
         if (n->op == OP_COUNT)
             continue;
         CostLayer *l = &r->layers[r->n++];
-        cost_layer(t, o->model, r->threads, n, l);
+        cost_layer(t, o->model, r->threads, model_bytes, n, l);
         r->bmacs += l->bmacs;
         r->fmacs += l->fmacs;
         r->xnorop += l->xnorop;
@@ -523,12 +604,6 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
     r->rate = r->time > 0 ? 1 / r->time : INFINITY;
     for (int i = 0; i < r->n; i++)
         r->layers[i].share = r->time > 0 ? r->layers[i].time / r->time : 0;
-    Plan own;
-    const Plan *p = o->plan;
-    if (!p) {
-        plan_graph(c, g, t->word, &own);
-        p = &own;
-    }
     r->act_bytes = p->arena;
     r->act_live = p->live_peak;
     /* Fits: on an MCU, weights in their level, activations in the largest

@@ -1271,10 +1271,15 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         e->ok = false;
         return;
     }
+    int nlayers = 0;
+    fputs("    BNN_TIME(0);\n", e->src);
     for (int i = 0; i < g->nodes.n && e->ok; i++) {
         const IrNode *n = g->nodes.v[i];
-        if (n->op != OP_COUNT)
-            emit_layer(e, n);
+        if (n->op == OP_COUNT)
+            continue;
+        emit_layer(e, n);
+        /* The layer's code sits between two timing points (bnnc bench). */
+        fprintf(e->src, "    BNN_TIME(%d);\n", ++nlayers);
     }
     /* Inputs in and outputs out use bnn_bit for binary tensors. */
     for (int i = 0; i < g->outputs.n; i++)
@@ -1291,6 +1296,12 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     emit_popcount(e, f);
     fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena;\n\n",
             (long long)(e->plan.arena ? e->plan.arena : 16));
+    fprintf(f, "/* Built with -DBNN_TIMING, each layer ends with a call of bnn_timing(k),\n"
+               " * k = 1 .. %d, and the inference starts with bnn_timing(0): bnnc bench\n"
+               " * times the layers so. Otherwise the calls are not there. */\n"
+               "#ifdef BNN_TIMING\nvoid bnn_timing(int point);\n#define BNN_TIME(k) bnn_timing(k)\n"
+               "const int %s_num_layers = %d;\n#else\n#define BNN_TIME(k) ((void)0)\n#endif\n\n",
+            nlayers, e->name, nlayers);
     if (externs)
         fwrite(externs, 1, elen, f);
     free(externs);
@@ -1426,9 +1437,13 @@ static bool write_all(Emit *e, const char *dir) {
     return ok;
 }
 
+const char *emit_name(Ctx *c, const IrGraph *g) {
+    return c_ident(&c->arena, g->name);
+}
+
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir) {
     Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true};
-    e.name = c_ident(&c->arena, g->name);
+    e.name = emit_name(c, g);
     wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
     return write_all(&e, dir);

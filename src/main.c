@@ -22,6 +22,9 @@ static const char usage_text[] =
     "       bnnc FILE --target T --report [--format text|json]\n"
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
     "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
+    "       bnnc bench FILE --target T [--reps N] [--format json]\n"
+    "       bnnc calibrate -o HOST.bnn\n"
+    "       bnnc run FILE ... (bnnc run --help)\n"
     "       bnnc --list-targets [FILE]\n"
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
     "\n"
@@ -104,6 +107,8 @@ typedef struct {
     const char *weights;
     uint64_t seed;
     bool seed_given;
+    bool bench;                /* bnnc bench */
+    int reps;
 } Options;
 
 
@@ -241,6 +246,15 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
                 return cli_usage_error("bnnc", "--seed takes a whole number from 0 to 2^64 - 1, "
                                        "not '%s'", v);
             o->seed_given = true;
+        } else if ((v = cli_value(argc, argv, &i, "--reps", &missing))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (!o->bench || !*v || *end || n < 1 || n > 100000)
+                return cli_usage_error("bnnc", o->bench ? "--reps takes a whole number from 1 to "
+                                                          "100000, not '%s'"
+                                                        : "--reps goes with bnnc bench ('%s')",
+                                       v);
+            o->reps = (int)n;
         } else if ((v = cli_value(argc, argv, &i, "--format", &missing))) {
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
                 return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
@@ -330,11 +344,14 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         return cli_usage_error("bnnc", "%s", "no input file");
     if ((o->report || o->explain) && !o->target)
         return cli_usage_error("bnnc", "%s needs --target", o->report ? "--report" : "--explain");
-    if (o->json && !o->report && !o->solve_fps)
+    if (o->json && !o->report && !o->solve_fps && !o->bench)
         return cli_usage_error("bnnc", "%s", "--format json goes with --report or --solve-fps");
+    if (o->bench && (!o->target || o->report || o->explain || o->solve_fps || o->emit))
+        return cli_usage_error("bnnc", "%s", "bnnc bench FILE needs --target T, and takes no "
+                                             "--report, --explain, --solve-fps or --emit");
     if (o->emit && (!o->target || !o->out_dir))
         return cli_usage_error("bnnc", "%s", "--emit c needs --target T and -o DIR");
-    if (!o->emit && (o->out_dir || o->weights || o->seed_given))
+    if (!o->emit && !o->bench && (o->out_dir || o->weights || o->seed_given))
         return cli_usage_error("bnnc", "%s", "-o, --weights and --seed go with --emit c");
     if (o->weights && o->seed_given)
         return cli_usage_error("bnnc", "%s", "--weights and --seed exclude each other");
@@ -505,7 +522,7 @@ static int run(Ctx *c, Options *o) {
      * passes fold and rename layers. */
     IrGraph *g = NULL;
     Weights w;
-    if (o->emit) {
+    if (o->emit || o->bench) {
         if (!(g = cli_network(c, &m, o->network, "compile")))
             return EXIT_INPUT;
         if (o->weights) {
@@ -517,6 +534,10 @@ static int run(Ctx *c, Options *o) {
     }
     if (!pass_run(c, &m, &o->passes, stdout))
         return EXIT_INTERNAL;
+    if (o->bench) {
+        BenchOptions bo = {o->model, o->reps, o->json};
+        return bench_run(c, g, &t, &w, &bo);
+    }
     if (o->emit) {
         if (!emit_c(c, g, &t, &w, o->out_dir))
             return EXIT_INPUT;
@@ -555,6 +576,10 @@ int main(int argc, char **argv) {
     ctx_init(&c);
     Options o;
     memset(&o, 0, sizeof o);
+    if (argc > 1 && strcmp(argv[1], "bench") == 0) {
+        o.bench = true;
+        argc--, argv++;
+    }
     int rc = parse_args(argc, argv, &c, &o);
     if (rc == EXIT_OK)
         rc = run(&c, &o);

@@ -50,15 +50,16 @@ static const PropSpec level_props[] = {
     {"bandwidth", DIM_BANDWIDTH, DIM_BANDWIDTH, NULL},
     {"wait_states", DIM_NUMBER, DIM_NUMBER, NULL},
     {"holds", DIM_NAME, DIM_NAME, holds_words},
+    {"cost", DIM_CYCLES, DIM_CYCLES, NULL},
     {NULL, 0, 0, NULL},
 };
 
-static const char *const section_names[] = {"cost", "memory", NULL};
+static const char *const section_names[] = {"cost", "memory", "ops", NULL};
 
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
     "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
-    "class", "popcount", "packing", "kernels", "loads_per_xnorop", "overhead", "cost", "memory",
+    "class", "popcount", "packing", "kernels", "loads_per_xnorop", "overhead", "cost", "memory", "ops",
     "size", "latency", "bandwidth", "wait_states", "holds", NULL,
 };
 const char *const target_words[] = {
@@ -204,7 +205,7 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
             if (!known) {
                 diag_error(c, st->loc, "target '%s' has no section called '%s'", T->target,
                            st->name);
-                diag_note(c, st->loc, "sections are 'cost' and 'memory'");
+                diag_note(c, st->loc, "sections are 'cost', 'memory' and 'ops'");
                 return;
             }
             check_props(T, st, strcmp(st->name, "memory") == 0 ? level_props : NULL, path, 1);
@@ -220,6 +221,26 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
     const PropSpec *sp;
     if (level == 1 && strcmp(prefix, "cost") == 0) {
         sp = &cost_spec;
+    } else if (level == 1 && strcmp(prefix, "ops") == 0) {
+        /* An operation's measured cost: OP, or OP_float for binary weights
+         * on a float input. */
+        size_t len = strlen(st->name);
+        bool fl = len > 6 && strcmp(st->name + len - 6, "_float") == 0;
+        char *op = mem_strndup(a, st->name, fl ? len - 6 : len);
+        int k = 0;
+        while (k < OP_COUNT && strcmp(ops_table[k].name, op) != 0)
+            k++;
+        if (k == OP_COUNT || (fl && ops_table[k].weights != W_BINARY)) {
+            diag_error(c, st->loc, "'ops' takes operation names, and '%s' is none", st->name);
+            const char *names[OP_COUNT];
+            for (int i = 0; i < OP_COUNT; i++)
+                names[i] = ops_table[i].name;
+            const char *sug = ops_suggest(st->name, names, OP_COUNT);
+            if (sug)
+                diag_note(c, st->loc, "did you mean '%s'?", sug);
+            return;
+        }
+        sp = &cost_spec;
     } else if (level == 1) {
         diag_error(c, st->loc, "'memory' holds levels such as 'l1 { size = 32 KiB; }', "
                                "not the property '%s'", st->name);
@@ -227,7 +248,8 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
     } else {
         sp = find_spec(spec, st->name);
         if (!sp) {
-            if (level == 0 && (strcmp(st->name, "cost") == 0 || strcmp(st->name, "memory") == 0))
+            if (level == 0 && (strcmp(st->name, "cost") == 0 || strcmp(st->name, "memory") == 0 ||
+                               strcmp(st->name, "ops") == 0))
                 diag_error(c, st->loc, "'%s' is a section: write '%s { ... }'", st->name,
                            st->name);
             else {

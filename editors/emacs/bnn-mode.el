@@ -81,7 +81,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-properties
   '("clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
     "class" "popcount" "packing" "kernels" "loads_per_xnorop" "overhead"
-    "cost" "memory" "size" "latency" "bandwidth" "wait_states" "holds")
+    "cost" "memory" "ops" "size" "latency" "bandwidth" "wait_states" "holds")
   "Target property and section names.")
 
 (defconst bnn--shared-enums

@@ -664,21 +664,27 @@ static void test_lxnorop_app(void **state) {
     assert_near(e.res.lxnorop, l->lxnorop);
     est_free(&e);
 
-    /* One byte less of l1: l2 serves it, c_mem = 10.
-     * LXNOROP = XNOROP (1 + 2 x 10 / 2) = 11 XNOROP. */
+    /* One byte less of l1: the layer is shown in l2 (its working set), but
+     * its XNOROPs read the gathered field from l1 (c_mem 3) and the
+     * weights, which it reuses at every output position, from the
+     * smallest level that holds them, 4608 B: l1 too. LXNOROP = 4 XNOROP. */
     est_source(&e, app_src, "app-small", 0, MEM_LXNOROP, 1);
     l = find_layer(&e, "c");
     assert_int_equal(l->level, 1);
-    assert_near(l->lxnorop, C_XNOROP * 11.0);
-    assert_near(l->cycles, C_XNOROP * 11.0 * 2 + C_OTHER);
+    assert_int_equal(l->wlevel, 0);
+    assert_near(l->lxnorop, C_XNOROP * 4.0);
+    assert_near(l->cycles, C_XNOROP * 4.0 * 2 + C_OTHER);
     est_free(&e);
 
-    /* No level holds 21504 B: the largest one serves it, l2 (8 KiB), not
-     * the last one listed (dram, 4 KiB). */
+    /* No level holds 21504 B: the layer is shown in the largest one, l2
+     * (8 KiB), not the last one listed (dram, 4 KiB). The weights (4608 B)
+     * fit l2, not l1 (1 KiB): half the loads at l1 (3), half at l2 (10):
+     * LXNOROP = XNOROP (1 + 2 x (3 + 10) / 2 / 2) = 7.5 XNOROP. */
     est_source(&e, app_src, "app-tiny", 0, MEM_LXNOROP, 1);
     l = find_layer(&e, "c");
     assert_int_equal(l->level, 1);
-    assert_near(l->lxnorop, C_XNOROP * 11.0);
+    assert_int_equal(l->wlevel, 1);
+    assert_near(l->lxnorop, C_XNOROP * 7.5);
     est_free(&e);
 
     /* loads_per_xnorop = 1: LXNOROP = XNOROP (1 + 1 x 3 / 2) in l1. */
@@ -691,13 +697,55 @@ static void test_lxnorop_app(void **state) {
     /* Levels are listed fastest first; the first that holds the working
      * set serves it. app-odd lists l1 (21503 B), l2 (64 KiB), dram (1 GiB),
      * then l3 (32 KiB, slower): l2, dram and l3 hold 21504 B; l2 comes
-     * first, although l3 is smaller. */
+     * first, although l3 is smaller. The weights still fit l1. */
     est_source(&e, app_src, "app-odd", 0, MEM_LXNOROP, 1);
     assert_int_equal(e.t.nlv, 4);
     assert_string_equal(e.t.lv[3].name, "l3");
     l = find_layer(&e, "c");
     assert_int_equal(l->level, 1);
-    assert_near(l->lxnorop, C_XNOROP * 11.0);
+    assert_int_equal(l->wlevel, 0);
+    assert_near(l->lxnorop, C_XNOROP * 4.0);
+    est_free(&e);
+
+    /* Weights that do not fit l1: 512 filters x 9 words x 8 B = 36864 B,
+     * reused at every output position, come from l2 (64 KiB): half the
+     * loads at l1 (3), half at l2 (10): LXNOROP = X (1 + (3 + 10) / 2).
+     * A dense layer uses each weight once per inference: between two uses
+     * the whole model is read (weights 36864 + 80 B and the arena, under
+     * 9 KiB: inputs 32 and 80 B, outputs 2 x 2 x 512 x 4 = 8192 and 4 B),
+     * more than l1 holds, so its 80 B of weights come from l2 as well. */
+    est_source(&e,
+               "bnn 1;\n" APP_TARGETS "network wide {\n"
+               "    input x : b1[2, 2, 64];\n"
+               "    c = bconv2d(x, filters = 512, kernel = 3, padding = same_one);\n"
+               "    input v : b1[640];\n"
+               "    d = bdense(v, units = 1);\n"
+               "    output c, d;\n"
+               "}\n",
+               "app", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_int_equal(l->weight_bytes, 512 * 9 * 8);
+    assert_int_equal(l->wlevel, 1);
+    assert_near(l->lxnorop, (2 * 2 * 512 * 9) * (1 + (3 + 10) / 2.0));
+    l = find_layer(&e, "d");
+    assert_int_equal(l->wlevel, 1);
+    assert_near(l->lxnorop, 10 * (1 + (3 + 10) / 2.0));
+    est_free(&e);
+
+    /* A level's measured `cost` replaces its latency as c_mem: l1 0, l2
+     * 0.5 cycles per word: the layer above costs X (1 + (0 + 0.5) / 2). */
+    est_source(&e,
+               "bnn 1;\n" APP_TARGETS
+               "target app-measured : app { memory { l1 { cost = 0 cycles; }\n"
+               "                                     l2 { cost = 0.5 cycles; } } }\n"
+               "network wide {\n"
+               "    input x : b1[8, 8, 64];\n"
+               "    c = bconv2d(x, filters = 512, kernel = 3, padding = same_one);\n"
+               "    output c;\n"
+               "}\n",
+               "app-measured", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "c");
+    assert_near(l->lxnorop, (8 * 8 * 512 * 9) * (1 + 0.5 / 2));
     est_free(&e);
 
     /* A target without memory levels: no level serves the layer, there is

@@ -29,7 +29,7 @@ let s:units = ['Hz', 'kHz', 'MHz', 'GHz', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB',
 let s:properties = ['clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
       \ 'price', 'power', 'class', 'popcount', 'packing', 'kernels',
       \ 'loads_per_xnorop', 'overhead', 'cost', 'memory', 'size', 'latency',
-      \ 'bandwidth', 'wait_states', 'holds']
+      \ 'bandwidth', 'wait_states', 'holds', 'ops']
 " Enum words that are also operation or attribute names ('dense', 'kernel'):
 " in networks and blocks they are names, values only in a target.
 let s:shared = filter(copy(s:enums),

@@ -1,0 +1,168 @@
+/*
+ * bench.c: `bnnc bench FILE --target T`: the estimate against reality.
+ *
+ * Emits the network's C for the target with its timing points, writes a
+ * driver that fills the inputs with random values, warms up, then times
+ * whole inferences (the median of the repetitions) and, in separate
+ * repetitions, every layer (the time between its timing points, averaged),
+ * builds both with the host's C compiler (-O3 -march=native), runs it, and
+ * prints the measured and the estimated rates and their relative error,
+ * for the network and for each layer. The estimate is the forward task on
+ * one thread: the emitted code runs on one.
+ */
+#include "bnnc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The driver. NET is the network's C name. */
+static const char driver[] =
+    "#define _POSIX_C_SOURCE 199309L\n"
+    "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <time.h>\n"
+    "#include NET_H\n"
+    "#define CAT(a, b) a##b\n#define XCAT(a, b) CAT(a, b)\n"
+    "#define INFER_V XCAT(NET, _infer_v)\n"
+    "extern const int XCAT(NET, _num_layers);\n"
+    "static double now(void)\n{\n    struct timespec t;\n"
+    "    clock_gettime(CLOCK_MONOTONIC, &t);\n    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;\n}\n"
+    "static int on;\nstatic double last, acc[4096];\n"
+    "void bnn_timing(int k)\n{\n    if (!on)\n        return;\n    double t = now();\n"
+    "    if (k > 0 && k < 4096)\n        acc[k] += t - last;\n    last = now();\n}\n"
+    "static int cmp(const void *a, const void *b)\n{\n"
+    "    double x = *(const double *)a, y = *(const double *)b;\n    return (x > y) - (x < y);\n}\n"
+    "int main(int argc, char **argv)\n{\n"
+    "    int reps = argc > 1 ? atoi(argv[1]) : 0;\n"
+    "    const char *it = XCAT(NET, _input_types), *ot = XCAT(NET, _output_types);\n"
+    "    void *in[64], *out[64];\n"
+    "    int nin = (int)strlen(it), nout = (int)strlen(ot);\n"
+    "    srand(1);\n"
+    "    for (int i = 0; i < nin; i++) {\n"
+    "        long n = XCAT(NET, _input_sizes)[i];\n"
+    "        if (it[i] == 'f') {\n            float *p = malloc((size_t)n * sizeof *p);\n"
+    "            for (long k = 0; k < n; k++)\n                p[k] = (float)rand() / RAND_MAX * 2 - 1;\n"
+    "            in[i] = p;\n"
+    "        } else {\n            unsigned char *p = malloc((size_t)n * 4);\n"
+    "            for (long k = 0; k < n * 4; k++)\n                p[k] = (unsigned char)rand();\n"
+    "            in[i] = p;\n        }\n    }\n"
+    "    for (int i = 0; i < nout; i++)\n        out[i] = malloc((size_t)XCAT(NET, _output_sizes)[i] * 4 + 4);\n"
+    "    double t0 = now();\n    int warm = 0;\n"
+    "    while (warm < 3 || (now() - t0 < 0.3 && warm < 1000)) {\n"
+    "        INFER_V((const void *const *)in, out);\n        warm++;\n    }\n"
+    "    double one = (now() - t0) / warm;\n"
+    "    if (reps <= 0)\n        reps = one > 0 ? (int)(1.0 / one) : 1000;\n"
+    "    if (reps < 5)\n        reps = 5;\n    if (reps > 2000)\n        reps = 2000;\n"
+    "    double *t = malloc((size_t)reps * sizeof *t);\n"
+    "    for (int r = 0; r < reps; r++) {\n        double s = now();\n"
+    "        INFER_V((const void *const *)in, out);\n        t[r] = now() - s;\n    }\n"
+    "    qsort(t, (size_t)reps, sizeof *t, cmp);\n"
+    "    printf(\"reps %d\\nmedian %.9g\\nmin %.9g\\n\", reps, t[reps / 2], t[0]);\n"
+    "    on = 1;\n"
+    "    for (int r = 0; r < reps; r++)\n        INFER_V((const void *const *)in, out);\n"
+    "    for (int k = 1; k <= XCAT(NET, _num_layers) && k < 4096; k++)\n"
+    "        printf(\"layer %d %.9g\\n\", k, acc[k] / reps);\n"
+    "    return 0;\n}\n";
+
+/* Measures graph g's emitted code on this machine; fills the per-layer
+ * times (seconds, indexed like the estimate's layers) and the whole. */
+static bool measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, int reps,
+                    double *whole, int *nreps, double *layers, int nlayers) {
+    char *dir = host_tmpdir(c);
+    if (!dir)
+        return false;
+    bool ok = false;
+    char *out = mem_printf(&c->arena, "%s/out", dir);
+    if (emit_c(c, g, t, w, out)) {
+        const char *name = emit_name(c, g);
+        char *drv = mem_printf(&c->arena, "%s/bench.c", dir);
+        FILE *f = fopen(drv, "w");
+        if (f) {
+            fprintf(f, "#define NET %s\n#define NET_H \"%s/%s.h\"\n%s", name, out, name, driver);
+            fclose(f);
+            const char *srcs[3] = {drv, mem_printf(&c->arena, "%s/%s.c", out, name),
+                                   mem_printf(&c->arena, "%s/%s_weights.c", out, name)};
+            char *prog = mem_printf(&c->arena, "%s/bench", dir);
+            if (host_compile(c, dir, prog, srcs, 3)) {
+                char reps_s[32];
+                snprintf(reps_s, sizeof reps_s, "%d", reps);
+                char *argv[] = {prog, reps_s, NULL};
+                char *text = host_run(c, dir, argv);
+                if (text) {
+                    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                        int k;
+                        double v;
+                        if (sscanf(line, "median %lf", &v) == 1)
+                            *whole = v;
+                        else if (sscanf(line, "reps %d", &k) == 1)
+                            *nreps = k;
+                        else if (sscanf(line, "layer %d %lf", &k, &v) == 2 && k >= 1 &&
+                                 k <= nlayers)
+                            layers[k - 1] = v;
+                    }
+                    ok = *whole > 0;
+                }
+            }
+        }
+    }
+    host_rmtree(dir);
+    return ok;
+}
+
+static double rel_err(double est, double meas) {
+    return meas > 0 ? (est - meas) / meas : 0;
+}
+
+int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+              const BenchOptions *o) {
+    CostResult r;
+    cost_run(c, g, t, o->model, 1, &r);
+    double *meas = mem_array(&c->arena, (size_t)r.n + 1, sizeof(double));
+    double whole = 0;
+    int reps = 0;
+    if (!measure(c, g, t, w, o->reps, &whole, &reps, meas, r.n))
+        return EXIT_INPUT;
+    double err = rel_err(r.time, whole);
+    if (o->json) {
+        printf("{\n  \"network\": \"%s\",\n  \"target\": \"%s\",\n  \"kernels\": \"%s\",\n"
+               "  \"memory_model\": \"%s\",\n  \"reps\": %d,\n  \"measured_s\": %.9g,\n"
+               "  \"estimated_s\": %.9g,\n  \"measured_rate_per_s\": %.9g,\n"
+               "  \"estimated_rate_per_s\": %.9g,\n  \"error\": %.6f,\n  \"layers\": [\n",
+               g->name, t->name, t->kernels, cost_model_names[o->model], reps, whole, r.time,
+               1 / whole, r.rate, err);
+        for (int i = 0; i < r.n; i++)
+            printf("    {\"name\": \"%s\", \"op\": \"%s\", \"measured_s\": %.9g, "
+                   "\"estimated_s\": %.9g}%s\n",
+                   r.layers[i].n->name, ops_table[r.layers[i].n->op].name, meas[i],
+                   r.layers[i].time, i + 1 < r.n ? "," : "");
+        printf("  ]\n}\n");
+        return EXIT_OK;
+    }
+    char a[32], b[32];
+    printf("network %s on target %s (kernels %s, %d-bit words), 1 thread, memory model %s\n",
+           g->name, t->name, t->kernels, t->word, cost_model_names[o->model]);
+    printf("measured: the emitted C built with -O3 -march=native, median of %d runs\n\n", reps);
+    int wn = 5;
+    for (int i = 0; i < r.n; i++)
+        if ((int)strlen(r.layers[i].n->name) > wn)
+            wn = (int)strlen(r.layers[i].n->name);
+    if (wn > 40)
+        wn = 40;
+    printf("%-*s  %-16s %10s %10s %8s\n", wn, "layer", "op", "estimated", "measured", "error");
+    double sum = 0;
+    for (int i = 0; i < r.n; i++) {
+        const CostLayer *l = &r.layers[i];
+        report_time(a, sizeof a, l->time);
+        report_time(b, sizeof b, meas[i]);
+        sum += meas[i];
+        printf("%-*.*s  %-16s %10s %10s %+7.1f%%\n", wn, wn, l->n->name, ops_table[l->n->op].name,
+               a, b, 100 * rel_err(l->time, meas[i]));
+    }
+    report_time(a, sizeof a, r.time);
+    report_time(b, sizeof b, whole);
+    printf("\nmeasured   %s per inference, %.4g inferences per second\n", b, 1 / whole);
+    printf("estimated  %s per inference, %.4g inferences per second\n", a, r.rate);
+    report_time(b, sizeof b, sum);
+    printf("layers     %s measured in all (timing points included)\n", b);
+    printf("error: %+.1f%%\n", 100 * err);
+    return EXIT_OK;
+}
