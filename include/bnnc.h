@@ -467,6 +467,9 @@ int64_t cost_fan_in(const IrNode *n);
 /* Output channels a binary kernel handles at once: the target's lanes
  * for the vector kernels (avx2, avx512, neon on 64-bit words), else 1. */
 int cost_co_lanes(const CostTarget *t);
+/* The units of work of a measured operation cost (`ops { OP = ...; }`):
+ * MACs, output elements, output taps or input elements (*what says). */
+double cost_op_units(const IrNode *n, const char **what);
 
 typedef enum { MEM_LXNOROP, MEM_ROOFLINE } MemModel;
 extern const char *const cost_model_names[2];
@@ -750,6 +753,9 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
 /* NAME: the C identifier of a network's files and functions. */
 const char *emit_name(Ctx *c, const IrGraph *g);
+/* The binary kernels the emitter writes for t (bnn_word, BNN_W, BNN_L,
+ * bnn_block_pop): what bnnc calibrate times. */
+void emit_kernels(Ctx *c, const CostTarget *t, FILE *f);
 
 /* ------------------------------------------------------ host_ bench_ */
 
@@ -770,6 +776,14 @@ typedef struct {
     bool json;
 } BenchOptions;
 
+/* Times g's emitted code for t on this machine: the median whole
+ * inference and each layer's mean time (seconds; layers indexed like the
+ * estimate's, nlayers of them); false after reporting. */
+bool bench_measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, int reps,
+                   double *whole, int *nreps, double *layers, int nlayers);
+/* `bnnc calibrate`: writes a target description of this machine to
+ * out_path (target `name`), from micro-benchmarks of the emitted code. */
+int calibrate_run(Ctx *c, const char *out_path, const char *name);
 /* `bnnc bench`: measures g's emitted code for t on this machine and
  * compares it with the forward estimate on one thread. */
 int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,

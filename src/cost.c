@@ -323,6 +323,10 @@ static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
     }
 }
 
+double cost_op_units(const IrNode *n, const char **what) {
+    return op_units(n, macs(n), what);
+}
+
 static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                            const char **what) {
     double fl = t->flanes;

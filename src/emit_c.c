@@ -911,8 +911,10 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
     char yp[96], xv[256], bv[256];
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "i");
-    fprintf(f, "    for (long i = 0; i < %lld; i++) {\n        long c = i %% %lld;\n        (void)c;\n",
-            (long long)N, (long long)C);
+    /* Pixels, then channels: contiguous, no division, vectorisable. */
+    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+               "    for (long c = 0; c < %lld; c++) {\n        long i = px * %lld + c;\n",
+            (long long)(N / C), (long long)C, (long long)C);
     switch (n->op) {
     case OP_BATCHNORM: {
         const LayerParams *lp = params(e, n->name);
@@ -966,6 +968,9 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
     fputs("    }\n", f);
 }
 
+/* Pools: per output pixel, the taps in (ky, kx) order, each a pass over
+ * the channels (the order of docs/semantics.md per channel, and a loop
+ * the compiler can vectorise). */
 static void emit_pool(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
@@ -974,51 +979,49 @@ static void emit_pool(Emit *e, const IrNode *n) {
     buf(e, yp, sizeof yp, n);
     buf(e, xp, sizeof xp, x);
     bool bin = x->type == DT_B1 && n->op == OP_MAXPOOL;
-    int64_t CW = cwords(w.C, e->W);
+    int64_t C = bin ? cwords(w.C, e->W) : w.C;
+    const char *et = bin ? "bnn_word" : n->op == OP_AVGPOOL ? "float" : ctype(x->type);
     fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
-               "    for (int ox = 0; ox < %lld; ox++)\n",
-            (long long)w.Ho, (long long)w.Wo);
-    if (bin)
-        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        bnn_word m = 0;\n", (long long)CW);
-    else if (n->op == OP_MAXPOOL)
-        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        int first = 1;\n        %s m = 0;\n",
-                (long long)w.C, x->type == DT_F32 ? "float" : "int32_t");
-    else
-        fprintf(f, "    for (int c = 0; c < %lld; c++) {\n        float s = 0.0f;\n        int count = 0;\n",
-                (long long)w.C);
-    fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
+               "    for (int ox = 0; ox < %lld; ox++) {\n"
+               "        %s *yo = (%s *)%s + ((long)oy * %lld + ox) * %lld;\n"
+               "        int count = 0;\n"
+               "        for (int ky = 0; ky < %lld; ky++)\n"
                "        for (int kx = 0; kx < %lld; kx++) {\n"
                "            int iy = oy * %lld - %lld + ky;\n"
                "            int ix = ox * %lld - %lld + kx;\n"
                "            if (iy < 0 || iy >= %lld || ix < 0 || ix >= %lld)\n"
-               "                continue;\n",
+               "                continue;\n"
+               "            long base = ((long)iy * %lld + ix) * %lld;\n",
+            (long long)w.Ho, (long long)w.Wo, et, et, yp, (long long)w.Wo, (long long)C,
             (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt, (long long)w.sw,
-            (long long)w.pl, (long long)w.H, (long long)w.Wd);
-    if (bin) {
-        fprintf(f, "            m |= %s[((long)iy * %lld + ix) * %lld + c];\n        }\n"
-                   "        %s[((long)oy * %lld + ox) * %lld + c] = m;\n    }\n",
-                xp, (long long)w.Wd, (long long)CW, yp, (long long)w.Wo, (long long)CW);
-        return;
-    }
-    fprintf(f, "            long xi = ((long)iy * %lld + ix) * %lld + c;\n", (long long)w.Wd,
-            (long long)w.C);
-    if (n->op == OP_MAXPOOL) {
-        if (x->type == DT_F32)
-            fprintf(f, "            float v = %s[xi];\n", xp);
-        else if (x->type == DT_B1) /* never: b1 uses the word path */
-            fprintf(f, "            float v = 0;\n");
+            (long long)w.pl, (long long)w.H, (long long)w.Wd, (long long)w.Wd, (long long)C);
+    if (bin || n->op == OP_MAXPOOL) {
+        /* The first real tap, then the larger (for bits: the OR). */
+        fprintf(f, "            const %s *xr = (const %s *)%s + base;\n"
+                   "            if (count++ == 0)\n"
+                   "                for (int c = 0; c < %lld; c++)\n"
+                   "                    yo[c] = xr[c];\n"
+                   "            else\n"
+                   "                for (int c = 0; c < %lld; c++)\n",
+                et, et, xp, (long long)C, (long long)C);
+        if (bin)
+            fputs("                    yo[c] |= xr[c];\n        }\n    }\n", f);
         else
-            fprintf(f, "            int32_t v = %s[xi];\n", xp);
-        fprintf(f, "            if (first || v > m)\n                m = v;\n"
-                   "            first = 0;\n        }\n"
-                   "        %s[((long)oy * %lld + ox) * %lld + c] = m;\n    }\n",
-                yp, (long long)w.Wo, (long long)w.C);
+            fputs("                    yo[c] = xr[c] > yo[c] ? xr[c] : yo[c];\n        }\n    }\n",
+                  f);
         return;
     }
-    ld_float(e, xv, sizeof xv, x, "xi");
-    fprintf(f, "            float v = %s;\n            s = s + v;\n            count++;\n        }\n"
-               "        %s[((long)oy * %lld + ox) * %lld + c] = s / (float)count;\n    }\n",
-            xv, yp, (long long)w.Wo, (long long)w.C);
+    ld_float(e, xv, sizeof xv, x, "base + c");
+    fprintf(f, "            if (count++ == 0)\n"
+               "                for (int c = 0; c < %lld; c++)\n"
+               "                    yo[c] = 0.0f;\n"
+               "            for (int c = 0; c < %lld; c++) {\n"
+               "                float v = %s;\n"
+               "                yo[c] = yo[c] + v;\n"
+               "            }\n        }\n"
+               "        for (int c = 0; c < %lld; c++)\n"
+               "            yo[c] = yo[c] / (float)count;\n    }\n",
+            (long long)C, (long long)C, xv, (long long)C);
 }
 
 static void emit_global_avgpool(Emit *e, const IrNode *n) {
@@ -1027,13 +1030,15 @@ static void emit_global_avgpool(Emit *e, const IrNode *n) {
     char yp[96], xv[256];
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "p * C + c");
-    fprintf(e->src, "    for (long c = 0; c < %lld; c++) {\n"
-                    "        const long C = %lld;\n"
-                    "        float s = 0.0f;\n"
-                    "        for (long p = 0; p < %lld; p++) {\n"
-                    "            float v = %s;\n            s = s + v;\n        }\n"
-                    "        %s[c] = s / (float)%lld;\n    }\n",
-            (long long)C, (long long)C, (long long)HW, xv, yp, (long long)HW);
+    /* Each channel's sum in pixel order, the channels side by side. */
+    fprintf(e->src, "    {\n        float *y = %s;\n        const long C = %lld;\n"
+                    "        for (long c = 0; c < C; c++)\n            y[c] = 0.0f;\n"
+                    "        for (long p = 0; p < %lld; p++)\n"
+                    "        for (long c = 0; c < C; c++) {\n"
+                    "            float v = %s;\n            y[c] = y[c] + v;\n        }\n"
+                    "        for (long c = 0; c < C; c++)\n"
+                    "            y[c] = y[c] / (float)%lld;\n    }\n",
+            yp, (long long)C, (long long)HW, xv, (long long)HW);
 }
 
 /* concat, and flatten when it copies: element by element (bits for b1). */
@@ -1435,6 +1440,11 @@ static bool write_all(Emit *e, const char *dir) {
         unlink(paths[i]);
     rmdir(tmp);
     return ok;
+}
+
+void emit_kernels(Ctx *c, const CostTarget *t, FILE *f) {
+    Emit e = {.c = c, .t = t, .W = t->word, .ok = true, .use_xor_pop = true};
+    emit_popcount(&e, f);
 }
 
 const char *emit_name(Ctx *c, const IrGraph *g) {

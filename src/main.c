@@ -569,6 +569,43 @@ static int run(Ctx *c, Options *o) {
     return EXIT_OK;
 }
 
+/* bnnc calibrate -o FILE [--name NAME] */
+static int calibrate_args(Ctx *c, int argc, char **argv) {
+    const char *out = NULL, *name = "host";
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        bool missing = false;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs("usage: bnnc calibrate -o HOST.bnn [--name NAME]\n\n"
+                  "Measures this machine (clock, the binary kernels bnnc emits, the\n"
+                  "memory levels, every operation) and writes a target description\n"
+                  "of it, target NAME (default host), to HOST.bnn. It builds and runs\n"
+                  "C programs with $CC (default cc) and takes about a minute.\n",
+                  stdout);
+            return -1;
+        } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
+            out = v;
+        } else if ((v = cli_value(argc, argv, &i, "--name", &missing))) {
+            name = v;
+        } else if (missing) {
+            return cli_usage_error("bnnc calibrate", "option '%s' needs a value", argv[i]);
+        } else {
+            return cli_usage_error("bnnc calibrate", "unknown argument '%s'", argv[i]);
+        }
+    }
+    if (!out)
+        return cli_usage_error("bnnc calibrate", "%s", "-o FILE is needed");
+    const char *p = name;
+    bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_';
+    for (; *p && ok; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             *p == '_' || *p == '-';
+    if (!ok)
+        return cli_usage_error("bnnc calibrate", "--name takes a target name, not '%s'", name);
+    cli_search_path(c);
+    return calibrate_run(c, out, name);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
@@ -576,6 +613,8 @@ int main(int argc, char **argv) {
     ctx_init(&c);
     Options o;
     memset(&o, 0, sizeof o);
+    if (argc > 1 && strcmp(argv[1], "calibrate") == 0)
+        return cli_finish(&c, calibrate_args(&c, argc - 1, argv + 1));
     if (argc > 1 && strcmp(argv[1], "bench") == 0) {
         o.bench = true;
         argc--, argv++;

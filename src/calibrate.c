@@ -1,0 +1,484 @@
+/*
+ * calibrate.c: `bnnc calibrate -o HOST.bnn`: a target description of the
+ * machine bnnc runs on, from micro-benchmarks of the code bnnc emits.
+ *
+ * 1. What the system says: the popcount instructions (/proc/cpuinfo, or
+ *    the architecture), the data caches (/sys/devices/system/cpu/cpu0/
+ *    cache), the cores online, the memory (/proc/meminfo).
+ * 2. A micro-benchmark program, built with the host's C compiler like the
+ *    emitted code: the clock (a chain of dependent integer adds, one a
+ *    cycle) and a working-set sweep of the emitter's own binary kernel
+ *    (bnn_block_pop over weight arrays from 16 KiB to past the last
+ *    cache), which gives the cycles per XNOROP when the weights stream
+ *    from each memory level.
+ * 3. Two networks emitted, built and timed layer by layer like `bnnc
+ *    bench`: two binary convolutions that differ only in their input
+ *    channels (so XNOROP changes and the outputs do not: the fit gives
+ *    the cycles per XNOROP and per output), and one layer of every other
+ *    operation, whose time per unit of work is its measured cost.
+ * The description is written atomically, each figure with a comment that
+ * says how it was measured or where it was read.
+ */
+#define _GNU_SOURCE /* sysconf(_SC_LEVEL1_DCACHE_SIZE) */
+#include "bnnc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The micro-benchmark: the clock, then the sweep sizes given as arguments. */
+static const char micro[] =
+    "#include <stdio.h>\n#include <stdlib.h>\n#include <time.h>\n"
+    "static double now(void)\n{\n    struct timespec t;\n"
+    "    clock_gettime(CLOCK_MONOTONIC, &t);\n    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;\n}\n"
+    "/* Eight dependent adds an iteration: one cycle each; the loop's own\n"
+    " * instructions run beside them. */\n"
+    "static double clock_hz(void)\n{\n    uint64_t x = 0;\n    long n = 50000000;\n"
+    "    double t0 = now();\n    for (long i = 0; i < n; i++) {\n"
+    "#if defined(__x86_64__)\n"
+    "        __asm__ volatile(\"add $1, %0\\n\\tadd $1, %0\\n\\tadd $1, %0\\n\\tadd $1, %0\\n\\t\"\n"
+    "                         \"add $1, %0\\n\\tadd $1, %0\\n\\tadd $1, %0\\n\\tadd $1, %0\" : \"+r\"(x));\n"
+    "#elif defined(__aarch64__)\n"
+    "        __asm__ volatile(\"add %0, %0, #1\\n\\tadd %0, %0, #1\\n\\tadd %0, %0, #1\\n\\tadd %0, %0, #1\\n\\t\"\n"
+    "                         \"add %0, %0, #1\\n\\tadd %0, %0, #1\\n\\tadd %0, %0, #1\\n\\tadd %0, %0, #1\" : \"+r\"(x));\n"
+    "#else\n"
+    "#error \"bnnc calibrate measures the clock on x86-64 and AArch64\"\n"
+    "#endif\n    }\n    double t = now() - t0;\n"
+    "    return x == 8u * (uint64_t)n ? 8.0 * (double)n / t : 0;\n}\n"
+    "static uint64_t rnd = 88172645463325252u;\n"
+    "static bnn_word next(void)\n{\n    rnd ^= rnd << 13;\n    rnd ^= rnd >> 7;\n    rnd ^= rnd << 17;\n"
+    "    return (bnn_word)rnd;\n}\n"
+    "int main(int argc, char **argv)\n{\n    double hz = 0;\n"
+    "    for (int r = 0; r < 3; r++) {\n        double h = clock_hz();\n        if (h > hz)\n            hz = h;\n    }\n"
+    "    printf(\"clock %.6g\\n\", hz);\n    fflush(stdout);\n"
+    "    const int words = 64;\n    bnn_word a[64];\n    for (int j = 0; j < words; j++)\n        a[j] = next();\n"
+    "    int32_t pops[BNN_L], sink = 0;\n"
+    "    for (int k = 1; k < argc; k++) {\n"
+    "        long bytes = atol(argv[k]);\n"
+    "        long nb = bytes / (long)(words * sizeof(bnn_word) * BNN_L);\n"
+    "        if (nb < 1)\n            nb = 1;\n"
+    "        long n = nb * words * BNN_L;\n"
+    "        bnn_word *w = malloc((size_t)n * sizeof *w);\n"
+    "        if (!w)\n            return 1;\n"
+    "        for (long i = 0; i < n; i++)\n            w[i] = next();\n"
+    "        double best = 1e30;\n"
+    "        for (int r = 0; r < 5; r++) {\n"
+    "            long passes = 0;\n            double t0 = now(), t;\n"
+    "            do {\n"
+    "                for (long b = 0; b < nb; b++) {\n"
+    "                    bnn_block_pop(a, w + b * words * BNN_L, words, pops);\n"
+    "                    sink += pops[0];\n                }\n"
+    "                passes++;\n                t = now() - t0;\n"
+    "            } while (t < 0.05);\n"
+    "            double c = t * hz / ((double)passes * (double)n);\n"
+    "            if (c < best)\n                best = c;\n        }\n"
+    "        printf(\"sweep %ld %.6g\\n\", bytes, best);\n        fflush(stdout);\n"
+    "        free(w);\n    }\n    return sink == 12345 ? 3 : 0;\n}\n";
+
+/* The calibration networks: two binary convolutions for the fit, and one
+ * layer of every other operation (with its own input, so each is timed
+ * alone). Shapes are mid-sized, in l1 or l2, like the examples' layers. */
+static const char networks[] =
+    "bnn 1;\n"
+    "network calib_bconv {\n"
+    "    input x : b1[16, 16, 64];\n"
+    "    input y : b1[16, 16, 192];\n"
+    "    a = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"
+    "    b = bconv2d(y, filters = 64, kernel = 3, padding = same_one);\n"
+    "    output a, b;\n"
+    "}\n"
+    "network calib_ops {\n"
+    "    input f : f32[28, 28, 128];\n"
+    "    input g : f32[16, 16, 32];\n"
+    "    input h : f32[32, 32, 64];\n"
+    "    input s : f32[7, 7, 512];\n"
+    "    input v : f32[784];\n"
+    "    input e : f32[512];\n"
+    "    input u : b1[1024];\n"
+    "    input q : b1[16, 16, 128];\n"
+    "    input p : b1[8, 8, 100];\n"
+    "    input z : f32[1000];\n"
+    "    conv = conv2d(g, filters = 64, kernel = 3, padding = same);\n"
+    "    dw = depthwise_conv2d(h, kernel = 3, stride = 2, padding = same);\n"
+    "    bn = batchnorm(f);\n"
+    "    re = relu(f);\n"
+    "    pr = prelu(f);\n"
+    "    ht = hardtanh(f);\n"
+    "    ad = add(f, f);\n"
+    "    sg = sign(f);\n"
+    "    qc = bconv2d(q, filters = 128, kernel = 1);\n"
+    "    th = sign(batchnorm(qc));\n"
+    "    mp = maxpool(h, size = 2);\n"
+    "    ap = avgpool(h, size = 2);\n"
+    "    gp = global_avgpool(s);\n"
+    "    cc = concat(f, f);\n"
+    "    fl = flatten(p);\n"
+    "    de = dense(e, units = 1000);\n"
+    "    bf = bdense(v, units = 256);\n"
+    "    bd = bdense(u, units = 256);\n"
+    "    sm = softmax(z);\n"
+    "    output conv, dw, bn, re, pr, ht, ad, sg, th, mp, ap, gp, cc, fl, de, bf, bd, sm;\n"
+    "}\n";
+
+typedef struct {
+    const char *kernels;
+    int vector;
+    const char *why;
+} Isa;
+
+/* The best popcount the processor has, from /proc/cpuinfo. */
+static Isa detect_isa(void) {
+#if defined(__aarch64__)
+    return (Isa){"neon", 128, "AArch64: Advanced SIMD (CNT) is architectural"};
+#else
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[8192];
+    bool vp = false, avx2 = false, pc = false;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "flags", 5) != 0)
+            continue;
+        vp |= strstr(line, " avx512_vpopcntdq") != NULL;
+        avx2 |= strstr(line, " avx2") != NULL;
+        pc |= strstr(line, " popcnt") != NULL;
+    }
+    if (f)
+        fclose(f);
+    if (vp)
+        return (Isa){"avx512", 512, "avx512_vpopcntdq in /proc/cpuinfo"};
+    if (avx2)
+        return (Isa){"avx2", 256, "avx2 in /proc/cpuinfo"};
+    if (pc)
+        return (Isa){"popcnt", 64, "popcnt in /proc/cpuinfo"};
+    return (Isa){"portable", 64, "no popcount instruction in /proc/cpuinfo"};
+#endif
+}
+
+typedef struct {
+    int level;
+    int64_t size;
+} Cache;
+
+/* Data and unified caches of cpu0, smallest level first. */
+static int detect_caches(Cache *out, int max, const char **source) {
+    int n = 0;
+    *source = "/sys/devices/system/cpu/cpu0/cache";
+    for (int i = 0; i < 16 && n < max; i++) {
+        char path[128], buf[64];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            break;
+        bool data = fgets(buf, sizeof buf, f) && strncmp(buf, "Instruction", 11) != 0;
+        fclose(f);
+        if (!data)
+            continue;
+        int level = 0;
+        long size = 0;
+        char unit = 0;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        if ((f = fopen(path, "r"))) {
+            if (fscanf(f, "%d", &level) != 1)
+                level = 0;
+            fclose(f);
+        }
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        if ((f = fopen(path, "r"))) {
+            if (fscanf(f, "%ld%c", &size, &unit) < 1)
+                size = 0;
+            fclose(f);
+        }
+        int64_t bytes = (int64_t)size * (unit == 'K' ? 1024 : unit == 'M' ? 1048576 : 1);
+        if (level > 0 && bytes > 0)
+            out[n++] = (Cache){level, bytes};
+    }
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+    /* No sysfs (some virtual machines): the C library reads CPUID. */
+    static const int names[] = {_SC_LEVEL1_DCACHE_SIZE, _SC_LEVEL2_CACHE_SIZE,
+                                _SC_LEVEL3_CACHE_SIZE, _SC_LEVEL4_CACHE_SIZE};
+    if (n == 0)
+        *source = "sysconf(): CPUID, as the C library reads it";
+    for (int i = 0; n == 0 && i < 4; i++) {
+        long size = sysconf(names[i]);
+        for (int k = i; k < 4 && size > 0 && n < max; k++) {
+            long s2 = sysconf(names[k]);
+            if (s2 > 0)
+                out[n++] = (Cache){k + 1, s2};
+        }
+        break;
+    }
+#endif
+    return n;
+}
+
+static int64_t memory_bytes(void) {
+    FILE *f = fopen("/proc/meminfo", "r");
+    long kb = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemTotal: %ld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (int64_t)kb * 1024;
+}
+
+static double sweep_at(const double *size, const double *cyc, int n, double bytes) {
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (fabs(log(size[i] / bytes)) < fabs(log(size[best] / bytes)))
+            best = i;
+    return cyc[best];
+}
+
+/* The provisional target the networks are emitted and estimated for. */
+static char *provisional(Ctx *c, const Isa *isa, double clock) {
+    return mem_printf(&c->arena,
+                      "bnn 1;\ntarget host {\n    clock = %.0f Hz; word = 64 bits; vector = %d bits;\n"
+                      "    kernels = %s;\n    cost { xnor = 0 cycles; popcount = 1 cycle; "
+                      "accumulate = 0 cycles; }\n}\n",
+                      clock, isa->vector, isa->kernels);
+}
+
+static const IrGraph *graph_named(const IrModule *m, const char *name) {
+    for (int i = 0; i < m->graphs.n; i++)
+        if (!strcmp(((IrGraph *)m->graphs.v[i])->name, name))
+            return m->graphs.v[i];
+    return NULL;
+}
+
+/* Emits, builds and times network `name`; per-layer seconds into *times,
+ * its estimate (for the units) into r. */
+static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget *t,
+                         CostResult *r, double **times) {
+    IrGraph *g = (IrGraph *)graph_named(m, name);
+    Weights w;
+    weights_random(c, g, 1, &w);
+    PassOptions po;
+    pass_defaults(&po);
+    po.target = t;
+    IrModule one = {0};
+    vec_push(&c->arena, &one.graphs, g);
+    if (!pass_run(c, &one, &po, NULL))
+        return false;
+    cost_run(c, g, t, MEM_LXNOROP, 1, r);
+    *times = mem_array(&c->arena, (size_t)r->n + 1, sizeof(double));
+    double whole;
+    int reps;
+    return bench_measure(c, g, t, &w, 0, &whole, &reps, *times, r->n);
+}
+
+static const CostLayer *layer_named(const CostResult *r, const char *name, int *index) {
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->layers[i].n->name, name)) {
+            *index = i;
+            return &r->layers[i];
+        }
+    return NULL;
+}
+
+int calibrate_run(Ctx *c, const char *out_path, const char *name) {
+    Isa isa = detect_isa();
+    Cache caches[8];
+    const char *cache_source;
+    int ncache = detect_caches(caches, 8, &cache_source);
+    if (ncache == 0) {
+        diag_plain(c, "cannot read the caches from /sys/devices/system/cpu/cpu0/cache");
+        return EXIT_INPUT;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t mem = memory_bytes();
+    fprintf(stderr, "bnnc calibrate: %s kernels (%s), %d cache levels, %ld cores\n",
+            isa.kernels, isa.why, ncache, cores);
+
+    /* 1. The micro-benchmark: clock and sweep. */
+    char *dir = host_tmpdir(c);
+    if (!dir)
+        return EXIT_INPUT;
+    int rc = EXIT_INPUT;
+    IrModule m = {0};
+    double clock = 0;
+    double ssize[32], scyc[32];
+    int ns = 0;
+    {
+        CostTarget kt = {0};
+        kt.word = 64;
+        kt.vector = isa.vector;
+        kt.lanes = isa.vector / 64;
+        kt.kernels = isa.kernels;
+        char *src = mem_printf(&c->arena, "%s/micro.c", dir);
+        FILE *f = fopen(src, "w");
+        if (!f) {
+            diag_plain(c, "cannot write '%s': %s", src, strerror(errno));
+            goto done;
+        }
+        fputs("#define _POSIX_C_SOURCE 199309L\n#include <stdint.h>\n", f);
+        emit_kernels(c, &kt, f);
+        fputs(micro, f);
+        fclose(f);
+        char *prog = mem_printf(&c->arena, "%s/micro", dir);
+        const char *srcs[1] = {src};
+        if (!host_compile(c, dir, prog, srcs, 1))
+            goto done;
+        /* Sizes: 16 KiB by factors of 4 to 4 times the last cache (at
+         * least 64 MiB), and half of each cache. */
+        char *argv[40];
+        int na = 0;
+        argv[na++] = prog;
+        int64_t last = caches[ncache - 1].size * 4;
+        if (last < ((int64_t)64 << 20))
+            last = (int64_t)64 << 20;
+        for (int64_t s = 16 << 10; s <= last && na < 24; s *= 4)
+            argv[na++] = mem_printf(&c->arena, "%lld", (long long)s);
+        for (int i = 0; i < ncache && na < 38; i++)
+            argv[na++] = mem_printf(&c->arena, "%lld", (long long)(caches[i].size / 2));
+        argv[na] = NULL;
+        fprintf(stderr, "bnnc calibrate: clock and memory sweep...\n");
+        char *text = host_run(c, dir, argv);
+        if (!text)
+            goto done;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            double a, b;
+            if (sscanf(line, "clock %lf", &a) == 1)
+                clock = a;
+            else if (sscanf(line, "sweep %lf %lf", &a, &b) == 2 && ns < 32) {
+                ssize[ns] = a;
+                scyc[ns++] = b;
+            }
+        }
+        if (clock <= 0 || ns == 0) {
+            diag_plain(c, "the calibration program gave no clock or sweep");
+            goto done;
+        }
+    }
+
+    /* 2. The networks. */
+    fprintf(stderr, "bnnc calibrate: timing the binary convolutions and every operation...\n");
+    if (!load_source(c, "<calibrate>", provisional(c, &isa, clock)) ||
+        !load_source(c, "<calibrate>", networks) || !sema_run(c, &m))
+        goto done;
+    CostTarget t;
+    if (!cost_target(c, m.targets.v[0], &t))
+        goto done;
+    CostResult rb, ro;
+    double *tb, *to;
+    if (!time_network(c, &m, "calib_bconv", &t, &rb, &tb) ||
+        !time_network(c, &m, "calib_ops", &t, &ro, &to))
+        goto done;
+    /* The fit: t = c_x XNOROP + k outputs, over two layers with the same
+     * outputs and 9 and 27 words per output. */
+    int ia = 0, ib = 0;
+    const CostLayer *la = layer_named(&rb, "a", &ia), *lb = layer_named(&rb, "b", &ib);
+    double ya = tb[ia] * clock, yb = tb[ib] * clock;
+    double cx = (yb - ya) / (double)(lb->xnorop - la->xnorop);
+    double kout = (ya - cx * (double)la->xnorop) / (double)shape_elems(&la->n->shape);
+    if (cx <= 0) {
+        diag_plain(c, "the binary convolutions did not time consistently (c_x %g); is the "
+                      "machine busy? run bnnc calibrate again",
+                   cx);
+        goto done;
+    }
+    if (kout < 0)
+        kout = 0;
+    double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
+
+    /* 3. The description, written to a temporary file, then renamed. */
+    char *tmp = mem_printf(&c->arena, "%s.bnnc-tmp", out_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        diag_plain(c, "cannot write '%s': %s", tmp, strerror(errno));
+        goto done;
+    }
+    char when[64];
+    time_t now = time(NULL);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    int lanes = isa.vector / 64;
+    fprintf(f, "bnn 1;\n\n# %s: this machine, measured by bnnc calibrate %s on %s.\n"
+               "# Each figure says how it was measured or where it was read; the\n"
+               "# measurements time the C bnnc emits, built with the host's compiler\n"
+               "# (-O3 -march=native). Run bnnc calibrate again after any change.\n",
+            name, BNNC_VERSION, when);
+    fprintf(f, "target %s {\n", name);
+    fprintf(f, "    class = %s;\n", !strcmp(isa.kernels, "neon") ? "application" : "desktop");
+    fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
+            clock / 1e9);
+    fprintf(f, "    cores = %ld;    # sysconf(_SC_NPROCESSORS_ONLN)\n", cores > 0 ? cores : 1);
+    fprintf(f, "    efficiency = 0.9;    # estimate: bnnc's code runs on one core; not measured\n");
+    fprintf(f, "    word = 64 bits;\n    vector = %d bits;    # %s\n    lanes = %d;\n",
+            isa.vector, isa.why, lanes);
+    fprintf(f, "    kernels = %s;    # %s\n", isa.kernels, isa.why);
+    fprintf(f, "    popcount = hardware;\n");
+    fprintf(f, "    cost {\n");
+    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: two 3x3 bconv2d on 16x16x64\n"
+               "        # and 16x16x192 inputs, 64 filters, timed layer by layer; the\n"
+               "        # difference of their times over that of their XNOROP. The three\n"
+               "        # parts are measured together: all of it is given as popcount.\n",
+            cx);
+    fprintf(f, "        xnor = 0 cycles;\n        popcount = %.4g cycles;    # c_x x %d lanes\n"
+               "        accumulate = 0 cycles;\n    }\n",
+            cx * lanes, lanes);
+    fprintf(f, "    memory {\n");
+    for (int i = 0; i < ncache; i++) {
+        double v = sweep_at(ssize, scyc, ns, (double)caches[i].size / 2);
+        double extra = i == 0 ? 0 : fmax(0, v - v1);
+        fprintf(f, "        l%d {\n            size = %lld KiB;    # %s\n"
+                   "            cost = %.4g cycles;    # measured: %.4g cycles per weight word streamed from\n"
+                   "                                 # %lld KiB of binary weights, %s\n"
+                   "            bandwidth = %.4g GB/s;    # measured: 8 B per %.4g cycles\n        }\n",
+                caches[i].level, (long long)(caches[i].size / 1024), cache_source, extra, v,
+                (long long)(caches[i].size / 2048),
+                i == 0 ? "the reference (l1 loads are part of c_x)" : "less the l1 figure",
+                8.0 * clock / v / 1e9, v);
+    }
+    double vd = scyc[0];
+    double dsz = ssize[0];
+    for (int i = 0; i < ns; i++)
+        if (ssize[i] > dsz)
+            dsz = ssize[i], vd = scyc[i];
+    fprintf(f, "        dram {\n            size = %lld MiB;    # /proc/meminfo MemTotal\n"
+               "            cost = %.4g cycles;    # measured: %.4g cycles per weight word from %lld MiB, "
+               "less the l1 figure\n"
+               "            bandwidth = %.4g GB/s;    # measured: 8 B per %.4g cycles\n        }\n    }\n",
+            (long long)(mem >> 20), fmax(0, vd - v1), vd, (long long)(dsz / 1048576),
+            8.0 * clock / vd / 1e9, vd);
+    fprintf(f, "    ops {\n        # Measured: one layer of each operation, emitted, built and timed\n"
+               "        # layer by layer; its cycles over its units of work.\n");
+    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs (the fit above)\n",
+            kout);
+    for (int i = 0; i < ro.n; i++) {
+        const CostLayer *l = &ro.layers[i];
+        const IrNode *n = l->n;
+        const char *unit;
+        double units = cost_op_units(n, &unit);
+        double cyc = to[i] * clock;
+        const char *key = ops_table[n->op].name;
+        bool fl = n->weights == W_BINARY && !ir_is_binary(n);
+        if (n->op == OP_BCONV2D && !fl)
+            continue; /* measured by the fit */
+        if (ir_is_binary(n)) /* per output beyond XNOROPs and weight words */
+            cyc -= (double)l->xnorop * cx;
+        if (n->op == OP_FLATTEN && plan_is_view(n, t.word))
+            continue;
+        double v = units > 0 ? fmax(0, cyc / units) : 0;
+        char shape[64];
+        shape_format(shape, sizeof shape, &n->shape);
+        fprintf(f, "        %s%s = %.4g cycles;    # %s: layer '%s' -> %s%s\n", key,
+                fl ? "_float" : "", v, strstr(unit, "per ") ? strstr(unit, "per ") : unit,
+                n->name, dtype_name(n->type), shape);
+    }
+    fprintf(f, "    }\n}\n");
+    bool bad = ferror(f);
+    if (fclose(f) != 0 || bad || rename(tmp, out_path) != 0) {
+        diag_plain(c, "cannot write '%s': %s", out_path, strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
+    fprintf(stderr, "bnnc calibrate: wrote %s (clock %.4g GHz, c_x %.4g cycles per XNOROP)\n",
+            out_path, clock / 1e9, cx);
+    rc = EXIT_OK;
+done:
+    host_rmtree(dir);
+    return rc;
+}
