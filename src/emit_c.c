@@ -38,6 +38,7 @@ typedef struct {
     FILE *decl;                /* NAME.c: the prelude and declarations */
     FILE *src;                 /* the body of the inference function */
     bool use_xor_pop, use_bit; /* which helpers the body calls */
+    bool use_pop4;             /* bnn_block_pop4 (binary convolutions) */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
     int W;                     /* word bits */
     bool ok;
@@ -167,7 +168,7 @@ static void emit_popcount(Emit *e, FILE *f) {
               "    long c = i % C;\n"
               "    return (int)((p[(i / C) * CW + c / BNN_W] >> (c % BNN_W)) & 1u);\n}\n\n",
               f);
-    if (!e->use_xor_pop)
+    if (!e->use_xor_pop && !e->use_pop4)
         return;
     int L = cost_co_lanes(e->t);
     bool x86 = !strcmp(k, "popcnt") || !strcmp(k, "avx2") || !strcmp(k, "avx512");
@@ -184,7 +185,27 @@ static void emit_popcount(Emit *e, FILE *f) {
                "#define BNN_L %d\n\n",
             L, L, L);
     if (L == 8) {
-        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX-512 VPOPCNTQ, the\n"
+        if (e->use_pop4)
+            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
+              " * weight load: pops[p * 8 + l]. */\n"
+              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
+              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;\n"
+              "    for (int j = 0; j < n; j++) {\n"
+              "        __m512i v = _mm512_loadu_si512((const void *)(w + 8 * j));\n"
+              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[j]), v)));\n"
+              "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[n + j]), v)));\n"
+              "        s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[2 * n + j]), v)));\n"
+              "        s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[3 * n + j]), v)));\n"
+              "    }\n"
+              "    _mm256_storeu_si256((__m256i *)pops, _mm512_cvtepi64_epi32(s0));\n"
+              "    _mm256_storeu_si256((__m256i *)(pops + 8), _mm512_cvtepi64_epi32(s1));\n"
+              "    _mm256_storeu_si256((__m256i *)(pops + 16), _mm512_cvtepi64_epi32(s2));\n"
+              "    _mm256_storeu_si256((__m256i *)(pops + 24), _mm512_cvtepi64_epi32(s3));\n"
+              "}\n\n",
+              f);
+        if (e->use_xor_pop)
+            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX-512 VPOPCNTQ, the\n"
               " * activation word broadcast to the 8 lanes. */\n"
               "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
               "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
@@ -203,7 +224,38 @@ static void emit_popcount(Emit *e, FILE *f) {
               "}\n\n",
               f);
     } else if (L == 4) {
-        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX2, popcount by\n"
+        if (e->use_pop4)
+            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
+              " * weight load: pops[p * 4 + l]. */\n"
+              "__attribute__((target(\"avx2\")))\n"
+              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
+              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
+              "    const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();\n"
+              "    __m256i acc[4] = {zero, zero, zero, zero};\n"
+              "    for (int j = 0; j < n;) {\n"
+              "        __m256i bytes[4] = {zero, zero, zero, zero};\n"
+              "        int end = n - j > 31 ? j + 31 : n;\n"
+              "        for (; j < end; j++) {\n"
+              "            __m256i v = _mm256_loadu_si256((const __m256i *)(w + 4 * j));\n"
+              "            for (int p = 0; p < 4; p++) {\n"
+              "                __m256i x = _mm256_xor_si256(_mm256_set1_epi64x((long long)a[p * n + j]), v);\n"
+              "                bytes[p] = _mm256_add_epi8(bytes[p], _mm256_add_epi8(\n"
+              "                    _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
+              "                    _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low))));\n"
+              "            }\n        }\n"
+              "        for (int p = 0; p < 4; p++)\n"
+              "            acc[p] = _mm256_add_epi64(acc[p], _mm256_sad_epu8(bytes[p], zero));\n"
+              "    }\n"
+              "    for (int p = 0; p < 4; p++) {\n"
+              "        long long sum[4];\n"
+              "        _mm256_storeu_si256((__m256i *)sum, acc[p]);\n"
+              "        for (int l = 0; l < 4; l++)\n"
+              "            pops[p * 4 + l] = (int32_t)sum[l];\n"
+              "    }\n}\n\n",
+              f);
+        if (e->use_xor_pop)
+            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX2, popcount by\n"
               " * nibble lookup (VPSHUFB) into byte counters, summed (VPSADBW) every 31\n"
               " * words before a byte can overflow. */\n"
               "__attribute__((target(\"avx2\")))\n"
@@ -231,7 +283,30 @@ static void emit_popcount(Emit *e, FILE *f) {
               "}\n\n",
               f);
     } else if (L == 2) {
-        fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): NEON CNT into byte\n"
+        if (e->use_pop4)
+            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
+              " * weight load: pops[p * 2 + l]. */\n"
+              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+              "    uint64x2_t acc[4] = {vdupq_n_u64(0), vdupq_n_u64(0), vdupq_n_u64(0), vdupq_n_u64(0)};\n"
+              "    for (int j = 0; j < n;) {\n"
+              "        uint8x16_t bytes[4] = {vdupq_n_u8(0), vdupq_n_u8(0), vdupq_n_u8(0), vdupq_n_u8(0)};\n"
+              "        int end = n - j > 31 ? j + 31 : n;\n"
+              "        for (; j < end; j++) {\n"
+              "            uint64x2_t v = vld1q_u64(w + 2 * j);\n"
+              "            for (int p = 0; p < 4; p++)\n"
+              "                bytes[p] = vaddq_u8(bytes[p], vcntq_u8(vreinterpretq_u8_u64(\n"
+              "                    veorq_u64(vdupq_n_u64(a[p * n + j]), v))));\n"
+              "        }\n"
+              "        for (int p = 0; p < 4; p++)\n"
+              "            acc[p] = vpadalq_u32(acc[p], vpaddlq_u16(vpaddlq_u8(bytes[p])));\n"
+              "    }\n"
+              "    for (int p = 0; p < 4; p++) {\n"
+              "        pops[p * 2] = (int32_t)vgetq_lane_u64(acc[p], 0);\n"
+              "        pops[p * 2 + 1] = (int32_t)vgetq_lane_u64(acc[p], 1);\n"
+              "    }\n}\n\n",
+              f);
+        if (e->use_xor_pop)
+            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): NEON CNT into byte\n"
               " * counters, widened (UADALP) every 31 words before a byte can overflow. */\n"
               "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
               "    uint64x2_t acc = vdupq_n_u64(0);\n"
@@ -274,12 +349,27 @@ static void emit_popcount(Emit *e, FILE *f) {
                   "    x = (x + (x >> 4)) & 0x0F0F0F0Fu;\n"
                   "    return (int32_t)((x * 0x01010101u) >> 24);\n}\n\n",
                   f);
-        fprintf(f, "/* pops[0] = sum over j of popcount(a[j] XOR w[j]). */\n"
+        if (e->use_xor_pop)
+            fprintf(f, "/* pops[0] = sum over j of popcount(a[j] XOR w[j]). */\n"
                    "%sstatic void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
                    "    int32_t s = 0;\n"
                    "    for (int j = 0; j < n; j++)\n"
                    "        s += bnn_pop(a[j] ^ w[j]);\n"
                    "    pops[0] = s;\n}\n\n",
+                x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
+        if (e->use_pop4)
+            fprintf(f, "/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
+                   " * weight word: pops[p]. */\n"
+                   "%sstatic void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
+                   "    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;\n"
+                   "    for (int j = 0; j < n; j++) {\n"
+                   "        bnn_word v = w[j];\n"
+                   "        s0 += bnn_pop(a[j] ^ v);\n"
+                   "        s1 += bnn_pop(a[n + j] ^ v);\n"
+                   "        s2 += bnn_pop(a[2 * n + j] ^ v);\n"
+                   "        s3 += bnn_pop(a[3 * n + j] ^ v);\n"
+                   "    }\n"
+                   "    pops[0] = s0;\n    pops[1] = s1;\n    pops[2] = s2;\n    pops[3] = s3;\n}\n\n",
                 x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
     }
 }
@@ -475,17 +565,22 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     /* A word copy of the pixel's channel words serves channel packing with
      * one group (padding bits are zero in both); other layouts move bits. */
     bool copy = pk == PACK_CHANNEL && g == 1;
-    e->use_xor_pop = true;
+    e->use_pop4 = true;
     e->use_bit |= !copy;
-    fprintf(f, "    {\n        bnn_word col[%lld];\n", (long long)words);
+    /* Four output pixels of a row at a time share each weight load. */
+    fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4], padded[4][%lld];\n",
+            (long long)words, (long long)taps);
     fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
             yp);
     fprintf(f, "        for (int oy = 0; oy < %lld; oy++)\n"
-               "        for (int ox = 0; ox < %lld; ox++)\n"
-               "        for (int gr = 0; gr < %lld; gr++) {\n",
-            (long long)w.Ho, (long long)w.Wo, (long long)g);
-    fprintf(f, "            int npad = 0;\n            int padded[%lld];\n", (long long)taps);
-    fprintf(f, "            memset(col, 0, sizeof col);\n");
+               "        for (int ox0 = 0; ox0 < %lld; ox0 += 4)\n"
+               "        for (int gr = 0; gr < %lld; gr++) {\n"
+               "            int np = %lld - ox0 < 4 ? %lld - ox0 : 4;\n",
+            (long long)w.Ho, (long long)w.Wo, (long long)g, (long long)w.Wo, (long long)w.Wo);
+    fprintf(f, "            memset(col, 0, sizeof col);\n"
+               "            for (int p = 0; p < np; p++) {\n"
+               "            int ox = ox0 + p;\n"
+               "            npad[p] = 0;\n");
     fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
                "            for (int kx = 0; kx < %lld; kx++) {\n"
                "                int t = ky * %lld + kx;\n"
@@ -498,14 +593,14 @@ static void emit_bconv(Emit *e, const IrNode *n) {
             (long long)w.H, (long long)w.Wd);
     if (pad == PAD_SAME)
         fputs("                if (out) {\n"
-              "                    padded[npad++] = t;\n"
+              "                    padded[p][npad[p]++] = t;\n"
               "                    continue;\n"
               "                }\n",
               f);
     else if (pad == PAD_VALID)
         fputs("                (void)out;\n", f);
     if (copy) {
-        fprintf(f, "                bnn_word *d = col + t * %lld;\n", (long long)xcw);
+        fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
         if (pad == PAD_SAME_ONE) {
             fprintf(f, "                if (out) {\n"
                        "                    for (int j = 0; j < %lld; j++)\n"
@@ -542,28 +637,28 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                     (long long)(cwords(taps, W) * W));
             break;
         }
-        fputs("                    col[b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
+        fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
               "                }\n",
               f);
     }
-    fputs("            }\n", f);
-    fprintf(f, "            int32_t *yo = y + ((long)oy * %lld + ox) * %lld + gr * %lld;\n",
-            (long long)w.Wo, (long long)w.Co, (long long)cog);
+    fputs("            }\n            }\n", f);
     int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "            for (int b = 0; b < %lld; b++) {\n"
-               "                int32_t pops[BNN_L];\n"
-               "                bnn_block_pop(col, %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L, %lld, pops);\n"
+               "                int32_t pops[4 * BNN_L];\n"
+               "                bnn_block_pop4(col[0], %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L, %lld, pops);\n"
+               "                for (int p = 0; p < np; p++) {\n"
+               "                int32_t *yo = y + ((long)oy * %lld + ox0 + p) * %lld + gr * %lld;\n"
                "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
                "                    int co = b * BNN_L + l;\n"
-               "                    int32_t pop = pops[l];\n",
+               "                    int32_t pop = pops[p * BNN_L + l];\n",
             (long long)nb, e->name, wid, (long long)nb, (long long)words, (long long)words,
-            (long long)cog);
+            (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)cog);
     if (pad == PAD_SAME)
-        fprintf(f, "                    for (int k = 0; k < npad; k++)\n"
-                   "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[k]];\n",
+        fprintf(f, "                    for (int k = 0; k < npad[p]; k++)\n"
+                   "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[p][k]];\n",
                 e->name, pid, (long long)cog, (long long)taps);
-    fprintf(f, "                    yo[co] = %lld - npad * %lld - 2 * pop;\n"
-               "                }\n            }\n",
+    fprintf(f, "                    yo[co] = %lld - npad[p] * %lld - 2 * pop;\n"
+               "                }\n                }\n            }\n",
             (long long)(taps * cg), (long long)cg);
     fputs("            (void)padded;\n        }\n    }\n", f);
 }
@@ -1443,7 +1538,7 @@ static bool write_all(Emit *e, const char *dir) {
 }
 
 void emit_kernels(Ctx *c, const CostTarget *t, FILE *f) {
-    Emit e = {.c = c, .t = t, .W = t->word, .ok = true, .use_xor_pop = true};
+    Emit e = {.c = c, .t = t, .W = t->word, .ok = true, .use_xor_pop = true, .use_pop4 = true};
     emit_popcount(&e, f);
 }
 
