@@ -158,6 +158,21 @@ static const char prelude_common[] =
 
 /* The popcount of a word and the XOR-popcount of two rows of words, in
  * the flavour of the target's kernels. */
+static void emit_out4_generic(FILE *f, const char *attr) {
+    fprintf(f, "/* Four whole blocks of outputs: y[p][l] = N - 2 pops[p][l]. */\n"
+               "%sstatic void bnn_block_out4(const bnn_word *a, const bnn_word *w, int n, int32_t N,\n"
+               "                           int32_t *y0, int32_t *y1, int32_t *y2, int32_t *y3)\n{\n"
+               "    int32_t pops[4 * BNN_L];\n"
+               "    bnn_block_pop4(a, w, n, pops);\n"
+               "    for (int l = 0; l < BNN_L; l++) {\n"
+               "        y0[l] = N - 2 * pops[l];\n"
+               "        y1[l] = N - 2 * pops[BNN_L + l];\n"
+               "        y2[l] = N - 2 * pops[2 * BNN_L + l];\n"
+               "        y3[l] = N - 2 * pops[3 * BNN_L + l];\n"
+               "    }\n}\n\n",
+            attr);
+}
+
 static void emit_popcount(Emit *e, FILE *f) {
     const char *k = e->t->kernels;
     bool w64 = e->W == 64;
@@ -204,6 +219,26 @@ static void emit_popcount(Emit *e, FILE *f) {
               "    _mm256_storeu_si256((__m256i *)(pops + 24), _mm512_cvtepi64_epi32(s3));\n"
               "}\n\n",
               f);
+        if (e->use_pop4)
+            fputs("/* Four whole blocks of outputs: y[p][l] = N - 2 pops[p][l]. */\n"
+                  "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
+                  "static void bnn_block_out4(const bnn_word *a, const bnn_word *w, int n, int32_t N,\n"
+                  "                           int32_t *y0, int32_t *y1, int32_t *y2, int32_t *y3)\n{\n"
+                  "    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;\n"
+                  "    for (int j = 0; j < n; j++) {\n"
+                  "        __m512i v = _mm512_loadu_si512((const void *)(w + 8 * j));\n"
+                  "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[j]), v)));\n"
+                  "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[n + j]), v)));\n"
+                  "        s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[2 * n + j]), v)));\n"
+                  "        s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[3 * n + j]), v)));\n"
+                  "    }\n"
+                  "    const __m256i nn = _mm256_set1_epi32(N);\n"
+                  "    _mm256_storeu_si256((__m256i *)y0, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s0), 1)));\n"
+                  "    _mm256_storeu_si256((__m256i *)y1, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s1), 1)));\n"
+                  "    _mm256_storeu_si256((__m256i *)y2, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s2), 1)));\n"
+                  "    _mm256_storeu_si256((__m256i *)y3, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s3), 1)));\n"
+                  "}\n\n",
+                  f);
         if (e->use_xor_pop)
             fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX-512 VPOPCNTQ, the\n"
               " * activation word broadcast to the 8 lanes. */\n"
@@ -372,6 +407,8 @@ static void emit_popcount(Emit *e, FILE *f) {
                    "    pops[0] = s0;\n    pops[1] = s1;\n    pops[2] = s2;\n    pops[3] = s3;\n}\n\n",
                 x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
     }
+    if (e->use_pop4 && L != 8)
+        emit_out4_generic(f, "");
 }
 
 /* ------------------------------------------------------------ weights */
@@ -577,10 +614,32 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                "        for (int gr = 0; gr < %lld; gr++) {\n"
                "            int np = %lld - ox0 < 4 ? %lld - ox0 : 4;\n",
             (long long)w.Ho, (long long)w.Wo, (long long)g, (long long)w.Wo, (long long)w.Wo);
-    fprintf(f, "            memset(col, 0, sizeof col);\n"
-               "            for (int p = 0; p < np; p++) {\n"
-               "            int ox = ox0 + p;\n"
-               "            npad[p] = 0;\n");
+    /* Channel packing overwrites every word of a field it gathers; the
+     * fields past np are computed and not used. Bit gathers start from
+     * zero. */
+    if (!copy)
+        fputs("            memset(col, 0, sizeof col);\n", f);
+    fputs("            for (int p = 0; p < np; p++) {\n"
+          "            int ox = ox0 + p;\n"
+          "            npad[p] = 0;\n",
+          f);
+    if (copy && w.dh == 1 && w.dw == 1) {
+        /* Inside the input, a row of the window is Kw pixels side by side:
+         * one copy a row. */
+        fprintf(f, "            int ix0 = ox * %lld - %lld;\n"
+                   "            if (ix0 >= 0 && ix0 + %lld <= %lld && oy * %lld - %lld >= 0 &&\n"
+                   "                oy * %lld - %lld + %lld <= %lld) {\n"
+                   "                for (int ky = 0; ky < %lld; ky++)\n"
+                   "                    memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld - %lld + ky) * %lld + ix0) * %lld,\n"
+                   "                           %lld * sizeof(bnn_word));\n"
+                   "                continue;\n"
+                   "            }\n",
+                (long long)w.sw, (long long)w.pl, (long long)w.Kw, (long long)w.Wd,
+                (long long)w.sh, (long long)w.pt, (long long)w.sh, (long long)w.pt,
+                (long long)w.Kh, (long long)w.H, (long long)w.Kh, (long long)(w.Kw * xcw),
+                (long long)w.sh, (long long)w.pt, (long long)w.Wd, (long long)xcw,
+                (long long)(w.Kw * xcw));
+    }
     fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
                "            for (int kx = 0; kx < %lld; kx++) {\n"
                "                int t = ky * %lld + kx;\n"
@@ -591,12 +650,17 @@ static void emit_bconv(Emit *e, const IrNode *n) {
             (long long)w.dw);
     fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
             (long long)w.H, (long long)w.Wd);
-    if (pad == PAD_SAME)
+    if (pad == PAD_SAME) {
+        /* A tap on the zero padding: no bits (the correction needs a = 0). */
         fputs("                if (out) {\n"
-              "                    padded[p][npad[p]++] = t;\n"
-              "                    continue;\n"
+              "                    padded[p][npad[p]++] = t;\n", f);
+        if (copy)
+            fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
+                    (long long)xcw, (long long)xcw);
+        fputs("                    continue;\n"
               "                }\n",
               f);
+    }
     else if (pad == PAD_VALID)
         fputs("                (void)out;\n", f);
     if (copy) {
@@ -644,15 +708,31 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     fputs("            }\n            }\n", f);
     int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "            for (int b = 0; b < %lld; b++) {\n"
+               "                const bnn_word *wb = %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L;\n"
+               "                if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0 &&\n"
+               "                    (b + 1) * BNN_L <= %lld) {\n"
+               "                    int32_t *y0 = y + ((long)oy * %lld + ox0) * %lld + gr * %lld + b * BNN_L;\n"
+               "                    bnn_block_out4(col[0], wb, %lld, %lld, y0, y0 + %lld, y0 + 2 * %lld, y0 + 3 * %lld);\n"
+               "                    continue;\n"
+               "                }\n"
                "                int32_t pops[4 * BNN_L];\n"
-               "                bnn_block_pop4(col[0], %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L, %lld, pops);\n"
+               "                bnn_block_pop4(col[0], wb, %lld, pops);\n"
                "                for (int p = 0; p < np; p++) {\n"
                "                int32_t *yo = y + ((long)oy * %lld + ox0 + p) * %lld + gr * %lld;\n"
+               "                if (npad[p] == 0 && (b + 1) * BNN_L <= %lld) {\n"
+               "                    /* A whole block, no zero padding: N - 2 popcount. */\n"
+               "                    for (int l = 0; l < BNN_L; l++)\n"
+               "                        yo[b * BNN_L + l] = %lld - 2 * pops[p * BNN_L + l];\n"
+               "                    continue;\n"
+               "                }\n"
                "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
                "                    int co = b * BNN_L + l;\n"
                "                    int32_t pop = pops[p * BNN_L + l];\n",
-            (long long)nb, e->name, wid, (long long)nb, (long long)words, (long long)words,
-            (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)cog);
+            (long long)nb, e->name, wid, (long long)nb, (long long)words, (long long)cog,
+            (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)words,
+            (long long)(taps * cg), (long long)w.Co, (long long)w.Co, (long long)w.Co,
+            (long long)words, (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)cog,
+            (long long)(taps * cg), (long long)cog);
     if (pad == PAD_SAME)
         fprintf(f, "                    for (int k = 0; k < npad[p]; k++)\n"
                    "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[p][k]];\n",
