@@ -605,7 +605,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     e->use_pop4 = true;
     e->use_bit |= !copy;
     /* Four output pixels of a row at a time share each weight load. */
-    fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4], padded[4][%lld];\n",
+    fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4] = {0}, padded[4][%lld] = {{0}};\n",
             (long long)words, (long long)taps);
     fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
             yp);
