@@ -84,11 +84,15 @@ static const char micro[] =
 static const char networks[] =
     "bnn 1;\n"
     "network calib_bconv {\n"
-    "    input x : b1[16, 16, 64];\n"
-    "    input y : b1[16, 16, 192];\n"
-    "    a = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"
-    "    b = bconv2d(y, filters = 64, kernel = 3, padding = same_one);\n"
-    "    output a, b;\n"
+    "    input x1 : b1[32, 32, 64];\n"
+    "    input x2 : b1[32, 32, 128];\n"
+    "    input x3 : b1[32, 32, 192];\n"
+    "    input x4 : b1[32, 32, 256];\n"
+    "    a1 = bconv2d(x1, filters = 64, kernel = 3, padding = same_one);\n"
+    "    a2 = bconv2d(x2, filters = 64, kernel = 3, padding = same_one);\n"
+    "    a3 = bconv2d(x3, filters = 64, kernel = 3, padding = same_one);\n"
+    "    a4 = bconv2d(x4, filters = 64, kernel = 3, padding = same_one);\n"
+    "    output a1, a2, a3, a4;\n"
     "}\n"
     "network calib_ops {\n"
     "    input f : f32[28, 28, 128];\n"
@@ -270,15 +274,6 @@ static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget
     return bench_measure(c, g, t, &w, 0, &whole, &reps, *times, r->n);
 }
 
-static const CostLayer *layer_named(const CostResult *r, const char *name, int *index) {
-    for (int i = 0; i < r->n; i++)
-        if (!strcmp(r->layers[i].n->name, name)) {
-            *index = i;
-            return &r->layers[i];
-        }
-    return NULL;
-}
-
 int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     Isa isa = detect_isa();
     Cache caches[8];
@@ -367,13 +362,17 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     if (!time_network(c, &m, "calib_bconv", &t, &rb, &tb) ||
         !time_network(c, &m, "calib_ops", &t, &ro, &to))
         goto done;
-    /* The fit: t = c_x XNOROP + k outputs, over two layers with the same
-     * outputs and 9 and 27 words per output. */
-    int ia = 0, ib = 0;
-    const CostLayer *la = layer_named(&rb, "a", &ia), *lb = layer_named(&rb, "b", &ib);
-    double ya = tb[ia] * clock, yb = tb[ib] * clock;
-    double cx = (yb - ya) / (double)(lb->xnorop - la->xnorop);
-    double kout = (ya - cx * (double)la->xnorop) / (double)shape_elems(&la->n->shape);
+    /* The fit: t = c_x XNOROP + k outputs, least squares over four layers
+     * with the same outputs and 9, 18, 27 and 36 words per output. */
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int64_t outs = 0;
+    for (int i = 0; i < rb.n; i++) {
+        double xv = (double)rb.layers[i].xnorop, yv = tb[i] * clock;
+        sx += xv, sy += yv, sxx += xv * xv, sxy += xv * yv;
+        outs = shape_elems(&rb.layers[i].n->shape);
+    }
+    double cx = (rb.n * sxy - sx * sy) / (rb.n * sxx - sx * sx);
+    double kout = (sy - cx * sx) / rb.n / (double)outs;
     if (cx <= 0) {
         diag_plain(c, "the binary convolutions did not time consistently (c_x %g); is the "
                       "machine busy? run bnnc calibrate again",
@@ -411,10 +410,11 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     fprintf(f, "    kernels = %s;    # %s\n", isa.kernels, isa.why);
     fprintf(f, "    popcount = hardware;\n");
     fprintf(f, "    cost {\n");
-    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: two 3x3 bconv2d on 16x16x64\n"
-               "        # and 16x16x192 inputs, 64 filters, timed layer by layer; the\n"
-               "        # difference of their times over that of their XNOROP. The three\n"
-               "        # parts are measured together: all of it is given as popcount.\n",
+    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: four 3x3 bconv2d on 32x32\n"
+               "        # inputs of 64, 128, 192 and 256 channels, 64 filters, timed layer\n"
+               "        # by layer; the slope of their cycles against their XNOROP (least\n"
+               "        # squares). The three parts are measured together: all of it is\n"
+               "        # given as popcount.\n",
             cx);
     fprintf(f, "        xnor = 0 cycles;\n        popcount = %.4g cycles;    # c_x x %d lanes\n"
                "        accumulate = 0 cycles;\n    }\n",
@@ -445,7 +445,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             8.0 * clock / vd / 1e9, vd);
     fprintf(f, "    ops {\n        # Measured: one layer of each operation, emitted, built and timed\n"
                "        # layer by layer; its cycles over its units of work.\n");
-    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs (the fit above)\n",
+    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs: the intercept of the fit\n",
             kout);
     for (int i = 0; i < ro.n; i++) {
         const CostLayer *l = &ro.layers[i];

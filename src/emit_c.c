@@ -39,6 +39,7 @@ typedef struct {
     FILE *src;                 /* the body of the inference function */
     bool use_xor_pop, use_bit; /* which helpers the body calls */
     bool use_pop4;             /* bnn_block_pop4 (binary convolutions) */
+    bool use_copy_bits, use_set_bits; /* bnn_copy_bits, bnn_set_bits (gathers) */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
     int W;                     /* word bits */
     bool ok;
@@ -177,6 +178,37 @@ static void emit_popcount(Emit *e, FILE *f) {
     const char *k = e->t->kernels;
     bool w64 = e->W == 64;
     fprintf(f, "typedef uint%d_t bnn_word;\n#define BNN_W %d\n\n", e->W, e->W);
+    if (e->use_copy_bits)
+        fputs("/* ORs n bits of s from bit soff into d from bit doff, up to a word at a\n"
+              " * time (the bits of d there are zero). */\n"
+              "static inline void bnn_copy_bits(bnn_word *d, long doff, const bnn_word *s, long soff, long n)\n{\n"
+              "    while (n > 0) {\n"
+              "        long k = n < BNN_W ? n : BNN_W;\n"
+              "        long sw = soff / BNN_W, sb = soff % BNN_W, dw = doff / BNN_W, db = doff % BNN_W;\n"
+              "        bnn_word v = s[sw] >> sb;\n"
+              "        if (sb && sb + k > BNN_W)\n"
+              "            v |= s[sw + 1] << (BNN_W - sb);\n"
+              "        if (k < BNN_W)\n"
+              "            v &= ((bnn_word)1 << k) - 1u;\n"
+              "        d[dw] |= v << db;\n"
+              "        if (db && db + k > BNN_W)\n"
+              "            d[dw + 1] |= v >> (BNN_W - db);\n"
+              "        n -= k, soff += k, doff += k;\n"
+              "    }\n}\n\n",
+              f);
+    if (e->use_set_bits)
+        fputs("/* Sets n bits of d from bit doff (+1 activations on same_one padding). */\n"
+              "static inline void bnn_set_bits(bnn_word *d, long doff, long n)\n{\n"
+              "    while (n > 0) {\n"
+              "        long k = n < BNN_W ? n : BNN_W;\n"
+              "        long dw = doff / BNN_W, db = doff % BNN_W;\n"
+              "        bnn_word v = k < BNN_W ? ((bnn_word)1 << k) - 1u : ~(bnn_word)0;\n"
+              "        d[dw] |= v << db;\n"
+              "        if (db && db + k > BNN_W)\n"
+              "            d[dw + 1] |= v >> (BNN_W - db);\n"
+              "        n -= k, doff += k;\n"
+              "    }\n}\n\n",
+              f);
     if (e->use_bit)
         fputs("/* Bit c of pixel i / C of a packed binary tensor: 1 is +1. */\n"
               "static inline int bnn_bit(const bnn_word *p, long i, long C, long CW)\n{\n"
@@ -603,7 +635,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
      * one group (padding bits are zero in both); other layouts move bits. */
     bool copy = pk == PACK_CHANNEL && g == 1;
     e->use_pop4 = true;
-    e->use_bit |= !copy;
+    e->use_bit |= pk == PACK_KERNEL;
     /* Four output pixels of a row at a time share each weight load. */
     fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4] = {0}, padded[4][%lld] = {{0}};\n",
             (long long)words, (long long)taps);
@@ -678,6 +710,21 @@ static void emit_bconv(Emit *e, const IrNode *n) {
         }
         fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
                 (long long)w.Wd, (long long)xcw, (long long)xcw);
+    } else if (pk != PACK_KERNEL) {
+        /* Channel packing of a group, or dense packing: the tap's channel
+         * bits, a word at a time, shifted into place. */
+        e->use_copy_bits = true;
+        fprintf(f, "                long b = (long)t * %lld;\n",
+                (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
+        e->use_set_bits |= pad == PAD_SAME_ONE;
+        if (pad == PAD_SAME_ONE)
+            fprintf(f, "                if (out) {\n"
+                       "                    bnn_set_bits(col[p], b, %lld);\n"
+                       "                    continue;\n"
+                       "                }\n",
+                    (long long)cg);
+        fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
+                (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
     } else {
         fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
         if (pad == PAD_SAME_ONE)
