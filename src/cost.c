@@ -283,6 +283,8 @@ int cost_co_lanes(const CostTarget *t) {
 static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
     if (n->weights != W_BINARY)
         return 0;
+    if (n->op == OP_BDENSE && !ir_is_binary(n)) /* float input: 16-unit masks */
+        return ceil_div(n->shape.d[0], 16) * n->in[0]->shape.d[0] * 2;
     int64_t L = ir_is_binary(n) ? cost_co_lanes(t) : 1;
     int64_t g = n->op == OP_BCONV2D ? n->attr[A_GROUPS][0] : 1;
     int64_t per = channels(&n->shape) / g;

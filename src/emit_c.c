@@ -135,7 +135,7 @@ static void ld_float(Emit *e, char *out, size_t len, const IrNode *x, const char
     if (x->type == DT_F32)
         snprintf(out, len, "%s[%s]", p, idx);
     else if (x->type == DT_B1 && (e->use_bit = true))
-        snprintf(out, len, "(bnn_bit(%s, %s, %lld, %lld) ? 1.0f : -1.0f)", p, idx,
+        snprintf(out, len, "(float)(2 * bnn_bit(%s, %s, %lld, %lld) - 1)", p, idx,
                  (long long)channels(&x->shape), (long long)cwords(channels(&x->shape), e->W));
     else
         snprintf(out, len, "(float)%s[%s]", p, idx);
@@ -451,7 +451,7 @@ static int wcount; /* arrays written so far (names W0, W1, ...) */
 static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
     int id = wcount++;
     int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
-                   : !strcmp(type, "int16_t")                         ? 2
+                   : !strcmp(type, "int16_t") || !strcmp(type, "uint16_t") ? 2
                    : !strcmp(type, "uint8_t")                         ? 1
                                                                       : e->W / 8;
     e->weight_bytes += size * (n ? n : 1);
@@ -504,6 +504,16 @@ static int bits_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
         fprintf(e->wf, "0x%02x", b);
     }
     weights_close(e, bytes);
+    return id;
+}
+
+static int mask_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
+    int id = weights_array(e, "uint16_t", n, what);
+    for (int64_t i = 0; i < n; i++) {
+        put_sep(e->wf, i, 10);
+        fprintf(e->wf, "0x%04x", (unsigned)v[i]);
+    }
+    weights_close(e, n);
     return id;
 }
 
@@ -893,7 +903,7 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
         fprintf(f, "                int t = ky * %lld + kx;\n"
                    "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
                    "                    bnn_word wv = %s_w%d[(long)co * %lld + ci * %lld + t / BNN_W];\n"
-                   "                    float p = (wv >> (t %% BNN_W)) & 1u ? xv : -xv;\n"
+                   "                    float p = xv * (float)(2 * (int)((wv >> (t %% BNN_W)) & 1u) - 1);\n"
                    "                    yo[co] = yo[co] + p;\n"
                    "                }\n            }\n        }\n    }\n",
                 (long long)w.Kw, (long long)cog, (long long)cog, e->name, wid, (long long)words,
@@ -930,28 +940,35 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
     char what[256], yp[96], xv[256];
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "i");
-    if (n->weights == W_BINARY) { /* packed [u][ceil(N / W)]; x * (+-1) is exact */
-        int64_t words = cwords(N, e->W);
-        uint64_t *wb = xmalloc((size_t)(U * words) * sizeof *wb);
-        memset(wb, 0, (size_t)(U * words) * sizeof *wb);
+    if (n->weights == W_BINARY) {
+        /* Binary weights on a float input: 16 units a block, one 16-bit
+         * mask per input, [block][input]; each unit still sums its inputs
+         * in order, and x * (+1 or -1) is exactly x or -x. */
+        int64_t nb = (U + 15) / 16;
+        int32_t *m = xmalloc((size_t)(nb * N) * sizeof *m);
+        memset(m, 0, (size_t)(nb * N) * sizeof *m);
         for (int64_t u = 0; u < U; u++)
             for (int64_t i = 0; i < N; i++)
                 if (lp->w[i * U + u] >= 0)
-                    wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
-        snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name,
-                 (long long)U, (long long)words);
-        int wid = word_array(e, wb, U * words, what);
-        free(wb);
-        fprintf(f, "    {\n        float *y = %s;\n"
-                   "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
+                    m[(u / 16) * N + i] |= 1 << (u % 16);
+        snprintf(what, sizeof what, "%s: binary weights, [%lld blocks of 16 units][%lld inputs]",
+                 n->name, (long long)nb, (long long)N);
+        int wid = mask_array(e, m, nb * N, what);
+        free(m);
+        fprintf(f, "    for (int blk = 0; blk < %lld; blk++) {\n"
+                   "        float acc[16];\n"
+                   "        const uint16_t *wm = %s_w%d + (long)blk * %lld;\n"
+                   "        for (int k = 0; k < 16; k++)\n            acc[k] = 0.0f;\n"
                    "        for (long i = 0; i < %lld; i++) {\n"
                    "            float xv = %s;\n"
-                   "            for (int u = 0; u < %lld; u++) {\n"
-                   "                bnn_word wv = %s_w%d[(long)u * %lld + i / BNN_W];\n"
-                   "                float p = (wv >> (i %% BNN_W)) & 1u ? xv : -xv;\n"
-                   "                y[u] = y[u] + p;\n"
-                   "            }\n        }\n    }\n",
-                yp, (long long)U, (long long)N, xv, (long long)U, e->name, wid, (long long)words);
+                   "            unsigned mv = wm[i];\n"
+                   "            for (int k = 0; k < 16; k++) {\n"
+                   "                float p = xv * (float)(2 * (int)((mv >> k) & 1u) - 1);\n"
+                   "                acc[k] = acc[k] + p;\n"
+                   "            }\n        }\n"
+                   "        for (int k = 0; k < 16 && blk * 16 + k < %lld; k++)\n"
+                   "            %s[blk * 16 + k] = acc[k];\n    }\n",
+                (long long)nb, e->name, wid, (long long)N, (long long)N, xv, (long long)U, yp);
         return;
     }
     snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
@@ -1076,18 +1093,22 @@ static void emit_binarize(Emit *e, const IrNode *n) {
             else
                 int_range(x, &lo, &hi);
             int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
-            for (int64_t c = 0; c < C; c++)
+            /* x <= t is !(x >= t + 1): one compare, then the direction bit
+             * (t <= hi < INT32_MAX, so t + 1 does not overflow). */
+            for (int64_t c = 0; c < C; c++) {
                 int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
-            snprintf(what, sizeof what, "%s: thresholds of %s (+1 where x >= t, or x <= t)",
+                tau[c] += dir[c];
+            }
+            snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d",
                      n->name, n->folds);
             tid = int_array(e, "int32_t", tau, C, what);
-            snprintf(what, sizeof what, "%s: bit c set where the compare is x <= t", n->name);
+            snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
             did = bits_array(e, dir, C, what);
             free(tau);
             free(dir);
             snprintf(cond, sizeof cond,
-                     "((%s_w%d[c >> 3] >> (c & 7)) & 1 ? %s[i] <= %s_w%d[c] : %s[i] >= %s_w%d[c])",
-                     e->name, did, xp, e->name, tid, xp, e->name, tid);
+                     "((%s[i] >= %s_w%d[c]) ^ ((%s_w%d[c >> 3] >> (c & 7)) & 1))", xp, e->name, tid,
+                     e->name, did);
         } else {
             snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
             sid = float_array(e, lp->scale, lp->nc, what);

@@ -192,8 +192,9 @@ static const Want ops_want[] = {
     {.name = "bd", .bmacs = 100 * 10, .xnorop = 10 * 4, .xnorop_before = 10 * 4,
      .util = 100.0 / (4 * 32), .weight_bytes = 10 * 4 * 4, .out_bytes = 4 * 10,
      .other = 10 * ADD / FL},
-    /* bdense on f32: float MACs; binary weights packed, 10 x 4 words x 4 B. */
-    {.name = "bdf", .fmacs = 100 * 10, .weight_bytes = 10 * 4 * 4, .out_bytes = 4 * 10,
+    /* bdense on f32: float MACs; binary weights packed as one 16-bit mask
+     * per input for each block of 16 units: ceil(10/16) x 100 x 2 B. */
+    {.name = "bdf", .fmacs = 100 * 10, .weight_bytes = 1 * 100 * 2, .out_bytes = 4 * 10,
      .other = 100 * 10 * FMAC / FL},
     /* batchnorm: 8 x C bytes; elements x fmac / fl. */
     {.name = "bn", .param_bytes = 8 * 16, .out_bytes = 4 * 1024, .other = 1024 * FMAC / FL},
