@@ -160,16 +160,16 @@ static const char prelude_common[] =
 /* The popcount of a word and the XOR-popcount of two rows of words, in
  * the flavour of the target's kernels. */
 static void emit_out4_generic(FILE *f, const char *attr) {
-    fprintf(f, "/* Four whole blocks of outputs: y[p][l] = N - 2 pops[p][l]. */\n"
-               "%sstatic void bnn_block_out4(const bnn_word *a, const bnn_word *w, int n, int32_t N,\n"
-               "                           int32_t *y0, int32_t *y1, int32_t *y2, int32_t *y3)\n{\n"
-               "    int32_t pops[4 * BNN_L];\n"
-               "    bnn_block_pop4(a, w, n, pops);\n"
-               "    for (int l = 0; l < BNN_L; l++) {\n"
-               "        y0[l] = N - 2 * pops[l];\n"
-               "        y1[l] = N - 2 * pops[BNN_L + l];\n"
-               "        y2[l] = N - 2 * pops[2 * BNN_L + l];\n"
-               "        y3[l] = N - 2 * pops[3 * BNN_L + l];\n"
+    fprintf(f, "/* nb whole blocks of outputs of four pixels: y[p * ys + b * BNN_L + l] =\n"
+               " * N - 2 pops. */\n"
+               "%sstatic void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,\n"
+               "                          int32_t *y, long ys)\n{\n"
+               "    for (int b = 0; b < nb; b++) {\n"
+               "        int32_t pops[4 * BNN_L];\n"
+               "        bnn_block_pop4(a, w + (long)b * n * BNN_L, n, pops);\n"
+               "        for (int p = 0; p < 4; p++)\n"
+               "            for (int l = 0; l < BNN_L; l++)\n"
+               "                y[p * ys + b * BNN_L + l] = N - 2 * pops[p * BNN_L + l];\n"
                "    }\n}\n\n",
             attr);
 }
@@ -252,23 +252,42 @@ static void emit_popcount(Emit *e, FILE *f) {
               "}\n\n",
               f);
         if (e->use_pop4)
-            fputs("/* Four whole blocks of outputs: y[p][l] = N - 2 pops[p][l]. */\n"
+            fputs("/* nb whole blocks of outputs of four pixels: y[p * ys + b * 8 + l] =\n"
+                  " * N - 2 pops, two blocks at a time (eight sums; each activation word\n"
+                  " * broadcast once for two weight vectors). */\n"
                   "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
-                  "static void bnn_block_out4(const bnn_word *a, const bnn_word *w, int n, int32_t N,\n"
-                  "                           int32_t *y0, int32_t *y1, int32_t *y2, int32_t *y3)\n{\n"
-                  "    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;\n"
-                  "    for (int j = 0; j < n; j++) {\n"
-                  "        __m512i v = _mm512_loadu_si512((const void *)(w + 8 * j));\n"
-                  "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[j]), v)));\n"
-                  "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[n + j]), v)));\n"
-                  "        s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[2 * n + j]), v)));\n"
-                  "        s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[3 * n + j]), v)));\n"
-                  "    }\n"
+                  "static void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,\n"
+                  "                          int32_t *y, long ys)\n{\n"
                   "    const __m256i nn = _mm256_set1_epi32(N);\n"
-                  "    _mm256_storeu_si256((__m256i *)y0, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s0), 1)));\n"
-                  "    _mm256_storeu_si256((__m256i *)y1, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s1), 1)));\n"
-                  "    _mm256_storeu_si256((__m256i *)y2, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s2), 1)));\n"
-                  "    _mm256_storeu_si256((__m256i *)y3, _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s3), 1)));\n"
+                  "    int b = 0;\n"
+                  "    for (; b + 2 <= nb; b += 2) {\n"
+                  "        const bnn_word *w0 = w + (long)b * n * 8, *w1 = w0 + (long)n * 8;\n"
+                  "        __m512i s[8];\n"
+                  "        for (int k = 0; k < 8; k++)\n"
+                  "            s[k] = _mm512_setzero_si512();\n"
+                  "        for (int j = 0; j < n; j++) {\n"
+                  "            __m512i v0 = _mm512_loadu_si512((const void *)(w0 + 8 * j));\n"
+                  "            __m512i v1 = _mm512_loadu_si512((const void *)(w1 + 8 * j));\n"
+                  "            for (int p = 0; p < 4; p++) {\n"
+                  "                __m512i x = _mm512_set1_epi64((long long)a[p * n + j]);\n"
+                  "                s[p] = _mm512_add_epi64(s[p], _mm512_popcnt_epi64(_mm512_xor_si512(x, v0)));\n"
+                  "                s[4 + p] = _mm512_add_epi64(s[4 + p], _mm512_popcnt_epi64(_mm512_xor_si512(x, v1)));\n"
+                  "            }\n"
+                  "        }\n"
+                  "        for (int p = 0; p < 4; p++) {\n"
+                  "            _mm256_storeu_si256((__m256i *)(y + p * ys + b * 8),\n"
+                  "                _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s[p]), 1)));\n"
+                  "            _mm256_storeu_si256((__m256i *)(y + p * ys + b * 8 + 8),\n"
+                  "                _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s[4 + p]), 1)));\n"
+                  "        }\n"
+                  "    }\n"
+                  "    if (b < nb) {\n"
+                  "        int32_t pops[32];\n"
+                  "        bnn_block_pop4(a, w + (long)b * n * 8, n, pops);\n"
+                  "        for (int p = 0; p < 4; p++)\n"
+                  "            for (int l = 0; l < 8; l++)\n"
+                  "                y[p * ys + b * 8 + l] = N - 2 * pops[p * 8 + l];\n"
+                  "    }\n"
                   "}\n\n",
                   f);
         if (e->use_xor_pop)
@@ -646,25 +665,26 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     bool copy = pk == PACK_CHANNEL && g == 1;
     e->use_pop4 = true;
     e->use_bit |= pk == PACK_KERNEL;
-    /* Four output pixels of a row at a time share each weight load. */
+    /* Four output pixels at a time (in raster order, across rows) share
+     * each weight load. */
     fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4] = {0}, padded[4][%lld] = {{0}};\n",
             (long long)words, (long long)taps);
     fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
             yp);
-    fprintf(f, "        for (int oy = 0; oy < %lld; oy++)\n"
-               "        for (int ox0 = 0; ox0 < %lld; ox0 += 4)\n"
+    fprintf(f, "        for (long q0 = 0; q0 < %lld; q0 += 4)\n"
                "        for (int gr = 0; gr < %lld; gr++) {\n"
-               "            int np = %lld - ox0 < 4 ? %lld - ox0 : 4;\n",
-            (long long)w.Ho, (long long)w.Wo, (long long)g, (long long)w.Wo, (long long)w.Wo);
+               "            int np = %lld - q0 < 4 ? (int)(%lld - q0) : 4;\n",
+            (long long)(w.Ho * w.Wo), (long long)g, (long long)(w.Ho * w.Wo),
+            (long long)(w.Ho * w.Wo));
     /* Channel packing overwrites every word of a field it gathers; the
      * fields past np are computed and not used. Bit gathers start from
      * zero. */
     if (!copy)
         fputs("            memset(col, 0, sizeof col);\n", f);
-    fputs("            for (int p = 0; p < np; p++) {\n"
-          "            int ox = ox0 + p;\n"
-          "            npad[p] = 0;\n",
-          f);
+    fprintf(f, "            for (int p = 0; p < np; p++) {\n"
+               "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
+               "            npad[p] = 0;\n",
+            (long long)w.Wo, (long long)w.Wo);
     if (copy && w.dh == 1 && w.dw == 1) {
         /* Inside the input, a row of the window is Kw pixels side by side:
          * one copy a row. */
@@ -764,18 +784,19 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     }
     fputs("            }\n            }\n", f);
     int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
-    fprintf(f, "            for (int b = 0; b < %lld; b++) {\n"
+    fprintf(f, "            int b0 = 0;\n"
+               "            if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0) {\n"
+               "                /* The whole blocks of four inner pixels in one call. */\n"
+               "                b0 = %lld / BNN_L;\n"
+               "                bnn_conv_out4(col[0], %s_w%d + (long)gr * %lld * %lld * BNN_L, %lld, b0, %lld,\n"
+               "                              y + q0 * %lld + gr * %lld, %lld);\n"
+               "            }\n"
+               "            for (int b = b0; b < %lld; b++) {\n"
                "                const bnn_word *wb = %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L;\n"
-               "                if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0 &&\n"
-               "                    (b + 1) * BNN_L <= %lld) {\n"
-               "                    int32_t *y0 = y + ((long)oy * %lld + ox0) * %lld + gr * %lld + b * BNN_L;\n"
-               "                    bnn_block_out4(col[0], wb, %lld, %lld, y0, y0 + %lld, y0 + 2 * %lld, y0 + 3 * %lld);\n"
-               "                    continue;\n"
-               "                }\n"
                "                int32_t pops[4 * BNN_L];\n"
                "                bnn_block_pop4(col[0], wb, %lld, pops);\n"
                "                for (int p = 0; p < np; p++) {\n"
-               "                int32_t *yo = y + ((long)oy * %lld + ox0 + p) * %lld + gr * %lld;\n"
+               "                int32_t *yo = y + (q0 + p) * %lld + gr * %lld;\n"
                "                if (npad[p] == 0 && (b + 1) * BNN_L <= %lld) {\n"
                "                    /* A whole block, no zero padding: N - 2 popcount. */\n"
                "                    for (int l = 0; l < BNN_L; l++)\n"
@@ -785,10 +806,10 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
                "                    int co = b * BNN_L + l;\n"
                "                    int32_t pop = pops[p * BNN_L + l];\n",
-            (long long)nb, e->name, wid, (long long)nb, (long long)words, (long long)cog,
-            (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)words,
-            (long long)(taps * cg), (long long)w.Co, (long long)w.Co, (long long)w.Co,
-            (long long)words, (long long)w.Wo, (long long)w.Co, (long long)cog, (long long)cog,
+            (long long)cog, e->name, wid, (long long)nb, (long long)words, (long long)words,
+            (long long)(taps * cg), (long long)w.Co, (long long)cog,
+            (long long)w.Co, (long long)nb, e->name, wid, (long long)nb, (long long)words,
+            (long long)words, (long long)w.Co, (long long)cog, (long long)cog,
             (long long)(taps * cg), (long long)cog);
     if (pad == PAD_SAME)
         fprintf(f, "                    for (int k = 0; k < npad[p]; k++)\n"
