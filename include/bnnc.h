@@ -501,6 +501,7 @@ typedef struct {
      * take 1/f each, memory seconds that do not (latencies given as a
      * time), traffic seconds that do not and that scale with 1/f. */
     double cyc_f, mem_s, traffic_s, traffic_f;
+    double bound_s;            /* lxnorop: a non-binary layer's traffic time */
 } CostLayer;
 
 typedef struct {

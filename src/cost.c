@@ -450,8 +450,13 @@ static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, doub
     int p = l->units < threads ? (int)l->units : threads;
     double pe = p > 1 ? p * t->efficiency : 1;
     l->threads = p;
-    if (model == MEM_LXNOROP)
-        return (l->cyc_f / f + l->mem_s) / pe;
+    if (model == MEM_LXNOROP) {
+        /* A non-binary layer moves its activations at least at the stated
+         * bandwidth of the level that holds them (bound_s: given
+         * bandwidths only, so it does not scale with the clock). */
+        double time = (l->cyc_f / f + l->mem_s) / pe;
+        return l->bound_s > time ? l->bound_s : time;
+    }
     l->t_compute = l->cyc_f / (f * pe);
     l->t_traffic = l->traffic_s + l->traffic_f * t->clock / f;
     return l->t_compute > l->t_traffic ? l->t_compute : l->t_traffic;
@@ -546,6 +551,8 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     if (model == MEM_ROOFLINE) {
         traffic(t, l->level, (double)act_bytes, l);
         traffic(t, l->wlevel, (double)wbytes, l);
+    } else if (!bin && l->level >= 0 && t->lv[l->level].bandwidth_given) {
+        l->bound_s = (double)act_bytes / t->lv[l->level].bandwidth;
     }
     l->units = layer_units(n);
     l->time = layer_time(l, t, model, t->clock, threads);

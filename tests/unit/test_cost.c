@@ -947,6 +947,27 @@ static void test_roofline(void **state) {
     assert_near(l->time, 2.0 * 1048576 / 1e9);
     est_free(&e);
 
+    /* Under lxnorop too, a non-binary layer takes at least its traffic
+     * when the level holding its working set states a bandwidth (dram,
+     * 1 GB/s): the relu above takes 2 MiB / 1 GB/s, not its 65.536 us of
+     * compares. l1 and l2 derive theirs: no bound there. */
+    est_source(&e,
+               "bnn 1;\n" APP_TARGETS "network big {\n"
+               "    input x : f32[64, 64, 64];\n"
+               "    r = relu(x);\n"
+               "    input s : f32[8, 8, 16];\n"
+               "    q = relu(s);\n"
+               "    output r, q;\n"
+               "}\n",
+               "app", 0, MEM_LXNOROP, 1);
+    l = find_layer(&e, "r");
+    assert_near(l->cycles, 262144 * 1.0 / 4);
+    assert_near(l->time, 2.0 * 1048576 / 1e9);
+    l = find_layer(&e, "q");
+    assert_int_equal(l->level, 0);
+    assert_near(l->time, 1024 * 1.0 / 4 / 1e9);
+    est_free(&e);
+
     /* MCU: activations from sram (bw 4 B x 100 MHz / 1 = 400 MB/s),
      * weights from flash (100 MB/s). Layer c: (256 + 4096) / 4e8 +
      * 576 / 1e8; compute (9216 x 14 + 1024) / 1e8. */
