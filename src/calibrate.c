@@ -275,6 +275,16 @@ static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget
 }
 
 int calibrate_run(Ctx *c, const char *out_path, const char *name) {
+    /* Fail now, not after a minute of measurements, if the file cannot be
+     * written. */
+    char *probe = mem_printf(&c->arena, "%s.bnnc-tmp", out_path);
+    FILE *pf = fopen(probe, "w");
+    if (!pf) {
+        diag_plain(c, "cannot write '%s': %s", probe, strerror(errno));
+        return EXIT_INPUT;
+    }
+    fclose(pf);
+    unlink(probe);
     Isa isa = detect_isa();
     Cache caches[8];
     const char *cache_source;
