@@ -269,7 +269,7 @@ static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget
         return false;
     cost_run(c, g, t, MEM_LXNOROP, 1, r);
     *times = mem_array(&c->arena, (size_t)r->n + 1, sizeof(double));
-    double whole;
+    double whole = 0;
     int reps;
     return bench_measure(c, g, t, &w, 0, &whole, &reps, *times, r->n);
 }
@@ -335,7 +335,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         int64_t last = caches[ncache - 1].size * 4;
         if (last < ((int64_t)64 << 20))
             last = (int64_t)64 << 20;
-        for (int64_t s = 16 << 10; s <= last && na < 24; s *= 4)
+        for (int64_t s = 16 << 10; s <= last && na < 30; s *= s < (1 << 20) ? 4 : 2)
             argv[na++] = mem_printf(&c->arena, "%lld", (long long)s);
         for (int i = 0; i < ncache && na < 38; i++)
             argv[na++] = mem_printf(&c->arena, "%lld", (long long)(caches[i].size / 2));
@@ -392,6 +392,27 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     if (kout < 0)
         kout = 0;
     double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
+    /* The last cache's size, checked against the sweep: some virtual
+     * machines report a cache far larger than the plateau of the curve.
+     * The plateau ends at twice the largest size that still costs less
+     * than 60% of the largest size's cost. */
+    const char *last_note = NULL;
+    {
+        double big = 0, vbig = 0, end = 0;
+        for (int i = 0; i < ns; i++)
+            if (ssize[i] > big)
+                big = ssize[i], vbig = scyc[i];
+        for (int i = 0; i < ns; i++)
+            if (scyc[i] < 0.6 * vbig && ssize[i] > end)
+                end = ssize[i];
+        Cache *lc = &caches[ncache - 1];
+        if (ncache > 1 && end > 0 && (double)lc->size > 4 * end) {
+            last_note = mem_printf(&c->arena, "the system reports %lld KiB; the sweep's plateau "
+                                              "ends near this",
+                                   (long long)(lc->size / 1024));
+            lc->size = (int64_t)(2 * end);
+        }
+    }
 
     /* 3. The description, written to a temporary file, then renamed. */
     char *tmp = mem_printf(&c->arena, "%s.bnnc-tmp", out_path);
@@ -409,6 +430,9 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                "# measurements time the C bnnc emits, built with the host's compiler\n"
                "# (-O3 -march=native). Run bnnc calibrate again after any change.\n",
             name, BNNC_VERSION, when);
+    fprintf(f, "#\n# The working-set sweep (bytes of binary weights: cycles per weight word):\n");
+    for (int i = 0; i < ns; i++)
+        fprintf(f, "#   %10.0f: %.4g\n", ssize[i], scyc[i]);
     fprintf(f, "target %s {\n", name);
     fprintf(f, "    class = %s;\n", !strcmp(isa.kernels, "neon") ? "application" : "desktop");
     fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
@@ -437,7 +461,8 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                    "            cost = %.4g cycles;    # measured: %.4g cycles per weight word streamed from\n"
                    "                                 # %lld KiB of binary weights, %s\n"
                    "            bandwidth = %.4g GB/s;    # measured: 8 B per %.4g cycles\n        }\n",
-                caches[i].level, (long long)(caches[i].size / 1024), cache_source, extra, v,
+                caches[i].level, (long long)(caches[i].size / 1024),
+                i == ncache - 1 && last_note ? last_note : cache_source, extra, v,
                 (long long)(caches[i].size / 2048),
                 i == 0 ? "the reference (l1 loads are part of c_x)" : "less the l1 figure",
                 8.0 * clock / v / 1e9, v);
