@@ -52,11 +52,14 @@ static const char micro[] =
     "static bnn_word next(void)\n{\n    rnd ^= rnd << 13;\n    rnd ^= rnd >> 7;\n    rnd ^= rnd << 17;\n"
     "    return (bnn_word)rnd;\n}\n"
     "int main(int argc, char **argv)\n{\n    double hz = 0;\n"
-    "    for (int r = 0; r < 3; r++) {\n        double h = clock_hz();\n        if (h > hz)\n            hz = h;\n    }\n"
+    "    /* --clock HZ: skip the clock's measurement (another kernel path). */\n"
+    "    int k0 = 1;\n"
+    "    if (argc > 2 && argv[1][0] == '-') {\n        hz = atof(argv[2]);\n        k0 = 3;\n    }\n"
+    "    for (int r = 0; r < 3 && k0 == 1; r++) {\n        double h = clock_hz();\n        if (h > hz)\n            hz = h;\n    }\n"
     "    printf(\"clock %.6g\\n\", hz);\n    fflush(stdout);\n"
     "    const int words = 64;\n    bnn_word a[64];\n    for (int j = 0; j < words; j++)\n        a[j] = next();\n"
     "    int32_t pops[BNN_L], sink = 0;\n"
-    "    for (int k = 1; k < argc; k++) {\n"
+    "    for (int k = k0; k < argc; k++) {\n"
     "        long bytes = atol(argv[k]);\n"
     "        long nb = bytes / (long)(words * sizeof(bnn_word) * BNN_L);\n"
     "        if (nb < 1)\n            nb = 1;\n"
@@ -84,15 +87,19 @@ static const char micro[] =
 static const char networks[] =
     "bnn 1;\n"
     "network calib_bconv {\n"
-    "    input x1 : b1[32, 32, 64];\n"
-    "    input x2 : b1[32, 32, 128];\n"
-    "    input x3 : b1[32, 32, 192];\n"
-    "    input x4 : b1[32, 32, 256];\n"
+    "    input x1 : b1[56, 56, 64];\n"
+    "    input x2 : b1[28, 28, 128];\n"
+    "    input x3 : b1[14, 14, 256];\n"
+    "    input x4 : b1[7, 7, 512];\n"
+    "    input x5 : b1[28, 28, 64];\n"
+    "    input x6 : b1[16, 16, 192];\n"
     "    a1 = bconv2d(x1, filters = 64, kernel = 3, padding = same_one);\n"
-    "    a2 = bconv2d(x2, filters = 64, kernel = 3, padding = same_one);\n"
-    "    a3 = bconv2d(x3, filters = 64, kernel = 3, padding = same_one);\n"
-    "    a4 = bconv2d(x4, filters = 64, kernel = 3, padding = same_one);\n"
-    "    output a1, a2, a3, a4;\n"
+    "    a2 = bconv2d(x2, filters = 128, kernel = 3, padding = same_one);\n"
+    "    a3 = bconv2d(x3, filters = 256, kernel = 3, padding = same_one);\n"
+    "    a4 = bconv2d(x4, filters = 512, kernel = 3, padding = same_one);\n"
+    "    a5 = bconv2d(x5, filters = 128, kernel = 3, stride = 2, padding = same_one);\n"
+    "    a6 = bconv2d(x6, filters = 64, kernel = 3, padding = same_one);\n"
+    "    output a1, a2, a3, a4, a5, a6;\n"
     "}\n"
     "network calib_ops {\n"
     "    input f : f32[28, 28, 128];\n"
@@ -133,10 +140,11 @@ typedef struct {
     const char *why;
 } Isa;
 
-/* The best popcount the processor has, from /proc/cpuinfo. */
-static Isa detect_isa(void) {
+/* The kernel paths this processor runs, best first (/proc/cpuinfo). */
+static int detect_isas(Isa *out) {
+    int n = 0;
 #if defined(__aarch64__)
-    return (Isa){"neon", 128, "AArch64: Advanced SIMD (CNT) is architectural"};
+    out[n++] = (Isa){"neon", 128, "AArch64: Advanced SIMD (CNT) is architectural"};
 #else
     FILE *f = fopen("/proc/cpuinfo", "r");
     char line[8192];
@@ -151,13 +159,37 @@ static Isa detect_isa(void) {
     if (f)
         fclose(f);
     if (vp)
-        return (Isa){"avx512", 512, "avx512_vpopcntdq in /proc/cpuinfo"};
+        out[n++] = (Isa){"avx512", 512, "avx512_vpopcntdq in /proc/cpuinfo"};
     if (avx2)
-        return (Isa){"avx2", 256, "avx2 in /proc/cpuinfo"};
+        out[n++] = (Isa){"avx2", 256, "avx2 in /proc/cpuinfo"};
     if (pc)
-        return (Isa){"popcnt", 64, "popcnt in /proc/cpuinfo"};
-    return (Isa){"portable", 64, "no popcount instruction in /proc/cpuinfo"};
+        out[n++] = (Isa){"popcnt", 64, "popcnt in /proc/cpuinfo"};
 #endif
+    out[n++] = (Isa){"portable", 64, "C99 only: a SWAR popcount"};
+    return n;
+}
+
+/* Builds the micro-benchmark for kernels isa in dir (named by tag);
+ * returns the program's path, or NULL after reporting. */
+static char *build_micro(Ctx *c, const char *dir, const Isa *isa, const char *tag) {
+    CostTarget kt = {0};
+    kt.word = 64;
+    kt.vector = isa->vector;
+    kt.lanes = isa->vector / 64;
+    kt.kernels = isa->kernels;
+    char *src = mem_printf(&c->arena, "%s/micro-%s.c", dir, tag);
+    FILE *f = fopen(src, "w");
+    if (!f) {
+        diag_plain(c, "cannot write '%s': %s", src, strerror(errno));
+        return NULL;
+    }
+    fputs("#define _POSIX_C_SOURCE 199309L\n#include <stdint.h>\n", f);
+    emit_kernels(c, &kt, f);
+    fputs(micro, f);
+    fclose(f);
+    char *prog = mem_printf(&c->arena, "%s/micro-%s", dir, tag);
+    const char *srcs[1] = {src};
+    return host_compile(c, dir, prog, srcs, 1) ? prog : NULL;
 }
 
 typedef struct {
@@ -285,7 +317,9 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     }
     fclose(pf);
     unlink(probe);
-    Isa isa = detect_isa();
+    Isa isas[4];
+    int nisa = detect_isas(isas);
+    Isa isa = isas[0];
     Cache caches[8];
     const char *cache_source;
     int ncache = detect_caches(caches, 8, &cache_source);
@@ -308,24 +342,8 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     double ssize[32], scyc[32];
     int ns = 0;
     {
-        CostTarget kt = {0};
-        kt.word = 64;
-        kt.vector = isa.vector;
-        kt.lanes = isa.vector / 64;
-        kt.kernels = isa.kernels;
-        char *src = mem_printf(&c->arena, "%s/micro.c", dir);
-        FILE *f = fopen(src, "w");
-        if (!f) {
-            diag_plain(c, "cannot write '%s': %s", src, strerror(errno));
-            goto done;
-        }
-        fputs("#define _POSIX_C_SOURCE 199309L\n#include <stdint.h>\n", f);
-        emit_kernels(c, &kt, f);
-        fputs(micro, f);
-        fclose(f);
-        char *prog = mem_printf(&c->arena, "%s/micro", dir);
-        const char *srcs[1] = {src};
-        if (!host_compile(c, dir, prog, srcs, 1))
+        char *prog = build_micro(c, dir, &isa, "main");
+        if (!prog)
             goto done;
         /* Sizes: 16 KiB by factors of 4 to 4 times the last cache (at
          * least 64 MiB), and half of each cache. */
@@ -372,17 +390,18 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     if (!time_network(c, &m, "calib_bconv", &t, &rb, &tb) ||
         !time_network(c, &m, "calib_ops", &t, &ro, &to))
         goto done;
-    /* The fit: t = c_x XNOROP + k outputs, least squares over four layers
-     * with the same outputs and 9, 18, 27 and 36 words per output. */
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int64_t outs = 0;
+    /* The fit: t = c_x XNOROP + k outputs, least squares (no intercept)
+     * over six layers of the shapes of BNN stages: 9 to 72 words per output,
+     * 64 to 512 filters, one of stride 2. */
+    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0;
     for (int i = 0; i < rb.n; i++) {
         double xv = (double)rb.layers[i].xnorop, yv = tb[i] * clock;
-        sx += xv, sy += yv, sxx += xv * xv, sxy += xv * yv;
-        outs = shape_elems(&rb.layers[i].n->shape);
+        double ov = (double)shape_elems(&rb.layers[i].n->shape);
+        sxx += xv * xv, sxo += xv * ov, soo += ov * ov, sxy += xv * yv, soy += ov * yv;
     }
-    double cx = (rb.n * sxy - sx * sy) / (rb.n * sxx - sx * sx);
-    double kout = (sy - cx * sx) / rb.n / (double)outs;
+    double det = sxx * soo - sxo * sxo;
+    double cx = (sxy * soo - soy * sxo) / det;
+    double kout = (soy * sxx - sxy * sxo) / det;
     if (cx <= 0) {
         diag_plain(c, "the binary convolutions did not time consistently (c_x %g); is the "
                       "machine busy? run bnnc calibrate again",
@@ -392,6 +411,24 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     if (kout < 0)
         kout = 0;
     double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
+    /* The other kernel paths: the same kernel on weights in l1. */
+    double vpath[4] = {v1, 0, 0, 0};
+    for (int k = 1; k < nisa; k++) {
+        char *prog = build_micro(c, dir, &isas[k], isas[k].kernels);
+        if (!prog)
+            goto done;
+        char *argv[] = {prog, "--clock", mem_printf(&c->arena, "%.6g", clock),
+                        mem_printf(&c->arena, "%lld", (long long)(caches[0].size / 2)), NULL};
+        char *text = host_run(c, dir, argv);
+        double a, b;
+        for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
+            if (sscanf(line, "sweep %lf %lf", &a, &b) == 2)
+                vpath[k] = b;
+        if (vpath[k] <= 0) {
+            diag_plain(c, "the %s kernels gave no measurement", isas[k].kernels);
+            goto done;
+        }
+    }
     /* The last cache's size, checked against the sweep: some virtual
      * machines report a cache far larger than the plateau of the curve.
      * The plateau ends at twice the largest size that still costs less
@@ -444,11 +481,10 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     fprintf(f, "    kernels = %s;    # %s\n", isa.kernels, isa.why);
     fprintf(f, "    popcount = hardware;\n");
     fprintf(f, "    cost {\n");
-    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: four 3x3 bconv2d on 32x32\n"
-               "        # inputs of 64, 128, 192 and 256 channels, 64 filters, timed layer\n"
-               "        # by layer; the slope of their cycles against their XNOROP (least\n"
-               "        # squares). The three parts are measured together: all of it is\n"
-               "        # given as popcount.\n",
+    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: six 3x3 bconv2d of the shapes\n"
+               "        # of BNN stages (56x56x64 to 7x7x512, one of stride 2), timed layer\n"
+               "        # by layer; cycles = c_x XNOROP + k outputs, least squares. The\n"
+               "        # three parts are measured together: all of it is given as popcount.\n",
             cx);
     fprintf(f, "        xnor = 0 cycles;\n        popcount = %.4g cycles;    # c_x x %d lanes\n"
                "        accumulate = 0 cycles;\n    }\n",
@@ -480,7 +516,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             8.0 * clock / vd / 1e9, vd);
     fprintf(f, "    ops {\n        # Measured: one layer of each operation, emitted, built and timed\n"
                "        # layer by layer; its cycles over its units of work.\n");
-    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs: the intercept of the fit\n",
+    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs: k of the fit above\n",
             kout);
     for (int i = 0; i < ro.n; i++) {
         const CostLayer *l = &ro.layers[i];
@@ -504,6 +540,21 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                 n->name, dtype_name(n->type), shape);
     }
     fprintf(f, "    }\n}\n");
+    if (nisa > 1)
+        fprintf(f, "\n# The other kernel paths of this machine: the same kernel on weights in\n"
+                   "# l1, c_x scaled by the ratio of their cycles per weight word to the\n"
+                   "# first path's (%.4g); the other figures as for %s.\n",
+                v1, name);
+    for (int k = 1; k < nisa; k++) {
+        double cxk = cx * vpath[k] / v1;
+        int lk = isas[k].vector / 64;
+        fprintf(f, "target %s-%s : %s {\n    kernels = %s;    # %s\n    vector = %d bits;\n"
+                   "    lanes = %d;\n"
+                   "    cost { popcount = %.4g cycles; }    # measured: %.4g cycles per weight word, "
+                   "c_x = %.4g x %d lanes\n}\n",
+                name, isas[k].kernels, name, isas[k].kernels, isas[k].why, isas[k].vector, lk,
+                cxk * lk, vpath[k], cxk, lk);
+    }
     bool bad = ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, out_path) != 0) {
         diag_plain(c, "cannot write '%s': %s", out_path, strerror(errno));

@@ -37,8 +37,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  --target T         the device: a target in FILE, in the standard\n"
-    "                     catalog (bnnc --list-targets), or a .bnn file\n"
-    "                     that declares it\n"
+    "                     catalog (bnnc --list-targets), a .bnn file (its\n"
+    "                     first target), or FILE.bnn:NAME\n"
     "  --report           print the forward-task report (needs --target)\n"
     "  --format FMT       report format: text (default) or json\n"
     "  --threads N|auto   cores the inference may use (default 1; auto: all;\n"
@@ -157,37 +157,19 @@ static bool declares_target(Ctx *c, const char *name) {
     return false;
 }
 
-/* The target a target file stands for: the one target declared in it that
- * no other target in it inherits from. */
-static const char *target_of_file(Ctx *c, int file, const char *path) {
-    const char *found = NULL;
-    int n = 0;
-    char list[512] = "";
+/* The target a target file stands for: the one named after a ':'
+ * (FILE:NAME), else the first it declares. */
+static const char *target_of_file(Ctx *c, int file, const char *path, const char *name) {
     for (int i = 0; i < c->decls.n; i++) {
         Decl *d = c->decls.v[i];
-        if (d->file != file || d->ast->kind != AST_TARGET)
-            continue;
-        bool parent = false;
-        for (int j = 0; j < c->decls.n; j++) {
-            Decl *e = c->decls.v[j];
-            parent |= e->file == file && e->ast->kind == AST_TARGET && e->ast->name2 &&
-                      strcmp(e->ast->name2, d->ast->name) == 0;
-        }
-        if (parent)
-            continue;
-        found = d->ast->name;
-        size_t l = strlen(list);
-        snprintf(list + l, sizeof list - l, "%s'%s'", n ? ", " : "", found);
-        n++;
+        if (d->file == file && d->ast->kind == AST_TARGET &&
+            (!name || strcmp(d->ast->name, name) == 0))
+            return d->ast->name;
     }
-    if (n == 1)
-        return found;
-    if (n == 0)
-        diag_plain(c, "'%s' declares no target", path);
+    if (name)
+        diag_plain(c, "'%s' declares no target called '%s'", path, name);
     else
-        diag_plain(c, "'%s' declares several targets (%s); name one with --target NAME and "
-                      "import the file",
-                   path, list);
+        diag_plain(c, "'%s' declares no target", path);
     return NULL;
 }
 
@@ -432,11 +414,18 @@ static bool load_all(Ctx *c, Options *o, const char **target_name) {
     *target_name = o->target;
     if (o->file && !load_program(c, o->file))
         return false;
-    if (o->target && is_path(o->target)) {
+    /* FILE.bnn:NAME names a target of a file. */
+    const char *tfile = o->target, *tname = NULL;
+    const char *colon = o->target ? strrchr(o->target, ':') : NULL;
+    if (colon && colon - o->target > 4 && strncmp(colon - 4, ".bnn", 4) == 0) {
+        tfile = mem_strndup(&c->arena, o->target, (size_t)(colon - o->target));
+        tname = colon + 1;
+    }
+    if (o->target && (tname || is_path(o->target))) {
         int file = c->files.n;
-        if (!load_program(c, o->target))
+        if (!load_program(c, tfile))
             return false;
-        *target_name = target_of_file(c, file, o->target);
+        *target_name = target_of_file(c, file, tfile, tname);
         if (!*target_name)
             return false;
     }

@@ -61,7 +61,9 @@ check target-missing-value 2 "$bnnc" "$q" --report --target && grep -q "option '
 check target-equals 0 "$bnnc" "$q" --report --target=rpi4b && grep -q 'on target rpi4b' out && ok || ko target-equals
 check own-target 0 "$bnnc" own.bnn --target board --report && grep -q 'on target board' out && ok || ko own-target
 check target-file 0 "$bnnc" "$l" --target host.bnn --report && grep -q 'on target myboard' out && grep -q '100 MHz' out && ok || ko target-file
-check target-file-two 1 "$bnnc" "$l" --target two.bnn --report && grep -q "declares several targets ('a', 'b')" err && ok || ko target-file-two
+check target-file-two 0 "$bnnc" "$l" --target two.bnn --report && grep -q 'on target a:' out && ok || ko "a file stands for its first target"
+check target-file-name 0 "$bnnc" "$l" --target two.bnn:b --report && grep -q 'on target b:' out && grep -q '50 MHz' out && ok || ko "FILE:NAME"
+check target-file-noname 1 "$bnnc" "$l" --target two.bnn:c --report && grep -q "'two.bnn' declares no target called 'c'" err && ok || ko "FILE:NAME unknown"
 check target-file-missing 1 "$bnnc" "$l" --target ./nope.bnn --report && grep -q "cannot open './nope.bnn'" err && ok || ko target-file-missing
 check shadow 0 "$bnnc" shadow.bnn --target cortex-a53 --report && grep -q '2 GHz' out && ok || ko "own target shadows the catalog"
 check target-incomplete 1 "$bnnc" nocost.bnn --target t --report && grep -q "target 't' does not set 'word', which the cost model needs" err && ok || ko target-incomplete
