@@ -606,6 +606,11 @@ PASSES(X)
 /* ------------------------------------------------------------ report_ */
 
 void report_text(FILE *f, const CostResult *r);
+/* JSON helpers shared by the reports (jansson's json_t): a number, null
+ * when it is not finite; writing a document (and freeing it). */
+struct json_t;
+struct json_t *report_json_num(double v);
+bool report_json_write(FILE *f, struct json_t *doc);
 /* The same data as JSON (docs/report-schema.json); false if it fails. */
 bool report_json(FILE *f, const CostResult *r);
 /* The terms of the formula for one layer. */

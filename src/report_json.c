@@ -10,9 +10,20 @@
 #include <jansson.h>
 #include <math.h>
 
-static json_t *num(double v) {
+json_t *report_json_num(double v) {
     return isfinite(v) ? json_real(v) : json_null();
 }
+
+bool report_json_write(FILE *f, json_t *doc) {
+    if (!doc)
+        return false;
+    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    fputc('\n', f);
+    json_decref(doc);
+    return rc == 0;
+}
+
+#define num report_json_num
 
 static json_t *level_or_null(const CostTarget *t, int k) {
     return k >= 0 ? json_string(t->lv[k].name) : json_null();
@@ -109,10 +120,5 @@ bool report_json(FILE *f, const CostResult *r) {
                             "network", r->g->name, "target", target_json(r->t), "memory_model",
                             cost_model_names[r->model], "threads", r->threads, "layers", layers,
                             "totals", totals, "memory", memory);
-    if (!doc)
-        return false;
-    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    fputc('\n', f);
-    json_decref(doc);
-    return rc == 0;
+    return report_json_write(f, doc);
 }

@@ -116,9 +116,7 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
     }
 }
 
-static json_t *num(double v) {
-    return isfinite(v) ? json_real(v) : json_null();
-}
+#define num report_json_num
 
 static json_t *opt_num(double v) {
     return v >= 0 ? num(v) : json_null();
@@ -191,10 +189,5 @@ bool solve_json(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
         opt_num(o->max_price), "max_power_w", opt_num(o->max_power), "classes", classes,
         "searched", r->searched, "filtered", r->filtered, "qualifying", r->nfeasible, "feasible",
         feasible, "rejected", rejected);
-    if (!doc)
-        return false;
-    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    fputc('\n', f);
-    json_decref(doc);
-    return rc == 0;
+    return report_json_write(f, doc);
 }
