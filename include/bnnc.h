@@ -485,6 +485,8 @@ typedef struct {
     double util, util_before;
     double lxnorop;
     int level, wlevel;         /* levels serving activations, weights; -1 */
+    int alevel;                /* the level the XNOROPs read activations from */
+    double c_act, c_wt;        /* cycles per word load from alevel, wlevel */
     int64_t weight_bytes;      /* packed binary weights */
     int64_t param_bytes;       /* float parameters, thresholds */
     int64_t in_bytes, out_bytes, ws_bytes;

@@ -489,7 +489,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
                        const IrNode *n, CostLayer *l) {
     memset(l, 0, sizeof *l);
     l->n = n;
-    l->level = l->wlevel = -1;
+    l->level = l->wlevel = l->alevel = -1;
     int64_t m = macs(n);
     bool bin = ir_is_binary(n);
     if (bin) {
@@ -542,6 +542,9 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         double ac = word_cost(&t->lv[alevel], &as);
         double wc = l->wlevel >= 0 ? word_cost(&t->lv[l->wlevel], &ws) : (ws = as, ac);
         double loads = (double)l->xnorop * t->loads_per_xnorop / 2;
+        l->alevel = alevel;
+        l->c_act = ac + as * t->clock;
+        l->c_wt = wc + ws * t->clock;
         l->cyc_mem = loads * (ac + wc + (as + ws) * t->clock);
         l->mem_s = model == MEM_LXNOROP ? loads * (as + ws) : 0;
         if (model == MEM_LXNOROP)

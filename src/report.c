@@ -229,14 +229,13 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
                 t->xnor, t->popcount, t->accumulate, t->lanes, t->c_x);
         fprintf(f, "  XNOR cycles         = XNOROP x c_x = %.6g\n", l->cyc_xnor);
         if (r->model == MEM_LXNOROP) {
-            double ca = l->level >= 0 ? t->lv[l->level].latency : 0;
-            double cw = l->wlevel >= 0 ? t->lv[l->wlevel].latency : ca;
+            double ca = l->c_act, cw = l->c_wt;
             fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
                     (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
                     (long long)l->in_bytes, (long long)l->out_bytes);
             fprintf(f, "  memory level        = %s (activations, c_mem %.4g cycles), %s "
                        "(weights, c_mem %.4g cycles)\n",
-                    level_name(t, l->level), ca, level_name(t, l->wlevel), cw);
+                    level_name(t, l->alevel), ca, level_name(t, l->wlevel), cw);
             fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + "
                        "%g x %.4g / %.4g) = %.6g\n",
                     (long long)l->xnorop, t->loads_per_xnorop, (ca + cw) / 2, t->c_x,
