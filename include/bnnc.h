@@ -686,6 +686,10 @@ typedef struct {
  * shape and a float32 (or, for binary weights, int8) dtype, and no other
  * tensor may be. Errors name the tensor. Returns false after reporting. */
 bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out);
+/* The same for the bytes of a safetensors file already in memory (`path`
+ * names it in messages). */
+bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
+                   size_t len, Weights *out);
 /* Deterministic pseudo-random parameters for g from seed (the same seed
  * gives the same values on every machine). */
 void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
@@ -706,6 +710,8 @@ typedef struct {
 /* Reads a .npy file (version 1 or 2, little-endian, C order). Returns
  * false after reporting what is wrong with it. */
 bool npy_read(Ctx *c, const char *path, NpyArray *out);
+/* The same for the bytes of a .npy file in memory (`path` for messages). */
+bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out);
 /* Writes a .npy file atomically (a temporary file, then rename). */
 bool npy_write(Ctx *c, const char *path, const NpyArray *a);
 

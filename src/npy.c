@@ -221,6 +221,13 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
     size_t len;
     if (!src_read_all(c, path, "", &buf, &len))
         return false;
+    bool ok = npy_parse(c, path, buf, len, out);
+    free(buf);
+    return ok;
+}
+
+bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out) {
+    memset(out, 0, sizeof *out);
     bool ok = false;
     if (len < 10 || memcmp(buf, NPY_MAGIC, 6) != 0) {
         diag_plain(c, "'%s' is not a .npy file (it does not start with \\x93NUMPY)", path);
@@ -303,7 +310,6 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
     }
     ok = true;
 done:
-    free(buf);
     return ok;
 }
 

@@ -341,12 +341,20 @@ static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned c
 
 bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
     memset(out, 0, sizeof *out);
-    Needs s;
-    list_needs(c, g, &s);
     unsigned char *buf;
     size_t len;
     if (!src_read_all(c, path, "the weights ", &buf, &len))
         return false;
+    bool ok = weights_parse(c, g, path, buf, len, out);
+    free(buf);
+    return ok;
+}
+
+bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
+                   size_t len, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    list_needs(c, g, &s);
     bool ok = false;
     json_t *root = NULL;
     if (len < 8) {
@@ -436,7 +444,6 @@ bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
 done:
     if (root)
         json_decref(root);
-    free(buf);
     if (!ok)
         memset(out, 0, sizeof *out);
     return ok;
