@@ -32,6 +32,8 @@ typedef struct {
     Val vals[256];
     int nvals;
     int counter;
+    long params;               /* weights drawn so far (a rough count) */
+    long budget;               /* stop drawing layers past it; 0: none */
 } G;
 
 /* A choice in [0, n). */
@@ -84,6 +86,7 @@ static Val *binarize(G *g, Val *x) {
     Val *y = new_val(g, x, 'b');
     if (rnd(g, 2)) {
         fprintf(g->out, "    %s = sign(batchnorm(%s));\n", y->name, x->name);
+        g->params += 4L * x->c;
     } else {
         fprintf(g->out, "    %s = sign(%s);\n", y->name, x->name);
     }
@@ -111,6 +114,7 @@ static Val *conv(G *g, Val *x) {
     if (kind == 3) {
         int m = 1 + (int)rnd(g, 2);
         y->c = x->c * m;
+        g->params += (long)kh * kw * y->c;
         fprintf(g->out,
                 "    %s = depthwise_conv2d(%s, kernel = %s, stride = %d, dilation = %d, "
                 "padding = %s, multiplier = %d);\n",
@@ -128,6 +132,7 @@ static Val *conv(G *g, Val *x) {
         }
     }
     y->c = f;
+    g->params += (long)kh * kw * x->c / groups * f;
     if (kind == 2 && x->type == 'b')
         kind = 1, y->type = 'i';
     fprintf(g->out,
@@ -156,6 +161,7 @@ static Val *elementwise(G *g, Val *x) {
     static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh"};
     Val *y = new_val(g, x, 'f');
     fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 4)], x->name);
+    g->params += 4L * x->c;
     return y;
 }
 
@@ -165,6 +171,7 @@ static Val *dense(G *g, Val *x) {
         x = binarize(g, x);
     Val *y = new_val(g, x, binary && x->type == 'b' ? 'i' : 'f');
     y->c = pick(g, 8, 1, 7, 10, 32, 33, 64, 65, 100);
+    g->params += (long)x->c * y->c;
     fprintf(g->out, "    %s = %s(%s, units = %d);\n", y->name, binary ? "bdense" : "dense",
             x->name, y->c);
     return y;
@@ -178,6 +185,7 @@ static Val *residual(G *g, Val *x) {
         b = new_val(g, x, 'i');
         fprintf(g->out, "    %s = bconv2d(%s, filters = %d, kernel = 3, padding = %s);\n",
                 b->name, s->name, x->c, rnd(g, 2) ? "same_one" : "same");
+        g->params += 9L * x->c * x->c;
         if (rnd(g, 2)) {
             Val *n = new_val(g, b, 'f');
             fprintf(g->out, "    %s = batchnorm(%s);\n", n->name, b->name);
@@ -232,7 +240,7 @@ static void generate(G *g, uint64_t seed, int max) {
     Val *x = &g->vals[0];
     Val *second = NULL;
     int n = 1 + (int)rnd(g, (unsigned)max);
-    for (int i = 0; i < n && g->nvals < 200; i++) {
+    for (int i = 0; i < n && g->nvals < 200 && (!g->budget || g->params < g->budget); i++) {
         unsigned r = rnd(g, 100);
         if (x->rank == 3) {
             if (r < 35)
@@ -290,7 +298,8 @@ void gen_net(uint64_t seed, int max_layers, FILE *out) {
     generate(&g, seed, max_layers);
 }
 
-void gen_net_bytes(const uint8_t *data, size_t n, uint64_t seed, int max_layers, FILE *out) {
-    G g = {.out = out, .data = data, .n = n};
+void gen_net_bytes(const uint8_t *data, size_t n, uint64_t seed, int max_layers,
+                   long max_params, FILE *out) {
+    G g = {.out = out, .data = data, .n = n, .budget = max_params};
     generate(&g, seed, max_layers);
 }

@@ -17,7 +17,10 @@ void gen_net(uint64_t seed, int max_layers, FILE *out);
 
 /* The same, but every choice takes the next byte of data[0..n) while
  * there is one (a fuzzer's input steers the network), then continues
- * from `seed`. Always a valid network. */
-void gen_net_bytes(const uint8_t *data, size_t n, uint64_t seed, int max_layers, FILE *out);
+ * from `seed`; and no layer is drawn once the network has about
+ * max_params weights (0: no limit), which keeps a fuzzer fast. Always a
+ * valid network. */
+void gen_net_bytes(const uint8_t *data, size_t n, uint64_t seed, int max_layers,
+                   long max_params, FILE *out);
 
 #endif
