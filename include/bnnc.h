@@ -60,6 +60,11 @@
 #define BNNC_MAX_NODES 2000000 /* layers in one expanded network */
 #define BNNC_MAX_DIM (((int64_t)1 << 31) - 1) /* one tensor dimension */
 #define BNNC_MAX_ELEMS ((int64_t)1 << 40) /* elements of one tensor */
+/* Totals of one network (sema): the cost model, the planner and the back
+ * ends compute in int64_t below them without overflow. */
+#define BNNC_MAX_PARAMS ((int64_t)1 << 40)      /* parameters */
+#define BNNC_MAX_MACS ((int64_t)1 << 60)        /* multiply-accumulates */
+#define BNNC_MAX_TOTAL_ELEMS ((int64_t)1 << 50) /* elements of all its tensors */
 
 /* Exit status of the driver. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NONE = 3, EXIT_INTERNAL = 70 };
