@@ -65,6 +65,14 @@
 #define BNNC_MAX_PARAMS ((int64_t)1 << 40)      /* parameters */
 #define BNNC_MAX_MACS ((int64_t)1 << 60)        /* multiply-accumulates */
 #define BNNC_MAX_TOTAL_ELEMS ((int64_t)1 << 50) /* elements of all its tensors */
+/* Memory bnnc itself takes to run a network (`bnnc run`) or to compile it
+ * (--emit c): its parameters as floats, and (run) the tensors alive at
+ * once. A network past it is refused with an error, not run out of memory. */
+#define BNNC_MAX_RUN_BYTES ((int64_t)1 << 31)
+/* The C back end: elements and bytes of any tensor, and bytes of the
+ * activation arena of the generated code (indexed with `long`, 32 bits on
+ * an MCU). */
+#define BNNC_MAX_EMIT (((int64_t)1 << 31) - 1)
 
 /* Exit status of the driver. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NONE = 3, EXIT_INTERNAL = 70 };
@@ -696,8 +704,9 @@ bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out);
 bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
                    size_t len, Weights *out);
 /* Deterministic pseudo-random parameters for g from seed (the same seed
- * gives the same values on every machine). */
-void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
+ * gives the same values on every machine). False after reporting when
+ * they would take more than BNNC_MAX_RUN_BYTES (weights_load as well). */
+bool weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
 /* The parameters of the layer called `layer`, or NULL. */
 const LayerParams *weights_get(const Weights *w, const char *layer);
 
@@ -746,6 +755,9 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
  * written to a temporary folder first and renamed into dir only when every
  * one is complete. Returns false after reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
+/* False after reporting when g's tensors or its arena (plan p) are too
+ * large for the generated code (BNNC_MAX_EMIT); emit_c checks it first. */
+bool emit_c_fits(Ctx *c, const IrGraph *g, const Plan *p, int word);
 
 /* --------------------------------------------------------------- cmd_ */
 

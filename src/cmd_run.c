@@ -215,7 +215,8 @@ static int run_network(Ctx *c, RunOptions *o) {
     } else {
         diag_warn(c, loc_none(), "no --weights: running '%s' with random weights from seed "
                                  "%llu", g->name, (unsigned long long)o->seed);
-        weights_random(c, g, o->seed, &w);
+        if (!weights_random(c, g, o->seed, &w))
+            return EXIT_INPUT;
     }
     Tensor *ins = mem_array(&c->arena, (size_t)g->inputs.n + 1, sizeof(Tensor));
     bool ok = true;

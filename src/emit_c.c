@@ -1389,5 +1389,7 @@ bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, con
     e.name = c_ident(&c->arena, g->name);
     wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
+    if (!emit_c_fits(c, g, &e.plan, t->word))
+        return false;
     return write_all(&e, dir);
 }

@@ -96,7 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_fail("the IR of a generated network does not verify", text);
     IrGraph *g = m.graphs.v[0];
     Weights w;
-    weights_random(&c, g, seed, &w);
+    if (!weights_random(&c, g, seed, &w))
+        fuzz_fail("no random weights for a generated network", text);
     Tensor *ins = mem_array(&c.arena, (size_t)g->inputs.n, sizeof(Tensor));
     Tensor *outs = mem_array(&c.arena, (size_t)g->outputs.n, sizeof(Tensor));
     uint64_t s = seed;
