@@ -156,6 +156,14 @@ static bool parse_header(Ctx *c, const char *path, const char *h, size_t n, NpyA
         char key[32];
         if (!read_str(&k, key, sizeof key) || !eat(&k, ':'))
             goto bad;
+        /* A Python dict literal may repeat a key (the last wins); numpy
+         * never writes one twice, so that is a broken header. */
+        if ((strcmp(key, "descr") == 0 && descr) ||
+            (strcmp(key, "fortran_order") == 0 && order) ||
+            (strcmp(key, "shape") == 0 && shape)) {
+            why = "it has a key twice";
+            goto bad;
+        }
         if (strcmp(key, "descr") == 0) {
             char d[32];
             if (!read_str(&k, d, sizeof d)) {
