@@ -292,7 +292,7 @@ static bool check_entry(Ctx *c, const char *path, const char *name, json_t *t, N
                   json_integer_value(v) <= BNNC_MAX_DIM;
         if (dims_ok) {
             got[i] = json_integer_value(v);
-            shape_ok &= got[i] == e->dims[i];
+            shape_ok &= i < (size_t)e->rank && got[i] == e->dims[i];
         }
     }
     char want[96], have[96];
