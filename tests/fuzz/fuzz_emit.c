@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 10 || size > 4096)
         return -1;
     const CostTarget *t = &targets[data[0] % ntargets];
-    int max = 1 + data[1] % 16;
+    int max = 1 + data[1] % 10;
     uint64_t seed = 0;
     for (int i = 0; i < 8; i++)
         seed = seed << 8 | data[2 + i];
