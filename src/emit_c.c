@@ -1330,7 +1330,11 @@ static bool write_all(Emit *e, const char *dir) {
         diag_plain(c, "'%s' exists and is not a folder", dir);
         return false;
     }
-    char *tmp = mem_printf(&c->arena, "%s.bnnc-XXXXXX", dir);
+    /* Beside "out", also for "-o out/". */
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    char *tmp = mem_printf(&c->arena, "%.*s.bnnc-XXXXXX", (int)dl, dir);
     size_t len = strlen(tmp);
     while (len > 0 && tmp[len - 1] != 'X')
         len--;

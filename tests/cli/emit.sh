@@ -123,6 +123,9 @@ BNN
 check too-many-params 1 "$bnnc" heavy.bnn --target cortex-m4 --emit c -o o9 &&
     grep -q "^heavy.bnn:4:9: error: the parameters of network 'heavy' take more than 2048 MiB with 'y'" err &&
     [ ! -e o9 ] && ok || ko too-many-params
+# A new folder named with a trailing slash: made, its temporary beside it.
+check slash 0 "$bnnc" mine.bnn --target board --emit c -o new/ --seed 2 && [ -f new/my_net.h ] &&
+    [ -z "$(ls -d new.bnnc-* new/.bnnc-* 2>/dev/null)" ] && ok || ko "-o new/"
 echo file > afile
 check o-file 1 "$bnnc" mine.bnn --target board --emit c -o afile && grep -q "'afile' exists and is not a folder" err && ok || ko o-file
 # Usage errors.
