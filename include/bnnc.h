@@ -728,6 +728,11 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out);
 bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out);
 /* Writes a .npy file atomically (a temporary file, then rename). */
 bool npy_write(Ctx *c, const char *path, const NpyArray *a);
+/* Writes n arrays, a[i] to paths[i]: every one to a temporary file first,
+ * renamed only when all are written, so that an error leaves the old
+ * files (a failed rename, which needs another process's help, may still
+ * leave the first ones renamed). */
+bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n);
 
 /* ------------------------------------------------------------ interp_ */
 

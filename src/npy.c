@@ -332,7 +332,9 @@ static const char *descr_of(DType t) {
     }
 }
 
-bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
+/* Writes a to a new temporary file beside path; its name, or NULL after
+ * reporting (nothing is left behind). */
+static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
     char dict[512];
     size_t l = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                                 descr_of(a->type));
@@ -343,7 +345,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         l += (size_t)snprintf(dict + l, sizeof dict - l, "), }");
     if (l + 64 >= sizeof dict) {
         diag_plain(c, "cannot write '%s': too many dimensions", path);
-        return false;
+        return NULL;
     }
     /* Pad with spaces so that magic + version + length + header, ending
      * with a newline, is a multiple of 64 bytes. */
@@ -363,7 +365,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
     int fd = mkstemp(tmp);
     if (fd < 0) {
         diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return false;
+        return NULL;
     }
     /* mkstemp makes the file private; give it the usual permissions. */
     mode_t mask = umask(0);
@@ -374,7 +376,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         close(fd);
         unlink(tmp);
         diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return false;
+        return NULL;
     }
     bool ok = fwrite(head, 1, total, f) == total;
     int es = elem_size(a->type);
@@ -395,13 +397,33 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         ok = false;
         err = errno;
     }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
     if (!ok) {
         unlink(tmp);
         diag_plain(c, "cannot write '%s': %s", path, err ? strerror(err) : "write error");
+        return NULL;
     }
+    return tmp;
+}
+
+bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
+    return npy_write_all(c, &path, a, 1);
+}
+
+bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n) {
+    char **tmp = mem_array(&c->arena, (size_t)n + 1, sizeof *tmp);
+    int done = 0;
+    while (done < n && (tmp[done] = write_tmp(c, paths[done], &a[done])))
+        done++;
+    bool ok = done == n;
+    for (int i = 0; i < done && ok; i++)
+        if (rename(tmp[i], paths[i]) != 0) {
+            diag_plain(c, "cannot write '%s': %s", paths[i], strerror(errno));
+            ok = false;
+        } else {
+            tmp[i] = NULL;
+        }
+    for (int i = 0; i < done; i++)
+        if (tmp[i])
+            unlink(tmp[i]);
     return ok;
 }

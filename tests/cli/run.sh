@@ -87,6 +87,13 @@ check multi-dir 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" -
 mkdir -p existing
 check multi-existing 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output existing &&
     $py "$tool" check multi.ir existing && ok || ko "multi-output into an existing folder"
+# All outputs or none: with s.npy (the first output) blocked by a folder,
+# e.npy and c.npy keep their old contents and no temporary file is left.
+mkdir -p blocked/s.npy && echo old >blocked/e.npy && echo old >blocked/c.npy
+check multi-none 1 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output blocked &&
+    grep -q "cannot write 'blocked/s.npy'" err && [ "$(cat blocked/e.npy)" = old ] &&
+    [ "$(cat blocked/c.npy)" = old ] && [ "$(ls blocked | tr '\n' ' ')" = "c.npy e.npy s.npy " ] &&
+    ok || ko "a failed output left the others written"
 # b1 inputs may also be int8 -1/+1: the same signs give the same result.
 $py "$tool" write bits8.npy '|i1' 8 1 -1 -1 1 1 1 -1 1
 $py "$tool" write bitsf.npy '<f4' 8 0 -0.5 -2 3 0.25 1 -1e-3 7
