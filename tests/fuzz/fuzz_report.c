@@ -3,9 +3,9 @@
  * runs it: check, the passes for the target, the cost model, the text and
  * JSON reports and every layer's --explain.
  *
- * The input's first byte picks the target: one of the standard catalog
- * (read once, at start), or the first target the input itself declares
- * that the cost model takes. The second byte picks the options: the
+ * The input's first byte picks the target: with its top bit clear, one of
+ * the standard catalog (read once, at start); with it set, the first
+ * target the input itself declares that the cost model takes. The second byte picks the options: the
  * memory model, the threads, passes off (-O0), the report format. The
  * rest is the .bnn text.
  */
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *text = fuzz_text(data + 2, size - 2, 100000);
     if (!text)
         return -1;
-    int pick = data[0] % (ntargets + 1);
+    bool own_pick = data[0] & 0x80;
     unsigned opt = data[1];
     Ctx c;
     fuzz_ctx(&c);
@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         goto done;
     if (!ir_verify(&c, &m, NULL))
         fuzz_fail("the IR of a checked program does not verify", text);
-    const CostTarget *t = &targets[pick % ntargets];
-    if (pick == ntargets) {
+    const CostTarget *t = &targets[(data[0] & 0x7f) % ntargets];
+    if (own_pick) {
         if (!own_target(&c, &m, &own))
             goto done;
         t = &own;
