@@ -64,6 +64,19 @@
 #define BNNC_MAX_NODES 2000000 /* layers in one expanded network */
 #define BNNC_MAX_DIM (((int64_t)1 << 31) - 1) /* one tensor dimension */
 #define BNNC_MAX_ELEMS ((int64_t)1 << 40) /* elements of one tensor */
+/* Totals of one network (sema): the cost model, the planner and the back
+ * ends compute in int64_t below them without overflow. */
+#define BNNC_MAX_PARAMS ((int64_t)1 << 40)      /* parameters */
+#define BNNC_MAX_MACS ((int64_t)1 << 60)        /* multiply-accumulates */
+#define BNNC_MAX_TOTAL_ELEMS ((int64_t)1 << 50) /* elements of all its tensors */
+/* Memory bnnc itself takes to run a network (`bnnc run`) or to compile it
+ * (--emit c): its parameters as floats, and (run) the tensors alive at
+ * once. A network past it is refused with an error, not run out of memory. */
+#define BNNC_MAX_RUN_BYTES ((int64_t)1 << 31)
+/* The C back end: elements and bytes of any tensor, and bytes of the
+ * activation arena of the generated code (indexed with `long`, 32 bits on
+ * an MCU). */
+#define BNNC_MAX_EMIT (((int64_t)1 << 31) - 1)
 
 /* Exit status of the driver. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NONE = 3, EXIT_INTERNAL = 70 };
@@ -710,9 +723,14 @@ typedef struct {
  * shape and a float32 (or, for binary weights, int8) dtype, and no other
  * tensor may be. Errors name the tensor. Returns false after reporting. */
 bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out);
+/* The same for the bytes of a safetensors file already in memory (`path`
+ * names it in messages). */
+bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
+                   size_t len, Weights *out);
 /* Deterministic pseudo-random parameters for g from seed (the same seed
- * gives the same values on every machine). */
-void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
+ * gives the same values on every machine). False after reporting when
+ * they would take more than BNNC_MAX_RUN_BYTES (weights_load as well). */
+bool weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
 /* The parameters of the layer called `layer`, or NULL. */
 const LayerParams *weights_get(const Weights *w, const char *layer);
 
@@ -730,8 +748,15 @@ typedef struct {
 /* Reads a .npy file (version 1 or 2, little-endian, C order). Returns
  * false after reporting what is wrong with it. */
 bool npy_read(Ctx *c, const char *path, NpyArray *out);
+/* The same for the bytes of a .npy file in memory (`path` for messages). */
+bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out);
 /* Writes a .npy file atomically (a temporary file, then rename). */
 bool npy_write(Ctx *c, const char *path, const NpyArray *a);
+/* Writes n arrays, a[i] to paths[i]: every one to a temporary file first,
+ * renamed only when all are written, so that an error leaves the old
+ * files (a failed rename, which needs another process's help, may still
+ * leave the first ones renamed). */
+bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n);
 
 /* ------------------------------------------------------------ interp_ */
 
@@ -796,6 +821,9 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name);
  * compares it with the forward estimate on one thread. */
 int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
               const BenchOptions *o);
+/* False after reporting when g's tensors or its arena (plan p) are too
+ * large for the generated code (BNNC_MAX_EMIT); emit_c checks it first. */
+bool emit_c_fits(Ctx *c, const IrGraph *g, const Plan *p, int word);
 
 /* --------------------------------------------------------------- cmd_ */
 

@@ -7,6 +7,8 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 
 need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev python3-jsonschema"
+# The valgrind test label (docs/robustness.md).
+need="$need valgrind"
 # The C back end's tests: AArch64 (NEON) under qemu, Cortex-M section sizes.
 need="$need gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-arm-none-eabi"
 # The editor tests (tests/editors) run these commands, as command:package.

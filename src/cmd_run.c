@@ -215,7 +215,8 @@ static int run_network(Ctx *c, RunOptions *o) {
     } else {
         diag_warn(c, loc_none(), "no --weights: running '%s' with random weights from seed "
                                  "%llu", g->name, (unsigned long long)o->seed);
-        weights_random(c, g, o->seed, &w);
+        if (!weights_random(c, g, o->seed, &w))
+            return EXIT_INPUT;
     }
     Tensor *ins = mem_array(&c->arena, (size_t)g->inputs.n + 1, sizeof(Tensor));
     bool ok = true;
@@ -231,22 +232,24 @@ static int run_network(Ctx *c, RunOptions *o) {
         diag_plain(c, "cannot make the folder '%s': %s", o->output, strerror(errno));
         return EXIT_INPUT;
     }
+    /* All outputs or none. */
+    NpyArray *arrays = mem_array(&c->arena, (size_t)g->outputs.n + 1, sizeof(NpyArray));
+    const char **paths = mem_array(&c->arena, (size_t)g->outputs.n + 1, sizeof(char *));
     for (int i = 0; i < g->outputs.n; i++) {
         const IrNode *n = g->outputs.v[i];
-        NpyArray a = {.type = outs[i].type, .rank = n->shape.rank, .n = outs[i].n};
+        NpyArray *a = &arrays[i];
+        *a = (NpyArray){.type = outs[i].type, .rank = n->shape.rank, .n = outs[i].n};
         for (int k = 0; k < n->shape.rank; k++)
-            a.dims[k] = n->shape.d[k];
-        a.data = outs[i].type == DT_F32 ? (void *)outs[i].f
-                 : outs[i].type == DT_I32 ? (void *)outs[i].i
-                 : outs[i].type == DT_U8 ? (void *)outs[i].u
-                                         : (void *)outs[i].b;
-        const char *path = !folder ? o->output
+            a->dims[k] = n->shape.d[k];
+        a->data = outs[i].type == DT_F32 ? (void *)outs[i].f
+                  : outs[i].type == DT_I32 ? (void *)outs[i].i
+                  : outs[i].type == DT_U8 ? (void *)outs[i].u
+                                          : (void *)outs[i].b;
+        paths[i] = !folder ? o->output
                            : mem_printf(&c->arena, "%s%s%s.npy", o->output,
                                         o->output[olen - 1] == '/' ? "" : "/", n->name);
-        if (!npy_write(c, path, &a))
-            return EXIT_INPUT;
     }
-    return EXIT_OK;
+    return npy_write_all(c, paths, arrays, g->outputs.n) ? EXIT_OK : EXIT_INPUT;
 }
 
 int cmd_run(int argc, char **argv) {

@@ -77,19 +77,22 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     o->clock = prop(t, "clock", 0, NULL);
     o->cores = (int)prop(t, "cores", 1, NULL);
     o->efficiency = prop(t, "efficiency", 1, NULL);
-    o->word = (int)prop(t, "word", 0, NULL);
-    o->vector = (int)prop(t, "vector", o->word, NULL);
+    /* Sizes are checked as read, before they become ints. */
+    double word = prop(t, "word", 0, NULL);
+    double vector = prop(t, "vector", word, NULL);
     bool lanes_given;
-    int lanes = (int)prop(t, "lanes", 0, &lanes_given);
+    int lanes = (int)prop(t, "lanes", 0, &lanes_given); /* 1 to 10^6 (target.c) */
     const TProp *wp = ir_target_get(t, "word");
-    if (o->word != 32 && o->word != 64)
-        return refuse(c, o, wp->loc, "'word' must be 32 or 64 bits, not %d", o->word);
+    if (word != 32 && word != 64)
+        return refuse(c, o, wp->loc, "'word' must be 32 or 64 bits, not %g", word);
+    o->word = (int)word;
     if (o->clock <= 0)
         return refuse(c, o, ir_target_get(t, "clock")->loc, "'clock' must be above 0");
-    if (o->vector < o->word || o->vector % o->word != 0)
+    if (vector < word || vector > 65536 || fmod(vector, word) != 0)
         return refuse(c, o, ir_target_get(t, "vector")->loc,
-                      "'vector' (%d bits) must be a multiple of 'word' (%d bits)", o->vector,
-                      o->word);
+                      "'vector' (%g bits) must be a multiple of 'word' (%d bits), at most "
+                      "65536 bits", vector, o->word);
+    o->vector = (int)vector;
     o->lanes = o->vector / o->word;
     if (lanes_given && lanes != o->lanes)
         return refuse(c, o, ir_target_get(t, "lanes")->loc,

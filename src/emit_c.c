@@ -1652,7 +1652,11 @@ static bool write_all(Emit *e, const char *dir) {
         diag_plain(c, "'%s' exists and is not a folder", dir);
         return false;
     }
-    char *tmp = mem_printf(&c->arena, "%s.bnnc-XXXXXX", dir);
+    /* Beside "out", also for "-o out/". */
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    char *tmp = mem_printf(&c->arena, "%.*s.bnnc-XXXXXX", (int)dl, dir);
     size_t len = strlen(tmp);
     while (len > 0 && tmp[len - 1] != 'X')
         len--;
@@ -1720,5 +1724,7 @@ bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, con
     e.name = emit_name(c, g);
     wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
+    if (!emit_c_fits(c, g, &e.plan, t->word))
+        return false;
     return write_all(&e, dir);
 }

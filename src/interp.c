@@ -553,6 +553,42 @@ static Tensor arena_copy(Ctx *c, const Tensor *t) {
     return r;
 }
 
+static int64_t tensor_bytes(const IrNode *n) {
+    return shape_elems(&n->shape) * (n->type == DT_F32 || n->type == DT_I32 ? 4 : 1);
+}
+
+/* False after reporting when the tensors alive at once would take more
+ * than BNNC_MAX_RUN_BYTES, as interp_run keeps them (the network inputs,
+ * each tensor until its last reader, the outputs). Sema's limits keep the
+ * sums within int64_t. */
+static bool check_memory(Ctx *c, const IrGraph *g, const bool *live, const bool *keep,
+                         const int *last) {
+    int64_t bytes = 0;
+    for (int i = 0; i < g->nodes.n; i++) {
+        const IrNode *x = g->nodes.v[i];
+        if (!live[i] && x->op != OP_COUNT)
+            continue;
+        bytes += tensor_bytes(x);
+        if (bytes > BNNC_MAX_RUN_BYTES) {
+            diag_error_at(c, x->loc, x->origin,
+                          "running network '%s' takes more than %lld MiB of tensors at once "
+                          "at '%s'; bnnc run holds at most %lld MiB",
+                          g->name, (long long)(BNNC_MAX_RUN_BYTES >> 20), x->name,
+                          (long long)(BNNC_MAX_RUN_BYTES >> 20));
+            return false;
+        }
+        for (int k = 0; k < x->nin; k++) {
+            int j = x->in[k]->id;
+            bool seen = false;
+            for (int m = 0; m < k; m++)
+                seen |= x->in[m]->id == j;
+            if (!seen && last[j] == i && !keep[j])
+                bytes -= tensor_bytes(x->in[k]);
+        }
+    }
+    return true;
+}
+
 bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
                 Tensor *outputs) {
     int n = g->nodes.n;
@@ -581,7 +617,7 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
             for (int k = 0; k < x->nin; k++)
                 last[x->in[k]->id] = i;
     }
-    bool ok = true;
+    bool ok = check_memory(c, g, live, keep, last);
     for (int i = 0; i < g->inputs.n && ok; i++)
         ok = take_input(&it, g->inputs.v[i], &inputs[i]);
     for (int i = 0; i < n && ok; i++) {

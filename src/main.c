@@ -518,7 +518,8 @@ static int run(Ctx *c, Options *o) {
             if (!weights_load(c, g, o->weights, &w))
                 return EXIT_INPUT;
         } else {
-            weights_random(c, g, o->seed, &w);
+            if (!weights_random(c, g, o->seed, &w))
+                return EXIT_INPUT;
         }
     }
     if (!pass_run(c, &m, &o->passes, stdout))

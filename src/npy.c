@@ -156,6 +156,14 @@ static bool parse_header(Ctx *c, const char *path, const char *h, size_t n, NpyA
         char key[32];
         if (!read_str(&k, key, sizeof key) || !eat(&k, ':'))
             goto bad;
+        /* A Python dict literal may repeat a key (the last wins); numpy
+         * never writes one twice, so that is a broken header. */
+        if ((strcmp(key, "descr") == 0 && descr) ||
+            (strcmp(key, "fortran_order") == 0 && order) ||
+            (strcmp(key, "shape") == 0 && shape)) {
+            why = "it has a key twice";
+            goto bad;
+        }
         if (strcmp(key, "descr") == 0) {
             char d[32];
             if (!read_str(&k, d, sizeof d)) {
@@ -221,6 +229,13 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
     size_t len;
     if (!src_read_all(c, path, "", &buf, &len))
         return false;
+    bool ok = npy_parse(c, path, buf, len, out);
+    free(buf);
+    return ok;
+}
+
+bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out) {
+    memset(out, 0, sizeof *out);
     bool ok = false;
     if (len < 10 || memcmp(buf, NPY_MAGIC, 6) != 0) {
         diag_plain(c, "'%s' is not a .npy file (it does not start with \\x93NUMPY)", path);
@@ -303,7 +318,6 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out) {
     }
     ok = true;
 done:
-    free(buf);
     return ok;
 }
 
@@ -318,7 +332,9 @@ static const char *descr_of(DType t) {
     }
 }
 
-bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
+/* Writes a to a new temporary file beside path; its name, or NULL after
+ * reporting (nothing is left behind). */
+static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
     char dict[512];
     size_t l = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                                 descr_of(a->type));
@@ -329,7 +345,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         l += (size_t)snprintf(dict + l, sizeof dict - l, "), }");
     if (l + 64 >= sizeof dict) {
         diag_plain(c, "cannot write '%s': too many dimensions", path);
-        return false;
+        return NULL;
     }
     /* Pad with spaces so that magic + version + length + header, ending
      * with a newline, is a multiple of 64 bytes. */
@@ -349,7 +365,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
     int fd = mkstemp(tmp);
     if (fd < 0) {
         diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return false;
+        return NULL;
     }
     /* mkstemp makes the file private; give it the usual permissions. */
     mode_t mask = umask(0);
@@ -360,7 +376,7 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         close(fd);
         unlink(tmp);
         diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return false;
+        return NULL;
     }
     bool ok = fwrite(head, 1, total, f) == total;
     int es = elem_size(a->type);
@@ -381,13 +397,33 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
         ok = false;
         err = errno;
     }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
     if (!ok) {
         unlink(tmp);
         diag_plain(c, "cannot write '%s': %s", path, err ? strerror(err) : "write error");
+        return NULL;
     }
+    return tmp;
+}
+
+bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
+    return npy_write_all(c, &path, a, 1);
+}
+
+bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n) {
+    char **tmp = mem_array(&c->arena, (size_t)n + 1, sizeof *tmp);
+    int done = 0;
+    while (done < n && (tmp[done] = write_tmp(c, paths[done], &a[done])))
+        done++;
+    bool ok = done == n;
+    for (int i = 0; i < done && ok; i++)
+        if (rename(tmp[i], paths[i]) != 0) {
+            diag_plain(c, "cannot write '%s': %s", paths[i], strerror(errno));
+            ok = false;
+        } else {
+            tmp[i] = NULL;
+        }
+    for (int i = 0; i < done; i++)
+        if (tmp[i])
+            unlink(tmp[i]);
     return ok;
 }

@@ -109,6 +109,9 @@ struct Sema {
     const Origin *origin;
     int depth;
     int errors_at_start;
+    /* What g needs so far, against the BNNC_MAX_* limits of a network. */
+    int64_t params, macs, elems;
+    bool over;          /* a limit was reported: later layers fail quietly */
 };
 
 void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
@@ -314,6 +317,77 @@ static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
     return n;
 }
 
+/* A count for a message: the number, or "over 2^63" when it overflowed. */
+static const char *count_str(Sema *s, bool ovf, int64_t v) {
+    return ovf ? "more than 2^63" : mem_printf(s->a, "%lld", (long long)v);
+}
+
+/* Adds `add` (ovf: it overflowed) to *total; false after reporting at n
+ * when the total passes `limit`. */
+static bool add_total(Sema *s, IrNode *n, int64_t *total, int64_t add, bool ovf, int64_t limit,
+                      const char *what, const char *limit_str) {
+    ovf = ovf || __builtin_add_overflow(*total, add, total);
+    if (!ovf && *total <= limit)
+        return true;
+    if (!s->over)
+        sema_node_error(s, n, "network '%s' needs too many %s: %s with '%s' (the limit is %s)",
+                        s->g->name, what, count_str(s, ovf, *total), n->name, limit_str);
+    s->over = true;
+    return false;
+}
+
+/* Checks the size of layer n and what it adds to the network's totals:
+ * its receptive field (binary dot products must stay within 32 bits,
+ * docs/semantics.md), its parameters, multiply-accumulates and output
+ * elements, so that the cost model, the buffer planner and the back
+ * ends never overflow. False after reporting. */
+static bool check_budget(Sema *s, IrNode *n) {
+    if (s->over)
+        return false;
+    const IrNode *x = n->nin ? n->in[0] : NULL;
+    int64_t fan = 0, params = 0, t = 0;
+    bool ovf = false;
+    int64_t kh = n->attr[A_KERNEL][0], kw = n->attr[A_KERNEL][1];
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_BCONV2D:
+        ovf |= __builtin_mul_overflow(kh, kw, &t);
+        ovf |= __builtin_mul_overflow(t, x->shape.d[2] / n->attr[A_GROUPS][0], &fan);
+        ovf |= __builtin_mul_overflow(fan, n->shape.d[2], &params);
+        break;
+    case OP_DEPTHWISE_CONV2D:
+        ovf |= __builtin_mul_overflow(kh, kw, &fan);
+        ovf |= __builtin_mul_overflow(fan, n->shape.d[2], &params);
+        break;
+    case OP_DENSE:
+    case OP_BDENSE:
+        fan = x->shape.d[0];
+        ovf |= __builtin_mul_overflow(fan, n->shape.d[0], &params);
+        break;
+    case OP_BATCHNORM:
+        params = 4 * n->shape.d[n->shape.rank - 1];
+        break;
+    case OP_PRELU:
+        params = n->shape.d[n->shape.rank - 1];
+        break;
+    default:
+        break;
+    }
+    if (ovf || fan > BNNC_MAX_DIM) {
+        sema_node_error(s, n, "'%s' sums %s products per output (its receptive field); the "
+                              "limit is %lld (2^31 - 1)",
+                        n->name, count_str(s, ovf, fan), (long long)BNNC_MAX_DIM);
+        return false;
+    }
+    int64_t out = shape_elems(&n->shape), macs = 0;
+    bool movf = __builtin_mul_overflow(out, fan, &macs);
+    return add_total(s, n, &s->params, params, false, BNNC_MAX_PARAMS, "parameters", "2^40") &&
+           add_total(s, n, &s->macs, macs, movf, BNNC_MAX_MACS, "multiply-accumulates",
+                     "2^60") &&
+           add_total(s, n, &s->elems, out, false, BNNC_MAX_TOTAL_ELEMS, "tensor elements",
+                     "2^50");
+}
+
 static void add_node(Sema *s, IrNode *n) {
     n->id = s->g->nodes.n;
     vec_push(s->a, &s->g->nodes, n);
@@ -410,7 +484,7 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     }
     n->in_type = ins[0]->type;
     n->weights = d->weights;
-    if (!d->infer(s, n))
+    if (!d->infer(s, n) || !check_budget(s, n))
         return NULL;
     add_node(s, n);
     return n;
@@ -743,6 +817,8 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
     s->g = g;
     s->node_names = (Map){0};
     s->origin = NULL;
+    s->params = s->macs = s->elems = 0;
+    s->over = false;
     for (int i = 0; i < net->nkids; i++) {
         Ast *st = net->kids[i];
         switch (st->kind) {
@@ -779,6 +855,8 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
             n->shape = sh;
             n->type = parse_dtype(st->name2);
             n->in_type = n->type;
+            if (!check_budget(s, n))
+                break;
             add_node(s, n);
             vec_push(s->a, &g->inputs, n);
             b->node = n;

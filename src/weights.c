@@ -82,8 +82,10 @@ static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, Param
 }
 
 /* The tensors graph g needs, sorted by name, and an empty LayerParams for
- * each layer with parameters (sorted by layer name as well). */
-static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
+ * each layer with parameters (sorted by layer name as well). False after
+ * reporting when they take more than BNNC_MAX_RUN_BYTES as floats. */
+static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
+    int64_t bytes = 0;
     s->v = mem_array(&c->arena, (size_t)g->nodes.n * 4 + 1, sizeof(Need));
     s->lp = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(LayerParams));
     s->n = s->nlp = 0;
@@ -92,6 +94,7 @@ static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         const IrNode *x = n->nin ? n->in[0] : NULL;
         const char *layer = n->op == OP_THRESHOLD ? n->folds : n->name;
         int64_t d[4] = {0};
+        int rank = 4;
         switch (n->op) {
         case OP_CONV2D:
         case OP_BCONV2D:
@@ -110,17 +113,33 @@ static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         case OP_BDENSE:
             d[0] = x->shape.d[0];
             d[1] = n->shape.d[0];
+            rank = 2;
             break;
         case OP_BATCHNORM:
         case OP_PRELU:
         case OP_THRESHOLD:
             d[0] = channels(n);
+            rank = 1;
             break;
         default:
             continue;
         }
         if (!layer)
             continue;
+        /* Within BNNC_MAX_PARAMS (sema): no overflow. A batchnorm has four
+         * tensors. */
+        int64_t elems = rank == 1 && n->op != OP_PRELU ? 4 : 1;
+        for (int k = 0; k < rank; k++)
+            elems *= d[k];
+        bytes += 4 * elems;
+        if (bytes > BNNC_MAX_RUN_BYTES) {
+            diag_error_at(c, n->loc, n->origin,
+                          "the parameters of network '%s' take more than %lld MiB with '%s'; "
+                          "bnnc holds at most %lld MiB of them to run or compile a network",
+                          g->name, (long long)(BNNC_MAX_RUN_BYTES >> 20), n->name,
+                          (long long)(BNNC_MAX_RUN_BYTES >> 20));
+            return false;
+        }
         LayerParams *lp = &s->lp[s->nlp++];
         lp->layer = layer;
         switch (n->op) {
@@ -155,6 +174,7 @@ static void list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         if (k == 0 || strcmp(s->lp[k - 1].layer, s->lp[i].layer) != 0)
             s->lp[k++] = s->lp[i];
     s->nlp = k;
+    return true;
 }
 
 static Need *find_need(Needs *s, const char *name) {
@@ -272,7 +292,7 @@ static bool check_entry(Ctx *c, const char *path, const char *name, json_t *t, N
                   json_integer_value(v) <= BNNC_MAX_DIM;
         if (dims_ok) {
             got[i] = json_integer_value(v);
-            shape_ok &= got[i] == e->dims[i];
+            shape_ok &= i < (size_t)e->rank && got[i] == e->dims[i];
         }
     }
     char want[96], have[96];
@@ -341,11 +361,20 @@ static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned c
 
 bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
     memset(out, 0, sizeof *out);
-    Needs s;
-    list_needs(c, g, &s);
     unsigned char *buf;
     size_t len;
     if (!src_read_all(c, path, "the weights ", &buf, &len))
+        return false;
+    bool ok = weights_parse(c, g, path, buf, len, out);
+    free(buf);
+    return ok;
+}
+
+bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
+                   size_t len, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    if (!list_needs(c, g, &s))
         return false;
     bool ok = false;
     json_t *root = NULL;
@@ -436,7 +465,6 @@ bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
 done:
     if (root)
         json_decref(root);
-    free(buf);
     if (!ok)
         memset(out, 0, sizeof *out);
     return ok;
@@ -555,16 +583,18 @@ static float *random_tensor(Ctx *c, const Need *e, uint64_t seed) {
     return v;
 }
 
-void weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out) {
+bool weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out) {
     memset(out, 0, sizeof *out);
     Needs s;
-    list_needs(c, g, &s);
+    if (!list_needs(c, g, &s))
+        return false;
     float **vals = mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *));
     for (int i = 0; i < s.n; i++)
         vals[i] = random_tensor(c, &s.v[i], seed);
     assemble(c, &s, vals, out);
     out->random = true;
     out->seed = seed;
+    return true;
 }
 
 /* ---------------------------------------------------------------- lookup */

@@ -86,6 +86,46 @@ echo other > keep/notes.txt
 check existing 0 "$bnnc" mine.bnn --target board --emit c -o keep --weights w.safetensors &&
     [ "$(cat keep/notes.txt)" = other ] && grep -q my_net_infer keep/my_net.h && ok || ko existing
 [ -z "$(ls -d keep.bnnc-* o*.bnnc-* 2>/dev/null)" ] && ok || ko "temporary folder left"
+# Networks too large for the generated code (32-bit indices), or whose
+# parameters bnnc cannot hold: an error at the layer, nothing written.
+cat > wide.bnn <<'BNN'
+bnn 1;
+network wide {
+    input x : f32[100, 100, 1];
+    y = depthwise_conv2d(x, kernel = 1, multiplier = 300000);
+    output y;
+}
+BNN
+check too-large-tensor 1 "$bnnc" wide.bnn --target cortex-m4 --emit c -o o9 &&
+    grep -q "^wide.bnn:4:9: error: 'y' is too large for the C back end: f32\[100,100,300000\]" err &&
+    [ ! -e o9 ] && ok || ko too-large-tensor
+cat > wide2.bnn <<'BNN'
+bnn 1;
+network wide2 {
+    input x : f32[100, 100, 1];
+    y = depthwise_conv2d(x, kernel = 1, multiplier = 30000);
+    z = depthwise_conv2d(x, kernel = 1, multiplier = 30000);
+    a = add(y, z);
+    output a;
+}
+BNN
+check too-large-arena 1 "$bnnc" wide2.bnn --target cortex-m4 --emit c -o o9 &&
+    grep -q "^wide2.bnn:2:9: error: the activations of network 'wide2' need an arena of 3600040000 bytes" err &&
+    [ ! -e o9 ] && ok || ko too-large-arena
+cat > heavy.bnn <<'BNN'
+bnn 1;
+network heavy {
+    input x : f32[100000];
+    y = dense(x, units = 10000);
+    output y;
+}
+BNN
+check too-many-params 1 "$bnnc" heavy.bnn --target cortex-m4 --emit c -o o9 &&
+    grep -q "^heavy.bnn:4:9: error: the parameters of network 'heavy' take more than 2048 MiB with 'y'" err &&
+    [ ! -e o9 ] && ok || ko too-many-params
+# A new folder named with a trailing slash: made, its temporary beside it.
+check slash 0 "$bnnc" mine.bnn --target board --emit c -o new/ --seed 2 && [ -f new/my_net.h ] &&
+    [ -z "$(ls -d new.bnnc-* new/.bnnc-* 2>/dev/null)" ] && ok || ko "-o new/"
 echo file > afile
 check o-file 1 "$bnnc" mine.bnn --target board --emit c -o afile && grep -q "'afile' exists and is not a folder" err && ok || ko o-file
 # Usage errors.

@@ -87,6 +87,13 @@ check multi-dir 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" -
 mkdir -p existing
 check multi-existing 0 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output existing &&
     $py "$tool" check multi.ir existing && ok || ko "multi-output into an existing folder"
+# All outputs or none: with s.npy (the first output) blocked by a folder,
+# e.npy and c.npy keep their old contents and no temporary file is left.
+mkdir -p blocked/s.npy && echo old >blocked/e.npy && echo old >blocked/c.npy
+check multi-none 1 "$bnnc" run multi.bnn --input "$1" --input "$2" --input "$3" --output blocked &&
+    grep -q "cannot write 'blocked/s.npy'" err && [ "$(cat blocked/e.npy)" = old ] &&
+    [ "$(cat blocked/c.npy)" = old ] && [ "$(ls blocked | tr '\n' ' ')" = "c.npy e.npy s.npy " ] &&
+    ok || ko "a failed output left the others written"
 # b1 inputs may also be int8 -1/+1: the same signs give the same result.
 $py "$tool" write bits8.npy '|i1' 8 1 -1 -1 1 1 1 -1 1
 $py "$tool" write bitsf.npy '<f4' 8 0 -0.5 -2 3 0.25 1 -1e-3 7
@@ -135,6 +142,31 @@ expect_none unknown-network 1 "no network called 'other'" \
 expect_none no-folder 1 "cannot write 'nodir/y.npy'" \
     "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output nodir/y.npy
 [ ! -e nodir ] && ok || ko "a folder was made for a file output"
+
+# Networks too large for bnnc to hold in memory: an error at the layer
+# that passes the limit (2 GiB), never an out-of-memory crash.
+cat >wide.bnn <<'EOF'
+bnn 1;
+network wide {
+    input x : f32[100, 100, 1];
+    y = depthwise_conv2d(x, kernel = 1, multiplier = 60000);
+    output y;
+}
+EOF
+"$bnnc" --dump-ir wide.bnn >wide.ir && wide_in=$($py "$tool" inputs wide.ir . 1) || ko "wide input"
+expect_none too-large-tensors 1 "^wide.bnn:4:9: error: running network 'wide' takes more than 2048 MiB of tensors at once at 'y'" \
+    "$bnnc" run wide.bnn --input "$wide_in" --output keep.npy
+cat >heavy.bnn <<'EOF'
+bnn 1;
+network heavy {
+    input x : f32[100000];
+    y = dense(x, units = 10000);
+    output y;
+}
+EOF
+"$bnnc" --dump-ir heavy.bnn >heavy.ir && heavy_in=$($py "$tool" inputs heavy.ir . 1) || ko "heavy input"
+expect_none too-many-params 1 "^heavy.bnn:4:9: error: the parameters of network 'heavy' take more than 2048 MiB with 'y'" \
+    "$bnnc" run heavy.bnn --input "$heavy_in" --output keep.npy
 
 # Bad usage: exit 2.
 expect_none no-args 2 "no network file" "$bnnc" run

@@ -30,7 +30,7 @@ if command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/
 else
     skipped="$skipped neon(qemu)"
 fi
-cc -std=c11 -O2 -o "$tmp/gen_net" "$root/tests/gen/gen_net.c" || exit 2
+cc -std=c11 -O2 -o "$tmp/gen_net" "$root/tests/gen/main.c" "$root/tests/gen/gen_net.c" || exit 2
 
 # one NET.bnn TARGET SEED: emit, build, run both ways, compare.
 one() {

@@ -198,6 +198,11 @@ static void test_errors(void **state) {
     expect_error(p, "bad .npy header");
     write_npy(p, 1, "not a dict", f, 16);
     expect_error(p, "bad .npy header");
+    /* Found by fuzz_npy: a second 'shape' of another rank was taken,
+     * leaving the first one's dimensions behind. */
+    write_npy(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'shape': (4,), }",
+              f, 16);
+    expect_error(p, "bad .npy header: it has a key twice");
     write_npy(p, 3, "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", f, 16);
     expect_error(p, "version 3.0");
     unsigned char i8[2] = {1, 0};

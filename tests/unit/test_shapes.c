@@ -139,6 +139,11 @@ static void test_errors(void **state) {
                  "parameter 'filters' of 'conv2d' is too large");
     assert_error("bnn 1; network n { input x : f32[1000000, 1000000, 1000000]; output x; }",
                  "input 'x' is too large");
+    /* 10^10 layers from nested repeats: the expansion stops at the limit
+     * (BNNC_MAX_NODES), with one message. */
+    assert_error("bnn 1; block h(v) { y = repeat 100000 relu(v); return y; }\n"
+                 NET("y = repeat 100000 h(x); output y;"),
+                 "network 'n' has more than 2000000 layers");
     assert_error("bnn 1;\n" NET("y = relu(x); y = relu(x); output y;"), "'y' is already defined");
     assert_error("bnn 1;\n" NET("output z;"), "undefined name 'z'");
     assert_error("bnn 1; network n { input x : f32[2]; }", "network 'n' has no 'output'");

@@ -232,6 +232,13 @@ static void test_load_file_errors(void **state) {
                                "(10 bytes after the header)", NULL);
     expect_raw_error("{\"y.weight\": {\"dtype\": \"F32\",", 12, "has a bad header", NULL);
     expect_raw_error("[1, 2]", 12, "has a bad header: it is not a JSON object", NULL);
+    /* Found by fuzz_safetensors: a shape of more dimensions than the
+     * tensor's (up to 8) was compared past the end of the wanted one. */
+    expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1,1,1,1,1],"
+                     "\"data_offsets\":[0,8]},"
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' has shape [2, 1, 1, 1, 1, 1]; layer 'y' (dense) wants "
+                     "[2, 1]", NULL);
     expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
                      "\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
                      "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",

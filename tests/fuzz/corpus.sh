@@ -1,0 +1,34 @@
+#!/bin/sh
+# corpus.sh ROOT OUT: assembles the seed corpus of every harness into
+# OUT/NAME/ from the source tree (nothing is copied into git):
+#   parse, check   every .bnn file: examples, tests/bad, tests/good,
+#                  the standard library, the codegen targets;
+#   report         the same networks, each behind three option bytes
+#                  (target, options: fuzz_report.c);
+#   emit, safetensors, npy   seeds.py's files;
+# and, for each, the inputs kept in tests/fuzz/regress/NAME/.
+set -eu
+root=$1 out=$2
+mkdir -p "$out"
+bnn=$(find "$root/examples" "$root/tests/bad" "$root/tests/good" "$root/stdlib" \
+    "$root/tests/codegen" -name '*.bnn' | sort)
+for h in parse check report emit safetensors npy; do
+    mkdir -p "$out/$h"
+done
+i=0
+for f in $bnn; do
+    i=$((i + 1))
+    cp "$f" "$out/parse/$i.bnn"
+    cp "$f" "$out/check/$i.bnn"
+    k=0
+    for p in '\000\000' '\007\041' '\377\020'; do
+        k=$((k + 1))
+        { printf "$p"; cat "$f"; } > "$out/report/$i-$k"
+    done
+done
+python3 "$root/tests/fuzz/seeds.py" "$out"
+for h in parse check report emit safetensors npy; do
+    if [ -d "$root/tests/fuzz/regress/$h" ]; then
+        cp "$root/tests/fuzz/regress/$h"/* "$out/$h/" 2>/dev/null || true
+    fi
+done
