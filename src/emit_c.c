@@ -38,7 +38,8 @@ typedef struct {
     FILE *decl;                /* NAME.c: the prelude and declarations */
     FILE *src;                 /* the body of the inference function */
     bool use_xor_pop, use_bit; /* which helpers the body calls */
-    bool use_fvec;             /* bdense on a float input: bnn_v4f */
+    bool use_fvec;             /* float vectors: bnn_vf (conv2d) */
+    bool use_fmask;            /* bdense on a float input: bnn_v4f, bnn_fbit */
     bool use_pop4;             /* bnn_block_pop4 (binary convolutions) */
     bool use_copy_bits, use_set_bits; /* bnn_copy_bits, bnn_set_bits (gathers) */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
@@ -211,17 +212,24 @@ static void emit_popcount(Emit *e, FILE *f) {
               "    }\n}\n\n",
               f);
     if (e->use_fvec)
-        fputs("/* Vectors of 4 floats where the compiler has them (GNU C) and the\n"
-              " * machine SIMD: bdense on a float input keeps 16 sums in four. */\n"
+        fputs("/* Vectors of floats where the compiler has them (GNU C) and the\n"
+              " * machine SIMD: bdense on a float input keeps 16 sums in four of 4\n"
+              " * floats; conv2d keeps 4 of BNN_FV floats, the widest registers. */\n"
               "#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))\n"
               "#define BNN_FVEC 1\n"
+              "#if defined(__AVX512F__)\n#define BNN_FV 16\n#elif defined(__AVX__)\n#define BNN_FV 8\n"
+              "#else\n#define BNN_FV 4\n#endif\n"
+              "typedef float bnn_vf __attribute__((vector_size(BNN_FV * 4)));\n"
               "typedef float bnn_v4f __attribute__((vector_size(16)));\n"
-              "typedef uint32_t bnn_v4u __attribute__((vector_size(16)));\n"
-              "static const bnn_v4u bnn_fbit[4] = {{1u, 2u, 4u, 8u}, {16u, 32u, 64u, 128u},\n"
-              "    {256u, 512u, 1024u, 2048u}, {4096u, 8192u, 16384u, 32768u}};\n"
-              "static const bnn_v4u bnn_fsign = {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u};\n"
-              "#else\n#define BNN_FVEC 0\n#endif\n\n",
+              "typedef uint32_t bnn_v4u __attribute__((vector_size(16)));\n",
               f);
+    if (e->use_fmask)
+        fputs("static const bnn_v4u bnn_fbit[4] = {{1u, 2u, 4u, 8u}, {16u, 32u, 64u, 128u},\n"
+              "    {256u, 512u, 1024u, 2048u}, {4096u, 8192u, 16384u, 32768u}};\n"
+              "static const bnn_v4u bnn_fsign = {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u};\n",
+              f);
+    if (e->use_fvec)
+        fputs("#else\n#define BNN_FVEC 0\n#endif\n\n", f);
     if (e->use_bit)
         fputs("/* Bit c of pixel i / C of a packed binary tensor: 1 is +1. */\n"
               "static inline int bnn_bit(const bnn_word *p, long i, long C, long CW)\n{\n"
@@ -479,6 +487,19 @@ static void emit_popcount(Emit *e, FILE *f) {
 
 static int wcount; /* arrays written so far (names W0, W1, ...) */
 
+/* BNN_ALIGN: the weight arrays and the arena start on a boundary of the
+ * target's vector (GNU C), so that no vector load splits a cache line. */
+static void emit_align(Emit *e, FILE *f) {
+    int a = e->t->vector / 8;
+    if (a > 8)
+        fprintf(f, "\n/* Arrays start on a %d-byte boundary: vector loads do not split cache\n"
+                   " * lines. */\n#if defined(__GNUC__)\n#define BNN_ALIGN __attribute__((aligned(%d)))\n"
+                   "#else\n#define BNN_ALIGN\n#endif\n",
+                a, a);
+    else
+        fputs("\n#define BNN_ALIGN\n", f);
+}
+
 /* Opens a const array in NAME_weights.c and its extern in NAME.c. */
 static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
     int id = wcount++;
@@ -489,7 +510,7 @@ static int weights_array(Emit *e, const char *type, int64_t n, const char *what)
     e->weight_bytes += size * (n ? n : 1);
     fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s */\n", type, e->name, id,
             (long long)(n ? n : 1), what);
-    fprintf(e->wf, "\n/* %s */\nconst %s %s_w%d[%lld] = {", what, type, e->name, id,
+    fprintf(e->wf, "\n/* %s */\nconst %s %s_w%d[%lld] BNN_ALIGN = {", what, type, e->name, id,
             (long long)(n ? n : 1));
     return id;
 }
@@ -909,10 +930,60 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     ld_float(e, xv, sizeof xv, x, "xi");
     fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
                "    for (int ox = 0; ox < %lld; ox++) {\n"
-               "        float *yo = %s + ((long)oy * %lld + ox) * %lld;\n"
-               "        for (int co = 0; co < %lld; co++)\n"
+               "        float *yo = %s + ((long)oy * %lld + ox) * %lld;\n",
+            (long long)w.Ho, (long long)w.Wo, yp, (long long)w.Wo, (long long)w.Co);
+    if (!bw && !dw) {
+        /* Where the compiler has vector types, a block of 4 vectors of
+         * output channels stays in registers over the taps and input
+         * channels: each sum is still 0 + p(tap 0, ci 0) + ... in the
+         * scalar loop's order. */
+        e->use_fvec = true;
+        /* BNN_NA vectors a block: 4, 2 or 1, as many as divide the
+         * output channels of a group. */
+        fprintf(f, "#if BNN_FVEC\n#undef BNN_NA\n#if %lld %% (4 * BNN_FV) == 0\n#define BNN_NA 4\n"
+                   "#elif %lld %% (2 * BNN_FV) == 0\n#define BNN_NA 2\n"
+                   "#elif %lld %% BNN_FV == 0\n#define BNN_NA 1\n#else\n#define BNN_NA 0\n#endif\n"
+                   "#if BNN_NA\n",
+                (long long)cog, (long long)cog, (long long)cog);
+        fprintf(f, "        for (int cb = 0; cb < %lld; cb += BNN_NA * BNN_FV) {\n"
+                   "            int gr = cb / %lld;\n"
+                   "            bnn_vf acc[BNN_NA];\n"
+                   "            for (int k = 0; k < BNN_NA; k++)\n"
+                   "                acc[k] = (bnn_vf){0};\n"
+                   "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "            for (int kx = 0; kx < %lld; kx++) {\n"
+                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
+                   "                int ix = ox * %lld - %lld + kx * %lld;\n"
+                   "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
+                (long long)w.Co, (long long)cog, (long long)w.Kh, (long long)w.Kw,
+                (long long)w.sh, (long long)w.pt, (long long)w.dh, (long long)w.sw,
+                (long long)w.pl, (long long)w.dw, (long long)w.H, (long long)w.Wd);
+        if (pad != PAD_SAME_ONE)
+            fputs("                if (out)\n                    continue;\n", f);
+        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n"
+                   "                    long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
+                (long long)cg, (long long)w.Wd, (long long)w.C, (long long)cg);
+        if (pad == PAD_SAME_ONE)
+            fprintf(f, "                    float xv = out ? 1.0f : %s;\n", xv);
+        else
+            fprintf(f, "                    float xv = %s;\n", xv);
+        fprintf(f, "                    const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + ci) * %lld + cb;\n"
+                   "                    bnn_vf xs = (bnn_vf){0} + xv;\n"
+                   "                    for (int k = 0; k < BNN_NA; k++) {\n"
+                   "                        bnn_vf wv;\n"
+                   "                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);\n"
+                   "                        bnn_vf p = xs * wv;\n"
+                   "                        acc[k] = acc[k] + p;\n"
+                   "                    }\n"
+                   "                }\n            }\n"
+                   "            memcpy(yo + cb, acc, sizeof acc);\n"
+                   "        }\n        continue;\n",
+                e->name, wid, (long long)w.Kw, (long long)cg, (long long)w.Co);
+        fputs("#endif\n", f);
+        fputs("#endif\n", f);
+    }
+    fprintf(f, "        for (int co = 0; co < %lld; co++)\n"
                "            yo[co] = 0.0f;\n",
-            (long long)w.Ho, (long long)w.Wo, yp, (long long)w.Wo, (long long)w.Co,
             (long long)w.Co);
     fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
                "        for (int kx = 0; kx < %lld; kx++) {\n"
@@ -993,7 +1064,7 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
          * vectors of 4 lanes hold the 16 sums: a lane adds x with its sign
          * bit flipped where the weight is -1 (exactly x * -1 for every
          * number but a NaN), in the same order as the scalar loop. */
-        e->use_fvec = true;
+        e->use_fvec = e->use_fmask = true;
         fprintf(f, "    for (int blk = 0; blk < %lld; blk++) {\n"
                    "        float acc[16];\n"
                    "        const uint16_t *wm = %s_w%d + (long)blk * %lld;\n"
@@ -1565,6 +1636,7 @@ static void emit_source(Emit *e, const char **in, const char **out) {
                    "typedef uint%d_t bnn_word;\n",
             e->name, BNNC_VERSION, g->name, e->t->name,
             e->w->random ? " (pseudo-random: not trained)" : "", e->W);
+    emit_align(e, e->wf);
     /* The layers first, into buffers: the prelude depends on what they
      * use, and their weights' declarations go before the function. */
     char *body = NULL, *externs = NULL;
@@ -1599,7 +1671,8 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     fputs(prelude_common, f);
     fprintf(f, "#include \"%s.h\"\n\n", e->name);
     emit_popcount(e, f);
-    fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena;\n\n",
+    emit_align(e, f);
+    fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena BNN_ALIGN;\n\n",
             (long long)(e->plan.arena ? e->plan.arena : 16));
     fprintf(f, "/* Built with -DBNN_TIMING, each layer ends with a call of bnn_timing(k),\n"
                " * k = 1 .. %d, and the inference starts with bnn_timing(0): bnnc bench\n"
