@@ -450,6 +450,8 @@ typedef struct {
     bool sw_popcount;
     double xnor, popcount, accumulate;
     double fmac, fadd, add, compare, load, store;
+    double gather; /* cycles per source word gathered into dense packing */
+    double tap;    /* float conv2d: cycles per output position and kernel tap */
     double c_x;                /* cycles per XNOROP */
     double loads_per_xnorop;
     double overhead;           /* cycles per inference */
@@ -483,6 +485,11 @@ int cost_co_lanes(const CostTarget *t);
 /* The units of work of a measured operation cost (`ops { OP = ...; }`):
  * MACs, output elements, output taps or input elements (*what says). */
 double cost_op_units(const IrNode *n, const char **what);
+/* Whether the target's OP_float cost applies to n: binary weights, or a
+ * threshold, on a float input. */
+bool cost_float_variant(const IrNode *n);
+/* Kernel taps (K_h x K_w) of a convolution. */
+int64_t cost_taps(const IrNode *n);
 
 typedef enum { MEM_LXNOROP, MEM_ROOFLINE } MemModel;
 extern const char *const cost_model_names[2];
@@ -517,6 +524,7 @@ typedef struct {
      * time), traffic seconds that do not and that scale with 1/f. */
     double cyc_f, mem_s, traffic_s, traffic_f;
     double bound_s;            /* lxnorop: a non-binary layer's traffic time */
+    double wtraffic_s;         /* lxnorop: a convolution rereading weights past l1 */
 } CostLayer;
 
 typedef struct {

@@ -109,6 +109,12 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     o->compare = prop(t, "cost.compare", 1, NULL);
     o->load = prop(t, "cost.load", 1, NULL);
     o->store = prop(t, "cost.store", 1, NULL);
+    /* Copying a source word's bits into the dense receptive field: a
+     * shift and an or, unless measured. */
+    o->gather = prop(t, "cost.gather", 2 * o->add, NULL);
+    /* A float convolution's work per output position and tap beyond its
+     * MACs (the padding test, the loop), when measured; else none. */
+    o->tap = prop(t, "cost.tap", 0, NULL);
     o->c_x = (o->xnor + o->popcount + o->accumulate) / o->lanes;
     if (o->c_x <= 0)
         return refuse(c, o, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
@@ -328,6 +334,16 @@ static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
     }
 }
 
+bool cost_float_variant(const IrNode *n) {
+    if (n->op == OP_THRESHOLD)
+        return n->in[0]->type == DT_F32;
+    return n->weights == W_BINARY && !ir_is_binary(n);
+}
+
+int64_t cost_taps(const IrNode *n) {
+    return n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+}
+
 double cost_op_units(const IrNode *n, const char **what) {
     return op_units(n, macs(n), what);
 }
@@ -338,12 +354,27 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     double out = (double)shape_elems(&n->shape);
     double in = (double)shape_elems(&n->in[0]->shape);
     int64_t win = n->has_attr[A_SIZE] ? n->attr[A_SIZE][0] * n->attr[A_SIZE][1] : 0;
-    double measured = n->op < OP_COUNT ? ((n->weights == W_BINARY && !ir_is_binary(n))
-                                              ? t->op_cost_float[n->op]
-                                              : t->op_cost[n->op])
+    double measured = n->op < OP_COUNT ? (cost_float_variant(n) ? t->op_cost_float[n->op]
+                                                                 : t->op_cost[n->op])
                                        : -1;
+    bool gather = n->op == OP_BCONV2D && ir_is_binary(n) && n->packing == PACK_DENSE &&
+                  cost_words(n, PACK_DENSE, t->word) < cost_words(n, PACK_CHANNEL, t->word);
+    /* Gathering each receptive field into dense words: the cost of a
+     * source word (a shift and an or, unless measured), once per output
+     * position. */
+    double gcyc = gather ? (double)positions(n) * (double)cost_words(n, PACK_CHANNEL, t->word) *
+                               t->gather
+                         : 0;
     if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
-        return op_units(n, fmacs, what) * measured;
+        double units = op_units(n, fmacs, what);
+        if (gather)
+            *what = "outputs x the target's measured cost per output + positions x source "
+                    "words x gather";
+        if (n->op == OP_CONV2D && t->tap > 0) {
+            *what = "MACs x the target's measured cost per MAC + positions x taps x tap";
+            return units * measured + (double)positions(n) * (double)cost_taps(n) * t->tap;
+        }
+        return units * measured + gcyc;
     }
     switch (n->op) {
     case OP_CONV2D:
@@ -357,13 +388,9 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
             *what = "float MACs x fmac / float lanes (float input, binary weights)";
             return (double)fmacs * t->fmac / fl;
         }
-        if (n->packing == PACK_DENSE && n->op == OP_BCONV2D &&
-            cost_words(n, PACK_DENSE, t->word) < cost_words(n, PACK_CHANNEL, t->word)) {
-            /* Gathering each receptive field into dense words: a shift and
-             * an or per source word, once per output position. */
-            *what = "outputs x add (N - 2 popcount) + dense gather";
-            double src = (double)cost_words(n, PACK_CHANNEL, t->word);
-            return out * t->add / fl + (double)positions(n) * src * 2 * t->add;
+        if (gather) {
+            *what = "outputs x add (N - 2 popcount) + positions x source words x gather";
+            return out * t->add / fl + gcyc;
         }
         *what = "outputs x add / float lanes (N - 2 popcount)";
         return out * t->add / fl;
@@ -439,6 +466,19 @@ static int weight_level(const CostTarget *t) {
         if (t->lv[k].holds_weights)
             return k;
     return -1;
+}
+
+/* How often a non-binary layer's kernel reads its weights: once per
+ * output position for a convolution, once for the rest. */
+static int64_t weight_passes(const IrNode *n) {
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+    case OP_BCONV2D:
+        return positions(n);
+    default:
+        return 1;
+    }
 }
 
 /* Parallel units of a layer: output rows, or output features. */
@@ -553,12 +593,26 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         if (model == MEM_LXNOROP)
             l->cyc_f += loads * (ac + wc);
     }
-    l->lxnorop = (l->cyc_xnor + l->cyc_mem) / t->c_x;
+    l->lxnorop = bin ? (l->cyc_xnor + l->cyc_mem) / t->c_x : 0;
     if (model == MEM_ROOFLINE) {
         traffic(t, l->level, (double)act_bytes, l);
         traffic(t, l->wlevel, (double)wbytes, l);
-    } else if (!bin && l->level >= 0 && t->lv[l->level].bandwidth_given) {
-        l->bound_s = (double)act_bytes / t->lv[l->level].bandwidth;
+    } else if (!bin) {
+        /* Traffic over stated bandwidths: the activations once, from the
+         * level of the working set; the weights once per output position
+         * for a convolution (the kernels run through all of them at each
+         * position), once for a dense layer, from the weights' level. */
+        if (l->level >= 0 && t->lv[l->level].bandwidth_given)
+            l->bound_s += (double)act_bytes / t->lv[l->level].bandwidth;
+        /* The weights, from their level: a convolution's kernel reads
+         * them all at every output position (in order, chunk by chunk,
+         * docs/codegen.md), a dense layer once. From the fastest level
+         * that is part of the measured cost per MAC. */
+        if (l->wlevel > 0 && t->lv[l->wlevel].bandwidth_given) {
+            l->wtraffic_s =
+                (double)wbytes * (double)weight_passes(n) / t->lv[l->wlevel].bandwidth;
+            l->bound_s += l->wtraffic_s;
+        }
     }
     l->units = layer_units(n);
     l->time = layer_time(l, t, model, t->clock, threads);

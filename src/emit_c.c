@@ -907,6 +907,7 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
      * word ci * KW + t / W, bit t % W of output channel co. */
     bool bw = n->weights == W_BINARY;
     int64_t taps = w.Kh * w.Kw, KW = cwords(taps, e->W), words = cg * KW;
+    bool chunk = !dw && !bw && e->t->vector >= 128 && w.Co % 64 == 0;
     int wid;
     if (bw) {
         uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
@@ -921,10 +922,25 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
         wid = word_array(e, wb, w.Co * words, what);
         free(wb);
     } else {
-        snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name,
-                 (long long)w.Kh, (long long)w.Kw, (long long)(dw ? w.C : cg),
-                 (long long)(dw ? cog : w.Co));
-        wid = float_array(e, lp->w, lp->nw, what);
+        if (chunk) {
+            /* In chunks of 64 output channels, [Co / 64][ky][kx][ci][64]:
+             * the vector kernel reads a chunk's weights in order. */
+            float *cw = xmalloc((size_t)lp->nw * sizeof *cw);
+            for (int64_t t = 0; t < taps; t++)
+                for (int64_t ci = 0; ci < cg; ci++)
+                    for (int64_t co = 0; co < w.Co; co++)
+                        cw[(((co / 64) * taps + t) * cg + ci) * 64 + co % 64] =
+                            lp->w[(t * cg + ci) * w.Co + co];
+            snprintf(what, sizeof what, "%s: weights [%lld / 64][%lld][%lld][%lld][64]", n->name,
+                     (long long)w.Co, (long long)w.Kh, (long long)w.Kw, (long long)cg);
+            wid = float_array(e, cw, lp->nw, what);
+            free(cw);
+        } else {
+            snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name,
+                     (long long)w.Kh, (long long)w.Kw, (long long)(dw ? w.C : cg),
+                     (long long)(dw ? cog : w.Co));
+            wid = float_array(e, lp->w, lp->nw, what);
+        }
     }
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "xi");
@@ -967,8 +983,13 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
             fprintf(f, "                    float xv = out ? 1.0f : %s;\n", xv);
         else
             fprintf(f, "                    float xv = %s;\n", xv);
-        fprintf(f, "                    const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + ci) * %lld + cb;\n"
-                   "                    bnn_vf xs = (bnn_vf){0} + xv;\n"
+        if (chunk)
+            fprintf(f, "                    const float *wr = %s_w%d + (((long)(cb / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + cb %% 64;\n",
+                    e->name, wid, (long long)taps, (long long)w.Kw, (long long)cg);
+        else
+            fprintf(f, "                    const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + ci) * %lld + cb;\n",
+                    e->name, wid, (long long)w.Kw, (long long)cg, (long long)w.Co);
+        fprintf(f, "                    bnn_vf xs = (bnn_vf){0} + xv;\n"
                    "                    for (int k = 0; k < BNN_NA; k++) {\n"
                    "                        bnn_vf wv;\n"
                    "                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);\n"
@@ -977,8 +998,7 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
                    "                    }\n"
                    "                }\n            }\n"
                    "            memcpy(yo + cb, acc, sizeof acc);\n"
-                   "        }\n        continue;\n",
-                e->name, wid, (long long)w.Kw, (long long)cg, (long long)w.Co);
+                   "        }\n        continue;\n");
         fputs("#endif\n", f);
         fputs("#endif\n", f);
     }
@@ -1015,7 +1035,17 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
                 (long long)KW);
         return;
     }
-    /* Weights: conv [ky][kx][ci][co]; depthwise [ky][kx][c][m]. */
+    /* Weights: conv [ky][kx][ci][co] (or in chunks of 64 output
+     * channels); depthwise [ky][kx][c][m]. */
+    if (chunk) {
+        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
+                   "                    float p = xv * %s_w%d[(((long)(co / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + co %% 64];\n"
+                   "                    yo[co] = yo[co] + p;\n"
+                   "                }\n            }\n        }\n    }\n",
+                (long long)cog, (long long)cog, e->name, wid, (long long)taps, (long long)w.Kw,
+                (long long)cg);
+        return;
+    }
     fprintf(f, "                const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + %s) * %lld;\n",
             e->name, wid, (long long)w.Kw, (long long)(dw ? w.C : cg), dw ? "gr" : "ci",
             (long long)(dw ? cog : w.Co));

@@ -246,6 +246,15 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
     }
     fprintf(f, "  other cycles        = %.6g: %s\n", l->cyc_other, l->other_what);
+    if (l->wtraffic_s > 0 && r->model == MEM_LXNOROP) {
+        report_time(tm, sizeof tm, l->wtraffic_s);
+        fprintf(f, "  weight traffic      = reads x weight bytes / bandwidth (%s) = %s\n",
+                level_name(t, l->wlevel), tm);
+    }
+    if (l->bound_s > 0 && r->model == MEM_LXNOROP) {
+        report_time(tm, sizeof tm, l->bound_s);
+        fprintf(f, "  traffic bound       = bytes moved / bandwidth = %s (the time is at least this)\n", tm);
+    }
     fprintf(f, "  cycles (one core)   = %.6g\n", l->cycles);
     double e = l->threads > 1 ? t->efficiency : 1;
     if (r->model == MEM_ROOFLINE) {

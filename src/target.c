@@ -223,14 +223,14 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
         sp = &cost_spec;
     } else if (level == 1 && strcmp(prefix, "ops") == 0) {
         /* An operation's measured cost: OP, or OP_float for binary weights
-         * on a float input. */
+         * (or a threshold) on a float input. */
         size_t len = strlen(st->name);
         bool fl = len > 6 && strcmp(st->name + len - 6, "_float") == 0;
         char *op = mem_strndup(a, st->name, fl ? len - 6 : len);
         int k = 0;
         while (k < OP_COUNT && strcmp(ops_table[k].name, op) != 0)
             k++;
-        if (k == OP_COUNT || (fl && ops_table[k].weights != W_BINARY)) {
+        if (k == OP_COUNT || (fl && ops_table[k].weights != W_BINARY && k != OP_THRESHOLD)) {
             diag_error(c, st->loc, "'ops' takes operation names, and '%s' is none", st->name);
             const char *names[OP_COUNT];
             for (int i = 0; i < OP_COUNT; i++)
