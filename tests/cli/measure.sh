@@ -12,6 +12,14 @@ check calibrate 0 "$bnnc" calibrate -o host.bnn && [ -s host.bnn ] && grep -q "w
 check reads-back 0 "$bnnc" host.bnn && ok || ko "the description does not check"
 grep -q '^target host {$' host.bnn && grep -q 'clock = .* GHz;    # measured' host.bnn &&
     grep -q '^    kernels = ' host.bnn && grep -q '^    ops {$' host.bnn && ok || ko "description contents"
+# The figures of the refined model: the gather, the conv tap fit, both
+# thresholds, and bandwidths from the float streaming sweep.
+grep -Eq '^        gather = [0-9.e+-]+ cycles;$' host.bnn && grep -Eq '^        tap = [0-9.e+-]+ cycles;$' host.bnn &&
+    grep -Eq '^        threshold = [0-9.e+-]+ cycles;' host.bnn &&
+    grep -Eq '^        threshold_float = [0-9.e+-]+ cycles;' host.bnn &&
+    grep -Eq '^        conv2d = [0-9.e+-]+ cycles;    # per MAC, with tap above' host.bnn &&
+    [ "$(grep -c 'bandwidth = .* GB/s;    # measured: a float sum streams 8 B per' host.bnn)" -ge 2 ] &&
+    grep -q '^# The float streaming sweep' host.bnn && ok || ko "refined figures"
 check report 0 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --report --format json &&
     $py -c "
 import json, sys
