@@ -4,7 +4,8 @@
 # kernel flavour the host runs, and for COUNT (default 200) random networks
 # from tests/gen/gen_net.c on targets drawn in turn from tests/codegen/
 # targets.bnn: emit C with --seed, compile it with -std=c99 -Wall -Wextra
-# -Werror, run it and `bnnc run` on the same random inputs, and compare
+# -Werror (-mavx2 or -march=native for the AVX2 and AVX-512 flavours), run
+# it and `bnnc run` on the same random inputs, and compare
 # every output (integers and bits exactly, floats within 1e-5 relative).
 # With gcc-aarch64-linux-gnu and qemu-aarch64, the NEON kernels run under
 # qemu too (the examples, and every 10th random network). gcc and clang
@@ -50,7 +51,14 @@ one() {
         eval "build=\${$k}"
         run=""
     fi
-    if ! $build -std=c99 -O2 -Wall -Wextra -Werror -DNET="$name" -include "$d/out/$name.h" \
+    # The x86 vector flavours build for their instruction sets, so that
+    # the float vector code runs 8 (AVX) and 16 (AVX-512) lanes wide too.
+    isa=""
+    case "$target" in
+        t-avx2) isa="-mavx2 -mpopcnt" ;;
+        t-avx512) isa="-march=native" ;;
+    esac
+    if ! $build -std=c99 -O2 $isa -Wall -Wextra -Werror -DNET="$name" -include "$d/out/$name.h" \
             -o "$d/prog" "$here/harness.c" "$d/out/$name.c" "$d/out/${name}_weights.c" -lm \
             2>"$d/err"; then
         echo "compile error:"; head -20 "$d/err"; return 1
