@@ -6,28 +6,13 @@
  * operation with parameters.
  */
 #include "support.h"
+#include "../weights_net.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Every operation with parameters. The tensors it needs:
- *   c.weight [2,2,2,3]  b.gamma/beta/mean/variance [3]  bc.weight [3,3,3,2]
- *   d.weight [1,1,2,2]  p.alpha [4]  bd.weight [36,5]  y.weight [5,2] */
-static const char net_src[] =
-    "bnn 1;\n"
-    "network n {\n"
-    "  input x : f32[4, 4, 2];\n"
-    "  c = conv2d(x, filters = 3, kernel = 2);\n"
-    "  b = batchnorm(c);\n"
-    "  s = sign(b);\n"
-    "  bc = bconv2d(s, filters = 2, kernel = 3, padding = same);\n"
-    "  d = depthwise_conv2d(bc, kernel = 1, multiplier = 2);\n"
-    "  p = prelu(d);\n"
-    "  f = flatten(p);\n"
-    "  bd = bdense(f, units = 5);\n"
-    "  y = dense(bd, units = 2);\n"
-    "  output y;\n"
-    "}\n";
+/* tests/weights_net.h: every operation with parameters. */
+static const char net_src[] = WEIGHTS_NET_SRC;
 
 static float c_w[24], bd_w[180], y_w[10], d_w[4], alpha[4];
 static float gamma_[3] = {2, -1, 0.5f}, beta_[3] = {1, 0, -1}, mean_[3] = {0.5f, 1, 2},
