@@ -1,0 +1,1 @@
+examples/quicknet.bnn --target cortex-a53 --explain logits
