@@ -599,15 +599,12 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         traffic(t, l->wlevel, (double)wbytes, l);
     } else if (!bin) {
         /* Traffic over stated bandwidths: the activations once, from the
-         * level of the working set; the weights once per output position
-         * for a convolution (the kernels run through all of them at each
-         * position), once for a dense layer, from the weights' level. */
+         * level of the working set; the weights from theirs, all of them
+         * at every output position for a convolution (in order, chunk by
+         * chunk, docs/codegen.md), once for a dense layer; not from the
+         * fastest level, whose loads are part of the cost per MAC. */
         if (l->level >= 0 && t->lv[l->level].bandwidth_given)
             l->bound_s += (double)act_bytes / t->lv[l->level].bandwidth;
-        /* The weights, from their level: a convolution's kernel reads
-         * them all at every output position (in order, chunk by chunk,
-         * docs/codegen.md), a dense layer once. From the fastest level
-         * that is part of the measured cost per MAC. */
         if (l->wlevel > 0 && t->lv[l->wlevel].bandwidth_given) {
             l->wtraffic_s =
                 (double)wbytes * (double)weight_passes(n) / t->lv[l->wlevel].bandwidth;
