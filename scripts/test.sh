@@ -30,3 +30,6 @@ echo "== fuzz harnesses (clang, libFuzzer), ${BNNC_FUZZ_SECONDS:-60} s each"
 fuzz_build=${BNNC_FUZZ_BUILD:-$root/build-fuzz}
 rm -rf "$fuzz_build/ci"
 BNNC_FUZZ_BUILD=$fuzz_build BNNC_FUZZ_WORK=$fuzz_build/ci sh tests/fuzz/run.sh "${BNNC_FUZZ_SECONDS:-60}"
+
+echo "== the long-campaign script (tests/fuzz/campaign.sh)"
+BNNC_FUZZ_BUILD=$fuzz_build sh tests/fuzz/test_campaign.sh

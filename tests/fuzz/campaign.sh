@@ -7,6 +7,10 @@
 # result; it and the corpus outlive the process, so a campaign stopped
 # part way goes on where it stopped. Prints the totals per harness.
 #
+# To stop a campaign without losing the chunk that is running (a chunk
+# killed part way is not recorded), create WORK/stop: the campaign stops
+# once that chunk is in the ledger, and removes the file.
+#
 # Environment: as run.sh (BNNC_FUZZ_BUILD, BNNC_FUZZ_WORK; the default
 # work folder here is BUILD/campaign).
 set -eu
@@ -27,8 +31,14 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 total() { awk -F'\t' -v h="$1" '$2 == h { n += $5 } END { print n + 0 }' "$ledger"; }
 
+stopped=no
 for h in $all; do
     while [ "$(total "$h")" -lt "$want" ]; do
+        if [ -e "$work/stop" ]; then
+            rm -f "$work/stop"
+            stopped=yes
+            break 2
+        fi
         set +e
         out=$(sh "$root/tests/fuzz/run.sh" "$chunk" "$h" 2>&1)
         rc=$?
@@ -45,6 +55,7 @@ for h in $all; do
         fi
     done
 done
+[ "$stopped" = no ] || echo "stopped: $work/stop was there (removed)"
 printf '%-12s %12s %8s\n' harness executions chunks
 for h in $all; do
     printf '%-12s %12s %8s\n' "$h" "$(total "$h")" \
