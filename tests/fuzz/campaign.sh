@@ -23,7 +23,7 @@ all="npy safetensors parse check report emit"
 [ $# -gt 0 ] && all="$*"
 build=${BNNC_FUZZ_BUILD:-$root/build-fuzz}
 work=${BNNC_FUZZ_WORK:-$build/campaign}
-export BNNC_FUZZ_BUILD=$build BNNC_FUZZ_WORK=$work BNNC_FUZZ_JOBS=1
+export BNNC_FUZZ_BUILD="$build" BNNC_FUZZ_WORK="$work" BNNC_FUZZ_JOBS=1
 mkdir -p "$work"
 ledger=$work/ledger.tsv
 [ -f "$ledger" ] || printf 'date\tharness\tcommit\tseconds\texecutions\texec/s\tcov\tft\tcorpus\tresult\n' >"$ledger"

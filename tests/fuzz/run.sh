@@ -41,8 +41,8 @@ sh "$root/tests/fuzz/corpus.sh" "$root" "$work/corpus"
 } >"$work/bnn.dict"
 
 export BNNC_STDLIB="$root/stdlib"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 one() {
     h=$1
