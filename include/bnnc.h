@@ -383,6 +383,10 @@ typedef struct {
 } IrModule;
 
 int64_t shape_elems(const Shape *s);
+/* The innermost extent (channels of an HWC or flat shape); 1 for rank 0. */
+int64_t shape_channels(const Shape *s);
+/* H * W of an HWC shape; 1 for any other rank. */
+int64_t shape_pixels(const Shape *s);
 void shape_format(char *buf, size_t n, const Shape *s);
 const TProp *ir_target_get(const IrTarget *t, const char *path);
 /* Checks structural invariants; reports internal errors, returns false. */

@@ -313,10 +313,6 @@ static char *provisional(Ctx *c, const Isa *isa, double clock) {
                       clock, isa->vector, isa->kernels);
 }
 
-static int64_t channels_of(const IrNode *n) {
-    return n->shape.rank ? n->shape.d[n->shape.rank - 1] : 1;
-}
-
 static const IrGraph *graph_named(const IrModule *m, const char *name) {
     for (int i = 0; i < m->graphs.n; i++)
         if (!strcmp(((IrGraph *)m->graphs.v[i])->name, name))
@@ -474,7 +470,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             if (n->op != OP_CONV2D)
                 continue;
             double x1 = (double)ro.layers[i].fmacs;
-            double x2 = (double)(shape_elems(&n->shape) / channels_of(n)) * (double)cost_taps(n);
+            double x2 = (double)(shape_elems(&n->shape) / shape_channels(&n->shape)) * (double)cost_taps(n);
             double y = to[i] * clock;
             s11 += x1 * x1, s12 += x1 * x2, s22 += x2 * x2, s1y += x1 * y, s2y += x2 * y;
             k++;
@@ -498,7 +494,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         if (n->op != OP_BCONV2D || !ir_is_binary(n) || n->packing != PACK_DENSE)
             continue;
         double src = (double)cost_words(n, PACK_CHANNEL, t.word);
-        double pos = (double)(shape_elems(&n->shape) / channels_of(n));
+        double pos = (double)(shape_elems(&n->shape) / shape_channels(&n->shape));
         double rest = to[i] * clock - cx * (double)ro.layers[i].xnorop -
                       kout * (double)shape_elems(&n->shape);
         gather = fmax(0, rest / (pos * src));

@@ -222,15 +222,6 @@ int64_t cost_words(const IrNode *n, Packing p, int word) {
     return 0;
 }
 
-/* Output positions (H_o * W_o, or 1 for a flat output). */
-static int64_t positions(const IrNode *n) {
-    return n->shape.rank == 3 ? n->shape.d[0] * n->shape.d[1] : 1;
-}
-
-static int64_t channels(const Shape *s) {
-    return s->d[s->rank - 1];
-}
-
 /* Float multiply-accumulates of a layer with float weights or inputs. */
 static int64_t macs(const IrNode *n) {
     int64_t out = shape_elems(&n->shape);
@@ -249,12 +240,12 @@ static int64_t macs(const IrNode *n) {
 
 /* Bytes of the parameters a layer keeps besides packed binary weights. */
 static int64_t param_bytes(const IrNode *n) {
-    int64_t c = channels(&n->shape);
+    int64_t c = shape_channels(&n->shape);
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_DENSE:
-        return 4 * macs(n) / positions(n);
+        return 4 * macs(n) / shape_pixels(&n->shape);
     case OP_BCONV2D:
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
@@ -296,7 +287,7 @@ static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
         return ceil_div(n->shape.d[0], 16) * n->in[0]->shape.d[0] * 2;
     int64_t L = ir_is_binary(n) ? cost_co_lanes(t) : 1;
     int64_t g = n->op == OP_BCONV2D ? n->attr[A_GROUPS][0] : 1;
-    int64_t per = channels(&n->shape) / g;
+    int64_t per = shape_channels(&n->shape) / g;
     return g * ceil_div(per, L) * L * cost_words(n, n->packing, t->word) * (t->word / 8);
 }
 
@@ -362,7 +353,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     /* Gathering each receptive field into dense words: the cost of a
      * source word (a shift and an or, unless measured), once per output
      * position. */
-    double gcyc = gather ? (double)positions(n) * (double)cost_words(n, PACK_CHANNEL, t->word) *
+    double gcyc = gather ? (double)shape_pixels(&n->shape) * (double)cost_words(n, PACK_CHANNEL, t->word) *
                                t->gather
                          : 0;
     if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
@@ -372,7 +363,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                     "words x gather";
         if (n->op == OP_CONV2D && t->tap > 0) {
             *what = "MACs x the target's measured cost per MAC + positions x taps x tap";
-            return units * measured + (double)positions(n) * (double)cost_taps(n) * t->tap;
+            return units * measured + (double)shape_pixels(&n->shape) * (double)cost_taps(n) * t->tap;
         }
         return units * measured + gcyc;
     }
@@ -475,7 +466,7 @@ static int64_t weight_passes(const IrNode *n) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_BCONV2D:
-        return positions(n);
+        return shape_pixels(&n->shape);
     default:
         return 1;
     }
@@ -572,7 +563,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     } else {
         l->level = pick_level(t, (double)l->ws_bytes, false);
         alevel = t->nlv ? 0 : -1;
-        int64_t reuse = positions(n) > 1 ? wbytes : model_bytes;
+        int64_t reuse = shape_pixels(&n->shape) > 1 ? wbytes : model_bytes;
         l->wlevel = wbytes ? pick_level(t, (double)reuse, false) : -1;
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;

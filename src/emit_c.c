@@ -102,14 +102,6 @@ static int64_t cwords(int64_t C, int W) {
     return (C + W - 1) / W;
 }
 
-static int64_t channels(const Shape *s) {
-    return s->d[s->rank - 1];
-}
-
-static int64_t pixels(const Shape *s) {
-    return s->rank == 3 ? s->d[0] * s->d[1] : 1;
-}
-
 /* The C type of an element of type t (b1: the word). */
 static const char *ctype(DType t) {
     switch (t) {
@@ -138,7 +130,7 @@ static void ld_float(Emit *e, char *out, size_t len, const IrNode *x, const char
         snprintf(out, len, "%s[%s]", p, idx);
     else if (x->type == DT_B1 && (e->use_bit = true))
         snprintf(out, len, "(float)(2 * bnn_bit(%s, %s, %lld, %lld) - 1)", p, idx,
-                 (long long)channels(&x->shape), (long long)cwords(channels(&x->shape), e->W));
+                 (long long)shape_channels(&x->shape), (long long)cwords(shape_channels(&x->shape), e->W));
     else
         snprintf(out, len, "(float)%s[%s]", p, idx);
 }
@@ -1231,7 +1223,7 @@ static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
 static void emit_binarize(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    int64_t C = channels(&n->shape), P = pixels(&n->shape), CW = cwords(C, e->W);
+    int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape), CW = cwords(C, e->W);
     char yp[96], xp[96], xv[256], cond[512];
     buf(e, yp, sizeof yp, n);
     buf(e, xp, sizeof xp, x);
@@ -1308,7 +1300,7 @@ static void emit_binarize(Emit *e, const IrNode *n) {
 static void emit_elementwise(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    int64_t N = shape_elems(&n->shape), C = channels(&n->shape);
+    int64_t N = shape_elems(&n->shape), C = shape_channels(&n->shape);
     char yp[96], xv[256], bv[256];
     buf(e, yp, sizeof yp, n);
     ld_float(e, xv, sizeof xv, x, "i");
@@ -1447,14 +1439,14 @@ static void emit_copy(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     char yp[96], xp[96];
     buf(e, yp, sizeof yp, n);
-    int64_t P = pixels(&n->shape), C = channels(&n->shape);
+    int64_t P = shape_pixels(&n->shape), C = shape_channels(&n->shape);
     int64_t off = 0;
     for (int k = 0; k < n->nin; k++) {
         const IrNode *x = n->in[k];
-        int64_t Cx = n->op == OP_FLATTEN ? C : channels(&x->shape);
+        int64_t Cx = n->op == OP_FLATTEN ? C : shape_channels(&x->shape);
         buf(e, xp, sizeof xp, x);
         if (n->type == DT_B1) {
-            int64_t xcw = cwords(channels(&x->shape), e->W), ycw = cwords(C, e->W);
+            int64_t xcw = cwords(shape_channels(&x->shape), e->W), ycw = cwords(C, e->W);
             e->use_bit = true;
             if (k == 0)
                 fprintf(f, "    memset(%s, 0, %lld);\n", yp,
@@ -1465,7 +1457,7 @@ static void emit_copy(Emit *e, const IrNode *n) {
                        "        bnn_word bit = (bnn_word)bnn_bit((const bnn_word *)%s, i, %lld, %lld);\n"
                        "        %s[px * %lld + o / BNN_W] |= bit << (o %% BNN_W);\n    }\n",
                     (long long)P, (long long)Cx, (long long)Cx, (long long)off, xp,
-                    (long long)channels(&x->shape), (long long)xcw, yp, (long long)ycw);
+                    (long long)shape_channels(&x->shape), (long long)xcw, yp, (long long)ycw);
         } else if (x->type == n->type) {
             fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
                        "        memcpy(%s + px * %lld + %lld, %s + px * %lld, %lld * sizeof(%s));\n",
@@ -1727,7 +1719,7 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1) {
-            int64_t C = channels(&x->shape), CW = cwords(C, e->W), P = pixels(&x->shape);
+            int64_t C = shape_channels(&x->shape), CW = cwords(C, e->W), P = shape_pixels(&x->shape);
             fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
                        "    for (int cw = 0; cw < %lld; cw++) {\n"
                        "        bnn_word acc = 0;\n"
@@ -1754,8 +1746,8 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         if (x->type == DT_B1)
             fprintf(f, "    for (long i = 0; i < %lld; i++)\n"
                        "        %s[i] = bnn_bit((const bnn_word *)%s, i, %lld, %lld) ? 1 : -1;\n",
-                    (long long)N, out[i], xp, (long long)channels(&x->shape),
-                    (long long)cwords(channels(&x->shape), e->W));
+                    (long long)N, out[i], xp, (long long)shape_channels(&x->shape),
+                    (long long)cwords(shape_channels(&x->shape), e->W));
         else
             fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", out[i], xp, (long long)N,
                     ctype(x->type));

@@ -65,8 +65,6 @@ static const float *as_float(const Tensor *t, float **copy) {
     return *copy;
 }
 
-static int64_t channels(const IrNode *n) { return n->shape.d[n->shape.rank - 1]; }
-
 /* ------------------------------------------------------------- windows */
 
 /* One axis of a sliding window: input row of output o and tap k is
@@ -363,7 +361,7 @@ static int8_t sign_of(const Tensor *t, int64_t i) {
 }
 
 static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
-    int64_t N = xt->n, C = channels(n);
+    int64_t N = xt->n, C = shape_channels(&n->shape);
     const LayerParams *p = NULL;
     if (n->op == OP_BATCHNORM || n->op == OP_PRELU || n->op == OP_THRESHOLD) {
         const char *layer = n->op == OP_THRESHOLD ? n->folds : n->name;
@@ -432,12 +430,12 @@ static void copy_elem(const Tensor *x, int64_t i, Tensor *y, int64_t o) {
 }
 
 static void run_concat(Interp *it, const IrNode *n, Tensor *y) {
-    int64_t C = channels(n), pixels = shape_elems(&n->shape) / C;
+    int64_t C = shape_channels(&n->shape), pixels = shape_elems(&n->shape) / C;
     *y = tensor_new(n->type, pixels * C);
     int64_t base = 0;
     for (int k = 0; k < n->nin; k++) {
         const Tensor *x = &it->val[n->in[k]->id];
-        int64_t ck = channels(n->in[k]);
+        int64_t ck = shape_channels(&n->in[k]->shape);
         for (int64_t p = 0; p < pixels; p++)
             for (int64_t c = 0; c < ck; c++)
                 copy_elem(x, p * ck + c, y, p * C + base + c);

@@ -48,6 +48,14 @@ int64_t shape_elems(const Shape *s) {
     return e;
 }
 
+int64_t shape_channels(const Shape *s) {
+    return s->rank ? s->d[s->rank - 1] : 1;
+}
+
+int64_t shape_pixels(const Shape *s) {
+    return s->rank == 3 ? s->d[0] * s->d[1] : 1;
+}
+
 void shape_format(char *buf, size_t n, const Shape *s) {
     size_t len = (size_t)snprintf(buf, n, "[");
     for (int i = 0; i < s->rank && len < n; i++)

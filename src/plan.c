@@ -23,8 +23,7 @@ static int64_t align_up(int64_t v) {
 int64_t plan_bytes(const IrNode *n, int word) {
     const Shape *s = &n->shape;
     if (n->type == DT_B1) {
-        int64_t c = s->d[s->rank - 1];
-        int64_t pix = s->rank == 3 ? s->d[0] * s->d[1] : 1;
+        int64_t c = shape_channels(s), pix = shape_pixels(s);
         return pix * ((c + word - 1) / word) * (word / 8);
     }
     int64_t size = n->type == DT_U8 ? 1 : 4;

@@ -63,7 +63,6 @@ static int cmp_lp(const void *a, const void *b) {
     return strcmp(((const LayerParams *)a)->layer, ((const LayerParams *)b)->layer);
 }
 
-static int64_t channels(const IrNode *n) { return n->shape.d[n->shape.rank - 1]; }
 
 static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, ParamKind k,
                      int rank, const int64_t *dims, bool binary) {
@@ -118,7 +117,7 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         case OP_BATCHNORM:
         case OP_PRELU:
         case OP_THRESHOLD:
-            d[0] = channels(n);
+            d[0] = shape_channels(&n->shape);
             rank = 1;
             break;
         default:
