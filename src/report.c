@@ -275,20 +275,20 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         report_time(tm, sizeof tm, l->time);
         fprintf(f, "  time                = max(compute, traffic) = %s (%.2f%% of the total)\n",
                 tm, 100 * l->share);
-    } else if (l->bound_s > 0 && l->time <= l->bound_s) {
-        /* The bound wins here, so time == bound_s; print each from its own field. */
+    } else {
+        /* Where the traffic bound wins, time == bound_s; each is printed from its own field. */
+        bool bounded = l->bound_s > 0 && l->time <= l->bound_s;
         char ct[32], bt[32];
         report_time(tm, sizeof tm, l->time);
-        report_time(ct, sizeof ct, l->cycles / (t->clock * l->threads * e));
-        report_time(bt, sizeof bt, l->bound_s);
-        fprintf(f, "  time                = max(cycles / (f x p x e), traffic bound) = max(%.6g / "
-                   "(%g x %d x %g), %s) = max(%s, %s) = %s (%.2f%% of the total)\n",
-                l->cycles, t->clock, l->threads, e, bt, ct, bt, tm, 100 * l->share);
-    } else {
-        report_time(tm, sizeof tm, l->time);
-        fprintf(f, "  time                = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s "
-                   "(%.2f%% of the total)\n",
-                l->cycles, t->clock, l->threads, e, tm, 100 * l->share);
+        fprintf(f, "  time                = %s%.6g / (%g x %d x %g)", bounded ?
+                "max(cycles / (f x p x e), traffic bound) = max(" : "cycles / (f x p x e) = ",
+                l->cycles, t->clock, l->threads, e);
+        if (bounded) {
+            report_time(ct, sizeof ct, l->cycles / (t->clock * l->threads * e));
+            report_time(bt, sizeof bt, l->bound_s);
+            fprintf(f, ", %s) = max(%s, %s)", bt, ct, bt);
+        }
+        fprintf(f, " = %s (%.2f%% of the total)\n", tm, 100 * l->share);
     }
 }
 
