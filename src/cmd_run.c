@@ -106,8 +106,6 @@ static int parse_run_args(int argc, char **argv, Ctx *c, RunOptions *o) {
     return EXIT_OK;
 }
 
-
-
 static void format_shape(char *buf, size_t n, int rank, const int64_t *d) {
     size_t l = (size_t)snprintf(buf, n, "[");
     for (int i = 0; i < rank && l < n; i++)

@@ -111,7 +111,6 @@ typedef struct {
     int reps;
 } Options;
 
-
 static void print_list(const char *kind, const char *const *names) {
     for (int i = 0; names[i]; i++)
         printf("%s %s\n", kind, names[i]);
@@ -132,8 +131,6 @@ static void print_tables(void) {
         printf("unit %s\n", unit_table[i].name);
     print_list("property", target_property_names);
 }
-
-
 
 /* A positive number, or -1. */
 static double parse_positive(const char *v) {
@@ -181,7 +178,6 @@ static const IrTarget *find_ir_target(const IrModule *m, const char *name) {
     }
     return NULL;
 }
-
 
 static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     int rc = EXIT_OK;

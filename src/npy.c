@@ -28,7 +28,6 @@
 
 static int elem_size(DType t) { return t == DT_F32 || t == DT_I32 ? 4 : 1; }
 
-
 /* ------------------------------------------------------------- header */
 
 /* A cursor over the header's dict literal. */

@@ -63,7 +63,6 @@ static int cmp_lp(const void *a, const void *b) {
     return strcmp(((const LayerParams *)a)->layer, ((const LayerParams *)b)->layer);
 }
 
-
 static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, ParamKind k,
                      int rank, const int64_t *dims, bool binary) {
     Need *e = &s->v[s->n++];
@@ -233,7 +232,6 @@ static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
 }
 
 /* -------------------------------------------------------------- loading */
-
 
 static float get_f32(const unsigned char *p) {
     uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
