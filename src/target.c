@@ -56,6 +56,11 @@ static const PropSpec level_props[] = {
 
 static const char *const section_names[] = {"cost", "memory", "ops", NULL};
 
+/* The properties of 'cost' (cycles), the names cost_target reads. */
+static const char *const cost_names[] = {"xnor", "popcount", "accumulate", "fmac", "fadd",
+                                         "add",  "compare",  "load",       "store", "gather",
+                                         "tap",  NULL};
+
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
     "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
@@ -92,6 +97,16 @@ static void suggest(Ctx *c, Loc loc, const char *name, const PropSpec *t) {
         diag_note(c, loc, "did you mean '%s'?", s);
 }
 
+/* words, NULL-terminated, as "a, b, c" in buf. */
+static const char *join_words(char *buf, size_t len, const char *const *words) {
+    buf[0] = 0;
+    for (int i = 0; words[i]; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, len - l, "%s%s", i ? ", " : "", words[i]);
+    }
+    return buf;
+}
+
 /* Evaluates a property value against its spec. */
 static bool prop_value(TCheck *T, const PropSpec *sp, Ast *e, TProp *out) {
     Ctx *c = T->c;
@@ -113,12 +128,8 @@ static bool prop_value(TCheck *T, const PropSpec *sp, Ast *e, TProp *out) {
                 return true;
             }
         diag_error(c, e->loc, "'%s' is not a value of '%s'", e->name, sp->name);
-        char list[256] = "";
-        for (int i = 0; sp->words[i]; i++) {
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", sp->words[i]);
-        }
-        diag_note(c, e->loc, "'%s' is one of: %s", sp->name, list);
+        char list[256];
+        diag_note(c, e->loc, "'%s' is one of: %s", sp->name, join_words(list, sizeof list, sp->words));
         return false;
     }
     if (e->kind != AST_INT && e->kind != AST_REAL) {
@@ -220,6 +231,20 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
     PropSpec cost_spec = {st->name, DIM_CYCLES, DIM_CYCLES, NULL};
     const PropSpec *sp;
     if (level == 1 && strcmp(prefix, "cost") == 0) {
+        int k = 0;
+        while (cost_names[k] && strcmp(cost_names[k], st->name) != 0)
+            k++;
+        if (!cost_names[k]) {
+            diag_error(c, st->loc, "section 'cost' of target '%s' has no property called '%s'",
+                       T->target, st->name);
+            const char *sug = ops_suggest(st->name, cost_names, k);
+            char list[160];
+            if (sug)
+                diag_note(c, st->loc, "did you mean '%s'?", sug);
+            else
+                diag_note(c, st->loc, "'cost' holds the cycles of: %s", join_words(list, sizeof list, cost_names));
+            return;
+        }
         sp = &cost_spec;
     } else if (level == 1 && strcmp(prefix, "ops") == 0) {
         /* An operation's measured cost: OP, or OP_float for binary weights

@@ -78,6 +78,12 @@ static void test_errors(void **state) {
     assert_error("bnn 1; target t { clock = -1 GHz; }", "must not be negative");
     assert_error("bnn 1; target t { clok = 1 GHz; }", "target 't' has no property called 'clok'");
     assert_error("bnn 1; target t { cache { } }", "target 't' has no section called 'cache'");
+    assert_error("bnn 1; target t { cost { gathr = 2 cycles; } }",
+                 "section 'cost' of target 't' has no property called 'gathr'");
+    assert_error("bnn 1; target t { cost { gathr = 2 cycles; } }", "did you mean 'gather'?");
+    assert_error("bnn 1; target t { cost { latency = 2 cycles; } }",
+                 "'cost' holds the cycles of: xnor, popcount, accumulate, fmac, fadd, add, "
+                 "compare, load, store, gather, tap");
     assert_error("bnn 1; target t { memory { l1 { speed = 1 GHz; } } }",
                  "memory level 'memory.l1' has no property called 'speed'");
     assert_error("bnn 1; target t { class = laptop; }", "'laptop' is not a value of 'class'");
