@@ -89,8 +89,14 @@ IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *wh
             n++;
         }
     }
-    if (name && !found)
-        diag_plain(c, "no network called '%s'", name);
+    if (name && !found) {
+        const char **names = mem_alloc(&c->arena, sizeof *names * (size_t)(m->graphs.n + 1));
+        for (int i = 0; i < m->graphs.n; i++)
+            names[i] = ((const IrGraph *)m->graphs.v[i])->name;
+        const char *sug = ops_suggest(name, names, m->graphs.n);
+        diag_plain(c, "no network called '%s'%s%s%s", name, sug ? "; did you mean '" : "",
+                   sug ? sug : "", sug ? "'?" : "");
+    }
     else if (!found)
         diag_plain(c, "the file declares no network to %s", what);
     else if (n > 1)

@@ -284,5 +284,6 @@ const char *ops_suggest(const char *s, const char *const *names, int n) {
     }
     size_t len = strlen(s);
     int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-    return bd <= limit ? best : NULL;
+    /* Never a name that shares nothing with s ('c' for 'a'). */
+    return bd <= limit && bd < (int)len ? best : NULL;
 }

@@ -57,6 +57,8 @@ check target-only 0 "$bnnc" "$q" --target cortex-a53 && [ ! -s out ] && ok || ko
 check report-needs-target 2 "$bnnc" "$q" --report && grep -q -- "--report needs --target" err && ok || ko report-needs-target
 check explain-needs-target 2 "$bnnc" "$q" --explain c0 && ok || ko explain-needs-target
 check unknown-target 1 "$bnnc" "$q" --target cortex-a35 --report && grep -q "unknown target 'cortex-a35'" err && ok || ko unknown-target
+check unknown-target-near 1 "$bnnc" "$q" --target Cortex-A53 --report && grep -q "unknown target 'Cortex-A53' (did you mean 'cortex-a53'?)" err && ok || ko unknown-target-near
+check unknown-target-far 1 "$bnnc" "$q" --target zzz --report && grep -q "^bnnc: error: unknown target 'zzz'; 'bnnc --list-targets' prints the catalog$" err && ok || ko unknown-target-far
 check target-missing-value 2 "$bnnc" "$q" --report --target && grep -q "option '--target' needs a value" err && ok || ko target-missing-value
 check target-equals 0 "$bnnc" "$q" --report --target=rpi4b && grep -q 'on target rpi4b' out && ok || ko target-equals
 check own-target 0 "$bnnc" own.bnn --target board --report && grep -q 'on target board' out && ok || ko own-target
@@ -69,7 +71,8 @@ check shadow 0 "$bnnc" shadow.bnn --target cortex-a53 --report && grep -q '2 GHz
 check target-incomplete 1 "$bnnc" nocost.bnn --target t --report && grep -q "target 't' does not set 'word', which the cost model needs" err && ok || ko target-incomplete
 check two-networks 1 "$bnnc" nets.bnn --target cortex-m4 --report && grep -q "declares 2 networks; choose one with --network" err && ok || ko two-networks
 check network 0 "$bnnc" nets.bnn --target cortex-m4 --report --network b && grep -q '^network b on' out && ok || ko network
-check network-unknown 1 "$bnnc" nets.bnn --target cortex-m4 --report --network c && grep -q "no network called 'c'" err && ok || ko network-unknown
+check network-near 1 "$bnnc" "$root/examples/mnist_mlp.bnn" --target cortex-m4 --report --network mnist_mpl && grep -q "no network called 'mnist_mpl'; did you mean 'mnist_mlp'?" err && ok || ko network-near
+check network-unknown 1 "$bnnc" nets.bnn --target cortex-m4 --report --network c && grep -q "^bnnc: error: no network called 'c'$" err && ok || ko network-unknown
 # --format
 check json 0 "$bnnc" "$l" --target stm32f4 --report --format json && /usr/bin/python3 -m json.tool out >/dev/null && ok || ko json
 check format-bad 2 "$bnnc" "$l" --target stm32f4 --report --format xml && grep -q "text or json, not 'xml'" err && ok || ko format-bad
