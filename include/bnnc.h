@@ -846,6 +846,9 @@ int cmd_run(int argc, char **argv);
 
 /* Prints "bnnc: error: ..." and a pointer to `cmd --help`; EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* "unknown option 'a'" as a usage error, with the nearest long option
+ * that the usage text names, if one is near. */
+int cli_unknown_option(Ctx *c, const char *cmd, const char *usage, const char *a);
 /* The value of "--name VALUE" or "--name=VALUE" at argv[*i] (advancing
  * *i), NULL when argv[*i] is not --name; *missing when the value is. */
 const char *cli_value(int argc, char **argv, int *i, const char *name, bool *missing);

@@ -6,6 +6,7 @@
  */
 #include "bnnc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,24 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg) {
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", cmd);
     return EXIT_USAGE;
+}
+
+int cli_unknown_option(Ctx *c, const char *cmd, const char *usage, const char *a) {
+    const char *names[128];
+    int n = 0;
+    for (const char *p = usage; (p = strstr(p, "--")) && n < 128;) {
+        size_t l = 2;
+        while (islower((unsigned char)p[l]) || p[l] == '-')
+            l++;
+        if (l > 2)
+            names[n++] = mem_strndup(&c->arena, p, l);
+        p += l;
+    }
+    const char *near = ops_suggest(mem_strndup(&c->arena, a, strcspn(a, "=")), names, n);
+    if (!near)
+        return cli_usage_error(cmd, "unknown option '%s'", a);
+    return cli_usage_error(cmd, "%s",
+                           mem_printf(&c->arena, "unknown option '%s'; did you mean '%s'?", a, near));
 }
 
 const char *cli_value(int argc, char **argv, int *i, const char *name, bool *missing) {

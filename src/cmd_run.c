@@ -87,7 +87,7 @@ static int parse_run_args(int argc, char **argv, Ctx *c, RunOptions *o) {
             if (rc != EXIT_OK)
                 return rc;
         } else if (a[0] == '-' && a[1] != 0) {
-            return cli_usage_error("bnnc run", "unknown option '%s'", a);
+            return cli_unknown_option(c, "bnnc run", run_usage, a);
         } else if (o->file) {
             return cli_usage_error("bnnc run", "more than one network file ('%s')", a);
         } else {

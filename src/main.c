@@ -306,7 +306,7 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
             if (rc != EXIT_OK)
                 return rc;
         } else if (a[0] == '-' && a[1] != 0) {
-            return cli_usage_error("bnnc", "unknown option '%s'", a);
+            return cli_unknown_option(c, "bnnc", usage_text, a);
         } else if (o->file) {
             return cli_usage_error("bnnc", "more than one input file ('%s')", a);
         } else {

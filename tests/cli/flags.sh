@@ -16,7 +16,9 @@ check version 0 "$bnnc" --version && grep -Eq '^bnnc [0-9]+\.[0-9]+\.[0-9]+ ' ou
 check valid 0 "$bnnc" ok.bnn && [ ! -s out ] && [ ! -s err ] && ok || ko "valid file is silent"
 check invalid 1 "$bnnc" bad.bnn && grep -q "^bad.bnn:2:40: error: undefined name 'z'" err && ok || ko invalid
 check no-file 2 "$bnnc" && grep -q "no input file" err && grep -q -- "--help" err && ok || ko no-file
-check unknown-option 2 "$bnnc" --frobnicate ok.bnn && grep -q "unknown option '--frobnicate'" err && ok || ko unknown-option
+check unknown-option 2 "$bnnc" --frobnicate ok.bnn && grep -q "^bnnc: error: unknown option '--frobnicate'$" err && ok || ko unknown-option
+check option-near 2 "$bnnc" --reprot ok.bnn && grep -q "^bnnc: error: unknown option '--reprot'; did you mean '--report'?$" err && ok || ko option-near
+check option-near-value 2 "$bnnc" --solve-fsp=60 ok.bnn && grep -q "unknown option '--solve-fsp=60'; did you mean '--solve-fps'?" err && ok || ko option-near-value
 check two-files 2 "$bnnc" ok.bnn bad.bnn && grep -q "more than one input file" err && ok || ko two-files
 check missing-file 1 "$bnnc" nope.bnn && grep -q "cannot open 'nope.bnn'" err && ok || ko missing-file
 check dir-as-file 1 "$bnnc" inc && ok || ko dir-as-file

@@ -174,6 +174,8 @@ expect_none no-input 2 "no --input" "$bnnc" run mine.bnn --output keep.npy
 expect_none no-output 2 "no --output" "$bnnc" run mine.bnn --input x.npy
 expect_none unknown-option 2 "unknown option '--frob'" \
     "$bnnc" run mine.bnn --frob --input x.npy --output keep.npy
+expect_none option-near 2 "unknown option '--inptu'; did you mean '--input'?" \
+    "$bnnc" run mine.bnn --inptu x.npy --output keep.npy
 expect_none weights-and-seed 2 "--weights and --seed do not go together" \
     "$bnnc" run mine.bnn --weights w.safetensors --seed 2 --input x.npy --output keep.npy
 expect_none bad-seed 2 "--seed takes a whole number" \
