@@ -456,6 +456,7 @@ typedef struct {
     double fmac, fadd, add, compare, load, store;
     double gather; /* cycles per source word gathered into dense packing */
     double tap;    /* float conv2d: cycles per output position and kernel tap */
+    double unpack; /* float dense on a binary input: cycles per input bit unpacked */
     double c_x;                /* cycles per XNOROP */
     double loads_per_xnorop;
     double overhead;           /* cycles per inference */

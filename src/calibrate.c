@@ -142,6 +142,7 @@ static const char networks[] =
     "    input z : f32[1000];\n"
     "    input g1 : f32[28, 28, 64];\n"
     "    input g7 : f32[32, 32, 3];\n"
+    "    input w : b1[2048];\n"
     "    bn = batchnorm(f);\n"
     "    re = relu(bn);\n"
     "    pr = prelu(re);\n"
@@ -162,11 +163,12 @@ static const char networks[] =
     "    gx = bconv2d(r, filters = 64, kernel = 3, padding = same_one);\n"
     "    fl = flatten(p);\n"
     "    de = dense(e, units = 100);\n"
+    "    lg = dense(w, units = 10);\n"
     "    bf = bdense(v, units = 256);\n"
     "    bd = bdense(u, units = 256);\n"
     "    sm = softmax(z);\n"
     "    output sg, tf, cc, mp, ap, dw, gp, conv, th, gx, fl, de, bf, bd, sm,\n"
-    "           conv1, conv7;\n"
+    "           conv1, conv7, lg;\n"
     "}\n";
 
 typedef struct {
@@ -500,6 +502,18 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         gather = fmax(0, rest / (pos * src));
         gather_layer = n->name;
     }
+    /* The unpack: a float dense layer's cycles on a binary input beyond
+     * its MACs at the cost per MAC of the one on a float input, per input. */
+    double mac = -1, unpack = -1;
+    for (int i = 0; i < ro.n; i++)
+        if (ro.layers[i].n->op == OP_DENSE && ro.layers[i].n->in[0]->type == DT_F32)
+            mac = to[i] * clock / (double)ro.layers[i].fmacs;
+    for (int i = 0; i < ro.n; i++) {
+        const IrNode *n = ro.layers[i].n;
+        if (n->op == OP_DENSE && n->in[0]->type == DT_B1 && mac >= 0)
+            unpack = fmax(0, (to[i] * clock - mac * (double)ro.layers[i].fmacs) /
+                                 (double)shape_elems(&n->in[0]->shape));
+    }
     double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
     /* The other kernel paths: the same kernel on weights in l1. */
     double vpath[4] = {v1, 0, 0, 0};
@@ -591,6 +605,11 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                "        # cycles = conv2d MACs + tap x positions x taps, least squares.\n"
                "        tap = %.4g cycles;\n",
             conv_b);
+    if (unpack >= 0)
+        fprintf(f, "        # Measured: layer 'lg', a float dense on b1[2048] with 10 units, less\n"
+                   "        # its MACs at layer 'de''s cost per MAC: cycles per input bit.\n"
+                   "        unpack = %.4g cycles;\n",
+                unpack);
     fprintf(f, "    }\n");
     fprintf(f, "    memory {\n");
     for (int i = 0; i < ncache; i++) {
@@ -644,8 +663,9 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         }
         if (ir_is_binary(n)) /* per output beyond XNOROPs and weight words */
             cyc -= (double)l->xnorop * cx;
-        if (n->op == OP_FLATTEN && plan_is_view(n, t.word))
-            continue;
+        if ((n->op == OP_FLATTEN && plan_is_view(n, t.word)) ||
+            (n->op == OP_DENSE && n->in[0]->type == DT_B1))
+            continue; /* a view; the unpack above */
         double v = units > 0 ? fmax(0, cyc / units) : 0;
         char shape[64];
         shape_format(shape, sizeof shape, &n->shape);

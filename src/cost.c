@@ -115,6 +115,9 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     /* A float convolution's work per output position and tap beyond its
      * MACs (the padding test, the loop), when measured; else none. */
     o->tap = prop(t, "cost.tap", 0, NULL);
+    /* A float dense layer on a binary input turns each input bit into
+     * +1.0 or -1.0 once, beyond its MACs, when measured; else none. */
+    o->unpack = prop(t, "cost.unpack", 0, NULL);
     o->c_x = (o->xnor + o->popcount + o->accumulate) / o->lanes;
     if (o->c_x <= 0)
         return refuse(c, o, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
@@ -356,23 +359,28 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     double gcyc = gather ? (double)shape_pixels(&n->shape) * (double)cost_words(n, PACK_CHANNEL, t->word) *
                                t->gather
                          : 0;
+    /* Unpacking a binary input's bits for a float dense layer. */
+    double ucyc = n->op == OP_DENSE && n->in[0]->type == DT_B1 && t->unpack > 0 ? in * t->unpack : 0;
     if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
         double units = op_units(n, fmacs, what);
         if (gather)
             *what = "outputs x the target's measured cost per output + positions x source "
                     "words x gather";
+        if (ucyc > 0)
+            *what = "MACs x the target's measured cost per MAC + inputs x unpack";
         if (n->op == OP_CONV2D && t->tap > 0) {
             *what = "MACs x the target's measured cost per MAC + positions x taps x tap";
             return units * measured + (double)shape_pixels(&n->shape) * (double)cost_taps(n) * t->tap;
         }
-        return units * measured + gcyc;
+        return units * measured + gcyc + ucyc;
     }
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_DENSE:
-        *what = "float MACs x fmac / float lanes";
-        return (double)fmacs * t->fmac / fl;
+        *what = ucyc > 0 ? "float MACs x fmac / float lanes + inputs x unpack"
+                         : "float MACs x fmac / float lanes";
+        return (double)fmacs * t->fmac / fl + ucyc;
     case OP_BCONV2D:
     case OP_BDENSE:
         if (!ir_is_binary(n)) {

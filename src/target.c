@@ -57,9 +57,10 @@ static const PropSpec level_props[] = {
 static const char *const section_names[] = {"cost", "memory", "ops", NULL};
 
 /* The properties of 'cost' (cycles), the names cost_target reads. */
-static const char *const cost_names[] = {"xnor", "popcount", "accumulate", "fmac", "fadd",
-                                         "add",  "compare",  "load",       "store", "gather",
-                                         "tap",  NULL};
+static const char *const cost_names[] = {"xnor",    "popcount", "accumulate", "fmac",
+                                         "fadd",    "add",      "compare",    "load",
+                                         "store",   "gather",   "tap",        "unpack",
+                                         NULL};
 
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {

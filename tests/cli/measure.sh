@@ -12,9 +12,11 @@ check calibrate 0 "$bnnc" calibrate -o host.bnn && [ -s host.bnn ] && grep -q "w
 check reads-back 0 "$bnnc" host.bnn && ok || ko "the description does not check"
 grep -q '^target host {$' host.bnn && grep -q 'clock = .* GHz;    # measured' host.bnn &&
     grep -q '^    kernels = ' host.bnn && grep -q '^    ops {$' host.bnn && ok || ko "description contents"
-# The figures of the refined model: the gather, the conv tap fit, both
+# The figures of the refined model: the gather, the conv tap fit, the
+# unpack (and one dense cost, from the dense on a float input), both
 # thresholds, and bandwidths from the float streaming sweep.
 grep -Eq '^        gather = [0-9.e+-]+ cycles;$' host.bnn && grep -Eq '^        tap = [0-9.e+-]+ cycles;$' host.bnn &&
+    grep -Eq '^        unpack = [0-9.e+-]+ cycles;$' host.bnn && [ "$(grep -c '^        dense = ' host.bnn)" -eq 1 ] &&
     grep -Eq '^        threshold = [0-9.e+-]+ cycles;' host.bnn &&
     grep -Eq '^        threshold_float = [0-9.e+-]+ cycles;' host.bnn &&
     grep -Eq '^        conv2d = [0-9.e+-]+ cycles;    # per MAC, with tap above' host.bnn &&

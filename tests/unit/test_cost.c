@@ -1161,6 +1161,43 @@ static void test_measured(void **state) {
     est_free(&e);
 }
 
+/* cost.unpack: a float dense layer on a binary input pays it once per
+ * input bit beyond its MACs, with a measured cost per MAC and without
+ * one; a dense layer on a float input never does (docs/cost-model.md
+ * section 3). */
+static const char unpack_src[] =
+    "bnn 1;\n"
+    "target u {\n"
+    "    clock = 1 GHz; word = 32 bits; vector = 128 bits;\n"
+    "    cost { xnor = 0 cycles; popcount = 4 cycles; accumulate = 0 cycles; fmac = 2 cycles;\n"
+    "           unpack = 3 cycles; }\n"
+    "    memory { l1 { size = 1 MiB; cost = 0 cycles; } }\n"
+    "}\n"
+    "target um : u { ops { dense = 0.5 cycles; } }\n"
+    "network d {\n"
+    "    input x : f32[64];\n"
+    "    s  = sign(x);\n"                  /* b1[64] */
+    "    lb = dense(s, units = 10);\n"     /* 640 MACs on 64 bits */
+    "    lf = dense(x, units = 10);\n"     /* 640 MACs on 64 floats */
+    "    output lb, lf;\n"
+    "}\n";
+
+static void test_unpack(void **state) {
+    (void)state;
+    Est e;
+    /* No measured dense: 640 MACs x fmac 2 / 4 float lanes + 64 x 3. */
+    est_source(&e, unpack_src, "u", 0, MEM_LXNOROP, 1);
+    assert_near(e.t.unpack, 3);
+    assert_near(find_layer(&e, "lb")->cyc_other, 640 * 2 / 4.0 + 64 * 3.0);
+    assert_near(find_layer(&e, "lf")->cyc_other, 640 * 2 / 4.0);
+    est_free(&e);
+    /* Measured: 640 MACs x 0.5 + 64 x 3. */
+    est_source(&e, unpack_src, "um", 0, MEM_LXNOROP, 1);
+    assert_near(find_layer(&e, "lb")->cyc_other, 640 * 0.5 + 64 * 3.0);
+    assert_near(find_layer(&e, "lf")->cyc_other, 640 * 0.5);
+    est_free(&e);
+}
+
 static void test_cost_time(void **state) {
     (void)state;
     static const char *const files[] = {"mnist_mlp.bnn", "lenet_bin.bnn", "vgg_cifar10.bnn",
@@ -1219,6 +1256,7 @@ int main(void) {
         cmocka_unit_test(test_roofline),
         cmocka_unit_test(test_target_errors),
         cmocka_unit_test(test_measured),
+        cmocka_unit_test(test_unpack),
         cmocka_unit_test(test_cost_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,7 +83,7 @@ static void test_errors(void **state) {
     assert_error("bnn 1; target t { cost { gathr = 2 cycles; } }", "did you mean 'gather'?");
     assert_error("bnn 1; target t { cost { latency = 2 cycles; } }",
                  "'cost' holds the cycles of: xnor, popcount, accumulate, fmac, fadd, add, "
-                 "compare, load, store, gather, tap");
+                 "compare, load, store, gather, tap, unpack");
     assert_error("bnn 1; target t { memory { l1 { speed = 1 GHz; } } }",
                  "memory level 'memory.l1' has no property called 'speed'");
     assert_error("bnn 1; target t { class = laptop; }", "'laptop' is not a value of 'class'");
