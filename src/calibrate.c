@@ -607,7 +607,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             conv_b);
     if (unpack >= 0)
         fprintf(f, "        # Measured: layer 'lg', a float dense on b1[2048] with 10 units, less\n"
-                   "        # its MACs at layer 'de''s cost per MAC: cycles per input bit.\n"
+                   "        # its MACs at the cost per MAC of layer 'de': cycles per input bit.\n"
                    "        unpack = %.4g cycles;\n",
                 unpack);
     fprintf(f, "    }\n");

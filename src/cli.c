@@ -115,11 +115,11 @@ IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *wh
         const char *sug = ops_suggest(name, names, m->graphs.n);
         diag_plain(c, "no network called '%s'%s%s%s", name, sug ? "; did you mean '" : "",
                    sug ? sug : "", sug ? "'?" : "");
-    }
-    else if (!found)
+    } else if (!found) {
         diag_plain(c, "the file declares no network to %s", what);
-    else if (n > 1)
+    } else if (n > 1) {
         diag_plain(c, "the file declares %d networks; choose one with --network NAME", n);
+    }
     return n == 1 ? found : NULL;
 }
 

@@ -243,7 +243,8 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
             if (sug)
                 diag_note(c, st->loc, "did you mean '%s'?", sug);
             else
-                diag_note(c, st->loc, "'cost' holds the cycles of: %s", join_words(list, sizeof list, cost_names));
+                diag_note(c, st->loc, "'cost' holds the cycles of: %s",
+                          join_words(list, sizeof list, cost_names));
             return;
         }
         sp = &cost_spec;
