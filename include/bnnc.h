@@ -847,6 +847,9 @@ int cmd_run(int argc, char **argv);
 
 /* Prints "bnnc: error: ..." and a pointer to `cmd --help`; EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* The name nearest s (ops_suggest) among v's elements, whose name is the
+ * `const char *` at byte off of each; NULL when none is near. */
+const char *cli_nearest(Ctx *c, const char *s, const PtrVec *v, size_t off);
 /* "unknown option 'a'" as a usage error, with the nearest long option
  * that the usage text names, if one is near. */
 int cli_unknown_option(Ctx *c, const char *cmd, const char *usage, const char *a);

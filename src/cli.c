@@ -18,6 +18,13 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg) {
     return EXIT_USAGE;
 }
 
+const char *cli_nearest(Ctx *c, const char *s, const PtrVec *v, size_t off) {
+    const char **names = mem_alloc(&c->arena, sizeof *names * (size_t)(v->n + 1));
+    for (int i = 0; i < v->n; i++)
+        names[i] = *(const char *const *)((const char *)v->v[i] + off);
+    return ops_suggest(s, names, v->n);
+}
+
 int cli_unknown_option(Ctx *c, const char *cmd, const char *usage, const char *a) {
     const char *names[128];
     int n = 0;
@@ -109,10 +116,7 @@ IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *wh
         }
     }
     if (name && !found) {
-        const char **names = mem_alloc(&c->arena, sizeof *names * (size_t)(m->graphs.n + 1));
-        for (int i = 0; i < m->graphs.n; i++)
-            names[i] = ((const IrGraph *)m->graphs.v[i])->name;
-        const char *sug = ops_suggest(name, names, m->graphs.n);
+        const char *sug = cli_nearest(c, name, &m->graphs, offsetof(IrGraph, name));
         diag_plain(c, "no network called '%s'%s%s%s", name, sug ? "; did you mean '" : "",
                    sug ? sug : "", sug ? "'?" : "");
     } else if (!found) {

@@ -496,10 +496,7 @@ static int run(Ctx *c, Options *o) {
     if (tname) {
         const IrTarget *it = find_ir_target(&m, tname);
         if (!it) {
-            const char **names = mem_alloc(&c->arena, sizeof *names * (size_t)(m.targets.n + 1));
-            for (int i = 0; i < m.targets.n; i++)
-                names[i] = ((const IrTarget *)m.targets.v[i])->name;
-            const char *sug = ops_suggest(tname, names, m.targets.n);
+            const char *sug = cli_nearest(c, tname, &m.targets, offsetof(IrTarget, name));
             diag_plain(c, "unknown target '%s'%s%s%s; 'bnnc --list-targets' prints the catalog",
                        tname, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
             return EXIT_INPUT;
