@@ -493,6 +493,8 @@ double cost_op_units(const IrNode *n, const char **what);
 /* Whether the target's OP_float cost applies to n: binary weights, or a
  * threshold, on a float input. */
 bool cost_float_variant(const IrNode *n);
+/* Whether n pays cost.unpack: a float dense layer on a binary input. */
+bool cost_unpacks(const IrNode *n);
 /* Kernel taps (K_h x K_w) of a convolution. */
 int64_t cost_taps(const IrNode *n);
 

@@ -510,7 +510,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             mac = to[i] * clock / (double)ro.layers[i].fmacs;
     for (int i = 0; i < ro.n; i++) {
         const IrNode *n = ro.layers[i].n;
-        if (n->op == OP_DENSE && n->in[0]->type == DT_B1 && mac >= 0)
+        if (cost_unpacks(n) && mac >= 0)
             unpack = fmax(0, (to[i] * clock - mac * (double)ro.layers[i].fmacs) /
                                  (double)shape_elems(&n->in[0]->shape));
     }
@@ -664,7 +664,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         if (ir_is_binary(n)) /* per output beyond XNOROPs and weight words */
             cyc -= (double)l->xnorop * cx;
         if ((n->op == OP_FLATTEN && plan_is_view(n, t.word)) ||
-            (n->op == OP_DENSE && n->in[0]->type == DT_B1))
+            cost_unpacks(n))
             continue; /* a view; the unpack above */
         double v = units > 0 ? fmax(0, cyc / units) : 0;
         char shape[64];

@@ -334,6 +334,10 @@ bool cost_float_variant(const IrNode *n) {
     return n->weights == W_BINARY && !ir_is_binary(n);
 }
 
+bool cost_unpacks(const IrNode *n) {
+    return n->op == OP_DENSE && n->in[0]->type == DT_B1;
+}
+
 int64_t cost_taps(const IrNode *n) {
     return n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
 }
@@ -360,7 +364,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                                t->gather
                          : 0;
     /* Unpacking a binary input's bits for a float dense layer. */
-    double ucyc = n->op == OP_DENSE && n->in[0]->type == DT_B1 && t->unpack > 0 ? in * t->unpack : 0;
+    double ucyc = cost_unpacks(n) && t->unpack > 0 ? in * t->unpack : 0;
     if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
         double units = op_units(n, fmacs, what);
         if (gather)
