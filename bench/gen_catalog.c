@@ -44,10 +44,10 @@ int main(int argc, char **argv) {
             printf("    popcount = software;\n");
             printf("    cost { xnor = 1 cycle; popcount = %u cycles; accumulate = 1 cycle; "
                    "fmac = %u cycles; }\n", 3 + rnd(14), 1 + rnd(3));
-            printf("    memory {\n        sram { size = %u KiB; latency = %u cycles; }\n",
-                   64 + 64 * rnd(16), 1 + rnd(2));
-            printf("        flash { size = %u MiB; latency = %u cycles; holds = weights; }\n    }\n",
-                   1 + rnd(8), 2 + rnd(8));
+            printf("    overlap = no;\n");
+            printf("    memory {\n        sram { size = %u KiB; }\n", 64 + 64 * rnd(16));
+            printf("        flash { size = %u MiB; bandwidth = %u MB/s; holds = weights; }\n    }\n",
+                   1 + rnd(8), 50 + rnd(500));
         } else {
             unsigned vec = kind == 1 ? 128 : 128u << rnd(3);
             printf("    class = %s; clock = %u MHz; cores = %u; efficiency = 0.9;\n",
@@ -55,15 +55,14 @@ int main(int argc, char **argv) {
             printf("    word = 64 bits; vector = %u bits;\n", vec);
             printf("    cost { xnor = %u.%u cycles; popcount = %u cycles; accumulate = 1 cycle; "
                    "fmac = 1 cycle; load = 1 cycle; }\n", rnd(2), 5 * rnd(2), 1 + rnd(2));
-            printf("    memory {\n        l1 { size = %u KiB; latency = %u cycles; }\n",
-                   32 + 16 * rnd(3), 3 + rnd(3));
-            printf("        l2 { size = %u KiB; latency = %u cycles; }\n", 256 << rnd(4),
-                   10 + rnd(20));
+            printf("    memory {\n        l1 { size = %u KiB; }\n", 32 + 16 * rnd(3));
+            printf("        l2 { size = %u KiB; bandwidth = %u B/cycle; }\n", 256 << rnd(4),
+                   8 + rnd(32));
             if (rnd(2))
-                printf("        l3 { size = %u MiB; latency = %u cycles; }\n", 2 << rnd(5),
-                       30 + rnd(30));
-            printf("        dram { size = %u GiB; latency = %u ns; bandwidth = %u GB/s; }\n    }\n",
-                   1 << rnd(6), 60 + rnd(120), 2 + rnd(60));
+                printf("        l3 { size = %u MiB; bandwidth = %u B/cycle; }\n", 2 << rnd(5),
+                       4 + rnd(16));
+            printf("        dram { size = %u GiB; bandwidth = %u GB/s; }\n    }\n",
+                   1 << rnd(6), 2 + rnd(60));
         }
         printf("    price = %u USD; power = %u W;\n}\n", 2 + rnd(900), 1 + rnd(200));
     }

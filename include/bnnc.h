@@ -298,13 +298,13 @@ const char *ops_suggest(const char *s, const char *const *names, int n);
 
 typedef enum {
     DIM_NUMBER, DIM_FREQ, DIM_BYTES, DIM_BITS, DIM_TIME, DIM_CYCLES,
-    DIM_BANDWIDTH, DIM_POWER, DIM_MONEY, DIM_NAME, DIM_COUNT
+    DIM_BANDWIDTH, DIM_BPC, DIM_POWER, DIM_MONEY, DIM_NAME, DIM_COUNT
 } Dim;
 
 typedef struct {
     const char *name;
     Dim dim;
-    double scale;  /* to the base unit: Hz, B, bit, s, cycle, B/s, W, USD */
+    double scale;  /* to the base unit: Hz, B, bit, s, cycle, B/s, B/cycle, W, USD */
 } UnitDesc;
 
 extern const UnitDesc unit_table[];
@@ -424,15 +424,14 @@ void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
 
 /* --------------------------------------------------------------- cost_ */
 
-/* A memory level of a target, in the order declared (fastest first). */
+/* A memory level of a target, in the order declared (fastest first),
+ * described by what a streaming kernel gets from it (docs/cost-model.md
+ * section 4): bytes per second, or bytes per cycle (scales with the clock). */
 typedef struct {
     const char *name;
     double size;               /* bytes */
-    double latency;            /* cycles per access (ns converted at the clock) */
-    double latency_s;          /* the latency when given as a time, else 0 */
-    double word_cost;          /* `cost`: cycles per word streamed (measured) */
-    bool word_cost_given;
-    double bandwidth;          /* B/s, given or derived (docs/cost-model.md) */
+    double bandwidth;          /* B/s at the target's clock, given or derived */
+    double bw_cycle;           /* B/cycle when given so, else 0 */
     bool bandwidth_given;
     bool holds_weights;        /* holds = weights: where an MCU keeps weights */
     bool no_weights;           /* holds = activations */
@@ -458,7 +457,9 @@ typedef struct {
     double tap;    /* float conv2d: cycles per output position and kernel tap */
     double unpack; /* float dense on a binary input: cycles per input bit unpacked */
     double c_x;                /* cycles per XNOROP */
-    double loads_per_xnorop;
+    bool overlap;              /* memory traffic overlaps compute (max, not sum) */
+    const char *figures;       /* measured, derived, estimated; NULL: not said */
+    double validated_error;    /* largest |error| of the validation; < 0: none */
     double overhead;           /* cycles per inference */
     double overhead_s;         /* the overhead when given as a time, else 0 */
     Packing packing;           /* most compact packing its kernels support */
@@ -478,6 +479,10 @@ typedef struct {
  * reported at the target's declaration, described in out->problem, and
  * makes it return false. */
 bool cost_target(Ctx *c, const IrTarget *t, CostTarget *out);
+/* The same at another clock (Hz; 0: the target's own): every figure given
+ * in cycles keeps its cycles, every figure given as a time or in B/s keeps
+ * its seconds (bnnc --clock). */
+bool cost_target_at(Ctx *c, const IrTarget *t, double clock, CostTarget *out);
 /* The same without reporting (a catalog may hold incomplete targets). */
 bool cost_target_quiet(Ctx *c, const IrTarget *t, CostTarget *out);
 /* Words per output of binary layer n with packing p on W-bit words. */
@@ -512,26 +517,29 @@ typedef struct {
     double util, util_before;
     double lxnorop;
     int level, wlevel;         /* levels serving activations, weights; -1 */
-    int alevel;                /* the level the XNOROPs read activations from */
-    double c_act, c_wt;        /* cycles per word load from alevel, wlevel */
     int64_t weight_bytes;      /* packed binary weights */
     int64_t param_bytes;       /* float parameters, thresholds */
     int64_t in_bytes, out_bytes, ws_bytes;
+    /* Traffic past the fastest level (lxnorop), or the compulsory traffic
+     * (roofline): bytes from the activations' and the weights' levels;
+     * weight_passes: how often the kernel reads all its weights. */
+    double act_traffic, wt_traffic;
+    int64_t weight_passes;
+    double loads;              /* binary: words past the fastest level per XNOROP */
+    double c_mem;              /* binary: extra cycles per such word (section 4) */
     double cyc_xnor;           /* XNOROP * c_x */
-    double cyc_mem;            /* lxnorop: XNOROP * loads * c_mem */
+    double cyc_mem;            /* memory cycles beyond compute at the target's clock */
     double cyc_other;          /* non-binary work (cost_other_what says what) */
     const char *other_what;
-    double cycles;             /* cycles on one core */
+    double cycles;             /* cycles on one core: time on one core x clock */
     int threads;               /* cores this layer runs on */
     int64_t units;             /* parallel units: output rows or features */
-    double t_compute, t_traffic;   /* seconds; roofline terms */
+    double t_compute, t_traffic;   /* seconds at the target's clock */
     double time, share;
-    /* The same time split by how it scales, for cost_time: cycles that
-     * take 1/f each, memory seconds that do not (latencies given as a
-     * time), traffic seconds that do not and that scale with 1/f. */
-    double cyc_f, mem_s, traffic_s, traffic_f;
-    double bound_s;            /* lxnorop: a non-binary layer's traffic time */
-    double wtraffic_s;         /* lxnorop: a convolution rereading weights past l1 */
+    /* The same split by how it scales, for cost_time: compute cycles take
+     * 1/f each; traffic over bandwidths in B/s takes seconds that do not
+     * scale (traffic_s), over bandwidths in B/cycle cycles that do. */
+    double cyc_f, traffic_s, traffic_c;
 } CostLayer;
 
 typedef struct {
@@ -647,6 +655,8 @@ bool report_json(FILE *f, const CostResult *r);
 void report_explain(FILE *f, const CostResult *r, const CostLayer *l);
 /* The catalog: one line per target with its key figures. */
 void report_targets(FILE *f, const CostTarget *t, int n);
+/* Where a target's figures come from, as a phrase (its `figures`). */
+const char *report_figures(const CostTarget *t);
 /* A quantity with an SI prefix: 1.23 G, 456 k. */
 void report_count(char *buf, size_t n, double v);
 /* Seconds, bytes (KiB, MiB, ...) and hertz with three or four digits. */
@@ -794,6 +804,9 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
 
 /* -------------------------------------------------------------- emit_ */
 
+/* Output positions a binary convolution's kernel runs through all of its
+ * weights for (bnn_block_pop4): the cost model's weight passes follow it. */
+#define EMIT_BCONV_BLOCK 4
 /* Writes NAME.h, NAME.c and NAME_weights.c for graph g (after the
  * passes, compressed for t) into folder dir, atomically: all files are
  * written to a temporary folder first and renamed into dir only when every
@@ -832,6 +845,21 @@ bool bench_measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights 
 /* `bnnc calibrate`: writes a target description of this machine to
  * out_path (target `name`), from micro-benchmarks of the emitted code. */
 int calibrate_run(Ctx *c, const char *out_path, const char *name);
+/* This machine's clock in Hz, measured like bnnc calibrate does (a chain
+ * of dependent adds, best of three); false after reporting. */
+bool calibrate_clock(Ctx *c, double *hz);
+/* Whether this machine runs kernels of flavour `kernels` (the portable
+ * ones always; neon on AArch64; avx512, avx2, popcnt per /proc/cpuinfo). */
+bool calibrate_host_runs(const char *kernels);
+/* The calibration networks, as .bnn text (bnnc calibrate --networks). */
+const char *calibrate_networks(void);
+/* `bnnc calibrate --from CYCLES --target T`: the same fits as
+ * calibrate_run over per-layer cycles had elsewhere (an instruction
+ * model, tools/mca), written as T's cost and ops sections to out_path
+ * (atomically) or standard output; `source` says where the cycles came
+ * from. */
+int calibrate_derive(Ctx *c, const char *cycles, const char *target, const char *out_path,
+                     const char *source);
 /* `bnnc bench`: measures g's emitted code for t on this machine and
  * compares it with the forward estimate on one thread. */
 int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,

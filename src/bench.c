@@ -124,6 +124,23 @@ static double rel_err(double est, double meas) {
 
 int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
               const BenchOptions *o) {
+    /* Timing code on a machine it was not written for says nothing about
+     * the target: refuse before building anything. */
+    if (!strcmp(t->cls, "mcu")) {
+        diag_plain(c, "target '%s' is a microcontroller (class mcu): bnnc bench times the "
+                      "emitted code on this machine, which is not one; --report estimates it, "
+                      "and the code must be timed on the device",
+                   t->name);
+        return EXIT_INPUT;
+    }
+    if (!calibrate_host_runs(t->kernels)) {
+        diag_plain(c, "target '%s' uses the %s kernels, which this machine does not run; "
+                      "bnnc bench times the emitted code here, so it needs a target of this "
+                      "machine (bnnc calibrate -o host.bnn, or the catalog entry of its core "
+                      "with --clock host)",
+                   t->name, t->kernels);
+        return EXIT_INPUT;
+    }
     CostResult r;
     cost_run(c, g, t, o->model, 1, &r);
     double *meas = mem_array(&c->arena, (size_t)r.n + 1, sizeof(double));

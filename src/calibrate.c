@@ -72,6 +72,25 @@ static const char micro[] =
     "        if (c < best)\n            best = c;\n    }\n"
     "    float sink = 0;\n    for (int k = 0; k < 8; k++)\n        sink += s[k][0];\n"
     "    free(raw);\n    return sink == 1.5f ? best * 1.0000001 : best;\n}\n"
+    "/* Float copying: cycles per 8 bytes moved (read or written) by y = x + c\n"
+    " * over two arrays of `bytes` / 2 each (what an element-wise layer does). */\n"
+    "static double cstream(long bytes, double hz)\n{\n"
+    "    long n = bytes / (long)(2 * sizeof(vf));\n    if (n < 1)\n        n = 1;\n"
+    "    char *raw = malloc((size_t)n * 2 * sizeof(vf) + 128);\n    if (!raw)\n        return 0;\n"
+    "    vf *x = (vf *)(((uintptr_t)raw + 63) & ~(uintptr_t)63), *y = x + n;\n"
+    "    for (long i = 0; i < n; i++)\n        x[i] = (vf){0} + (float)(i & 7);\n"
+    "    double best = 1e30;\n    vf c = (vf){0} + 0.5f;\n"
+    "    for (int r = 0; r < 5; r++) {\n"
+    "        long passes = 0;\n        double t0 = now(), t;\n"
+    "        do {\n"
+    "            for (long i = 0; i < n; i++)\n                y[i] = x[i] + c;\n"
+    "            __asm__ volatile(\"\" : : \"r\"(y) : \"memory\");\n"
+    "            passes++;\n            t = now() - t0;\n"
+    "        } while (t < 0.05);\n"
+    "        double cy = t * hz * 8 / ((double)passes * (double)n * 2 * (double)sizeof(vf));\n"
+    "        if (cy < best)\n            best = cy;\n    }\n"
+    "    float sink = y[n - 1][0];\n"
+    "    free(raw);\n    return sink == 1.5f ? best * 1.0000001 : best;\n}\n"
     "static uint64_t rnd = 88172645463325252u;\n"
     "static bnn_word next(void)\n{\n    rnd ^= rnd << 13;\n    rnd ^= rnd >> 7;\n    rnd ^= rnd << 17;\n"
     "    return (bnn_word)rnd;\n}\n"
@@ -106,6 +125,7 @@ static const char micro[] =
     "        free(w);\n"
     "        if (k0 == 1) {\n"
     "            printf(\"fsweep %ld %.6g\\n\", bytes, fstream(bytes, hz));\n"
+    "            printf(\"csweep %ld %.6g\\n\", bytes, cstream(bytes, hz));\n"
     "            fflush(stdout);\n"
     "        }\n"
     "    }\n    return sink == 12345 ? 3 : 0;\n}\n";
@@ -134,7 +154,7 @@ static const char networks[] =
     "    output a1, a2, a3, a4, a5, a6;\n"
     "}\n"
     "network calib_ops {\n"
-    "    input f : f32[16, 16, 128];\n"
+    "    input f : f32[8, 8, 64];\n"
     "    input g : f32[16, 16, 16];\n"
     "    input v : f32[784];\n"
     "    input e : f32[512];\n"
@@ -161,6 +181,7 @@ static const char networks[] =
     "    conv = conv2d(g, filters = 64, kernel = 3, padding = same);\n"
     "    conv1 = conv2d(g1, filters = 128, kernel = 1);\n"
     "    conv7 = conv2d(g7, filters = 64, kernel = 7, stride = 2, padding = same);\n"
+    "    bcf = bconv2d(g, filters = 32, kernel = 3, padding = same);\n"
     "    qc = bconv2d(q, filters = 128, kernel = 1);\n"
     "    th = sign(batchnorm(qc));\n"
     "    gx = bconv2d(r, filters = 64, kernel = 3, padding = same_one);\n"
@@ -171,7 +192,7 @@ static const char networks[] =
     "    bd = bdense(u, units = 256);\n"
     "    sm = softmax(z);\n"
     "    output sg, tf, cc, mp, ap, dw, gp, conv, th, gx, fl, de, bf, bd, sm,\n"
-    "           conv1, conv7, lg;\n"
+    "           conv1, conv7, lg, bcf;\n"
     "}\n";
 
 typedef struct {
@@ -356,6 +377,172 @@ static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget
     return true;
 }
 
+typedef struct {
+    double cx;                 /* cycles per XNOROP */
+    double kout;               /* bconv2d: cycles per output beyond XNOROPs */
+    double conv_a, conv_b;     /* conv2d: per MAC, per position and tap */
+    double gather;             /* per position and source word; < 0: none */
+    const char *gather_layer;
+    double unpack;             /* per input bit; < 0: none */
+} Fits;
+
+/* The fits over the calibration networks' per-layer cycles (measured, or
+ * from an instruction model: the same formulas either way). */
+static bool fit_costs(Ctx *c, const CostTarget *t, const CostResult *rb, const double *cb,
+                      const CostResult *ro, const double *co, Fits *z) {
+    /* The fit: t = c_x XNOROP + k outputs, least squares (no intercept)
+     * over six layers of the shapes of BNN stages: 9 to 72 words per output,
+     * 64 to 512 filters, one of stride 2. */
+    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0;
+    for (int i = 0; i < rb->n; i++) {
+        double xv = (double)rb->layers[i].xnorop, yv = cb[i];
+        double ov = (double)shape_elems(&rb->layers[i].n->shape);
+        sxx += xv * xv, sxo += xv * ov, soo += ov * ov, sxy += xv * yv, soy += ov * yv;
+    }
+    double det = sxx * soo - sxo * sxo;
+    double cx = (sxy * soo - soy * sxo) / det;
+    double kout = (soy * sxx - sxy * sxo) / det;
+    if (cx <= 0) {
+        diag_plain(c, "the binary convolutions did not time consistently (c_x %g); is the "
+                      "machine busy? run bnnc calibrate again",
+                   cx);
+        return false;
+    }
+    if (kout < 0) { /* no cost per output to see: XNOROPs alone */
+        kout = 0;
+        cx = sxy / sxx;
+    }
+    /* Float conv2d: cycles = a MACs + b positions x taps, least squares
+     * over three layers (3x3 with padding, 1x1, 7x7 of stride 2 on 3
+     * channels), all with their weights in l1. */
+    double conv_a = -1, conv_b = 0;
+    {
+        double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
+        int k = 0;
+        for (int i = 0; i < ro->n; i++) {
+            const IrNode *n = ro->layers[i].n;
+            if (n->op != OP_CONV2D)
+                continue;
+            double x1 = (double)ro->layers[i].fmacs;
+            double x2 = (double)(shape_elems(&n->shape) / shape_channels(&n->shape)) * (double)cost_taps(n);
+            double y = co[i];
+            s11 += x1 * x1, s12 += x1 * x2, s22 += x2 * x2, s1y += x1 * y, s2y += x2 * y;
+            k++;
+        }
+        double d = s11 * s22 - s12 * s12;
+        if (k >= 2 && d > 0) {
+            conv_a = (s1y * s22 - s2y * s12) / d;
+            conv_b = (s2y * s11 - s1y * s12) / d;
+        }
+        if (conv_b < 0 || conv_a <= 0) { /* no overhead to see: MACs alone */
+            conv_a = s1y / s11;
+            conv_b = 0;
+        }
+    }
+    /* The gather: the dense-packed convolution's cycles beyond the fit,
+     * per output position and source word (channel packing's words). */
+    double gather = -1;
+    const char *gather_layer = "";
+    for (int i = 0; i < ro->n; i++) {
+        const IrNode *n = ro->layers[i].n;
+        if (n->op != OP_BCONV2D || !ir_is_binary(n) || n->packing != PACK_DENSE)
+            continue;
+        double src = (double)cost_words(n, PACK_CHANNEL, t->word);
+        double pos = (double)(shape_elems(&n->shape) / shape_channels(&n->shape));
+        double rest = co[i] - cx * (double)ro->layers[i].xnorop -
+                      kout * (double)shape_elems(&n->shape);
+        gather = fmax(0, rest / (pos * src));
+        gather_layer = n->name;
+    }
+    /* The unpack: a float dense layer's cycles on a binary input beyond
+     * its MACs at the cost per MAC of the one on a float input, per input. */
+    double mac = -1, unpack = -1;
+    for (int i = 0; i < ro->n; i++)
+        if (ro->layers[i].n->op == OP_DENSE && ro->layers[i].n->in[0]->type == DT_F32)
+            mac = co[i] / (double)ro->layers[i].fmacs;
+    for (int i = 0; i < ro->n; i++) {
+        const IrNode *n = ro->layers[i].n;
+        if (cost_unpacks(n) && mac >= 0)
+            unpack = fmax(0, (co[i] - mac * (double)ro->layers[i].fmacs) /
+                                 (double)shape_elems(&n->in[0]->shape));
+    }
+    z->cx = cx;
+    z->kout = kout;
+    z->conv_a = conv_a;
+    z->conv_b = conv_b;
+    z->gather = gather;
+    z->gather_layer = gather_layer;
+    z->unpack = unpack;
+    return true;
+}
+
+/* The cost section from the fits; `how` is "Measured" or "Derived", `by`
+ * how the layers' cycles were had. */
+static void write_cost(FILE *f, const Fits *z, int lanes, const char *how, const char *by) {
+    fprintf(f, "    cost {\n");
+    fprintf(f, "        # c_x = %.4g cycles per XNOROP. %s: six 3x3 bconv2d of the shapes\n"
+               "        # of BNN stages (56x56x64 to 7x7x512, one of stride 2), %s;\n"
+               "        # cycles = c_x XNOROP + k outputs, least squares. The three parts\n"
+               "        # come together: all of it is given as popcount.\n",
+            z->cx, how, by);
+    fprintf(f, "        xnor = 0 cycles;\n        popcount = %.4g cycles;    # c_x x %d lanes\n"
+               "        accumulate = 0 cycles;\n",
+            z->cx * lanes, lanes);
+    if (z->gather >= 0)
+        fprintf(f, "        # %s: layer '%s', a 3x3 bconv2d in dense packing, less the fit:\n"
+                   "        # cycles per output position and source word gathered.\n"
+                   "        gather = %.4g cycles;\n",
+                how, z->gather_layer, z->gather);
+    fprintf(f, "        # %s: three float conv2d (3x3 padded, 1x1, 7x7 of stride 2),\n"
+               "        # cycles = conv2d MACs + tap x positions x taps, least squares.\n"
+               "        tap = %.4g cycles;\n",
+            how, z->conv_b);
+    if (z->unpack >= 0)
+        fprintf(f, "        # %s: layer 'lg', a float dense on b1[2048] with 10 units, less\n"
+                   "        # its MACs at the cost per MAC of layer 'de': cycles per input bit.\n"
+                   "        unpack = %.4g cycles;\n",
+                how, z->unpack);
+    fprintf(f, "    }\n");
+}
+
+/* The ops section: each layer of calib_ops, its cycles over its units of
+ * work; `what` opens the section's comment. */
+static void write_ops(FILE *f, const Fits *z, const CostTarget *t, const CostResult *ro,
+                      const double *co, const char *what) {
+    fprintf(f, "    ops {\n        # %s; its cycles over its units of work.\n", what);
+    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs: k of the fit above\n",
+            z->kout);
+    for (int i = 0; i < ro->n; i++) {
+        const CostLayer *l = &ro->layers[i];
+        const IrNode *n = l->n;
+        const char *unit;
+        double units = cost_op_units(n, &unit);
+        double cyc = co[i];
+        const char *key = ops_table[n->op].name;
+        bool fl = cost_float_variant(n);
+        if (n->op == OP_BCONV2D && !fl)
+            continue; /* the fit, and the gather */
+        if (n->op == OP_CONV2D) {
+            if (strcmp(n->name, "conv") == 0)
+                fprintf(f, "        conv2d = %.4g cycles;    # per MAC, with tap above: the fit over "
+                           "'conv', 'conv1', 'conv7'\n",
+                        z->conv_a);
+            continue;
+        }
+        if (ir_is_binary(n)) /* per output beyond XNOROPs */
+            cyc -= (double)l->xnorop * z->cx;
+        if ((n->op == OP_FLATTEN && plan_is_view(n, t->word)) || cost_unpacks(n))
+            continue; /* a view; the unpack above */
+        double v = units > 0 ? fmax(0, cyc / units) : 0;
+        char shape[64];
+        shape_format(shape, sizeof shape, &n->shape);
+        fprintf(f, "        %s%s = %.4g cycles;    # %s: layer '%s' -> %s%s\n", key,
+                fl ? "_float" : "", v, strstr(unit, "per ") ? strstr(unit, "per ") : unit,
+                n->name, dtype_name(n->type), shape);
+    }
+    fprintf(f, "    }\n");
+}
+
 int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     /* Fail now, not after a minute of measurements, if the file cannot be
      * written. */
@@ -389,8 +576,8 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     int rc = EXIT_INPUT;
     IrModule m = {0};
     double clock = 0;
-    double ssize[32], scyc[32], fsize[32], fcyc[32];
-    int ns = 0, nf = 0;
+    double ssize[32], scyc[32], fsize[32], fcyc[32], csize[32], ccyc[32];
+    int ns = 0, nf = 0, nc = 0;
     {
         char *prog = build_micro(c, dir, &isa, "main");
         if (!prog)
@@ -416,7 +603,10 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
             double a, b;
             if (sscanf(line, "clock %lf", &a) == 1)
                 clock = a;
-            else if (sscanf(line, "fsweep %lf %lf", &a, &b) == 2 && nf < 32) {
+            else if (sscanf(line, "csweep %lf %lf", &a, &b) == 2 && nc < 32) {
+                csize[nc] = a;
+                ccyc[nc++] = b;
+            } else if (sscanf(line, "fsweep %lf %lf", &a, &b) == 2 && nf < 32) {
                 fsize[nf] = a;
                 fcyc[nf++] = b;
             } else if (sscanf(line, "sweep %lf %lf", &a, &b) == 2 && ns < 32) {
@@ -424,7 +614,7 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                 scyc[ns++] = b;
             }
         }
-        if (clock <= 0 || ns == 0 || nf == 0) {
+        if (clock <= 0 || ns == 0 || nf == 0 || nc == 0) {
             diag_plain(c, "the calibration program gave no clock or sweep");
             goto done;
         }
@@ -443,82 +633,17 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     if (!time_network(c, &m, "calib_bconv", &t, &rb, &tb) ||
         !time_network(c, &m, "calib_ops", &t, &ro, &to))
         goto done;
-    /* The fit: t = c_x XNOROP + k outputs, least squares (no intercept)
-     * over six layers of the shapes of BNN stages: 9 to 72 words per output,
-     * 64 to 512 filters, one of stride 2. */
-    double sxx = 0, sxo = 0, soo = 0, sxy = 0, soy = 0;
-    for (int i = 0; i < rb.n; i++) {
-        double xv = (double)rb.layers[i].xnorop, yv = tb[i] * clock;
-        double ov = (double)shape_elems(&rb.layers[i].n->shape);
-        sxx += xv * xv, sxo += xv * ov, soo += ov * ov, sxy += xv * yv, soy += ov * yv;
-    }
-    double det = sxx * soo - sxo * sxo;
-    double cx = (sxy * soo - soy * sxo) / det;
-    double kout = (soy * sxx - sxy * sxo) / det;
-    if (cx <= 0) {
-        diag_plain(c, "the binary convolutions did not time consistently (c_x %g); is the "
-                      "machine busy? run bnnc calibrate again",
-                   cx);
-        goto done;
-    }
-    if (kout < 0) { /* no cost per output to see: XNOROPs alone */
-        kout = 0;
-        cx = sxy / sxx;
-    }
-    /* Float conv2d: cycles = a MACs + b positions x taps, least squares
-     * over three layers (3x3 with padding, 1x1, 7x7 of stride 2 on 3
-     * channels), all with their weights in l1. */
-    double conv_a = -1, conv_b = 0;
-    {
-        double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0;
-        int k = 0;
-        for (int i = 0; i < ro.n; i++) {
-            const IrNode *n = ro.layers[i].n;
-            if (n->op != OP_CONV2D)
-                continue;
-            double x1 = (double)ro.layers[i].fmacs;
-            double x2 = (double)(shape_elems(&n->shape) / shape_channels(&n->shape)) * (double)cost_taps(n);
-            double y = to[i] * clock;
-            s11 += x1 * x1, s12 += x1 * x2, s22 += x2 * x2, s1y += x1 * y, s2y += x2 * y;
-            k++;
-        }
-        double d = s11 * s22 - s12 * s12;
-        if (k >= 2 && d > 0) {
-            conv_a = (s1y * s22 - s2y * s12) / d;
-            conv_b = (s2y * s11 - s1y * s12) / d;
-        }
-        if (conv_b < 0 || conv_a <= 0) { /* no overhead to see: MACs alone */
-            conv_a = s1y / s11;
-            conv_b = 0;
-        }
-    }
-    /* The gather: the dense-packed convolution's cycles beyond the fit,
-     * per output position and source word (channel packing's words). */
-    double gather = -1;
-    const char *gather_layer = "";
-    for (int i = 0; i < ro.n; i++) {
-        const IrNode *n = ro.layers[i].n;
-        if (n->op != OP_BCONV2D || !ir_is_binary(n) || n->packing != PACK_DENSE)
-            continue;
-        double src = (double)cost_words(n, PACK_CHANNEL, t.word);
-        double pos = (double)(shape_elems(&n->shape) / shape_channels(&n->shape));
-        double rest = to[i] * clock - cx * (double)ro.layers[i].xnorop -
-                      kout * (double)shape_elems(&n->shape);
-        gather = fmax(0, rest / (pos * src));
-        gather_layer = n->name;
-    }
-    /* The unpack: a float dense layer's cycles on a binary input beyond
-     * its MACs at the cost per MAC of the one on a float input, per input. */
-    double mac = -1, unpack = -1;
+    /* Per-layer cycles at the measured clock. */
+    double *cb = mem_array(&c->arena, (size_t)rb.n + 1, sizeof(double));
+    double *co = mem_array(&c->arena, (size_t)ro.n + 1, sizeof(double));
+    for (int i = 0; i < rb.n; i++)
+        cb[i] = tb[i] * clock;
     for (int i = 0; i < ro.n; i++)
-        if (ro.layers[i].n->op == OP_DENSE && ro.layers[i].n->in[0]->type == DT_F32)
-            mac = to[i] * clock / (double)ro.layers[i].fmacs;
-    for (int i = 0; i < ro.n; i++) {
-        const IrNode *n = ro.layers[i].n;
-        if (cost_unpacks(n) && mac >= 0)
-            unpack = fmax(0, (to[i] * clock - mac * (double)ro.layers[i].fmacs) /
-                                 (double)shape_elems(&n->in[0]->shape));
-    }
+        co[i] = to[i] * clock;
+    Fits z;
+    if (!fit_costs(c, &t, &rb, cb, &ro, co, &z))
+        goto done;
+    double cx = z.cx;
     double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
     /* The other kernel paths: the same kernel on weights in l1. */
     double vpath[4] = {v1, 0, 0, 0};
@@ -582,103 +707,76 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     fprintf(f, "#\n# The float streaming sweep (bytes of floats: cycles per 8 bytes summed):\n");
     for (int i = 0; i < nf; i++)
         fprintf(f, "#   %10.0f: %.4g\n", fsize[i], fcyc[i]);
+    fprintf(f, "#\n# The float copy sweep (bytes of floats read and written: cycles per 8\n"
+               "# bytes moved):\n");
+    for (int i = 0; i < nc; i++)
+        fprintf(f, "#   %10.0f: %.4g\n", csize[i], ccyc[i]);
     fprintf(f, "target %s {\n", name);
     fprintf(f, "    class = %s;\n", !strcmp(isa.kernels, "neon") ? "application" : "desktop");
     fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
             clock / 1e9);
     fprintf(f, "    cores = %ld;    # sysconf(_SC_NPROCESSORS_ONLN)\n", cores > 0 ? cores : 1);
     fprintf(f, "    efficiency = 0.9;    # estimate: bnnc's code runs on one core; not measured\n");
+    fprintf(f, "    figures = measured;    # every figure below was measured on this machine\n");
+    {
+        /* Overlap, from the sweeps: past L1 the binary kernel takes either
+         * the larger of its L1 time and the read stream's time per word
+         * (its loads overlap its compute) or their sum, whichever it is
+         * nearer to; judged where the two differ most (the level where
+         * the smaller of the two times is largest), a quarter into the
+         * level, away from the edges of the curve. */
+        double v1w = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
+        double at = 0, sep = -1;
+        for (int i = 1; i <= ncache; i++) {
+            double b = i < ncache ? (double)caches[i].size / 4 : 1e15;
+            double fs = sweep_at(fsize, fcyc, nf, b);
+            if (fmin(v1w, fs) > sep)
+                sep = fmin(v1w, fs), at = b;
+        }
+        double vb = sweep_at(ssize, scyc, ns, at), fb = sweep_at(fsize, fcyc, nf, at);
+        double tmax = fmax(v1w, fb), tsum = v1w + fb;
+        bool ov = fabs(vb - tmax) <= fabs(vb - tsum);
+        fprintf(f, "    overlap = %s;    # measured: over %.0f KiB the binary kernel takes %.4g cycles\n"
+                   "                      # a word; max(l1 %.4g, stream %.4g) = %.4g, their sum %.4g\n",
+                ov ? "yes" : "no", at / 1024, vb, v1w, fb, tmax, tsum);
+    }
     fprintf(f, "    word = 64 bits;\n    vector = %d bits;    # %s\n    lanes = %d;\n",
             isa.vector, isa.why, lanes);
     fprintf(f, "    kernels = %s;    # %s\n", isa.kernels, isa.why);
     fprintf(f, "    popcount = hardware;\n");
-    fprintf(f, "    cost {\n");
-    fprintf(f, "        # c_x = %.4g cycles per XNOROP, measured: six 3x3 bconv2d of the shapes\n"
-               "        # of BNN stages (56x56x64 to 7x7x512, one of stride 2), timed layer\n"
-               "        # by layer; cycles = c_x XNOROP + k outputs, least squares. The\n"
-               "        # three parts are measured together: all of it is given as popcount.\n",
-            cx);
-    fprintf(f, "        xnor = 0 cycles;\n        popcount = %.4g cycles;    # c_x x %d lanes\n"
-               "        accumulate = 0 cycles;\n",
-            cx * lanes, lanes);
-    if (gather >= 0)
-        fprintf(f, "        # Measured: layer '%s', a 3x3 bconv2d in dense packing, less the fit:\n"
-                   "        # cycles per output position and source word gathered.\n"
-                   "        gather = %.4g cycles;\n",
-                gather_layer, gather);
-    fprintf(f, "        # Measured: three float conv2d (3x3 padded, 1x1, 7x7 of stride 2),\n"
-               "        # cycles = conv2d MACs + tap x positions x taps, least squares.\n"
-               "        tap = %.4g cycles;\n",
-            conv_b);
-    if (unpack >= 0)
-        fprintf(f, "        # Measured: layer 'lg', a float dense on b1[2048] with 10 units, less\n"
-                   "        # its MACs at the cost per MAC of layer 'de': cycles per input bit.\n"
-                   "        unpack = %.4g cycles;\n",
-                unpack);
-    fprintf(f, "    }\n");
+    write_cost(f, &z, lanes, "Measured", "timed layer by layer");
     fprintf(f, "    memory {\n");
+    /* A level's bandwidth: the bytes a float copy moves (read and
+     * written) over a working set of half the level's size. */
     for (int i = 0; i < ncache; i++) {
-        double v = sweep_at(ssize, scyc, ns, (double)caches[i].size / 2);
-        double fv = sweep_at(fsize, fcyc, nf, (double)caches[i].size / 2);
-        double extra = i == 0 ? 0 : fmax(0, v - v1);
+        double at = (double)caches[i].size / 2;
+        double v = sweep_at(ssize, scyc, ns, at);
+        double fv = sweep_at(fsize, fcyc, nf, at);
+        double cv = sweep_at(csize, ccyc, nc, at);
         fprintf(f, "        l%d {\n            size = %lld KiB;    # %s\n"
-                   "            cost = %.4g cycles;    # measured: %.4g cycles per weight word streamed from\n"
-                   "                                 # %lld KiB of binary weights, %s\n"
-                   "            bandwidth = %.4g GB/s;    # measured: a float sum streams 8 B per %.4g cycles\n"
-                   "                                      # from %lld KiB\n        }\n",
+                   "            bandwidth = %.4g GB/s;    # measured: a float copy moves 8 B per %.4g cycles\n"
+                   "                                      # over %lld KiB (a float sum reads 8 B per %.4g,\n"
+                   "                                      # the binary kernel %.4g cycles per weight word)\n"
+                   "        }\n",
                 caches[i].level, (long long)(caches[i].size / 1024),
-                i == ncache - 1 && last_note ? last_note : cache_source, extra, v,
-                (long long)(caches[i].size / 2048),
-                i == 0 ? "the reference (l1 loads are part of c_x)" : "less the l1 figure",
-                8.0 * clock / fv / 1e9, fv, (long long)(caches[i].size / 2048));
+                i == ncache - 1 && last_note ? last_note : cache_source,
+                8.0 * clock / cv / 1e9, cv, (long long)(caches[i].size / 2048), fv, v);
     }
     double vd = scyc[0];
     double dsz = ssize[0];
-    double fd = sweep_at(fsize, fcyc, nf, 1e15);
+    double fd = sweep_at(fsize, fcyc, nf, 1e15), cd = sweep_at(csize, ccyc, nc, 1e15);
     for (int i = 0; i < ns; i++)
         if (ssize[i] > dsz)
             dsz = ssize[i], vd = scyc[i];
     fprintf(f, "        dram {\n            size = %lld MiB;    # /proc/meminfo MemTotal\n"
-               "            cost = %.4g cycles;    # measured: %.4g cycles per weight word from %lld MiB, "
-               "less the l1 figure\n"
-               "            bandwidth = %.4g GB/s;    # measured: a float sum streams 8 B per %.4g cycles\n"
-               "                                      # from %lld MiB\n        }\n    }\n",
-            (long long)(mem >> 20), fmax(0, vd - v1), vd, (long long)(dsz / 1048576),
-            8.0 * clock / fd / 1e9, fd, (long long)(dsz / 1048576));
-    fprintf(f, "    ops {\n        # Measured: one layer of each operation, emitted, built and timed\n"
-               "        # layer by layer; its cycles over its units of work.\n");
-    fprintf(f, "        bconv2d = %.4g cycles;    # per output beyond its XNOROPs: k of the fit above\n",
-            kout);
-    for (int i = 0; i < ro.n; i++) {
-        const CostLayer *l = &ro.layers[i];
-        const IrNode *n = l->n;
-        const char *unit;
-        double units = cost_op_units(n, &unit);
-        double cyc = to[i] * clock;
-        const char *key = ops_table[n->op].name;
-        bool fl = cost_float_variant(n);
-        if (n->op == OP_BCONV2D && !fl)
-            continue; /* measured by the fit, and the gather */
-        if (n->op == OP_CONV2D) {
-            if (strcmp(n->name, "conv") == 0)
-                fprintf(f, "        conv2d = %.4g cycles;    # per MAC, with tap above: the fit over "
-                           "'conv', 'conv1', 'conv7'\n",
-                        conv_a);
-            continue;
-        }
-        if (ir_is_binary(n)) /* per output beyond XNOROPs and weight words */
-            cyc -= (double)l->xnorop * cx;
-        if ((n->op == OP_FLATTEN && plan_is_view(n, t.word)) ||
-            cost_unpacks(n))
-            continue; /* a view; the unpack above */
-        double v = units > 0 ? fmax(0, cyc / units) : 0;
-        char shape[64];
-        shape_format(shape, sizeof shape, &n->shape);
-        fprintf(f, "        %s%s = %.4g cycles;    # %s: layer '%s' -> %s%s\n", key,
-                fl ? "_float" : "", v, strstr(unit, "per ") ? strstr(unit, "per ") : unit,
-                n->name, dtype_name(n->type), shape);
-    }
-    fprintf(f, "    }\n}\n");
+               "            bandwidth = %.4g GB/s;    # measured: a float copy moves 8 B per %.4g cycles\n"
+               "                                      # over %lld MiB (a float sum reads 8 B per %.4g,\n"
+               "                                      # the binary kernel %.4g cycles per weight word)\n"
+               "        }\n    }\n",
+            (long long)(mem >> 20), 8.0 * clock / cd / 1e9, cd, (long long)(dsz / 1048576), fd, vd);
+    write_ops(f, &z, &t, &ro, co, "Measured: one layer of each operation, emitted, built and timed\n"
+                                  "        # layer by layer");
+    fprintf(f, "}\n");
     if (nisa > 1)
         fprintf(f, "\n# The other kernel paths of this machine: the same kernel on weights in\n"
                    "# l1, c_x scaled by the ratio of their cycles per weight word to the\n"
@@ -706,4 +804,169 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
 done:
     host_rmtree(dir);
     return rc;
+}
+
+const char *calibrate_networks(void) {
+    return networks;
+}
+
+/* The passes of `bnnc calibrate` on network `name`, for target t, and the
+ * estimate that gives each layer its units of work. */
+static IrGraph *prepare(Ctx *c, IrModule *m, const char *name, const CostTarget *t,
+                        CostResult *r) {
+    IrGraph *g = (IrGraph *)graph_named(m, name);
+    PassOptions po;
+    pass_defaults(&po);
+    po.target = t;
+    IrModule one = {0};
+    vec_push(&c->arena, &one.graphs, g);
+    if (!g || !pass_run(c, &one, &po, NULL))
+        return NULL;
+    cost_run(c, g, t, MEM_LXNOROP, 1, r);
+    return g;
+}
+
+/* Reads "NETWORK K CYCLES" lines (K: the layer's timing point, 1 up) into
+ * the cycles of networks calib_bconv and calib_ops; every layer must have
+ * exactly one line. */
+static bool read_cycles(Ctx *c, const char *path, const CostResult *rb, double *cb,
+                        const CostResult *ro, double *co) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        diag_plain(c, "cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    char line[256];
+    int lineno = 0, seen_b = 0, seen_o = 0;
+    bool ok = true;
+    for (int i = 0; i < rb->n; i++)
+        cb[i] = -1;
+    for (int i = 0; i < ro->n; i++)
+        co[i] = -1;
+    while (ok && fgets(line, sizeof line, f)) {
+        lineno++;
+        char net[64];
+        int k;
+        double v;
+        if (line[0] == '#' || line[strspn(line, " \t\r\n")] == 0)
+            continue;
+        if (sscanf(line, "%63s %d %lf", net, &k, &v) != 3 || !isfinite(v) || v < 0) {
+            diag_plain(c, "%s:%d: expected 'NETWORK LAYER CYCLES'", path, lineno);
+            ok = false;
+            break;
+        }
+        bool bc = !strcmp(net, "calib_bconv"), op = !strcmp(net, "calib_ops");
+        const CostResult *r = bc ? rb : ro;
+        double *dst = bc ? cb : co;
+        if ((!bc && !op) || k < 1 || k > r->n || dst[k - 1] >= 0) {
+            diag_plain(c, "%s:%d: no layer %d of network '%s', or given twice", path, lineno, k,
+                       net);
+            ok = false;
+            break;
+        }
+        dst[k - 1] = v;
+        seen_b += bc;
+        seen_o += op;
+    }
+    fclose(f);
+    if (ok && (seen_b != rb->n || seen_o != ro->n)) {
+        diag_plain(c, "'%s' gives %d of the %d layers of calib_bconv and %d of the %d of "
+                      "calib_ops",
+                   path, seen_b, rb->n, seen_o, ro->n);
+        ok = false;
+    }
+    return ok;
+}
+
+int calibrate_derive(Ctx *c, const char *cycles, const char *target, const char *out_path,
+                     const char *source) {
+    IrModule m = {0};
+    bool file = strchr(target, '/') || (strlen(target) > 4 &&
+                                        !strcmp(target + strlen(target) - 4, ".bnn"));
+    int first = c->files.n;
+    if (!load_source(c, "<calibrate>", networks) ||
+        !(file ? load_program(c, target) : load_catalog(c)) || !sema_run(c, &m))
+        return EXIT_INPUT;
+    const char *name = target;
+    if (file) { /* its first target */
+        name = NULL;
+        for (int i = 0; i < c->decls.n && !name; i++) {
+            Decl *d = c->decls.v[i];
+            if (d->file > first && d->ast->kind == AST_TARGET)
+                name = d->ast->name;
+        }
+    }
+    const IrTarget *it = NULL;
+    for (int i = 0; name && i < m.targets.n; i++)
+        if (!strcmp(((IrTarget *)m.targets.v[i])->name, name))
+            it = m.targets.v[i];
+    if (!it) {
+        diag_plain(c, "unknown target '%s'", target);
+        return EXIT_INPUT;
+    }
+    CostTarget t;
+    CostResult rb, ro;
+    if (!cost_target(c, it, &t) || !prepare(c, &m, "calib_bconv", &t, &rb) ||
+        !prepare(c, &m, "calib_ops", &t, &ro))
+        return EXIT_INPUT;
+    double *cb = mem_array(&c->arena, (size_t)rb.n + 1, sizeof(double));
+    double *co = mem_array(&c->arena, (size_t)ro.n + 1, sizeof(double));
+    Fits z;
+    if (!read_cycles(c, cycles, &rb, cb, &ro, co) || !fit_costs(c, &t, &rb, cb, &ro, co, &z))
+        return EXIT_INPUT;
+    char *tmp = out_path ? mem_printf(&c->arena, "%s.bnnc-tmp", out_path) : NULL;
+    FILE *f = tmp ? fopen(tmp, "w") : stdout;
+    if (!f) {
+        diag_plain(c, "cannot write '%s': %s", tmp, strerror(errno));
+        return EXIT_INPUT;
+    }
+    fprintf(f, "    # Derived by bnnc calibrate --from: the cycles of the calibration networks'\n"
+               "    # layers (bnnc calibrate --networks) emitted for %s, from %s.\n",
+            t.name, source);
+    write_cost(f, &z, t.lanes, "Derived", "cycles from the instruction model");
+    write_ops(f, &z, &t, &ro, co, "Derived: one layer of each operation, emitted, its cycles from\n"
+                                 "        # the instruction model");
+    if (tmp) {
+        bool bad = ferror(f);
+        if (fclose(f) != 0 || bad || rename(tmp, out_path) != 0) {
+            diag_plain(c, "cannot write '%s': %s", out_path, strerror(errno));
+            unlink(tmp);
+            return EXIT_INPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
+bool calibrate_clock(Ctx *c, double *hz) {
+    Isa isas[4];
+    detect_isas(isas);
+    char *dir = host_tmpdir(c);
+    if (!dir)
+        return false;
+    bool ok = false;
+    char *prog = build_micro(c, dir, &isas[0], "clock");
+    if (prog) {
+        char *argv[] = {prog, NULL};
+        char *text = host_run(c, dir, argv);
+        double v;
+        if (text && sscanf(text, "clock %lf", &v) == 1 && v > 0) {
+            *hz = v;
+            ok = true;
+        } else {
+            diag_plain(c, "the clock measurement gave no clock");
+        }
+    }
+    host_rmtree(dir);
+    return ok;
+}
+
+bool calibrate_host_runs(const char *kernels) {
+    if (!strcmp(kernels, "portable") || !strcmp(kernels, "swar") || !strcmp(kernels, "builtin"))
+        return true;
+    Isa isas[4];
+    int n = detect_isas(isas);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(isas[i].kernels, kernels))
+            return true;
+    return false;
 }

@@ -4,9 +4,11 @@
  * cost_target reads a resolved target into a flat struct with every
  * default applied, and refuses one that lacks what the model needs.
  * cost_run walks the graph in order and gives each layer its counts
- * (binary and float MACs, words per output, XNOROP), the memory level
- * that serves it, its cycles (XNOR-popcount work, memory term, non-binary
- * work) and its time on the threads it may use; then sums the network.
+ * (binary and float MACs, words per output, XNOROP), the memory levels
+ * that serve it and the bytes its kernel moves from them, its compute
+ * cycles (XNOR-popcount work, non-binary work) and its time on the threads
+ * it may use: compute and traffic overlapped (the larger) or not (the
+ * sum), as the target says; then sums the network.
  * Nothing here knows a model or a device by name: every figure comes
  * from the IR and the target's properties.
  */
@@ -54,14 +56,14 @@ static bool require(Ctx *c, CostTarget *o, const IrTarget *t, const char *path) 
                   t->name, path);
 }
 
-/* A level's access cost in cycles: latency in cycles, or in seconds. */
-static double level_latency(const TProp *p, double clock) {
+/* A figure given in cycles or as a time, in cycles at `clock`. */
+static double in_cycles(const TProp *p, double clock) {
     if (!p)
         return 0;
     return p->dim == DIM_TIME ? p->value * clock : p->value;
 }
 
-static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
+static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, CostTarget *o) {
     memset(o, 0, sizeof *o);
     o->report = report;
     o->ir = t;
@@ -74,7 +76,7 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     if (!ok)
         return false;
     o->cls = word_prop(t, "class", "application");
-    o->clock = prop(t, "clock", 0, NULL);
+    o->clock = clock > 0 ? clock : prop(t, "clock", 0, NULL);
     o->cores = (int)prop(t, "cores", 1, NULL);
     o->efficiency = prop(t, "efficiency", 1, NULL);
     /* Sizes are checked as read, before they become ints. */
@@ -122,9 +124,11 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
     if (o->c_x <= 0)
         return refuse(c, o, t->loc, "target '%s': xnor + popcount + accumulate must be above 0",
                       t->name);
-    o->loads_per_xnorop = prop(t, "loads_per_xnorop", 2, NULL);
+    o->overlap = strcmp(word_prop(t, "overlap", "yes"), "yes") == 0;
+    o->figures = word_prop(t, "figures", NULL);
+    o->validated_error = prop(t, "validated_error", -1, NULL);
     const TProp *ov = ir_target_get(t, "overhead");
-    o->overhead = level_latency(ov, o->clock);
+    o->overhead = in_cycles(ov, o->clock);
     o->overhead_s = ov && ov->dim == DIM_TIME ? ov->value : 0;
     const char *pk = word_prop(t, "packing", "dense");
     o->packing = strcmp(pk, "kernel") == 0 ? PACK_KERNEL
@@ -169,18 +173,20 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
             return refuse(c, o, t->loc, "memory level '%s' of target '%s' has no 'size'",
                           l->name, t->name);
         l->size = sz->value;
-        /* `latency` includes wait states; without it, one cycle plus them. */
-        snprintf(path, sizeof path, "memory.%s.latency", l->name);
-        const TProp *lat = ir_target_get(t, path);
-        snprintf(path, sizeof path, "memory.%s.wait_states", l->name);
-        l->latency = lat ? level_latency(lat, o->clock) : 1 + prop(t, path, 0, NULL);
-        l->latency_s = lat && lat->dim == DIM_TIME ? lat->value : 0;
         snprintf(path, sizeof path, "memory.%s.bandwidth", l->name);
-        l->bandwidth = prop(t, path, 0, &l->bandwidth_given);
-        if (!l->bandwidth_given) /* one vector load per `load` cycles */
+        const TProp *bw = ir_target_get(t, path);
+        l->bandwidth_given = bw != NULL;
+        if (bw && bw->dim == DIM_BPC) {
+            l->bw_cycle = bw->value;
+            l->bandwidth = bw->value * o->clock;
+        } else if (bw) {
+            l->bandwidth = bw->value;
+        } else { /* one vector load per `load` cycles */
             l->bandwidth = (o->vector / 8.0) * o->clock / (o->load > 0 ? o->load : 1);
-        snprintf(path, sizeof path, "memory.%s.cost", l->name);
-        l->word_cost = prop(t, path, 0, &l->word_cost_given);
+        }
+        if (l->bandwidth_given && !(l->bandwidth > 0))
+            return refuse(c, o, bw->loc, "the bandwidth of memory level '%s' must be above 0",
+                          l->name);
         snprintf(path, sizeof path, "memory.%s.holds", l->name);
         const char *h = word_prop(t, path, "all");
         l->holds_weights = strcmp(h, "weights") == 0;
@@ -190,11 +196,15 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, CostTarget *o) {
 }
 
 bool cost_target(Ctx *c, const IrTarget *t, CostTarget *o) {
-    return read_target(c, true, t, o);
+    return read_target(c, true, t, 0, o);
+}
+
+bool cost_target_at(Ctx *c, const IrTarget *t, double clock, CostTarget *o) {
+    return read_target(c, true, t, clock, o);
 }
 
 bool cost_target_quiet(Ctx *c, const IrTarget *t, CostTarget *o) {
-    return read_target(c, false, t, o);
+    return read_target(c, false, t, 0, o);
 }
 
 static int64_t ceil_div(int64_t a, int64_t b) {
@@ -471,14 +481,20 @@ static int weight_level(const CostTarget *t) {
     return -1;
 }
 
-/* How often a non-binary layer's kernel reads its weights: once per
- * output position for a convolution, once for the rest. */
+/* How often a layer's kernel reads all of its weights: a float
+ * convolution at every output position, a binary one once per block of
+ * EMIT_BCONV_BLOCK positions (they share each weight load), a dense layer
+ * once (docs/cost-model.md section 4). */
 static int64_t weight_passes(const IrNode *n) {
+    int64_t pos = shape_pixels(&n->shape);
     switch (n->op) {
+    case OP_BCONV2D:
+        if (ir_is_binary(n))
+            return (pos + EMIT_BCONV_BLOCK - 1) / EMIT_BCONV_BLOCK;
+        return pos;
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
-    case OP_BCONV2D:
-        return shape_pixels(&n->shape);
+        return pos;
     default:
         return 1;
     }
@@ -489,53 +505,39 @@ static int64_t layer_units(const IrNode *n) {
     return n->shape.d[0];
 }
 
-/* A layer's time at clock f on up to `threads` cores (sets l->threads,
- * and the roofline terms). */
+/* A layer's time at clock f on up to `threads` cores (sets l->threads).
+ * Compute divides among the cores; traffic does not (the levels past the
+ * fastest are shared). Overlapped, the time is the larger of the two
+ * (roofline always overlaps); else their sum. */
 static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, double f,
                          int threads) {
     int p = l->units < threads ? (int)l->units : threads;
     double pe = p > 1 ? p * t->efficiency : 1;
     l->threads = p;
-    if (model == MEM_LXNOROP) {
-        /* A non-binary layer moves its activations at least at the stated
-         * bandwidth of the level that holds them (bound_s: given
-         * bandwidths only, so it does not scale with the clock). */
-        double time = (l->cyc_f / f + l->mem_s) / pe;
-        return l->bound_s > time ? l->bound_s : time;
-    }
-    l->t_compute = l->cyc_f / (f * pe);
-    l->t_traffic = l->traffic_s + l->traffic_f * t->clock / f;
-    return l->t_compute > l->t_traffic ? l->t_compute : l->t_traffic;
+    double compute = l->cyc_f / (f * pe);
+    double traffic = l->traffic_s + l->traffic_c / f;
+    if (model == MEM_ROOFLINE || t->overlap)
+        return compute > traffic ? compute : traffic;
+    return compute + traffic;
 }
 
-/* Traffic of `bytes` from level k: seconds that do not scale with the
- * clock (a given bandwidth) or that do (one derived from the clock). */
+/* `bytes` moved from level k: seconds over a bandwidth in B/s, cycles
+ * over one in B/cycle. */
 static void traffic(const CostTarget *t, int k, double bytes, CostLayer *l) {
     if (k < 0 || bytes <= 0)
         return;
     const CostLevel *v = &t->lv[k];
-    if (v->bandwidth_given)
-        l->traffic_s += bytes / v->bandwidth;
+    if (v->bw_cycle > 0)
+        l->traffic_c += bytes / v->bw_cycle;
     else
-        l->traffic_f += bytes / v->bandwidth;
-}
-
-/* A level's cost of one word access: its measured `cost`, else its
- * latency; the part given as a time in *secs (it does not scale with f). */
-static double word_cost(const CostLevel *v, double *secs) {
-    if (v->word_cost_given) {
-        *secs = 0;
-        return v->word_cost;
-    }
-    *secs = v->latency_s;
-    return v->latency_s ? 0 : v->latency;
+        l->traffic_s += bytes / v->bandwidth;
 }
 
 static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t model_bytes,
                        const IrNode *n, CostLayer *l) {
     memset(l, 0, sizeof *l);
     l->n = n;
-    l->level = l->wlevel = l->alevel = -1;
+    l->level = l->wlevel = -1;
     int64_t m = macs(n);
     bool bin = ir_is_binary(n);
     if (bin) {
@@ -561,63 +563,62 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     l->ws_bytes = l->weight_bytes + l->param_bytes + act_bytes;
     /* Memory levels. An MCU keeps weights in their own level and
      * activations in the smallest other level that holds them. Elsewhere
-     * the layer is shown in the smallest level holding its working set;
-     * the XNOROPs read the gathered receptive field from the fastest level
-     * and the weights from the smallest level that holds what is read
+     * the layer is shown in the smallest level holding its working set,
+     * and the weights come from the smallest level that holds what is read
      * between two uses of a weight word: the layer's weights when it
      * reuses them across output positions, else the whole model. */
     int wl = weight_level(t);
     int64_t wbytes = l->weight_bytes + l->param_bytes;
-    int alevel;
     if (wl >= 0) {
         l->wlevel = wbytes ? wl : -1;
-        l->level = alevel = pick_level(t, (double)act_bytes, false);
+        l->level = pick_level(t, (double)act_bytes, false);
     } else {
         l->level = pick_level(t, (double)l->ws_bytes, false);
-        alevel = t->nlv ? 0 : -1;
         int64_t reuse = shape_pixels(&n->shape) > 1 ? wbytes : model_bytes;
         l->wlevel = wbytes ? pick_level(t, (double)reuse, false) : -1;
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;
     l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
     l->cyc_f = l->cyc_xnor + l->cyc_other;
-    if (bin && alevel >= 0) {
-        /* Half the loads of an XNOROP read weights, half activations. A
-         * cost given as a time costs the same time at any clock. */
-        double as, ws;
-        double ac = word_cost(&t->lv[alevel], &as);
-        double wc = l->wlevel >= 0 ? word_cost(&t->lv[l->wlevel], &ws) : (ws = as, ac);
-        double loads = (double)l->xnorop * t->loads_per_xnorop / 2;
-        l->alevel = alevel;
-        l->c_act = ac + as * t->clock;
-        l->c_wt = wc + ws * t->clock;
-        l->cyc_mem = loads * (ac + wc + (as + ws) * t->clock);
-        l->mem_s = model == MEM_LXNOROP ? loads * (as + ws) : 0;
-        if (model == MEM_LXNOROP)
-            l->cyc_f += loads * (ac + wc);
-    }
-    l->lxnorop = bin ? (l->cyc_xnor + l->cyc_mem) / t->c_x : 0;
+    /* The bytes the kernel moves. Roofline: the working set once. Else
+     * what the emitted kernel reads past the fastest level (whose loads
+     * the per-operation costs include), from levels with a stated
+     * bandwidth: the activations once, and all the weights at each of its
+     * weight passes. */
+    l->weight_passes = weight_passes(n);
     if (model == MEM_ROOFLINE) {
-        traffic(t, l->level, (double)act_bytes, l);
-        traffic(t, l->wlevel, (double)wbytes, l);
-    } else if (!bin) {
-        /* Traffic over stated bandwidths: the activations once, from the
-         * level of the working set; the weights from theirs, all of them
-         * at every output position for a convolution (in order, chunk by
-         * chunk, docs/codegen.md), once for a dense layer; not from the
-         * fastest level, whose loads are part of the cost per MAC. */
-        if (l->level >= 0 && t->lv[l->level].bandwidth_given)
-            l->bound_s += (double)act_bytes / t->lv[l->level].bandwidth;
-        if (l->wlevel > 0 && t->lv[l->wlevel].bandwidth_given) {
-            l->wtraffic_s =
-                (double)wbytes * (double)weight_passes(n) / t->lv[l->wlevel].bandwidth;
-            l->bound_s += l->wtraffic_s;
-        }
+        l->act_traffic = (double)act_bytes;
+        l->wt_traffic = (double)wbytes;
+    } else {
+        bool ab = l->level > 0 && t->lv[l->level].bandwidth_given;
+        bool wb = l->wlevel > 0 && t->lv[l->wlevel].bandwidth_given;
+        l->act_traffic = ab ? (double)act_bytes : 0;
+        l->wt_traffic = wb ? (double)wbytes * (double)l->weight_passes : 0;
     }
+    traffic(t, l->level, l->act_traffic, l);
+    traffic(t, l->wlevel, l->wt_traffic, l);
     l->units = layer_units(n);
     l->time = layer_time(l, t, model, t->clock, threads);
-    l->cycles = model == MEM_LXNOROP ? l->cyc_xnor + l->cyc_mem + l->cyc_other
-                                     : l->cyc_xnor + l->cyc_other;
+    double pe = l->threads > 1 ? l->threads * t->efficiency : 1;
+    l->t_compute = l->cyc_f / (t->clock * pe);
+    l->t_traffic = l->traffic_s + l->traffic_c / t->clock;
+    /* Cycles on one core; beyond compute, what the traffic adds. */
+    double one = l->cyc_f / t->clock;
+    if (model == MEM_ROOFLINE || t->overlap)
+        one = one > l->t_traffic ? one : l->t_traffic;
+    else
+        one += l->t_traffic;
+    l->cycles = one * t->clock;
+    l->cyc_mem = l->cycles - l->cyc_f > 0 ? l->cycles - l->cyc_f : 0;
+    if (bin) {
+        /* LXNOROP = XNOROP (1 + loads c_mem / c_x): the words the XNOROPs
+         * load past the fastest level, and the cycles each adds beyond
+         * the compute. */
+        double words = (l->act_traffic + l->wt_traffic) / (t->word / 8.0);
+        l->loads = l->xnorop ? words / (double)l->xnorop : 0;
+        l->c_mem = words > 0 ? l->cyc_mem / words : 0;
+        l->lxnorop = (double)l->xnorop + l->cyc_mem / t->c_x;
+    }
 }
 
 static void add_fit(CostResult *r, const char *what, const CostLevel *l, int64_t need) {

@@ -41,9 +41,12 @@ static const char usage_text[] =
     "                     first target), or FILE.bnn:NAME\n"
     "  --report           print the forward-task report (needs --target)\n"
     "  --format FMT       report format: text (default) or json\n"
-    "  --threads N|auto   cores the inference may use (default 1; auto: all;\n"
-    "                     with --solve-fps the default is auto)\n"
+    "  --threads N|auto   cores the inference may use (default 1, what the\n"
+    "                     code bnnc emits runs on; auto: all)\n"
     "  --memory-model M   lxnorop (default) or roofline\n"
+    "  --clock F          the target at another clock, e.g. 1.5GHz or 800MHz;\n"
+    "                     with bnnc bench also 'host': this machine's,\n"
+    "                     measured (figures in cycles keep their cycles)\n"
     "  --explain LAYER    print the terms of the cost formula for one layer\n"
     "  --emit c           write C99 kernels for the target (needs --target, -o)\n"
     "  -o DIR             the folder --emit c writes NAME.h, NAME.c and\n"
@@ -109,6 +112,7 @@ typedef struct {
     bool seed_given;
     bool bench;                /* bnnc bench */
     int reps;
+    double clock;              /* --clock: Hz; 0 not given; -1 host */
 } Options;
 
 static void print_list(const char *kind, const char *const *names) {
@@ -130,6 +134,24 @@ static void print_tables(void) {
     for (int i = 0; i < unit_count; i++)
         printf("unit %s\n", unit_table[i].name);
     print_list("property", target_property_names);
+}
+
+/* A clock: a number with a frequency unit ("1.5GHz", "800 MHz") or
+ * plain Hz; -1 when it is none. */
+static double parse_clock(const char *v) {
+    char *end;
+    double d = strtod(v, &end);
+    while (*end == ' ')
+        end++;
+    double scale = 1;
+    if (*end) {
+        const UnitDesc *u = unit_lookup(end);
+        if (!u || u->dim != DIM_FREQ)
+            return -1;
+        scale = u->scale;
+    }
+    d *= scale;
+    return end != v && isfinite(d) && d >= 1e3 && d <= 1e12 ? d : -1;
 }
 
 /* A positive number, or -1. */
@@ -233,6 +255,14 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
                                                         : "--reps goes with bnnc bench ('%s')",
                                        v);
             o->reps = (int)n;
+        } else if ((v = cli_value(argc, argv, &i, "--clock", &missing))) {
+            if (strcmp(v, "host") == 0)
+                o->clock = -1;
+            else if ((o->clock = parse_clock(v)) < 0)
+                return cli_usage_error("bnnc", "--clock takes a frequency from 1 kHz to 1 THz "
+                                               "such as 1.5GHz or 800MHz (bnnc bench: or host), "
+                                               "not '%s'",
+                                       v);
         } else if ((v = cli_value(argc, argv, &i, "--format", &missing))) {
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
                 return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
@@ -327,6 +357,11 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
     if (o->bench && (!o->target || o->report || o->explain || o->solve_fps || o->emit))
         return cli_usage_error("bnnc", "%s", "bnnc bench FILE needs --target T, and takes no "
                                              "--report, --explain, --solve-fps or --emit");
+    if (o->clock && !o->target)
+        return cli_usage_error("bnnc", "%s", "--clock goes with --target");
+    if (o->clock < 0 && !o->bench)
+        return cli_usage_error("bnnc", "%s", "--clock host goes with bnnc bench (which measures "
+                                             "this machine)");
     if (o->emit && (!o->target || !o->out_dir))
         return cli_usage_error("bnnc", "%s", "--emit c needs --target T and -o DIR");
     if (!o->emit && !o->bench && (o->out_dir || o->weights || o->seed_given))
@@ -445,7 +480,8 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
     IrGraph *g = cli_network(c, m, o->network, "solve for");
     if (!g)
         return EXIT_INPUT;
-    SolveOptions so = {o->solve_fps, o->threads < 0 ? 0 : o->threads, o->model, o->rank,
+    /* One thread unless asked: the code bnnc emits runs on one. */
+    SolveOptions so = {o->solve_fps, o->threads < 0 ? 1 : o->threads, o->model, o->rank,
                        o->max_price, o->max_power, o->classes, compress};
     SolveResult r;
     solve_run(c, g, m, &so, &r);
@@ -501,7 +537,10 @@ static int run(Ctx *c, Options *o) {
                        tname, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
             return EXIT_INPUT;
         }
-        if (!cost_target(c, it, &t))
+        double clock = o->clock;
+        if (clock < 0 && !calibrate_clock(c, &clock))
+            return EXIT_INPUT;
+        if (!cost_target_at(c, it, clock, &t))
             return EXIT_INPUT;
         o->passes.target = &t;
     }
@@ -557,29 +596,59 @@ static int run(Ctx *c, Options *o) {
     return EXIT_OK;
 }
 
-/* bnnc calibrate -o FILE [--name NAME] */
+/* bnnc calibrate -o FILE [--name NAME]
+ * bnnc calibrate --networks
+ * bnnc calibrate --from CYCLES --target T [-o FILE] [--source TEXT] */
 static int calibrate_args(Ctx *c, int argc, char **argv) {
-    const char *out = NULL, *name = "host";
+    const char *out = NULL, *name = "host", *from = NULL, *target = NULL;
+    const char *source = "an instruction model";
+    bool nets = false;
     for (int i = 1; i < argc; i++) {
         const char *v;
         bool missing = false;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs("usage: bnnc calibrate -o HOST.bnn [--name NAME]\n\n"
+            fputs("usage: bnnc calibrate -o HOST.bnn [--name NAME]\n"
+                  "       bnnc calibrate --networks\n"
+                  "       bnnc calibrate --from CYCLES --target T [-o FILE] [--source TEXT]\n\n"
                   "Measures this machine (clock, the binary kernels bnnc emits, the\n"
                   "memory levels, every operation) and writes a target description\n"
                   "of it, target NAME (default host), to HOST.bnn. It builds and runs\n"
-                  "C programs with $CC (default cc) and takes about a minute.\n",
+                  "C programs with $CC (default cc) and takes about a minute.\n\n"
+                  "--networks prints the calibration networks. --from reads the cycles\n"
+                  "of their layers, had elsewhere (lines 'NETWORK LAYER CYCLES', LAYER\n"
+                  "the timing point from 1; tools/mca derives them from llvm-mca), fits\n"
+                  "them like a measurement and writes target T's cost and ops sections.\n",
                   stdout);
             return -1;
+        } else if (strcmp(argv[i], "--networks") == 0) {
+            nets = true;
         } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
             out = v;
         } else if ((v = cli_value(argc, argv, &i, "--name", &missing))) {
             name = v;
+        } else if ((v = cli_value(argc, argv, &i, "--from", &missing))) {
+            from = v;
+        } else if ((v = cli_value(argc, argv, &i, "--target", &missing))) {
+            target = v;
+        } else if ((v = cli_value(argc, argv, &i, "--source", &missing))) {
+            source = v;
         } else if (missing) {
             return cli_usage_error("bnnc calibrate", "option '%s' needs a value", argv[i]);
         } else {
             return cli_usage_error("bnnc calibrate", "unknown argument '%s'", argv[i]);
         }
+    }
+    if (nets) {
+        if (out || from || target)
+            return cli_usage_error("bnnc calibrate", "%s", "--networks takes no other option");
+        fputs(calibrate_networks(), stdout);
+        return EXIT_OK;
+    }
+    if (from || target) {
+        if (!from || !target)
+            return cli_usage_error("bnnc calibrate", "%s", "--from CYCLES and --target T go together");
+        cli_search_path(c);
+        return calibrate_derive(c, from, target, out, source);
     }
     if (!out)
         return cli_usage_error("bnnc calibrate", "%s", "-o FILE is needed");

@@ -65,6 +65,17 @@ void report_freq(char *buf, size_t n, double hz) {
         snprintf(buf, n, "%.4g kHz", hz / 1e3);
 }
 
+const char *report_figures(const CostTarget *t) {
+    if (!t->figures)
+        return "the target does not say where they come from (property 'figures')";
+    if (!strcmp(t->figures, "measured"))
+        return "measured on its machine by bnnc calibrate";
+    if (!strcmp(t->figures, "derived"))
+        return "derived from instruction models of bnnc's kernels (tools/mca) and sourced "
+               "memory figures";
+    return "estimated from instruction tables, without a model of bnnc's kernels";
+}
+
 static const char *level_name(const CostTarget *t, int k) {
     return k >= 0 ? t->lv[k].name : "-";
 }
@@ -79,6 +90,13 @@ static void print_header(FILE *f, const CostResult *r) {
                "popcount %s, c_x = %.3g cycles per XNOROP\n",
             t->cls, clk, t->cores, t->cores == 1 ? "" : "s", t->word, t->vector, t->lanes,
             t->lanes == 1 ? "" : "s", t->sw_popcount ? "software" : "hardware", t->c_x);
+    fprintf(f, "figures: %s", report_figures(t));
+    if (t->validated_error >= 0)
+        fprintf(f, "; validated: within %.0f%% of the measurements of this device class in "
+                   "docs/validation.md\n",
+                100 * t->validated_error);
+    else
+        fputs("; not validated against measurements (docs/validation.md)\n", f);
 }
 
 void report_text(FILE *f, const CostResult *r) {
@@ -199,6 +217,27 @@ void report_text(FILE *f, const CostResult *r) {
     }
 }
 
+/* One traffic term of --explain: bytes from a level over its bandwidth. */
+static void traffic_line(FILE *f, const CostTarget *t, const char *what, const char *how,
+                         double bytes, double per_pass, int k) {
+    if (bytes <= 0 || k < 0)
+        return;
+    const CostLevel *v = &t->lv[k];
+    char b[32], bw[32], tm[32];
+    report_bytes(b, sizeof b, bytes);
+    if (v->bw_cycle > 0)
+        snprintf(bw, sizeof bw, "%.4g B/cycle", v->bw_cycle);
+    else
+        snprintf(bw, sizeof bw, "%.4g GB/s", v->bandwidth / 1e9);
+    report_time(tm, sizeof tm, bytes / v->bandwidth);
+    if (per_pass > 0)
+        fprintf(f, "  %-19s = %s = %.0f B x %.0f = %s from %s at %s%s = %s\n", what, how, per_pass,
+                bytes / per_pass, b, v->name, bw, v->bandwidth_given ? "" : " (derived)", tm);
+    else
+        fprintf(f, "  %-19s = %s = %s from %s at %s%s = %s\n", what, how, b, v->name, bw,
+                v->bandwidth_given ? "" : " (derived)", tm);
+}
+
 void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     const CostTarget *t = r->t;
     const IrNode *n = l->n;
@@ -228,68 +267,57 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
                    "(%g + %g + %g) / %d = %.4g cycles\n",
                 t->xnor, t->popcount, t->accumulate, t->lanes, t->c_x);
         fprintf(f, "  XNOR cycles         = XNOROP x c_x = %.6g\n", l->cyc_xnor);
-        if (r->model == MEM_LXNOROP) {
-            double ca = l->c_act, cw = l->c_wt;
-            fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
-                    (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
-                    (long long)l->in_bytes, (long long)l->out_bytes);
-            fprintf(f, "  memory level        = %s (activations, c_mem %.4g cycles), %s "
-                       "(weights, c_mem %.4g cycles)\n",
-                    level_name(t, l->alevel), ca, level_name(t, l->wlevel), cw);
-            fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + "
-                       "%g x %.4g / %.4g) = %.6g\n",
-                    (long long)l->xnorop, t->loads_per_xnorop, (ca + cw) / 2, t->c_x,
-                    l->lxnorop);
-            fprintf(f, "  memory cycles       = (LXNOROP - XNOROP) x c_x = %.6g\n", l->cyc_mem);
-        }
     } else if (l->fmacs) {
         fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
     }
     fprintf(f, "  other cycles        = %.6g: %s\n", l->cyc_other, l->other_what);
-    if (l->wtraffic_s > 0 && r->model == MEM_LXNOROP) {
-        report_time(tm, sizeof tm, l->wtraffic_s);
-        fprintf(f, "  weight traffic      = reads x weight bytes / bandwidth (%s) = %s\n",
-                level_name(t, l->wlevel), tm);
-    }
-    if (l->bound_s > 0 && r->model == MEM_LXNOROP) {
-        report_time(tm, sizeof tm, l->bound_s);
-        fprintf(f, "  traffic bound       = bytes moved / bandwidth = %s (the time is at least this)\n", tm);
-    }
-    fprintf(f, "  cycles (one core)   = %.6g\n", l->cycles);
     double e = l->threads > 1 ? t->efficiency : 1;
-    if (r->model == MEM_ROOFLINE) {
-        report_time(tm, sizeof tm, l->t_compute);
-        fprintf(f, "  compute time        = cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
-                l->cycles, t->clock, l->threads, e, tm);
-        report_time(tm, sizeof tm, l->t_traffic);
-        double bw = l->level >= 0 ? t->lv[l->level].bandwidth : 0;
-        double wbw = l->wlevel >= 0 ? t->lv[l->wlevel].bandwidth : 0;
-        if (l->wlevel >= 0 && l->wlevel != l->level)
-            fprintf(f, "  traffic time        = %lld B / %.4g B/s (%s) + %lld B / %.4g B/s (%s) = %s\n",
-                    (long long)(l->in_bytes + l->out_bytes), bw, level_name(t, l->level),
-                    (long long)(l->weight_bytes + l->param_bytes), wbw, level_name(t, l->wlevel),
-                    tm);
-        else
-            fprintf(f, "  traffic time        = working set / bandwidth = %lld B / %.4g B/s (%s) = %s\n",
-                    (long long)l->ws_bytes, bw, level_name(t, l->level), tm);
-        report_time(tm, sizeof tm, l->time);
-        fprintf(f, "  time                = max(compute, traffic) = %s (%.2f%% of the total)\n",
-                tm, 100 * l->share);
-    } else {
-        /* Where the traffic bound wins, time == bound_s; each is printed from its own field. */
-        bool bounded = l->bound_s > 0 && l->time <= l->bound_s;
-        char ct[32], bt[32];
-        report_time(tm, sizeof tm, l->time);
-        fprintf(f, "  time                = %s%.6g / (%g x %d x %g)", bounded ?
-                "max(cycles / (f x p x e), traffic bound) = max(" : "cycles / (f x p x e) = ",
-                l->cycles, t->clock, l->threads, e);
-        if (bounded) {
-            report_time(ct, sizeof ct, l->cycles / (t->clock * l->threads * e));
-            report_time(bt, sizeof bt, l->bound_s);
-            fprintf(f, ", %s) = max(%s, %s)", bt, ct, bt);
-        }
-        fprintf(f, " = %s (%.2f%% of the total)\n", tm, 100 * l->share);
-    }
+    report_time(tm, sizeof tm, l->cyc_f / (t->clock * l->threads * e));
+    fprintf(f, "  compute             = %s%.6g cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
+            ir_is_binary(n) ? "XNOR + other = " : "", l->cyc_f, l->cyc_f, t->clock, l->threads,
+            e, tm);
+    fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
+            (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
+            (long long)l->in_bytes, (long long)l->out_bytes);
+    bool roof = r->model == MEM_ROOFLINE;
+    if (l->level >= 0 || l->wlevel >= 0)
+        fprintf(f, "  memory levels       = %s (activations), %s (weights)\n",
+                level_name(t, l->level), level_name(t, l->wlevel));
+    double wb = (double)(l->weight_bytes + l->param_bytes);
+    traffic_line(f, t, "activation traffic", roof ? "working set's activations once"
+                                                    : "inputs + output, past the fastest level",
+                 l->act_traffic, 0, l->level);
+    if (roof || l->weight_passes <= 1)
+        traffic_line(f, t, "weight traffic", roof ? "weights once" : "weights once",
+                     l->wt_traffic, 0, l->wlevel);
+    else
+        traffic_line(f, t, "weight traffic", ir_is_binary(n) ? "weights x passes (one per "
+                                                                 "4 positions)"
+                                                               : "weights x passes (one per "
+                                                                 "position)",
+                     l->wt_traffic, wb, l->wlevel);
+    report_time(tm, sizeof tm, l->t_traffic);
+    fprintf(f, "  traffic             = %s\n", tm);
+    char ct[32], bt[32];
+    report_time(ct, sizeof ct, l->cyc_f / (t->clock * l->threads * e));
+    report_time(bt, sizeof bt, l->t_traffic);
+    report_time(tm, sizeof tm, l->time);
+    if (roof || t->overlap)
+        fprintf(f, "  time                = max(compute, traffic) = max(%s, %s) = %s (%.2f%% of the "
+                   "total)%s\n",
+                ct, bt, tm, 100 * l->share, roof ? "" : "; overlap = yes");
+    else
+        fprintf(f, "  time                = compute + traffic = %s + %s = %s (%.2f%% of the "
+                   "total); overlap = no\n",
+                ct, bt, tm, 100 * l->share);
+    fprintf(f, "  cycles (one core)   = %.6g (memory beyond compute %.6g)\n", l->cycles,
+            l->cyc_mem);
+    if (ir_is_binary(n) && !roof)
+        fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + %.4g x "
+                   "%.4g / %.4g) = %.6g\n"
+                   "                        (loads: words past the fastest level per XNOROP; "
+                   "c_mem: cycles each adds beyond compute)\n",
+                (long long)l->xnorop, l->loads, l->c_mem, t->c_x, l->lxnorop);
 }
 
 void report_targets(FILE *f, const CostTarget *ts, int n) {

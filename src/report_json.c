@@ -34,18 +34,21 @@ static json_t *target_json(const CostTarget *t) {
     for (int k = 0; k < t->nlv; k++) {
         const CostLevel *l = &t->lv[k];
         json_array_append_new(
-            mem, json_pack("{s:s, s:o, s:o, s:o, s:b, s:s}", "name", l->name, "size_bytes",
-                           num(l->size), "latency_cycles", num(l->latency),
-                           "bandwidth_bytes_per_s", num(l->bandwidth), "bandwidth_given",
+            mem, json_pack("{s:s, s:o, s:o, s:b, s:s}", "name", l->name, "size_bytes",
+                           num(l->size), "bandwidth_bytes_per_s", num(l->bandwidth),
+                           "bandwidth_given",
                            l->bandwidth_given, "holds",
                            l->holds_weights ? "weights" : l->no_weights ? "activations" : "all"));
     }
-    return json_pack("{s:s, s:s, s:o, s:i, s:o, s:i, s:i, s:i, s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
+    return json_pack("{s:s, s:s, s:o, s:i, s:o, s:i, s:i, s:i, s:s, s:o, s:b, s:o, s:o, s:s, "
+                     "s:o, s:o, s:o}",
                      "name", t->name, "class", t->cls, "clock_hz", num(t->clock), "cores",
                      t->cores, "efficiency", num(t->efficiency), "word_bits", t->word,
                      "vector_bits", t->vector, "lanes", t->lanes, "popcount",
                      t->sw_popcount ? "software" : "hardware", "c_x", num(t->c_x),
-                     "loads_per_xnorop", num(t->loads_per_xnorop), "packing",
+                     "overlap", t->overlap, "figures",
+                     t->figures ? json_string(t->figures) : json_null(), "validated_error",
+                     t->validated_error >= 0 ? num(t->validated_error) : json_null(), "packing",
                      ir_packing_names[t->packing], "price_usd",
                      t->price >= 0 ? num(t->price) : json_null(), "power_w",
                      t->power >= 0 ? num(t->power) : json_null(), "memory", mem);
@@ -75,6 +78,8 @@ static json_t *layer_json(const CostResult *r, const CostLayer *l) {
         json_object_set_new(o, "utilisation", num(l->util));
         json_object_set_new(o, "utilisation_uncompressed", num(l->util_before));
         json_object_set_new(o, "lxnorop", num(l->lxnorop));
+        json_object_set_new(o, "loads_per_xnorop", num(l->loads));
+        json_object_set_new(o, "c_mem", num(l->c_mem));
     }
     json_object_set_new(o, "working_set_bytes", json_integer(l->ws_bytes));
     json_object_set_new(o, "weight_bytes", json_integer(l->weight_bytes));
@@ -83,10 +88,11 @@ static json_t *layer_json(const CostResult *r, const CostLayer *l) {
     json_object_set_new(o, "cycles_memory", num(l->cyc_mem));
     json_object_set_new(o, "cycles_other", num(l->cyc_other));
     json_object_set_new(o, "cycles", num(l->cycles));
-    if (r->model == MEM_ROOFLINE) {
-        json_object_set_new(o, "compute_time_s", num(l->t_compute));
-        json_object_set_new(o, "traffic_time_s", num(l->t_traffic));
-    }
+    json_object_set_new(o, "activation_traffic_bytes", num(l->act_traffic));
+    json_object_set_new(o, "weight_traffic_bytes", num(l->wt_traffic));
+    json_object_set_new(o, "weight_passes", json_integer(l->weight_passes));
+    json_object_set_new(o, "compute_time_s", num(l->t_compute));
+    json_object_set_new(o, "traffic_time_s", num(l->t_traffic));
     json_object_set_new(o, "time_s", num(l->time));
     json_object_set_new(o, "share", num(l->share));
     return o;

@@ -16,6 +16,8 @@
 static void threads_text(char *buf, size_t n, const SolveOptions *o) {
     if (o->threads == 0)
         snprintf(buf, n, "all cores of each target");
+    else if (o->threads == 1)
+        snprintf(buf, n, "1, what the code bnnc emits runs on; --threads N or auto for more");
     else
         snprintf(buf, n, "at most %d", o->threads);
 }
@@ -39,10 +41,10 @@ static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const Sol
             fputc('\n', f);
         } else if (w->min_cores > 0) {
             fprintf(f, "      would reach it with %d cores at %s (it has %d); no clock alone "
-                       "does (memory latency given in ns)\n",
+                       "does (traffic over bandwidths in B/s)\n",
                     w->min_cores, b, e->t.cores);
         } else {
-            fprintf(f, "      neither a faster clock (memory latency given in ns) nor more "
+            fprintf(f, "      neither a faster clock (traffic over bandwidths in B/s) nor more "
                        "cores (layers with few rows) reaches it alone\n");
         }
         break;
@@ -68,7 +70,7 @@ static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const Sol
 }
 
 void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r) {
-    char th[64], a[32], b[32], hr[64], pr[32], pw[32];
+    char th[128], a[32], b[32], hr[64], pr[32], pw[32];
     threads_text(th, sizeof th, o);
     fprintf(f, "network %s must reach %g inferences per second (memory model %s, threads: %s)\n",
             g->name, o->rate, cost_model_names[o->model], th);

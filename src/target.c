@@ -25,6 +25,8 @@ static const char *const holds_words[] = {"weights", "activations", "all", NULL}
 static const char *const packing_words[] = {"kernel", "channel", "dense", NULL};
 static const char *const kernels_words[] = {"portable", "swar", "builtin", "popcnt",
                                             "avx2",     "avx512", "neon", NULL};
+static const char *const overlap_words[] = {"yes", "no", NULL};
+static const char *const figures_words[] = {"measured", "derived", "estimated", NULL};
 
 static const PropSpec top_props[] = {
     {"clock", DIM_FREQ, DIM_FREQ, NULL},
@@ -39,19 +41,33 @@ static const PropSpec top_props[] = {
     {"popcount", DIM_NAME, DIM_NAME, popcount_words},
     {"packing", DIM_NAME, DIM_NAME, packing_words},
     {"kernels", DIM_NAME, DIM_NAME, kernels_words},
-    {"loads_per_xnorop", DIM_NUMBER, DIM_NUMBER, NULL},
     {"overhead", DIM_CYCLES, DIM_TIME, NULL},
+    {"overlap", DIM_NAME, DIM_NAME, overlap_words},
+    {"figures", DIM_NAME, DIM_NAME, figures_words},
+    {"validated_error", DIM_NUMBER, DIM_NUMBER, NULL},
     {NULL, 0, 0, NULL},
 };
 
 static const PropSpec level_props[] = {
     {"size", DIM_BYTES, DIM_BYTES, NULL},
-    {"latency", DIM_CYCLES, DIM_TIME, NULL},
-    {"bandwidth", DIM_BANDWIDTH, DIM_BANDWIDTH, NULL},
-    {"wait_states", DIM_NUMBER, DIM_NUMBER, NULL},
+    {"bandwidth", DIM_BANDWIDTH, DIM_BPC, NULL},
     {"holds", DIM_NAME, DIM_NAME, holds_words},
-    {"cost", DIM_CYCLES, DIM_CYCLES, NULL},
     {NULL, 0, 0, NULL},
+};
+
+/* Properties of earlier versions of the cost model, and what replaced
+ * them (docs/cost-model.md section 4): a located error that says so. */
+static const struct {
+    int level; /* 0: the target, 2: a memory level */
+    const char *name, *why;
+} removed_props[] = {
+    {0, "loads_per_xnorop", "the word loads of an XNOROP follow from the kernels bnnc emits; "
+                            "a level's 'bandwidth' says what they cost"},
+    {2, "latency", "levels are described by what a streaming kernel gets from them: give "
+                   "'bandwidth' (B/s or B/cycle); no kernel bnnc emits waits for a dependent load"},
+    {2, "wait_states", "give the level's 'bandwidth' (bytes per access x clock / (1 + wait "
+                       "states)) and the target's 'overlap = no' when the core stalls on it"},
+    {2, "cost", "give the level's streaming 'bandwidth' (bnnc calibrate measures it)"},
 };
 
 static const char *const section_names[] = {"cost", "memory", "ops", NULL};
@@ -65,13 +81,14 @@ static const char *const cost_names[] = {"xnor",    "popcount", "accumulate", "f
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
     "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
-    "class", "popcount", "packing", "kernels", "loads_per_xnorop", "overhead", "cost", "memory", "ops",
-    "size", "latency", "bandwidth", "wait_states", "holds", NULL,
+    "class", "popcount", "packing", "kernels", "overhead", "overlap", "figures",
+    "validated_error", "cost", "memory", "ops", "size", "bandwidth", "holds", NULL,
 };
 const char *const target_words[] = {
     "mcu", "application", "desktop", "server", "hardware", "software",
     "weights", "activations", "all", "kernel", "channel", "dense", "portable", "swar",
-    "builtin", "popcnt", "avx2", "avx512", "neon", NULL,
+    "builtin", "popcnt", "avx2", "avx512", "neon", "yes", "no", "measured", "derived",
+    "estimated", NULL,
 };
 
 typedef struct {
@@ -166,6 +183,12 @@ static bool prop_value(TCheck *T, const PropSpec *sp, Ast *e, TProp *out) {
         else if (sp->dim == DIM_NUMBER)
             diag_error(c, e->loc, "property '%s' is a plain number; '%s' is %s", sp->name,
                        e->name, unit_dim_name(dim));
+        else if (sp->dim2 != sp->dim)
+            diag_error(c, e->loc, "unit mismatch: property '%s' takes %s (%s) or %s (%s), but "
+                                  "'%s' is %s",
+                       sp->name, unit_dim_name(sp->dim), unit_dim_units(sp->dim),
+                       unit_dim_name(sp->dim2), unit_dim_units(sp->dim2), e->name,
+                       unit_dim_name(dim));
         else
             diag_error(c, e->loc, "unit mismatch: property '%s' takes %s (%s), but '%s' is %s",
                        sp->name, unit_dim_name(sp->dim), unit_dim_units(sp->dim), e->name,
@@ -274,6 +297,14 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
         return;
     } else {
         sp = find_spec(spec, st->name);
+        for (size_t k = 0; !sp && k < sizeof removed_props / sizeof removed_props[0]; k++)
+            if (removed_props[k].level == level && strcmp(removed_props[k].name, st->name) == 0) {
+                diag_error(c, st->loc, "%s '%s' has no property '%s' any more",
+                           level == 0 ? "target" : "memory level",
+                           level == 0 ? T->target : prefix, st->name);
+                diag_note(c, st->loc, "%s (docs/cost-model.md)", removed_props[k].why);
+                return;
+            }
         if (!sp) {
             if (level == 0 && (strcmp(st->name, "cost") == 0 || strcmp(st->name, "memory") == 0 ||
                                strcmp(st->name, "ops") == 0))
@@ -299,6 +330,10 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
     }
     if (strcmp(sp->name, "efficiency") == 0 && (p->value <= 0 || p->value > 1)) {
         diag_error(c, p->loc, "'efficiency' must be in (0, 1]");
+        return;
+    }
+    if (strcmp(sp->name, "validated_error") == 0 && p->value > 10) {
+        diag_error(c, p->loc, "'validated_error' must be at most 1000 percent");
         return;
     }
     set_prop(T, path, p);

@@ -2,7 +2,8 @@
  * units.c: units of the quantities in target descriptions.
  *
  * Each unit belongs to one dimension and scales to its base unit (Hz,
- * byte, bit, second, cycle, byte per second, watt, US dollar). Values are
+ * byte, bit, second, cycle, byte per second, byte per cycle, watt, US
+ * dollar; `percent` is a plain number scaled by 0.01). Values are
  * stored in base units, so "1.2 GHz" and "1200 MHz" are the same number,
  * and a quantity of the wrong dimension is an error where it is written.
  */
@@ -25,6 +26,8 @@ const UnitDesc unit_table[] = {
     {"MB/s", DIM_BANDWIDTH, 1e6}, {"GB/s", DIM_BANDWIDTH, 1e9},
     {"KiB/s", DIM_BANDWIDTH, 1024.0}, {"MiB/s", DIM_BANDWIDTH, 1048576.0},
     {"GiB/s", DIM_BANDWIDTH, 1073741824.0},
+    {"B/cycle", DIM_BPC, 1},
+    {"percent", DIM_NUMBER, 0.01},
     {"mW", DIM_POWER, 1e-3}, {"W", DIM_POWER, 1},
     {"USD", DIM_MONEY, 1},
 };
@@ -40,7 +43,8 @@ const UnitDesc *unit_lookup(const char *name) {
 const char *unit_dim_name(Dim d) {
     static const char *const n[DIM_COUNT] = {
         "a plain number", "a frequency", "a size in bytes", "a width in bits",
-        "a time", "a number of cycles", "a bandwidth", "a power", "a price",
+        "a time", "a number of cycles", "a bandwidth", "bytes per cycle", "a power",
+        "a price",
         "a name",
     };
     return (unsigned)d < DIM_COUNT ? n[d] : "?";
@@ -50,6 +54,7 @@ const char *unit_dim_units(Dim d) {
     static const char *const n[DIM_COUNT] = {
         "no unit", "Hz, kHz, MHz, GHz", "B, KB, MB, GB, KiB, MiB, GiB", "bit, bits",
         "ns, us, ms, s", "cycle, cycles", "B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s",
+        "B/cycle",
         "mW, W", "USD", "a name",
     };
     return (unsigned)d < DIM_COUNT ? n[d] : "?";
@@ -86,6 +91,6 @@ void unit_format(char *buf, size_t n, double v, Dim d) {
         return;
     }
     const char *u = d == DIM_BITS ? " bits" : d == DIM_CYCLES ? (v == 1 ? " cycle" : " cycles")
-                  : d == DIM_MONEY ? " USD" : "";
+                  : d == DIM_MONEY ? " USD" : d == DIM_BPC ? " B/cycle" : "";
     snprintf(buf, n, "%.6g%s", v, u);
 }

@@ -69,19 +69,20 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-enums
   '("valid" "same" "same_one" "mcu" "application" "desktop" "server"
     "hardware" "software" "weights" "activations" "all" "kernel" "channel"
-    "dense" "portable" "swar" "builtin" "popcnt" "avx2" "avx512" "neon")
+    "dense" "portable" "swar" "builtin" "popcnt" "avx2" "avx512" "neon" "yes"
+    "no" "measured" "derived" "estimated")
   "Names that are values: padding modes and target property values.")
 
 (defconst bnn-units
   '("Hz" "kHz" "MHz" "GHz" "B" "KB" "MB" "GB" "KiB" "MiB" "GiB" "bit" "bits"
     "ns" "us" "ms" "s" "cycle" "cycles" "B/s" "KB/s" "MB/s" "GB/s" "KiB/s"
-    "MiB/s" "GiB/s" "mW" "W" "USD")
+    "MiB/s" "GiB/s" "B/cycle" "percent" "mW" "W" "USD")
   "Units written after a number.")
 
 (defconst bnn-properties
   '("clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
-    "class" "popcount" "packing" "kernels" "loads_per_xnorop" "overhead"
-    "cost" "memory" "ops" "size" "latency" "bandwidth" "wait_states" "holds")
+    "class" "popcount" "packing" "kernels" "overhead" "overlap" "figures"
+    "validated_error" "cost" "memory" "ops" "size" "bandwidth" "holds")
   "Target property and section names.")
 
 (defconst bnn--shared-enums
@@ -177,7 +178,8 @@ Not when it names a property or section (`cost { dense = 2 cycles; }')."
 
 (defun bnn--match-number (limit)
   "Font-lock matcher for a number and the name after it, up to LIMIT.
-Group 1 is the number, group 2 a known unit, group 3 an unknown one."
+Group 1 is the number, group 2 a known unit, group 3 an unknown one.
+As in the lexer, a unit name may end in /s or /cycle (GB/s, B/cycle)."
   (let (found)
     (while (and (not found)
                 (re-search-forward
@@ -194,7 +196,7 @@ Group 1 is the number, group 2 a known unit, group 3 an unknown one."
           (let (ub ue known)
             (save-excursion
               (goto-char ne)
-              (when (looking-at "[ \t]*\\([A-Za-z_][A-Za-z0-9_]*\\(?:/s\\)?\\)")
+              (when (looking-at "[ \t]*\\([A-Za-z_][A-Za-z0-9_]*\\(?:/s\\|/cycle\\)?\\)")
                 (setq ub (match-beginning 1) ue (match-end 1)
                       known (member (match-string 1) bnn-units))
                 (goto-char ue)

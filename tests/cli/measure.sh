@@ -20,8 +20,10 @@ grep -Eq '^        gather = [0-9.e+-]+ cycles;$' host.bnn && grep -Eq '^        
     grep -Eq '^        threshold = [0-9.e+-]+ cycles;' host.bnn &&
     grep -Eq '^        threshold_float = [0-9.e+-]+ cycles;' host.bnn &&
     grep -Eq '^        conv2d = [0-9.e+-]+ cycles;    # per MAC, with tap above' host.bnn &&
-    [ "$(grep -c 'bandwidth = .* GB/s;    # measured: a float sum streams 8 B per' host.bnn)" -ge 2 ] &&
-    grep -q '^# The float streaming sweep' host.bnn && ok || ko "refined figures"
+    [ "$(grep -c 'bandwidth = .* GB/s;    # measured: a float copy moves 8 B per' host.bnn)" -ge 2 ] &&
+    grep -q '^# The float streaming sweep' host.bnn && grep -q '^# The float copy sweep' host.bnn &&
+    grep -Eq '^    overlap = (yes|no);    # measured: ' host.bnn &&
+    grep -q '^    figures = measured;' host.bnn && ok || ko "refined figures"
 check report 0 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --report --format json &&
     $py -c "
 import json, sys
@@ -39,13 +41,26 @@ import json, sys
 d = json.load(open('out'))
 sys.exit(0 if d['reps'] == 10 and d['measured_s'] > 0 and len(d['layers']) == 7 else 1)
 " && ok || ko bench-json
-# Kernels this machine cannot run do not build (NEON on x86, or AVX-512 elsewhere).
+# Kernels this machine cannot run are refused before anything is built
+# (NEON on x86, or AVX-512 elsewhere), and so is a microcontroller.
 case $(uname -m) in
     x86_64) other=cortex-a53 ;;
     *) other=zen4 ;;
 esac
 check bench-foreign 1 "$bnnc" bench "$root/examples/lenet_bin.bnn" --target $other --reps 5 &&
-    grep -q "the C compiler" err && ok || ko bench-foreign
+    grep -q "kernels, which this machine does not run" err && [ ! -s out ] && ok || ko bench-foreign
+check bench-mcu 1 "$bnnc" bench "$root/examples/lenet_bin.bnn" --target cortex-m7 --reps 5 &&
+    grep -q "target 'cortex-m7' is a microcontroller (class mcu)" err && [ ! -s out ] && ok || ko bench-mcu
+# --clock: the target at another clock; 'host' measures this machine's.
+check clock-report 0 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --clock 1GHz --report &&
+    grep -q '1 GHz' out && ok || ko clock-report
+check clock-host-report 2 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --clock host --report &&
+    grep -q -- '--clock host goes with bnnc bench' err && ok || ko clock-host-report
+check clock-bad 2 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --clock 3cycles --report &&
+    grep -q -- "--clock takes a frequency" err && ok || ko clock-bad
+check clock-no-target 2 "$bnnc" "$root/examples/lenet_bin.bnn" --clock 1GHz && ok || ko clock-no-target
+check bench-clock-host 0 "$bnnc" bench "$root/examples/mnist_mlp.bnn" --target host.bnn --clock host --reps 5 &&
+    grep -Eq '^error: [+-][0-9]+\.[0-9]%$' out && ok || ko bench-clock-host
 # Usage.
 check bench-no-target 2 "$bnnc" bench "$root/examples/lenet_bin.bnn" && ok || ko bench-no-target
 check bench-reps 2 "$bnnc" bench "$root/examples/lenet_bin.bnn" --target host.bnn --reps 0 && ok || ko bench-reps

@@ -19,7 +19,7 @@ network n {
 target board {
     clock = 100 MHz; word = 32 bits;
     cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }
-    memory { sram { size = 64 KiB; latency = 1 cycle; } }
+    memory { sram { size = 64 KiB; } }
 }
 BNN
 cat > host.bnn <<'BNN'

@@ -14,7 +14,7 @@ pyassert() {
 # Model: one binary dense layer, N = 64 inputs, 32 units, on W = 32 bits:
 #   words = ceil(64/32) = 2, XNOROP = 32 x 2 = 64,
 #   c_x = (1 + 1 + 1) / 1 = 3 -> 192 cycles; plus 32 outputs x add 1 = 32:
-#   224 cycles per inference (sram latency 0: no memory term).
+#   224 cycles per inference (one level, the fastest: no memory term).
 # Footprint: weights 32 x 2 x 4 B = 256 B; arena: input b1[64] = 8 B -> 16
 #   (aligned), output i32[32] = 128 B, both alive at once: 144 B.
 #   Model total 256 + 144 = 400 B.
@@ -34,7 +34,7 @@ bnn 1;
 target exact {
     class = mcu; clock = 224 kHz; word = 32 bits;
     cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; add = 1 cycle; }
-    memory { sram { size = 64 KiB; latency = 0 cycles; } }
+    memory { sram { size = 64 KiB; } }
     price = 10 USD; power = 1 W;
 }
 # fast: 2000/s, margin 2.
@@ -45,7 +45,7 @@ target slow : exact { clock = 112 kHz; price = 5 USD; power = 0.5 W; }
 # tiny: fast enough, but 400 B does not fit its largest memory, 64 B: 336 B over.
 target tiny : exact {
     clock = 448 kHz;
-    memory { l1 { size = 32 B; latency = 0 cycles; } sram { size = 64 B; latency = 0 cycles; } }
+    memory { l1 { size = 32 B; } sram { size = 64 B; } }
 }
 # broken: no word size: listed as incomplete.
 target broken { clock = 1 GHz; }
@@ -102,7 +102,7 @@ network c { input x : b1[3, 3, 64]; y = bconv2d(x, filters = 1, kernel = 3); out
 target c55 {
     clock = 55 kHz; word = 32 bits;
     cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; add = 1 cycle; }
-    memory { sram { size = 64 KiB; latency = 0 cycles; } }
+    memory { sram { size = 64 KiB; } }
 }
 BNN
 check compressed 0 "$bnnc" conv.bnn --solve-fps 1000 --no-catalog && grep -q '^  c55 ' out && ok || ko "compressed conv reaches 1000/s"

@@ -23,9 +23,10 @@ static void test_values(void **state) {
     Run r;
     run_source(&r, "bnn 1;\ntarget a {\n clock = 1.2 GHz; cores = 4; word = 64 bits;\n"
                    " cost { xnor = 1 cycle; popcount = 12 cycles; }\n"
-                   " memory { l1 { size = 32 KiB; latency = 3 cycles; }\n"
-                   "          dram { size = 1 GiB; latency = 120 ns; bandwidth = 3.6 GB/s; } }\n"
-                   " price = 35 USD; power = 250 mW;\n}\n"
+                   " memory { l1 { size = 32 KiB; bandwidth = 16 B/cycle; }\n"
+                   "          dram { size = 1 GiB; bandwidth = 3.6 GB/s; } }\n"
+                   " price = 35 USD; power = 250 mW; validated_error = 25 percent;\n"
+                   " overlap = no; figures = derived;\n}\n"
                    "target b : a { clock = 1400 MHz; memory { l1 { size = 64 KB; } } }\n");
     assert_true(r.ok);
     assert_true(prop(&r, "a", "clock") == 1.2e9);
@@ -34,13 +35,14 @@ static void test_values(void **state) {
     assert_true(prop(&r, "a", "cost.popcount") == 12);
     assert_true(prop(&r, "a", "memory.l1.size") == 32768);
     assert_true(prop(&r, "a", "memory.dram.size") == 1073741824.0);
-    assert_true(fabs(prop(&r, "a", "memory.dram.latency") - 120e-9) < 1e-18);
+    assert_true(prop(&r, "a", "memory.l1.bandwidth") == 16);
     assert_true(prop(&r, "a", "memory.dram.bandwidth") == 3.6e9);
+    assert_true(fabs(prop(&r, "a", "validated_error") - 0.25) < 1e-15);
     assert_true(prop(&r, "a", "power") == 0.25);
     /* b inherits everything and overrides clock and one level's size. */
     assert_true(prop(&r, "b", "clock") == 1.4e9);
     assert_true(prop(&r, "b", "memory.l1.size") == 64000);
-    assert_true(prop(&r, "b", "memory.l1.latency") == 3);
+    assert_true(prop(&r, "b", "memory.l1.bandwidth") == 16);
     assert_true(prop(&r, "b", "price") == 35);
     run_free(&r);
 }
@@ -64,6 +66,8 @@ static void test_format(void **state) {
     assert_string_equal(b, "1 cycle");
     unit_format(b, sizeof b, 0.25, DIM_POWER);
     assert_string_equal(b, "250 mW");
+    unit_format(b, sizeof b, 16, DIM_BPC);
+    assert_string_equal(b, "16 B/cycle");
 }
 
 static void test_errors(void **state) {
@@ -81,6 +85,29 @@ static void test_errors(void **state) {
     assert_error("bnn 1; target t { cost { gathr = 2 cycles; } }",
                  "section 'cost' of target 't' has no property called 'gathr'");
     assert_error("bnn 1; target t { cost { gathr = 2 cycles; } }", "did you mean 'gather'?");
+    assert_error("bnn 1; target t { cost { latency = 2 cycles; } }",
+                 "section 'cost' of target 't' has no property called 'latency'");
+    /* Properties of the earlier memory term: a located error that says
+     * what replaced them. */
+    assert_error("bnn 1; target t { memory { l2 { latency = 12 cycles; } } }",
+                 "t.bnn:1:33: error: memory level 'memory.l2' has no property 'latency' any "
+                 "more");
+    assert_error("bnn 1; target t { memory { l2 { latency = 12 cycles; } } }",
+                 "give 'bandwidth' (B/s or B/cycle)");
+    assert_error("bnn 1; target t { memory { f { wait_states = 5; } } }",
+                 "has no property 'wait_states' any more");
+    assert_error("bnn 1; target t { memory { l2 { cost = 0.5 cycles; } } }",
+                 "has no property 'cost' any more");
+    assert_error("bnn 1; target t { loads_per_xnorop = 1; }",
+                 "target 't' has no property 'loads_per_xnorop' any more");
+    assert_error("bnn 1; target t { memory { l1 { bandwidth = 8 cycles; } } }",
+                 "unit mismatch: property 'bandwidth' takes a bandwidth (B/s, KB/s, MB/s, GB/s, "
+                 "KiB/s, MiB/s, GiB/s) or bytes per cycle (B/cycle)");
+    assert_error("bnn 1; target t { overlap = maybe; }", "'overlap' is one of: yes, no");
+    assert_error("bnn 1; target t { figures = guessed; }",
+                 "'figures' is one of: measured, derived, estimated");
+    assert_error("bnn 1; target t { validated_error = 2000 percent; }",
+                 "'validated_error' must be at most 1000 percent");
     assert_error("bnn 1; target t { cost { latency = 2 cycles; } }",
                  "'cost' holds the cycles of: xnor, popcount, accumulate, fmac, fadd, add, "
                  "compare, load, store, gather, tap, unpack");

@@ -22,14 +22,16 @@ let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
-      \ 'avx2', 'avx512', 'neon']
+      \ 'avx2', 'avx512', 'neon', 'yes', 'no', 'measured', 'derived',
+      \ 'estimated']
 let s:units = ['Hz', 'kHz', 'MHz', 'GHz', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB',
       \ 'GiB', 'bit', 'bits', 'ns', 'us', 'ms', 's', 'cycle', 'cycles', 'B/s',
-      \ 'KB/s', 'MB/s', 'GB/s', 'KiB/s', 'MiB/s', 'GiB/s', 'mW', 'W', 'USD']
+      \ 'KB/s', 'MB/s', 'GB/s', 'KiB/s', 'MiB/s', 'GiB/s', 'B/cycle', 'percent',
+      \ 'mW', 'W', 'USD']
 let s:properties = ['clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
       \ 'price', 'power', 'class', 'popcount', 'packing', 'kernels',
-      \ 'loads_per_xnorop', 'overhead', 'cost', 'memory', 'size', 'latency',
-      \ 'bandwidth', 'wait_states', 'holds', 'ops']
+      \ 'overhead', 'overlap', 'figures', 'validated_error', 'cost', 'memory',
+      \ 'ops', 'size', 'bandwidth', 'holds']
 " Enum words that are also operation or attribute names ('dense', 'kernel'):
 " in networks and blocks they are names, values only in a target.
 let s:shared = filter(copy(s:enums),
@@ -57,12 +59,13 @@ syn region bnnString start=+"+ skip=+\\\\\|\\"+ end=+"+ end=+$+ oneline contains
 syn match bnnStringError +"\%([^"\\]\|\\.\)*$+
 
 " Numbers, then a unit. A name after a number that is not a unit is an error,
-" unless a call follows ('repeat 4 block(...)').
+" unless a call follows ('repeat 4 block(...)'). As in the lexer, a name may end
+" in '/s' or '/cycle' ('GB/s', 'B/cycle').
 let s:numstart = '\%([A-Za-z0-9_.]\|[A-Za-z0-9_]-\)\@2<!'
 exe 'syn match bnnNumber "' . s:numstart . '\d\+" nextgroup=bnnUnit,bnnUnitError skipwhite'
 exe 'syn match bnnFloat "' . s:numstart . '\d\+\%(\.\d\+\%([eE][+-]\=\d\+\)\=\|[eE][+-]\=\d\+\)" nextgroup=bnnUnit,bnnUnitError skipwhite'
 let s:unitend = '\%([A-Za-z0-9_/]\|-[A-Za-z0-9_]\)\@!\%(\s*(\)\@!'
-exe 'syn match bnnUnitError contained "[A-Za-z_][A-Za-z0-9_]*\%(/s\)\=' . s:unitend . '"'
+exe 'syn match bnnUnitError contained "[A-Za-z_][A-Za-z0-9_]*\%(/s\|/cycle\)\=' . s:unitend . '"'
 exe 'syn match bnnUnit contained "\%(' . join(s:units, '\|') . '\)' . s:unitend . '"'
 
 " Calls of user blocks; operation names (keywords) win over this.
