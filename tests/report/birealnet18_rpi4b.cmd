@@ -1,0 +1,1 @@
+examples/birealnet18.bnn --target rpi4b --report

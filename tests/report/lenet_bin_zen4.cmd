@@ -1,0 +1,1 @@
+examples/lenet_bin.bnn --target zen4 --report

@@ -1,0 +1,1 @@
+examples/mnist_mlp.bnn --target cortex-m7 --report

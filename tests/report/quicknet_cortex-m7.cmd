@@ -1,0 +1,1 @@
+examples/quicknet.bnn --target cortex-m7 --report

@@ -1,0 +1,1 @@
+examples/quicknet.bnn --target rpi4b --report

@@ -1,0 +1,1 @@
+examples/vgg_cifar10.bnn --target zen4 --report
