@@ -697,6 +697,8 @@ static void emit_bconv(Emit *e, const IrNode *n) {
             (long long)words, (long long)taps);
     fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
             yp);
+    /* The cost model's weight passes follow this block (cost.c). */
+    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_block_pop4 handles four positions");
     fprintf(f, "        for (long q0 = 0; q0 < %lld; q0 += 4)\n"
                "        for (int gr = 0; gr < %lld; gr++) {\n"
                "            int np = %lld - q0 < 4 ? (int)(%lld - q0) : 4;\n",

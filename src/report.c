@@ -287,15 +287,13 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     traffic_line(f, t, "activation traffic", roof ? "working set's activations once"
                                                     : "inputs + output, past the fastest level",
                  l->act_traffic, 0, l->level);
-    if (roof || l->weight_passes <= 1)
-        traffic_line(f, t, "weight traffic", roof ? "weights once" : "weights once",
-                     l->wt_traffic, 0, l->wlevel);
-    else
-        traffic_line(f, t, "weight traffic", ir_is_binary(n) ? "weights x passes (one per "
-                                                                 "4 positions)"
-                                                               : "weights x passes (one per "
-                                                                 "position)",
-                     l->wt_traffic, wb, l->wlevel);
+    char how[64] = "weights once";
+    if (!roof && l->weight_passes > 1 && ir_is_binary(n))
+        snprintf(how, sizeof how, "weights x passes (one per %d positions)", EMIT_BCONV_BLOCK);
+    else if (!roof && l->weight_passes > 1)
+        snprintf(how, sizeof how, "weights x passes (one per position)");
+    traffic_line(f, t, "weight traffic", how, l->wt_traffic,
+                 !roof && l->weight_passes > 1 ? wb : 0, l->wlevel);
     report_time(tm, sizeof tm, l->t_traffic);
     fprintf(f, "  traffic             = %s\n", tm);
     char ct[32], bt[32];
