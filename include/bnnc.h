@@ -431,7 +431,7 @@ typedef struct {
     const char *name;
     double size;               /* bytes */
     double bandwidth;          /* B/s at the target's clock, given or derived */
-    double bw_cycle;           /* B/cycle when given so, else 0 */
+    double bw_cycle;           /* B/cycle when given so or derived, else 0 */
     bool bandwidth_given;
     bool holds_weights;        /* holds = weights: where an MCU keeps weights */
     bool no_weights;           /* holds = activations */

@@ -181,8 +181,9 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
             l->bandwidth = bw->value * o->clock;
         } else if (bw) {
             l->bandwidth = bw->value;
-        } else { /* one vector load per `load` cycles */
-            l->bandwidth = (o->vector / 8.0) * o->clock / (o->load > 0 ? o->load : 1);
+        } else { /* one vector load per `load` cycles: it scales with the clock */
+            l->bw_cycle = (o->vector / 8.0) / (o->load > 0 ? o->load : 1);
+            l->bandwidth = l->bw_cycle * o->clock;
         }
         if (l->bandwidth_given && !(l->bandwidth > 0))
             return refuse(c, o, bw->loc, "the bandwidth of memory level '%s' must be above 0",

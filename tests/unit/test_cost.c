@@ -862,6 +862,16 @@ static void test_clock_override(void **state) {
     assert_near(t.lv[2].bandwidth, 1e9);
     assert_near(t.overhead, 2e-6 * 2e9);
     assert_near(t.overhead_s, 2e-6);
+    /* A bandwidth derived from cost.load (one 16 B vector a cycle) is per
+     * cycle too: it doubles at twice the clock. */
+    it = NULL;
+    for (int i = 0; i < r.m.targets.n; i++)
+        if (!strcmp(((IrTarget *)r.m.targets.v[i])->name, "app-nobw"))
+            it = r.m.targets.v[i];
+    assert_non_null(it);
+    assert_true(cost_target_at(&r.c, it, 2e9, &t));
+    assert_near(t.lv[1].bw_cycle, 16);
+    assert_near(t.lv[1].bandwidth, 16 * 2e9);
     run_free(&r);
 }
 
