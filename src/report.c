@@ -272,7 +272,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     }
     fprintf(f, "  other cycles        = %.6g: %s\n", l->cyc_other, l->other_what);
     double e = l->threads > 1 ? t->efficiency : 1;
-    report_time(tm, sizeof tm, l->cyc_f / (t->clock * l->threads * e));
+    report_time(tm, sizeof tm, l->t_compute);
     fprintf(f, "  compute             = %s%.6g cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
             ir_is_binary(n) ? "XNOR + other = " : "", l->cyc_f, l->cyc_f, t->clock, l->threads,
             e, tm);
@@ -297,7 +297,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     report_time(tm, sizeof tm, l->t_traffic);
     fprintf(f, "  traffic             = %s\n", tm);
     char ct[32], bt[32];
-    report_time(ct, sizeof ct, l->cyc_f / (t->clock * l->threads * e));
+    report_time(ct, sizeof ct, l->t_compute);
     report_time(bt, sizeof bt, l->t_traffic);
     report_time(tm, sizeof tm, l->time);
     if (roof || t->overlap)
