@@ -159,7 +159,10 @@ void report_text(FILE *f, const CostResult *r) {
         fprintf(f, " (of which %s fixed overhead)", a);
     }
     fputc('\n', f);
-    fprintf(f, "  rate           %.4g inferences per second\n", r->rate);
+    if (isfinite(r->rate))
+        fprintf(f, "  rate           %.4g inferences per second\n", r->rate);
+    else /* nothing in the network costs anything on this target */
+        fputs("  rate           unbounded: the estimate is 0 s per inference\n", f);
     report_time(a, sizeof a, r->time_binary);
     report_time(b, sizeof b, r->time_other);
     double tt = r->time > 0 ? r->time : 1;

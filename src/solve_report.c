@@ -81,12 +81,19 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
             r->n - r->nfeasible, r->n - r->nfeasible == 1 ? "es" : "");
     if (r->nfeasible) {
         fprintf(f, "\nfeasible, ranked by %s:\n", solve_rank_names[o->rank]);
-        fprintf(f, "  %-16s %-11s %9s %8s %9s  %-24s %9s %9s\n", "target", "class", "rate/s",
+        fprintf(f, "  %-16s %-11s %9s %9s %9s  %-24s %9s %9s\n", "target", "class", "rate/s",
                 "margin", "threads", "memory headroom", "price", "power");
     }
     for (int i = 0; i < r->nfeasible; i++) {
         const SolveEntry *e = &r->e[i];
-        report_count(a, sizeof a, e->rate);
+        char mg[32];
+        if (isfinite(e->rate)) {
+            report_count(a, sizeof a, e->rate);
+            snprintf(mg, sizeof mg, "%.3gx", e->margin);
+        } else { /* an estimate of 0 s */
+            snprintf(a, sizeof a, "unbounded");
+            snprintf(mg, sizeof mg, "unbounded");
+        }
         snprintf(b, sizeof b, "%d of %d", e->fewest, e->threads);
         if (e->headroom_level) {
             report_bytes(hr, sizeof hr, e->headroom);
@@ -97,8 +104,8 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
         }
         snprintf(pr, sizeof pr, e->t.price >= 0 ? "%g USD" : "-", e->t.price);
         snprintf(pw, sizeof pw, e->t.power >= 0 ? "%g W" : "-", e->t.power);
-        fprintf(f, "  %-16s %-11s %9s %7.3gx %9s  %-24s %9s %9s\n", e->t.name, e->t.cls, a,
-                e->margin, b, hr, pr, pw);
+        fprintf(f, "  %-16s %-11s %9s %9s %9s  %-24s %9s %9s\n", e->t.name, e->t.cls, a, mg,
+                b, hr, pr, pw);
     }
     if (r->n > r->nfeasible)
         fputs("\nrejected:\n", f);

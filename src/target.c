@@ -13,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A property: its dimensions, its words, and its valid range in base
+ * units for each dimension (lo < value when `open`, else lo <= value;
+ * value <= hi; `whole`: an integer). docs/language.md lists the ranges. */
 typedef struct {
     const char *name;
     Dim dim, dim2;          /* dim2: a second accepted dimension */
     const char *const *words; /* for DIM_NAME */
+    double lo, hi, lo2, hi2;
+    bool open, whole;
 } PropSpec;
 
 static const char *const class_words[] = {"mcu", "application", "desktop", "server", NULL};
@@ -29,31 +34,36 @@ static const char *const overlap_words[] = {"yes", "no", NULL};
 static const char *const figures_words[] = {"measured", "derived", "estimated", NULL};
 
 static const PropSpec top_props[] = {
-    {"clock", DIM_FREQ, DIM_FREQ, NULL},
-    {"cores", DIM_NUMBER, DIM_NUMBER, NULL},
-    {"efficiency", DIM_NUMBER, DIM_NUMBER, NULL},
-    {"lanes", DIM_NUMBER, DIM_NUMBER, NULL},
-    {"word", DIM_BITS, DIM_BITS, NULL},
-    {"vector", DIM_BITS, DIM_BITS, NULL},
-    {"price", DIM_MONEY, DIM_MONEY, NULL},
-    {"power", DIM_POWER, DIM_POWER, NULL},
-    {"class", DIM_NAME, DIM_NAME, class_words},
-    {"popcount", DIM_NAME, DIM_NAME, popcount_words},
-    {"packing", DIM_NAME, DIM_NAME, packing_words},
-    {"kernels", DIM_NAME, DIM_NAME, kernels_words},
-    {"overhead", DIM_CYCLES, DIM_TIME, NULL},
-    {"overlap", DIM_NAME, DIM_NAME, overlap_words},
-    {"figures", DIM_NAME, DIM_NAME, figures_words},
-    {"validated_error", DIM_NUMBER, DIM_NUMBER, NULL},
-    {NULL, 0, 0, NULL},
+    {"clock", DIM_FREQ, DIM_FREQ, NULL, 1e3, 1e11, 0, 0, false, false},
+    {"cores", DIM_NUMBER, DIM_NUMBER, NULL, 1, 1e6, 0, 0, false, true},
+    {"efficiency", DIM_NUMBER, DIM_NUMBER, NULL, 0, 1, 0, 0, true, false},
+    {"lanes", DIM_NUMBER, DIM_NUMBER, NULL, 1, 1e6, 0, 0, false, true},
+    {"word", DIM_BITS, DIM_BITS, NULL, 1, 65536, 0, 0, false, true},
+    {"vector", DIM_BITS, DIM_BITS, NULL, 1, 65536, 0, 0, false, true},
+    {"price", DIM_MONEY, DIM_MONEY, NULL, 0, 1e9, 0, 0, false, false},
+    {"power", DIM_POWER, DIM_POWER, NULL, 0, 1e6, 0, 0, false, false},
+    {"class", DIM_NAME, DIM_NAME, class_words, 0, 0, 0, 0, false, false},
+    {"popcount", DIM_NAME, DIM_NAME, popcount_words, 0, 0, 0, 0, false, false},
+    {"packing", DIM_NAME, DIM_NAME, packing_words, 0, 0, 0, 0, false, false},
+    {"kernels", DIM_NAME, DIM_NAME, kernels_words, 0, 0, 0, 0, false, false},
+    {"overhead", DIM_CYCLES, DIM_TIME, NULL, 0, 1e12, 0, 1e3, false, false},
+    {"overlap", DIM_NAME, DIM_NAME, overlap_words, 0, 0, 0, 0, false, false},
+    {"figures", DIM_NAME, DIM_NAME, figures_words, 0, 0, 0, 0, false, false},
+    {"validated_error", DIM_NUMBER, DIM_NUMBER, NULL, 0, 10, 0, 0, false, false},
+    {NULL, 0, 0, NULL, 0, 0, 0, 0, false, false},
 };
 
 static const PropSpec level_props[] = {
-    {"size", DIM_BYTES, DIM_BYTES, NULL},
-    {"bandwidth", DIM_BANDWIDTH, DIM_BPC, NULL},
-    {"holds", DIM_NAME, DIM_NAME, holds_words},
-    {NULL, 0, 0, NULL},
+    {"size", DIM_BYTES, DIM_BYTES, NULL, 1, 17592186044416.0, 0, 0, false, false},
+    {"bandwidth", DIM_BANDWIDTH, DIM_BPC, NULL, 1e3, 1e14, 1e-3, 1e5, false, false},
+    {"holds", DIM_NAME, DIM_NAME, holds_words, 0, 0, 0, 0, false, false},
+    {NULL, 0, 0, NULL, 0, 0, 0, 0, false, false},
 };
+
+/* The sections 'cost' (cycles per instruction) and 'ops' (cycles per
+ * unit of work): 0 to 10^5 cycles. */
+#define COST_LO 0
+#define COST_HI 1e5
 
 /* Properties of earlier versions of the cost model, and what replaced
  * them (docs/cost-model.md section 4): a located error that says so. */
@@ -195,8 +205,36 @@ static bool prop_value(TCheck *T, const PropSpec *sp, Ast *e, TProp *out) {
                        unit_dim_name(dim));
         return false;
     }
-    if (neg || !isfinite(v) || v < 0) {
-        diag_error(c, e->loc, "property '%s' must not be negative", sp->name);
+    if (neg)
+        v = -v;
+    double lo = dim == sp->dim ? sp->lo : sp->lo2, hi = dim == sp->dim ? sp->hi : sp->hi2;
+    if (!isfinite(v) || v < lo || v > hi || (sp->open && v <= lo) ||
+        (sp->whole && v != floor(v))) {
+        /* The range in the unit written (percent as percent), and the
+         * value as written. */
+        char a[64], b[64], got[96];
+        bool pct = e->name && strcmp(e->name, "percent") == 0;
+        const char *plain = dim == DIM_MONEY ? " USD" : dim == DIM_CYCLES ? " cycles"
+                          : dim == DIM_POWER ? " W" : pct ? " percent" : "";
+        if (pct || sp->whole || dim == DIM_NUMBER || *plain) {
+            double k = pct ? 100 : 1;
+            snprintf(a, sizeof a, "%.15g%s", lo * k, plain);
+            snprintf(b, sizeof b, "%.15g%s", hi * k, plain);
+        } else {
+            unit_format(a, sizeof a, lo, dim);
+            unit_format(b, sizeof b, hi, dim);
+        }
+        if (lo == 0)
+            snprintf(a, sizeof a, "0");
+        double raw = e->kind == AST_INT ? (double)e->ival : e->rval;
+        snprintf(got, sizeof got, "%s%.6g%s%s", neg ? "-" : "", raw, e->name ? " " : "",
+                 e->name ? e->name : "");
+        if (sp->open)
+            diag_error(c, e->loc, "property '%s' must be above %s and at most %s, not %s",
+                       sp->name, a, b, got);
+        else
+            diag_error(c, e->loc, "property '%s' must be %sfrom %s to %s, not %s", sp->name,
+                       sp->whole ? "a whole number " : "", a, b, got);
         return false;
     }
     out->dim = dim;
@@ -252,7 +290,8 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
         return;
     }
     /* A property. */
-    PropSpec cost_spec = {st->name, DIM_CYCLES, DIM_CYCLES, NULL};
+    PropSpec cost_spec = {st->name, DIM_CYCLES, DIM_CYCLES, NULL, COST_LO, COST_HI,
+                          0, 0, false, false};
     const PropSpec *sp;
     if (level == 1 && strcmp(prefix, "cost") == 0) {
         int k = 0;
@@ -323,19 +362,6 @@ static void check_stmt(TCheck *T, Ast *st, const PropSpec *spec, const char *pre
     p->loc = st->kids[0]->loc;
     if (!prop_value(T, sp, st->kids[0], p))
         return;
-    if ((strcmp(sp->name, "cores") == 0 || strcmp(sp->name, "lanes") == 0) &&
-        (p->value < 1 || p->value != floor(p->value) || p->value > 1e6)) {
-        diag_error(c, p->loc, "'%s' must be a whole number of at least 1", sp->name);
-        return;
-    }
-    if (strcmp(sp->name, "efficiency") == 0 && (p->value <= 0 || p->value > 1)) {
-        diag_error(c, p->loc, "'efficiency' must be in (0, 1]");
-        return;
-    }
-    if (strcmp(sp->name, "validated_error") == 0 && p->value > 10) {
-        diag_error(c, p->loc, "'validated_error' must be at most 1000 percent");
-        return;
-    }
     set_prop(T, path, p);
 }
 

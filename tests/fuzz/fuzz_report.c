@@ -11,6 +11,7 @@
  */
 #include "fuzz.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,28 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     if (ntargets == 0)
         fuzz_fail("no target in the catalog", NULL);
     return 0;
+}
+
+/* Every figure a report prints is finite and not negative: the target's
+ * ranges (docs/language.md) keep them so. The one infinity is the rate of
+ * a network whose estimate is 0 s, which the reports print as
+ * "unbounded" and null. */
+static void check_finite(const CostResult *r, const char *text) {
+    double v[] = {r->time, r->lxnorop, r->overhead_time, r->time_binary, r->time_other};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        if (!isfinite(v[k]) || v[k] < 0)
+            fuzz_fail("a total of the estimate is not a finite, non-negative number", text);
+    if (!(isfinite(r->rate) ? r->rate > 0 : r->time == 0))
+        fuzz_fail("the rate is not 1 / latency", text);
+    for (int i = 0; i < r->n; i++) {
+        const CostLayer *l = &r->layers[i];
+        double f[] = {l->cycles, l->time, l->share, l->lxnorop, l->cyc_xnor, l->cyc_mem,
+                      l->cyc_other, l->t_compute, l->t_traffic, l->act_traffic, l->wt_traffic,
+                      l->loads, l->c_mem, l->util};
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+            if (!isfinite(f[k]) || f[k] < 0)
+                fuzz_fail("a layer's figure is not a finite, non-negative number", text);
+    }
 }
 
 /* The first target of m the cost model takes, into t. */
@@ -77,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (int i = 0; i < m.graphs.n; i++) {
         CostResult r;
         cost_run(&c, m.graphs.v[i], t, model, threads ? threads : t->cores, &r);
+        check_finite(&r, text);
         FILE *out = fuzz_sink();
         if (opt & 16) {
             if (!report_json(out, &r))
