@@ -9,6 +9,9 @@
  *          (NUL, invalid UTF-8, over-long lines), line index.
  *   diag_  diagnostics (diag.c): "file:line:col: error: msg", the source
  *          line, a caret and underline, notes, colour on a terminal only.
+ *   out_   output files (outfile.c): every file bnnc writes for the user,
+ *          replaced whole or not at all, a set of them all or none; a
+ *          link's target written, a device or FIFO written in place.
  *   lex_/parse_  Flex scanner and Bison parser (grammar/): text -> AST.
  *   ast_   the syntax tree (ast.c): one generic node type, malloc-owned,
  *          freed by ast_free (the parser's %destructor uses it).
@@ -134,8 +137,30 @@ typedef struct Ctx Ctx;
  * after reporting at `from` (which may be a null location). */
 int src_load(Ctx *c, const char *path, const char *real, Loc from);
 int src_add_text(Ctx *c, const char *name, const char *text, size_t len);
-/* Reads a whole binary file into malloc'ed memory; false after reporting
- * "cannot open WHAT'path'" (`what` may be "" or "the weights "). */
+/* Opens a named file to read it: only a regular file is opened. A folder,
+ * a device, a pipe (FIFO) or a socket is refused, found with stat and
+ * again with fstat on the opened descriptor, as "'path' is a folder, not a
+ * KIND file" (KIND: ".bnn", "safetensors", ".npy"); opening never waits (a
+ * FIFO with no writer). NULL after reporting at `from` (a null location:
+ * none) "cannot open WHAT'path'" (`what` may be "" or "the weights ").
+ * *size: the size fstat gives (0 for the files of /proc: read with a
+ * bound all the same). */
+FILE *src_open(Ctx *c, const char *path, const char *what, const char *kind, Loc from,
+               int64_t *size);
+/* What a file of this st_mode is, as a phrase ("a folder", "a device",
+ * "a pipe", "a socket"), or NULL for a regular file. */
+const char *src_file_kind(unsigned mode);
+/* Reads up to n bytes of f; *got < n at the end of the file. False after
+ * reporting a read error. */
+bool src_read_upto(Ctx *c, FILE *f, const char *path, unsigned char *buf, size_t n,
+                   size_t *got);
+/* Reads the rest of f, at most max + 1 bytes (*len == max + 1: there was
+ * more than max), into malloc'ed memory, with room first for `hint` bytes
+ * (what fstat said is left; 0: unknown). False after reporting. */
+bool src_read_rest(Ctx *c, FILE *f, const char *path, size_t max, size_t hint,
+                   unsigned char **buf, size_t *len);
+/* Reads a whole regular file, at most 64 MiB, into malloc'ed memory; false
+ * after reporting (src_open's errors, "file is larger than 64 MiB"). */
 bool src_read_all(Ctx *c, const char *path, const char *what, unsigned char **buf, size_t *len);
 /* Checks raw bytes; reports the first problems. Returns false if the file
  * must not be lexed (NUL bytes, invalid UTF-8, binary garbage). */
@@ -172,6 +197,41 @@ void diag_plain(Ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 Loc loc_none(void);
 Loc loc_span(Loc a, Loc b);
+
+/* ---------------------------------------------------------------- out_ */
+
+/* One file bnnc writes for the user (docs/robustness.md section 5): a new
+ * path or a regular file gets a temporary file beside it, renamed over it
+ * at out_commit; a symbolic link is resolved and the file it names treated
+ * so (the link stays); a device or a FIFO (or a link to one) is written in
+ * place at out_commit, its bytes kept until then in an anonymous temporary
+ * file; a folder or a socket is refused. */
+typedef struct {
+    const char *path;          /* as given */
+    const char *note;          /* "" or " (a link to 'DEST')", for messages */
+    char *dest;                /* the file written: path, or what its links name */
+    char *tmp;                 /* the temporary beside dest; NULL if none */
+    bool in_place;             /* dest is a device or FIFO: written, not replaced */
+    bool truncate;             /* in place, but a regular file (/proc/self/fd/N) */
+    FILE *f;                   /* where the contents go until out_commit */
+    int err;                   /* errno of a failed write to f, if the writer kept it */
+} OutFile;
+
+/* Checks path and opens o->f for its contents; false after reporting
+ * "cannot write 'PATH': WHY" (a folder, a socket, a missing or unwritable
+ * folder, a loop of links), with nothing left behind. */
+bool out_open(Ctx *c, OutFile *o, const char *path);
+/* The same check, keeping nothing: for a command that writes much later. */
+bool out_check(Ctx *c, const char *path);
+/* Puts the n files of o in place, all or none: each one closed and
+ * checked, every destination checked again, the devices and FIFOs
+ * written, then every temporary renamed over its file. False after
+ * reporting; o is discarded and no temporary is left either way (a failed
+ * rename, which needs another process's help, may leave the first files
+ * replaced). */
+bool out_commit(Ctx *c, OutFile *o, int n);
+/* Drops o unwritten: its temporary closed and removed. */
+void out_discard(OutFile *o);
 
 /* --------------------------------------------------------------- ast_ */
 
@@ -330,21 +390,26 @@ typedef struct {
 typedef enum { PACK_NONE, PACK_KERNEL, PACK_CHANNEL, PACK_DENSE } Packing;
 extern const char *const ir_packing_names[4];
 
+/* 128 bytes, so that a network of two million layers fits in memory
+ * (docs/robustness.md section 2): the attributes live apart, shared by
+ * every layer without any. */
 struct IrNode {
     int id;
     OpId op;                   /* OP_COUNT for a network input */
     const char *name;
     Loc loc;
+    int nin;
     const Origin *origin;
     IrNode **in;
-    int nin;
-    int64_t attr[A_COUNT][2];  /* pairs: [h, w]; scalars in [0] */
-    bool has_attr[A_COUNT];
+    /* attr[a]: pairs [h, w], scalars in [0]; has_attr[a]: the operation
+     * takes attribute a. Read-only: sema sets both when it makes the node
+     * (all zero, one table for all, when the operation takes none). */
+    const int64_t (*attr)[2];
+    const bool *has_attr;
     Shape shape;
     DType type;                /* output element type */
     DType in_type;             /* element type of the (first) input */
     WeightKind weights;
-    bool bad;                  /* an error was reported for this node */
     Packing packing;           /* binary layers: set by filter compression */
     const char *folds;         /* threshold: the batchnorm it folds in */
 };
@@ -770,17 +835,26 @@ typedef struct {
     void *data;                /* arena-owned: float, int32_t, uint8_t, int8_t */
 } NpyArray;
 
-/* Reads a .npy file (version 1 or 2, little-endian, C order). Returns
- * false after reporting what is wrong with it. */
+/* Reads a .npy file (version 1 or 2, little-endian, C order), a regular
+ * file only (src_open). Returns false after reporting what is wrong with
+ * it. The header is read first: an array of more than BNNC_MAX_RUN_BYTES
+ * of data, or a file longer than its header and shape say, is refused
+ * before its data is read. */
 bool npy_read(Ctx *c, const char *path, NpyArray *out);
+/* The same, refusing before its data is read an array of more than max
+ * bytes of data: "'x.npy' has shape [N]; WHAT" (WHAT: what the array is
+ * for, "input 'x' is f32[16]"; NULL: "N bytes of data, more than the M
+ * MiB bnnc reads"). */
+bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyArray *out);
 /* The same for the bytes of a .npy file in memory (`path` for messages). */
 bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out);
-/* Writes a .npy file atomically (a temporary file, then rename). */
+/* Writes a .npy file as out_open and out_commit do: a regular file
+ * replaced whole (a temporary, then rename), a device or FIFO written in
+ * place. */
 bool npy_write(Ctx *c, const char *path, const NpyArray *a);
-/* Writes n arrays, a[i] to paths[i]: every one to a temporary file first,
- * renamed only when all are written, so that an error leaves the old
- * files (a failed rename, which needs another process's help, may still
- * leave the first ones renamed). */
+/* Writes n arrays, a[i] to paths[i], all or none (out_commit): an error
+ * leaves the old files (a failed rename, which needs another process's
+ * help, may still leave the first ones renamed). */
 bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n);
 
 /* ------------------------------------------------------------ interp_ */
@@ -808,9 +882,10 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
  * weights for (bnn_block_pop4): the cost model's weight passes follow it. */
 #define EMIT_BCONV_BLOCK 4
 /* Writes NAME.h, NAME.c and NAME_weights.c for graph g (after the
- * passes, compressed for t) into folder dir, atomically: all files are
- * written to a temporary folder first and renamed into dir only when every
- * one is complete. Returns false after reporting. */
+ * passes, compressed for t) into folder dir (made if missing), all or
+ * none (out_open, out_commit): their temporaries in dir itself, every
+ * destination checked before any is replaced. Returns false after
+ * reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
 /* NAME: the C identifier of a network's files and functions. */
 const char *emit_name(Ctx *c, const IrGraph *g);

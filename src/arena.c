@@ -84,8 +84,20 @@ void *mem_alloc(Arena *a, size_t n) {
          * few blocks, and the kernel may back them with huge pages, which
          * saves most of the page faults (docs/benchmarks.md). */
         size_t cap = a->total < (1u << 20) ? 65536 : ((size_t)2 << 20) - sizeof(MemBlock);
-        if (cap < n)
-            cap = n;
+        if (cap < n) {
+            /* A block of its own, behind the current one: the room left
+             * in that one still serves the small objects that follow. */
+            b = block_alloc(sizeof(MemBlock) + n);
+            b->cap = b->used = n;
+            b->next = a->head ? a->head->next : NULL;
+            if (a->head)
+                a->head->next = b;
+            else
+                a->head = b;
+            a->total += n;
+            memset(b->data, 0, n);
+            return b->data;
+        }
         b = block_alloc(sizeof(MemBlock) + cap);
         b->cap = cap;
         b->used = 0;

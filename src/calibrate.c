@@ -16,8 +16,9 @@
  *    channels (so XNOROP changes and the outputs do not: the fit gives
  *    the cycles per XNOROP and per output), and one layer of every other
  *    operation, whose time per unit of work is its measured cost.
- * The description is written atomically, each figure with a comment that
- * says how it was measured or where it was read.
+ * The description is written through outfile.c (replaced whole, or not at
+ * all), each figure with a comment that says how it was measured or where
+ * it was read.
  */
 #define _GNU_SOURCE /* sysconf(_SC_LEVEL1_DCACHE_SIZE) */
 #include "bnnc.h"
@@ -546,14 +547,8 @@ static void write_ops(FILE *f, const Fits *z, const CostTarget *t, const CostRes
 int calibrate_run(Ctx *c, const char *out_path, const char *name) {
     /* Fail now, not after a minute of measurements, if the file cannot be
      * written. */
-    char *probe = mem_printf(&c->arena, "%s.bnnc-tmp", out_path);
-    FILE *pf = fopen(probe, "w");
-    if (!pf) {
-        diag_plain(c, "cannot write '%s': %s", probe, strerror(errno));
+    if (!out_check(c, out_path))
         return EXIT_INPUT;
-    }
-    fclose(pf);
-    unlink(probe);
     Isa isas[4];
     int nisa = detect_isas(isas);
     Isa isa = isas[0];
@@ -685,13 +680,12 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
         }
     }
 
-    /* 3. The description, written to a temporary file, then renamed. */
-    char *tmp = mem_printf(&c->arena, "%s.bnnc-tmp", out_path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        diag_plain(c, "cannot write '%s': %s", tmp, strerror(errno));
+    /* 3. The description, written as outfile.c does (a temporary file,
+     * then rename; a device or FIFO in place). */
+    OutFile of;
+    if (!out_open(c, &of, out_path))
         goto done;
-    }
+    FILE *f = of.f;
     char when[64];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
@@ -792,12 +786,8 @@ int calibrate_run(Ctx *c, const char *out_path, const char *name) {
                 name, isas[k].kernels, name, isas[k].kernels, isas[k].why, isas[k].vector, lk,
                 cxk * lk, vpath[k], cxk, lk);
     }
-    bool bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, out_path) != 0) {
-        diag_plain(c, "cannot write '%s': %s", out_path, strerror(errno));
-        unlink(tmp);
+    if (!out_commit(c, &of, 1))
         goto done;
-    }
     fprintf(stderr, "bnnc calibrate: wrote %s (clock %.4g GHz, c_x %.4g cycles per XNOROP)\n",
             out_path, clock / 1e9, cx);
     rc = EXIT_OK;
@@ -914,26 +904,18 @@ int calibrate_derive(Ctx *c, const char *cycles, const char *target, const char 
     Fits z;
     if (!read_cycles(c, cycles, &rb, cb, &ro, co) || !fit_costs(c, &t, &rb, cb, &ro, co, &z))
         return EXIT_INPUT;
-    char *tmp = out_path ? mem_printf(&c->arena, "%s.bnnc-tmp", out_path) : NULL;
-    FILE *f = tmp ? fopen(tmp, "w") : stdout;
-    if (!f) {
-        diag_plain(c, "cannot write '%s': %s", tmp, strerror(errno));
+    OutFile of;
+    if (out_path && !out_open(c, &of, out_path))
         return EXIT_INPUT;
-    }
+    FILE *f = out_path ? of.f : stdout;
     fprintf(f, "    # Derived by bnnc calibrate --from: the cycles of the calibration networks'\n"
                "    # layers (bnnc calibrate --networks) emitted for %s, from %s.\n",
             t.name, source);
     write_cost(f, &z, t.lanes, "Derived", "cycles from the instruction model");
     write_ops(f, &z, &t, &ro, co, "Derived: one layer of each operation, emitted, its cycles from\n"
                                  "        # the instruction model");
-    if (tmp) {
-        bool bad = ferror(f);
-        if (fclose(f) != 0 || bad || rename(tmp, out_path) != 0) {
-            diag_plain(c, "cannot write '%s': %s", out_path, strerror(errno));
-            unlink(tmp);
-            return EXIT_INPUT;
-        }
-    }
+    if (out_path && !out_commit(c, &of, 1))
+        return EXIT_INPUT;
     return EXIT_OK;
 }
 

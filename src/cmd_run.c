@@ -9,17 +9,21 @@
  * network input, in order, evaluates the network (interp.c) and writes
  * each output as a .npy array: to OUT when the network has one output and
  * OUT is not a folder, else to OUT/NAME.npy for each output NAME. Nothing
- * is written unless the whole evaluation succeeded, and each file is
- * written to a temporary name and renamed. Exit status: 0 ok, 1 errors in
+ * is written unless the whole evaluation succeeded, and the outputs are
+ * written all or none as outfile.c does (a file replaced by rename, a
+ * link's target written, a device or FIFO written in place; a folder made
+ * for them is removed again after an error). Exit status: 0 ok, 1 errors in
  * the input (the .bnn file, the weights, an array), 2 bad usage.
  * docs/weights.md describes the files.
  */
 #include "bnnc.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char run_usage[] =
     "usage: bnnc run FILE [--network NAME] [--weights W.safetensors | --seed S]\n"
@@ -127,13 +131,19 @@ static const char *npy_type_name(const NpyArray *a) {
  * (docs/semantics.md section 4); false after reporting. */
 static bool read_input(Ctx *c, const IrNode *n, const char *path, Tensor *t) {
     NpyArray a;
-    if (!npy_read(c, path, &a))
+    char want[96], have[96];
+    format_shape(want, sizeof want, n->shape.rank, n->shape.d);
+    /* The most an array for n can hold: its elements as float32. A larger
+     * one has more elements, so not n's shape: refused as such before its
+     * data is read. */
+    if (!npy_read_max(c, path, shape_elems(&n->shape) * 4,
+                      mem_printf(&c->arena, "input '%s' is %s%s", n->name, dtype_name(n->type),
+                                 want),
+                      &a))
         return false;
     bool shape_ok = a.rank == n->shape.rank;
     for (int i = 0; i < a.rank && shape_ok; i++)
         shape_ok = a.dims[i] == n->shape.d[i];
-    char want[96], have[96];
-    format_shape(want, sizeof want, n->shape.rank, n->shape.d);
     format_shape(have, sizeof have, a.rank, a.dims);
     if (!shape_ok) {
         diag_plain(c, "'%s' has shape %s; input '%s' is %s%s", path, have, n->name,
@@ -147,6 +157,16 @@ static bool read_input(Ctx *c, const IrNode *n, const char *path, Tensor *t) {
         diag_plain(c, "'%s' holds %s; input '%s' is %s%s, given as %s", path,
                    npy_type_name(&a), n->name, dtype_name(n->type), want, want_npy[n->type]);
         return false;
+    }
+    /* Float values must be finite, as the parameters must (a NaN has no
+     * sign to binarise either). */
+    for (int64_t i = 0; a.type == DT_F32 && i < a.n; i++) {
+        float v = ((const float *)a.data)[i];
+        if (!isfinite(v)) {
+            diag_plain(c, "'%s' holds %g at element %lld; the values of input '%s' must be "
+                          "finite", path, v, (long long)i, n->name);
+            return false;
+        }
     }
     *t = (Tensor){.type = n->type, .n = a.n};
     switch (n->type) {
@@ -226,9 +246,13 @@ static int run_network(Ctx *c, RunOptions *o) {
     if (!interp_run(c, g, &w, ins, outs))
         return EXIT_INPUT;
 
-    if (folder && !is_dir(o->output) && mkdir(o->output, 0777) != 0) {
-        diag_plain(c, "cannot make the folder '%s': %s", o->output, strerror(errno));
-        return EXIT_INPUT;
+    bool made = false;
+    if (folder && !is_dir(o->output)) {
+        if (mkdir(o->output, 0777) != 0) {
+            diag_plain(c, "cannot make the folder '%s': %s", o->output, strerror(errno));
+            return EXIT_INPUT;
+        }
+        made = true;
     }
     /* All outputs or none. */
     NpyArray *arrays = mem_array(&c->arena, (size_t)g->outputs.n + 1, sizeof(NpyArray));
@@ -247,7 +271,11 @@ static int run_network(Ctx *c, RunOptions *o) {
                            : mem_printf(&c->arena, "%s%s%s.npy", o->output,
                                         o->output[olen - 1] == '/' ? "" : "/", n->name);
     }
-    return npy_write_all(c, paths, arrays, g->outputs.n) ? EXIT_OK : EXIT_INPUT;
+    if (npy_write_all(c, paths, arrays, g->outputs.n))
+        return EXIT_OK;
+    if (made) /* empty: an error leaves no temporary */
+        rmdir(o->output);
+    return EXIT_INPUT;
 }
 
 int cmd_run(int argc, char **argv) {

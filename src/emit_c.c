@@ -14,8 +14,9 @@
  * Every layer computes exactly what docs/semantics.md says, in the same
  * order as the reference interpreter; float products and sums are separate
  * statements so no compiler fuses them. No malloc: the arena is static.
- * The files go to a temporary folder first and are renamed into DIR only
- * when all are complete.
+ * The files are written all or none through outfile.c: temporaries in DIR
+ * itself, renamed over the old files only when all three are complete and
+ * every destination has been checked.
  */
 #include "bnnc.h"
 
@@ -1776,70 +1777,53 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     }
 }
 
-/* Writes the files into a fresh temporary folder beside dir, then renames
- * each into dir. */
+/* Writes the files into dir (made if it does not exist), all or none
+ * (out_open, out_commit): their temporaries go in dir itself, so only dir
+ * must be writable, and each destination is checked before anything is
+ * written. A folder made here is removed again after an error. */
 static bool write_all(Emit *e, const char *dir) {
     Ctx *c = e->c;
     struct stat st;
-    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        diag_plain(c, "'%s' exists and is not a folder", dir);
-        return false;
-    }
-    /* Beside "out", also for "-o out/". */
-    size_t dl = strlen(dir);
-    while (dl > 1 && dir[dl - 1] == '/')
-        dl--;
-    char *tmp = mem_printf(&c->arena, "%.*s.bnnc-XXXXXX", (int)dl, dir);
-    size_t len = strlen(tmp);
-    while (len > 0 && tmp[len - 1] != 'X')
-        len--;
-    if (!mkdtemp(tmp)) {
-        diag_plain(c, "cannot create a folder beside '%s': %s", dir, strerror(errno));
-        return false;
-    }
-    const char *names[3] = {mem_printf(&c->arena, "%s.h", e->name),
-                            mem_printf(&c->arena, "%s.c", e->name),
-                            mem_printf(&c->arena, "%s_weights.c", e->name)};
-    const char *paths[3];
-    bool ok = true;
-    FILE *files[3];
-    for (int i = 0; i < 3; i++) {
-        paths[i] = mem_printf(&c->arena, "%s/%s", tmp, names[i]);
-        files[i] = fopen(paths[i], "w");
-        if (!files[i]) {
-            diag_plain(c, "cannot write '%s': %s", paths[i], strerror(errno));
-            ok = false;
+    bool made = false;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            diag_plain(c, "'%s' exists and is not a folder", dir);
+            return false;
         }
+    } else if (mkdir(dir, 0777) != 0) {
+        diag_plain(c, "cannot create the folder '%s': %s", dir, strerror(errno));
+        return false;
+    } else {
+        made = true;
     }
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    const char *ext[3] = {".h", ".c", "_weights.c"};
+    OutFile files[3];
+    int n = 0;
+    bool ok = true;
+    for (; n < 3 && ok; n++)
+        if (!(ok = out_open(c, &files[n],
+                            mem_printf(&c->arena, "%s%s%s%s", dir, sep, e->name, ext[n]))))
+            break;
     if (ok) {
-        e->h = files[0];
-        e->decl = files[1];
-        e->wf = files[2];
+        e->h = files[0].f;
+        e->decl = files[1].f;
+        e->wf = files[2].f;
         const char **in = io_names(e, &e->g->inputs, "in_");
         const char **out = io_names(e, &e->g->outputs, "out_");
         emit_source(e, in, out);
         emit_header(e, in, out);
-        ok = e->ok;
+        ok = e->ok && out_commit(c, files, 3);
+        if (!e->ok)
+            for (int i = 0; i < 3; i++)
+                out_discard(&files[i]);
+    } else {
+        for (int i = 0; i < n; i++)
+            out_discard(&files[i]);
     }
-    for (int i = 0; i < 3; i++)
-        if (files[i] && (ferror(files[i]) | fclose(files[i]))) {
-            diag_plain(c, "cannot write '%s'", paths[i]);
-            ok = false;
-        }
-    if (ok && stat(dir, &st) != 0 && mkdir(dir, 0777) != 0) {
-        diag_plain(c, "cannot create the folder '%s': %s", dir, strerror(errno));
-        ok = false;
-    }
-    for (int i = 0; i < 3 && ok; i++) {
-        const char *to = mem_printf(&c->arena, "%s/%s", dir, names[i]);
-        if (rename(paths[i], to) != 0) {
-            diag_plain(c, "cannot move '%s' to '%s': %s", paths[i], to, strerror(errno));
-            ok = false;
-        }
-    }
-    for (int i = 0; i < 3; i++)
-        unlink(paths[i]);
-    rmdir(tmp);
+    if (!ok && made)
+        rmdir(dir); /* empty: no temporary is left */
     return ok;
 }
 

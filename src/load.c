@@ -31,6 +31,13 @@ static bool is_file(const char *p) {
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Something that is there but is not a regular file: a folder, a device,
+ * a pipe, a socket. */
+static bool is_other(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 static char *dir_of(Arena *a, const char *path) {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -80,17 +87,28 @@ static char *join_path(Arena *a, const char *dir, const char *name) {
     return out;
 }
 
-/* Finds an import; returns the path found or NULL. */
+/* Finds an import; returns the path found or NULL. A regular file
+ * NAME.bnn is looked for first in the importing file's folder, then along
+ * the search path. When there is none, the first NAME.bnn or NAME there
+ * that is something else (a folder, a device, a pipe) is returned, so that
+ * loading it says what it is rather than that nothing was found. */
 static char *find_import(Ctx *c, const char *from_dir, const char *name) {
     Arena *a = &c->arena;
     const char *suffix = has_suffix(name, ".bnn") ? "" : ".bnn";
     const char *file = mem_printf(a, "%s%s", name, suffix);
-    char *p = join_path(a, from_dir, file);
-    if (is_file(p) || name[0] == '/')
-        return is_file(p) ? p : NULL;
-    for (int i = 0; i < c->search.n; i++) {
-        p = join_path(a, (char *)c->search.v[i], file);
+    int ndirs = name[0] == '/' ? 1 : c->search.n + 1;
+    for (int i = 0; i < ndirs; i++) {
+        char *p = join_path(a, i ? (char *)c->search.v[i - 1] : from_dir, file);
         if (is_file(p))
+            return p;
+    }
+    for (int i = 0; i < ndirs; i++) {
+        const char *dir = i ? (char *)c->search.v[i - 1] : from_dir;
+        char *p = join_path(a, dir, file);
+        if (is_other(p))
+            return p;
+        p = join_path(a, dir, name);
+        if (*suffix && is_other(p))
             return p;
     }
     return NULL;

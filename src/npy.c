@@ -12,16 +12,15 @@
  * '<f4' (f32), '<i4' (i32), '|u1' (u8), and '|i1' or '|b1' for b1 values
  * (int8 -1/+1; a bool array's False is -1 and True +1). We write version
  * 1.0 with the header padded so that the data starts on a 64-byte
- * boundary, as numpy does, to a temporary file renamed into place: an
- * error never leaves a partial file behind.
+ * boundary, as numpy does, through outfile.c (a temporary file renamed
+ * into place, a device or FIFO written in place): an error never leaves
+ * a partial file behind.
  */
 #include "bnnc.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define NPY_MAGIC "\x93NUMPY"
 #define NPY_MAX_HEADER (1 << 20)
@@ -222,72 +221,70 @@ static void put_le32(unsigned char *p, uint32_t v) {
     p[3] = (unsigned char)(v >> 24);
 }
 
-bool npy_read(Ctx *c, const char *path, NpyArray *out) {
-    memset(out, 0, sizeof *out);
-    unsigned char *buf;
-    size_t len;
-    if (!src_read_all(c, path, "", &buf, &len))
-        return false;
-    bool ok = npy_parse(c, path, buf, len, out);
-    free(buf);
-    return ok;
-}
-
-bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out) {
-    memset(out, 0, sizeof *out);
-    bool ok = false;
+/* The magic, the version and the header's length (the bytes before the
+ * header: *hstart). False after reporting. */
+static bool read_prefix(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                        size_t *hstart, size_t *hlen) {
     if (len < 10 || memcmp(buf, NPY_MAGIC, 6) != 0) {
         diag_plain(c, "'%s' is not a .npy file (it does not start with \\x93NUMPY)", path);
-        goto done;
+        return false;
     }
     int major = buf[6], minor = buf[7];
-    size_t hstart, hlen;
     if (major == 1 && minor == 0) {
-        hstart = 10;
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
+        *hstart = 10;
+        *hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
     } else if (major == 2 && minor == 0) {
         if (len < 12) {
             diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
-            goto done;
+            return false;
         }
-        hstart = 12;
-        hlen = get_le32(buf + 8);
+        *hstart = 12;
+        *hlen = get_le32(buf + 8);
     } else {
         diag_plain(c, "'%s' is .npy version %d.%d; bnnc reads versions 1.0 and 2.0", path,
                    major, minor);
-        goto done;
+        return false;
     }
-    if (hlen > NPY_MAX_HEADER) {
-        diag_plain(c, "'%s' has a bad .npy header: it claims %zu bytes", path, hlen);
-        goto done;
+    if (*hlen > NPY_MAX_HEADER) {
+        diag_plain(c, "'%s' has a bad .npy header: it claims %zu bytes", path, *hlen);
+        return false;
     }
-    if (len - hstart < hlen) {
-        diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
-        goto done;
-    }
-    bool b1bool = false;
-    if (!parse_header(c, path, (const char *)buf + hstart, hlen, out, &b1bool))
-        goto done;
+    return true;
+}
+
+/* The elements of a's shape (a->n) and the bytes of its data; false after
+ * reporting an array past BNNC_MAX_ELEMS. */
+static bool array_size(Ctx *c, const char *path, NpyArray *a, size_t *bytes) {
     int64_t n = 1;
-    for (int i = 0; i < out->rank; i++)
-        if (__builtin_mul_overflow(n, out->dims[i], &n) || n > BNNC_MAX_ELEMS) {
+    for (int i = 0; i < a->rank; i++)
+        if (__builtin_mul_overflow(n, a->dims[i], &n) || n > BNNC_MAX_ELEMS) {
             diag_plain(c, "'%s' is too large", path);
-            goto done;
+            return false;
         }
-    out->n = n;
-    size_t want = (size_t)n * (size_t)elem_size(out->type);
-    size_t have = len - hstart - hlen;
+    a->n = n;
+    *bytes = (size_t)n * (size_t)elem_size(a->type);
+    return true;
+}
+
+bool npy_read(Ctx *c, const char *path, NpyArray *out) {
+    return npy_read_max(c, path, BNNC_MAX_RUN_BYTES, NULL, out);
+}
+
+/* The data of an array whose header gave out's type and shape (want
+ * bytes): `have` bytes at d, exactly want. False after reporting. */
+static bool take_data(Ctx *c, const char *path, NpyArray *out, bool b1bool,
+                      const unsigned char *d, size_t have, size_t want) {
+    int64_t n = out->n;
     if (have < want) {
         diag_plain(c, "'%s' is truncated: its shape needs %zu bytes of data, but %zu follow "
                       "the header", path, want, have);
-        goto done;
+        return false;
     }
     if (have > want) {
         diag_plain(c, "'%s' has %zu bytes after its data (its shape needs %zu)", path,
                    have - want, want);
-        goto done;
+        return false;
     }
-    const unsigned char *d = buf + hstart + hlen;
     out->data = mem_alloc(&c->arena, want);
     if (out->type == DT_F32 || out->type == DT_I32) {
         uint32_t *o = out->data;
@@ -302,7 +299,7 @@ bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, N
                 if (d[i] > 1) {
                     diag_plain(c, "'%s' holds %d at element %lld of a bool array", path, d[i],
                                (long long)i);
-                    goto done;
+                    return false;
                 }
                 o[i] = d[i] ? 1 : -1;
             } else {
@@ -310,14 +307,98 @@ bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, N
                 if (o[i] != 1 && o[i] != -1) {
                     diag_plain(c, "'%s' holds %d at element %lld; an int8 array holds b1 "
                                   "values, -1 or +1", path, o[i], (long long)i);
-                    goto done;
+                    return false;
                 }
             }
         }
     }
-    ok = true;
+    return true;
+}
+
+bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyArray *out) {
+    memset(out, 0, sizeof *out);
+    int64_t size;
+    FILE *f = src_open(c, path, "", ".npy", loc_none(), &size);
+    if (!f)
+        return false;
+    /* The header first (at most 1 MiB), then the data its shape says, if
+     * that is not more than `max` and the file not longer: nothing past
+     * it is read. */
+    unsigned char pre[12];
+    unsigned char *h = NULL, *data = NULL;
+    size_t n = 0, got, hstart, hlen, want;
+    bool ok = false, b1bool = false;
+    if (!src_read_upto(c, f, path, pre, sizeof pre, &n) ||
+        !read_prefix(c, path, pre, n, &hstart, &hlen))
+        goto done;
+    size_t head = hstart + hlen;
+    if ((size >= (int64_t)n && (uint64_t)size < head) || (n < sizeof pre && n < head)) {
+        diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
+        goto done;
+    }
+    h = xmalloc(head > n ? head : n);
+    memcpy(h, pre, n);
+    if (n < head) {
+        if (!src_read_upto(c, f, path, h + n, head - n, &got))
+            goto done;
+        if (n + got < head) {
+            diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
+            goto done;
+        }
+    }
+    if (!parse_header(c, path, (const char *)h + hstart, hlen, out, &b1bool) ||
+        !array_size(c, path, out, &want))
+        goto done;
+    if (want > (uint64_t)max) {
+        char shape[128];
+        size_t l = (size_t)snprintf(shape, sizeof shape, "[");
+        for (int i = 0; i < out->rank && l < sizeof shape; i++)
+            l += (size_t)snprintf(shape + l, sizeof shape - l, "%s%lld", i ? ", " : "",
+                                  (long long)out->dims[i]);
+        if (l < sizeof shape)
+            snprintf(shape + l, sizeof shape - l, "]");
+        if (what)
+            diag_plain(c, "'%s' has shape %s; %s", path, shape, what);
+        else
+            diag_plain(c, "'%s' has shape %s: %zu bytes of data, more than the %lld MiB "
+                          "bnnc reads", path, shape, want, (long long)(max >> 20));
+        goto done;
+    }
+    /* The bytes the header leaves for the data: what fstat says is left,
+     * or (a file of /proc) what is there, up to one more than wanted. */
+    size_t left = size >= (int64_t)head ? (size_t)size - head : 0;
+    if (left > want) {
+        diag_plain(c, "'%s' has %zu bytes after its data (its shape needs %zu)", path,
+                   left - want, want);
+        goto done;
+    }
+    /* (A header of fewer than 2 bytes, all that would end inside the 12
+     * bytes read first, is not a dict: parse_header refused it.) */
+    if (!src_read_rest(c, f, path, want, left, &data, &got))
+        goto done;
+    ok = take_data(c, path, out, b1bool, data, got, want);
 done:
+    fclose(f);
+    free(h);
+    free(data);
+    if (!ok)
+        memset(out, 0, sizeof *out);
     return ok;
+}
+
+bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out) {
+    memset(out, 0, sizeof *out);
+    size_t hstart, hlen, want;
+    bool b1bool = false;
+    if (!read_prefix(c, path, buf, len, &hstart, &hlen))
+        return false;
+    if (len - hstart < hlen) {
+        diag_plain(c, "'%s' is truncated: it ends inside the .npy header", path);
+        return false;
+    }
+    return parse_header(c, path, (const char *)buf + hstart, hlen, out, &b1bool) &&
+           array_size(c, path, out, &want) &&
+           take_data(c, path, out, b1bool, buf + hstart + hlen, len - hstart - hlen, want);
 }
 
 /* ------------------------------------------------------------- writing */
@@ -329,11 +410,13 @@ static const char *descr_of(DType t) {
     case DT_U8: return "|u1";
     default: return "|i1";
     }
+
 }
 
-/* Writes a to a new temporary file beside path; its name, or NULL after
- * reporting (nothing is left behind). */
-static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
+/* The header of a as a .npy file of version 1.0, in head (total bytes in
+ * *len); false after reporting when it does not fit. */
+static bool npy_header(Ctx *c, const char *path, const NpyArray *a, unsigned char *head,
+                       size_t *len) {
     char dict[512];
     size_t l = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                                 descr_of(a->type));
@@ -344,13 +427,12 @@ static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
         l += (size_t)snprintf(dict + l, sizeof dict - l, "), }");
     if (l + 64 >= sizeof dict) {
         diag_plain(c, "cannot write '%s': too many dimensions", path);
-        return NULL;
+        return false;
     }
     /* Pad with spaces so that magic + version + length + header, ending
      * with a newline, is a multiple of 64 bytes. */
     size_t total = (10 + l + 1 + 63) / 64 * 64;
     size_t hlen = total - 10;
-    unsigned char head[600];
     memcpy(head, NPY_MAGIC, 6);
     head[6] = 1;
     head[7] = 0;
@@ -359,24 +441,13 @@ static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
     memcpy(head + 10, dict, l);
     memset(head + 10 + l, ' ', hlen - l - 1);
     head[total - 1] = '\n';
+    *len = total;
+    return true;
+}
 
-    char *tmp = mem_printf(&c->arena, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    /* mkstemp makes the file private; give it the usual permissions. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        diag_plain(c, "cannot write '%s': %s", path, strerror(errno));
-        return NULL;
-    }
+/* Writes the header and the elements of a to f; false on a write error
+ * (out_commit reports it). */
+static bool npy_fwrite(FILE *f, const unsigned char *head, size_t total, const NpyArray *a) {
     bool ok = fwrite(head, 1, total, f) == total;
     int es = elem_size(a->type);
     if (es == 4) {
@@ -391,17 +462,7 @@ static char *write_tmp(Ctx *c, const char *path, const NpyArray *a) {
     } else if (a->n > 0) {
         ok = ok && fwrite(a->data, 1, (size_t)a->n, f) == (size_t)a->n;
     }
-    int err = ok ? 0 : errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        diag_plain(c, "cannot write '%s': %s", path, err ? strerror(err) : "write error");
-        return NULL;
-    }
-    return tmp;
+    return ok;
 }
 
 bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
@@ -409,20 +470,22 @@ bool npy_write(Ctx *c, const char *path, const NpyArray *a) {
 }
 
 bool npy_write_all(Ctx *c, const char *const *paths, const NpyArray *a, int n) {
-    char **tmp = mem_array(&c->arena, (size_t)n + 1, sizeof *tmp);
+    OutFile *o = mem_array(&c->arena, (size_t)n + 1, sizeof *o);
     int done = 0;
-    while (done < n && (tmp[done] = write_tmp(c, paths[done], &a[done])))
-        done++;
-    bool ok = done == n;
-    for (int i = 0; i < done && ok; i++)
-        if (rename(tmp[i], paths[i]) != 0) {
-            diag_plain(c, "cannot write '%s': %s", paths[i], strerror(errno));
-            ok = false;
-        } else {
-            tmp[i] = NULL;
-        }
+    bool ok = true;
+    for (; done < n && ok; done++) {
+        unsigned char head[600];
+        size_t total;
+        ok = npy_header(c, paths[done], &a[done], head, &total) &&
+             out_open(c, &o[done], paths[done]);
+        if (!ok)
+            break;
+        if (!npy_fwrite(o[done].f, head, total, &a[done]))
+            o[done].err = errno; /* reported by out_commit */
+    }
+    if (ok)
+        return out_commit(c, o, n);
     for (int i = 0; i < done; i++)
-        if (tmp[i])
-            unlink(tmp[i]);
-    return ok;
+        out_discard(&o[i]);
+    return false;
 }

@@ -49,13 +49,18 @@ static void *map_get(const Map *m, const char *key) {
     }
 }
 
-static void map_put(Arena *a, Map *m, const char *key, void *val) {
+/* The slots are malloc'ed, not in the arena, so that the old ones are
+ * freed as a map grows (a network's names: millions of them); map_free
+ * frees a map once its scope ends. */
+static void map_put(Map *m, const char *key, void *val) {
     if (2 * (m->n + 1) > m->cap) {
-        Map big = {mem_array(a, (size_t)(m->cap ? m->cap * 2 : 16), sizeof(Slot)),
-                   m->cap ? m->cap * 2 : 16, 0};
+        int cap = m->cap ? m->cap * 2 : 16;
+        Map big = {xmalloc((size_t)cap * sizeof(Slot)), cap, 0};
+        memset(big.slots, 0, (size_t)cap * sizeof(Slot));
         for (int i = 0; i < m->cap; i++)
             if (m->slots[i].key)
-                map_put(a, &big, m->slots[i].key, m->slots[i].val);
+                map_put(&big, m->slots[i].key, m->slots[i].val);
+        free(m->slots);
         *m = big;
     }
     uint32_t i = hash_str(key) & (uint32_t)(m->cap - 1);
@@ -64,6 +69,11 @@ static void map_put(Arena *a, Map *m, const char *key, void *val) {
     if (!m->slots[i].key)
         m->n++;
     m->slots[i] = (Slot){key, val};
+}
+
+static void map_free(Map *m) {
+    free(m->slots);
+    *m = (Map){0};
 }
 
 /* ------------------------------------------------------------- values */
@@ -79,11 +89,10 @@ typedef struct {
 } Value;
 
 /* A name in scope: a tensor (node may be NULL after an error) or, for a
- * block parameter, an attribute value. */
+ * block parameter, an attribute value. One per layer of a network: small. */
 typedef struct {
-    bool is_value;
     IrNode *node;
-    Value value;
+    const Value *value;        /* NULL for a tensor */
     Loc loc;
 } Binding;
 
@@ -134,7 +143,7 @@ static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {
     }
     Binding *b = mem_alloc(s->a, sizeof *b);
     b->loc = loc;
-    map_put(s->a, &env->names, name, b);
+    map_put(&env->names, name, b);
     return b;
 }
 
@@ -158,8 +167,8 @@ static Value eval_expr(Sema *s, Env *env, Ast *e) {
         return v;
     case AST_NAME: {
         Binding *b = env ? map_get(&env->names, e->name) : NULL;
-        if (b && b->is_value) {
-            Value r = b->value;
+        if (b && b->value) {
+            Value r = *b->value;
             r.loc = e->loc;
             return r;
         }
@@ -301,6 +310,14 @@ static const char *unique_name(Sema *s, const char *want) {
     }
 }
 
+/* A layer's attributes, apart from its node (IrNode.attr, has_attr): a
+ * layer without any, most of a deep network, shares `no_attrs`. */
+typedef struct {
+    int64_t v[A_COUNT][2];
+    bool has[A_COUNT];
+} Attrs;
+static const Attrs no_attrs;
+
 static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
     if (s->g->nodes.n >= BNNC_MAX_NODES) {
         if (s->g->nodes.n == BNNC_MAX_NODES) {
@@ -314,6 +331,8 @@ static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
     n->name = unique_name(s, name);
     n->loc = loc;
     n->origin = s->origin;
+    n->attr = no_attrs.v;
+    n->has_attr = no_attrs.has;
     return n;
 }
 
@@ -391,7 +410,7 @@ static bool check_budget(Sema *s, IrNode *n) {
 static void add_node(Sema *s, IrNode *n) {
     n->id = s->g->nodes.n;
     vec_push(s->a, &s->g->nodes, n);
-    map_put(s->a, &s->node_names, n->name, n);
+    map_put(&s->node_names, n->name, n);
 }
 
 static const char *arg_name(Sema *s, const char *name, Ast *arg) {
@@ -468,19 +487,24 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     /* Defaults; a pooling window's stride defaults to its size. */
     static const int64_t def[A_COUNT] = {[A_STRIDE] = 1, [A_DILATION] = 1, [A_GROUPS] = 1,
                                          [A_MULTIPLIER] = 1, [A_PADDING] = PAD_VALID};
-    for (int a = 0; a < A_COUNT; a++) {
+    Attrs *at = d->attrs ? mem_alloc(s->a, sizeof *at) : NULL;
+    for (int a = 0; a < A_COUNT && at; a++) {
         if (!(d->attrs & (1u << a)))
             continue;
-        n->has_attr[a] = true;
+        at->has[a] = true;
         if (has[a]) {
-            n->attr[a][0] = attr[a][0];
-            n->attr[a][1] = attr[a][1];
+            at->v[a][0] = attr[a][0];
+            at->v[a][1] = attr[a][1];
         } else if (a == A_STRIDE && (d->attrs & (1u << A_SIZE))) {
-            n->attr[a][0] = attr[A_SIZE][0];
-            n->attr[a][1] = attr[A_SIZE][1];
+            at->v[a][0] = attr[A_SIZE][0];
+            at->v[a][1] = attr[A_SIZE][1];
         } else {
-            n->attr[a][0] = n->attr[a][1] = def[a];
+            at->v[a][0] = at->v[a][1] = def[a];
         }
+    }
+    if (at) {
+        n->attr = at->v;
+        n->has_attr = at->has;
     }
     n->in_type = ins[0]->type;
     n->weights = d->weights;
@@ -536,7 +560,7 @@ static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
             ERR(s, v->loc, "undefined name '%s'", v->name);
             return NULL;
         }
-        if (b->is_value) {
+        if (b->value) {
             ERR(s, v->loc, "'%s' is an attribute value, not a tensor", v->name);
             return NULL;
         }
@@ -613,8 +637,9 @@ static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char
             v.k = V_BAD;
         }
         slot[p] = mem_alloc(s->a, sizeof(Binding));
-        slot[p]->is_value = true;
-        slot[p]->value = v;
+        Value *pv = mem_alloc(s->a, sizeof *pv);
+        *pv = v;
+        slot[p]->value = pv;
         slot[p]->loc = params->kids[p]->loc;
     }
     int next = 0, given = 0;
@@ -648,7 +673,7 @@ static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char
     if (!ok)
         return NULL;
     for (int k = 0; k < np; k++)
-        map_put(s->a, &inner.names, params->kids[k]->name, slot[k]);
+        map_put(&inner.names, params->kids[k]->name, slot[k]);
     Origin *o = mem_alloc(s->a, sizeof *o);
     *o = (Origin){call->loc, b->name, s->origin};
     const Origin *saved = s->origin;
@@ -671,6 +696,7 @@ static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char
     b->active = false;
     s->depth--;
     s->origin = saved;
+    map_free(&inner.names);
     return result;
 }
 
@@ -756,7 +782,7 @@ static void lint_block(Sema *s, BlockInfo *b) {
             diag_error(s->c, p->loc, "parameter '%s' is declared twice", p->name);
             L.ok = false;
         }
-        map_put(s->a, &L.names, p->name, &p->loc);
+        map_put(&L.names, p->name, &p->loc);
     }
     bool returned = false;
     for (int i = 1; i < b->ast->nkids; i++) {
@@ -775,7 +801,7 @@ static void lint_block(Sema *s, BlockInfo *b) {
                 diag_note(s->c, *prev, "'%s' was defined here", st->name);
                 L.ok = false;
             }
-            map_put(s->a, &L.names, st->name, &st->loc);
+            map_put(&L.names, st->name, &st->loc);
             break;
         }
         case AST_RETURN:
@@ -801,6 +827,7 @@ static void lint_block(Sema *s, BlockInfo *b) {
         L.ok = false;
     }
     b->bad = !L.ok;
+    map_free(&L.names);
 }
 
 /* ------------------------------------------------------------ networks */
@@ -896,6 +923,8 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
         has_output |= net->kids[i]->kind == AST_OUTPUT;
     if (!has_output)
         diag_error(s->c, net->loc, "network '%s' has no 'output'", net->name);
+    map_free(&env.names);
+    map_free(&s->node_names);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -928,11 +957,11 @@ bool sema_run(Ctx *c, IrModule *m) {
                        d->ast->name);
             continue;
         }
-        map_put(s.a, &seen[kind], d->ast->name, d);
+        map_put(&seen[kind], d->ast->name, d);
         if (kind == 1) {
             BlockInfo *b = mem_alloc(s.a, sizeof *b);
             *b = (BlockInfo){d->ast->name, d->ast, d->file, false, false};
-            map_put(s.a, &s.blocks, b->name, b);
+            map_put(&s.blocks, b->name, b);
         }
     }
     int k = 0;
@@ -958,6 +987,9 @@ bool sema_run(Ctx *c, IrModule *m) {
         eval_network(&s, g, d->ast);
         vec_push(s.a, &m->graphs, g);
     }
+    for (int i = 0; i < 3; i++)
+        map_free(&seen[i]);
+    map_free(&s.blocks);
     sema_targets(c, m);
     return c->errors == before;
 }

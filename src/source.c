@@ -6,15 +6,85 @@
  * assume well-formed UTF-8 text without NUL or stray control bytes and
  * with bounded lines, so that no input can make it misbehave and every
  * complaint about the bytes carries a line and a column.
+ *
+ * Every file bnnc reads by name (a .bnn file, an import, weights, a .npy
+ * array) is opened by src_open: a regular file only, never a folder, a
+ * device or a FIFO, and every read is bounded (docs/robustness.md
+ * section 2).
  */
 #include "bnnc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SRC_MAX_BYTES ((size_t)64 << 20)
+
+/* An error at `from` (a null location: none). */
+static void report(Ctx *c, Loc from, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(Ctx *c, Loc from, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(c, DIAG_ERROR, from, fmt, ap);
+    va_end(ap);
+}
+
+const char *src_file_kind(unsigned mode) {
+    if (S_ISREG(mode))
+        return NULL;
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISFIFO(mode))
+        return "a pipe (FIFO)";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+static void refuse(Ctx *c, Loc from, const char *path, const char *is, const char *kind) {
+    report(c, from, "'%s' is %s, not a %s file", path, is, kind);
+}
+
+FILE *src_open(Ctx *c, const char *path, const char *what, const char *kind, Loc from,
+               int64_t *size) {
+    /* stat first, so that a device is never opened (opening one may act:
+     * a tape rewinds, a watchdog starts); then fstat on the descriptor, in
+     * case the path changed in between. O_NONBLOCK: opening a FIFO that
+     * took the path meanwhile does not wait for a writer. */
+    struct stat st;
+    const char *is = NULL;
+    if (stat(path, &st) == 0 && (is = src_file_kind(st.st_mode)) != NULL) {
+        refuse(c, from, path, is, kind);
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        report(c, from, "cannot open %s'%s': %s", what, path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || (is = src_file_kind(st.st_mode)) != NULL) {
+        if (is)
+            refuse(c, from, path, is, kind);
+        else
+            report(c, from, "cannot read %s'%s': %s", what, path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        report(c, from, "cannot read %s'%s': %s", what, path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    *size = (int64_t)st.st_size;
+    return f;
+}
 
 static void index_lines(Ctx *c, SrcFile *f) {
     int n = 1;
@@ -44,14 +114,27 @@ int src_add_text(Ctx *c, const char *name, const char *text, size_t len) {
 
 int src_load(Ctx *c, const char *path, const char *real, Loc from) {
     bool is_stdin = strcmp(path, "-") == 0;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) {
-        if (from.file >= 0)
-            diag_error(c, from, "cannot open '%s': %s", path, strerror(errno));
-        else
-            diag_plain(c, "cannot open '%s': %s", path, strerror(errno));
+    int64_t size = 0;
+    /* The file named on the command line may be a pipe (bnnc <(gen)),
+     * read as standard input is, within the same bound; an import may not. */
+    struct stat st;
+    bool pipe = !is_stdin && from.file < 0 && stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+    FILE *fp = is_stdin ? stdin
+               : pipe   ? fopen(path, "rb")
+                        : src_open(c, path, "", ".bnn", from, &size);
+    if (pipe && !fp)
+        report(c, from, "cannot open '%s': %s", path, strerror(errno));
+    if (!fp)
+        return -1;
+    const char *name = is_stdin ? "<stdin>" : path;
+    if (size > (int64_t)SRC_MAX_BYTES) {
+        report(c, from, "cannot read '%s': file is larger than %zu MiB", name,
+               SRC_MAX_BYTES >> 20);
+        fclose(fp);
         return -1;
     }
+    /* At most 64 MiB, whatever the size said (a file of /proc has 0, and
+     * standard input may be anything). */
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
     bool too_big = false, failed = false;
@@ -74,18 +157,12 @@ int src_load(Ctx *c, const char *path, const char *real, Loc from) {
     int err = errno;
     if (!is_stdin)
         fclose(fp);
-    const char *name = is_stdin ? "<stdin>" : path;
     if (too_big || failed) {
-        char msg[128];
         if (too_big)
-            snprintf(msg, sizeof msg, "file is larger than %zu MiB",
-                     SRC_MAX_BYTES >> 20);
+            report(c, from, "cannot read '%s': file is larger than %zu MiB", name,
+                   SRC_MAX_BYTES >> 20);
         else
-            snprintf(msg, sizeof msg, "%s", strerror(err));
-        if (from.file >= 0)
-            diag_error(c, from, "cannot read '%s': %s", name, msg);
-        else
-            diag_plain(c, "cannot read '%s': %s", name, msg);
+            report(c, from, "cannot read '%s': %s", name, strerror(err));
         free(buf);
         return -1;
     }
@@ -200,37 +277,51 @@ bool src_validate(Ctx *c, int file) {
     return reported == 0;
 }
 
-bool src_read_all(Ctx *c, const char *path, const char *what, unsigned char **buf, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_plain(c, "cannot open %s'%s': %s", what, path, strerror(errno));
+bool src_read_upto(Ctx *c, FILE *f, const char *path, unsigned char *buf, size_t n,
+                   size_t *got) {
+    *got = fread(buf, 1, n, f);
+    if (*got < n && ferror(f)) {
+        diag_plain(c, "cannot read '%s': %s", path, strerror(errno));
         return false;
     }
-    struct stat st;
-    bool known = fstat(fileno(f), &st) == 0;
-    if (known && S_ISDIR(st.st_mode)) {
-        diag_plain(c, "cannot read %s'%s': it is a folder", what, path);
-        fclose(f);
-        return false;
-    }
-    size_t cap = known && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+    return true;
+}
+
+bool src_read_rest(Ctx *c, FILE *f, const char *path, size_t max, size_t hint,
+                   unsigned char **buf, size_t *len) {
+    /* Room for what fstat said, else 64 KiB, doubled as needed: a file
+     * that says it is large but is not takes only what it holds. */
+    size_t cap = hint && hint <= max ? hint + 1 : max < 65536 ? max + 1 : 65536, n = 0;
     unsigned char *b = xmalloc(cap);
     for (;;) {
-        if (n == cap)
-            b = xrealloc(b, cap *= 2);
-        size_t got = fread(b + n, 1, cap - n, f);
+        size_t got;
+        if (!src_read_upto(c, f, path, b + n, cap - n, &got)) {
+            free(b);
+            return false;
+        }
         n += got;
-        if (got == 0)
+        if (n < cap || n > max)
             break;
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        diag_plain(c, "cannot read %s'%s'", what, path);
-        free(b);
-        return false;
+        cap = cap > max / 2 ? max + 1 : 2 * cap;
+        b = xrealloc(b, cap);
     }
     *buf = b;
     *len = n;
     return true;
+}
+
+bool src_read_all(Ctx *c, const char *path, const char *what, unsigned char **buf, size_t *len) {
+    int64_t size;
+    FILE *f = src_open(c, path, what, "text", loc_none(), &size);
+    if (!f)
+        return false;
+    bool ok = src_read_rest(c, f, path, SRC_MAX_BYTES, size > 0 ? (size_t)size : 0, buf, len);
+    fclose(f);
+    if (ok && *len > SRC_MAX_BYTES) {
+        diag_plain(c, "cannot read %s'%s': file is larger than %zu MiB", what, path,
+                   SRC_MAX_BYTES >> 20);
+        free(*buf);
+        ok = false;
+    }
+    return ok;
 }

@@ -12,7 +12,10 @@
  * header mapping each tensor name to its dtype, shape and data offsets
  * (relative to the data that follows the header), and an optional
  * "__metadata__" object. The loader checks the file against the graph and
- * reports every problem, naming the tensor. Binary weights are binarised
+ * reports every problem, naming the tensor. It reads a file's header
+ * first and its data only when the header fits the network and the data
+ * is no more than the network's tensors take: no file makes it read more
+ * (docs/robustness.md section 2). Binary weights are binarised
  * (v >= 0 is +1) and batchnorms folded into a scale and a shift per channel
  * (docs/semantics.md section 2).
  *
@@ -30,6 +33,11 @@
 
 #define BN_EPSILON 0.001
 #define MAX_HEADER ((uint64_t)100 << 20)
+/* The header a network's file may have: 1 MiB (metadata, padding), and 1
+ * KiB a tensor (its name, dtype, shape and offsets take a tenth of it). A
+ * header is parsed whole, into some 20 times its size. */
+#define HEADER_BASE ((uint64_t)1 << 20)
+#define HEADER_PER_TENSOR 1024
 
 typedef enum { P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_COUNT } ParamKind;
 static const char *const suffix[P_COUNT] = {"weight", "gamma", "beta", "mean", "variance",
@@ -82,10 +90,28 @@ static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, Param
 /* The tensors graph g needs, sorted by name, and an empty LayerParams for
  * each layer with parameters (sorted by layer name as well). False after
  * reporting when they take more than BNNC_MAX_RUN_BYTES as floats. */
+static int tensors_of(const IrNode *n) {
+    switch (n->op) {
+    case OP_CONV2D: case OP_BCONV2D: case OP_DEPTHWISE_CONV2D: case OP_DENSE: case OP_BDENSE:
+    case OP_PRELU:
+        return 1;
+    case OP_BATCHNORM: case OP_THRESHOLD:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
 static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
     int64_t bytes = 0;
-    s->v = mem_array(&c->arena, (size_t)g->nodes.n * 4 + 1, sizeof(Need));
-    s->lp = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(LayerParams));
+    size_t ntensors = 0, nlayers = 0;
+    for (int i = 0; i < g->nodes.n; i++) {
+        int k = tensors_of(g->nodes.v[i]);
+        ntensors += (size_t)k;
+        nlayers += k > 0;
+    }
+    s->v = mem_array(&c->arena, ntensors + 1, sizeof(Need));
+    s->lp = mem_array(&c->arena, nlayers + 1, sizeof(LayerParams));
     s->n = s->nlp = 0;
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
@@ -326,7 +352,8 @@ static bool check_entry(Ctx *c, const char *path, const char *name, json_t *t, N
 }
 
 /* Copies a tensor's data out of the file: floats, or binary weights as
- * -1.0f/+1.0f. A float parameter must be finite; a variance not negative. */
+ * -1.0f/+1.0f. Every F32 value must be finite (binary weights too: a NaN
+ * has no sign to binarise); a variance not negative. */
 static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned char *data,
                       float *dst) {
     const Need *e = t->need;
@@ -337,14 +364,14 @@ static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned c
             continue;
         }
         float v = get_f32(p + 4 * i);
-        if (e->binary) {
-            dst[i] = v >= 0 ? 1.0f : -1.0f;
-            continue;
-        }
         if (!isfinite(v)) {
             diag_plain(c, "'%s': tensor '%s' holds %g at element %lld", path, t->name, v,
                        (long long)i);
             return false;
+        }
+        if (e->binary) {
+            dst[i] = v >= 0 ? 1.0f : -1.0f;
+            continue;
         }
         if (e->kind == P_VARIANCE && v < 0) {
             diag_plain(c, "'%s': tensor '%s' holds a negative variance, %g, at channel %lld",
@@ -356,56 +383,73 @@ static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned c
     return true;
 }
 
-bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
-    memset(out, 0, sizeof *out);
-    unsigned char *buf;
-    size_t len;
-    if (!src_read_all(c, path, "the weights ", &buf, &len))
-        return false;
-    bool ok = weights_parse(c, g, path, buf, len, out);
-    free(buf);
-    return ok;
+/* Bytes of data the tensors of s take at most: every one as F32. Below
+ * BNNC_MAX_RUN_BYTES (list_needs). */
+static int64_t max_data(const Needs *s) {
+    int64_t b = 0;
+    for (int i = 0; i < s->n; i++)
+        b += 4 * s->v[i].elems;
+    return b;
 }
 
-bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
-                   size_t len, Weights *out) {
-    memset(out, 0, sizeof *out);
-    Needs s;
-    if (!list_needs(c, g, &s))
-        return false;
-    bool ok = false;
-    json_t *root = NULL;
+static uint64_t get_le64(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The first 8 bytes (len of them): the header's length, at most 100 MB
+ * (the format's limit) and at most what the header of g's tensors takes.
+ * False after reporting. */
+static bool header_length(Ctx *c, const IrGraph *g, const Needs *s, const char *path,
+                          const unsigned char *p, size_t len, uint64_t *hlen) {
     if (len < 8) {
         diag_plain(c, "'%s' is truncated: a safetensors file starts with an 8-byte header "
                       "length, and this one has %zu bytes", path, len);
-        goto done;
+        return false;
     }
-    uint64_t hlen = 0;
-    for (int i = 7; i >= 0; i--)
-        hlen = hlen << 8 | buf[i];
-    if (hlen > len - 8) {
-        diag_plain(c, "'%s' is truncated: its header is %llu bytes, but only %zu follow the "
-                      "length", path, (unsigned long long)hlen, len - 8);
-        goto done;
-    }
-    if (hlen > MAX_HEADER) {
+    *hlen = get_le64(p);
+    if (*hlen > MAX_HEADER) {
         diag_plain(c, "'%s' has a header of %llu bytes, more than the 100 MB safetensors "
-                      "allows", path, (unsigned long long)hlen);
-        goto done;
+                      "allows", path, (unsigned long long)*hlen);
+        return false;
     }
+    uint64_t most = HEADER_BASE + HEADER_PER_TENSOR * (uint64_t)s->n;
+    if (*hlen > most) {
+        diag_plain(c, "'%s' has a header of %llu bytes; network '%s' has %d tensors, whose "
+                      "header takes at most %llu bytes (1 MiB and 1 KiB a tensor)", path,
+                   (unsigned long long)*hlen, g->name, s->n, (unsigned long long)most);
+        return false;
+    }
+    return true;
+}
+
+static void header_truncated(Ctx *c, const char *path, uint64_t hlen, size_t have) {
+    diag_plain(c, "'%s' is truncated: its header is %llu bytes, but only %zu follow the "
+                  "length", path, (unsigned long long)hlen, have);
+}
+
+/* The tensors a header describes, checked against the needs and the
+ * data_len bytes of data after it: one Entry per tensor that is right,
+ * sorted by offset. False after reporting every problem (naming the
+ * tensor), and when there is more data than the network's tensors take as
+ * F32: more is not a file for this network (or not a file at all). */
+static bool check_header(Ctx *c, const IrGraph *g, Needs *s, const char *path,
+                         const unsigned char *h, uint64_t hlen, uint64_t data_len,
+                         Entry **ents_out, int *ne_out) {
     json_error_t jerr;
-    root = json_loadb((const char *)buf + 8, (size_t)hlen, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb((const char *)h, (size_t)hlen, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         diag_plain(c, "'%s' has a bad header: %s (header line %d, column %d)", path, jerr.text,
                    jerr.line, jerr.column);
-        goto done;
+        return false;
     }
     if (!json_is_object(root)) {
         diag_plain(c, "'%s' has a bad header: it is not a JSON object", path);
-        goto done;
+        json_decref(root);
+        return false;
     }
-    const unsigned char *data = buf + 8 + hlen;
-    uint64_t data_len = len - 8 - hlen;
     size_t nent = json_object_size(root);
     Entry *ents = mem_array(&c->arena, nent + 1, sizeof(Entry));
     int ne = 0;
@@ -418,7 +462,7 @@ bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned ch
                 diag_plain(c, "'%s' has a bad header: \"__metadata__\" is not an object", path);
             continue;
         }
-        Need *e = find_need(&s, key);
+        Need *e = find_need(s, key);
         if (!e) {
             diag_plain(c, "'%s': tensor '%s' is not a parameter of network '%s'", path, key,
                        g->name);
@@ -429,8 +473,9 @@ bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned ch
         if (check_entry(c, path, mem_strdup(&c->arena, key), val, e, data_len, &t))
             ents[ne++] = t;
     }
-    for (int i = 0; i < s.n; i++) {
-        Need *e = &s.v[i];
+    json_decref(root);
+    for (int i = 0; i < s->n; i++) {
+        Need *e = &s->v[i];
         if (e->found)
             continue;
         char want[96];
@@ -446,22 +491,116 @@ bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned ch
             diag_plain(c, "'%s': tensor '%s' overlaps tensor '%s' in the data", path,
                        ents[i].name, ents[i - 1].name);
     if (c->errors != before)
-        goto done;
+        return false;
+    int64_t most = max_data(s);
+    if (data_len > (uint64_t)most) {
+        diag_plain(c, "'%s' has %llu bytes of data after its header; the parameters of network "
+                      "'%s' take at most %lld bytes (every tensor as F32)", path,
+                   (unsigned long long)data_len, g->name, (long long)most);
+        return false;
+    }
+    *ents_out = ents;
+    *ne_out = ne;
+    return true;
+}
 
-    /* Gather the values, then fold every batchnorm. */
-    float **vals = mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *));
+/* Gathers the values of the checked tensors from the data, then folds
+ * every batchnorm. False after reporting a bad value. */
+static bool take_all(Ctx *c, Needs *s, const char *path, const Entry *ents, int ne,
+                     const unsigned char *data, Weights *out) {
+    float **vals = mem_array(&c->arena, (size_t)s->n + 1, sizeof(float *));
     for (int i = 0; i < ne; i++) {
         const Need *e = ents[i].need;
         float *dst = mem_array(&c->arena, (size_t)e->elems, sizeof(float));
         if (!take_data(c, path, &ents[i], data, dst))
-            goto done;
-        vals[e - s.v] = dst;
+            return false;
+        vals[e - s->v] = dst;
     }
-    assemble(c, &s, vals, out);
-    ok = true;
+    assemble(c, s, vals, out);
+    return true;
+}
+
+bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    if (!list_needs(c, g, &s))
+        return false;
+    int64_t size;
+    FILE *f = src_open(c, path, "the weights ", "safetensors", loc_none(), &size);
+    if (!f)
+        return false;
+    /* The header first (at most 1 MiB and 1 KiB a tensor), checked against
+     * the network with the data's length from fstat; the data only then,
+     * if it is no more than the network's tensors take: nothing past that
+     * is ever read (a file of gigabytes, the wrong file). A file whose
+     * size fstat does not give (/proc) has its data read first, with the
+     * same bound. */
+    int64_t most = max_data(&s);
+    unsigned char head[8];
+    unsigned char *h = NULL, *data = NULL;
+    size_t n, got;
+    uint64_t hlen, data_len;
+    bool ok = false, have_data = false;
+    Entry *ents;
+    int ne;
+    if (!src_read_upto(c, f, path, head, 8, &n) || !header_length(c, g, &s, path, head, n, &hlen))
+        goto done;
+    if (size >= 8 && (uint64_t)size - 8 < hlen) {
+        header_truncated(c, path, hlen, (size_t)size - 8);
+        goto done;
+    }
+    h = xmalloc((size_t)hlen + 1);
+    if (!src_read_upto(c, f, path, h, (size_t)hlen, &got))
+        goto done;
+    if (got < hlen) {
+        header_truncated(c, path, hlen, got);
+        goto done;
+    }
+    if (size > 0 && (uint64_t)size >= 8 + hlen) {
+        data_len = (uint64_t)size - 8 - hlen;
+    } else {
+        if (!src_read_rest(c, f, path, (size_t)most, 0, &data, &got))
+            goto done;
+        data_len = got;
+        have_data = true;
+    }
+    if (!check_header(c, g, &s, path, h, hlen, data_len, &ents, &ne))
+        goto done;
+    if (!have_data) {
+        if (!src_read_rest(c, f, path, (size_t)data_len, (size_t)data_len, &data, &got))
+            goto done;
+        if (got < data_len) {
+            diag_plain(c, "'%s' is truncated: it ended after %zu of its %llu bytes of data (did "
+                          "it change while it was read?)", path, got,
+                       (unsigned long long)data_len);
+            goto done;
+        }
+    }
+    ok = take_all(c, &s, path, ents, ne, data, out);
 done:
-    if (root)
-        json_decref(root);
+    fclose(f);
+    free(h);
+    free(data);
+    if (!ok)
+        memset(out, 0, sizeof *out);
+    return ok;
+}
+
+bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned char *buf,
+                   size_t len, Weights *out) {
+    memset(out, 0, sizeof *out);
+    Needs s;
+    uint64_t hlen;
+    Entry *ents;
+    int ne;
+    if (!list_needs(c, g, &s) || !header_length(c, g, &s, path, buf, len, &hlen))
+        return false;
+    if (hlen > len - 8) {
+        header_truncated(c, path, hlen, len - 8);
+        return false;
+    }
+    bool ok = check_header(c, g, &s, path, buf + 8, hlen, len - 8 - hlen, &ents, &ne) &&
+              take_all(c, &s, path, ents, ne, buf + 8 + hlen, out);
     if (!ok)
         memset(out, 0, sizeof *out);
     return ok;

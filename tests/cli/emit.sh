@@ -85,7 +85,7 @@ check missing-weights 1 "$bnnc" mine.bnn --target board --emit c -o o7 --weights
 echo other > keep/notes.txt
 check existing 0 "$bnnc" mine.bnn --target board --emit c -o keep --weights w.safetensors &&
     [ "$(cat keep/notes.txt)" = other ] && grep -q my_net_infer keep/my_net.h && ok || ko existing
-[ -z "$(ls -d keep.bnnc-* o*.bnnc-* 2>/dev/null)" ] && ok || ko "temporary folder left"
+[ -z "$(ls -d keep.bnnc-* o*.bnnc-* keep/*.tmp* 2>/dev/null)" ] && ok || ko "temporary left"
 # Networks too large for the generated code (32-bit indices), or whose
 # parameters bnnc cannot hold: an error at the layer, nothing written.
 cat > wide.bnn <<'BNN'
@@ -123,9 +123,10 @@ BNN
 check too-many-params 1 "$bnnc" heavy.bnn --target cortex-m4 --emit c -o o9 &&
     grep -q "^heavy.bnn:4:9: error: the parameters of network 'heavy' take more than 2048 MiB with 'y'" err &&
     [ ! -e o9 ] && ok || ko too-many-params
-# A new folder named with a trailing slash: made, its temporary beside it.
+# A new folder named with a trailing slash: made, the temporaries inside it
+# gone (tests/cli/outputs.sh tests the other output paths).
 check slash 0 "$bnnc" mine.bnn --target board --emit c -o new/ --seed 2 && [ -f new/my_net.h ] &&
-    [ -z "$(ls -d new.bnnc-* new/.bnnc-* 2>/dev/null)" ] && ok || ko "-o new/"
+    [ -z "$(ls -d new.bnnc-* new/.bnnc-* new/*.tmp* 2>/dev/null)" ] && ok || ko "-o new/"
 echo file > afile
 check o-file 1 "$bnnc" mine.bnn --target board --emit c -o afile && grep -q "'afile' exists and is not a folder" err && ok || ko o-file
 # Usage errors.

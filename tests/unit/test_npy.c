@@ -175,7 +175,7 @@ static void test_errors(void **state) {
     const char *p = tmp_path("bad.npy");
     float f[4] = {1, 2, 3, 4};
     expect_error(tmp_path("nope.npy"), "cannot open");
-    expect_error(tmp_dir(), "it is a folder");
+    expect_error(tmp_dir(), "is a folder, not a .npy file");
     write_bytes(p, "PK\x03\x04 not an array", 18);
     expect_error(p, "is not a .npy file");
     write_npy(p, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", f, 16);
@@ -213,6 +213,29 @@ static void test_errors(void **state) {
     expect_error(p, "ends inside the .npy header");
 }
 
+/* The header is read first: an array of more data than the reader takes
+ * is refused before its data is read (the first file ends after its
+ * header), with what it is read for. */
+static void test_bounds(void **state) {
+    (void)state;
+    const char *p = tmp_path("big.npy");
+    /* 2^30 floats: 4 GiB, more than the 2 GiB bnnc holds. */
+    write_npy(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824,), }", "", 0);
+    expect_error(p, "big.npy' has shape [1073741824]: 4294967296 bytes of data, more than the "
+                    "2048 MiB bnnc reads");
+    float f[3] = {1, 2, 3};
+    write_npy(p, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", f, 12);
+    Quiet q;
+    quiet_init(&q);
+    NpyArray a;
+    assert_false(npy_read_max(&q.c, p, 8, "input 'x' is f32[2]", &a));
+    if (!strstr(diag(&q), "big.npy' has shape [3]; input 'x' is f32[2]"))
+        fail_msg("got:\n%s", diag(&q));
+    assert_true(npy_read_max(&q.c, p, 12, "input 'x' is f32[3]", &a));
+    assert_int_equal(a.n, 3);
+    quiet_free(&q);
+}
+
 /* A failed write leaves no file, temporary or final; a good one replaces
  * the old file. */
 static void test_write_atomic(void **state) {
@@ -244,6 +267,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_header_text, teardown),
         cmocka_unit_test_teardown(test_version2_and_bool, teardown),
         cmocka_unit_test_teardown(test_errors, teardown),
+        cmocka_unit_test_teardown(test_bounds, teardown),
         cmocka_unit_test_teardown(test_write_atomic, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

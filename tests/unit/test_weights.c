@@ -9,6 +9,7 @@
 #include "../weights_net.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* tests/weights_net.h: every operation with parameters. */
@@ -173,6 +174,32 @@ static void test_load_tensor_errors(void **state) {
                         "tensor 'y.weight' holds nan at element 7", NULL);
 }
 
+/* NaN and infinities are refused in every tensor, binary weights too (a
+ * NaN has no sign to binarise), naming the tensor and the element. */
+static void test_load_nonfinite(void **state) {
+    (void)state;
+    static float bc_f[54], bd_f[180], g3[3];
+    for (int i = 0; i < 54; i++)
+        bc_f[i] = i % 2 ? 0.5f : -0.5f;
+    bc_f[5] = NAN;
+    expect_tensor_error(T_BC, (StTensor){"bc.weight", "F32", 4, {3, 3, 3, 2}, bc_f, sizeof bc_f},
+                        "tensor 'bc.weight' holds nan at element 5", NULL);
+    for (int i = 0; i < 180; i++)
+        bd_f[i] = 1;
+    bd_f[179] = INFINITY;
+    expect_tensor_error(T_BD, (StTensor){"bd.weight", "F32", 2, {36, 5}, bd_f, sizeof bd_f},
+                        "tensor 'bd.weight' holds inf at element 179", NULL);
+    bd_f[179] = 1;
+    bd_f[0] = -INFINITY;
+    expect_tensor_error(T_BD, (StTensor){"bd.weight", "F32", 2, {36, 5}, bd_f, sizeof bd_f},
+                        "tensor 'bd.weight' holds -inf at element 0", NULL);
+    g3[0] = 1;
+    g3[1] = 2;
+    g3[2] = -INFINITY;
+    expect_tensor_error(T_GAMMA, (StTensor){"b.gamma", "F32", 1, {3}, g3, sizeof g3},
+                        "tensor 'b.gamma' holds -inf at element 2", NULL);
+}
+
 /* A small network for hand-written headers: y.weight [2,1], z.alpha [1]. */
 static const char small_src[] =
     "bnn 1;\nnetwork m { input x : f32[2]; y = dense(x, units = 1); z = prelu(y); output z; }\n";
@@ -205,7 +232,7 @@ static void test_load_file_errors(void **state) {
         run_free(&r);
     }
     expect_load_error(small_src, tmp_path("nope.safetensors"), "cannot open the weights", NULL);
-    expect_load_error(small_src, tmp_dir(), "it is a folder", NULL);
+    expect_load_error(small_src, tmp_dir(), "is a folder, not a safetensors file", NULL);
     write_bytes(tmp_path("short"), "\x10\0\0", 3);
     expect_load_error(small_src, tmp_path("short"), "is truncated: a safetensors file starts",
                       NULL);
@@ -237,9 +264,11 @@ static void test_load_file_errors(void **state) {
     expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[-4,4]},"
                      "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
                      12, "tensor 'y.weight' has data offsets [-4, 4] outside the data", NULL);
+    /* (Within the 12 bytes the network's tensors take: more data is
+     * refused as a whole, test_load_bounds.) */
     expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,12]},"
-                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}",
-                     16, "tensor 'y.weight' has data offsets [0, 12], 12 bytes; its shape [2, 1] "
+                     "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                     12, "tensor 'y.weight' has data offsets [0, 12], 12 bytes; its shape [2, 1] "
                          "of F32 takes 8", NULL);
     expect_raw_error("{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
                      "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
@@ -253,6 +282,49 @@ static void test_load_file_errors(void **state) {
     expect_raw_error("{\"y.weight\":7,"
                      "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
                      12, "tensor 'y.weight' is not described by an object", NULL);
+}
+
+/* Reads are bounded by the header and the network: the data after the
+ * header may be no more than the network's tensors as F32 (12 bytes for
+ * small_src), the header no more than 100 MB; both are refused before
+ * anything more is read, from a file or (weights_parse) from memory. */
+static void test_load_bounds(void **state) {
+    (void)state;
+    const char *good = "{\"y.weight\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[0,8]},"
+                       "\"z.alpha\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+    static const unsigned char zeros[1 << 16];
+    expect_raw_error(good, 13, "raw.safetensors' has 13 bytes of data after its header; the "
+                     "parameters of network 'm' take at most 12 bytes (every tensor as F32)",
+                     NULL);
+    st_write_raw(tmp_path("long.safetensors"), good, zeros, sizeof zeros);
+    expect_load_error(small_src, tmp_path("long.safetensors"),
+                      "has 65536 bytes of data after its header", NULL);
+    /* A header length of 2^40 in a file of 10 bytes: the length is what
+     * is wrong, not that the file is short. */
+    write_bytes(tmp_path("hlen"), "\0\0\0\0\0\x01\0\0{}", 10);
+    expect_load_error(small_src, tmp_path("hlen"),
+                      "has a header of 1099511627776 bytes, more than the 100 MB", NULL);
+    /* 2 MiB: within the format's limit, but more than a header of this
+     * network's 2 tensors takes (1 MiB and 1 KiB a tensor). */
+    write_bytes(tmp_path("hlen"), "\0\0\x20\0\0\0\0\0{}", 10);
+    expect_load_error(small_src, tmp_path("hlen"),
+                      "has a header of 2097152 bytes; network 'm' has 2 tensors, whose header "
+                      "takes at most 1050624 bytes", NULL);
+    /* The same from memory (fuzz_safetensors' path). */
+    size_t h = strlen(good);
+    unsigned char *buf = calloc(1, 8 + h + 20);
+    buf[0] = (unsigned char)h;
+    memcpy(buf + 8, good, h);
+    Run r;
+    IrGraph *g = compile(&r, small_src);
+    Weights w;
+    assert_true(weights_parse(&r.c, g, "mem", buf, 8 + h + 12, &w));
+    assert_false(weights_parse(&r.c, g, "mem", buf, 8 + h + 20, &w));
+    fflush(r.err);
+    if (!strstr(r.diag, "'mem' has 20 bytes of data after its header"))
+        fail_msg("got:\n%s", r.diag);
+    run_free(&r);
+    free(buf);
 }
 
 /* ------------------------------------------------------------- random */
@@ -397,6 +469,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_load_good, teardown),
         cmocka_unit_test_teardown(test_load_tensor_errors, teardown),
         cmocka_unit_test_teardown(test_load_file_errors, teardown),
+        cmocka_unit_test_teardown(test_load_nonfinite, teardown),
+        cmocka_unit_test_teardown(test_load_bounds, teardown),
         cmocka_unit_test(test_random_deterministic),
         cmocka_unit_test(test_random_independent),
         cmocka_unit_test(test_random_batchnorm),
