@@ -724,6 +724,8 @@ void report_targets(FILE *f, const CostTarget *t, int n);
 const char *report_figures(const CostTarget *t);
 /* A quantity with an SI prefix: 1.23 G, 456 k. */
 void report_count(char *buf, size_t n, double v);
+/* v with four significant digits and no exponent (64060, 20.09, 0.5). */
+void report_num(char *buf, size_t n, double v);
 /* Seconds, bytes (KiB, MiB, ...) and hertz with three or four digits. */
 void report_time(char *buf, size_t n, double s);
 void report_bytes(char *buf, size_t n, double b);

@@ -29,6 +29,30 @@ void report_count(char *buf, size_t n, double v) {
         snprintf(buf, n, a >= 99.95 ? "%.0f%s" : a >= 9.995 ? "%.1f%s" : "%.2f%s", v, pre[k]);
 }
 
+void report_num(char *buf, size_t n, double v) {
+    double a = fabs(v);
+    if (v == 0) {
+        snprintf(buf, n, "0");
+        return;
+    }
+    if (!isfinite(v) || a < 1e-6) { /* not in a report (ranges); never an exponent above */
+        snprintf(buf, n, "%.3g", v);
+        return;
+    }
+    int decimals = 3 - (int)floor(log10(a));
+    if (decimals < 0)
+        decimals = 0;
+    snprintf(buf, n, "%.*f", decimals, v);
+    /* No trailing zeros after a decimal point. */
+    if (strchr(buf, '.')) {
+        size_t l = strlen(buf);
+        while (l > 0 && buf[l - 1] == '0')
+            buf[--l] = 0;
+        if (l > 0 && buf[l - 1] == '.')
+            buf[--l] = 0;
+    }
+}
+
 void report_time(char *buf, size_t n, double s) {
     static const struct { const char *u; double f; } u[] = {
         {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
@@ -45,7 +69,9 @@ void report_time(char *buf, size_t n, double s) {
 void report_bytes(char *buf, size_t n, double b) {
     static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int k = 0;
-    while (fabs(b) >= 1024 && k < 4) {
+    /* Three significant digits below 1000 of a unit: 1000 MiB and more is
+     * written in GiB (0.98 GiB, never 1024 MiB beside 1.00 GiB). */
+    while (fabs(b) >= 999.5 && k < 4) {
         b /= 1024;
         k++;
     }
@@ -159,8 +185,10 @@ void report_text(FILE *f, const CostResult *r) {
         fprintf(f, " (of which %s fixed overhead)", a);
     }
     fputc('\n', f);
-    if (isfinite(r->rate))
-        fprintf(f, "  rate           %.4g inferences per second\n", r->rate);
+    if (isfinite(r->rate)) {
+        report_num(a, sizeof a, r->rate);
+        fprintf(f, "  rate           %s inferences per second\n", a);
+    }
     else /* nothing in the network costs anything on this target */
         fputs("  rate           unbounded: the estimate is 0 s per inference\n", f);
     report_time(a, sizeof a, r->time_binary);

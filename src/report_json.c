@@ -17,7 +17,7 @@ json_t *report_json_num(double v) {
 bool report_json_write(FILE *f, json_t *doc) {
     if (!doc)
         return false;
-    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     fputc('\n', f);
     json_decref(doc);
     return rc == 0;

@@ -72,8 +72,9 @@ static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const Sol
 void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r) {
     char th[128], a[32], b[32], hr[64], pr[32], pw[32];
     threads_text(th, sizeof th, o);
-    fprintf(f, "network %s must reach %g inferences per second (memory model %s, threads: %s)\n",
-            g->name, o->rate, cost_model_names[o->model], th);
+    report_num(a, sizeof a, o->rate);
+    fprintf(f, "network %s must reach %s inferences per second (memory model %s, threads: %s)\n",
+            g->name, a, cost_model_names[o->model], th);
     fprintf(f, "searched %d target%s", r->searched, r->searched == 1 ? "" : "s");
     if (r->filtered)
         fprintf(f, " (%d left out by --class)", r->filtered);
@@ -89,7 +90,8 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
         char mg[32];
         if (isfinite(e->rate)) {
             report_count(a, sizeof a, e->rate);
-            snprintf(mg, sizeof mg, "%.3gx", e->margin);
+            report_num(mg, sizeof mg - 1, e->margin);
+            strcat(mg, "x");
         } else { /* an estimate of 0 s */
             snprintf(a, sizeof a, "unbounded");
             snprintf(mg, sizeof mg, "unbounded");

@@ -19,4 +19,8 @@ for ex in mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet; do
         done
     done
 done
+# Numbers without float noise: zen2's 4.1 GHz is 4100000000.0, not
+# 4099999999.9999995 (15 significant digits, what a double holds exactly).
+"$bnnc" "$root/examples/lenet_bin.bnn" --target zen2 --report --format json >"$tmp/zen2" || exit 1
+grep -q '^    "clock_hz": 4100000000.0,$' "$tmp/zen2" || { echo "FAIL float noise in clock_hz:"; grep clock_hz "$tmp/zen2"; exit 1; }
 exec /usr/bin/python3 "$(dirname "$0")/validate_report.py" "$root/docs/report-schema.json" "$tmp"/*.json

@@ -70,6 +70,34 @@ static void test_format(void **state) {
     assert_string_equal(b, "16 B/cycle");
 }
 
+/* The text report's numbers: one style, no exponent, no 1024 MiB. */
+static void test_report_numbers(void **state) {
+    (void)state;
+    char b[64];
+    report_num(b, sizeof b, 64060.4);
+    assert_string_equal(b, "64060");
+    report_num(b, sizeof b, 20.0949);
+    assert_string_equal(b, "20.09");
+    report_num(b, sizeof b, 0.5);
+    assert_string_equal(b, "0.5");
+    report_num(b, sizeof b, 1013.2);
+    assert_string_equal(b, "1013");
+    report_num(b, sizeof b, 1.0);
+    assert_string_equal(b, "1");
+    report_num(b, sizeof b, 0.0012346);
+    assert_string_equal(b, "0.001235");
+    report_num(b, sizeof b, 3.2e9);
+    assert_string_equal(b, "3200000000");
+    report_bytes(b, sizeof b, 1024.0 * 1024 * 1024 - 189 * 1024);
+    assert_string_equal(b, "1.00 GiB");
+    report_bytes(b, sizeof b, 1013.0 * 1024 * 1024);
+    assert_string_equal(b, "0.99 GiB");
+    report_bytes(b, sizeof b, 999 * 1024.0);
+    assert_string_equal(b, "999 KiB");
+    report_bytes(b, sizeof b, 512);
+    assert_string_equal(b, "512 B");
+}
+
 static void test_errors(void **state) {
     (void)state;
     assert_error("bnn 1; target t { clock = 32 KiB; }",
@@ -173,6 +201,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_report_numbers),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
