@@ -28,12 +28,12 @@ for ex in mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet; do
     for r in $(seq "$ROUNDS"); do
         "$BNNC" bench "$HERE/examples/$ex.bnn" --target "$HOST" >"$TMP/$ex.$r" 2>&1 ||
             { cat "$TMP/$ex.$r" >&2; exit 1; }
-        errs="$errs $(sed -n 's/^error: \(.*\)%$/\1/p' "$TMP/$ex.$r")"
+        errs="$errs $(sed -n 's/^deviation  \([^%]*\)%:.*/\1/p' "$TMP/$ex.$r")"
     done
     med=$(printf '%s\n' $errs | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     # The round whose error is the median gives the times shown.
     for r in $(seq "$ROUNDS"); do
-        [ "$(sed -n 's/^error: \(.*\)%$/\1/p' "$TMP/$ex.$r")" = "$med" ] && break
+        [ "$(sed -n 's/^deviation  \([^%]*\)%:.*/\1/p' "$TMP/$ex.$r")" = "$med" ] && break
     done
     m=$(sed -n 's/^measured  *\([^ ]* [^ ]*\) per inference.*/\1/p' "$TMP/$ex.$r")
     e=$(sed -n 's/^estimated  *\([^ ]* [^ ]*\) per inference.*/\1/p' "$TMP/$ex.$r")

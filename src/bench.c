@@ -188,10 +188,14 @@ int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
     }
     report_time(a, sizeof a, r.time);
     report_time(b, sizeof b, whole);
-    printf("\nmeasured   %s per inference, %.4g inferences per second\n", b, 1 / whole);
-    printf("estimated  %s per inference, %.4g inferences per second\n", a, r.rate);
+    char mr[32], er[32];
+    report_num(mr, sizeof mr, 1 / whole);
+    report_num(er, sizeof er, r.rate);
+    printf("\nmeasured   %s per inference, %s inferences per second\n", b, mr);
+    printf("estimated  %s per inference, %s inferences per second\n", a, er);
     report_time(b, sizeof b, sum);
     printf("layers     %s: the sum of the layers' medians\n", b);
-    printf("error: %+.1f%%\n", 100 * err);
+    /* Not "error:": a line that starts so reads as a diagnostic to tools. */
+    printf("deviation  %+.1f%%: (estimated - measured) / measured\n", 100 * err);
     return EXIT_OK;
 }

@@ -34,7 +34,7 @@ sys.exit(0 if 0.3e9 < t['clock_hz'] < 8e9 and 0 < t['c_x'] < 10 and d['totals'][
 check name 0 "$bnnc" calibrate -o other.bnn --name lab-pc && grep -q '^target lab-pc {$' other.bnn && ok || ko name
 # bench: a table, the error line; JSON.
 check bench 0 "$bnnc" bench "$root/examples/lenet_bin.bnn" --target host.bnn --reps 20 &&
-    grep -Eq '^error: [+-][0-9]+\.[0-9]%$' out && grep -q '^c2 ' out && grep -q 'three medians of 20 runs' out && ok || ko bench
+    grep -Eq '^deviation  [+-][0-9]+\.[0-9]%: ' out && grep -q '^c2 ' out && grep -q 'three medians of 20 runs' out && ok || ko bench
 check bench-json 0 "$bnnc" bench "$root/examples/mnist_mlp.bnn" --target host.bnn --reps 10 --format json &&
     $py -c "
 import json, sys
@@ -60,7 +60,7 @@ check clock-bad 2 "$bnnc" "$root/examples/lenet_bin.bnn" --target host.bnn --clo
     grep -q -- "--clock takes a frequency" err && ok || ko clock-bad
 check clock-no-target 2 "$bnnc" "$root/examples/lenet_bin.bnn" --clock 1GHz && ok || ko clock-no-target
 check bench-clock-host 0 "$bnnc" bench "$root/examples/mnist_mlp.bnn" --target host.bnn --clock host --reps 5 &&
-    grep -Eq '^error: [+-][0-9]+\.[0-9]%$' out && ok || ko bench-clock-host
+    grep -Eq '^deviation  [+-][0-9]+\.[0-9]%: ' out && ok || ko bench-clock-host
 # Usage.
 check bench-no-target 2 "$bnnc" bench "$root/examples/lenet_bin.bnn" && ok || ko bench-no-target
 check bench-reps 2 "$bnnc" bench "$root/examples/lenet_bin.bnn" --target host.bnn --reps 0 && ok || ko bench-reps
