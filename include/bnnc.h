@@ -511,6 +511,7 @@ typedef struct {
     const char *name;
     const char *cls;           /* mcu, application, desktop, server */
     double clock;              /* Hz */
+    double max_clock;          /* Hz, the fastest of its family; 0: not declared */
     int cores;
     double efficiency;         /* parallel efficiency, used when p > 1 */
     int word, vector, lanes;   /* bits, bits, words per vector */

@@ -77,6 +77,7 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
         return false;
     o->cls = word_prop(t, "class", "application");
     o->clock = clock > 0 ? clock : prop(t, "clock", 0, NULL);
+    o->max_clock = prop(t, "max_clock", 0, NULL);
     o->cores = (int)prop(t, "cores", 1, NULL);
     o->efficiency = prop(t, "efficiency", 1, NULL);
     /* Sizes are checked as read, before they become ints. */
@@ -90,6 +91,15 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
     o->word = (int)word;
     if (o->clock <= 0)
         return refuse(c, o, ir_target_get(t, "clock")->loc, "'clock' must be above 0");
+    /* The declared clock must be one the family offers; --clock may go
+     * beyond it (what-if), the report then says so. */
+    if (o->max_clock > 0 && !(clock > 0) && o->clock > o->max_clock) {
+        char a[32], b[32];
+        report_freq(a, sizeof a, o->clock);
+        report_freq(b, sizeof b, o->max_clock);
+        return refuse(c, o, ir_target_get(t, "clock")->loc,
+                      "'clock' %s is above the target's 'max_clock' %s", a, b);
+    }
     if (vector < word || vector > 65536 || fmod(vector, word) != 0)
         return refuse(c, o, ir_target_get(t, "vector")->loc,
                       "'vector' (%g bits) must be a multiple of 'word' (%d bits), at most "

@@ -108,8 +108,13 @@ static const char *level_name(const CostTarget *t, int k) {
 
 static void print_header(FILE *f, const CostResult *r) {
     const CostTarget *t = r->t;
-    char clk[32];
+    char clk[96], mx[32];
     report_freq(clk, sizeof clk, t->clock);
+    if (t->max_clock > 0 && t->clock > t->max_clock) { /* --clock beyond the family */
+        report_freq(mx, sizeof mx, t->max_clock);
+        size_t l = strlen(clk);
+        snprintf(clk + l, sizeof clk - l, " (above its max_clock, %s)", mx);
+    }
     fprintf(f, "network %s on target %s: %d thread%s, memory model %s\n", r->g->name, t->name,
             r->threads, r->threads == 1 ? "" : "s", cost_model_names[r->model]);
     fprintf(f, "target: %s, %s, %d core%s, word %d bits, vector %d bits (%d lane%s), "

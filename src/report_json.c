@@ -40,9 +40,10 @@ static json_t *target_json(const CostTarget *t) {
                            l->bandwidth_given, "holds",
                            l->holds_weights ? "weights" : l->no_weights ? "activations" : "all"));
     }
-    return json_pack("{s:s, s:s, s:o, s:i, s:o, s:i, s:i, s:i, s:s, s:o, s:b, s:o, s:o, s:s, "
-                     "s:o, s:o, s:o}",
-                     "name", t->name, "class", t->cls, "clock_hz", num(t->clock), "cores",
+    return json_pack("{s:s, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:i, s:s, s:o, s:b, s:o, s:o, "
+                     "s:s, s:o, s:o, s:o}",
+                     "name", t->name, "class", t->cls, "clock_hz", num(t->clock),
+                     "max_clock_hz", t->max_clock > 0 ? num(t->max_clock) : json_null(), "cores",
                      t->cores, "efficiency", num(t->efficiency), "word_bits", t->word,
                      "vector_bits", t->vector, "lanes", t->lanes, "popcount",
                      t->sw_popcount ? "software" : "hardware", "c_x", num(t->c_x),

@@ -30,10 +30,21 @@ static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const Sol
         break;
     case WHY_COMPUTE:
         report_count(a, sizeof a, e->rate);
-        fprintf(f, "      too slow: %s inferences/s on %d thread%s, %.3gx short of %g\n", a,
-                e->threads, e->threads == 1 ? "" : "s", w->shortfall, o->rate);
+        report_num(b, sizeof b, w->shortfall);
+        report_num(x, sizeof x, o->rate);
+        fprintf(f, "      too slow: %s inferences/s on %d thread%s, %sx short of %s\n", a,
+                e->threads, e->threads == 1 ? "" : "s", b, x);
         report_freq(b, sizeof b, e->t.clock);
-        if (w->min_clock > 0) {
+        if (w->min_clock > 0 && e->t.max_clock > 0 && w->min_clock > e->t.max_clock) {
+            report_freq(a, sizeof a, w->min_clock);
+            report_freq(x, sizeof x, e->t.max_clock);
+            fprintf(f, "      would need a clock of %s, beyond the %s its family offers "
+                       "(it has %s)", a, x, b);
+            if (w->min_cores > 0)
+                fprintf(f, "; would reach it with %d cores at %s (it has %d)", w->min_cores, b,
+                        e->t.cores);
+            fputc('\n', f);
+        } else if (w->min_clock > 0) {
             report_freq(a, sizeof a, w->min_clock);
             fprintf(f, "      would reach it at a clock of %s (it has %s)", a, b);
             if (w->min_cores > 0)
@@ -138,9 +149,11 @@ static json_t *why_json(const SolveEntry *e, const SolveWhy *w) {
     case WHY_INCOMPLETE:
         return json_pack("{s:s, s:s}", "kind", "incomplete", "message", e->t.problem);
     case WHY_COMPUTE:
-        return json_pack("{s:s, s:o, s:o, s:o}", "kind", "compute", "shortfall", num(w->shortfall),
-                         "min_clock_hz", w->min_clock > 0 ? num(w->min_clock) : json_null(),
-                         "min_cores", w->min_cores > 0 ? json_integer(w->min_cores) : json_null());
+        return json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind", "compute", "shortfall",
+                         num(w->shortfall), "min_clock_hz",
+                         w->min_clock > 0 ? num(w->min_clock) : json_null(), "max_clock_hz",
+                         e->t.max_clock > 0 ? num(e->t.max_clock) : json_null(), "min_cores",
+                         w->min_cores > 0 ? json_integer(w->min_cores) : json_null());
     case WHY_MEMORY:
         return json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "kind", "memory", "what", w->fit.what,
                          "level", w->fit.level, "need_bytes", (json_int_t)w->fit.need,

@@ -35,6 +35,7 @@ static const char *const figures_words[] = {"measured", "derived", "estimated", 
 
 static const PropSpec top_props[] = {
     {"clock", DIM_FREQ, DIM_FREQ, NULL, 1e3, 1e11, 0, 0, false, false},
+    {"max_clock", DIM_FREQ, DIM_FREQ, NULL, 1e3, 1e11, 0, 0, false, false},
     {"cores", DIM_NUMBER, DIM_NUMBER, NULL, 1, 1e6, 0, 0, false, true},
     {"efficiency", DIM_NUMBER, DIM_NUMBER, NULL, 0, 1, 0, 0, true, false},
     {"lanes", DIM_NUMBER, DIM_NUMBER, NULL, 1, 1e6, 0, 0, false, true},
@@ -90,7 +91,7 @@ static const char *const cost_names[] = {"xnor",    "popcount", "accumulate", "f
 
 /* Names that --print-tables lists as target properties and words. */
 const char *const target_property_names[] = {
-    "clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
+    "clock", "max_clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
     "class", "popcount", "packing", "kernels", "overhead", "overlap", "figures",
     "validated_error", "cost", "memory", "ops", "size", "bandwidth", "holds", NULL,
 };

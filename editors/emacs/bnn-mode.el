@@ -80,7 +80,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
   "Units written after a number.")
 
 (defconst bnn-properties
-  '("clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
+  '("clock" "max_clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
     "class" "popcount" "packing" "kernels" "overhead" "overlap" "figures"
     "validated_error" "cost" "memory" "ops" "size" "bandwidth" "holds")
   "Target property and section names.")

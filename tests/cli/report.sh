@@ -107,6 +107,23 @@ check dump-after 0 "$bnnc" "$l" --dump-ir-after=dce && grep -q 'sign(%a1.batchno
 # --list-targets: the catalog, and the file's own targets with it.
 check list 0 "$bnnc" --list-targets && [ "$(grep -c . out)" -ge 16 ] && grep -q '^cortex-a53 ' out && grep -q '^rp2040 ' out && ok || ko list
 check list-file 0 "$bnnc" --list-targets own.bnn && grep -q '^board ' out && grep -q '^zen4 ' out && ok || ko list-file
+# max_clock: a declared clock above it is an error at the clock; --clock
+# beyond it is a what-if the header points out.
+cat > maxclk.bnn <<'BNN'
+bnn 1;
+import "std/targets";
+target fast : stm32f4 { clock = 200 MHz; }
+target ok : cortex-m4 { clock = 100 MHz; max_clock = 100 MHz; }
+BNN
+check max-clock 1 "$bnnc" "$l" --target maxclk.bnn:fast --report \
+    && grep -q "maxclk.bnn:3:33: error: 'clock' 200 MHz is above the target's 'max_clock' 180 MHz" err \
+    && ok || ko "clock above max_clock"
+check max-clock-ok 0 "$bnnc" "$l" --target maxclk.bnn:ok --report && grep -q ', 100 MHz, 1 core' out && ok || ko max-clock-ok
+check max-clock-flag 0 "$bnnc" "$l" --target stm32f4 --clock 300MHz --report \
+    && grep -q '^target: mcu, 300 MHz (above its max_clock, 180 MHz), 1 core' out && ok || ko "--clock above max_clock"
+check max-clock-json 0 "$bnnc" "$l" --target stm32f4 --report --format json && /usr/bin/python3 -c '
+import json; d = json.load(open("out")); assert d["target"]["max_clock_hz"] == 180e6' && ok || ko max-clock-json
+
 # The man page and --help name every option.
 for opt in --target --report --format --threads --memory-model --explain --network --list-targets --dump-ir-after -fno-; do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"

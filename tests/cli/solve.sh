@@ -63,7 +63,8 @@ check exact-rate 0 "$bnnc" $d --solve-fps 1000 $s --format json && pyassert '
     d["searched"] == 6 and d["qualifying"] == 3' && ok || ko "a target exactly at the rate qualifies"
 check slow-why 0 "$bnnc" $d --solve-fps 1000 $s --format json && pyassert '
     [r for r in d["rejected"] if r["target"] == "slow"][0]["reasons"] == [
-        {"kind": "compute", "shortfall": 2.0, "min_clock_hz": 224000.0, "min_cores": 2}]' \
+        {"kind": "compute", "shortfall": 2.0, "min_clock_hz": 224000.0, "max_clock_hz": None,
+         "min_cores": 2}]' \
     && ok || ko "slow: 2x short, 224 kHz or 2 cores"
 check tiny-why 0 "$bnnc" $d --solve-fps 1000 $s --format json && pyassert '
     [r for r in d["rejected"] if r["target"] == "tiny"][0]["reasons"] == [
@@ -111,6 +112,24 @@ check uncompressed 3 "$bnnc" conv.bnn --solve-fps 1000 --no-catalog -fno-compres
     && ok || ko "with compression off, compression would fix it"
 check uncompressed-text 3 "$bnnc" conv.bnn --solve-fps 1000 --no-catalog -fno-compress \
     && grep -q 'turning compression on (-fcompress) would make it feasible' out && ok || ko uncompressed-text
+
+# max_clock: 'slow' at 112 kHz needs 224 kHz; declared a family maximum of
+# 150 kHz, the suggestion says that it is beyond it.
+cat > capped.bnn <<'BNN'
+bnn 1;
+import "targets.bnn";
+target capped : slow { max_clock = 150 kHz; }
+BNN
+check max-clock 0 "$bnnc" $d --solve-fps 1000 --no-catalog --targets capped.bnn --class mcu && grep -A3 '^  capped ' out \
+    | grep -q 'would need a clock of 224 kHz, beyond the 150 kHz its family offers (it has 112 kHz); would reach it with 2 cores at 112 kHz (it has 1)' \
+    && ok || ko "max_clock: a clock beyond it is not suggested"
+check max-clock-json 0 "$bnnc" $d --solve-fps 1000 --no-catalog --targets capped.bnn --class mcu --format json && pyassert '
+    [r for r in d["rejected"] if r["target"] == "capped"][0]["reasons"] == [
+        {"kind": "compute", "shortfall": 2.0, "min_clock_hz": 224000.0, "max_clock_hz": 150000.0, "min_cores": 2}]' \
+    && ok || ko max-clock-json
+# One number style: a margin of 2000 is 2000x, not 2e+03x.
+check margin-style 0 "$bnnc" $d --solve-fps 1 $s --class mcu && grep -q ' 2000x ' out && ! grep -q 'e+0' out \
+    && ok || ko "margin without an exponent"
 
 # The three ways of giving the model.
 check file 0 "$bnnc" $d --solve-fps 1000 $s && ok || ko "FILE given"

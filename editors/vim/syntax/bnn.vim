@@ -28,7 +28,7 @@ let s:units = ['Hz', 'kHz', 'MHz', 'GHz', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB',
       \ 'GiB', 'bit', 'bits', 'ns', 'us', 'ms', 's', 'cycle', 'cycles', 'B/s',
       \ 'KB/s', 'MB/s', 'GB/s', 'KiB/s', 'MiB/s', 'GiB/s', 'B/cycle', 'percent',
       \ 'mW', 'W', 'USD']
-let s:properties = ['clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
+let s:properties = ['clock', 'max_clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
       \ 'price', 'power', 'class', 'popcount', 'packing', 'kernels',
       \ 'overhead', 'overlap', 'figures', 'validated_error', 'cost', 'memory',
       \ 'ops', 'size', 'bandwidth', 'holds']
