@@ -22,11 +22,11 @@ static const char usage_text[] =
     "       bnnc FILE --target T --report [--format text|json]\n"
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
     "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
-    "       bnnc bench FILE --target T [--reps N] [--format json]\n"
-    "       bnnc calibrate -o HOST.bnn\n"
-    "       bnnc run FILE ... (bnnc run --help)\n"
-    "       bnnc --list-targets [FILE]\n"
+    "       bnnc bench FILE --target T [--reps N] [--clock F|host] [--format json]\n"
+    "       bnnc calibrate -o HOST.bnn [--name NAME]   (bnnc calibrate --help)\n"
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
+    "                                                 (bnnc run --help)\n"
+    "       bnnc --list-targets [FILE]\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
     "0 without output when it is valid. FILE may be '-' for standard input.\n"
@@ -85,6 +85,26 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 ok, 1 errors in the input, 2 bad usage, 3 no target\n"
     "reaches the --solve-fps rate, 70 internal error\n";
+
+static const char bench_usage_text[] =
+    "usage: bnnc bench FILE --target T [--reps N] [--clock F|host] [--memory-model M]\n"
+    "                  [--weights W.safetensors | --seed N] [--network NAME]\n"
+    "                  [--format json] [-fPASS | -fno-PASS | -O0 | -O1] [-I DIR]\n"
+    "\n"
+    "Emits the network's C for the target with a timing point after every\n"
+    "layer, builds it with $CC (default cc) -O3 -march=native, runs it on this\n"
+    "machine and prints, per layer and for the network, the estimated and the\n"
+    "measured time and the deviation (estimated - measured) / measured\n"
+    "(docs/measured.md). The target's kernels must run on this machine.\n"
+    "\n"
+    "  --reps N           inferences per round (default: as many as fit in\n"
+    "                     0.3 s, 5 to 2000); three rounds, the least median\n"
+    "  --clock F|host     estimate at another clock; host: this machine's,\n"
+    "                     measured\n"
+    "  --format json      the comparison as JSON\n"
+    "\n"
+    "exit status: 0 ok, 1 errors in the input or a build or run that failed,\n"
+    "2 bad usage, 70 internal error\n";
 
 typedef struct {
     const char *file;
@@ -212,7 +232,10 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         const char *v;
         bool missing = false;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf(usage_text, ctx_stdlib_dir());
+            if (o->bench)
+                fputs(bench_usage_text, stdout);
+            else
+                printf(usage_text, ctx_stdlib_dir());
             return -1;
         } else if (strcmp(a, "--version") == 0) {
             printf("bnnc %s (.bnn language version %d)\n", BNNC_VERSION, BNNC_LANG_VERSION);
@@ -521,6 +544,9 @@ static int run(Ctx *c, Options *o) {
         report_targets(stdout, ts, n);
         return EXIT_OK;
     }
+    /* An unknown --network is an error whatever the command. */
+    if (o->network && !cli_network(c, &m, o->network, "check"))
+        return EXIT_INPUT;
     if (o->dump_ir) {
         ir_dump(stdout, &m);
         if (!o->target && o->passes.dump_after < 0)
@@ -574,8 +600,14 @@ static int run(Ctx *c, Options *o) {
                     (unsigned long long)o->seed);
         return EXIT_OK;
     }
-    if (!tname || (!o->report && !o->explain))
+    if (!tname || (!o->report && !o->explain)) {
+        /* Not silent: the target was resolved and checked, nothing else. */
+        if (tname && !o->dump_ir && o->passes.dump_after < 0)
+            fprintf(stderr, "bnnc: note: '%s' and target '%s' are valid; --target has no other "
+                            "effect without --report, --explain, --emit c or bnnc bench\n",
+                    strcmp(o->file, "-") == 0 ? "<stdin>" : o->file, t.name);
         return EXIT_OK;
+    }
     if (!(g = cli_network(c, &m, o->network, "estimate")))
         return EXIT_INPUT;
     CostResult r;

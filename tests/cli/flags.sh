@@ -12,6 +12,9 @@ printf 'bnn 1;\nimport "helpers";\nnetwork n { input x : f32[4]; y = twice(x); o
 
 check help 0 "$bnnc" --help && grep -q '^usage: bnnc' out && grep -q -- '--dump-ir' out && ok || ko help
 check help-short 0 "$bnnc" -h && grep -q '^usage: bnnc' out && ok || ko help-short
+# Each subcommand once in the synopsis; calibrate with its --name.
+check help-once 0 "$bnnc" --help && [ "$(grep -c '^ *\(usage: \)\?bnnc run ' out)" -eq 1 ] \
+    && grep -q 'bnnc calibrate -o HOST.bnn \[--name NAME\]' out && ok || ko "--help: run once, calibrate --name"
 check version 0 "$bnnc" --version && grep -Eq '^bnnc [0-9]+\.[0-9]+\.[0-9]+ ' out && ok || ko version
 check valid 0 "$bnnc" ok.bnn && [ ! -s out ] && [ ! -s err ] && ok || ko "valid file is silent"
 check invalid 1 "$bnnc" bad.bnn && grep -q "^bad.bnn:2:40: error: undefined name 'z'" err && ok || ko invalid

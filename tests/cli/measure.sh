@@ -69,6 +69,8 @@ check calibrate-no-o 2 "$bnnc" calibrate && ok || ko calibrate-no-o
 check calibrate-name 2 "$bnnc" calibrate -o x.bnn --name "1 2" && ok || ko calibrate-name
 check calibrate-bad-dir 1 "$bnnc" calibrate -o nowhere/host.bnn && [ ! -e nowhere ] && ok || ko calibrate-bad-dir
 check calibrate-help 0 "$bnnc" calibrate --help && grep -q 'usage: bnnc calibrate' out && ok || ko calibrate-help
+check bench-help 0 "$bnnc" bench --help && grep -q '^usage: bnnc bench FILE --target T' out \
+    && grep -q -- '--reps N' out && ! grep -q -- '--solve-fps' out && ok || ko "bench --help is bench's"
 for opt in bench calibrate --reps; do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
 done

@@ -53,7 +53,13 @@ printf 'bnn 1;\ntarget t { clock = 1 GHz; }\nnetwork n { input x : f32[4]; y = r
 check main 0 "$bnnc" "$q" --target cortex-a53 --report && grep -q '^network quicknet on target cortex-a53: 1 thread, memory model lxnorop$' out \
     && grep -Eq '^  rate +[0-9.]+ inferences per second$' out && grep -q '^  compression    XNOROP' out \
     && grep -q '^  fits           model' out && [ ! -s err ] && ok || ko main
-check target-only 0 "$bnnc" "$q" --target cortex-a53 && [ ! -s out ] && ok || ko "--target alone only checks"
+check target-only 0 "$bnnc" "$q" --target cortex-a53 && [ ! -s out ] \
+    && grep -q "^bnnc: note: '.*quicknet.bnn' and target 'cortex-a53' are valid; --target has no other effect without --report" err \
+    && ok || ko "--target alone checks, and says so"
+check target-only-bad 1 "$bnnc" "$q" --target nosuch && grep -q "unknown target 'nosuch'" err && ok || ko "--target alone: an unknown target"
+check network-check 1 "$bnnc" "$q" --network nosuch && grep -q "^bnnc: error: no network called 'nosuch'" err \
+    && ok || ko "--network: an unknown network on a plain check"
+check network-check-ok 0 "$bnnc" nets.bnn --network b && [ ! -s out ] && [ ! -s err ] && ok || ko "--network b on a plain check"
 check report-needs-target 2 "$bnnc" "$q" --report && grep -q -- "--report needs --target" err && ok || ko report-needs-target
 check explain-needs-target 2 "$bnnc" "$q" --explain c0 && ok || ko explain-needs-target
 check unknown-target 1 "$bnnc" "$q" --target cortex-a35 --report && grep -q "unknown target 'cortex-a35'" err && ok || ko unknown-target
