@@ -585,6 +585,14 @@ static int run(Ctx *c, Options *o) {
                 return EXIT_INPUT;
         }
     }
+    /* --explain of a layer the passes fold or remove says what became of
+     * it: remember whether the checked graph had it. */
+    bool explain_existed = false;
+    for (int i = 0; o->explain && i < m.graphs.n; i++) {
+        const IrGraph *gi = m.graphs.v[i];
+        for (int k = 0; k < gi->nodes.n; k++)
+            explain_existed |= strcmp(((IrNode *)gi->nodes.v[k])->name, o->explain) == 0;
+    }
     if (!pass_run(c, &m, &o->passes, stdout))
         return EXIT_INTERNAL;
     if (o->bench) {
@@ -618,6 +626,21 @@ static int run(Ctx *c, Options *o) {
                 report_explain(stdout, &r, &r.layers[i]);
                 return EXIT_OK;
             }
+        for (int i = 0; i < r.n; i++) {
+            const IrNode *n = r.layers[i].n;
+            if (n->folds && strcmp(n->folds, o->explain) == 0) {
+                printf("layer %s: folded into %s (a threshold) by the pass fuse-bn-sign, which "
+                       "-fno-fuse-bn-sign turns off; its cost is part of %s's:\n",
+                       o->explain, n->name, n->name);
+                report_explain(stdout, &r, &r.layers[i]);
+                return EXIT_OK;
+            }
+        }
+        if (explain_existed) {
+            diag_plain(c, "layer '%s' of network '%s' was removed by the pass dce: its value "
+                          "reaches no output (-fno-dce keeps it)", o->explain, g->name);
+            return EXIT_INPUT;
+        }
         diag_plain(c, "network '%s' has no layer called '%s'%s", g->name, o->explain,
                    "; the report's first column names the layers");
         return EXIT_INPUT;

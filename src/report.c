@@ -53,6 +53,18 @@ void report_num(char *buf, size_t n, double v) {
     }
 }
 
+/* An --explain figure: six significant digits, never an exponent. */
+static const char *fmt6(char *buf, double v) {
+    if (fabs(v) >= 1e6)
+        snprintf(buf, 40, "%.0f", v);
+    else if (v == 0 || fabs(v) >= 1e-4)
+        snprintf(buf, 40, "%.6g", v);
+    else
+        report_num(buf, 40, v);
+    return buf;
+}
+#define G6(v) fmt6((char[40]){0}, (v))
+
 void report_time(char *buf, size_t n, double s) {
     static const struct { const char *u; double f; } u[] = {
         {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
@@ -108,8 +120,9 @@ static const char *level_name(const CostTarget *t, int k) {
 
 static void print_header(FILE *f, const CostResult *r) {
     const CostTarget *t = r->t;
-    char clk[96], mx[32];
+    char clk[96], mx[32], cx[32];
     report_freq(clk, sizeof clk, t->clock);
+    report_num(cx, sizeof cx, t->c_x);
     if (t->max_clock > 0 && t->clock > t->max_clock) { /* --clock beyond the family */
         report_freq(mx, sizeof mx, t->max_clock);
         size_t l = strlen(clk);
@@ -118,9 +131,9 @@ static void print_header(FILE *f, const CostResult *r) {
     fprintf(f, "network %s on target %s: %d thread%s, memory model %s\n", r->g->name, t->name,
             r->threads, r->threads == 1 ? "" : "s", cost_model_names[r->model]);
     fprintf(f, "target: %s, %s, %d core%s, word %d bits, vector %d bits (%d lane%s), "
-               "popcount %s, c_x = %.3g cycles per XNOROP\n",
+               "popcount %s, c_x = %s cycles per XNOROP\n",
             t->cls, clk, t->cores, t->cores == 1 ? "" : "s", t->word, t->vector, t->lanes,
-            t->lanes == 1 ? "" : "s", t->sw_popcount ? "software" : "hardware", t->c_x);
+            t->lanes == 1 ? "" : "s", t->sw_popcount ? "software" : "hardware", cx);
     fprintf(f, "figures: %s", report_figures(t));
     if (t->validated_error >= 0)
         fprintf(f, "; validated: within %.0f%% of the measurements of this device class in "
@@ -259,12 +272,11 @@ static void traffic_line(FILE *f, const CostTarget *t, const char *what, const c
     if (bytes <= 0 || k < 0)
         return;
     const CostLevel *v = &t->lv[k];
-    char b[32], bw[32], tm[32];
+    char b[32], bw[48], tm[32];
     report_bytes(b, sizeof b, bytes);
-    if (v->bw_cycle > 0)
-        snprintf(bw, sizeof bw, "%.4g B/cycle", v->bw_cycle);
-    else
-        snprintf(bw, sizeof bw, "%.4g GB/s", v->bandwidth / 1e9);
+    char nb[32];
+    report_num(nb, sizeof nb, v->bw_cycle > 0 ? v->bw_cycle : v->bandwidth / 1e9);
+    snprintf(bw, sizeof bw, "%s %s", nb, v->bw_cycle > 0 ? "B/cycle" : "GB/s");
     report_time(tm, sizeof tm, bytes / v->bandwidth);
     if (per_pass > 0)
         fprintf(f, "  %-19s = %s = %.0f B x %.0f = %s from %s at %s%s = %s\n", what, how, per_pass,
@@ -300,18 +312,18 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fprintf(f, "  XNOROP              = outputs x words = %lld x %lld = %lld\n",
                 (long long)per, (long long)l->words, (long long)l->xnorop);
         fprintf(f, "  c_x                 = (xnor + popcount + accumulate) / lanes = "
-                   "(%g + %g + %g) / %d = %.4g cycles\n",
-                t->xnor, t->popcount, t->accumulate, t->lanes, t->c_x);
-        fprintf(f, "  XNOR cycles         = XNOROP x c_x = %.6g\n", l->cyc_xnor);
+                   "(%s + %s + %s) / %d = %s cycles\n",
+                G6(t->xnor), G6(t->popcount), G6(t->accumulate), t->lanes, G6(t->c_x));
+        fprintf(f, "  XNOR cycles         = XNOROP x c_x = %s\n", G6(l->cyc_xnor));
     } else if (l->fmacs) {
         fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
     }
-    fprintf(f, "  other cycles        = %.6g: %s\n", l->cyc_other, l->other_what);
+    fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
     double e = l->threads > 1 ? t->efficiency : 1;
     report_time(tm, sizeof tm, l->t_compute);
-    fprintf(f, "  compute             = %s%.6g cycles / (f x p x e) = %.6g / (%g x %d x %g) = %s\n",
-            ir_is_binary(n) ? "XNOR + other = " : "", l->cyc_f, l->cyc_f, t->clock, l->threads,
-            e, tm);
+    fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x %d x %s) = %s\n",
+            ir_is_binary(n) ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f), G6(t->clock),
+            l->threads, G6(e), tm);
     fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
             (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
             (long long)l->in_bytes, (long long)l->out_bytes);
@@ -344,14 +356,14 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fprintf(f, "  time                = compute + traffic = %s + %s = %s (%.2f%% of the "
                    "total); overlap = no\n",
                 ct, bt, tm, 100 * l->share);
-    fprintf(f, "  cycles (one core)   = %.6g (memory beyond compute %.6g)\n", l->cycles,
-            l->cyc_mem);
+    fprintf(f, "  cycles (one core)   = %s (memory beyond compute %s)\n", G6(l->cycles),
+            G6(l->cyc_mem));
     if (ir_is_binary(n) && !roof)
-        fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + %.4g x "
-                   "%.4g / %.4g) = %.6g\n"
+        fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + %s x "
+                   "%s / %s) = %s\n"
                    "                        (loads: words past the fastest level per XNOROP; "
                    "c_mem: cycles each adds beyond compute)\n",
-                (long long)l->xnorop, l->loads, l->c_mem, t->c_x, l->lxnorop);
+                (long long)l->xnorop, G6(l->loads), G6(l->c_mem), G6(t->c_x), G6(l->lxnorop));
 }
 
 void report_targets(FILE *f, const CostTarget *ts, int n) {
@@ -359,11 +371,15 @@ void report_targets(FILE *f, const CostTarget *ts, int n) {
             "word/vec", "popcount", "c_x", "price", "memories");
     for (int i = 0; i < n; i++) {
         const CostTarget *t = &ts[i];
-        char clk[32], wv[32], price[32] = "-", mem[256] = "";
+        char clk[32], wv[32], price[48] = "-", mem[256] = "";
         report_freq(clk, sizeof clk, t->clock);
         snprintf(wv, sizeof wv, "%d/%d", t->word, t->vector);
-        if (t->price >= 0)
-            snprintf(price, sizeof price, "%g USD", t->price);
+        char cx[32], pn[32];
+        report_num(cx, sizeof cx, t->c_x);
+        if (t->price >= 0) {
+            report_num(pn, sizeof pn, t->price);
+            snprintf(price, sizeof price, "%s USD", pn);
+        }
         size_t len = 0;
         for (int k = 0; k < t->nlv && len < sizeof mem; k++) {
             char sz[32];
@@ -371,7 +387,7 @@ void report_targets(FILE *f, const CostTarget *ts, int n) {
             len += (size_t)snprintf(mem + len, sizeof mem - len, "%s%s %s%s", k ? ", " : "",
                                     t->lv[k].name, sz, t->lv[k].holds_weights ? " (weights)" : "");
         }
-        fprintf(f, "%-16s %-11s %9s %5d %8s %-8s %7.3g %7s  %s\n", t->name, t->cls, clk, t->cores,
-                wv, t->sw_popcount ? "software" : "hardware", t->c_x, price, mem);
+        fprintf(f, "%-16s %-11s %9s %5d %8s %-8s %7s %7s  %s\n", t->name, t->cls, clk, t->cores,
+                wv, t->sw_popcount ? "software" : "hardware", cx, price, mem);
     }
 }

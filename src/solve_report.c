@@ -70,11 +70,13 @@ static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const Sol
     case WHY_POWER: {
         const char *what = w->kind == WHY_PRICE ? "price" : "power";
         const char *unit = w->kind == WHY_PRICE ? "USD" : "W";
-        if (w->value < 0)
-            fprintf(f, "      %s unknown, and --max-%s is %g %s\n", what, what, w->limit, unit);
-        else
-            fprintf(f, "      %s %g %s over --max-%s %g %s\n", what, w->value, unit, what,
-                    w->limit, unit);
+        report_num(b, sizeof b, w->limit);
+        if (w->value < 0) {
+            fprintf(f, "      %s unknown, and --max-%s is %s %s\n", what, what, b, unit);
+        } else {
+            report_num(a, sizeof a, w->value);
+            fprintf(f, "      %s %s %s over --max-%s %s %s\n", what, a, unit, what, b, unit);
+        }
         break;
     }
     }
@@ -115,8 +117,16 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
         } else {
             snprintf(hr, sizeof hr, "unknown");
         }
-        snprintf(pr, sizeof pr, e->t.price >= 0 ? "%g USD" : "-", e->t.price);
-        snprintf(pw, sizeof pw, e->t.power >= 0 ? "%g W" : "-", e->t.power);
+        snprintf(pr, sizeof pr, "-");
+        snprintf(pw, sizeof pw, "-");
+        if (e->t.price >= 0) {
+            report_num(pr, sizeof pr - 4, e->t.price);
+            strcat(pr, " USD");
+        }
+        if (e->t.power >= 0) {
+            report_num(pw, sizeof pw - 2, e->t.power);
+            strcat(pw, " W");
+        }
         fprintf(f, "  %-16s %-11s %9s %9s %9s  %-24s %9s %9s\n", e->t.name, e->t.cls, a, mg,
                 b, hr, pr, pw);
     }

@@ -113,6 +113,19 @@ check dump-after 0 "$bnnc" "$l" --dump-ir-after=dce && grep -q 'sign(%a1.batchno
 # --list-targets: the catalog, and the file's own targets with it.
 check list 0 "$bnnc" --list-targets && [ "$(grep -c . out)" -ge 16 ] && grep -q '^cortex-a53 ' out && grep -q '^rp2040 ' out && ok || ko list
 check list-file 0 "$bnnc" --list-targets own.bnn && grep -q '^board ' out && grep -q '^zen4 ' out && ok || ko list-file
+# --explain of a layer a pass folded or removed says what became of it.
+check explain-folded 0 "$bnnc" "$l" --target stm32f4 --explain a1.batchnorm \
+    && grep -q '^layer a1.batchnorm: folded into a1 (a threshold) by the pass fuse-bn-sign' out \
+    && grep -q '^layer a1: threshold -> b1\[12,12,32\] on stm32f4' out && ok || ko explain-folded
+printf 'bnn 1;\nnetwork n { input x : f32[4]; u = relu(x); y = dense(x, units = 2); output y; }\n' > dead.bnn
+check explain-removed 1 "$bnnc" dead.bnn --target stm32f4 --explain u \
+    && grep -q "^bnnc: error: layer 'u' of network 'n' was removed by the pass dce: its value reaches no output (-fno-dce keeps it)$" err \
+    && ok || ko explain-removed
+check explain-kept 0 "$bnnc" dead.bnn --target stm32f4 --explain u -fno-dce && grep -q '^layer u: relu' out && ok || ko explain-kept
+# --explain's figures never take an exponent (168000000, not 1.68e+08).
+check explain-digits 0 "$bnnc" "$l" --target stm32f4 --explain a1 && grep -q '(168000000 x 1 x 1)' out \
+    && ! grep -q 'e+0' out && ok || ko explain-digits
+
 # max_clock: a declared clock above it is an error at the clock; --clock
 # beyond it is a what-if the header points out.
 cat > maxclk.bnn <<'BNN'
