@@ -47,8 +47,23 @@ LexState *yyget_extra(yyscan_t scanner);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, const char *msg);
 #define ST (yyget_extra(scanner))
 
+/* An error after which checking goes on: the file is read as version 1
+ * (load_ goes on to its imports and sema; sema_run then fails). */
+__attribute__((format(printf, 3, 4)))
+static void soft_error(Ctx *c, Loc loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vemit(c, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+    c->soft_errors++;
+}
+
 /* The format version line must come first, once, and say version 1.
- * Version items are checked here and dropped from the tree. */
+ * Version items are checked here and dropped from the tree. A missing,
+ * misplaced or repeated line is a soft error: the file is checked on as
+ * version 1. Another version stops the file at its first line (the
+ * parser calls this as soon as it has read it): a file of another version
+ * may be another language, whose every line would be a false error. */
 static void check_version(LexState *st, Ast *root) {
     Ctx *c = st->c;
     if (root->nkids == 0) {
@@ -69,17 +84,22 @@ static void check_version(LexState *st, Ast *root) {
         if (!first) {
             first = a;
             root->ival = a->ival;
-            if (i > 0) {
-                diag_error(c, st->first, "the format version line 'bnn %d;' must come first",
+            if (i > 0 && a->ival == BNNC_LANG_VERSION) {
+                soft_error(c, st->first, "the format version line 'bnn %d;' must come first",
                            BNNC_LANG_VERSION);
                 diag_note(c, a->kw, "it is here");
+            } else if (i > 0) {
+                diag_error(c, st->first, "the format version line 'bnn %d;' must come first",
+                           BNNC_LANG_VERSION);
+                diag_note(c, a->kw, "it is here, and says version %lld", (long long)a->ival);
             } else if (a->ival != BNNC_LANG_VERSION) {
                 diag_error(c, a->loc, "unsupported format version %lld: this bnnc reads version %d",
                            (long long)a->ival, BNNC_LANG_VERSION);
+                diag_note(c, a->loc, "the rest of the file is not checked");
             }
             continue;
         }
-        diag_error(c, a->kw, "a second format version line");
+        soft_error(c, a->kw, "a second format version line");
         diag_note(c, first->kw, "the first is here");
         ast_free(a);
     }
@@ -87,7 +107,8 @@ static void check_version(LexState *st, Ast *root) {
     if (first)
         ast_free(first);
     else if (st->first.line > 0)
-        diag_error(c, st->first, "missing format version line: a .bnn file starts with 'bnn %d;'",
+        soft_error(c, st->first,
+                   "missing format version line: a .bnn file starts with 'bnn %d;'",
                    BNNC_LANG_VERSION);
 }
 
@@ -135,7 +156,16 @@ file
 
 items
     : %empty                { $$ = ast_new(AST_FILE, @$); }
-    | items item            { $$ = ast_add($1, $2); }
+    | items item            {
+        $$ = ast_add($1, $2);
+        /* A first line of another version: read no further (the parser
+         * has not read past its ';': the reductions are default ones). */
+        if ($$->nkids == 1 && $2 && $2->kind == AST_VERSION && $2->ival != BNNC_LANG_VERSION) {
+            ST->root = $$;
+            check_version(ST, $$);
+            YYACCEPT;
+        }
+    }
     ;
 
 item

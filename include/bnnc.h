@@ -8,7 +8,8 @@
  *   src_   source files (source.c): loading, validation of raw bytes
  *          (NUL, invalid UTF-8, over-long lines), line index.
  *   diag_  diagnostics (diag.c): "file:line:col: error: msg", the source
- *          line, a caret and underline, notes, colour on a terminal only.
+ *          line, a caret and underline, notes, colour on a terminal only;
+ *          the front end's held and printed in line order.
  *   out_   output files (outfile.c): every file bnnc writes for the user,
  *          replaced whole or not at all, a set of them all or none; a
  *          link's target written, a device or FIFO written in place.
@@ -197,6 +198,37 @@ void diag_plain(Ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 Loc loc_none(void);
 Loc loc_span(Loc a, Loc b);
+
+/* Diagnostics in line order (docs/robustness.md, "Diagnostics: every
+ * error, in line order"). From diag_defer to diag_flush, every error or
+ * warning with a location is held with its notes instead of printed;
+ * diag_flush prints them sorted, stably, by file (in the order the files
+ * were read: the main file first), line and column, each error with its
+ * notes, the first BNNC_MAX_ERRORS errors in that order, then the count
+ * line. A diagnostic without a location prints what is held first, then
+ * itself. load_ holds from its start until it fails or sema_run ends;
+ * ctx_free prints what is still held. */
+typedef struct DiagEntry DiagEntry;
+typedef struct {
+    DiagEntry **v;           /* held, in the order they will be printed */
+    int n, cap;
+    int errors;              /* errors among them */
+    int dropped;             /* errors past the limit: counted, not held */
+    bool cut;                /* an error was dropped at cut_*: what sorts */
+    int cut_file, cut_line, cut_col; /* after it is never printed */
+    DiagEntry *open;         /* the entry the next notes belong to */
+} DiagHeld;
+void diag_defer(Ctx *c);
+void diag_flush(Ctx *c);
+/* One note per expansion site of o, innermost first; of a chain of more
+ * than DIAG_CHAIN_MAX sites, the first DIAG_CHAIN_HEAD, a note
+ * "[ skipping N expansions, of blocks 'a' to 'b' ]" and the last. */
+#define DIAG_CHAIN_MAX 5
+#define DIAG_CHAIN_HEAD 3
+void diag_origins(Ctx *c, const Origin *o);
+/* For a chain of n notes printed one by one (i = 0 first): whether note
+ * i is printed; at the first one left out, prints "[ skipping N WHAT ]". */
+bool diag_chain_note(Ctx *c, int i, int n, const char *what);
 
 /* ---------------------------------------------------------------- out_ */
 
@@ -466,7 +498,9 @@ void ir_dump_graph(FILE *f, const IrGraph *g);
 
 /* --------------------------------------------------------------- load_ */
 
-/* Loads `path` and, transitively, its imports. Returns false on errors. */
+/* Loads `path` and, transitively, its imports. Returns false on errors,
+ * but for the errors after which checking goes on (Ctx.soft_errors):
+ * then sema_run reports the rest and fails. */
 bool load_program(Ctx *c, const char *path);
 /* The same for text in memory, named `name` in messages (tests, stdin). */
 bool load_source(Ctx *c, const char *name, const char *text);
@@ -476,7 +510,8 @@ bool load_catalog(Ctx *c);
 
 /* -------------------------------------------------------------- sema_ */
 
-/* Builds the IR from the loaded program. Returns false on errors. */
+/* Builds the IR from the loaded program. Returns false on errors, its own
+ * or the loader's soft ones; prints the diagnostics held (diag_flush). */
 bool sema_run(Ctx *c, IrModule *m);
 bool sema_targets(Ctx *c, IrModule *m);
 /* Target property and section names, and the words property values may
@@ -997,9 +1032,15 @@ struct Ctx {
     int main_file;
     int errors;
     int warnings;
+    int soft_errors;         /* errors after which checking goes on (a
+                                missing or misplaced 'bnn 1;'): load_ goes
+                                on, sema_run then fails */
+    int shown;               /* errors printed */
     bool color;
     bool stopped;            /* too many errors: stop reporting */
     bool quiet_notes;        /* the last error was not printed */
+    bool defer;              /* diagnostics are held (diag_defer) */
+    DiagHeld held;
     bool loading_weak;       /* declarations being loaded are weak */
     Loc last_loc;            /* of the last diagnostic printed */
     FILE *err;

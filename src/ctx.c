@@ -17,6 +17,9 @@ void ctx_init(Ctx *c) {
 }
 
 void ctx_free(Ctx *c) {
+    /* Diagnostics a caller left held (a load with soft errors, no sema). */
+    if (c->held.n || c->held.dropped)
+        diag_flush(c);
     for (int i = 0; i < c->asts.n; i++)
         ast_free(c->asts.v[i]);
     mem_free(&c->arena);

@@ -6,7 +6,10 @@
  * is read once, keyed by its canonical path. A cycle is reported at the
  * import that closes it, with a note for each import along the chain.
  * Every network, block and target found is recorded as a declaration for
- * sema.
+ * sema. A file with syntax errors stops the load (its imports are not
+ * read); a soft error (a missing or misplaced 'bnn 1;') does not: the load
+ * succeeds, its diagnostics are held (diag_defer) for sema_run, which
+ * reports the rest in line order and fails.
  */
 #include "bnnc.h"
 
@@ -173,8 +176,10 @@ static bool load_file(Loader *L, const char *path, Loc from) {
     for (int i = 0; i < L->depth; i++) {
         if (strcmp(L->stack[i].real, real) == 0) {
             diag_error(c, from, "import cycle: '%s' imports itself", path);
-            for (int k = L->depth - 1; k > i; k--)
-                diag_note(c, L->stack[k].at, "through this import");
+            int n = L->depth - 1 - i;
+            for (int k = L->depth - 1, j = 0; k > i; k--, j++)
+                if (diag_chain_note(c, j, n, "imports"))
+                    diag_note(c, L->stack[k].at, "through this import");
             return false;
         }
     }
@@ -196,13 +201,15 @@ static bool parse_and_import(Loader *L, int file, Loc from) {
         c->main_file = file;
     if (!src_validate(c, file))
         return false;
-    int before = c->errors;
+    int before = c->errors, soft = c->soft_errors;
     Ast *root = parse_file(c, file);
     if (!root)
         return false;
     vec_push(&c->arena, &c->asts, root);
-    if (c->errors != before)
-        return false; /* imports named in a broken file would only cascade */
+    /* Imports named in a broken file would only cascade; but after a soft
+     * error (a missing 'bnn 1;') the file is read as version 1. */
+    if (c->errors - before != c->soft_errors - soft)
+        return false;
     SrcFile *f = c->files.v[file];
     L->stack[L->depth++] = (Frame){f->real, from};
     do_imports(L, file, root);
@@ -210,19 +217,32 @@ static bool parse_and_import(Loader *L, int file, Loc from) {
     return true;
 }
 
+/* Ends a load that began with `before` errors, `soft` of them soft: true
+ * when every error since is soft. Then checking goes on and what is held
+ * waits for sema_run, to be printed in line order with its errors; else
+ * (or when nothing is held) it is printed now. */
+static bool load_end(Ctx *c, int before, int soft) {
+    bool ok = c->errors - before == c->soft_errors - soft;
+    if (!ok || (c->held.n == 0 && c->held.dropped == 0))
+        diag_flush(c);
+    return ok;
+}
+
 bool load_source(Ctx *c, const char *name, const char *text) {
     Loader L = {.c = c};
-    int before = c->errors;
+    int before = c->errors, soft = c->soft_errors;
+    diag_defer(c);
     int file = src_add_text(c, name, text, strlen(text));
     parse_and_import(&L, file, loc_none());
-    return c->errors == before;
+    return load_end(c, before, soft);
 }
 
 bool load_program(Ctx *c, const char *path) {
     Loader L = {.c = c};
-    int before = c->errors;
+    int before = c->errors, soft = c->soft_errors;
+    diag_defer(c);
     load_file(&L, path, loc_none());
-    return c->errors == before;
+    return load_end(c, before, soft);
 }
 
 bool load_catalog(Ctx *c) {

@@ -12,7 +12,9 @@
  * operation's shape function (ops.c). A failed layer yields NULL, and
  * everything that depends on it is skipped silently, so one mistake
  * gives one message. Errors inside an expanded block carry a note per
- * expansion site (Origin chain).
+ * expansion site (Origin chain; of a long one the first and the last,
+ * diag_origins). Diagnostics are held and printed in line order at the
+ * end (diag_defer, diag_flush), whatever order the checks run in.
  */
 #include "bnnc.h"
 
@@ -128,8 +130,7 @@ void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
     va_start(ap, fmt);
     diag_vemit(s->c, DIAG_ERROR, n->loc, fmt, ap);
     va_end(ap);
-    for (const Origin *o = n->origin; o; o = o->up)
-        diag_note(s->c, o->call, "in block '%s' expanded here", o->block);
+    diag_origins(s->c, n->origin);
 }
 
 #define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
@@ -935,6 +936,7 @@ static const char *decl_kind(AstKind k) {
 
 bool sema_run(Ctx *c, IrModule *m) {
     int before = c->errors;
+    diag_defer(c); /* printed in line order at the end */
     Sema s = {.c = c, .a = &c->arena};
     Map seen[3] = {{0}};
     /* Names are unique per kind; a block may not shadow an operation. */
@@ -991,5 +993,7 @@ bool sema_run(Ctx *c, IrModule *m) {
         map_free(&seen[i]);
     map_free(&s.blocks);
     sema_targets(c, m);
-    return c->errors == before;
+    diag_flush(c);
+    /* The loader went on after soft errors (a missing 'bnn 1;'): fail. */
+    return c->errors == before && c->soft_errors == 0;
 }

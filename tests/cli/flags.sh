@@ -38,6 +38,24 @@ check import-env 0 env BNNC_PATH="inc:$tmp/lib" "$bnnc" uses.bnn && ok || ko imp
 # Standard input.
 if "$bnnc" - --dump-ir <ok.bnn >out 2>err && grep -q '%y : f32\[4\] = relu(%x)' out; then ok; else ko stdin; fi
 if ! "$bnnc" - <bad.bnn >out 2>err && grep -q '^<stdin>:2:' err; then ok; else ko stdin-error; fi
+# Diagnostics (docs/robustness.md, "Diagnostics: every error, in line
+# order"): a missing version line does not hide the other errors, with a
+# target (the catalog loaded after the file) or on standard input; the
+# errors come in line order, whatever check found them.
+printf 'network n { input x : f32[4]; y = relu(z); }\nnetwork m { input x : f32[4]; output x; }\n' > nover.bnn
+check no-version 1 "$bnnc" nover.bnn --target rpi4b --report && [ ! -s out ] \
+    && [ "$(grep -c ': error: ' err)" -eq 3 ] \
+    && [ "$(grep ': error: ' err | cut -d: -f2,3 | tr '\n' ' ')" = "1:1 1:9 1:40 " ] \
+    && ok || ko "no version line: every error, in line order"
+if ! "$bnnc" - <nover.bnn >out 2>err && grep -q "^<stdin>:1:1: error: missing format version" err \
+    && grep -q "^<stdin>:1:40: error: undefined name 'z'" err; then ok; else ko stdin-no-version; fi
+printf 'target t { clock = 1 GHz; }\n' > nover_t.bnn
+check no-version-target 1 "$bnnc" ok.bnn --target nover_t.bnn --report && [ ! -s out ] \
+    && grep -q "^nover_t.bnn:1:1: error: missing format version" err && ok || ko no-version-target
+printf 'bnn 2;\nnetwork n { y <- $; }\n' > v2.bnn
+check version-2 1 "$bnnc" v2.bnn && [ "$(grep -c ': error: ' err)" -eq 1 ] \
+    && grep -q "^v2.bnn:1:5: note: the rest of the file is not checked" err && ok || ko version-2
+
 # --dump-ir prints the IR; --print-tables the language's tables.
 check dump 0 "$bnnc" --dump-ir ok.bnn && grep -q '^network n {' out && ok || ko dump
 check tables 0 "$bnnc" --print-tables && grep -q '^keyword network$' out && grep -q '^op bconv2d$' out \

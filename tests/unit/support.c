@@ -31,9 +31,9 @@ void run_file(Run *r, const char *path, bool catalog) {
 }
 
 void run_free(Run *r) {
+    ctx_free(&r->c); /* prints what it still holds (diag_flush) to r->err */
     fclose(r->err);
     free(r->diag);
-    ctx_free(&r->c);
 }
 
 IrNode *find_node(Run *r, const char *name) {

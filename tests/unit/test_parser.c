@@ -1,6 +1,7 @@
 /* test_parser.c: table-driven tests of the grammar and of the AST. */
 #include "support.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -115,11 +116,174 @@ static void test_ast(void **state) {
     ctx_free(&c);
 }
 
+/* Where `what` first occurs in the messages, failing if it does not. */
+static size_t pos_of(const Run *r, const char *what) {
+    const char *p = r->diag ? strstr(r->diag, what) : NULL;
+    if (!p)
+        fail_msg("no \"%s\" in:\n%s", what, r->diag ? r->diag : "");
+    return (size_t)(p - r->diag);
+}
+
+/* A missing version line is reported, and the checks go on: the load
+ * succeeds, sema reports the rest and fails; a version line out of place
+ * likewise. Another version stops the file at its first line. */
+static void test_version_soft(void **state) {
+    (void)state;
+    const char *src = "network n { input x : f32[4]; y = relu(x); }\n"
+                      "network m { input x : f32[4]; y = relux(x); output y; }\n";
+    Run r;
+    memset(&r, 0, sizeof r);
+    ctx_init(&r.c);
+    r.c.color = false;
+    r.err = open_memstream(&r.diag, &r.diag_len);
+    r.c.err = r.err;
+    assert_true(load_source(&r.c, "t.bnn", src));
+    assert_int_equal(r.c.soft_errors, 1);
+    assert_false(sema_run(&r.c, &r.m));
+    fflush(r.err);
+    assert_int_equal(r.c.errors, 3);
+    assert_true(pos_of(&r, "t.bnn:1:1: error: missing format version line") <
+                pos_of(&r, "t.bnn:1:9: error: network 'n' has no 'output'"));
+    assert_true(pos_of(&r, "t.bnn:1:9:") < pos_of(&r, "t.bnn:2:35: error: unknown operation"));
+    run_free(&r);
+
+    /* Misplaced: the imports are still read, once. */
+    run_source(&r, "import \"std/targets\";\nbnn 1;\nnetwork n { input x : f32[4]; }\n");
+    assert_false(r.ok);
+    assert_int_equal(r.c.errors, 2);
+    assert_true(pos_of(&r, "t.bnn:1:1: error: the format version line 'bnn 1;' must come first") <
+                pos_of(&r, "t.bnn:3:9: error: network 'n' has no 'output'"));
+    run_free(&r);
+
+    /* A second version line. */
+    run_source(&r, "bnn 1;\nbnn 1;\nnetwork n { input x : f32[4]; output x; }\n");
+    assert_false(r.ok);
+    assert_int_equal(r.c.errors, 1);
+    assert_int_equal(r.c.soft_errors, 1);
+    pos_of(&r, "t.bnn:2:1: error: a second format version line");
+    run_free(&r);
+
+    /* Another version: nothing after its line is read. */
+    run_source(&r, "bnn 2;\nnetwork n { y <- $ ; }\n");
+    assert_false(r.ok);
+    assert_int_equal(r.c.errors, 1);
+    assert_int_equal(r.c.soft_errors, 0);
+    pos_of(&r, "t.bnn:1:5: note: the rest of the file is not checked");
+    run_free(&r);
+}
+
+/* Held diagnostics come out in line order, each error with its notes;
+ * only the first BNNC_MAX_ERRORS in that order are held and printed, the
+ * rest counted, however many come and in whatever order. */
+static void test_diag_order(void **state) {
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *e = open_memstream(&text, &len);
+    Ctx c;
+    ctx_init(&c);
+    c.color = false;
+    c.err = e;
+    char src[4096] = "";
+    for (int i = 1; i <= 40; i++)
+        snprintf(src + strlen(src), sizeof src - strlen(src), "line %d\n", i);
+    int f = src_add_text(&c, "o.bnn", src, strlen(src));
+    diag_defer(&c);
+    for (int i = 40; i >= 1; i--) {
+        diag_error(&c, (Loc){f, i, 1, i, 2}, "error %d", i);
+        diag_note(&c, (Loc){f, 41 - i, 1, 41 - i, 2}, "note of %d", i);
+        assert_true(c.held.errors <= BNNC_MAX_ERRORS);
+        assert_true(c.held.n <= BNNC_MAX_ERRORS);
+    }
+    diag_error(&c, (Loc){f, 3, 1, 3, 2}, "error 3b"); /* after 'error 3' */
+    diag_flush(&c);
+    diag_error(&c, (Loc){f, 1, 1, 1, 2}, "late"); /* past the limit: not printed */
+    fflush(e);
+    assert_int_equal(c.errors, 42);
+    assert_int_equal(c.shown, BNNC_MAX_ERRORS);
+    /* error 1, its note, error 2, ..., error 3, error 3b, ..., error 19. */
+    const char *p = text;
+    for (int i = 1; i <= 19; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "o.bnn:%d:1: error: error %d\n", i, i);
+        const char *q = strstr(p, want);
+        if (!q)
+            fail_msg("no \"%s\" after offset %td in:\n%s", want, p - text, text);
+        snprintf(want, sizeof want, "o.bnn:%d:1: note: note of %d\n", 41 - i, i);
+        assert_non_null(strstr(q, want));
+        p = q + 1;
+        if (i == 3) { /* held after the first error at its place */
+            p = strstr(p, "o.bnn:3:1: error: error 3b\n");
+            assert_non_null(p);
+        }
+    }
+    assert_null(strstr(text, "error 20"));
+    assert_null(strstr(text, "late"));
+    const char *stop = "bnnc: too many errors (20); stopping\n";
+    p = strstr(text, stop);
+    assert_non_null(p);
+    assert_null(strstr(p + strlen(stop), "too many errors")); /* once */
+    fclose(e);
+    free(text);
+    ctx_free(&c);
+}
+
+/* A chain of notes: all of five; of six, three, a line, the last. */
+static void test_chain(void **state) {
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *e = open_memstream(&text, &len);
+    Ctx c;
+    ctx_init(&c);
+    c.color = false;
+    c.err = e;
+    for (int i = 0; i < 5; i++)
+        assert_true(diag_chain_note(&c, i, 5, "steps"));
+    bool want[6] = {true, true, true, false, false, true};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(diag_chain_note(&c, i, 6, "steps"), want[i]);
+    fflush(e);
+    assert_string_equal(text, "bnnc: note: [ skipping 2 steps ]\n");
+    fclose(e);
+    free(text);
+    ctx_free(&c);
+}
+
+/* An import cycle through seven files: three imports, the last, and a
+ * line for those between. */
+static void test_import_cycle_chain(void **state) {
+    (void)state;
+    for (int i = 0; i < 7; i++) {
+        char body[128], name[32];
+        snprintf(body, sizeof body, "bnn 1;\nimport \"cyc%d\";\n", (i + 1) % 7);
+        snprintf(name, sizeof name, "cyc%d.bnn", i);
+        write_bytes(tmp_path(name), body, strlen(body));
+    }
+    Run r;
+    run_file(&r, tmp_path("cyc0.bnn"), false);
+    assert_false(r.ok);
+    assert_int_equal(r.c.errors, 1);
+    pos_of(&r, "error: import cycle");
+    pos_of(&r, "bnnc: note: [ skipping 2 imports ]");
+    const char *p = r.diag;
+    int notes = 0;
+    while ((p = strstr(p, "note: through this import")))
+        notes++, p++;
+    assert_int_equal(notes, 4);
+    run_free(&r);
+    tmp_cleanup();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_recovery),
         cmocka_unit_test(test_ast),
+        cmocka_unit_test(test_version_soft),
+        cmocka_unit_test(test_diag_order),
+        cmocka_unit_test(test_chain),
+        cmocka_unit_test(test_import_cycle_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
