@@ -925,6 +925,14 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
  * destination checked before any is replaced. Returns false after
  * reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
+/* The parameters' layout in NAME_weights.c (emit_fits.c): each const
+ * array takes a whole number of emit_param_align(t) bytes, zero elements
+ * at its end, so that no compiler pads between the arrays and the file's
+ * .rodata is the sum of their sizes: NAME_WEIGHT_BYTES, and the report's
+ * packed weights plus float parameters (cost.c rounds each array up so). */
+int emit_param_align(const CostTarget *t);
+/* The bytes an array of `bytes` bytes takes: rounded up to the unit. */
+int64_t emit_param_bytes(const CostTarget *t, int64_t bytes);
 /* NAME: the C identifier of a network's files and functions. */
 const char *emit_name(Ctx *c, const IrGraph *g);
 /* The binary kernels the emitter writes for t (bnn_word, BNN_W, BNN_L,

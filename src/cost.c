@@ -262,19 +262,23 @@ static int64_t macs(const IrNode *n) {
     }
 }
 
-/* Bytes of the parameters a layer keeps besides packed binary weights. */
-static int64_t param_bytes(const IrNode *n) {
+/* Bytes of the parameters a layer keeps besides packed binary weights,
+ * each of its arrays in the generated C rounded up to `unit` bytes: 1 for
+ * the parameters themselves (what the kernel reads), emit_param_align for
+ * what they take in NAME_weights.c (the footprint). */
+static int64_t param_bytes(const IrNode *n, int64_t unit) {
     int64_t c = shape_channels(&n->shape);
+#define ARRAY(bytes) (ceil_div((bytes), unit) * unit)
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_DENSE:
-        return 4 * macs(n) / shape_pixels(&n->shape);
+        return ARRAY(4 * macs(n) / shape_pixels(&n->shape));
     case OP_BCONV2D:
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
         if (ir_is_binary(n) && n->attr[A_PADDING][0] == PAD_SAME)
-            return 2 * c * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+            return ARRAY(2 * c * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1]);
         return 0;
     case OP_BDENSE:
         /* Binary weights with float inputs are kept packed as well, in
@@ -282,18 +286,19 @@ static int64_t param_bytes(const IrNode *n) {
          * bytes are counted by packed_weight_bytes. */
         return 0;
     case OP_BATCHNORM:
-        return 8 * c; /* folded scale and shift */
+        return 2 * ARRAY(4 * c); /* folded scale and shift */
     case OP_PRELU:
-        return 4 * c;
+        return ARRAY(4 * c);
     case OP_THRESHOLD:
         /* On integers: an int32 threshold and a direction bit; on floats
          * the folded scale and shift. */
         if (n->in[0]->type == DT_I32 || n->in[0]->type == DT_U8)
-            return 4 * c + ceil_div(c, 8);
-        return 8 * c;
+            return ARRAY(4 * c) + ARRAY(ceil_div(c, 8));
+        return 2 * ARRAY(4 * c);
     default:
         return 0;
     }
+#undef ARRAY
 }
 
 int cost_co_lanes(const CostTarget *t) {
@@ -565,7 +570,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         l->fmacs = m;
     }
     l->weight_bytes = packed_weight_bytes(n, t);
-    l->param_bytes = param_bytes(n);
+    l->param_bytes = param_bytes(n, 1);
     for (int k = 0; k < n->nin; k++)
         l->in_bytes += plan_bytes(n->in[k], t->word);
     l->out_bytes = plan_bytes(n, t->word);
@@ -658,11 +663,11 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
         p = &own;
     }
     /* What one inference reads: every parameter and the arena. */
-    int64_t model_bytes = p->arena;
+    int64_t model_bytes = p->arena, unit = emit_param_align(t);
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
         if (n->op != OP_COUNT)
-            model_bytes += packed_weight_bytes(n, t) + param_bytes(n);
+            model_bytes += packed_weight_bytes(n, t) + param_bytes(n, 1);
     }
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
@@ -676,8 +681,11 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
         r->xnorop_before += l->xnorop_before;
         r->nbinary += ir_is_binary(n);
         r->lxnorop += l->lxnorop;
-        r->weight_bytes += l->weight_bytes;
-        r->param_bytes += l->param_bytes;
+        /* The footprint: the arrays as the generated C stores them, each
+         * a whole number of the layout's units (the packed weights are
+         * one array), which NAME_weights.c takes to the byte. */
+        r->weight_bytes += ceil_div(l->weight_bytes, unit) * unit;
+        r->param_bytes += param_bytes(n, unit);
         if (ir_is_binary(n))
             r->time_binary += l->time;
         else

@@ -20,6 +20,7 @@
  */
 #include "bnnc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -44,6 +45,7 @@ typedef struct {
     bool use_pop4;             /* bnn_block_pop4 (binary convolutions) */
     bool use_copy_bits, use_set_bits; /* bnn_copy_bits, bnn_set_bits (gathers) */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
+    int64_t pad;               /* zero elements the open array ends with */
     int W;                     /* word bits */
     bool ok;
 } Emit;
@@ -483,7 +485,7 @@ static int wcount; /* arrays written so far (names W0, W1, ...) */
 /* BNN_ALIGN: the weight arrays and the arena start on a boundary of the
  * target's vector (GNU C), so that no vector load splits a cache line. */
 static void emit_align(Emit *e, FILE *f) {
-    int a = e->t->vector / 8;
+    int a = emit_param_align(e->t);
     if (a > 8)
         fprintf(f, "\n/* Arrays start on a %d-byte boundary: vector loads do not split cache\n"
                    " * lines. */\n#if defined(__GNUC__)\n#define BNN_ALIGN __attribute__((aligned(%d)))\n"
@@ -493,24 +495,37 @@ static void emit_align(Emit *e, FILE *f) {
         fputs("\n#define BNN_ALIGN\n", f);
 }
 
-/* Opens a const array in NAME_weights.c and its extern in NAME.c. */
+/* Opens a const array of n elements in NAME_weights.c and its extern in
+ * NAME.c. The array takes a whole number of the layout's units
+ * (emit_param_bytes): weights_close adds the zero elements that make it
+ * up, so that no compiler pads between the arrays and NAME_WEIGHT_BYTES
+ * is the file's .rodata to the byte. */
 static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
     int id = wcount++;
     int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
                    : !strcmp(type, "int16_t") || !strcmp(type, "uint16_t") ? 2
                    : !strcmp(type, "uint8_t")                         ? 1
                                                                       : e->W / 8;
-    e->weight_bytes += size * (n ? n : 1);
-    fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s */\n", type, e->name, id,
-            (long long)(n ? n : 1), what);
-    fprintf(e->wf, "\n/* %s */\nconst %s %s_w%d[%lld] BNN_ALIGN = {", what, type, e->name, id,
-            (long long)(n ? n : 1));
+    int64_t len = emit_param_bytes(e->t, size * (n ? n : 1)) / size;
+    e->pad = len - n;
+    e->weight_bytes += len * size;
+    char pad[64] = "";
+    if (len - (n ? n : 1))
+        snprintf(pad, sizeof pad, " (and %lld zero%s to whole %d-byte units)",
+                 (long long)(len - (n ? n : 1)), len - (n ? n : 1) > 1 ? "s" : "",
+                 emit_param_align(e->t));
+    fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s%s */\n", type, e->name, id,
+            (long long)len, what, pad);
+    fprintf(e->wf, "\n/* %s%s */\nconst %s %s_w%d[%lld] BNN_ALIGN = {", what, pad, type, e->name,
+            id, (long long)len);
     return id;
 }
 
+/* Closes the array opened by weights_array after its n elements: the zero
+ * elements up to its length. */
 static void weights_close(Emit *e, int64_t n) {
-    if (n == 0)
-        fputs("0", e->wf);
+    for (int64_t i = 0; i < e->pad; i++)
+        fputs(n + i == 0 ? "0" : ((n + i) % 16 ? ", 0" : ",\n    0"), e->wf);
     fputs("\n};\n", e->wf);
 }
 
@@ -1579,17 +1594,125 @@ static const char *io_ctype(DType t) {
     }
 }
 
-/* Names of the inputs and outputs as C parameters: distinct identifiers. */
+/* Names of the inputs and outputs as C parameters: in_X, out_X, X the
+ * name made an identifier; distinct (check_names). */
 static const char **io_names(Emit *e, const PtrVec *v, const char *prefix) {
     const char **names = mem_array(&e->c->arena, (size_t)v->n + 1, sizeof(char *));
-    for (int i = 0; i < v->n; i++) {
+    for (int i = 0; i < v->n; i++)
         names[i] = mem_printf(&e->c->arena, "%s%s", prefix,
                               c_ident(&e->c->arena, ((IrNode *)v->v[i])->name));
-        for (int k = 0; k < i; k++)
-            if (!strcmp(names[k], names[i]))
-                names[i] = mem_printf(&e->c->arena, "%s_%d", names[i], i);
-    }
     return names;
+}
+
+/* ------------------------------------------------------------- names */
+
+/* The headers of the C library (C11, and C23's stdbit and stdckdint) and
+ * the intrinsics headers the generated code includes: a NAME.h of one of
+ * these names, in a folder given with -I, would be included instead of the
+ * library's (the generated NAME.c includes <stdint.h>, <string.h> and
+ * <math.h>; the user's program <stdio.h>), on a file system that ignores
+ * case too. */
+static const char *const c_headers[] = {
+    "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646",
+    "limits", "locale", "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic",
+    "stdbit", "stdbool", "stdckdint", "stddef", "stdint", "stdio", "stdlib", "stdnoreturn",
+    "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype", "immintrin",
+    "arm_neon",
+};
+
+static bool same_nocase(const char *a, const char *b) {
+    for (; *a && tolower((unsigned char)*a) == tolower((unsigned char)*b); a++, b++)
+        ;
+    return tolower((unsigned char)*a) == tolower((unsigned char)*b);
+}
+
+/* The names of the network, its inputs and its outputs become C names
+ * (docs/codegen.md, "Names"): NAME, the network's name with '-' as '_',
+ * prefixes its files, functions and arrays, and in upper case its macros;
+ * an input X is the parameter in_X and the macros NAME_IN_X_SIZE, _RANK,
+ * _DIMd in upper case (an output out_X, NAME_OUT_X_...). Each C name must
+ * be unique and none bnnc's own, or the header defines a macro twice with
+ * two values, or a parameter hides an array: such a network is refused,
+ * at the name, before any file is written. Every clash is reported. */
+static bool check_names(Emit *e) {
+    Ctx *c = e->c;
+    const IrGraph *g = e->g;
+    bool ok = true;
+    if (g->name[0] == '_') {
+        diag_error(c, g->loc,
+                   "the C names of network '%s' would begin with '_' (%s_infer, %s_H), which C "
+                   "reserves for the compiler and its library; rename the network",
+                   g->name, e->name, upper(&c->arena, e->name));
+        ok = false;
+    }
+    for (size_t i = 0; i < sizeof c_headers / sizeof c_headers[0]; i++)
+        if (same_nocase(e->name, c_headers[i])) {
+            diag_error(c, g->loc,
+                       "network '%s' would be written to '%s.h', which hides the C library's "
+                       "<%s.h>%s wherever its folder is an include path (-I); rename the "
+                       "network",
+                       g->name, e->name, c_headers[i],
+                       strcmp(e->name, c_headers[i]) ? " on a file system that ignores case,"
+                                                     : "");
+            ok = false;
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        const PtrVec *v = pass ? &g->outputs : &g->inputs;
+        const char *what = pass ? "output" : "input", *pre = pass ? "out_" : "in_";
+        const char **param = io_names(e, v, pre);
+        const char **macro = mem_array(&c->arena, (size_t)v->n + 1, sizeof(char *));
+        for (int i = 0; i < v->n; i++) {
+            const IrNode *x = v->v[i];
+            macro[i] = upper(&c->arena, param[i]);
+            /* Two names that differ only in case, or in '-', '.' and '_':
+             * the same macros. */
+            for (int k = 0; k < i; k++) {
+                if (strcmp(macro[k], macro[i]))
+                    continue;
+                const IrNode *y = v->v[k];
+                diag_error_at(c, x->loc, x->origin,
+                              "%s '%s' and %s '%s' would both define %s_%s_SIZE in the "
+                              "generated C (its macros are in upper case, '-' and '.' become "
+                              "'_'); rename one",
+                              what, x->name, what, y->name, upper(&c->arena, e->name), macro[i]);
+                diag_note(c, y->loc, "%s '%s' is %s here", what, y->name,
+                          pass ? "defined" : "declared");
+                ok = false;
+                break;
+            }
+        }
+    }
+    return ok;
+}
+
+/* After the layers are emitted (wcount arrays): a parameter of the
+ * inference function must not hide a weights array NAME_wK it reads (a
+ * network 'in' and an input 'w0'). */
+static bool check_params(Emit *e, const char **in, const char **out) {
+    Ctx *c = e->c;
+    const IrGraph *g = e->g;
+    size_t nl = strlen(e->name);
+    bool ok = true;
+    for (int pass = 0; pass < 2; pass++) {
+        const PtrVec *v = pass ? &g->outputs : &g->inputs;
+        const char **param = pass ? out : in;
+        for (int i = 0; i < v->n; i++) {
+            const IrNode *x = v->v[i];
+            const char *p = param[i], *k = p + nl + 2;
+            if (strncmp(p, e->name, nl) || p[nl] != '_' || p[nl + 1] != 'w' || !*k ||
+                strspn(k, "0123456789") != strlen(k) || (k[0] == '0' && k[1]) ||
+                strlen(k) > 9 || atoi(k) >= wcount)
+                continue;
+            diag_error_at(c, x->loc, x->origin,
+                          "%s '%s' would be the C parameter '%s', which is also the name of a "
+                          "weights array of network '%s'; rename the %s or the network",
+                          pass ? "output" : "input", x->name, p, g->name,
+                          pass ? "output" : "input");
+            diag_note(c, g->loc, "network '%s' is declared here", g->name);
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 static void emit_header(Emit *e, const char **in, const char **out) {
@@ -1814,6 +1937,8 @@ static bool write_all(Emit *e, const char *dir) {
         const char **out = io_names(e, &e->g->outputs, "out_");
         emit_source(e, in, out);
         emit_header(e, in, out);
+        if (e->ok && !check_params(e, in, out))
+            e->ok = false;
         ok = e->ok && out_commit(c, files, 3);
         if (!e->ok)
             for (int i = 0; i < 3; i++)
@@ -1841,7 +1966,7 @@ bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, con
     e.name = emit_name(c, g);
     wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
-    if (!emit_c_fits(c, g, &e.plan, t->word))
+    if (!emit_c_fits(c, g, &e.plan, t->word) || !check_names(&e))
         return false;
     return write_all(&e, dir);
 }

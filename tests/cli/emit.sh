@@ -39,6 +39,92 @@ check seed 0 "$bnnc" $l --target cortex-m4 --emit c -o out3 --seed 9 &&
 # Names become C identifiers; the target can be the file's own.
 check ident 0 "$bnnc" mine.bnn --target board --emit c -o o4 && [ -f o4/my_net.h ] &&
     grep -q 'void my_net_infer(const float \*in_x, int32_t \*out_z);' o4/my_net.h && ok || ko ident
+# Names that would become the same C names (docs/codegen.md, "Names"):
+# refused at the second, with a note at the first, exit 1, nothing written
+# and the old files kept. Inputs that differ only in case (the header
+# defined NET_IN_IMG_SIZE twice, 4 and 8), in '-' and '_', outputs in '.'
+# (a repeat's r.2) and '_'.
+cat > case.bnn <<'BNN'
+bnn 1;
+network net {
+    input img : f32[4];
+    input IMG : f32[8];
+    a = relu(img);
+    b = relu(IMG);
+    output a, b;
+}
+BNN
+mkdir keep2 && echo mine > keep2/net.h
+check case-clash 1 "$bnnc" case.bnn --target cortex-m4 --emit c -o keep2 &&
+    grep -q "^case.bnn:4:11: error: input 'IMG' and input 'img' would both define NET_IN_IMG_SIZE in the generated C" err &&
+    grep -q "^case.bnn:3:11: note: input 'img' is declared here" err && [ "$(grep -c error: err)" -eq 1 ] &&
+    [ "$(cat keep2/net.h)" = mine ] && [ "$(ls keep2 | wc -l)" -eq 1 ] && ok || ko "inputs differing in case"
+check case-clash-new 1 "$bnnc" case.bnn --target cortex-m4 --emit c -o n1 && [ ! -e n1 ] && ok ||
+    ko "inputs differing in case: a folder written"
+cat > mangle.bnn <<'BNN'
+bnn 1;
+block twice(x) {
+    y = relu(x);
+    return add(x, y);
+}
+network net {
+    input a-b : f32[4];
+    input a_b : f32[4];
+    r = repeat 3 twice(a-b);
+    r_2 = relu(a_b);
+    output r, r_2;
+}
+BNN
+check mangle-clash 1 "$bnnc" mangle.bnn --target cortex-m4 --emit c -o n2 &&
+    grep -q "^mangle.bnn:8:11: error: input 'a_b' and input 'a-b' would both define NET_IN_A_B_SIZE" err &&
+    grep -q "^mangle.bnn:7:11: note: input 'a-b' is declared here" err &&
+    grep -q "^mangle.bnn:10:11: error: output 'r_2' and output 'r.2' would both define NET_OUT_R_2_SIZE" err &&
+    grep -q "^mangle.bnn:4:12: note: output 'r.2' is defined here" err && [ ! -e n2 ] && ok ||
+    ko "names differing in '-', '.' and '_'"
+# A parameter that would hide a weights array (network 'out', output 'w1':
+# out_w1 is the second array); out_w2 is no array, and is accepted.
+cat > shadow.bnn <<'BNN'
+bnn 1;
+network out {
+    input x : f32[4];
+    w0 = dense(x, units = 3);
+    w1 = dense(w0, units = 3);
+    w2 = relu(w1);
+    output w2, w1;
+}
+BNN
+check param-clash 1 "$bnnc" shadow.bnn --target cortex-m4 --emit c -o n3 &&
+    grep -q "^shadow.bnn:5:10: error: output 'w1' would be the C parameter 'out_w1', which is also the name of a weights array of network 'out'" err &&
+    grep -q "^shadow.bnn:2:9: note: network 'out' is declared here" err && [ ! -e n3 ] && ok ||
+    ko "a parameter hiding a weights array"
+sed 's/output w2, w1;/output w2;/' shadow.bnn > shadow2.bnn
+check param-ok 0 "$bnnc" shadow2.bnn --target cortex-m4 --emit c -o n5 &&
+    cc -std=c99 -Wall -Wextra -Wshadow -Werror -c -o n5/out.o n5/out.c && ok || ko "out_w2 is no array"
+# Network names whose C names clash with the C library's: a header that
+# hides <math.h> under -I (in any case: some file systems ignore it), names
+# that begin with '_' (_NET_H could be the library's own include guard).
+for n in math:2:9 Stdio:2:9 _net:2:9; do
+    printf 'bnn 1;\nnetwork %s {\n    input x : f32[4];\n    y = relu(x);\n    output y;\n}\n' "${n%%:*}" > lib.bnn
+    check "lib-${n%%:*}" 1 "$bnnc" lib.bnn --target cortex-m4 --emit c -o n4 &&
+        grep -q "^lib.bnn:${n#*:}: error: .*network '${n%%:*}'" err && [ ! -e n4 ] && ok || ko "network '${n%%:*}'"
+done
+# Every macro of the header is defined once, on the examples and networks
+# with names that are close but not the same.
+cat > close.bnn <<'BNN'
+bnn 1;
+network close {
+    input img : f32[4];
+    input img2 : f32[4];
+    input img_2 : f32[4];
+    a = add(img, img2);
+    b = add(a, img_2);
+    output b, a;
+}
+BNN
+check close 0 "$bnnc" close.bnn --target cortex-m4 --emit c -o n6 && ok || ko close
+for h in n6/close.h out1/lenet_bin.h; do
+    [ -z "$(awk '$1 == "#define" { print $2 }' $h | sort | uniq -d)" ] && ok || ko "a macro defined twice in $h"
+done
 # --weights: a file for mine.bnn; the program it makes computes what bnnc run does.
 $py "$tool" safetensors w.safetensors y.weight:F32:4,2:1,-2,0.5,1,-1,0.25,2,-0.5 \
     s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \

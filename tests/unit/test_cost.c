@@ -259,7 +259,10 @@ static void test_every_op(void **state) {
     assert_int_equal(e.res.fmacs, fmacs);
     assert_int_equal(e.res.xnorop, xnorop);
     assert_int_equal(e.res.xnorop_before, before);
-    assert_int_equal(e.res.weight_bytes, wbytes);
+    /* The footprint counts each array as the generated C stores it, in
+     * whole units of the vector's 16 bytes (docs/codegen.md): bk's and
+     * bdf's 200 bytes of weights take 208 each; the rest are whole. */
+    assert_int_equal(e.res.weight_bytes, wbytes + 2 * 8);
     assert_int_equal(e.res.param_bytes, pbytes);
     assert_int_equal(e.res.nbinary, 5); /* bc, bg, bk, bpw, bd */
     assert_near(e.res.time, time);
