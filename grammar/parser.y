@@ -139,7 +139,7 @@ static Ast *leaf(AstKind k, Loc loc, char *name) {
 
 %type <node> items item network block target stmts stmt dims names
 %type <node> params value call args arg expr count tstmts tstmt
-%type <node> parent
+%type <node> parent tuple
 
 %destructor { ast_free($$); } <node>
 %destructor { free($$); } <str>
@@ -268,12 +268,17 @@ expr
     | IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
     | STRING                { $$ = leaf(AST_STRING, @1, $1); }
     | '(' expr ')'          { $$ = $2; }
-    | '(' expr ',' expr ')' { $$ = ast_add(ast_add(ast_new(AST_PAIR, @$), $2), $4); }
+    | '(' tuple ')'         { $$ = $2; $$->loc = @$; }
     | '-' expr %prec NEG    { $$ = ast_add(ast_new(AST_NEG, @$), $2); }
     | expr '+' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '+'; }
     | expr '-' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '-'; }
     | expr '*' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '*'; }
     | expr '/' expr         { $$ = ast_add(ast_add(ast_new(AST_BINOP, @$), $1), $3); $$->ival = '/'; }
+    ;
+
+tuple
+    : expr ',' expr         { $$ = ast_add(ast_add(ast_new(AST_TUPLE, @$), $1), $3); }
+    | tuple ',' expr        { $$ = ast_add($1, $3); }
     ;
 
 target

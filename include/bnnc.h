@@ -287,7 +287,7 @@ typedef enum {
     AST_INT,      /* ival; name: unit or NULL */
     AST_REAL,     /* rval; name: unit or NULL */
     AST_STRING,   /* name: the decoded string */
-    AST_PAIR,     /* kids[0], kids[1] */
+    AST_TUPLE,    /* kids[0 .. nkids-1]: (a, b) or (a, b, c, ...) */
     AST_BINOP,    /* ival: '+', '-', '*', '/'; kids[0], kids[1] */
     AST_NEG,      /* kids[0] */
     AST_VERSION,  /* ival: the format version (parser only) */
@@ -326,25 +326,32 @@ extern const char *const lex_types[];
 
 /* ---------------------------------------------------------------- ops_ */
 
+/* X(id, name, type, default): the default of an attribute a call leaves
+ * out (a pooling window's stride defaults to its size instead; a tuple
+ * has none); 0 for a required one. */
 #define OPS_ATTRS(X)                                                       \
-    X(FILTERS, filters, ATTR_INT)                                           \
-    X(KERNEL, kernel, ATTR_PAIR)                                            \
-    X(STRIDE, stride, ATTR_PAIR)                                            \
-    X(PADDING, padding, ATTR_PADDING)                                       \
-    X(DILATION, dilation, ATTR_PAIR)                                        \
-    X(GROUPS, groups, ATTR_INT)                                             \
-    X(UNITS, units, ATTR_INT)                                               \
-    X(SIZE, size, ATTR_PAIR)                                                \
-    X(MULTIPLIER, multiplier, ATTR_INT)
+    X(FILTERS, filters, ATTR_INT, 0)                                        \
+    X(KERNEL, kernel, ATTR_PAIR, 0)                                         \
+    X(STRIDE, stride, ATTR_PAIR, 1)                                         \
+    X(PADDING, padding, ATTR_PADDING, PAD_VALID)                            \
+    X(DILATION, dilation, ATTR_PAIR, 1)                                     \
+    X(GROUPS, groups, ATTR_INT, 1)                                          \
+    X(UNITS, units, ATTR_INT, 0)                                            \
+    X(SIZE, size, ATTR_PAIR, 0)                                             \
+    X(MULTIPLIER, multiplier, ATTR_INT, 1)
 
 typedef enum {
-#define X(id, name, ty) A_##id,
+#define X(id, name, ty, dflt) A_##id,
     OPS_ATTRS(X)
 #undef X
     A_COUNT
 } AttrId;
 
-typedef enum { ATTR_INT, ATTR_PAIR, ATTR_PADDING } AttrType;
+/* ATTR_INT: a positive integer; ATTR_PAIR: one or a pair (h, w);
+ * ATTR_PADDING: valid, same or same_one; ATTR_REAL: a real number (or an
+ * integer), in IrAttrs.r; ATTR_FLAG: yes or no, 1 or 0; ATTR_TUPLE: one
+ * to IR_ATTR_MAX integers, each 0 or more, their count in IrAttrs.len. */
+typedef enum { ATTR_INT, ATTR_PAIR, ATTR_PADDING, ATTR_REAL, ATTR_FLAG, ATTR_TUPLE } AttrType;
 typedef enum { PAD_VALID, PAD_SAME, PAD_SAME_ONE } Padding;
 
 typedef enum {
@@ -378,6 +385,7 @@ typedef struct {
 extern const OpDesc ops_table[OP_COUNT];
 extern const char *const ops_attr_names[A_COUNT];
 extern const AttrType ops_attr_types[A_COUNT];
+extern const double ops_attr_defaults[A_COUNT];
 extern const char *const ops_padding_names[3];
 int ops_lookup(const char *name);        /* OpId or -1; internal ops excluded */
 int ops_attr_lookup(const char *name);   /* AttrId or -1 */
@@ -416,6 +424,19 @@ typedef struct {
     int64_t d[IR_MAX_RANK];
 } Shape;
 
+/* The most values an attribute holds (a tuple). */
+#define IR_ATTR_MAX 4
+
+/* A layer's attributes: v[a] holds pairs [h, w], scalars in [0], tuples
+ * in [0 .. len[a] - 1]; r[a] a real; has[a] is true when the operation
+ * takes attribute a (set, or its default). */
+typedef struct {
+    int64_t v[A_COUNT][IR_ATTR_MAX];
+    double r[A_COUNT];
+    unsigned char len[A_COUNT];
+    bool has[A_COUNT];
+} IrAttrs;
+
 /* How the filter bits of a binary layer are packed into W-bit words
  * (docs/cost-model.md): PACK_NONE is "not decided yet" and costs as
  * PACK_KERNEL, the uncompressed layout. The order is that of compactness. */
@@ -433,11 +454,10 @@ struct IrNode {
     int nin;
     const Origin *origin;
     IrNode **in;
-    /* attr[a]: pairs [h, w], scalars in [0]; has_attr[a]: the operation
-     * takes attribute a. Read-only: sema sets both when it makes the node
-     * (all zero, one table for all, when the operation takes none). */
-    const int64_t (*attr)[2];
-    const bool *has_attr;
+    /* The layer's attributes (IrAttrs). Read-only: sema sets them when it
+     * makes the node (all zero, one table for all, when the operation
+     * takes none). */
+    const IrAttrs *at;
     Shape shape;
     DType type;                /* output element type */
     DType in_type;             /* element type of the (first) input */

@@ -43,7 +43,7 @@ const char *ast_kind_name(AstKind k) {
     static const char *const names[] = {
         "file", "import", "network", "block", "params", "target", "prop",
         "section", "input", "assign", "output", "return", "call", "named",
-        "repeat", "name", "int", "real", "string", "pair", "binop", "neg", "version",
+        "repeat", "name", "int", "real", "string", "tuple", "binop", "neg", "version",
     };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -225,15 +225,15 @@ static int64_t ceil_div(int64_t a, int64_t b) {
 int64_t cost_fan_in(const IrNode *n) {
     if (n->op == OP_BDENSE || n->op == OP_DENSE)
         return n->in[0]->shape.d[0];
-    int64_t cig = n->in[0]->shape.d[2] / n->attr[A_GROUPS][0];
-    return n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1] * cig;
+    int64_t cig = n->in[0]->shape.d[2] / n->at->v[A_GROUPS][0];
+    return n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1] * cig;
 }
 
 int64_t cost_words(const IrNode *n, Packing p, int word) {
     if (n->op == OP_BDENSE)
         return ceil_div(n->in[0]->shape.d[0], word);
-    int64_t taps = n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
-    int64_t cig = n->in[0]->shape.d[2] / n->attr[A_GROUPS][0];
+    int64_t taps = n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1];
+    int64_t cig = n->in[0]->shape.d[2] / n->at->v[A_GROUPS][0];
     switch (p) {
     case PACK_NONE:
     case PACK_KERNEL:
@@ -256,7 +256,7 @@ static int64_t macs(const IrNode *n) {
     case OP_BDENSE:
         return out * cost_fan_in(n);
     case OP_DEPTHWISE_CONV2D:
-        return out * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+        return out * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1];
     default:
         return 0;
     }
@@ -277,8 +277,8 @@ static int64_t param_bytes(const IrNode *n, int64_t unit) {
     case OP_BCONV2D:
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
-        if (ir_is_binary(n) && n->attr[A_PADDING][0] == PAD_SAME)
-            return ARRAY(2 * c * n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1]);
+        if (ir_is_binary(n) && n->at->v[A_PADDING][0] == PAD_SAME)
+            return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]);
         return 0;
     case OP_BDENSE:
         /* Binary weights with float inputs are kept packed as well, in
@@ -315,7 +315,7 @@ static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
     if (n->op == OP_BDENSE && !ir_is_binary(n)) /* float input: 16-unit masks */
         return ceil_div(n->shape.d[0], 16) * n->in[0]->shape.d[0] * 2;
     int64_t L = ir_is_binary(n) ? cost_co_lanes(t) : 1;
-    int64_t g = n->op == OP_BCONV2D ? n->attr[A_GROUPS][0] : 1;
+    int64_t g = n->op == OP_BCONV2D ? n->at->v[A_GROUPS][0] : 1;
     int64_t per = shape_channels(&n->shape) / g;
     return g * ceil_div(per, L) * L * cost_words(n, n->packing, t->word) * (t->word / 8);
 }
@@ -344,7 +344,7 @@ static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
     case OP_MAXPOOL:
     case OP_AVGPOOL:
         *unit = "output taps x the target's measured cost per tap";
-        return out * (double)(n->attr[A_SIZE][0] * n->attr[A_SIZE][1]);
+        return out * (double)(n->at->v[A_SIZE][0] * n->at->v[A_SIZE][1]);
     case OP_GLOBAL_AVGPOOL:
         *unit = "inputs x the target's measured cost per input";
         return (double)shape_elems(&n->in[0]->shape);
@@ -365,7 +365,7 @@ bool cost_unpacks(const IrNode *n) {
 }
 
 int64_t cost_taps(const IrNode *n) {
-    return n->attr[A_KERNEL][0] * n->attr[A_KERNEL][1];
+    return n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1];
 }
 
 double cost_op_units(const IrNode *n, const char **what) {
@@ -377,7 +377,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     double fl = t->flanes;
     double out = (double)shape_elems(&n->shape);
     double in = (double)shape_elems(&n->in[0]->shape);
-    int64_t win = n->has_attr[A_SIZE] ? n->attr[A_SIZE][0] * n->attr[A_SIZE][1] : 0;
+    int64_t win = n->at->has[A_SIZE] ? n->at->v[A_SIZE][0] * n->at->v[A_SIZE][1] : 0;
     double measured = n->op < OP_COUNT ? (cost_float_variant(n) ? t->op_cost_float[n->op]
                                                                  : t->op_cost[n->op])
                                        : -1;

@@ -612,13 +612,13 @@ static Win window_of(const IrNode *n) {
     w.Ho = n->shape.d[0];
     w.Wo = n->shape.d[1];
     w.Co = n->shape.d[2];
-    w.Kh = pool ? n->attr[A_SIZE][0] : n->attr[A_KERNEL][0];
-    w.Kw = pool ? n->attr[A_SIZE][1] : n->attr[A_KERNEL][1];
-    w.sh = n->attr[A_STRIDE][0];
-    w.sw = n->attr[A_STRIDE][1];
-    w.dh = pool ? 1 : n->attr[A_DILATION][0];
-    w.dw = pool ? 1 : n->attr[A_DILATION][1];
-    int pad = (int)n->attr[A_PADDING][0];
+    w.Kh = pool ? n->at->v[A_SIZE][0] : n->at->v[A_KERNEL][0];
+    w.Kw = pool ? n->at->v[A_SIZE][1] : n->at->v[A_KERNEL][1];
+    w.sh = n->at->v[A_STRIDE][0];
+    w.sw = n->at->v[A_STRIDE][1];
+    w.dh = pool ? 1 : n->at->v[A_DILATION][0];
+    w.dw = pool ? 1 : n->at->v[A_DILATION][1];
+    int pad = (int)n->at->v[A_PADDING][0];
     w.pt = pad_before(w.H, w.Ho, w.Kh, w.sh, w.dh, pad);
     w.pl = pad_before(w.Wd, w.Wo, w.Kw, w.sw, w.dw, pad);
     return w;
@@ -663,13 +663,13 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     Win w = window_of(n);
     int W = e->W;
-    int64_t g = n->attr[A_GROUPS][0];
+    int64_t g = n->at->v[A_GROUPS][0];
     int64_t cg = w.C / g, cog = w.Co / g;
     int64_t taps = w.Kh * w.Kw;
     Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
     int64_t words = cost_words(n, pk, W);
     int64_t xcw = cwords(w.C, W);
-    int pad = (int)n->attr[A_PADDING][0];
+    int pad = (int)n->at->v[A_PADDING][0];
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;
@@ -906,9 +906,9 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     Win w = window_of(n);
     bool dw = n->op == OP_DEPTHWISE_CONV2D;
-    int64_t g = dw ? w.C : n->attr[A_GROUPS][0];
+    int64_t g = dw ? w.C : n->at->v[A_GROUPS][0];
     int64_t cg = dw ? 1 : w.C / g, cog = w.Co / g;
-    int pad = (int)n->attr[A_PADDING][0];
+    int pad = (int)n->at->v[A_PADDING][0];
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;

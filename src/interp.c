@@ -74,8 +74,8 @@ typedef struct {
 } Axis;
 
 static Axis axis(const IrNode *n, int a, int64_t k, int64_t dil) {
-    Axis r = {n->in[0]->shape.d[a], n->shape.d[a], k, n->attr[A_STRIDE][a], dil, 0};
-    if (n->attr[A_PADDING][0] != PAD_VALID) {
+    Axis r = {n->in[0]->shape.d[a], n->shape.d[a], k, n->at->v[A_STRIDE][a], dil, 0};
+    if (n->at->v[A_PADDING][0] != PAD_VALID) {
         int64_t total = (r.out - 1) * r.stride + (r.k - 1) * r.dil + 1 - r.in;
         r.pad = total > 0 ? total / 2 : 0;
     }
@@ -83,10 +83,10 @@ static Axis axis(const IrNode *n, int a, int64_t k, int64_t dil) {
 }
 
 static Axis kernel_axis(const IrNode *n, int a) {
-    return axis(n, a, n->attr[A_KERNEL][a], n->attr[A_DILATION][a]);
+    return axis(n, a, n->at->v[A_KERNEL][a], n->at->v[A_DILATION][a]);
 }
 
-static Axis pool_axis(const IrNode *n, int a) { return axis(n, a, n->attr[A_SIZE][a], 1); }
+static Axis pool_axis(const IrNode *n, int a) { return axis(n, a, n->at->v[A_SIZE][a], 1); }
 
 static int64_t tap(const Axis *x, int64_t o, int64_t k) { return o * x->stride - x->pad + k * x->dil; }
 
@@ -120,10 +120,10 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
     const IrNode *x = n->in[0];
     int64_t H = x->shape.d[0], W = x->shape.d[1], C = x->shape.d[2];
     int64_t Ho = n->shape.d[0], Wo = n->shape.d[1], Co = n->shape.d[2];
-    int64_t Kh = n->attr[A_KERNEL][0], Kw = n->attr[A_KERNEL][1];
-    int64_t g = n->attr[A_GROUPS][0], cig = C / g, cog = Co / g;
+    int64_t Kh = n->at->v[A_KERNEL][0], Kw = n->at->v[A_KERNEL][1];
+    int64_t g = n->at->v[A_GROUPS][0], cig = C / g, cog = Co / g;
     Axis ay = kernel_axis(n, 0), ax = kernel_axis(n, 1);
-    bool one = n->attr[A_PADDING][0] == PAD_SAME_ONE;
+    bool one = n->at->v[A_PADDING][0] == PAD_SAME_ONE;
     const LayerParams *p = params(it, n, n->name, Kh * Kw * cig * Co, 0);
     if (!p)
         return false;
@@ -197,9 +197,9 @@ static bool run_depthwise(Interp *it, const IrNode *n, const Tensor *xt, Tensor 
     const IrNode *x = n->in[0];
     int64_t H = x->shape.d[0], W = x->shape.d[1], C = x->shape.d[2];
     int64_t Ho = n->shape.d[0], Wo = n->shape.d[1];
-    int64_t Kh = n->attr[A_KERNEL][0], Kw = n->attr[A_KERNEL][1], M = n->attr[A_MULTIPLIER][0];
+    int64_t Kh = n->at->v[A_KERNEL][0], Kw = n->at->v[A_KERNEL][1], M = n->at->v[A_MULTIPLIER][0];
     Axis ay = kernel_axis(n, 0), ax = kernel_axis(n, 1);
-    bool one = n->attr[A_PADDING][0] == PAD_SAME_ONE;
+    bool one = n->at->v[A_PADDING][0] == PAD_SAME_ONE;
     const LayerParams *p = params(it, n, n->name, Kh * Kw * C * M, 0);
     if (!p)
         return false;

@@ -76,12 +76,23 @@ const TProp *ir_target_get(const IrTarget *t, const char *path) {
 
 static void dump_attr(FILE *f, const IrNode *n, int a) {
     fprintf(f, " %s=", ops_attr_names[a]);
-    if (ops_attr_types[a] == ATTR_PADDING)
-        fputs(ops_padding_names[n->attr[a][0]], f);
-    else if (ops_attr_types[a] == ATTR_PAIR && n->attr[a][0] != n->attr[a][1])
-        fprintf(f, "%lldx%lld", (long long)n->attr[a][0], (long long)n->attr[a][1]);
-    else
-        fprintf(f, "%lld", (long long)n->attr[a][0]);
+    const IrAttrs *at = n->at;
+    if (ops_attr_types[a] == ATTR_PADDING) {
+        fputs(ops_padding_names[at->v[a][0]], f);
+    } else if (ops_attr_types[a] == ATTR_REAL) {
+        fprintf(f, "%.9g", at->r[a]);
+    } else if (ops_attr_types[a] == ATTR_FLAG) {
+        fputs(at->v[a][0] ? "yes" : "no", f);
+    } else if (ops_attr_types[a] == ATTR_TUPLE) {
+        fputc('(', f);
+        for (int k = 0; k < at->len[a]; k++)
+            fprintf(f, "%s%lld", k ? "," : "", (long long)at->v[a][k]);
+        fputc(')', f);
+    } else if (ops_attr_types[a] == ATTR_PAIR && at->v[a][0] != at->v[a][1]) {
+        fprintf(f, "%lldx%lld", (long long)n->at->v[a][0], (long long)n->at->v[a][1]);
+    } else {
+        fprintf(f, "%lld", (long long)n->at->v[a][0]);
+    }
 }
 
 void ir_dump_graph(FILE *f, const IrGraph *g) {
@@ -100,7 +111,7 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
             fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
         fputc(')', f);
         for (int a = 0; a < A_COUNT; a++)
-            if (n->has_attr[a])
+            if (n->at->has[a])
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);

@@ -13,13 +13,19 @@
 #include <string.h>
 
 const char *const ops_attr_names[A_COUNT] = {
-#define X(id, name, ty) #name,
+#define X(id, name, ty, dflt) #name,
     OPS_ATTRS(X)
 #undef X
 };
 
 const AttrType ops_attr_types[A_COUNT] = {
-#define X(id, name, ty) ty,
+#define X(id, name, ty, dflt) ty,
+    OPS_ATTRS(X)
+#undef X
+};
+
+const double ops_attr_defaults[A_COUNT] = {
+#define X(id, name, ty, dflt) dflt,
     OPS_ATTRS(X)
 #undef X
 };
@@ -76,7 +82,7 @@ static bool window(Sema *s, IrNode *n, int axis, int64_t in, int64_t k,
         return false;
     }
     extent += 1;
-    if (n->attr[A_PADDING][0] != PAD_VALID) {
+    if (n->at->v[A_PADDING][0] != PAD_VALID) {
         *out = (in + stride - 1) / stride;
         return true;
     }
@@ -99,19 +105,19 @@ static bool infer_conv(Sema *s, IrNode *n) {
     IrNode *x = n->in[0];
     int64_t c = x->shape.d[2];
     int64_t ho, wo, co;
-    if (!window(s, n, 0, x->shape.d[0], n->attr[A_KERNEL][0], n->attr[A_STRIDE][0],
-                n->attr[A_DILATION][0], &ho) ||
-        !window(s, n, 1, x->shape.d[1], n->attr[A_KERNEL][1], n->attr[A_STRIDE][1],
-                n->attr[A_DILATION][1], &wo))
+    if (!window(s, n, 0, x->shape.d[0], n->at->v[A_KERNEL][0], n->at->v[A_STRIDE][0],
+                n->at->v[A_DILATION][0], &ho) ||
+        !window(s, n, 1, x->shape.d[1], n->at->v[A_KERNEL][1], n->at->v[A_STRIDE][1],
+                n->at->v[A_DILATION][1], &wo))
         return false;
     if (n->op == OP_DEPTHWISE_CONV2D) {
-        if (!mul_ok(c, n->attr[A_MULTIPLIER][0], &co)) {
+        if (!mul_ok(c, n->at->v[A_MULTIPLIER][0], &co)) {
             sema_node_error(s, n, "output channels of '%s' are too many", n->name);
             return false;
         }
     } else {
-        int64_t g = n->attr[A_GROUPS][0];
-        co = n->attr[A_FILTERS][0];
+        int64_t g = n->at->v[A_GROUPS][0];
+        co = n->at->v[A_FILTERS][0];
         if (c % g != 0 || co % g != 0) {
             sema_node_error(s, n,
                             "groups = %lld must divide both the input channels of "
@@ -133,7 +139,7 @@ static bool infer_dense(Sema *s, IrNode *n) {
                         ops_table[n->op].name, x->name, fmt_shape(s, x, b, sizeof b));
         return false;
     }
-    n->shape = (Shape){1, {n->attr[A_UNITS][0]}};
+    n->shape = (Shape){1, {n->at->v[A_UNITS][0]}};
     n->type = (n->op == OP_BDENSE && x->type == DT_B1) ? DT_I32 : DT_F32;
     return check_elems(s, n);
 }
@@ -157,8 +163,8 @@ static bool infer_pool(Sema *s, IrNode *n) {
         return false;
     IrNode *x = n->in[0];
     int64_t ho, wo;
-    if (!window(s, n, 0, x->shape.d[0], n->attr[A_SIZE][0], n->attr[A_STRIDE][0], 1, &ho) ||
-        !window(s, n, 1, x->shape.d[1], n->attr[A_SIZE][1], n->attr[A_STRIDE][1], 1, &wo))
+    if (!window(s, n, 0, x->shape.d[0], n->at->v[A_SIZE][0], n->at->v[A_STRIDE][0], 1, &ho) ||
+        !window(s, n, 1, x->shape.d[1], n->at->v[A_SIZE][1], n->at->v[A_STRIDE][1], 1, &wo))
         return false;
     n->shape = (Shape){3, {ho, wo, x->shape.d[2]}};
     n->type = n->op == OP_MAXPOOL ? x->type : DT_F32;

@@ -297,9 +297,9 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         int64_t per = n->op == OP_BDENSE ? n->shape.d[0] : shape_elems(&n->shape);
         fprintf(f, "  N (dot length)      = %lld", (long long)l->fan_in);
         if (n->op == OP_BCONV2D)
-            fprintf(f, " = %lld x %lld x %lld", (long long)n->attr[A_KERNEL][0],
-                    (long long)n->attr[A_KERNEL][1],
-                    (long long)(n->in[0]->shape.d[2] / n->attr[A_GROUPS][0]));
+            fprintf(f, " = %lld x %lld x %lld", (long long)n->at->v[A_KERNEL][0],
+                    (long long)n->at->v[A_KERNEL][1],
+                    (long long)(n->in[0]->shape.d[2] / n->at->v[A_GROUPS][0]));
         fputc('\n', f);
         fprintf(f, "  binary MACs         = outputs x N = %lld x %lld = %lld\n", (long long)per,
                 (long long)l->fan_in, (long long)l->bmacs);

@@ -18,6 +18,7 @@
  */
 #include "bnnc.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,11 +81,15 @@ static void map_free(Map *m) {
 
 /* ------------------------------------------------------------- values */
 
-typedef enum { V_BAD, V_INT, V_REAL, V_NAME, V_PAIR, V_STRING } VKind;
+typedef enum { V_BAD, V_INT, V_REAL, V_NAME, V_TUPLE, V_STRING } VKind;
 
+/* An attribute value: an integer (i[0]), a real (r), a name or string
+ * (s), or a tuple of n integers (i[0 .. n-1]; a pair when n is 2). */
 typedef struct {
     VKind k;
-    int64_t i[2];
+    int64_t i[IR_ATTR_MAX];
+    int n;
+    double r;
     const char *s;
     const char *unit;
     Loc loc;
@@ -160,6 +165,7 @@ static Value eval_expr(Sema *s, Env *env, Ast *e) {
         return v;
     case AST_REAL:
         v.k = V_REAL;
+        v.r = e->rval;
         v.unit = e->name;
         return v;
     case AST_STRING:
@@ -181,17 +187,24 @@ static Value eval_expr(Sema *s, Env *env, Ast *e) {
         v.s = e->name;
         return v;
     }
-    case AST_PAIR: {
-        Value x = eval_expr(s, env, e->kids[0]), y = eval_expr(s, env, e->kids[1]);
-        if (x.k == V_BAD || y.k == V_BAD)
-            return v;
-        if (x.k != V_INT || y.k != V_INT || x.unit || y.unit) {
-            ERR(s, e->loc, "a pair holds two integers");
+    case AST_TUPLE: {
+        if (e->nkids > IR_ATTR_MAX) {
+            ERR(s, e->loc, "a tuple holds at most %d integers", IR_ATTR_MAX);
             return v;
         }
-        v.k = V_PAIR;
-        v.i[0] = x.i[0];
-        v.i[1] = y.i[0];
+        for (int k = 0; k < e->nkids; k++) {
+            Value x = eval_expr(s, env, e->kids[k]);
+            if (x.k == V_BAD)
+                return v;
+            if (x.k != V_INT || x.unit) {
+                ERR(s, x.loc, e->nkids == 2 ? "a pair holds two integers"
+                                            : "a tuple holds integers only");
+                return v;
+            }
+            v.i[k] = x.i[0];
+        }
+        v.k = V_TUPLE;
+        v.n = e->nkids;
         return v;
     }
     case AST_NEG:
@@ -200,6 +213,12 @@ static Value eval_expr(Sema *s, Env *env, Ast *e) {
         Value y = e->kind == AST_BINOP ? eval_expr(s, env, e->kids[1]) : x;
         if (x.k == V_BAD || y.k == V_BAD)
             return v;
+        if (e->kind == AST_NEG && x.k == V_REAL) { /* a negative real: -0.5 */
+            v.k = V_REAL;
+            v.r = -x.r;
+            v.unit = x.unit;
+            return v;
+        }
         if (x.k != V_INT || y.k != V_INT || x.unit || y.unit) {
             ERR(s, e->loc, "arithmetic works on integers only");
             return v;
@@ -243,16 +262,59 @@ static const char *vkind_name(const Value *v) {
     case V_INT: return v->unit ? "a quantity" : "an integer";
     case V_REAL: return "a real number";
     case V_NAME: return "a name";
-    case V_PAIR: return "a pair";
+    case V_TUPLE: return v->n == 2 ? "a pair" : "a tuple";
     case V_STRING: return "a string";
     default: return "an invalid value";
     }
 }
 
-/* Converts `v` to attribute `a` of operation `op`, into out[2]. */
-static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, int64_t out[2]) {
+/* Converts `v` to attribute `a` of operation `op`, into at. */
+static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, IrAttrs *at) {
     const char *an = ops_attr_names[a];
+    int64_t *out = at->v[a];
     switch (ops_attr_types[a]) {
+    case ATTR_REAL:
+        if ((v->k == V_REAL || v->k == V_INT) && !v->unit) {
+            double r = v->k == V_REAL ? v->r : (double)v->i[0];
+            if (!isfinite(r)) {
+                ERR(s, v->loc, "parameter '%s' of '%s' must be a finite number", an, op);
+                return false;
+            }
+            at->r[a] = r;
+            return true;
+        }
+        ERR(s, v->loc, "parameter '%s' of '%s' takes a number, not %s", an, op,
+            v->unit ? "a quantity" : vkind_name(v));
+        return false;
+    case ATTR_FLAG:
+        if (v->k == V_NAME && (strcmp(v->s, "yes") == 0 || strcmp(v->s, "no") == 0)) {
+            out[0] = strcmp(v->s, "yes") == 0;
+            return true;
+        }
+        if (v->k == V_NAME)
+            ERR(s, v->loc, "parameter '%s' of '%s' takes yes or no, not '%s'", an, op, v->s);
+        else
+            ERR(s, v->loc, "parameter '%s' of '%s' takes yes or no, not %s", an, op,
+                vkind_name(v));
+        return false;
+    case ATTR_TUPLE: {
+        if (!((v->k == V_INT && !v->unit) || v->k == V_TUPLE)) {
+            ERR(s, v->loc, "parameter '%s' of '%s' takes an integer or a tuple of up to %d, not %s",
+                an, op, IR_ATTR_MAX, vkind_name(v));
+            return false;
+        }
+        int n = v->k == V_TUPLE ? v->n : 1;
+        for (int k = 0; k < n; k++) {
+            if (v->i[k] < 0 || v->i[k] > BNNC_MAX_DIM) {
+                ERR(s, v->loc, "parameter '%s' of '%s' takes integers from 0 to %lld", an, op,
+                    (long long)BNNC_MAX_DIM);
+                return false;
+            }
+            out[k] = v->i[k];
+        }
+        at->len[a] = (unsigned char)n;
+        return true;
+    }
     case ATTR_PADDING:
         if (v->k == V_NAME) {
             for (int i = 0; i < 3; i++)
@@ -275,13 +337,13 @@ static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, int64_
                 an, op, pair_ok ? " or a pair" : "", v->s);
             return false;
         }
-        if (!((v->k == V_INT && !v->unit) || (pair_ok && v->k == V_PAIR))) {
+        if (!((v->k == V_INT && !v->unit) || (pair_ok && v->k == V_TUPLE && v->n == 2))) {
             ERR(s, v->loc, "parameter '%s' of '%s' takes an integer%s, not %s", an, op,
                 pair_ok ? " or a pair (h, w)" : "", vkind_name(v));
             return false;
         }
         out[0] = v->i[0];
-        out[1] = v->k == V_PAIR ? v->i[1] : v->i[0];
+        out[1] = v->k == V_TUPLE ? v->i[1] : v->i[0];
         if (out[0] <= 0 || out[1] <= 0) {
             ERR(s, v->loc, "parameter '%s' of '%s' must be positive", an, op);
             return false;
@@ -311,13 +373,9 @@ static const char *unique_name(Sema *s, const char *want) {
     }
 }
 
-/* A layer's attributes, apart from its node (IrNode.attr, has_attr): a
- * layer without any, most of a deep network, shares `no_attrs`. */
-typedef struct {
-    int64_t v[A_COUNT][2];
-    bool has[A_COUNT];
-} Attrs;
-static const Attrs no_attrs;
+/* A layer's attributes, apart from its node (IrNode.at): a layer without
+ * any, most of a deep network, shares `no_attrs`. */
+static const IrAttrs no_attrs;
 
 static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
     if (s->g->nodes.n >= BNNC_MAX_NODES) {
@@ -332,8 +390,7 @@ static IrNode *new_node(Sema *s, OpId op, const char *name, Loc loc) {
     n->name = unique_name(s, name);
     n->loc = loc;
     n->origin = s->origin;
-    n->attr = no_attrs.v;
-    n->has_attr = no_attrs.has;
+    n->at = &no_attrs;
     return n;
 }
 
@@ -367,12 +424,12 @@ static bool check_budget(Sema *s, IrNode *n) {
     const IrNode *x = n->nin ? n->in[0] : NULL;
     int64_t fan = 0, params = 0, t = 0;
     bool ovf = false;
-    int64_t kh = n->attr[A_KERNEL][0], kw = n->attr[A_KERNEL][1];
+    int64_t kh = n->at->v[A_KERNEL][0], kw = n->at->v[A_KERNEL][1];
     switch (n->op) {
     case OP_CONV2D:
     case OP_BCONV2D:
         ovf |= __builtin_mul_overflow(kh, kw, &t);
-        ovf |= __builtin_mul_overflow(t, x->shape.d[2] / n->attr[A_GROUPS][0], &fan);
+        ovf |= __builtin_mul_overflow(t, x->shape.d[2] / n->at->v[A_GROUPS][0], &fan);
         ovf |= __builtin_mul_overflow(fan, n->shape.d[2], &params);
         break;
     case OP_DEPTHWISE_CONV2D:
@@ -427,8 +484,8 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     IrNode *ins[64];
     int nin = 0;
     bool ok = true;
-    int64_t attr[A_COUNT][2] = {{0}};
-    bool has[A_COUNT] = {0};
+    IrAttrs set = {0}; /* the attributes the call gives */
+    bool *has = set.has;
     for (int i = 0; i < call->nkids; i++) {
         Ast *arg = call->kids[i];
         if (arg->kind != AST_NAMED) {
@@ -459,7 +516,7 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
         }
         has[a] = true;
         Value v = eval_expr(s, env, arg->kids[0]);
-        if (v.k == V_BAD || !attr_value(s, d->name, (AttrId)a, &v, attr[a]))
+        if (v.k == V_BAD || !attr_value(s, d->name, (AttrId)a, &v, &set))
             ok = false;
     }
     if (nin < d->nin_min || (d->nin_max >= 0 && nin > d->nin_max) || nin > 64) {
@@ -485,27 +542,26 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     n->nin = nin;
     n->in = mem_array(s->a, (size_t)nin, sizeof(IrNode *));
     memcpy(n->in, ins, (size_t)nin * sizeof(IrNode *));
-    /* Defaults; a pooling window's stride defaults to its size. */
-    static const int64_t def[A_COUNT] = {[A_STRIDE] = 1, [A_DILATION] = 1, [A_GROUPS] = 1,
-                                         [A_MULTIPLIER] = 1, [A_PADDING] = PAD_VALID};
-    Attrs *at = d->attrs ? mem_alloc(s->a, sizeof *at) : NULL;
-    for (int a = 0; a < A_COUNT && at; a++) {
-        if (!(d->attrs & (1u << a)))
-            continue;
-        at->has[a] = true;
-        if (has[a]) {
-            at->v[a][0] = attr[a][0];
-            at->v[a][1] = attr[a][1];
-        } else if (a == A_STRIDE && (d->attrs & (1u << A_SIZE))) {
-            at->v[a][0] = attr[A_SIZE][0];
-            at->v[a][1] = attr[A_SIZE][1];
-        } else {
-            at->v[a][0] = at->v[a][1] = def[a];
+    /* Defaults (ops_attr_defaults); a pooling window's stride defaults to
+     * its size. */
+    if (d->attrs) {
+        IrAttrs *at = mem_alloc(s->a, sizeof *at);
+        *at = set;
+        for (int a = 0; a < A_COUNT; a++) {
+            if (!(d->attrs & (1u << a)) || has[a])
+                continue;
+            at->has[a] = true;
+            double dflt = ops_attr_defaults[a];
+            if (a == A_STRIDE && (d->attrs & (1u << A_SIZE))) {
+                at->v[a][0] = set.v[A_SIZE][0];
+                at->v[a][1] = set.v[A_SIZE][1];
+            } else if (ops_attr_types[a] == ATTR_REAL) {
+                at->r[a] = dflt;
+            } else if (ops_attr_types[a] != ATTR_TUPLE) {
+                at->v[a][0] = at->v[a][1] = (int64_t)dflt;
+            }
         }
-    }
-    if (at) {
-        n->attr = at->v;
-        n->has_attr = at->has;
+        n->at = at;
     }
     n->in_type = ins[0]->type;
     n->weights = d->weights;

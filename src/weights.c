@@ -122,16 +122,16 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         switch (n->op) {
         case OP_CONV2D:
         case OP_BCONV2D:
-            d[0] = n->attr[A_KERNEL][0];
-            d[1] = n->attr[A_KERNEL][1];
-            d[2] = x->shape.d[2] / n->attr[A_GROUPS][0];
+            d[0] = n->at->v[A_KERNEL][0];
+            d[1] = n->at->v[A_KERNEL][1];
+            d[2] = x->shape.d[2] / n->at->v[A_GROUPS][0];
             d[3] = n->shape.d[2];
             break;
         case OP_DEPTHWISE_CONV2D:
-            d[0] = n->attr[A_KERNEL][0];
-            d[1] = n->attr[A_KERNEL][1];
+            d[0] = n->at->v[A_KERNEL][0];
+            d[1] = n->at->v[A_KERNEL][1];
             d[2] = x->shape.d[2];
-            d[3] = n->attr[A_MULTIPLIER][0];
+            d[3] = n->at->v[A_MULTIPLIER][0];
             break;
         case OP_DENSE:
         case OP_BDENSE:
@@ -653,7 +653,7 @@ static void input_range(const IrNode *n, double *centre, double *spread) {
     bool relu = false;
     while (x->op == OP_MAXPOOL || x->op == OP_RELU || x->op == OP_FLATTEN) {
         if (x->op == OP_MAXPOOL) {
-            int64_t k = x->attr[A_SIZE][0] * x->attr[A_SIZE][1];
+            int64_t k = x->at->v[A_SIZE][0] * x->at->v[A_SIZE][1];
             shift += k <= 10 ? emax[k] : 0.7 * sqrt(2 * log((double)k));
         }
         relu |= x->op == OP_RELU;
