@@ -250,6 +250,22 @@ expect_none no-folder 1 "cannot write 'nodir/y.npy'" \
     "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output nodir/y.npy
 [ ! -e nodir ] && ok || ko "a folder was made for a file output"
 
+# Binary weights by the file's encoding (docs/weights.md section 1): I8
+# stored 0/1 is an error naming the tensor, the element and its value;
+# with "bnnc.binary_encoding": "01" in the metadata it is the -1/+1 file.
+printf 'bnn 1;\nnetwork bin { input x : b1[3]; y = bdense(x, units = 2); output y; }\n' >bin.bnn
+$py "$tool" write xb.npy '|i1' 3 1 -1 1
+$py "$tool" safetensors pm1.safetensors y.weight:I8:3,2:1,-1,-1,1,1,1
+$py "$tool" safetensors zo.safetensors y.weight:I8:3,2:1,0,0,1,1,1
+$py "$tool" safetensors zo_meta.safetensors y.weight:I8:3,2:1,0,0,1,1,1 meta:bnnc.binary_encoding=01
+expect_none binary-01 1 "'zo.safetensors': tensor 'y.weight' holds 0 at element 1 \[0, 1\]; binary weights stored as I8 must be -1 or +1; a file that stores them otherwise says so in its \"__metadata__\": \"bnnc.binary_encoding\": \"01\" (0 is -1, 1 is +1) or \"sign\" (v >= 0 is +1)" \
+    "$bnnc" run bin.bnn --weights zo.safetensors --input xb.npy --output keep.npy
+# By hand: x = (1, -1, 1), w = [[1, -1], [-1, 1], [1, 1]]: y = (1 + 1 + 1, -1 - 1 + 1) = (3, -1).
+check binary-pm1 0 "$bnnc" run bin.bnn --weights pm1.safetensors --input xb.npy --output ypm1.npy &&
+    [ "$($py "$tool" print ypm1.npy)" = "<i4 (2,) 3 -1" ] &&
+    check binary-01-meta 0 "$bnnc" run bin.bnn --weights zo_meta.safetensors --input xb.npy --output y01.npy &&
+    cmp -s ypm1.npy y01.npy && ok || ko "binary weights: -1/+1, and 0/1 with \"01\""
+
 # Batch errors: a shape that is neither the input's nor a batch of it, no
 # items, inputs of different batch sizes or given different ways (each
 # naming both files), outputs past 2 GiB, an input past 2 GiB.
