@@ -166,6 +166,10 @@ BatchKind run_batch_kind(const Shape *s, int rank, const int64_t *dims, int64_t 
     return BATCH_NONE;
 }
 
+/* A stacked output has one dimension more than the network's: it must
+ * fit the 8 of a .npy array (NpyArray.dims). */
+_Static_assert(IR_MAX_RANK < 8, "a batch's outputs need a dimension more than IR_MAX_RANK");
+
 void run_batch_shape(BatchKind k, int64_t items, const Shape *out, int *rank, int64_t *dims) {
     int r = 0;
     if (k == BATCH_STACKED || (k == BATCH_AXIS && out->d[0] != 1))
