@@ -904,6 +904,15 @@ bool npy_read(Ctx *c, const char *path, NpyArray *out);
  * for, "input 'x' is f32[16]"; NULL: "N bytes of data, more than the M
  * MiB bnnc reads"). */
 bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyArray *out);
+/* Called with an array's type, shape and elements (a->data NULL) once its
+ * header is read: false, after reporting, refuses the array before its
+ * data is read. */
+typedef bool (*NpyCheck)(Ctx *c, const char *path, const NpyArray *a, void *arg);
+/* The same, with the header checked by check(c, path, a, arg) first, and
+ * then the size: "'x.npy' has shape [N]: N bytes of data, more than the M
+ * MiB bnnc reads" past max. */
+bool npy_read_check(Ctx *c, const char *path, int64_t max, NpyCheck check, void *arg,
+                    NpyArray *out);
 /* The same for the bytes of a .npy file in memory (`path` for messages). */
 bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out);
 /* Writes a .npy file as out_open and out_commit do: a regular file
@@ -933,6 +942,12 @@ typedef struct {
  * the wrong size or type). */
 bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
                 Tensor *outputs);
+/* The same, writing each output into the caller's outputs[i]: its type and
+ * n must be the output's, its data (f, i, u or b) room for n elements
+ * (`bnnc run` on a batch: item k's outputs straight into the stacked
+ * arrays). Nothing is kept in the arena. */
+bool interp_run_into(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
+                     Tensor *outputs);
 
 /* -------------------------------------------------------------- emit_ */
 
@@ -1013,6 +1028,16 @@ bool emit_c_fits(Ctx *c, const IrGraph *g, const Plan *p, int word);
 
 /* `bnnc run ...`: argv[0] is "run". Returns the exit status. */
 int cmd_run(int argc, char **argv);
+/* How a .npy array of shape dims (rank) holds the items of a batch for an
+ * input of shape s (docs/weights.md section 3): BATCH_ONE, s itself;
+ * BATCH_STACKED, [N] + s; BATCH_AXIS, when s[0] is 1, [N] + s[1:] with N
+ * not 1; BATCH_NONE, none of these. *items is N (1 for BATCH_ONE). */
+typedef enum { BATCH_NONE, BATCH_ONE, BATCH_STACKED, BATCH_AXIS } BatchKind;
+BatchKind run_batch_kind(const Shape *s, int rank, const int64_t *dims, int64_t *items);
+/* The shape of an output of shape out for a batch of `items` given as k:
+ * out itself (BATCH_ONE); [N] + out (BATCH_STACKED); out with N in place
+ * of its first dimension when that is 1, else [N] + out (BATCH_AXIS). */
+void run_batch_shape(BatchKind k, int64_t items, const Shape *out, int *rank, int64_t *dims);
 
 /* --------------------------------------------------------------- cli_ */
 

@@ -9,7 +9,9 @@
  * not fast; the C emitter's output is checked against it.
  *
  * Tensors live in malloc'ed memory from the layer that makes them to its
- * last reader; the network's outputs are copied into the arena.
+ * last reader; the network's outputs are copied into the arena
+ * (interp_run) or into the caller's arrays (interp_run_into: one item of
+ * a batch, into the stacked outputs of `bnnc run`).
  */
 #include "bnnc.h"
 
@@ -587,8 +589,30 @@ static bool check_memory(Ctx *c, const IrGraph *g, const bool *live, const bool 
     return true;
 }
 
-bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
-                Tensor *outputs) {
+/* Copies t into the caller's out (interp_run_into); false after reporting
+ * a destination of another type or size. */
+static bool copy_into(Ctx *c, const IrNode *n, const Tensor *t, Tensor *out) {
+    void *d = out->type == DT_F32 ? (void *)out->f
+              : out->type == DT_I32 ? (void *)out->i
+              : out->type == DT_U8 ? (void *)out->u
+                                   : (void *)out->b;
+    if (out->type != t->type || out->n != t->n || (!d && t->n)) {
+        diag_plain(c, "internal error: no room for output '%s' (%s, %lld elements)", n->name,
+                   dtype_name(t->type), (long long)t->n);
+        return false;
+    }
+    const void *s = t->type == DT_F32 ? (const void *)t->f
+                    : t->type == DT_I32 ? (const void *)t->i
+                    : t->type == DT_U8 ? (const void *)t->u
+                                       : (const void *)t->b;
+    size_t es = (t->type == DT_F32 || t->type == DT_I32) ? 4 : 1;
+    if (t->n)
+        memcpy(d, s, (size_t)t->n * es);
+    return true;
+}
+
+static bool run_graph(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
+                      Tensor *outputs, bool into) {
     int n = g->nodes.n;
     Interp it = {c, g, w, xmalloc(((size_t)n + 1) * sizeof(Tensor))};
     memset(it.val, 0, ((size_t)n + 1) * sizeof(Tensor));
@@ -629,8 +653,13 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
                 tensor_free(&it.val[j]);
         }
     }
-    for (int i = 0; i < g->outputs.n && ok; i++)
-        outputs[i] = arena_copy(c, &it.val[((IrNode *)g->outputs.v[i])->id]);
+    for (int i = 0; i < g->outputs.n && ok; i++) {
+        const IrNode *o = g->outputs.v[i];
+        if (into)
+            ok = copy_into(c, o, &it.val[o->id], &outputs[i]);
+        else
+            outputs[i] = arena_copy(c, &it.val[o->id]);
+    }
     for (int i = 0; i < n; i++) {
         const IrNode *x = g->nodes.v[i];
         if (x->op != OP_COUNT)
@@ -641,4 +670,14 @@ bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs
     free(keep);
     free(last);
     return ok;
+}
+
+bool interp_run(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
+                Tensor *outputs) {
+    return run_graph(c, g, w, inputs, outputs, false);
+}
+
+bool interp_run_into(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *inputs,
+                     Tensor *outputs) {
+    return run_graph(c, g, w, inputs, outputs, true);
 }

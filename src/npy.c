@@ -315,7 +315,10 @@ static bool take_data(Ctx *c, const char *path, NpyArray *out, bool b1bool,
     return true;
 }
 
-bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyArray *out) {
+/* npy_read_max and npy_read_check: `check` (if any) sees the header's
+ * type and shape before the size is compared with max. */
+static bool read_npy(Ctx *c, const char *path, int64_t max, const char *what, NpyCheck check,
+                     void *arg, NpyArray *out) {
     memset(out, 0, sizeof *out);
     int64_t size;
     FILE *f = src_open(c, path, "", ".npy", loc_none(), &size);
@@ -347,7 +350,7 @@ bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyAr
         }
     }
     if (!parse_header(c, path, (const char *)h + hstart, hlen, out, &b1bool) ||
-        !array_size(c, path, out, &want))
+        !array_size(c, path, out, &want) || (check && !check(c, path, out, arg)))
         goto done;
     if (want > (uint64_t)max) {
         char shape[128];
@@ -384,6 +387,15 @@ done:
     if (!ok)
         memset(out, 0, sizeof *out);
     return ok;
+}
+
+bool npy_read_max(Ctx *c, const char *path, int64_t max, const char *what, NpyArray *out) {
+    return read_npy(c, path, max, what, NULL, NULL, out);
+}
+
+bool npy_read_check(Ctx *c, const char *path, int64_t max, NpyCheck check, void *arg,
+                    NpyArray *out) {
+    return read_npy(c, path, max, NULL, check, arg, out);
 }
 
 bool npy_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len, NpyArray *out) {

@@ -15,8 +15,10 @@
  * reports every problem, naming the tensor. It reads a file's header
  * first and its data only when the header fits the network and the data
  * is no more than the network's tensors take: no file makes it read more
- * (docs/robustness.md section 2). Binary weights are binarised
- * (v >= 0 is +1) and batchnorms folded into a scale and a shift per channel
+ * (docs/robustness.md section 2). Binary weights are read by the file's
+ * encoding ("bnnc.binary_encoding" in "__metadata__"; without it I8 must
+ * hold -1 and +1, and F32 latent weights are binarised with v >= 0 as +1),
+ * and batchnorms folded into a scale and a shift per channel
  * (docs/semantics.md section 2).
  *
  * Random parameters come from splitmix64 seeded with a hash of the seed
@@ -56,11 +58,18 @@ typedef struct {
     bool found;
 } Need;
 
+/* How a file stores binary weights (docs/weights.md section 1): its
+ * "__metadata__" key "bnnc.binary_encoding", else by dtype: I8 as -1/+1,
+ * F32 as latent values binarised by sign. */
+typedef enum { ENC_DEFAULT, ENC_PM1, ENC_01, ENC_SIGN } BinaryEncoding;
+static const char *const enc_name[] = {"", "pm1", "01", "sign"};
+
 typedef struct {
     Need *v;
     int n;
     LayerParams *lp;           /* one per layer with parameters */
     int nlp;
+    BinaryEncoding enc;        /* the file's, ENC_DEFAULT when it names none */
 } Needs;
 
 static int cmp_need(const void *a, const void *b) {
@@ -113,6 +122,7 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
     s->v = mem_array(&c->arena, ntensors + 1, sizeof(Need));
     s->lp = mem_array(&c->arena, nlayers + 1, sizeof(LayerParams));
     s->n = s->nlp = 0;
+    s->enc = ENC_DEFAULT;
     for (int i = 0; i < g->nodes.n; i++) {
         const IrNode *n = g->nodes.v[i];
         const IrNode *x = n->nin ? n->in[0] : NULL;
@@ -351,16 +361,61 @@ static bool check_entry(Ctx *c, const char *path, const char *name, json_t *t, N
     return ok;
 }
 
+/* A binary weight that the encoding does not allow: the error names the
+ * tensor, the element (flat and by index) and its value, and says how to
+ * choose an encoding. */
+static void bad_binary(Ctx *c, const char *path, const Entry *t, BinaryEncoding enc, int64_t i,
+                       const char *value) {
+    const Need *e = t->need;
+    char idx[96];
+    int64_t d[4], r = i;
+    for (int k = e->rank - 1; k >= 0; k--) {
+        d[k] = e->dims[k] ? r % e->dims[k] : 0;
+        r = e->dims[k] ? r / e->dims[k] : 0;
+    }
+    format_dims(idx, sizeof idx, e->rank, d);
+    if (enc == ENC_DEFAULT)
+        diag_plain(c, "'%s': tensor '%s' holds %s at element %lld %s; binary weights stored as "
+                      "I8 must be -1 or +1; a file that stores them otherwise says so in its "
+                      "\"__metadata__\": \"bnnc.binary_encoding\": \"01\" (0 is -1, 1 is +1) "
+                      "or \"sign\" (v >= 0 is +1)", path, t->name, value, (long long)i, idx);
+    else
+        diag_plain(c, "'%s': tensor '%s' holds %s at element %lld %s; the file's "
+                      "\"bnnc.binary_encoding\" is \"%s\", so binary weights must be %s", path,
+                   t->name, value, (long long)i, idx, enc_name[enc],
+                   enc == ENC_01 ? "0 (for -1) or 1 (for +1)" : "-1 or +1");
+}
+
+/* Binary weight v of a tensor (I8 or F32, finite) as -1.0f or +1.0f by
+ * encoding enc (docs/weights.md section 1); 0 when enc does not allow v. */
+static float binarise(BinaryEncoding enc, bool i8, double v) {
+    if (enc == ENC_DEFAULT)
+        enc = i8 ? ENC_PM1 : ENC_SIGN;
+    switch (enc) {
+    case ENC_PM1: return v == 1 ? 1.0f : v == -1 ? -1.0f : 0.0f;
+    case ENC_01: return v == 1 ? 1.0f : v == 0 ? -1.0f : 0.0f;
+    default: return v >= 0 ? 1.0f : -1.0f;
+    }
+}
+
 /* Copies a tensor's data out of the file: floats, or binary weights as
- * -1.0f/+1.0f. Every F32 value must be finite (binary weights too: a NaN
- * has no sign to binarise); a variance not negative. */
-static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned char *data,
-                      float *dst) {
+ * -1.0f/+1.0f by the file's encoding. Every F32 value must be finite
+ * (binary weights too: a NaN has no sign to binarise); a variance not
+ * negative. */
+static bool take_data(Ctx *c, const char *path, const Entry *t, BinaryEncoding enc,
+                      const unsigned char *data, float *dst) {
     const Need *e = t->need;
     const unsigned char *p = data + t->begin;
     for (int64_t i = 0; i < e->elems; i++) {
+        char value[32];
         if (t->i8) {
-            dst[i] = (int8_t)p[i] >= 0 ? 1.0f : -1.0f;
+            int v = (int8_t)p[i];
+            dst[i] = binarise(enc, true, v);
+            if (dst[i] == 0) {
+                snprintf(value, sizeof value, "%d", v);
+                bad_binary(c, path, t, enc, i, value);
+                return false;
+            }
             continue;
         }
         float v = get_f32(p + 4 * i);
@@ -370,7 +425,12 @@ static bool take_data(Ctx *c, const char *path, const Entry *t, const unsigned c
             return false;
         }
         if (e->binary) {
-            dst[i] = v >= 0 ? 1.0f : -1.0f;
+            dst[i] = binarise(enc, false, v);
+            if (dst[i] == 0) {
+                snprintf(value, sizeof value, "%.9g", v);
+                bad_binary(c, path, t, enc, i, value);
+                return false;
+            }
             continue;
         }
         if (e->kind == P_VARIANCE && v < 0) {
@@ -430,6 +490,32 @@ static void header_truncated(Ctx *c, const char *path, uint64_t hlen, size_t hav
                   "length", path, (unsigned long long)hlen, have);
 }
 
+/* The keys of "__metadata__" that bnnc reads: "bnnc.binary_encoding".
+ * Other keys are the exporter's and ignored, but a "bnnc." key bnnc does
+ * not know is an error (a misspelt encoding must not be ignored).
+ * Reports each problem. */
+static void read_metadata(Ctx *c, const char *path, json_t *meta, Needs *s) {
+    const char *key;
+    json_t *val;
+    json_object_foreach(meta, key, val) {
+        if (strncmp(key, "bnnc.", 5) != 0)
+            continue;
+        if (strcmp(key, "bnnc.binary_encoding") != 0) {
+            diag_plain(c, "'%s': \"__metadata__\" has the key \"%s\", which bnnc does not "
+                          "know; the one it reads is \"bnnc.binary_encoding\"", path, key);
+            continue;
+        }
+        const char *v = json_is_string(val) ? json_string_value(val) : NULL;
+        s->enc = !v ? ENC_DEFAULT : strcmp(v, "pm1") == 0 ? ENC_PM1
+                 : strcmp(v, "01") == 0 ? ENC_01 : strcmp(v, "sign") == 0 ? ENC_SIGN
+                                                 : ENC_DEFAULT;
+        if (s->enc == ENC_DEFAULT)
+            diag_plain(c, "'%s': \"bnnc.binary_encoding\" is %s%s%s; it must be \"pm1\" "
+                          "(-1 and +1), \"01\" (0 is -1, 1 is +1) or \"sign\" (v >= 0 is +1)",
+                       path, v ? "\"" : "", v ? v : "not a string", v ? "\"" : "");
+    }
+}
+
 /* The tensors a header describes, checked against the needs and the
  * data_len bytes of data after it: one Entry per tensor that is right,
  * sorted by offset. False after reporting every problem (naming the
@@ -460,6 +546,8 @@ static bool check_header(Ctx *c, const IrGraph *g, Needs *s, const char *path,
         if (strcmp(key, "__metadata__") == 0) {
             if (!json_is_object(val))
                 diag_plain(c, "'%s' has a bad header: \"__metadata__\" is not an object", path);
+            else
+                read_metadata(c, path, val, s);
             continue;
         }
         Need *e = find_need(s, key);
@@ -512,7 +600,7 @@ static bool take_all(Ctx *c, Needs *s, const char *path, const Entry *ents, int 
     for (int i = 0; i < ne; i++) {
         const Need *e = ents[i].need;
         float *dst = mem_array(&c->arena, (size_t)e->elems, sizeof(float));
-        if (!take_data(c, path, &ents[i], data, dst))
+        if (!take_data(c, path, &ents[i], s->enc, data, dst))
             return false;
         vals[e - s->v] = dst;
     }

@@ -156,6 +156,20 @@ if cc -std=c99 -Wall -Wextra -Werror -Io5 -o prog main.c o5/my_net.c o5/my_net_w
 else
     ko "weights program"
 fi
+# Binary weights stored 0/1 (docs/weights.md section 1): an error naming
+# the tensor and the element, nothing written; with "bnnc.binary_encoding":
+# "01" in the file's metadata, the weights of the -1/+1 file.
+$py "$tool" safetensors w01.safetensors y.weight:F32:4,2:1,-2,0.5,1,-1,0.25,2,-0.5 \
+    s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \
+    s.batchnorm.variance:F32:2:1,2 z.weight:I8:2,3:1,0,1,0,0,1
+check weights-01 1 "$bnnc" mine.bnn --target board --emit c -o o01 --weights w01.safetensors &&
+    grep -qF "'w01.safetensors': tensor 'z.weight' holds 0 at element 1 [0, 1]; binary weights stored as I8 must be -1 or +1" err &&
+    [ ! -e o01 ] && ok || ko "I8 0/1 weights without an encoding"
+$py "$tool" safetensors w01.safetensors y.weight:F32:4,2:1,-2,0.5,1,-1,0.25,2,-0.5 \
+    s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \
+    s.batchnorm.variance:F32:2:1,2 z.weight:I8:2,3:1,0,1,0,0,1 meta:bnnc.binary_encoding=01
+check weights-01-meta 0 "$bnnc" mine.bnn --target board --emit c -o o01 --weights w01.safetensors &&
+    cmp -s o01/my_net_weights.c o5/my_net_weights.c && ok || ko "I8 0/1 weights with \"01\""
 # Bad weights: an error naming the tensor, exit 1, nothing written.
 $py "$tool" safetensors bad.safetensors y.weight:F32:2,4:1,-2,0.5,1,-1,0.25,2,-0.5 \
     s.batchnorm.gamma:F32:2:1,-1 s.batchnorm.beta:F32:2:0,0.5 s.batchnorm.mean:F32:2:0.1,0 \

@@ -11,7 +11,8 @@
   npy_tool.py write OUT DESCR SHAPE V...  an array: SHAPE is 2,3 (or - for ())
   npy_tool.py print FILE               prints descr, shape and the values
   npy_tool.py safetensors OUT NAME:DTYPE:SHAPE:V,V,... ...
-                                       a safetensors file (F32 or I8 values)
+                                       a safetensors file (F32 or I8 values);
+                                       meta:KEY=VALUE adds KEY to __metadata__
 """
 import ast
 import json
@@ -107,6 +108,10 @@ def cmd_check(dump, out):
 def cmd_safetensors(out, specs):
     header, data = {"__metadata__": {"format": "test"}}, b""
     for spec in specs:
+        if spec.startswith("meta:"):
+            key, value = spec[5:].split("=", 1)
+            header["__metadata__"][key] = value
+            continue
         name, dtype, shape, values = spec.split(":")
         shape = [int(d) for d in shape.split(",")] if shape else []
         vals = [float(x) for x in values.split(",")]

@@ -104,6 +104,113 @@ check b1-int8 0 "$bnnc" run multi.bnn --input "$1" --input bits8.npy --input "$3
 check one-into-dir 0 "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output existing &&
     cmp -s existing/z.npy z.npy && ok || ko "one output into a folder"
 
+# Batches (docs/weights.md section 3): an array [N] + the input's shape is
+# N items, and every output comes stacked, [N] + its shape, each slice the
+# bytes of that item run alone. lenet_bin (f32), and multi (u8, b1 as
+# int8, bool and float32, i32; three outputs, a b1 among them).
+$py - <<'PY' || ko "batch inputs"
+import numpy as np
+r = np.random.default_rng(5)
+items = r.uniform(-1, 1, (4, 28, 28, 1)).astype(np.float32)
+np.save("lenet_batch.npy", items)
+for k in range(4):
+    np.save("lenet_item%d.npy" % k, items[k])
+img, kk = r.integers(0, 256, (3, 4, 4, 2), dtype=np.uint8), r.integers(-100, 100, (3, 3), dtype=np.int32)
+bits = r.choice(np.array([-1, 1], np.int8), (3, 8))
+np.save("img3.npy", img)
+np.save("k3.npy", kk)
+b1 = {"i8": bits, "bool": bits > 0, "f32": (bits * r.uniform(0, 2, (3, 8))).astype(np.float32)}
+for name, v in b1.items():
+    np.save("bits3_%s.npy" % name, v)
+    for k in range(3):
+        np.save("bits3_%s_%d.npy" % (name, k), v[k])
+for k in range(3):
+    np.save("img3_%d.npy" % k, img[k])
+    np.save("k3_%d.npy" % k, kk[k])
+PY
+# slices_equal BATCH ITEM_PATTERN N: BATCH's shape is [N] + the item's, and
+# its slice k has the bytes of the file ITEM_PATTERN with %d replaced by k
+# (item k run alone).
+slices_equal() {
+    $py - "$@" <<'PY'
+import sys, numpy as np
+batch, pattern, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+b = np.load(batch)
+for k in range(n):
+    one = np.load(pattern % k)
+    assert b.shape == (n,) + one.shape and b.dtype == one.dtype, (b.shape, one.shape)
+    assert b[k].tobytes() == one.tobytes(), "item %d differs" % k
+PY
+}
+check batch-lenet 0 "$bnnc" run "$lenet" --seed 3 --input lenet_batch.npy --output lenet_batch_out.npy &&
+    for k in 0 1 2 3; do
+        "$bnnc" run "$lenet" --seed 3 --input lenet_item$k.npy --output lenet_one$k.npy 2>/dev/null ||
+            ko "lenet item $k alone"
+    done &&
+    slices_equal lenet_batch_out.npy lenet_one%d.npy 4 && ok || ko "lenet: a batch of 4 against each alone"
+for b1 in i8 bool f32; do
+    mkdir -p "mb_$b1"
+    for k in 0 1 2; do
+        "$bnnc" run multi.bnn --seed 4 --input img3_$k.npy --input bits3_${b1}_$k.npy \
+            --input k3_$k.npy --output "mb_$b1/$k/" 2>/dev/null || ko "multi item $k alone ($b1)"
+    done
+    if check "batch-multi-$b1" 0 "$bnnc" run multi.bnn --seed 4 --input img3.npy \
+        --input bits3_$b1.npy --input k3.npy --output "mb_$b1/all/" &&
+        slices_equal "mb_$b1/all/s.npy" "mb_$b1/%d/s.npy" 3 &&
+        slices_equal "mb_$b1/all/e.npy" "mb_$b1/%d/e.npy" 3 &&
+        slices_equal "mb_$b1/all/c.npy" "mb_$b1/%d/c.npy" 3; then ok; else ko "multi: a batch of 3 ($b1 bits)"; fi
+done
+cmp -s mb_i8/all/e.npy mb_f32/all/e.npy && cmp -s mb_i8/all/e.npy mb_bool/all/e.npy && ok ||
+    ko "a b1 batch as int8, bool and float32 gives different results"
+# A batch of one is [1] + shape, and gives [1] + each output's shape.
+$py -c "import numpy as np; np.save('x1.npy', np.load('x.npy')[None])"
+check batch-one 0 "$bnnc" run mine.bnn --weights w.safetensors --input x1.npy --output z1.npy &&
+    [ "$($py "$tool" print z1.npy)" = "<f4 (1, 2) 11 0" ] && ok || ko "a batch of one: $($py "$tool" print z1.npy)"
+
+# An input whose first dimension is 1 (a model's batch of one, as an import
+# makes it) also takes [N] + the rest: N items along that dimension; an
+# output whose first dimension is 1 then has N there, any other gets [N]
+# in front. [N, 1, ...] still stacks.
+cat >axis.bnn <<'EOF'
+bnn 1;
+network axis {
+    input x : f32[1, 4, 2];
+    c = conv2d(x, filters = 3, kernel = 1);
+    d = dense(flatten(c), units = 5);
+    output c, d;
+}
+EOF
+$py - <<'PY' || ko "axis inputs"
+import numpy as np
+r = np.random.default_rng(6)
+x = r.uniform(-1, 1, (5, 4, 2)).astype(np.float32)
+np.save("ax.npy", x)
+np.save("ax_stacked.npy", x[:, None])
+for k in range(5):
+    np.save("ax%d.npy" % k, x[k:k + 1])
+PY
+for k in 0 1 2 3 4; do
+    "$bnnc" run axis.bnn --input ax$k.npy --output ax_one$k/ 2>/dev/null || ko "axis item $k alone"
+done
+check batch-axis 0 "$bnnc" run axis.bnn --input ax.npy --output ax_all/ &&
+    $py - <<'PY' && ok || ko "a batch along the first dimension"
+import numpy as np
+c, d = np.load("ax_all/c.npy"), np.load("ax_all/d.npy")
+assert c.shape == (5, 4, 3) and d.shape == (5, 5), (c.shape, d.shape)
+for k in range(5):
+    assert np.load("ax_one%d/c.npy" % k).shape == (1, 4, 3)
+    assert c[k:k + 1].tobytes() == np.load("ax_one%d/c.npy" % k).tobytes()
+    assert d[k].tobytes() == np.load("ax_one%d/d.npy" % k).tobytes()
+PY
+check batch-axis-stacked 0 "$bnnc" run axis.bnn --input ax_stacked.npy --output ax_st/ &&
+    $py - <<'PY' && ok || ko "[N, 1, ...] stacks"
+import numpy as np
+c, d = np.load("ax_st/c.npy"), np.load("ax_st/d.npy")
+assert c.shape == (5, 1, 4, 3) and d.shape == (5, 5), (c.shape, d.shape)
+assert c.tobytes() == np.load("ax_all/c.npy").tobytes()
+assert d.tobytes() == np.load("ax_all/d.npy").tobytes()
+PY
+
 # Errors in the input: exit 1, and no output file (an old one stays as it was).
 echo old >keep.npy
 expect_none() { # NAME WANT_RC TEXT COMMAND...
@@ -142,6 +249,80 @@ expect_none unknown-network 1 "no network called 'other'" \
 expect_none no-folder 1 "cannot write 'nodir/y.npy'" \
     "$bnnc" run mine.bnn --weights w.safetensors --input x.npy --output nodir/y.npy
 [ ! -e nodir ] && ok || ko "a folder was made for a file output"
+
+# Binary weights by the file's encoding (docs/weights.md section 1): I8
+# stored 0/1 is an error naming the tensor, the element and its value;
+# with "bnnc.binary_encoding": "01" in the metadata it is the -1/+1 file.
+printf 'bnn 1;\nnetwork bin { input x : b1[3]; y = bdense(x, units = 2); output y; }\n' >bin.bnn
+$py "$tool" write xb.npy '|i1' 3 1 -1 1
+$py "$tool" safetensors pm1.safetensors y.weight:I8:3,2:1,-1,-1,1,1,1
+$py "$tool" safetensors zo.safetensors y.weight:I8:3,2:1,0,0,1,1,1
+$py "$tool" safetensors zo_meta.safetensors y.weight:I8:3,2:1,0,0,1,1,1 meta:bnnc.binary_encoding=01
+expect_none binary-01 1 "'zo.safetensors': tensor 'y.weight' holds 0 at element 1 \[0, 1\]; binary weights stored as I8 must be -1 or +1; a file that stores them otherwise says so in its \"__metadata__\": \"bnnc.binary_encoding\": \"01\" (0 is -1, 1 is +1) or \"sign\" (v >= 0 is +1)" \
+    "$bnnc" run bin.bnn --weights zo.safetensors --input xb.npy --output keep.npy
+# By hand: x = (1, -1, 1), w = [[1, -1], [-1, 1], [1, 1]]: y = (1 + 1 + 1, -1 - 1 + 1) = (3, -1).
+check binary-pm1 0 "$bnnc" run bin.bnn --weights pm1.safetensors --input xb.npy --output ypm1.npy &&
+    [ "$($py "$tool" print ypm1.npy)" = "<i4 (2,) 3 -1" ] &&
+    check binary-01-meta 0 "$bnnc" run bin.bnn --weights zo_meta.safetensors --input xb.npy --output y01.npy &&
+    cmp -s ypm1.npy y01.npy && ok || ko "binary weights: -1/+1, and 0/1 with \"01\""
+
+# Batch errors: a shape that is neither the input's nor a batch of it, no
+# items, inputs of different batch sizes or given different ways (each
+# naming both files), outputs past 2 GiB, an input past 2 GiB.
+$py - <<'PY'
+import numpy as np
+np.save("x0.npy", np.zeros((0, 2), np.float32))
+np.save("x23.npy", np.zeros((2, 3), np.float32))
+np.save("img2.npy", np.zeros((2, 4, 4, 2), np.uint8))
+np.save("ax_bad.npy", np.zeros((3, 4, 3), np.float32))
+np.save("ax0.npy", np.zeros((0, 4, 2), np.float32))
+np.save("tall.npy", np.zeros((1000, 1, 1, 1), np.uint8))
+np.save("a_axis.npy", np.zeros((3, 1, 2), np.float32))
+np.save("b_stacked.npy", np.zeros((3, 1, 1, 2), np.float32))
+PY
+expect_none batch-shape 1 "'x23.npy' has shape \[2, 3\]; input 'x' is f32\[2\]: give it as \[2\], or as \[N, 2\] for a batch of N items" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input x23.npy --output keep.npy
+expect_none batch-shape-axis 1 "'ax_bad.npy' has shape \[3, 4, 3\]; input 'x' is f32\[1, 4, 2\]: give it as \[1, 4, 2\], or as \[N, 4, 2\] or \[N, 1, 4, 2\] for a batch of N items" \
+    "$bnnc" run axis.bnn --input ax_bad.npy --output outb/
+expect_none batch-zero 1 "'x0.npy' has shape \[0, 2\]: a batch of no items; input 'x' is f32\[2\]" \
+    "$bnnc" run mine.bnn --weights w.safetensors --input x0.npy --output keep.npy
+expect_none batch-zero-axis 1 "'ax0.npy' has shape \[0, 4, 2\]: a batch of no items; input 'x' is f32\[1, 4, 2\]" \
+    "$bnnc" run axis.bnn --input ax0.npy --output outb/
+expect_none batch-count 1 "'bits3_i8.npy' holds 3 items (shape \[3, 8\]), but 'img2.npy' holds 2 items (shape \[2, 4, 4, 2\]); every input must hold as many items" \
+    "$bnnc" run multi.bnn --input img2.npy --input bits3_i8.npy --input k3.npy --output outb/
+expect_none batch-count-one 1 "'bits3_i8.npy' holds 3 items (shape \[3, 8\]), but 'img3_0.npy' holds one item (shape \[4, 4, 2\])" \
+    "$bnnc" run multi.bnn --input img3_0.npy --input bits3_i8.npy --input k3_0.npy --output outb/
+[ ! -e outb ] && ok || ko "a folder was left after a batch error"
+cat >two.bnn <<'EOF'
+bnn 1;
+network two {
+    input a : f32[1, 1, 2];
+    input b : f32[1, 1, 2];
+    s = add(a, b);
+    output s;
+}
+EOF
+expect_none batch-ways 1 "'b_stacked.npy' stacks its items (\[N\] + the input's shape), but 'a_axis.npy' holds its items along the input's first dimension (1, a batch of one); give every input the same way" \
+    "$bnnc" run two.bnn --input a_axis.npy --input b_stacked.npy --output keep.npy
+cat >tall.bnn <<'EOF'
+bnn 1;
+network tall {
+    input x : u8[1, 1, 1];
+    y = depthwise_conv2d(x, kernel = 1, multiplier = 1000000);
+    output y;
+}
+EOF
+expect_none batch-outputs 1 "'tall.npy' holds 1000 items; the outputs of network 'tall' for them take more than the 2048 MiB bnnc run writes (4000000 bytes an item): run the batch in parts" \
+    "$bnnc" run tall.bnn --input tall.npy --output keep.npy
+printf 'bnn 1;\nnetwork wide_in { input x : f32[1000]; y = dense(x, units = 1); output y; }\n' >wide_in.bnn
+$py - <<'PY'
+import struct
+d = "{'descr': '<f4', 'fortran_order': False, 'shape': (600000, 1000), }"
+d += " " * ((64 - (10 + len(d) + 1) % 64) % 64) + "\n"
+open("big.npy", "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(d)) + d.encode())
+PY
+expect_none batch-input-bytes 1 "'big.npy' has shape \[600000, 1000\]: 2400000000 bytes of data, more than the 2048 MiB bnnc reads" \
+    "$bnnc" run wide_in.bnn --input big.npy --output keep.npy
 
 # Networks too large for bnnc to hold in memory: an error at the layer
 # that passes the limit (2 GiB), never an out-of-memory crash.

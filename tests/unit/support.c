@@ -174,12 +174,16 @@ void st_write_raw(const char *path, const char *header, const void *data, size_t
 }
 
 void st_write(const char *path, const StTensor *t, int n) {
-    size_t cap = 256, len = 0, total = 0;
+    st_write_meta(path, "\"format\":\"pt\"", t, n);
+}
+
+void st_write_meta(const char *path, const char *meta, const StTensor *t, int n) {
+    size_t cap = 256 + strlen(meta), len = 0, total = 0;
     for (int i = 0; i < n; i++)
         cap += 200 + strlen(t[i].name), total += t[i].bytes;
     char *h = malloc(cap);
     unsigned char *data = malloc(total + 1);
-    len += (size_t)snprintf(h + len, cap - len, "{\"__metadata__\":{\"format\":\"pt\"}");
+    len += (size_t)snprintf(h + len, cap - len, "{\"__metadata__\":{%s}", meta);
     size_t off = 0;
     for (int i = 0; i < n; i++) {
         len += (size_t)snprintf(h + len, cap - len, ",\"%s\":{\"dtype\":\"%s\",\"shape\":[",

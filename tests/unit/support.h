@@ -81,6 +81,9 @@ typedef struct {
 } StTensor;
 /* Writes the tensors to a safetensors file, data in the order given. */
 void st_write(const char *path, const StTensor *t, int n);
+/* The same with "__metadata__" holding `meta` (the object's members as
+ * JSON text, "\"k\":\"v\""; st_write's is "\"format\":\"pt\""). */
+void st_write_meta(const char *path, const char *meta, const StTensor *t, int n);
 /* The same with a header given as text and raw data after it. */
 void st_write_raw(const char *path, const char *header, const void *data, size_t n);
 

@@ -497,6 +497,99 @@ static void test_input_errors(void **state) {
     run_free(&t.r);
 }
 
+/* interp_run_into writes the outputs into the caller's arrays, the same
+ * values interp_run gives; a destination of another type or size is an
+ * error, not an overrun. */
+static void test_run_into(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; y = dense(x, units = 2); s = sign(y); output y, s;");
+    float w[6] = {1, -1, 2, 0.5f, -3, 1};
+    net_weights(&t, "y", w, 6);
+    float x[3] = {1, 2, 3};
+    Tensor in = tf(x, 3), out[2];
+    net_run(&t, &in, out);
+    /* y = (1 + 4 - 9, -1 + 1 + 3) = (-4, 3) */
+    expect_f(&out[0], (float[]){-4, 3}, 2);
+    expect_b(&out[1], (int8_t[]){-1, 1}, 2);
+    float yf[4] = {7, 7, 7, 7};
+    int8_t sb[4] = {0, 0, 0, 0};
+    Tensor into[2] = {tf(yf + 1, 2), tb(sb + 1, 2)};
+    assert_true(interp_run_into(&t.r.c, t.g, &t.w, &in, into));
+    assert_true(yf[0] == 7 && yf[1] == -4 && yf[2] == 3 && yf[3] == 7);
+    assert_true(sb[0] == 0 && sb[1] == -1 && sb[2] == 1 && sb[3] == 0);
+    into[1] = tb(sb, 3);
+    assert_false(interp_run_into(&t.r.c, t.g, &t.w, &in, into));
+    into[1] = tf(yf, 2);
+    assert_false(interp_run_into(&t.r.c, t.g, &t.w, &in, into));
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "internal error: no room for output 's' (b1, 2 elements)"));
+    assert_true(sb[0] == 0 && sb[3] == 0);
+    run_free(&t.r);
+}
+
+/* The batch rule of `bnnc run` (docs/weights.md section 3): which arrays
+ * are a batch for an input, how many items, and the shape of the stacked
+ * outputs. */
+static void test_batch_rule(void **state) {
+    (void)state;
+    Shape s2 = {1, {2}}, s3 = {3, {28, 28, 1}}, s1 = {3, {1, 4, 2}}, one = {1, {1}};
+    struct {
+        const Shape *s;
+        int rank;
+        int64_t dims[4];
+        BatchKind kind;
+        int64_t items;
+    } c[] = {
+        {&s2, 1, {2}, BATCH_ONE, 1},
+        {&s2, 2, {5, 2}, BATCH_STACKED, 5},
+        {&s2, 2, {1, 2}, BATCH_STACKED, 1},
+        {&s2, 2, {0, 2}, BATCH_STACKED, 0},
+        {&s2, 1, {3}, BATCH_NONE, 0},
+        {&s2, 2, {5, 3}, BATCH_NONE, 0},
+        {&s2, 3, {5, 1, 2}, BATCH_NONE, 0},
+        {&s3, 3, {28, 28, 1}, BATCH_ONE, 1},
+        {&s3, 4, {7, 28, 28, 1}, BATCH_STACKED, 7},
+        {&s3, 3, {7, 28, 1}, BATCH_NONE, 0},      /* 28 is not 1: no batch axis */
+        {&s1, 3, {1, 4, 2}, BATCH_ONE, 1},
+        {&s1, 3, {6, 4, 2}, BATCH_AXIS, 6},
+        {&s1, 3, {0, 4, 2}, BATCH_AXIS, 0},
+        {&s1, 4, {6, 1, 4, 2}, BATCH_STACKED, 6},
+        {&s1, 4, {6, 2, 4, 2}, BATCH_NONE, 0},
+        {&s1, 3, {6, 4, 3}, BATCH_NONE, 0},
+        {&s1, 2, {4, 2}, BATCH_NONE, 0},
+        {&one, 1, {9}, BATCH_AXIS, 9},
+        {&one, 2, {9, 1}, BATCH_STACKED, 9},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        int64_t items = -1;
+        BatchKind k = run_batch_kind(c[i].s, c[i].rank, c[i].dims, &items);
+        if (k != c[i].kind || items != c[i].items)
+            fail_msg("case %zu: kind %d, %lld items; want %d, %lld", i, (int)k,
+                     (long long)items, (int)c[i].kind, (long long)c[i].items);
+    }
+    /* Outputs: [1, 10] and [10] for each way of giving 4 items. */
+    Shape o1 = {2, {1, 10}}, o = {1, {10}};
+    struct {
+        BatchKind kind;
+        const Shape *out;
+        int rank;
+        int64_t dims[4];
+    } w[] = {
+        {BATCH_ONE, &o1, 2, {1, 10}},     {BATCH_ONE, &o, 1, {10}},
+        {BATCH_STACKED, &o1, 3, {4, 1, 10}}, {BATCH_STACKED, &o, 2, {4, 10}},
+        {BATCH_AXIS, &o1, 2, {4, 10}},    {BATCH_AXIS, &o, 2, {4, 10}},
+    };
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        int rank;
+        int64_t dims[8];
+        run_batch_shape(w[i].kind, w[i].kind == BATCH_ONE ? 1 : 4, w[i].out, &rank, dims);
+        assert_int_equal(rank, w[i].rank);
+        for (int k = 0; k < rank; k++)
+            assert_int_equal(dims[k], w[i].dims[k]);
+    }
+}
+
 static void test_missing_params(void **state) {
     (void)state;
     Net t;
@@ -536,6 +629,8 @@ int main(void) {
         cmocka_unit_test(test_example_lenet),
         cmocka_unit_test(test_input_errors),
         cmocka_unit_test(test_missing_params),
+        cmocka_unit_test(test_run_into),
+        cmocka_unit_test(test_batch_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,67 @@ static void test_bounds(void **state) {
     quiet_free(&q);
 }
 
+/* npy_read_check: the check sees the header's type and shape (no data
+ * yet) and may refuse the array before its data is read; the size bound
+ * comes after it. */
+typedef struct {
+    int calls;
+    NpyArray seen;
+    bool accept;
+} Seen;
+
+static bool see_header(Ctx *c, const char *path, const NpyArray *a, void *arg) {
+    Seen *s = arg;
+    s->calls++;
+    s->seen = *a;
+    if (!s->accept)
+        diag_plain(c, "'%s': refused by the check", path);
+    return s->accept;
+}
+
+static void test_read_check(void **state) {
+    (void)state;
+    const char *p = tmp_path("checked.npy");
+    /* 2^31 int32 and no data: a check that refuses it is all that is said
+     * (not the size, not the missing data). */
+    write_npy(p, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 1073741824), }",
+              "", 0);
+    Quiet q;
+    quiet_init(&q);
+    NpyArray a;
+    Seen s = {0};
+    assert_false(npy_read_check(&q.c, p, BNNC_MAX_RUN_BYTES, see_header, &s, &a));
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(s.seen.type, DT_I32);
+    assert_int_equal(s.seen.rank, 2);
+    assert_int_equal(s.seen.dims[0], 2);
+    assert_int_equal(s.seen.dims[1], 1073741824);
+    assert_int_equal(s.seen.n, 2147483648);
+    assert_null(s.seen.data);
+    if (!strstr(diag(&q), "checked.npy': refused by the check") || strstr(diag(&q), "bytes"))
+        fail_msg("got:\n%s", diag(&q));
+    /* Accepted, it is then too large. */
+    s.accept = true;
+    assert_false(npy_read_check(&q.c, p, BNNC_MAX_RUN_BYTES, see_header, &s, &a));
+    if (!strstr(diag(&q), "checked.npy' has shape [2, 1073741824]: 8589934592 bytes of data, "
+                          "more than the 2048 MiB bnnc reads"))
+        fail_msg("got:\n%s", diag(&q));
+    quiet_free(&q);
+    /* A small array accepted is read whole. */
+    int32_t v[6] = {1, -2, 3, -4, 5, -6};
+    write_npy(p, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 2), }", v, 24);
+    quiet_init(&q);
+    s = (Seen){.accept = true};
+    assert_true(npy_read_check(&q.c, p, 24, see_header, &s, &a));
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(a.n, 6);
+    assert_memory_equal(a.data, v, 24);
+    /* ... unless the bound is smaller. */
+    assert_false(npy_read_check(&q.c, p, 20, see_header, &s, &a));
+    assert_int_equal(s.calls, 2);
+    quiet_free(&q);
+}
+
 /* A failed write leaves no file, temporary or final; a good one replaces
  * the old file. */
 static void test_write_atomic(void **state) {
@@ -268,6 +329,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_version2_and_bool, teardown),
         cmocka_unit_test_teardown(test_errors, teardown),
         cmocka_unit_test_teardown(test_bounds, teardown),
+        cmocka_unit_test_teardown(test_read_check, teardown),
         cmocka_unit_test_teardown(test_write_atomic, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,7 +26,7 @@ static void good_tensors(StTensor *t) {
     for (int i = 0; i < 24; i++)
         c_w[i] = (float)i / 8 - 1;
     for (int i = 0; i < 54; i++)
-        bc_w[i] = (int8_t)(i % 3 == 0 ? -3 : i % 3 == 1 ? 0 : 5);
+        bc_w[i] = (int8_t)(i % 3 == 0 ? -1 : 1);
     for (int i = 0; i < 180; i++)
         bd_w[i] = i % 3 == 0 ? -0.5f : i % 3 == 1 ? 0.0f : 0.25f;
     for (int i = 0; i < 10; i++)
@@ -78,7 +78,8 @@ static void test_load_good(void **state) {
     assert_non_null(c);
     assert_int_equal(c->nw, 24);
     assert_memory_equal(c->w, c_w, sizeof c_w);
-    /* Binary weights: v >= 0 is +1, from I8 and from F32. */
+    /* Binary weights: I8 -1/+1 as they are; F32 latent weights by sign,
+     * v >= 0 is +1. */
     const LayerParams *bc = weights_get(&w, "bc");
     assert_int_equal(bc->nw, 54);
     for (int i = 0; i < 54; i++)
@@ -198,6 +199,133 @@ static void test_load_nonfinite(void **state) {
     g3[2] = -INFINITY;
     expect_tensor_error(T_GAMMA, (StTensor){"b.gamma", "F32", 1, {3}, g3, sizeof g3},
                         "tensor 'b.gamma' holds -inf at element 2", NULL);
+}
+
+/* Loads t (n tensors) with "__metadata__" meta into w of graph g (r);
+ * false after an error, in r->diag. */
+static bool load_meta(Run *r, IrGraph **g, const char *meta, const StTensor *t, int n,
+                      Weights *w) {
+    *g = compile(r, net_src);
+    const char *p = tmp_path("enc.safetensors");
+    st_write_meta(p, meta, t, n);
+    bool ok = weights_load(&r->c, *g, p, w);
+    fflush(r->err);
+    return ok;
+}
+
+/* The good tensors with bc.weight (I8) and bd.weight (F32) replaced, and
+ * meta, must fail with t1 and t2 in the message. */
+static void expect_enc_error(const char *meta, const int8_t *bc, const float *bd,
+                             const char *t1, const char *t2) {
+    StTensor t[T_COUNT];
+    good_tensors(t);
+    if (bc)
+        t[T_BC].data = bc;
+    if (bd)
+        t[T_BD].data = bd;
+    Run r;
+    IrGraph *g;
+    Weights w;
+    if (load_meta(&r, &g, meta, t, T_COUNT, &w))
+        fail_msg("expected an error containing \"%s\"", t1);
+    if (!strstr(r.diag, t1) || (t2 && !strstr(r.diag, t2)))
+        fail_msg("expected an error containing \"%s\" and \"%s\"; got:\n%s", t1,
+                 t2 ? t2 : "", r.diag);
+    assert_null(w.v);
+    run_free(&r);
+}
+
+/* Binary weights by the file's encoding (docs/weights.md section 1):
+ * without one, I8 must hold -1 and +1 (a 0/1 tensor, the common mistake,
+ * is an error naming the tensor, the element and its value, and saying
+ * how to choose an encoding) and F32 is binarised by sign; "01", "pm1"
+ * and "sign" in "__metadata__" apply to every binary tensor of the file. */
+static void test_load_binary_encoding(void **state) {
+    (void)state;
+    static int8_t bc01[54], bcbad[54], bcwide[54];
+    static float bd01[180], bdpm[180];
+    for (int i = 0; i < 54; i++) {
+        bc01[i] = (int8_t)(i % 3 == 0 ? 0 : 1);
+        bcwide[i] = (int8_t)(i % 3 == 0 ? -3 : i % 3 == 1 ? 0 : 5);
+    }
+    for (int i = 0; i < 180; i++) {
+        bd01[i] = i % 3 == 0 ? 0.0f : 1.0f;
+        bdpm[i] = i % 3 == 0 ? -1.0f : 1.0f;
+    }
+    /* No encoding: I8 0/1 is refused at its first 0 (element 0, [0, 0, 0,
+     * 0]); a 0/1 tensor with a 1 first at its first 0. */
+    expect_enc_error("", bc01, NULL,
+                     "tensor 'bc.weight' holds 0 at element 0 [0, 0, 0, 0]; binary weights "
+                     "stored as I8 must be -1 or +1; a file that stores them otherwise says so "
+                     "in its \"__metadata__\": \"bnnc.binary_encoding\": \"01\" (0 is -1, 1 is "
+                     "+1) or \"sign\" (v >= 0 is +1)", NULL);
+    memcpy(bcbad, bc_w, sizeof bcbad);
+    bcbad[5] = 2;
+    expect_enc_error("\"format\":\"pt\"", bcbad, NULL,
+                     "tensor 'bc.weight' holds 2 at element 5 [0, 0, 2, 1]; binary weights "
+                     "stored as I8 must be -1 or +1", NULL);
+    /* "pm1" said explicitly: the same for I8, and F32 must be -1.0 or 1.0
+     * (bd.weight's first value is -0.5). */
+    expect_enc_error("\"bnnc.binary_encoding\":\"pm1\"", bcbad, bdpm,
+                     "tensor 'bc.weight' holds 2 at element 5 [0, 0, 2, 1]; the file's "
+                     "\"bnnc.binary_encoding\" is \"pm1\", so binary weights must be -1 or +1",
+                     NULL);
+    expect_enc_error("\"bnnc.binary_encoding\":\"pm1\"", NULL, NULL,
+                     "tensor 'bd.weight' holds -0.5 at element 0 [0, 0]; the file's "
+                     "\"bnnc.binary_encoding\" is \"pm1\", so binary weights must be -1 or +1",
+                     NULL);
+    /* "01": 0 is -1, 1 is +1; -1 is then an error, and so is 0.25. */
+    expect_enc_error("\"bnnc.binary_encoding\":\"01\"", NULL, bd01,
+                     "tensor 'bc.weight' holds -1 at element 0 [0, 0, 0, 0]; the file's "
+                     "\"bnnc.binary_encoding\" is \"01\", so binary weights must be 0 (for -1) "
+                     "or 1 (for +1)", NULL);
+    bd01[7] = 0.25f;
+    expect_enc_error("\"bnnc.binary_encoding\":\"01\"", bc01, bd01,
+                     "tensor 'bd.weight' holds 0.25 at element 7 [1, 2]; the file's "
+                     "\"bnnc.binary_encoding\" is \"01\"", NULL);
+    bd01[7] = 1.0f;
+    /* The encoding's value and bnnc's keys are checked. */
+    expect_enc_error("\"bnnc.binary_encoding\":\"bipolar\"", NULL, NULL,
+                     "\"bnnc.binary_encoding\" is \"bipolar\"; it must be \"pm1\" (-1 and +1), "
+                     "\"01\" (0 is -1, 1 is +1) or \"sign\" (v >= 0 is +1)", NULL);
+    expect_enc_error("\"bnnc.binary_encoding\":\"\"", NULL, NULL,
+                     "\"bnnc.binary_encoding\" is \"\"; it must be", NULL);
+    expect_enc_error("\"bnnc.binary_encoding\":1", NULL, NULL,
+                     "\"bnnc.binary_encoding\" is not a string; it must be", NULL);
+    expect_enc_error("\"bnnc.binary_encodng\":\"01\"", NULL, NULL,
+                     "\"__metadata__\" has the key \"bnnc.binary_encodng\", which bnnc does "
+                     "not know; the one it reads is \"bnnc.binary_encoding\"", NULL);
+
+    /* What loads: "01" on I8 and F32; "pm1" on F32; "sign" on I8 (any
+     * value, v >= 0 is +1); other metadata keys are ignored. */
+    struct {
+        const char *meta;
+        const int8_t *bc;
+        const float *bd;
+    } good[] = {
+        {"\"format\":\"np\",\"bnnc.binary_encoding\":\"01\"", bc01, bd01},
+        {"\"bnnc.binary_encoding\":\"pm1\",\"other\":\"x\"", bc_w, bdpm},
+        {"\"bnnc.binary_encoding\":\"sign\"", bcwide, bd_w},
+    };
+    for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
+        StTensor t[T_COUNT];
+        good_tensors(t);
+        t[T_BC].data = good[k].bc;
+        t[T_BD].data = good[k].bd;
+        Run r;
+        IrGraph *g;
+        Weights w;
+        if (!load_meta(&r, &g, good[k].meta, t, T_COUNT, &w))
+            fail_msg("encoding %s does not load:\n%s", good[k].meta, r.diag);
+        const LayerParams *bc = weights_get(&w, "bc"), *bd = weights_get(&w, "bd");
+        for (int i = 0; i < 54; i++)
+            assert_true(bc->w[i] == (i % 3 == 0 ? -1.0f : 1.0f));
+        for (int i = 0; i < 180; i++)
+            assert_true(bd->w[i] == (i % 3 == 0 ? -1.0f : 1.0f));
+        /* Float weights are not binary weights: no encoding applies. */
+        assert_memory_equal(weights_get(&w, "y")->w, y_w, sizeof y_w);
+        run_free(&r);
+    }
 }
 
 /* A small network for hand-written headers: y.weight [2,1], z.alpha [1]. */
@@ -470,6 +598,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_load_tensor_errors, teardown),
         cmocka_unit_test_teardown(test_load_file_errors, teardown),
         cmocka_unit_test_teardown(test_load_nonfinite, teardown),
+        cmocka_unit_test_teardown(test_load_binary_encoding, teardown),
         cmocka_unit_test_teardown(test_load_bounds, teardown),
         cmocka_unit_test(test_random_deterministic),
         cmocka_unit_test(test_random_independent),
