@@ -7,6 +7,8 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 
 need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev python3-jsonschema"
+# bnnc import of Keras .h5 models, and its tests (docs/import.md).
+need="$need libhdf5-dev python3-h5py python3-numpy"
 # The valgrind test label (docs/robustness.md).
 need="$need valgrind"
 # The C back end's tests: AArch64 (NEON) under qemu, Cortex-M section sizes.

@@ -60,4 +60,14 @@ typedef struct {
     int noutputs;
 } ImpGraph;
 
+/* The Keras .h5 reader (import_keras.c): fills g from the model at path,
+ * a regular file read whole (at most BNNC_MAX_RUN_BYTES); g->a, when
+ * NULL, becomes c's arena. EXIT_OK, or EXIT_INPUT after reporting an
+ * error that names the layer. */
+int import_keras(Ctx *c, const char *path, ImpGraph *g);
+/* The same for the bytes of a .h5 file in memory (`path` names it in
+ * messages): the fuzz harness and the tests. */
+int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                     ImpGraph *g);
+
 #endif
