@@ -69,5 +69,11 @@ int import_keras(Ctx *c, const char *path, ImpGraph *g);
  * messages): the fuzz harness and the tests. */
 int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t len,
                      ImpGraph *g);
+/* Reads the bytes as import_keras_mem does, in a child process that gets
+ * `seconds`: HDF5 may loop or crash on a damaged file. 0 when the child
+ * finished (import_keras_mem will do as it did); 1 after reporting that it
+ * did not finish in time, 2 that it failed otherwise. */
+int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                       unsigned seconds);
 
 #endif

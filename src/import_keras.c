@@ -22,16 +22,22 @@
 #include "bnnc.h"
 #include "import.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* An attribute of strings bnnc reads (model_config, layer_names,
  * weight_names): at most this many bytes. */
 #define KR_MAX_ATTR ((size_t)64 << 20)
+/* The time HDF5 gets to read a model (import_keras_probe). */
+#define KR_SECONDS 20
 /* Layers of a model, and inputs of one layer. */
 #define KR_MAX_LAYERS 1000000
 #define KR_MAX_INPUTS 65536
@@ -1556,6 +1562,54 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
     return EXIT_OK;
 }
 
+/* HDF5 is not hardened against damaged files: on some it loops for
+ * minutes, on others it may crash (fuzz_h5 found loops in its global heap
+ * within a minute). So a file is first read by a child process under a
+ * time limit, its diagnostics discarded; bnnc reads it itself only when
+ * the child finished, with the same result since the reading is
+ * deterministic. */
+int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                       unsigned seconds) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        diag_plain(c, "'%s': cannot start the process that reads it: %s", path,
+                   strerror(errno));
+        return 2;
+    }
+    if (pid == 0) {
+        alarm(seconds);
+        Ctx cc;
+        ctx_init(&cc);
+        FILE *null = fopen("/dev/null", "w");
+        cc.err = null ? null : stderr;
+        ImpGraph g;
+        memset(&g, 0, sizeof g);
+        int rc = import_keras_mem(&cc, path, buf, len, &g);
+        ctx_free(&cc);
+        if (null)
+            fclose(null);
+        _exit(rc == EXIT_OK ? 0 : 3);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            diag_plain(c, "'%s': lost the process that reads it: %s", path, strerror(errno));
+            return 2;
+        }
+    if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3))
+        return 0;
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
+        diag_plain(c, "'%s': HDF5 did not finish reading it in %u s: the file is damaged", path,
+                   seconds);
+        return 1;
+    }
+    diag_plain(c, "'%s': HDF5 failed reading it (%s %d): the file is damaged", path,
+               WIFSIGNALED(st) ? "signal" : "exit status",
+               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    return 2;
+}
+
 int import_keras(Ctx *c, const char *path, ImpGraph *g) {
     int64_t size;
     FILE *f = src_open(c, path, "the model ", ".h5", loc_none(), &size);
@@ -1572,6 +1626,8 @@ int import_keras(Ctx *c, const char *path, ImpGraph *g) {
     if (len > (size_t)BNNC_MAX_RUN_BYTES) {
         diag_plain(c, "'%s': the model file is larger than %lld MiB, the most bnnc reads", path,
                    (long long)(BNNC_MAX_RUN_BYTES >> 20));
+        rc = EXIT_INPUT;
+    } else if (import_keras_probe(c, path, buf, len, KR_SECONDS) != 0) {
         rc = EXIT_INPUT;
     } else {
         rc = import_keras_mem(c, path, buf, len, g);
