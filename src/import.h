@@ -73,12 +73,17 @@ int import_write(Ctx *c, const ImpGraph *g, const char *dir, const char *name);
  * that names the node or layer. */
 int import_onnx(Ctx *c, const char *path, ImpGraph *g);
 int import_keras(Ctx *c, const char *path, ImpGraph *g);
+/* import_onnx on the bytes of a model in memory (`path` names it in
+ * messages): what the fuzz harness runs. */
+int import_onnx_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                      ImpGraph *g);
 
 /* `bnnc import MODEL -o DIR`: argv[0] is "import". The exit status. */
 int cmd_import(int argc, char **argv);
 
 /* A .bnn identifier made of s: letters, digits and '_' (anything else
- * becomes '_'), not starting with a digit or '_', at most 200 bytes,
+ * becomes '_'; what precedes the first letter or digit is dropped; "n_"
+ * goes before a digit, "n" stands for nothing), at most 202 bytes,
  * arena-owned. import_write applies it to every name of the graph (a
  * reader may give the model's names as they are) and makes them unique,
  * ignoring case; a layer's inputs name earlier layers or inputs by the

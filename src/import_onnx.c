@@ -119,6 +119,7 @@ typedef struct {
     bool failed;               /* an error out_like reported */
     int signs;                 /* ONNX Sign nodes mapped */
     const char *first_sign;
+    const char *out_label;     /* the graph output being mapped */
 } Reader;
 
 static uint64_t str_hash(const char *s) {
@@ -212,6 +213,12 @@ static const char *node_label(const Onnx__NodeProto *n) {
     return n->n_output && n->output[0] ? n->output[0] : "?";
 }
 
+/* The node being mapped, or, past the nodes, the graph output: what a
+ * layer made now is named after. */
+static const char *label(const Reader *R) {
+    return R->node ? node_label(R->node) : R->out_label;
+}
+
 /* "'model': ONNX node 'name' (Op): ...": an error about the node mapped. */
 static bool fail(Reader *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(Reader *R, const char *fmt, ...) {
@@ -275,6 +282,8 @@ static const char *attr_str(Reader *R, const Onnx__NodeProto *n, const char *nam
     const Onnx__AttributeProto *a = attr(n, name);
     if (!a || !a->has_s)
         return def;
+    if (!a->s.len || !a->s.data)
+        return "";
     return mem_strndup(R->a, (const char *)a->s.data, a->s.len);
 }
 
@@ -452,8 +461,8 @@ static ImpLayer *add_layer(Reader *R, const char *base, const char *op, const ch
         l->inputs[0] = in0;
     if (nin > 1)
         l->inputs[1] = in1;
-    l->src_name = mem_strdup(R->a, node_label(R->node));
-    l->src_type = mem_strdup(R->a, R->node->op_type);
+    l->src_name = mem_strdup(R->a, label(R));
+    l->src_type = R->node ? mem_strdup(R->a, R->node->op_type) : "output";
     vec_push(R->a, &R->layers, l);
     return l;
 }
@@ -495,8 +504,8 @@ static int64_t model_index(const Val *v, int64_t j) {
  * given, to the bit. Until batchnorm takes its own epsilon (docs/import.md). */
 static const char *affine(Reader *R, const char *in, int64_t C, const float *scale,
                           const float *shift, const char *suffix) {
-    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", node_label(R->node), suffix),
-                            "batchnorm", "", 1, in, NULL);
+    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", label(R), suffix), "batchnorm", "", 1,
+                            in, NULL);
     int64_t d[1] = {C};
     float *g = add_tensor(R, l, "gamma", 1, d), *b = add_tensor(R, l, "beta", 1, d);
     float *m = add_tensor(R, l, "mean", 1, d), *var = add_tensor(R, l, "variance", 1, d);
@@ -905,6 +914,11 @@ static bool window(Reader *R, const Val *x, const int64_t *kernel, bool ceil_ok,
         return false;
     w->k[0] = kernel[0];
     w->k[1] = kernel[1];
+    const int64_t big = (int64_t)1 << 24;
+    for (int i = 0; i < 2; i++)
+        if (w->k[i] < 1 || w->s[i] < 1 || w->d[i] < 1 || w->k[i] > big || w->s[i] > big ||
+            w->d[i] > big)
+            return fail(R, "its kernel, strides or dilations are out of range (1 to 2^24)");
     const char *ap = attr_str(R, R->node, "auto_pad", "NOTSET");
     int64_t ceil_mode = attr_int(R->node, "ceil_mode", 0);
     if (ceil_mode && !ceil_ok)
@@ -1385,7 +1399,7 @@ static bool map_sign(Reader *R) {
     /* remember x, for a straight-through estimator Sub(Sign(x), x) */
     o->ste_sign = x->name;
     if (!R->signs++)
-        R->first_sign = node_label(R->node);
+        R->first_sign = mem_strdup(R->a, node_label(R->node));
     return true;
 }
 
@@ -1976,8 +1990,22 @@ static bool qonnx_domain(const char *d) {
 
 static bool map_node1(Reader *R);
 static bool map_node(Reader *R) {
-    bool ok = map_node1(R);
-    return ok && !R->failed;
+    int before = R->layers.n;
+    bool ok = map_node1(R) && !R->failed;
+    /* the parameters it gave must be finite, as bnnc's weights must */
+    for (int i = before; ok && i < R->layers.n; i++) {
+        const ImpLayer *l = R->layers.v[i];
+        for (int t = 0; ok && t < l->ntensors; t++) {
+            const ImpTensor *x = &l->tensors[t];
+            int64_t n = elems_of(x->rank, x->shape);
+            for (int64_t e = 0; ok && e < n; e++)
+                if (!isfinite(x->data[e]))
+                    ok = fail(R, "its parameters are not finite: %s of '%s' holds %g at "
+                                 "element %lld", x->suffix, l->name, (double)x->data[e],
+                              (long long)e);
+        }
+    }
+    return ok;
 }
 
 static bool map_node1(Reader *R) {
@@ -1986,6 +2014,11 @@ static bool map_node1(Reader *R) {
     const char *dom = n->domain ? n->domain : "";
     if (!n->n_output || !n->output[0] || !*n->output[0])
         return fail(R, "it has no output");
+    if (!*op)
+        return fail(R, "it has no operator type");
+    for (size_t k = 0; k < n->n_input; k++)
+        if (!n->input[k])
+            return fail(R, "its input %zu has no name", k + 1);
     bool q = qonnx_domain(dom);
     if (*dom && strcmp(dom, "ai.onnx") && !q)
         return fail(R, "its domain '%s' is not ONNX's or QONNX's", dom);
@@ -2118,6 +2151,7 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
 
 static bool map_output(Reader *R, const char *name, const char **ref) {
     Val *v = lookup(R, name);
+    R->out_label = mem_strdup(R->a, name);
     if (!v)
         return fail(R, "output '%s' is not computed by any node", name);
     if (v->kind == V_CONST)
@@ -2182,6 +2216,11 @@ static bool read_graph(Reader *R, const Onnx__ModelProto *m) {
         const char *name = g->output[i]->name ? g->output[i]->name : "";
         if (!map_output(R, name, &ig->outputs[ig->noutputs]))
             return false;
+        for (int k = 0; k < ig->noutputs; k++)
+            if (!strcmp(ig->outputs[k], ig->outputs[ig->noutputs]))
+                return fail(R, "outputs '%s' and '%s' are the same value; a .bnn network "
+                               "names each of its outputs once",
+                            g->output[k]->name ? g->output[k]->name : "", name);
         ig->noutputs++;
     }
     ig->ninputs = R->inputs.n;
@@ -2215,10 +2254,16 @@ int import_onnx(Ctx *c, const char *path, ImpGraph *g) {
         free(buf);
         return EXIT_INPUT;
     }
+    int rc = import_onnx_parse(c, path, buf, len, g);
+    free(buf);
+    return rc;
+}
+
+int import_onnx_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                      ImpGraph *g) {
     Budget b = {.limit = (size_t)BNNC_MAX_RUN_BYTES};
     ProtobufCAllocator al = {budget_alloc, budget_free, &b};
     Onnx__ModelProto *m = onnx__model_proto__unpack(&al, len, buf);
-    free(buf);
     if (!m) {
         if (b.refused)
             diag_plain(c, "'%s' would take more than %lld MiB to read", path,
@@ -2230,7 +2275,7 @@ int import_onnx(Ctx *c, const char *path, ImpGraph *g) {
     }
     Reader R = {.c = c, .g = g, .a = g->a, .path = path};
     g->format = "ONNX";
-    ok = read_graph(&R, m);
+    bool ok = read_graph(&R, m);
     onnx__model_proto__free_unpacked(m, &al);
     if (ok && R.signs)
         diag_warn(c, loc_none(),

@@ -28,21 +28,24 @@
 /* Identifiers kept well below BNNC_MAX_IDENT, room for a "_N" suffix. */
 #define IDENT_MAX 200
 
+static bool alnum(char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
 char *import_ident(Arena *a, const char *s) {
+    while (*s && !alnum(*s)) /* "/0/Conv": "0_Conv", then "n_0_Conv" */
+        s++;
     size_t n = strlen(s);
     if (n > IDENT_MAX)
         n = IDENT_MAX;
     char *o = mem_alloc(a, n + 3);
     size_t k = 0;
-    bool alpha0 = (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z');
-    if (!alpha0)
-        o[k++] = 'n', o[k++] = '_';
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                  (ch >= '0' && ch <= '9') || ch == '_';
-        o[k++] = ok ? ch : '_';
-    }
+    if (!n || (s[0] >= '0' && s[0] <= '9'))
+        o[k++] = 'n';
+    if (n && k)
+        o[k++] = '_';
+    for (size_t i = 0; i < n; i++)
+        o[k++] = alnum(s[i]) || s[i] == '_' ? s[i] : '_';
     o[k] = 0;
     return o;
 }
@@ -323,6 +326,7 @@ static bool check(Names *nm, const char *path, const char *text, const int *line
     Ctx c2;
     ctx_init(&c2);
     c2.color = nm->c->color;
+    c2.err = nm->c->err;
     cli_search_path(&c2);
     IrModule m;
     memset(&m, 0, sizeof m);

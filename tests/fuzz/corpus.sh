@@ -6,13 +6,14 @@
 #   report         the same networks, each behind three option bytes
 #                  (target, options: fuzz_report.c);
 #   emit, safetensors, npy   seeds.py's files;
+#   onnx           the models of tests/import/test_onnx.py;
 # and, for each, the inputs kept in tests/fuzz/regress/NAME/.
 set -eu
 root=$1 out=$2
 mkdir -p "$out"
 bnn=$(find "$root/examples" "$root/tests/bad" "$root/tests/good" "$root/stdlib" \
     "$root/tests/codegen" -name '*.bnn' | sort)
-for h in parse check report emit safetensors npy; do
+for h in parse check report emit safetensors npy onnx; do
     mkdir -p "$out/$h"
 done
 i=0
@@ -27,7 +28,10 @@ for f in $bnn; do
     done
 done
 python3 "$root/tests/fuzz/seeds.py" "$out"
-for h in parse check report emit safetensors npy; do
+# onnx: every model tests/import/test_onnx.py builds (python3-onnx), the
+# good ones and those the importer refuses.
+/usr/bin/python3 "$root/tests/import/test_onnx.py" --seeds "$out/onnx"
+for h in parse check report emit safetensors npy onnx; do
     if [ -d "$root/tests/fuzz/regress/$h" ]; then
         cp "$root/tests/fuzz/regress/$h"/* "$out/$h/" 2>/dev/null || true
     fi

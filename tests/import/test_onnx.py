@@ -23,7 +23,13 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_ref  # noqa: E402
 
-BNNC = os.path.abspath(sys.argv[1])
+sys.dont_write_bytecode = True
+# test_onnx.py --seeds DIR: writes the models only, as seeds of the fuzz
+# harness fuzz_onnx (tests/fuzz/corpus.sh).
+SEEDS = os.path.abspath(sys.argv[2]) if sys.argv[1] == "--seeds" else None
+BNNC = None if SEEDS else os.path.abspath(sys.argv[1])
+if SEEDS:
+    os.makedirs(SEEDS, exist_ok=True)
 F = np.float32
 rng = np.random.default_rng(17)
 fails = []
@@ -78,6 +84,8 @@ def model(name, nodes, inits, inputs, outputs, opset=13, qonnx=False):
     m = helper.make_model(g, opset_imports=ops)
     m.ir_version = 8
     onnx.save(m, name + ".onnx")
+    if SEEDS:
+        onnx.save(m, os.path.join(SEEDS, name + ".onnx"))
     return m
 
 
@@ -88,6 +96,8 @@ def bnnc(*args):
 
 def check_model(m, name, runs=2, want_ops=()):
     """Imports name.onnx and compares bnnc run with the reference."""
+    if SEEDS:
+        return
     rc, _, err = bnnc("import", name + ".onnx", "-o", "out_" + name)
     if rc != 0:
         ok(False, "%s: import exit %d: %s" % (name, rc, err))
@@ -264,8 +274,9 @@ def m_flat():
     inits = [T("w1", wc), T("w2", pm1(12, 9)), T("ax", np.array([2], np.int64))] + t1
     m = model("flat", nodes, inits, [("x", [1, 20])], ["y"])
     check_model(m, "flat", want_ops=("bdense",))
-    text = open("out_flat/flat.bnn").read()
-    ok(text.count("bdense(") == 2, "flat: two binary dense layers")
+    if not SEEDS:
+        text = open("out_flat/flat.bnn").read()
+        ok(text.count("bdense(") == 2, "flat: two binary dense layers")
 
 
 def m_qonnx():
@@ -273,7 +284,8 @@ def m_qonnx():
     BipolarQuant of activations with a scale (kept past a MaxPool and
     applied after the binary Conv), MultiThreshold with one threshold
     per channel (BIPOLAR), Quant of weights (4 bits) and of activations
-    with 1 bit (unsigned and signed), MultiThreshold giving 0/1."""
+    with 1 bit (unsigned and signed), MultiThreshold giving 0/1, an output
+    that is a BipolarQuant with a scale."""
     thr = normal(6, 1)
     nodes = [helper.make_node("BipolarQuant", ["x", "one"], ["q0"], name="inq",
                               domain="qonnx.custom_op.general"),
@@ -294,6 +306,8 @@ def m_qonnx():
              helper.make_node("Conv", ["p3", "w4"], ["c4"], name="bconv4"),
              helper.make_node("Quant", ["c4", "sa", "zero", "bits1"], ["q4"], name="actq4",
                               domain="qonnx.custom_op.general", signed=1),
+             helper.make_node("BipolarQuant", ["c4", "half"], ["q5"], name="bq5",
+                              domain="qonnx.custom_op.general"),
              helper.make_node("MultiThreshold", ["q2", "thr2"], ["t2"], name="mt2",
                               domain="qonnx.custom_op.general"),
              helper.make_node("GlobalAveragePool", ["t2"], ["g"], name="gap"),
@@ -305,7 +319,8 @@ def m_qonnx():
              T("lw2", normal(5, 6, 3, 3)), T("s2", F(0.25)), T("zero", F(0)), T("bits4", F(4)),
              T("bits1", F(1)), T("sa", F(0.5)), T("w4", pm1(4, 5, 1, 1)),
              T("thr2", np.array([[0.5]], F)), T("lwd", normal(5, 3))]
-    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4"], qonnx=True)
+    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4", "q5"],
+              qonnx=True)
     check_model(m, "qonnx", runs=3, want_ops=("bconv2d", "conv2d", "sign"))
 
 
@@ -337,6 +352,8 @@ def error(name, nodes, inits, want, inputs=(("x", [1, 2, 5, 5]),), outputs=("y",
     if path is None:
         model(name, nodes, inits, list(inputs), list(outputs), qonnx=qonnx, opset=opset)
         path = name + ".onnx"
+    if SEEDS:
+        return
     rc, out, err = bnnc("import", path, "-o", "err_" + name)
     ok(rc == 1, "%s: exit %d, expected 1: %s" % (name, rc, err))
     ok(not os.path.exists("err_" + name), name + ": something was written")
@@ -426,6 +443,30 @@ error("bn_training", [helper.make_node("BatchNormalization", ["x", "g", "b", "m"
       "bnnc: error: 'bn_training.onnx': node 'bn' (BatchNormalization): it is in training "
       "mode, or not spatial")
 
+if SEEDS:
+    sys.exit(1 if fails else 0)
+
+wn = normal(3, 2, 1, 1)
+wn[1, 1, 0, 0] = np.nan
+error("nan_weight", [helper.make_node("Conv", ["x", "w"], ["y"], name="c")], [T("w", wn)],
+      "bnnc: error: 'nan_weight.onnx': node 'c' (Conv): its parameters are not finite: weight "
+      "of 'c' holds nan at element 4")
+short = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[3, 2, 1, 1], raw_data=bytes(12))
+error("short_data", [helper.make_node("Conv", ["x", "w"], ["y"], name="c")], [short],
+      "bnnc: error: 'short_data.onnx': tensor 'w' has 12 bytes of data; its shape needs 24")
+
+error("output_twice", [helper.make_node("Relu", ["x"], ["r"], name="r"),
+                       helper.make_node("Identity", ["r"], ["y"], name="i")], [],
+      "bnnc: error: 'output_twice.onnx': outputs 'r' and 'y' are the same value; a .bnn "
+      "network names each of its outputs once", outputs=("r", "y"))
+
+error("stride_zero", [helper.make_node("Conv", ["x", "w"], ["y"], name="c", strides=[0, 1])],
+      [T("w", normal(3, 2, 1, 1))],
+      "bnnc: error: 'stride_zero.onnx': node 'c' (Conv): its kernel, strides or dilations are "
+      "out of range (1 to 2^24)")
+error("no_op_type", [helper.make_node("", ["x"], ["y"], name="n")], [],
+      "bnnc: error: 'no_op_type.onnx': node 'n' (): it has no operator type")
+
 # A corrupt protobuf, a truncated model, another format, paths that are
 # not regular files, an HDF5 file (the Keras reader), names.
 open("garbage.onnx", "wb").write(bytes(range(7, 250)) * 3)
@@ -473,6 +514,18 @@ ok(rc == 2 and "unknown option '--frob'" in err, "unknown option: %d %s" % (rc, 
 rc, out, err = bnnc("import", "--help")
 ok(rc == 0 and out.startswith("usage: bnnc import MODEL -o DIR") and "-o DIR" in out,
    "bnnc import --help")
+# --help and the man page name every option of bnnc import.
+man = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "bnnc.1")).read()
+opts = [l.split()[0].split("=")[0].rstrip(",") for l in out.splitlines()
+        if l.startswith("  -")]
+ok(set(opts) == {"-o", "--color", "-h"}, "bnnc import --help options: %s" % opts)
+for o in opts:
+    if o != "-h":
+        ok(o.replace("-", "\\-") in man, "the man page lacks bnnc import's " + o)
+ok("Options of bnnc import" in man and ".B bnnc import" in man, "the man page's bnnc import")
+rc, out, err = bnnc("--help")
+ok(rc == 0 and "bnnc import MODEL -o DIR" in out, "bnnc --help names bnnc import")
 
 # -o DIR made when missing, nested in an existing folder; a second import
 # replaces the files; a file in the way of DIR is an error.
