@@ -2279,9 +2279,9 @@ int import_onnx_parse(Ctx *c, const char *path, const unsigned char *buf, size_t
     onnx__model_proto__free_unpacked(m, &al);
     if (ok && R.signs)
         diag_warn(c, loc_none(),
-                  "'%s': ONNX's Sign gives 0 for an input of 0 and bnnc's sign gives +1; the "
-                  "%d Sign node%s (the first '%s') differ where their input is exactly 0 "
-                  "(docs/import.md)",
-                  path, R.signs, R.signs == 1 ? "" : "s", R.first_sign);
+                  "'%s': ONNX's Sign gives 0 for an input of 0 and bnnc's sign gives +1: "
+                  "where the input of one of its Sign nodes (%d; the first '%s') is exactly "
+                  "0, the outputs differ (docs/import.md)",
+                  path, R.signs, R.first_sign);
     return ok ? EXIT_OK : EXIT_INPUT;
 }
