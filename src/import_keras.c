@@ -928,7 +928,8 @@ static bool map_prelu(Kr *k, json_t *conf, const KVal *x, KVal *y) {
     for (int i = 0; i < x->rank; i++)
         want[i] = x->d[i];
     json_t *sh = json_object_get(conf, "shared_axes");
-    if (sh && !json_is_null(sh)) {
+    bool shared = sh && !json_is_null(sh);
+    if (shared) {
         if (json_is_integer(sh)) {
             json_t *one = json_array();
             json_array_append(one, sh);
@@ -969,7 +970,7 @@ static bool map_prelu(Kr *k, json_t *conf, const KVal *x, KVal *y) {
                                "(shared_axes %s), and they differ between positions: bnnc's "
                                "prelu has one alpha per channel",
                             (long long)(wpos * wc), val_shape(k, x),
-                            sh ? "leaves H or W unshared" : "null");
+                            shared ? "leaves H or W unshared" : "null");
     ImpLayer *L = emit1(k, k->lname, "prelu", x->bnn, "");
     add_tensor(k, L, "alpha", 1, &C, alpha);
     *y = *x;

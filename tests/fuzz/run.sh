@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh SECONDS [HARNESS...]: runs each fuzz harness (all by default:
-# parse check report emit safetensors npy h5) for SECONDS, two at a time,
+# parse check report emit safetensors npy onnx h5) for SECONDS, two at a time,
 # and prints per harness the executions, executions per second, coverage
 # and corpus size. Fails when any harness finds something (a crash, a
 # leak, undefined behaviour, a timeout, a harness check); the input is
@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 SECONDS [HARNESS...]" >&2; exit 2; }
 secs=$1
 shift
-all="parse check report emit safetensors npy h5"
+all="parse check report emit safetensors npy onnx h5"
 [ $# -gt 0 ] && all="$*"
 build=${BNNC_FUZZ_BUILD:-$root/build-fuzz}
 work=${BNNC_FUZZ_WORK:-$build/fuzz}
