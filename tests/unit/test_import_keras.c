@@ -316,6 +316,40 @@ static void test_paths(void **state) {
     expect_error(text, want);
 }
 
+/* HDF5 loops on some damaged files (fuzz_h5 found this one): the child
+ * that reads the file first is stopped at its time limit, and the error
+ * says so. */
+static void test_probe(void **state) {
+    (void)state;
+    const char *path = BNNC_TEST_EXAMPLES "/../tests/fuzz/regress/h5/hdf5-global-heap-loop";
+    unsigned char *buf;
+    size_t len;
+    Ctx c;
+    ctx_init(&c);
+    char *diag;
+    size_t dlen;
+    c.err = open_memstream(&diag, &dlen);
+    assert_true(src_read_all(&c, path, "", &buf, &len));
+    assert_int_equal(import_keras_probe(&c, "loop.h5", buf, len, 1), 1);
+    fflush(c.err);
+    assert_non_null(strstr(diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in 1 s: "
+                                 "the file is damaged"));
+    /* a good file: the child finishes */
+    const char *good = tmp_path("g.h5");
+    float g[2] = {1, 2}, z[2] = {0, 0}, one[2] = {1, 1};
+    W w[] = {{"l/gamma:0", 1, {2}, g}, {"l/beta:0", 1, {2}, z}, {"l/moving_mean:0", 1, {2}, z},
+             {"l/moving_variance:0", 1, {2}, one}};
+    write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
+    free(buf);
+    assert_true(src_read_all(&c, good, "", &buf, &len));
+    assert_int_equal(import_keras_probe(&c, "g.h5", buf, len, 10), 0);
+    free(buf);
+    fclose(c.err);
+    c.err = stderr;
+    ctx_free(&c);
+    free(diag);
+}
+
 static int teardown(void **state) {
     (void)state;
     tmp_cleanup();
@@ -328,6 +362,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_batchnorm_folded, teardown),
         cmocka_unit_test_teardown(test_affine_exact, teardown),
         cmocka_unit_test_teardown(test_paths, teardown),
+        cmocka_unit_test_teardown(test_probe, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
