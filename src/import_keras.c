@@ -551,6 +551,20 @@ static int64_t elems(const KVal *v) {
     return n;
 }
 
+/* Whether v has at most BNNC_MAX_ELEMS elements (each dimension is at
+ * most BNNC_MAX_DIM), so that counting them never overflows; reports. */
+static bool fits(Kr *k, const KVal *v, const char *what) {
+    int64_t n = 1;
+    for (int i = 0; i < v->rank; i++) {
+        if (v->d[i] > BNNC_MAX_ELEMS / n)
+            return lerr(k, "its %s %s has more than 2^40 elements, the most a tensor of bnnc "
+                           "has",
+                        what, val_shape(k, v));
+        n *= v->d[i];
+    }
+    return true;
+}
+
 static bool need_rank(Kr *k, const KVal *x, int rank) {
     if (x->rank == rank)
         return true;
@@ -1146,6 +1160,8 @@ static bool map_input(Kr *k, json_t *conf, const char *name, KVal *y) {
                         (long long)BNNC_MAX_DIM, i, json_is_null(d) ? "None" : "out of range");
         y->d[i - 1] = json_integer_value(d);
     }
+    if (!fits(k, y, "input"))
+        return false;
     json_t *b0 = json_array_get(bs, 0);
     if (!json_is_null(b0) && !(json_is_integer(b0) && json_integer_value(b0) == 1))
         return lerr(k, "its batch dimension must be None or 1");
@@ -1160,8 +1176,14 @@ static bool map_input(Kr *k, json_t *conf, const char *name, KVal *y) {
     return true;
 }
 
+static bool map_layer1(Kr *k, const char *cls, json_t *conf, KVal **x, int nin, KVal *y);
+
 /* One layer: class cls, config conf, reading x[0..nin), into y. */
 static bool map_layer(Kr *k, const char *cls, json_t *conf, KVal **x, int nin, KVal *y) {
+    return map_layer1(k, cls, conf, x, nin, y) && fits(k, y, "output");
+}
+
+static bool map_layer1(Kr *k, const char *cls, json_t *conf, KVal **x, int nin, KVal *y) {
     if (nin != 1 && strcmp(cls, "Add") != 0 && strcmp(cls, "Concatenate") != 0)
         return lerr(k, "it has %d inputs; it takes one", nin);
     KVal *a = x[0];
@@ -1579,6 +1601,13 @@ int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_
         return 2;
     }
     if (pid == 0) {
+        /* SIGALRM ends the child, whatever the parent did with it (a shell
+         * may ignore or block it, libFuzzer handles it). */
+        signal(SIGALRM, SIG_DFL);
+        sigset_t alrm;
+        sigemptyset(&alrm);
+        sigaddset(&alrm, SIGALRM);
+        sigprocmask(SIG_UNBLOCK, &alrm, NULL);
         alarm(seconds);
         Ctx cc;
         ctx_init(&cc);

@@ -133,9 +133,9 @@ class Model:
         return np.where(x >= 0, 1.0, -1.0)
 
     def quant(self, q, x):
-        if q is None:
+        name = q if q is None or isinstance(q, str) else q["class_name"]
+        if name in (None, "noop", "NoOp"):  # Larq's NoOp: the input as it is
             return x
-        name = q if isinstance(q, str) else q["class_name"]
         if name in ("ste_sign", "SteSign", "approx_sign", "ApproxSign", "swish_sign",
                     "SwishSign"):
             return self.sign(x)

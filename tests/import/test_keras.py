@@ -139,8 +139,8 @@ def seq_bin(rng):
 
 
 def func_res(rng):
-    """Functional, two outputs: a residual Add, float weights on a binary
-    input, magnitude_aware_sign with a bias, PReLU shared over H and W,
+    """Functional, two outputs: residual Adds of two and three inputs,
+    float weights on a binary input (kernel quantizer NoOp), magnitude_aware_sign with a bias, PReLU shared over H and W,
     Concatenate, binary and float depthwise convolutions, a grouped 1x1
     conv with hard_tanh, global pooling, softmax."""
     m = Model("func_res")
@@ -150,11 +150,13 @@ def func_res(rng):
     m.add("BatchNormalization", "b0", "c0", bn_cfg(), bn_weights(rng, 8))
     m.add("ReLU", "r0", "b0", {"max_value": None, "negative_slope": 0.0, "threshold": 0.0})
     m.add("QuantConv2D", "q1", "r0",
-          quant_cfg(8, 3, STE, None, padding="same", use_bias=False),
+          quant_cfg(8, 3, STE, {"class_name": "NoOp", "config": {"precision": 1}},
+                    padding="same", use_bias=False),
           [("kernel", dy16(rng, (3, 3, 8, 8)))])
     m.add("BatchNormalization", "b1", "q1", bn_cfg(scale=False), bn_weights(rng, 8, scale=False))
     m.add("Add", "a1", ["r0", "b1"])
-    m.add("QuantConv2D", "q2", "a1",
+    m.add("Add", "a3", ["a1", "b1", "r0"])
+    m.add("QuantConv2D", "q2", "a3",
           quant_cfg(8, 3, STE, "magnitude_aware_sign", padding="same", pad_values=1.0),
           [("kernel", latent(rng, (3, 3, 8, 8))), ("bias", dy16(rng, 8))])
     m.add("PReLU", "p2", "q2", {"shared_axes": [1, 2]},
@@ -204,7 +206,9 @@ def func_two(rng):
     """Functional with two inputs, given to the model in the order of
     "input_layers" (not of the layers): Concatenate, a dilated float conv,
     a Conv2D whose stored kernel is +-1 (binary weights, float input) with
-    stride 2, Reshape to [-1] (a flatten), Activation softmax."""
+    stride 2, Activation ste_sign, Reshape to [-1] (a flatten), Activation
+    softmax; three outputs: float, integer (a binary convolution) and
+    binary (the sign)."""
     m = Model("func_two")
     m.input("a", (7, 7, 2))
     m.input("b", (7, 7, 3))
@@ -215,9 +219,12 @@ def func_two(rng):
           [("kernel", dy16(rng, (3, 3, 5, 4)))])
     m.add("Conv2D", "pm", "dil", conv_cfg(6, 2, strides=[2, 2], use_bias=False),
           [("kernel", np.where(rng.random((2, 2, 4, 6)) < 0.5, -1.0, 1.0))])
-    m.add("Reshape", "rs", "pm", {"target_shape": [-1]})
+    m.add("Activation", "sg", "pm", {"activation": "ste_sign"})
+    m.add("Reshape", "rs", "sg", {"target_shape": [-1]})
     m.add("Activation", "sm", "rs", {"activation": "softmax"})
-    m.outputs = ["sm"]
+    m.add("QuantConv2D", "bq", "cat", quant_cfg(3, 3, STE, STE, use_bias=False),
+          [("kernel", latent(rng, (3, 3, 5, 3)))])
+    m.outputs = ["sm", "bq", "sg"]
     return m, [odd8(rng, (7, 7, 3)), odd8(rng, (7, 7, 2))], {}
 
 
@@ -262,6 +269,7 @@ def check_model(build):
     rc, _, err = run(*args)
     if rc != 0:
         return fail("%s: bnnc run exit %d: %s" % (name, rc, err))
+    before = len(failures)
     for o, r in zip(outs, ref):
         y = np.load(os.path.join(res, o + ".npy"))
         if y.shape != r.shape:
@@ -274,6 +282,8 @@ def check_model(build):
         if not ok:
             fail("%s: output %s differs from NumPy's: max |diff| %g" %
                  (name, o, float(np.max(np.abs(y - r)))))
+    if len(failures) > before:
+        return bnn
     print("ok %s (seed %d): %s" % (name, seed, ", ".join(
         "%s %s" % (o, np.load(os.path.join(res, o + ".npy")).dtype) for o in outs)))
     return bnn
@@ -382,6 +392,12 @@ def bad_models():
            P + "an input of layer 'l' reads 'nope', which is not a layer before it")
     yield ("duplicate names", small(rng), "dup",
            P + "two layers are named 'x'")
+    yield ("huge input", small(rng), "huge",
+           (P + "layer 'x' (%s): ") % "InputLayer" + "its input [100000, 100000, 1000] has "
+           "more than 2^40 elements, the most a tensor of bnnc has")
+    yield ("uint8 input", small(rng), "uint8",
+           (P + "layer 'x' (%s): ") % "InputLayer" + "its dtype is 'uint8': bnnc imports "
+           "float32 inputs")
     yield ("bad batch", small(rng), "batch",
            (P + "layer 'x' (%s): ") % "InputLayer" + "its batch dimension must be None or 1")
     yield ("open dimension", small(rng), "open",
@@ -407,13 +423,17 @@ def patch(path, how, m):
     if how == "f64":
         m.save(path, f64=("l",))
         return
-    if how in ("notjson", "noconfig", "weightsonly", "subclassed", "batch", "open", "dup",
+    if how in ("notjson", "noconfig", "weightsonly", "subclassed", "batch", "open", "dup", "uint8", "huge",
                "undefined", "keras3", "shared"):
         import json
         cfg = m.config()
         L = cfg["config"]["layers"]
         if how == "batch":
             L[0]["config"]["batch_input_shape"][0] = 2
+        if how == "huge":
+            L[0]["config"]["batch_input_shape"] = [None, 100000, 100000, 1000]
+        if how == "uint8":
+            L[0]["config"]["dtype"] = "uint8"
         if how == "open":
             L[0]["config"]["batch_input_shape"][2] = None
         if how == "dup":
