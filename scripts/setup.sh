@@ -7,6 +7,11 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 
 need="cmake make gcc clang flex bison libcmocka-dev libclang-rt-14-dev libjansson-dev python3-jsonschema"
+# bnnc import: ONNX read with protobuf-c from libonnx-dev's onnx.proto; the
+# tests build models with python3-onnx and evaluate them with numpy.
+need="$need protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx python3-numpy"
+# bnnc import of Keras .h5 models, and its tests (docs/import.md).
+need="$need libhdf5-dev python3-h5py"
 # The valgrind test label (docs/robustness.md).
 need="$need valgrind"
 # The C back end's tests: AArch64 (NEON) under qemu, Cortex-M section sizes.

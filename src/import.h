@@ -60,4 +60,47 @@ typedef struct {
     int noutputs;
 } ImpGraph;
 
+/* Writes DIR/NAME.bnn and DIR/NAME.safetensors for g (DIR made if
+ * missing), all or none (out_open, out_commit), after checking the .bnn
+ * text with bnnc's own front end and the tensors against the checked
+ * graph, in memory: a failure there is an internal error naming the layer
+ * (EXIT_INTERNAL), and nothing is written. Returns EXIT_OK, EXIT_INPUT
+ * (a file could not be written) or EXIT_INTERNAL, after reporting. */
+int import_write(Ctx *c, const ImpGraph *g, const char *dir, const char *name);
+
+/* The readers: fill g (g->a set by the caller, and g->network, g->source)
+ * from the model at path. EXIT_OK, or EXIT_INPUT after reporting an error
+ * that names the node or layer. */
+int import_onnx(Ctx *c, const char *path, ImpGraph *g);
+int import_keras(Ctx *c, const char *path, ImpGraph *g);
+/* import_onnx on the bytes of a model in memory (`path` names it in
+ * messages): what the fuzz harness runs. */
+int import_onnx_parse(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                      ImpGraph *g);
+
+/* `bnnc import MODEL -o DIR`: argv[0] is "import". The exit status. */
+int cmd_import(int argc, char **argv);
+
+/* A .bnn identifier made of s: letters, digits and '_' (anything else
+ * becomes '_'; what precedes the first letter or digit is dropped; "n_"
+ * goes before a digit, "n" stands for nothing), at most 202 bytes,
+ * arena-owned. import_write applies it to every name of the graph (a
+ * reader may give the model's names as they are) and makes them unique,
+ * ignoring case; a layer's inputs name earlier layers or inputs by the
+ * names the reader gave. */
+char *import_ident(Arena *a, const char *s);
+
+/* import_keras (import_keras.c) reads a regular file whole, at most
+ * BNNC_MAX_RUN_BYTES; this is the same for the bytes of a .h5 file in
+ * memory (`path` names it in messages): the fuzz harness and the tests.
+ * g->a, when NULL, becomes c's arena. */
+int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                     ImpGraph *g);
+/* Reads the bytes as import_keras_mem does, in a child process that gets
+ * `seconds`: HDF5 may loop or crash on a damaged file. 0 when the child
+ * finished (import_keras_mem will do as it did); 1 after reporting that it
+ * did not finish in time, 2 that it failed otherwise. */
+int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                       unsigned seconds);
+
 #endif

@@ -9,6 +9,7 @@
  * input, 2 bad usage, 70 internal error (docs/bnnc.1).
  */
 #include "bnnc.h"
+#include "import.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -26,6 +27,7 @@ static const char usage_text[] =
     "       bnnc calibrate -o HOST.bnn [--name NAME]   (bnnc calibrate --help)\n"
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
     "                                                 (bnnc run --help)\n"
+    "       bnnc import MODEL -o DIR                  (bnnc import --help)\n"
     "       bnnc --list-targets [FILE]\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
@@ -721,6 +723,8 @@ static int calibrate_args(Ctx *c, int argc, char **argv) {
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
     Ctx c;
     ctx_init(&c);
     Options o;

@@ -6,13 +6,15 @@
 #   report         the same networks, each behind three option bytes
 #                  (target, options: fuzz_report.c);
 #   emit, safetensors, npy   seeds.py's files;
+#   onnx           the models of tests/import/test_onnx.py;
+#   h5             seeds_h5.py's Keras .h5 files (tests/import/);
 # and, for each, the inputs kept in tests/fuzz/regress/NAME/.
 set -eu
 root=$1 out=$2
 mkdir -p "$out"
 bnn=$(find "$root/examples" "$root/tests/bad" "$root/tests/good" "$root/stdlib" \
     "$root/tests/codegen" -name '*.bnn' | sort)
-for h in parse check report emit safetensors npy; do
+for h in parse check report emit safetensors npy onnx h5; do
     mkdir -p "$out/$h"
 done
 i=0
@@ -27,7 +29,12 @@ for f in $bnn; do
     done
 done
 python3 "$root/tests/fuzz/seeds.py" "$out"
-for h in parse check report emit safetensors npy; do
+# onnx: every model tests/import/test_onnx.py builds (python3-onnx), the
+# good ones and those the importer refuses.
+/usr/bin/python3 "$root/tests/import/test_onnx.py" --seeds "$out/onnx"
+# Keras .h5 files need h5py: Debian's python3-h5py, for /usr/bin/python3.
+/usr/bin/python3 "$root/tests/fuzz/seeds_h5.py" "$out"
+for h in parse check report emit safetensors npy onnx h5; do
     if [ -d "$root/tests/fuzz/regress/$h" ]; then
         cp "$root/tests/fuzz/regress/$h"/* "$out/$h/" 2>/dev/null || true
     fi

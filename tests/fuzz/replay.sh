@@ -8,7 +8,7 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 sh "$root/tests/fuzz/corpus.sh" "$root" "$tmp" || exit 2
 fail=0
-for h in parse check report emit safetensors npy; do
+for h in parse check report emit safetensors npy onnx h5; do
     if ! (cd "$tmp" && "$build/fuzz_${h}_replay" "$tmp/$h"); then
         echo "FAIL fuzz_$h"
         fail=1

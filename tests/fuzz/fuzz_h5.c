@@ -1,0 +1,97 @@
+/*
+ * fuzz_h5.c: the Keras .h5 reader of bnnc import (import_keras_mem) on any
+ * bytes, opened by HDF5 from memory (its core driver). A graph it accepts
+ * must hold together: every input of a layer names an input of the
+ * network or an earlier layer, every name is given once, each tensor has
+ * its data and a shape of positive dimensions, every output names a value;
+ * and import_write, which checks the .bnn text with bnnc's own front end
+ * and the tensors with its safetensors reader, must accept it.
+ *
+ * HDF5 itself loops for minutes on some damaged files: each input is
+ * first read in a child process with 2 seconds (import_keras_probe, as
+ * bnnc import does with its own limit); an input the child does not
+ * finish in time is skipped, any other failure of the child is read here
+ * again, so that libFuzzer sees it.
+ */
+#include "fuzz.h"
+#include "import.h"
+
+#include <string.h>
+
+static bool known(const ImpGraph *g, int upto, const char *name) {
+    for (int i = 0; i < g->ninputs; i++)
+        if (strcmp(g->inputs[i].name, name) == 0)
+            return true;
+    for (int i = 0; i < upto; i++)
+        if (strcmp(g->layers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* No tensor or input over 2^20 elements: a larger network may pass the
+ * language's limits (docs/robustness.md section 2), an error of the
+ * checked text then, not a finding. */
+static bool small(const ImpGraph *g) {
+    for (int i = 0; i < g->ninputs; i++) {
+        int64_t n = 1;
+        for (int k = 0; k < g->inputs[i].rank; k++)
+            n *= g->inputs[i].shape[k];
+        if (n > (1 << 20))
+            return false;
+    }
+    for (int i = 0; i < g->nlayers; i++)
+        for (int t = 0; t < g->layers[i].ntensors; t++) {
+            int64_t n = 1;
+            for (int k = 0; k < g->layers[i].tensors[t].rank; k++)
+                n *= g->layers[i].tensors[t].shape[k];
+            if (n > (1 << 20))
+                return false;
+        }
+    return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size > 1 << 20)
+        return -1;
+    Ctx c;
+    fuzz_ctx(&c);
+    if (import_keras_probe(&c, "fuzz.h5", data, size, 2) == 1) {
+        ctx_free(&c);
+        return -1;
+    }
+    ImpGraph g;
+    memset(&g, 0, sizeof g);
+    g.a = &c.arena;
+    g.network = "fuzz";
+    g.source = "fuzz.h5";
+    if (import_keras_mem(&c, "fuzz.h5", data, size, &g) == EXIT_OK) {
+        if (g.ninputs < 1 || g.nlayers < 1 || g.noutputs < 1)
+            fuzz_fail("an accepted model has no input, layer or output", NULL);
+        for (int i = 0; i < g.nlayers; i++) {
+            const ImpLayer *L = &g.layers[i];
+            if (known(&g, i, L->name))
+                fuzz_fail("a name is given twice", L->name);
+            for (int j = 0; j < L->nin; j++)
+                if (!known(&g, i, L->inputs[j]))
+                    fuzz_fail("a layer reads a value not defined before it", L->name);
+            for (int t = 0; t < L->ntensors; t++) {
+                const ImpTensor *x = &L->tensors[t];
+                if (!x->data || x->rank < 1 || x->rank > IMP_MAX_RANK)
+                    fuzz_fail("a tensor has no data or a bad rank", L->name);
+                for (int d = 0; d < x->rank; d++)
+                    if (x->shape[d] < 1)
+                        fuzz_fail("a tensor has a dimension below 1", L->name);
+            }
+        }
+        for (int i = 0; i < g.noutputs; i++)
+            if (!known(&g, g.nlayers, g.outputs[i]))
+                fuzz_fail("an output names no value", g.outputs[i]);
+        if (small(&g)) {
+            if (import_write(&c, &g, fuzz_dir(), "fuzz") == EXIT_INTERNAL)
+                fuzz_fail("a model the Keras reader accepts makes a network bnnc refuses", NULL);
+            fuzz_clean_dir();
+        }
+    }
+    ctx_free(&c);
+    return 0;
+}

@@ -1,0 +1,368 @@
+/*
+ * test_import_keras.c: the Keras .h5 reader (src/import_keras.c) on files
+ * written here with HDF5's C API in Keras 2's layout, checked on the graph
+ * it makes (tests/import/test_keras.py runs whole models through `bnnc
+ * import` and `bnnc run`); the exact batchnorm it uses for a bias, a
+ * scale or another epsilon, through bnnc's own folding; and the paths it
+ * refuses.
+ */
+#include "support.h"
+#include "import.h"
+
+#include <float.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------ writing */
+
+static void str_attr(hid_t obj, const char *name, const char *const *v, int n) {
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        if (strlen(v[i]) > len)
+            len = strlen(v[i]);
+    char *buf = calloc((size_t)n + 1, len);
+    for (int i = 0; i < n; i++)
+        memcpy(buf + (size_t)i * len, v[i], strlen(v[i]));
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, len);
+    H5Tset_strpad(t, H5T_STR_NULLPAD);
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t s = n < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, NULL);
+    hid_t a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(a >= 0 && H5Awrite(a, t, buf) >= 0);
+    H5Aclose(a);
+    H5Sclose(s);
+    H5Tclose(t);
+    free(buf);
+}
+
+/* A Keras file: model_config `cfg`, and for layer `layer` the float32
+ * weights names[i] (relative to model_weights/LAYER) of rank ranks[i]. */
+typedef struct {
+    const char *name;
+    int rank;
+    hsize_t dims[4];
+    const float *data;
+} W;
+
+static void write_h5(const char *path, const char *cfg, const char *layer, const W *w, int n) {
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(f >= 0);
+    /* model_config as one fixed-length string (Keras writes bytes) */
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(cfg));
+    hid_t s = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(f, "model_config", t, s, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(H5Awrite(a, t, cfg) >= 0);
+    H5Aclose(a);
+    H5Sclose(s);
+    H5Tclose(t);
+    hid_t mw = H5Gcreate2(f, "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const char *names[] = {"x", layer};
+    str_attr(mw, "layer_names", names, 2);
+    H5Gclose(H5Gcreate2(mw, "x", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    hid_t g = H5Gcreate2(mw, layer, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const char *wn[8];
+    for (int i = 0; i < n; i++)
+        wn[i] = w[i].name;
+    str_attr(g, "weight_names", wn, n);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    for (int i = 0; i < n; i++) {
+        hid_t ds = H5Screate_simple(w[i].rank, w[i].dims, NULL);
+        hid_t d = H5Dcreate2(g, w[i].name, H5T_IEEE_F32LE, ds, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(d >= 0 &&
+                    H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, w[i].data) >= 0);
+        H5Dclose(d);
+        H5Sclose(ds);
+    }
+    H5Pclose(lcpl);
+    H5Gclose(g);
+    H5Gclose(mw);
+    H5Fclose(f);
+}
+
+/* A functional model: InputLayer x [4, 4, 2], then one layer l of class
+ * `cls` with the config fields `conf` (JSON members, no braces). */
+static char *model_cfg(const char *cls, const char *conf) {
+    static char buf[4096];
+    snprintf(buf, sizeof buf,
+             "{\"class_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
+             "{\"class_name\": \"InputLayer\", \"name\": \"x\", \"inbound_nodes\": [], "
+             "\"config\": {\"name\": \"x\", \"batch_input_shape\": [null, 4, 4, 2], "
+             "\"dtype\": \"float32\"}}, "
+             "{\"class_name\": \"%s\", \"name\": \"l\", \"inbound_nodes\": "
+             "[[[\"x\", 0, 0, {}]]], \"config\": {\"name\": \"l\", %s}}], "
+             "\"input_layers\": [[\"x\", 0, 0]], \"output_layers\": [[\"l\", 0, 0]]}}",
+             cls, conf);
+    return buf;
+}
+
+typedef struct {
+    Ctx c;
+    ImpGraph g;
+    char *diag;
+    size_t len;
+    int rc;
+} Imp;
+
+static void import(Imp *m, const char *path) {
+    ctx_init(&m->c);
+    m->c.err = open_memstream(&m->diag, &m->len);
+    memset(&m->g, 0, sizeof m->g);
+    m->rc = import_keras(&m->c, path, &m->g);
+    fflush(m->c.err);
+}
+
+static void import_free(Imp *m) {
+    fclose(m->c.err);
+    m->c.err = stderr;
+    ctx_free(&m->c);
+    free(m->diag);
+}
+
+static const ImpLayer *layer(const Imp *m, const char *name) {
+    for (int i = 0; i < m->g.nlayers; i++)
+        if (strcmp(m->g.layers[i].name, name) == 0)
+            return &m->g.layers[i];
+    fail_msg("no layer '%s'", name);
+    return NULL;
+}
+
+static const ImpTensor *tensor(const ImpLayer *L, const char *suffix) {
+    for (int i = 0; i < L->ntensors; i++)
+        if (strcmp(L->tensors[i].suffix, suffix) == 0)
+            return &L->tensors[i];
+    fail_msg("layer '%s' has no tensor '%s'", L->name, suffix);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- tests */
+
+/* QuantConv2D(2, 3, padding same, pad_values 1, ste_sign on the input,
+ * magnitude_aware_sign on the kernel, a bias): sign, bconv2d with the
+ * kernel's signs (0 is +1), and a batchnorm whose gamma is mean |w| per
+ * output channel and beta the bias. */
+static void test_quant_conv(void **state) {
+    (void)state;
+    float k[36], b[2] = {0.5f, -0.25f};
+    for (int i = 0; i < 36; i++)
+        k[i] = (float)((i * 7) % 11 - 5) / 4; /* includes 0 */
+    W w[] = {{"l/kernel:0", 4, {3, 3, 2, 2}, k}, {"l/bias:0", 1, {2}, b}};
+    const char *path = tmp_path("q.h5");
+    write_h5(path,
+             model_cfg("QuantConv2D", "\"filters\": 2, \"kernel_size\": [3, 3], \"strides\": "
+                                      "[1, 1], \"padding\": \"same\", \"pad_values\": 1.0, "
+                                      "\"use_bias\": true, \"activation\": \"relu\", "
+                                      "\"input_quantizer\": \"ste_sign\", \"kernel_quantizer\": "
+                                      "\"magnitude_aware_sign\""),
+             "l", w, 2);
+    Imp m;
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    assert_string_equal(m.g.format, "Keras .h5");
+    assert_int_equal(m.g.ninputs, 1);
+    assert_string_equal(m.g.inputs[0].name, "x");
+    assert_int_equal(m.g.inputs[0].type, DT_F32);
+    assert_int_equal(m.g.inputs[0].rank, 3);
+    assert_int_equal(m.g.inputs[0].shape[0], 4);
+    assert_int_equal(m.g.inputs[0].shape[2], 2);
+    assert_int_equal(m.g.nlayers, 4);
+    const char *ops[4][4] = {{"l_sign", "sign", "x", ""},
+                             {"l", "bconv2d", "l_sign", "filters = 2, kernel = 3, padding = same_one"},
+                             {"l_scale", "batchnorm", "l", ""},
+                             {"l_relu", "relu", "l_scale", ""}};
+    for (int i = 0; i < 4; i++) {
+        const ImpLayer *L = &m.g.layers[i];
+        assert_string_equal(L->name, ops[i][0]);
+        assert_string_equal(L->op, ops[i][1]);
+        assert_int_equal(L->nin, 1);
+        assert_string_equal(L->inputs[0], ops[i][2]);
+        assert_string_equal(L->attrs, ops[i][3]);
+        assert_string_equal(L->src_name, "l");
+        assert_string_equal(L->src_type, "QuantConv2D");
+    }
+    const ImpTensor *t = tensor(layer(&m, "l"), "weight");
+    assert_int_equal(t->rank, 4);
+    assert_int_equal(t->shape[3], 2);
+    double sum[2] = {0, 0};
+    for (int i = 0; i < 36; i++) {
+        assert_true(t->data[i] == (k[i] >= 0 ? 1.0f : -1.0f));
+        sum[i % 2] += fabs(k[i]);
+    }
+    const ImpLayer *s = layer(&m, "l_scale");
+    for (int c = 0; c < 2; c++) {
+        assert_true(tensor(s, "gamma")->data[c] == (float)(sum[c] / 18));
+        assert_true(tensor(s, "beta")->data[c] == b[c]);
+        assert_true(tensor(s, "mean")->data[c] == 0.0f);
+        assert_true(tensor(s, "variance")->data[c] == 0.999f);
+    }
+    assert_int_equal(m.g.noutputs, 1);
+    assert_string_equal(m.g.outputs[0], "l_relu");
+    import_free(&m);
+}
+
+/* BatchNormalization with epsilon 1e-5 and center off: folded here in
+ * double, as bnnc folds (docs/semantics.md section 2). */
+static void test_batchnorm_folded(void **state) {
+    (void)state;
+    float g[2] = {1.5f, -0.75f}, mean[2] = {0.25f, -1}, var[2] = {0.5f, 0.001f};
+    W w[] = {{"l/gamma:0", 1, {2}, g},
+             {"l/moving_mean:0", 1, {2}, mean},
+             {"l/moving_variance:0", 1, {2}, var}};
+    const char *path = tmp_path("bn.h5");
+    write_h5(path, model_cfg("BatchNormalization", "\"axis\": 3, \"epsilon\": 1e-05, "
+                                                   "\"center\": false, \"scale\": true"),
+             "l", w, 3);
+    Imp m;
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    assert_int_equal(m.g.nlayers, 1);
+    const ImpLayer *L = layer(&m, "l");
+    assert_string_equal(L->op, "batchnorm");
+    for (int c = 0; c < 2; c++) {
+        double r = sqrt((double)var[c] + 1e-5);
+        assert_true(tensor(L, "gamma")->data[c] == (float)(g[c] / r));
+        assert_true(tensor(L, "beta")->data[c] == (float)(0.0 - (double)mean[c] * g[c] / r));
+        assert_true(tensor(L, "variance")->data[c] == 0.999f);
+    }
+    import_free(&m);
+}
+
+/* gamma = s, beta = t, mean = 0, variance = 0.999 folds, in bnnc's own
+ * weights loader, to exactly scale = s and shift = t, for floats of every
+ * magnitude: what import_keras relies on for a bias, a scale, another
+ * epsilon, and center or scale off. */
+static void test_affine_exact(void **state) {
+    (void)state;
+    enum { N = 4096 };
+    static float s[N], t[N], zero[N], var[N];
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint32_t bits = (uint32_t)(x >> 32);
+        float f;
+        memcpy(&f, &bits, 4);
+        if (!isfinite(f))
+            f = 1.0f;
+        s[i] = f;
+        t[i] = -f / 3;
+        var[i] = 0.999f;
+    }
+    float special[] = {1.0f, -1.0f, 2.0f, 0.5f, FLT_MAX, -FLT_MAX, FLT_MIN, 1e-45f, 0.0f,
+                       nextafterf(1.0f, 0.0f), nextafterf(2.0f, 0.0f), 3.0f, 1e30f, 1e-30f};
+    memcpy(s, special, sizeof special);
+    char src[256];
+    snprintf(src, sizeof src,
+             "bnn 1; network n { input x : f32[%d]; b = batchnorm(x); output b; }", N);
+    Run r;
+    run_source(&r, src);
+    assert_true(r.ok);
+    const IrGraph *g = r.m.graphs.v[0];
+    StTensor st[] = {{"b.gamma", "F32", 1, {N}, s, sizeof s},
+                     {"b.beta", "F32", 1, {N}, t, sizeof t},
+                     {"b.mean", "F32", 1, {N}, zero, sizeof zero},
+                     {"b.variance", "F32", 1, {N}, var, sizeof var}};
+    const char *path = tmp_path("affine.safetensors");
+    st_write(path, st, 4);
+    Weights w;
+    assert_true(weights_load(&r.c, g, path, &w));
+    const LayerParams *p = weights_get(&w, "b");
+    assert_non_null(p);
+    for (int i = 0; i < N; i++) {
+        if (memcmp(&p->scale[i], &s[i], 4) != 0 && !(s[i] == 0 && p->scale[i] == 0))
+            fail_msg("gamma %a folds to scale %a", (double)s[i], (double)p->scale[i]);
+        if (p->shift[i] != t[i])
+            fail_msg("beta %a folds to shift %a", (double)t[i], (double)p->shift[i]);
+    }
+    run_free(&r);
+}
+
+static void expect_error(const char *path, const char *want) {
+    Imp m;
+    import(&m, path);
+    assert_int_equal(m.rc, EXIT_INPUT);
+    if (!strstr(m.diag, want))
+        fail_msg("wanted '%s' in:\n%s", want, m.diag);
+    import_free(&m);
+}
+
+/* Only a regular file is read: a folder, a FIFO; an empty file and one
+ * that is not HDF5 are refused by the reader itself. */
+static void test_paths(void **state) {
+    (void)state;
+    const char *dir = tmp_path("d.h5");
+    mkdir(dir, 0700);
+    char want[512];
+    snprintf(want, sizeof want, "'%s' is a folder, not a .h5 file", dir);
+    expect_error(dir, want);
+    const char *fifo = tmp_path("p.h5");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    snprintf(want, sizeof want, "'%s' is a pipe (FIFO), not a .h5 file", fifo);
+    expect_error(fifo, want);
+    const char *empty = tmp_path("e.h5");
+    write_bytes(empty, "", 0);
+    snprintf(want, sizeof want, "'%s': not an HDF5 file (no HDF5 signature)", empty);
+    expect_error(empty, want);
+    const char *text = tmp_path("t.h5");
+    write_bytes(text, "\x89HDF\r\n\x1a\n garbage after the signature", 33);
+    snprintf(want, sizeof want, "'%s': cannot open it as HDF5: the file is damaged or truncated",
+             text);
+    expect_error(text, want);
+}
+
+/* HDF5 loops on some damaged files (fuzz_h5 found this one): the child
+ * that reads the file first is stopped at its time limit, and the error
+ * says so. */
+static void test_probe(void **state) {
+    (void)state;
+    const char *path = BNNC_TEST_EXAMPLES "/../tests/fuzz/regress/h5/hdf5-global-heap-loop";
+    unsigned char *buf;
+    size_t len;
+    Ctx c;
+    ctx_init(&c);
+    char *diag;
+    size_t dlen;
+    c.err = open_memstream(&diag, &dlen);
+    assert_true(src_read_all(&c, path, "", &buf, &len));
+    assert_int_equal(import_keras_probe(&c, "loop.h5", buf, len, 1), 1);
+    fflush(c.err);
+    assert_non_null(strstr(diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in 1 s: "
+                                 "the file is damaged"));
+    /* a good file: the child finishes */
+    const char *good = tmp_path("g.h5");
+    float g[2] = {1, 2}, z[2] = {0, 0}, one[2] = {1, 1};
+    W w[] = {{"l/gamma:0", 1, {2}, g}, {"l/beta:0", 1, {2}, z}, {"l/moving_mean:0", 1, {2}, z},
+             {"l/moving_variance:0", 1, {2}, one}};
+    write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
+    free(buf);
+    assert_true(src_read_all(&c, good, "", &buf, &len));
+    assert_int_equal(import_keras_probe(&c, "g.h5", buf, len, 10), 0);
+    free(buf);
+    fclose(c.err);
+    c.err = stderr;
+    ctx_free(&c);
+    free(diag);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    tmp_cleanup();
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_quant_conv, teardown),
+        cmocka_unit_test_teardown(test_batchnorm_folded, teardown),
+        cmocka_unit_test_teardown(test_affine_exact, teardown),
+        cmocka_unit_test_teardown(test_paths, teardown),
+        cmocka_unit_test_teardown(test_probe, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
