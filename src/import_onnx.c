@@ -2127,6 +2127,8 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
             return fail(R, "input '%s' has more than 2^40 elements", name);
     if (d[0] != 1 || (r != 2 && r != 4))
         return fail(R, "input '%s' is not [1, C, H, W] or [1, N] (a batch of one)", name);
+    if (lookup(R, name))
+        return fail(R, "input '%s' is declared twice", name);
     Val *v = bind(R, name);
     ImpInput *in = mem_alloc(R->a, sizeof *in);
     in->name = unique_name(R, name);

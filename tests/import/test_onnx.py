@@ -212,7 +212,8 @@ def m_resid():
     """A residual Add of two tensors, Concat of channels, AveragePool with
     padding (count_include_pad 0), Clip(-1, 1) (hardtanh), Mul, Sub, Div
     (by a power of two) and Add by constants, Sub of two tensors, Reshape
-    to [1, -1] of a [C, 1, 1], Gemm without transB."""
+    to [1, -1] of a [C, 1, 1], Gemm without transB, AveragePool with
+    ceil_mode (7 rows to 4: bnnc's 'same')."""
     b1, t1 = bn("bn1", 4, "c1", "a1")
     b2, t2 = bn("bn2", 4, "c2", "a2", eps=1e-3)
     nodes = [helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
@@ -232,12 +233,14 @@ def m_resid():
                               strides=[2, 2], pads=[1, 1, 1, 1]),
              helper.make_node("GlobalAveragePool", ["mp"], ["g"], name="gap"),
              helper.make_node("Reshape", ["g", "shape"], ["f"], name="reshape"),
-             helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc")]
+             helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc"),
+             helper.make_node("AveragePool", ["ap"], ["y3"], name="avgceil", kernel_shape=[2, 2],
+                              strides=[2, 2], ceil_mode=1)]
     inits = [T("w1", normal(4, 3, 3, 3)), T("w2", pm1(4, 4, 3, 3)), T("lo", F(-1)),
              T("hi", F(1)), T("k1", normal(1, 8, 1, 1)), T("k2", normal(8, 1, 1)),
              T("k3", F(2)), T("k4", F(0.25)), T("shape", np.array([1, -1], np.int64)),
              T("wd", normal(8, 5))] + t1 + t2
-    m = model("resid", nodes, inits, [("x", [1, 3, 7, 7])], ["y"])
+    m = model("resid", nodes, inits, [("x", [1, 3, 7, 7])], ["y", "y3"])
     check_model(m, "resid", want_ops=("add", "concat", "avgpool", "hardtanh", "maxpool"))
 
 
@@ -285,7 +288,8 @@ def m_qonnx():
     applied after the binary Conv), MultiThreshold with one threshold
     per channel (BIPOLAR), Quant of weights (4 bits) and of activations
     with 1 bit (unsigned and signed), MultiThreshold giving 0/1, an output
-    that is a BipolarQuant with a scale."""
+    that is a BipolarQuant with a scale, a one-bit Quant rounding down with
+    a zero point of 1."""
     thr = normal(6, 1)
     nodes = [helper.make_node("BipolarQuant", ["x", "one"], ["q0"], name="inq",
                               domain="qonnx.custom_op.general"),
@@ -308,6 +312,9 @@ def m_qonnx():
                               domain="qonnx.custom_op.general", signed=1),
              helper.make_node("BipolarQuant", ["c4", "half"], ["q5"], name="bq5",
                               domain="qonnx.custom_op.general"),
+             helper.make_node("Quant", ["c2", "quarter", "one", "bits1"], ["q6"], name="actq6",
+                              domain="qonnx.custom_op.general", signed=0,
+                              rounding_mode="FLOOR"),
              helper.make_node("MultiThreshold", ["q2", "thr2"], ["t2"], name="mt2",
                               domain="qonnx.custom_op.general"),
              helper.make_node("GlobalAveragePool", ["t2"], ["g"], name="gap"),
@@ -315,11 +322,11 @@ def m_qonnx():
              helper.make_node("BipolarQuant", ["lwd", "one"], ["wd"], name="wdq",
                               domain="qonnx.custom_op.general"),
              helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc")]
-    inits = [T("one", F(1)), T("half", F(0.5)), T("lw1", normal(6, 3, 3, 3)), T("thr", thr),
+    inits = [T("one", F(1)), T("half", F(0.5)), T("quarter", F(0.25)), T("lw1", normal(6, 3, 3, 3)), T("thr", thr),
              T("lw2", normal(5, 6, 3, 3)), T("s2", F(0.25)), T("zero", F(0)), T("bits4", F(4)),
              T("bits1", F(1)), T("sa", F(0.5)), T("w4", pm1(4, 5, 1, 1)),
              T("thr2", np.array([[0.5]], F)), T("lwd", normal(5, 3))]
-    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4", "q5"],
+    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4", "q5", "q6"],
               qonnx=True)
     check_model(m, "qonnx", runs=3, want_ops=("bconv2d", "conv2d", "sign"))
 
@@ -466,6 +473,12 @@ error("stride_zero", [helper.make_node("Conv", ["x", "w"], ["y"], name="c", stri
       "out of range (1 to 2^24)")
 error("no_op_type", [helper.make_node("", ["x"], ["y"], name="n")], [],
       "bnnc: error: 'no_op_type.onnx': node 'n' (): it has no operator type")
+
+error("input_twice", [helper.make_node("Relu", ["x"], ["y"], name="r")], [],
+      "bnnc: error: 'input_twice.onnx': input 'x' is declared twice",
+      inputs=(("x", [1, 2, 3, 3]), ("x", [1, 2, 3, 3])))
+error("only_input", [helper.make_node("Identity", ["x"], ["y"], name="i")], [],
+      "bnnc: error: 'only_input.onnx': its graph has no node bnnc computes")
 
 # A corrupt protobuf, a truncated model, another format, paths that are
 # not regular files, an HDF5 file (the Keras reader), names.
