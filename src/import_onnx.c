@@ -1013,6 +1013,9 @@ static bool weighted(Reader *R, Val *x, float *w, int64_t nin, int64_t nout, int
     bool all_one = bin;
     for (int64_t o = 0; bin && o < nout; o++)
         all_one &= c[o] == 1.0f;
+    /* one weight per output is -c or +c whatever it is: binary only as +-1 */
+    if (nin < 2 && !all_one)
+        bin = false;
     /* a BipolarQuant scale of the input: the products are scaled after */
     float in_scale = x->scale != 0.0f && x->scale != 1.0f && bin ? x->scale : 1.0f;
     const char *in = in_scale != 1.0f ? x->ref : use(R, x);

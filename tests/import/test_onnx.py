@@ -343,7 +343,37 @@ def m_softmax11():
     check_model(m, "softmax11", want_ops=("relu", "softmax"))
 
 
-for f in (m_bnn, m_ste, m_resid, m_convs, m_flat, m_qonnx, m_softmax11):
+def m_names():
+    """The model's names made .bnn identifiers: PyTorch's '/0/Conv', a
+    name that is a keyword ('input', 'output'), names that differ only in
+    case, a node without a name (its output's, '23', starts with a digit),
+    a name of symbols only."""
+    nodes = [helper.make_node("Conv", ["input", "w"], ["/0/Conv_output_0"], name="/0/Conv"),
+             helper.make_node("Relu", ["/0/Conv_output_0"], ["r1"], name="Relu"),
+             helper.make_node("Relu", ["r1"], ["r2"], name="relu"),
+             helper.make_node("Relu", ["r2"], ["23"]),
+             helper.make_node("Relu", ["23"], ["r4"], name="+++"),
+             helper.make_node("Relu", ["r4"], ["output"], name="output")]
+    m = model("names", nodes, [T("w", normal(2, 1, 1, 1))], [("input", [1, 1, 2, 2])],
+              ["output"])
+    check_model(m, "names")
+    if SEEDS:
+        return
+    got = open("out_names/names.bnn").read().split("network names {\n")[1]
+    want = """    input input_2 : f32[2, 2, 1];
+    n_0_Conv = conv2d(input_2, filters = 2, kernel = 1);  # Conv '/0/Conv'
+    Relu = relu(n_0_Conv);  # Relu 'Relu'
+    relu_2 = relu(Relu);  # Relu 'relu'
+    n_23 = relu(relu_2);  # Relu '23'
+    n = relu(n_23);  # Relu '+++'
+    output_2 = relu(n);  # Relu 'output'
+    output output_2;
+}
+"""
+    ok(got == want, "names: the .bnn text is\n%s\nnot\n%s" % (got, want))
+
+
+for f in (m_bnn, m_ste, m_resid, m_convs, m_flat, m_qonnx, m_softmax11, m_names):
     try:
         f()
     except Exception as e:  # a broken test is a failure, not a crash
