@@ -510,6 +510,18 @@ error("input_twice", [helper.make_node("Relu", ["x"], ["y"], name="r")], [],
 error("only_input", [helper.make_node("Identity", ["x"], ["y"], name="i")], [],
       "bnnc: error: 'only_input.onnx': its graph has no node bnnc computes")
 
+error("fold_big", [helper.make_node("Mul", ["a", "b"], ["w"], name="m"),
+                   helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+      [T("a", normal(8192, 1)), T("b", normal(1, 8192))],
+      "bnnc: error: 'fold_big.onnx': node 'm' (Mul): its result would have 67108864 elements, "
+      "more than its inputs and than the 16777216 bnnc import computes")
+# 2^40 elements an input, and 1024 layers as large: past the 2^50 bnnc allows
+relus = [helper.make_node("Relu", ["x" if i == 0 else "r%d" % (i - 1)],
+                          ["r%d" % i if i < 1099 else "y"], name="r%d" % i) for i in range(1100)]
+error("elems_total", relus, [], "bnnc: error: 'elems_total.onnx': node 'r1023' (Relu): the "
+      "network's tensors would have more than 2^50 elements in all",
+      inputs=(("x", [1, 1, 1 << 20, 1 << 20]),))
+
 # A corrupt protobuf, a truncated model, another format, paths that are
 # not regular files, an HDF5 file (the Keras reader), names.
 open("garbage.onnx", "wb").write(bytes(range(7, 250)) * 3)
