@@ -41,6 +41,8 @@
 #define MAX_CONST_ELEMS ((int64_t)1 << 28)
 /* Elements of a constant computed from others (a broadcast result). */
 #define MAX_FOLD_ELEMS ((int64_t)1 << 24)
+/* Elements of all the constants computed, together. */
+#define MAX_FOLD_TOTAL ((int64_t)1 << 26)
 
 /* ------------------------------------------------------- allocator */
 
@@ -117,6 +119,8 @@ typedef struct {
     int opset;                 /* of the default domain */
     const Onnx__NodeProto *node;   /* being mapped, for errors */
     bool failed;               /* an error out_like reported */
+    int64_t elems, params, macs;   /* the network's totals so far */
+    int64_t folded;            /* elements of the constants computed */
     int signs;                 /* ONNX Sign nodes mapped */
     const char *first_sign;
     const char *out_label;     /* the graph output being mapped */
@@ -854,6 +858,9 @@ static bool fold(Reader *R, bool *done) {
     } else {
         return true;
     }
+    if (o.v != a->v && (R->folded += o.n) > MAX_FOLD_TOTAL)
+        return fail(R, "the constants bnnc import computes would have more than %lld "
+                       "elements in all", (long long)MAX_FOLD_TOTAL);
     Val *out = bind(R, n->output[0]);
     const char *name = out->name;
     *out = o;
@@ -1013,9 +1020,16 @@ static bool weighted(Reader *R, Val *x, float *w, int64_t nin, int64_t nout, int
     bool all_one = bin;
     for (int64_t o = 0; bin && o < nout; o++)
         all_one &= c[o] == 1.0f;
+    /* one weight per output is -c or +c whatever it is: binary only as +-1 */
+    if (nin < 2 && !all_one)
+        bin = false;
     /* a BipolarQuant scale of the input: the products are scaled after */
     float in_scale = x->scale != 0.0f && x->scale != 1.0f && bin ? x->scale : 1.0f;
     const char *in = in_scale != 1.0f ? x->ref : use(R, x);
+    int64_t out = elems_of(like->rank, like->dims);
+    if (nin > 0 && out > (BNNC_MAX_MACS - R->macs) / nin)
+        return fail(R, "the network would need more than 2^60 multiply-accumulates");
+    R->macs += out * nin;
     ImpLayer *l = add_layer(R, node_label(R->node), bin ? op_binary : op_float, attrs, 1, in,
                             NULL);
     float *t = add_tensor(R, l, "weight", wrank, wshape);
@@ -1992,6 +2006,29 @@ static bool map_node1(Reader *R);
 static bool map_node(Reader *R) {
     int before = R->layers.n;
     bool ok = map_node1(R) && !R->failed;
+    /* the network's totals, within the language's limits (sema's, and
+     * what bnnc holds to run it): else an error here, not a network bnnc
+     * then refuses. Every layer made for a node has the node's output size. */
+    Val *o = ok && R->layers.n > before ? lookup(R, R->node->output[0]) : NULL;
+    if (o) {
+        int64_t e = elems_of(o->rank, o->dims);
+        for (int i = before; i < R->layers.n; i++) {
+            const ImpLayer *l = R->layers.v[i];
+            R->elems += e;
+            for (int t = 0; t < l->ntensors; t++)
+                R->params += elems_of(l->tensors[t].rank, l->tensors[t].shape);
+        }
+        if (R->layers.n > BNNC_MAX_NODES)
+            ok = fail(R, "the network would have more than %d layers", BNNC_MAX_NODES);
+        else if (R->elems > BNNC_MAX_TOTAL_ELEMS)
+            ok = fail(R, "the network's tensors would have more than 2^50 elements in all");
+        else if (R->params > BNNC_MAX_RUN_BYTES / 4)
+            ok = fail(R, "the network's parameters would take more than %lld MiB as floats, "
+                         "more than bnnc holds to run or compile a network",
+                      (long long)(BNNC_MAX_RUN_BYTES >> 20));
+        else if (R->macs > BNNC_MAX_MACS)
+            ok = fail(R, "the network would need more than 2^60 multiply-accumulates");
+    }
     /* the parameters it gave must be finite, as bnnc's weights must */
     for (int i = before; ok && i < R->layers.n; i++) {
         const ImpLayer *l = R->layers.v[i];
@@ -2127,6 +2164,8 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
             return fail(R, "input '%s' has more than 2^40 elements", name);
     if (d[0] != 1 || (r != 2 && r != 4))
         return fail(R, "input '%s' is not [1, C, H, W] or [1, N] (a batch of one)", name);
+    if (lookup(R, name))
+        return fail(R, "input '%s' is declared twice", name);
     Val *v = bind(R, name);
     ImpInput *in = mem_alloc(R->a, sizeof *in);
     in->name = unique_name(R, name);
@@ -2146,6 +2185,7 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
         in->shape[0] = d[1];
     }
     vec_push(R->a, &R->inputs, in);
+    R->elems += e; /* as sema counts them */
     return true;
 }
 

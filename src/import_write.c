@@ -327,7 +327,6 @@ static bool check(Names *nm, const char *path, const char *text, const int *line
     ctx_init(&c2);
     c2.color = nm->c->color;
     c2.err = nm->c->err;
-    cli_search_path(&c2);
     IrModule m;
     memset(&m, 0, sizeof m);
     bool ok = load_source(&c2, path, text) && sema_run(&c2, &m) && m.graphs.n == 1;

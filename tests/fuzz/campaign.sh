@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 want=$1
 chunk=$2
 shift 2
-all="npy safetensors parse check report emit"
+all="npy safetensors parse check report emit onnx"
 [ $# -gt 0 ] && all="$*"
 build=${BNNC_FUZZ_BUILD:-$root/build-fuzz}
 work=${BNNC_FUZZ_WORK:-$build/campaign}

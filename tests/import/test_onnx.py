@@ -212,7 +212,8 @@ def m_resid():
     """A residual Add of two tensors, Concat of channels, AveragePool with
     padding (count_include_pad 0), Clip(-1, 1) (hardtanh), Mul, Sub, Div
     (by a power of two) and Add by constants, Sub of two tensors, Reshape
-    to [1, -1] of a [C, 1, 1], Gemm without transB."""
+    to [1, -1] of a [C, 1, 1], Gemm without transB, AveragePool with
+    ceil_mode (7 rows to 4: bnnc's 'same')."""
     b1, t1 = bn("bn1", 4, "c1", "a1")
     b2, t2 = bn("bn2", 4, "c2", "a2", eps=1e-3)
     nodes = [helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
@@ -232,12 +233,14 @@ def m_resid():
                               strides=[2, 2], pads=[1, 1, 1, 1]),
              helper.make_node("GlobalAveragePool", ["mp"], ["g"], name="gap"),
              helper.make_node("Reshape", ["g", "shape"], ["f"], name="reshape"),
-             helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc")]
+             helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc"),
+             helper.make_node("AveragePool", ["ap"], ["y3"], name="avgceil", kernel_shape=[2, 2],
+                              strides=[2, 2], ceil_mode=1)]
     inits = [T("w1", normal(4, 3, 3, 3)), T("w2", pm1(4, 4, 3, 3)), T("lo", F(-1)),
              T("hi", F(1)), T("k1", normal(1, 8, 1, 1)), T("k2", normal(8, 1, 1)),
              T("k3", F(2)), T("k4", F(0.25)), T("shape", np.array([1, -1], np.int64)),
              T("wd", normal(8, 5))] + t1 + t2
-    m = model("resid", nodes, inits, [("x", [1, 3, 7, 7])], ["y"])
+    m = model("resid", nodes, inits, [("x", [1, 3, 7, 7])], ["y", "y3"])
     check_model(m, "resid", want_ops=("add", "concat", "avgpool", "hardtanh", "maxpool"))
 
 
@@ -285,7 +288,8 @@ def m_qonnx():
     applied after the binary Conv), MultiThreshold with one threshold
     per channel (BIPOLAR), Quant of weights (4 bits) and of activations
     with 1 bit (unsigned and signed), MultiThreshold giving 0/1, an output
-    that is a BipolarQuant with a scale."""
+    that is a BipolarQuant with a scale, a one-bit Quant rounding down with
+    a zero point of 1."""
     thr = normal(6, 1)
     nodes = [helper.make_node("BipolarQuant", ["x", "one"], ["q0"], name="inq",
                               domain="qonnx.custom_op.general"),
@@ -308,6 +312,9 @@ def m_qonnx():
                               domain="qonnx.custom_op.general", signed=1),
              helper.make_node("BipolarQuant", ["c4", "half"], ["q5"], name="bq5",
                               domain="qonnx.custom_op.general"),
+             helper.make_node("Quant", ["c2", "quarter", "one", "bits1"], ["q6"], name="actq6",
+                              domain="qonnx.custom_op.general", signed=0,
+                              rounding_mode="FLOOR"),
              helper.make_node("MultiThreshold", ["q2", "thr2"], ["t2"], name="mt2",
                               domain="qonnx.custom_op.general"),
              helper.make_node("GlobalAveragePool", ["t2"], ["g"], name="gap"),
@@ -315,11 +322,11 @@ def m_qonnx():
              helper.make_node("BipolarQuant", ["lwd", "one"], ["wd"], name="wdq",
                               domain="qonnx.custom_op.general"),
              helper.make_node("Gemm", ["f", "wd"], ["y"], name="fc")]
-    inits = [T("one", F(1)), T("half", F(0.5)), T("lw1", normal(6, 3, 3, 3)), T("thr", thr),
+    inits = [T("one", F(1)), T("half", F(0.5)), T("quarter", F(0.25)), T("lw1", normal(6, 3, 3, 3)), T("thr", thr),
              T("lw2", normal(5, 6, 3, 3)), T("s2", F(0.25)), T("zero", F(0)), T("bits4", F(4)),
              T("bits1", F(1)), T("sa", F(0.5)), T("w4", pm1(4, 5, 1, 1)),
              T("thr2", np.array([[0.5]], F)), T("lwd", normal(5, 3))]
-    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4", "q5"],
+    m = model("qonnx", nodes, inits, [("x", [1, 3, 6, 6])], ["y", "q4", "q5", "q6"],
               qonnx=True)
     check_model(m, "qonnx", runs=3, want_ops=("bconv2d", "conv2d", "sign"))
 
@@ -336,7 +343,37 @@ def m_softmax11():
     check_model(m, "softmax11", want_ops=("relu", "softmax"))
 
 
-for f in (m_bnn, m_ste, m_resid, m_convs, m_flat, m_qonnx, m_softmax11):
+def m_names():
+    """The model's names made .bnn identifiers: PyTorch's '/0/Conv', a
+    name that is a keyword ('input', 'output'), names that differ only in
+    case, a node without a name (its output's, '23', starts with a digit),
+    a name of symbols only."""
+    nodes = [helper.make_node("Conv", ["input", "w"], ["/0/Conv_output_0"], name="/0/Conv"),
+             helper.make_node("Relu", ["/0/Conv_output_0"], ["r1"], name="Relu"),
+             helper.make_node("Relu", ["r1"], ["r2"], name="relu"),
+             helper.make_node("Relu", ["r2"], ["23"]),
+             helper.make_node("Relu", ["23"], ["r4"], name="+++"),
+             helper.make_node("Relu", ["r4"], ["output"], name="output")]
+    m = model("names", nodes, [T("w", normal(2, 1, 1, 1))], [("input", [1, 1, 2, 2])],
+              ["output"])
+    check_model(m, "names")
+    if SEEDS:
+        return
+    got = open("out_names/names.bnn").read().split("network names {\n")[1]
+    want = """    input input_2 : f32[2, 2, 1];
+    n_0_Conv = conv2d(input_2, filters = 2, kernel = 1);  # Conv '/0/Conv'
+    Relu = relu(n_0_Conv);  # Relu 'Relu'
+    relu_2 = relu(Relu);  # Relu 'relu'
+    n_23 = relu(relu_2);  # Relu '23'
+    n = relu(n_23);  # Relu '+++'
+    output_2 = relu(n);  # Relu 'output'
+    output output_2;
+}
+"""
+    ok(got == want, "names: the .bnn text is\n%s\nnot\n%s" % (got, want))
+
+
+for f in (m_bnn, m_ste, m_resid, m_convs, m_flat, m_qonnx, m_softmax11, m_names):
     try:
         f()
     except Exception as e:  # a broken test is a failure, not a crash
@@ -466,6 +503,24 @@ error("stride_zero", [helper.make_node("Conv", ["x", "w"], ["y"], name="c", stri
       "out of range (1 to 2^24)")
 error("no_op_type", [helper.make_node("", ["x"], ["y"], name="n")], [],
       "bnnc: error: 'no_op_type.onnx': node 'n' (): it has no operator type")
+
+error("input_twice", [helper.make_node("Relu", ["x"], ["y"], name="r")], [],
+      "bnnc: error: 'input_twice.onnx': input 'x' is declared twice",
+      inputs=(("x", [1, 2, 3, 3]), ("x", [1, 2, 3, 3])))
+error("only_input", [helper.make_node("Identity", ["x"], ["y"], name="i")], [],
+      "bnnc: error: 'only_input.onnx': its graph has no node bnnc computes")
+
+error("fold_big", [helper.make_node("Mul", ["a", "b"], ["w"], name="m"),
+                   helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+      [T("a", normal(8192, 1)), T("b", normal(1, 8192))],
+      "bnnc: error: 'fold_big.onnx': node 'm' (Mul): its result would have 67108864 elements, "
+      "more than its inputs and than the 16777216 bnnc import computes")
+# 2^40 elements an input, and 1024 layers as large: past the 2^50 bnnc allows
+relus = [helper.make_node("Relu", ["x" if i == 0 else "r%d" % (i - 1)],
+                          ["r%d" % i if i < 1099 else "y"], name="r%d" % i) for i in range(1100)]
+error("elems_total", relus, [], "bnnc: error: 'elems_total.onnx': node 'r1023' (Relu): the "
+      "network's tensors would have more than 2^50 elements in all",
+      inputs=(("x", [1, 1, 1 << 20, 1 << 20]),))
 
 # A corrupt protobuf, a truncated model, another format, paths that are
 # not regular files, an HDF5 file (the Keras reader), names.
