@@ -417,10 +417,14 @@ void unit_format(char *buf, size_t n, double v, Dim d);
 
 /* ---------------------------------------------------------------- ir_ */
 
-#define IR_MAX_RANK 3
+#define IR_MAX_RANK 4
 
+/* A tensor's shape, row-major: rank 1 to 4. The last dimension is the
+ * channels (b1 tensors are packed per "pixel": all but the last index);
+ * the operations with windows take [H, W, C] (rank 3), dense a flat [N]
+ * (rank 1); element-wise operations take any rank. */
 typedef struct {
-    int rank;                  /* 1: [N], 3: [H, W, C] */
+    int rank;                  /* 1 to IR_MAX_RANK; 3 is [H, W, C], 1 is [N] */
     int64_t d[IR_MAX_RANK];
 } Shape;
 
@@ -502,7 +506,8 @@ typedef struct {
 int64_t shape_elems(const Shape *s);
 /* The innermost extent (channels of an HWC or flat shape); 1 for rank 0. */
 int64_t shape_channels(const Shape *s);
-/* H * W of an HWC shape; 1 for any other rank. */
+/* Pixels: the product of all but the last dimension (H * W of an HWC
+ * shape, 1 for a flat one); b1 tensors are packed per pixel. */
 int64_t shape_pixels(const Shape *s);
 void shape_format(char *buf, size_t n, const Shape *s);
 const TProp *ir_target_get(const IrTarget *t, const char *path);

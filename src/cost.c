@@ -516,9 +516,16 @@ static int64_t weight_passes(const IrNode *n) {
     }
 }
 
-/* Parallel units of a layer: output rows, or output features. */
+/* Parallel units of a layer: output rows of [H, W, C], or output
+ * features of [N]; of any other rank, its first dimension above 1. */
 static int64_t layer_units(const IrNode *n) {
-    return n->shape.d[0];
+    const Shape *s = &n->shape;
+    if (s->rank == 1 || s->rank == 3)
+        return s->d[0];
+    for (int i = 0; i < s->rank; i++)
+        if (s->d[i] > 1)
+            return s->d[i];
+    return 1;
 }
 
 /* A layer's time at clock f on up to `threads` cores (sets l->threads).

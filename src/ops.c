@@ -209,8 +209,8 @@ static bool infer_concat(Sema *s, IrNode *n) {
     for (int i = 0; i < n->nin; i++) {
         IrNode *b = n->in[i];
         bool ok = b->shape.rank == a->shape.rank;
-        if (ok && a->shape.rank == 3)
-            ok = b->shape.d[0] == a->shape.d[0] && b->shape.d[1] == a->shape.d[1];
+        for (int k = 0; ok && k + 1 < a->shape.rank; k++)
+            ok = b->shape.d[k] == a->shape.d[k];
         if (!ok) {
             char x[128], y[128];
             sema_node_error(s, n,

@@ -30,13 +30,22 @@ int64_t plan_bytes(const IrNode *n, int word) {
     return shape_elems(s) * size;
 }
 
+/* A b1 tensor's bits are in row-major order with no gap but at the end
+ * when it has one pixel, or whole words per pixel. */
+static bool dense_bits(const Shape *s, int word) {
+    return shape_pixels(s) == 1 || shape_channels(s) % word == 0;
+}
+
 bool plan_is_view(const IrNode *n, int word) {
     if (n->op != OP_FLATTEN)
         return false;
     const IrNode *x = n->in[0];
-    if (x->type != DT_B1 || x->shape.rank == 1)
+    if (x->type != DT_B1)
         return true;
-    return x->shape.d[2] % word == 0; /* whole words per pixel: same bits */
+    /* The same bits: the same channels (so the same pixels), or both
+     * without gaps. */
+    return shape_channels(&x->shape) == shape_channels(&n->shape) ||
+           (dense_bits(&x->shape, word) && dense_bits(&n->shape, word));
 }
 
 typedef struct {

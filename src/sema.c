@@ -908,10 +908,11 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
         switch (st->kind) {
         case AST_INPUT: {
             bool ok = true;
-            if (st->nkids != 1 && st->nkids != 3) {
+            if (st->nkids < 1 || st->nkids > IR_MAX_RANK) {
                 diag_error(s->c, st->loc,
-                           "input '%s' has %d dimensions; use [H, W, C] or [N]", st->name,
-                           st->nkids);
+                           "input '%s' has %d dimensions; an input has 1 to %d ([N], "
+                           "[H, W, C], [1, C, H, W], ...)",
+                           st->name, st->nkids, IR_MAX_RANK);
                 ok = false;
             }
             Shape sh = {0};

@@ -255,6 +255,30 @@ static void test_concat_flatten(void **state) {
     run_free(&t.r);
 }
 
+/* Ranks 2 and 4: element-wise operations by the last index as the
+ * channel, b1 packed per row, flatten and concat in row-major order. */
+static void test_ranks(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2, 2]; input m : f32[2, 3];\n"
+                    "b = batchnorm(x); s = sign(m); c = concat(s, m); f = flatten(b);\n"
+                    "r = relu(m); output b, s, c, f, r;");
+    float x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, m[6] = {-1, 0, 2, -0.0f, -3, 0.5f};
+    float scale[2] = {2, -1}, shift[2] = {0.5f, 1};
+    net_affine(&t, "b", scale, shift, 2);
+    Tensor in[2] = {tf(x, 8), tf(m, 6)}, out[5];
+    net_run(&t, in, out);
+    /* channel = last index: x * 2 + 0.5 on even elements, -x + 1 on odd */
+    float b[8] = {2.5f, -1, 6.5f, -3, 10.5f, -5, 14.5f, -7};
+    expect_f(&out[0], b, 8);
+    expect_b(&out[1], (int8_t[]){-1, 1, 1, 1, -1, 1}, 6);
+    /* per row: the 3 signs (as -1.0/+1.0) then the 3 values */
+    expect_f(&out[2], (float[]){-1, 1, 1, -1, 0, 2, 1, -1, 1, -0.0f, -3, 0.5f}, 12);
+    expect_f(&out[3], b, 8);
+    expect_f(&out[4], (float[]){0, 0, 2, 0, 0, 0.5f}, 6);
+    run_free(&t.r);
+}
+
 static void test_softmax(void **state) {
     (void)state;
     Net t;
@@ -525,6 +549,7 @@ int main(void) {
         cmocka_unit_test(test_add),
         cmocka_unit_test(test_concat_flatten),
         cmocka_unit_test(test_softmax),
+        cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),

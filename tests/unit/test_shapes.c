@@ -111,6 +111,69 @@ static void test_blocks_and_repeat(void **state) {
     run_free(&r);
 }
 
+/* Fails unless the shape of `name` is [d...] (rank = number of dims). */
+static void assert_dims(Run *r, const char *name, int rank, const int64_t *d) {
+    IrNode *n = find_node(r, name);
+    if (!n)
+        fail_msg("no layer '%s'; messages:\n%s", name, r->diag);
+    assert_int_equal(n->shape.rank, rank);
+    for (int i = 0; i < rank; i++)
+        if (n->shape.d[i] != d[i])
+            fail_msg("'%s' dim %d: got %lld, want %lld", name, i, (long long)n->shape.d[i],
+                     (long long)d[i]);
+}
+#define DIMS(...) (int)(sizeof((int64_t[]){__VA_ARGS__}) / 8), (int64_t[]){__VA_ARGS__}
+
+/* Ranks 1 to 4: element-wise operations keep any shape, flatten and
+ * concat (on the last axis) take any rank, the window operations and
+ * dense keep theirs. */
+static void test_ranks(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[1, 3, 32, 32];\n"
+                   " input v : f32[1, 784];\n input m : i32[4, 10];\n"
+                   " a = relu(batchnorm(x));\n"       /* [1,3,32,32] */
+                   " s = sign(v);\n"                   /* b1[1,784] */
+                   " f = flatten(x);\n"                /* 3*32*32 = 3072 */
+                   " g = flatten(s);\n"                /* b1[784] */
+                   " c = concat(m, m, m);\n"           /* [4, 30], i32 */
+                   " d = add(m, m);\n"                 /* i32 [4,10] */
+                   " o = softmax(prelu(v));\n"         /* [1,784] */
+                   " output a, f, g, c, d, o;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "x", DIMS(1, 3, 32, 32));
+    assert_dims(&r, "a", DIMS(1, 3, 32, 32));
+    assert_dims(&r, "s", DIMS(1, 784));
+    assert_int_equal(find_node(&r, "s")->type, DT_B1);
+    assert_dims(&r, "f", DIMS(3072));
+    assert_dims(&r, "g", DIMS(784));
+    assert_int_equal(find_node(&r, "g")->type, DT_B1);
+    assert_dims(&r, "c", DIMS(4, 30));
+    assert_int_equal(find_node(&r, "c")->type, DT_I32);
+    assert_dims(&r, "d", DIMS(4, 10));
+    assert_int_equal(find_node(&r, "d")->type, DT_I32);
+    assert_dims(&r, "o", DIMS(1, 784));
+    /* b1 [1, 784] is one pixel of 784 channels; [4, 10] four of 10. */
+    assert_int_equal(shape_pixels(&find_node(&r, "s")->shape), 1);
+    assert_int_equal(shape_pixels(&find_node(&r, "c")->shape), 4);
+    assert_int_equal(shape_pixels(&find_node(&r, "x")->shape), 96);
+    run_free(&r);
+    assert_error("bnn 1; network n { input x : f32[1, 3, 8, 8];\n"
+                 " y = maxpool(x, size = 2); output y; }",
+                 "'maxpool' needs an [H, W, C] input, but 'x' is f32[1,3,8,8]");
+    assert_error("bnn 1; network n { input x : f32[1, 3, 8, 8];\n"
+                 " y = global_avgpool(x); output y; }",
+                 "'global_avgpool' needs an [H, W, C] input, but 'x' is f32[1,3,8,8]");
+    assert_error("bnn 1; network n { input x : f32[1, 784];\n"
+                 " y = dense(x, units = 2); output y; }",
+                 "'dense' needs a flat input, but 'x' is f32[1,784]; use flatten()");
+    assert_error("bnn 1; network n { input x : f32[2, 3]; input z : f32[3, 3];\n"
+                 " y = concat(x, z); output y; }",
+                 "shape mismatch in 'concat': 'x' is f32[2,3] but 'z' is f32[3,3]");
+    assert_error("bnn 1; network n { input x : f32[1, 1, 1, 1, 1]; output x; }",
+                 "input 'x' has 5 dimensions; an input has 1 to 4");
+}
+
 #define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
 
 static void test_errors(void **state) {
@@ -163,6 +226,7 @@ int main(void) {
         cmocka_unit_test(test_other_ops),
         cmocka_unit_test(test_blocks_and_repeat),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""shapes.py BNNC: `bnnc run` on tensors of rank 1 to 4 and on the shape
+and element-wise operations (docs/semantics.md), against NumPy.
+
+Each case is a network, its inputs and parameters; the expected outputs
+are computed here with NumPy, independently of bnnc, in float32 with one
+rounding per operation as docs/semantics.md orders them, and compared bit
+for bit (shape, dtype and bytes), but for sigmoid whose expf may differ
+in the last bit from NumPy's exp (tolerance of docs/semantics.md
+section 6)."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+BNNC = sys.argv[1]
+TMP = tempfile.mkdtemp()
+failures = []
+passed = 0
+
+
+def safetensors(path, tensors):
+    """Writes a safetensors file of float32 tensors."""
+    header, blobs, off = {}, [], 0
+    for name, a in tensors.items():
+        b = np.ascontiguousarray(a, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def run(name, src, inputs, weights, want, close=()):
+    """Runs network `src` on `inputs` (name -> array, in the order the
+    network declares them) and compares each output with want[name]."""
+    global passed
+    d = os.path.join(TMP, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "net.bnn"), "w") as f:
+        f.write("bnn 1;\nnetwork n {\n" + src + "\n}\n")
+    args = [BNNC, "run", os.path.join(d, "net.bnn"), "--output", os.path.join(d, "out") + "/"]
+    if weights:
+        safetensors(os.path.join(d, "w.safetensors"), weights)
+        args += ["--weights", os.path.join(d, "w.safetensors")]
+    else:
+        args += ["--seed", "1"]
+    for k, a in inputs.items():
+        p = os.path.join(d, k + ".npy")
+        np.save(p, a)
+        args += ["--input", p]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        failures.append("%s: bnnc run failed: %s" % (name, r.stderr.strip()))
+        return
+    for k, w in want.items():
+        got = np.load(os.path.join(d, "out", k + ".npy"))
+        if got.shape != w.shape or got.dtype != w.dtype:
+            failures.append("%s: output %s is %s %s, want %s %s" %
+                            (name, k, got.dtype, got.shape, w.dtype, w.shape))
+            return
+        if k in close:
+            ok = np.all(np.abs(got - w) <= 1e-5 * np.maximum(1, np.abs(w)))
+        else:
+            ok = got.tobytes() == w.tobytes()
+        if not ok:
+            bad = np.flatnonzero(got.reshape(-1) != w.reshape(-1))
+            failures.append("%s: output %s differs at %d elements, first %d: %r, want %r" %
+                            (name, k, len(bad), bad[0], got.reshape(-1)[bad[0]],
+                             w.reshape(-1)[bad[0]]))
+            return
+    passed += 1
+
+
+rng = np.random.default_rng(17)
+
+
+def rand(*shape):
+    """Random float32 values, some exactly 0 and -0."""
+    a = rng.standard_normal(shape).astype(np.float32)
+    a.reshape(-1)[::7] = 0
+    a.reshape(-1)[3::11] = -0.0
+    return a
+
+
+def sign(a):
+    return np.where(a >= 0, 1, -1).astype(np.int8)
+
+
+def relu(a):
+    return np.where(a > 0, a, np.float32(0)).astype(np.float32)
+
+
+# 1. Tensors of rank 1 to 4: inputs and outputs as NumPy shapes them.
+x = rand(1, 3, 4, 5)
+v = rand(2, 6)
+run("ranks", """
+    input x : f32[1, 3, 4, 5];
+    input v : f32[2, 6];
+    a = relu(x);
+    s = sign(v);
+    f = flatten(x);
+    c = concat(v, relu(v));
+    output a, s, f, c;""", {"x": x, "v": v}, None,
+    {"a": relu(x), "s": sign(v), "f": x.reshape(-1), "c": np.concatenate([v, relu(v)], -1)})
+# batchnorm on rank 4: the channel is the last index.
+x = rand(1, 2, 3, 4)
+g, b, m, var = rand(4), rand(4), rand(4), np.abs(rand(4)) + 0.5
+scale = (g.astype(np.float64) / np.sqrt(var.astype(np.float64) + 0.001)).astype(np.float32)
+shift = (b.astype(np.float64) - m.astype(np.float64) * g.astype(np.float64) /
+         np.sqrt(var.astype(np.float64) + 0.001)).astype(np.float32)
+run("batchnorm_rank4", """
+    input x : f32[1, 2, 3, 4];
+    y = batchnorm(x);
+    output y;""", {"x": x}, {"y.gamma": g, "y.beta": b, "y.mean": m, "y.variance": var},
+    {"y": (x * scale + shift).astype(np.float32)})
+
+if failures:
+    print("\n".join(failures))
+print("shapes: %d passed, %d failed" % (passed, len(failures)))
+sys.exit(1 if failures else 0)
