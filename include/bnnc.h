@@ -338,7 +338,9 @@ extern const char *const lex_types[];
     X(GROUPS, groups, ATTR_INT, 1)                                          \
     X(UNITS, units, ATTR_INT, 0)                                            \
     X(SIZE, size, ATTR_PAIR, 0)                                             \
-    X(MULTIPLIER, multiplier, ATTR_INT, 1)
+    X(MULTIPLIER, multiplier, ATTR_INT, 1)                                  \
+    X(SHAPE, shape, ATTR_TUPLE, 0)                                          \
+    X(PERM, perm, ATTR_TUPLE, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -543,6 +545,8 @@ bool sema_targets(Ctx *c, IrModule *m);
  * take (for --print-tables). */
 extern const char *const target_property_names[];
 extern const char *const target_words[];
+/* The context of a running sema (for notes after sema_node_error). */
+Ctx *sema_ctx(Sema *s);
 /* Reports a shape or type error for node n (with expansion notes). */
 void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -731,7 +735,8 @@ struct Plan {
 #define PLAN_ALIGN 16
 /* Bytes of n's output on W-bit words (b1 tensors are packed per pixel). */
 int64_t plan_bytes(const IrNode *n, int word);
-/* True when n's output is its input's buffer (a flatten that moves no bit). */
+/* True when n's output is its input's buffer: a flatten or a reshape
+ * that moves no bit (any type but b1; b1 when its packing is the same). */
 bool plan_is_view(const IrNode *n, int word);
 void plan_graph(Ctx *c, const IrGraph *g, int word, Plan *out);
 

@@ -391,7 +391,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                          : 0;
     /* Unpacking a binary input's bits for a float dense layer. */
     double ucyc = cost_unpacks(n) && t->unpack > 0 ? in * t->unpack : 0;
-    if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
+    if (measured >= 0 && !plan_is_view(n, t->word)) {
         double units = op_units(n, fmacs, what);
         if (gather)
             *what = "outputs x the target's measured cost per output + positions x source "
@@ -456,9 +456,14 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     case OP_ADD:
         *what = "elements x fadd / float lanes";
         return out * (n->type == DT_I32 ? t->add : t->fadd) / fl;
+    case OP_TRANSPOSE:
+        /* Element by element, strided: no vectors. */
+        *what = "elements x (load + store) (a strided copy)";
+        return out * (t->load + t->store);
     case OP_CONCAT:
     case OP_FLATTEN:
-        if (n->op == OP_FLATTEN && plan_is_view(n, t->word)) {
+    case OP_RESHAPE:
+        if (plan_is_view(n, t->word)) {
             *what = "none (a view of its input)";
             return 0;
         }

@@ -1495,6 +1495,67 @@ static void emit_copy(Emit *e, const IrNode *n) {
     }
 }
 
+/* y[o] = x[base + sum over k of j_k * step[k]] for every index j of n's
+ * output in row-major order (o the flat index of j): a transpose, a
+ * slice, a reshape that repacks bits. Bits for b1, one by one. */
+static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t base) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    const Shape *s = &n->shape;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
+    int off = IR_MAX_RANK - s->rank;
+    for (int k = 0; k < s->rank; k++) {
+        d[off + k] = s->d[k];
+        st[off + k] = step[k];
+    }
+    char xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    bool bits = n->type == DT_B1;
+    const char *t = ctype(n->type);
+    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n"
+               "        long o = 0;\n",
+            t, t, xp, t, yp);
+    if (bits) {
+        e->use_bit = true;
+        fprintf(f, "        memset(y, 0, %lld);\n", (long long)plan_bytes(n, e->W));
+    }
+    fprintf(f, "        for (long a = 0; a < %lld; a++)\n"
+               "        for (long b = 0; b < %lld; b++)\n"
+               "        for (long c = 0; c < %lld; c++)\n"
+               "        for (long d = 0; d < %lld; d++) {\n"
+               "            long i = %lld + a * %lld + b * %lld + c * %lld + d * %lld;\n",
+            (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3], (long long)base,
+            (long long)st[0], (long long)st[1], (long long)st[2], (long long)st[3]);
+    if (bits) {
+        int64_t cx = shape_channels(&x->shape), cy = shape_channels(s);
+        fprintf(f, "            bnn_word bit = (bnn_word)bnn_bit(x, i, %lld, %lld);\n"
+                   "            y[(o / %lld) * %lld + (o %% %lld) / BNN_W] |= bit << (o %% %lld %% BNN_W);\n"
+                   "            o++;\n",
+                (long long)cx, (long long)cwords(cx, e->W), (long long)cy,
+                (long long)cwords(cy, e->W), (long long)cy, (long long)cy);
+    } else {
+        fputs("            y[o++] = x[i];\n", f);
+    }
+    fputs("        }\n    }\n", f);
+}
+
+static void row_major(const Shape *s, int64_t *st) {
+    int64_t v = 1;
+    for (int k = s->rank - 1; k >= 0; k--) {
+        st[k] = v;
+        v *= s->d[k];
+    }
+}
+
+static void emit_transpose(Emit *e, const IrNode *n) {
+    int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
+    row_major(&n->in[0]->shape, st);
+    for (int k = 0; k < n->shape.rank; k++)
+        step[k] = st[n->at->v[A_PERM][k]];
+    emit_gather(e, n, step, 0);
+}
+
 static void emit_softmax(Emit *e, const IrNode *n) {
     int64_t N = shape_elems(&n->shape);
     char yp[96], xv[256];
@@ -1570,6 +1631,18 @@ static void emit_layer(Emit *e, const IrNode *n) {
             fputs("    /* a view of its input: nothing to do */\n", f);
         else
             emit_copy(e, n);
+        break;
+    case OP_RESHAPE:
+        if (plan_is_view(n, e->W)) {
+            fputs("    /* a view of its input: nothing to do */\n", f);
+        } else { /* b1 whose packing changes: the bits in order */
+            int64_t st[IR_MAX_RANK];
+            row_major(&n->shape, st);
+            emit_gather(e, n, st, 0);
+        }
+        break;
+    case OP_TRANSPOSE:
+        emit_transpose(e, n);
         break;
     case OP_SOFTMAX:
         emit_softmax(e, n);

@@ -443,6 +443,45 @@ static void run_concat(Interp *it, const IrNode *n, Tensor *y) {
     }
 }
 
+/* ------------------------------------------------------------- shapes */
+
+/* Row-major strides of shape s, in elements. */
+static void strides(const Shape *s, int64_t *st) {
+    int64_t e = 1;
+    for (int k = s->rank - 1; k >= 0; k--) {
+        st[k] = e;
+        e *= s->d[k];
+    }
+}
+
+/* y[j] = x[base + sum over k of j_k * step[k]] for every index j of n's
+ * output in row-major order: a transpose, a slice. */
+static void gather(const IrNode *n, const Tensor *x, const int64_t *step, int64_t base,
+                   Tensor *y) {
+    const Shape *s = &n->shape;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
+    int off = IR_MAX_RANK - s->rank; /* leading axes of extent 1 */
+    for (int k = 0; k < s->rank; k++) {
+        d[off + k] = s->d[k];
+        st[off + k] = step[k];
+    }
+    *y = tensor_new(n->type, shape_elems(s));
+    int64_t o = 0;
+    for (int64_t a = 0; a < d[0]; a++)
+        for (int64_t b = 0; b < d[1]; b++)
+            for (int64_t c = 0; c < d[2]; c++)
+                for (int64_t e = 0; e < d[3]; e++)
+                    copy_elem(x, base + a * st[0] + b * st[1] + c * st[2] + e * st[3], y, o++);
+}
+
+static void run_transpose(const IrNode *n, const Tensor *x, Tensor *y) {
+    int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
+    strides(&n->in[0]->shape, st);
+    for (int k = 0; k < n->shape.rank; k++)
+        step[k] = st[n->at->v[A_PERM][k]];
+    gather(n, x, step, 0, y);
+}
+
 static void run_softmax(const Tensor *xt, Tensor *y) {
     int64_t N = xt->n;
     *y = tensor_new(DT_F32, N);
@@ -494,12 +533,16 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
         run_concat(it, n, y);
         return true;
     case OP_FLATTEN:
+    case OP_RESHAPE:
         *y = tensor_new(n->type, x->n);
         for (int64_t i = 0; i < x->n; i++)
             copy_elem(x, i, y, i);
         return true;
     case OP_SOFTMAX:
         run_softmax(x, y);
+        return true;
+    case OP_TRANSPOSE:
+        run_transpose(n, x, y);
         return true;
     default:
         diag_plain(it->c, "internal error: the interpreter cannot run '%s'", n->name);

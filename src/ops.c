@@ -52,6 +52,12 @@ static bool need_rank3(Sema *s, IrNode *n) {
     char b[128];
     sema_node_error(s, n, "'%s' needs an [H, W, C] input, but '%s' is %s",
                     ops_table[n->op].name, x->name, fmt_shape(s, x, b, sizeof b));
+    const int64_t *d = x->shape.d;
+    if (x->shape.rank == 4 && d[0] == 1)
+        diag_note(sema_ctx(s), loc_none(),
+                  "if '%s' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(%s, perm = (0, 2, "
+                  "3, 1)), shape = (%lld, %lld, %lld)) is its [H, W, C]",
+                  x->name, x->name, (long long)d[2], (long long)d[3], (long long)d[1]);
     return false;
 }
 
@@ -235,6 +241,74 @@ static bool infer_flatten(Sema *s, IrNode *n) {
     n->shape = (Shape){1, {shape_elems(&x->shape)}};
     n->type = x->type;
     return check_elems(s, n);
+}
+
+/* A tuple attribute as text: "(1, 3, 32)". */
+static char *fmt_tuple(const IrNode *n, int a, char *buf, size_t len) {
+    size_t l = (size_t)snprintf(buf, len, "(");
+    for (int k = 0; k < n->at->len[a] && l < len; k++)
+        l += (size_t)snprintf(buf + l, len - l, "%s%lld", k ? ", " : "",
+                              (long long)n->at->v[a][k]);
+    if (l < len)
+        snprintf(buf + l, len - l, ")");
+    return buf;
+}
+
+/* reshape(x, shape = (a, b, ...)): the same elements in the same order. */
+static bool infer_reshape(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = n->at->len[A_SHAPE];
+    char b[128], t[128];
+    Shape sh = {r, {0}};
+    int64_t e = 1;
+    for (int k = 0; k < r; k++) {
+        sh.d[k] = n->at->v[A_SHAPE][k];
+        if (sh.d[k] == 0) {
+            sema_node_error(s, n, "'shape' of 'reshape' has a dimension 0: %s",
+                            fmt_tuple(n, A_SHAPE, t, sizeof t));
+            return false;
+        }
+        e *= sh.d[k]; /* each below 2^31, four of them: no overflow */
+    }
+    if (e != shape_elems(&x->shape)) {
+        sema_node_error(s, n,
+                        "'reshape' keeps the number of elements, but '%s' is %s (%lld elements) "
+                        "and shape = %s has %lld",
+                        x->name, fmt_shape(s, x, b, sizeof b), (long long)shape_elems(&x->shape),
+                        fmt_tuple(n, A_SHAPE, t, sizeof t), (long long)e);
+        return false;
+    }
+    n->shape = sh;
+    n->type = x->type;
+    return true;
+}
+
+/* transpose(x, perm = (...)): output axis k is input axis perm[k]. */
+static bool infer_transpose(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = n->at->len[A_PERM];
+    char b[128], t[128];
+    if (r != x->shape.rank) {
+        sema_node_error(s, n, "'perm' of 'transpose' has %d ax%s, but '%s' is %s, of rank %d",
+                        r, r == 1 ? "is" : "es", x->name, fmt_shape(s, x, b, sizeof b),
+                        x->shape.rank);
+        return false;
+    }
+    bool seen[IR_MAX_RANK] = {false};
+    for (int k = 0; k < r; k++) {
+        int64_t p = n->at->v[A_PERM][k];
+        if (p >= r || seen[p]) {
+            sema_node_error(s, n, "'perm' of 'transpose' must name each axis 0 to %d once; %s "
+                                  "is not a permutation",
+                            r - 1, fmt_tuple(n, A_PERM, t, sizeof t));
+            return false;
+        }
+        seen[p] = true;
+        n->shape.d[k] = x->shape.d[p];
+    }
+    n->shape.rank = r;
+    n->type = x->type;
+    return true;
 }
 
 const OpDesc ops_table[OP_COUNT] = {

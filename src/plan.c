@@ -3,8 +3,9 @@
  *
  * Every node's output is one buffer in a single arena, alive from the node
  * that writes it to the last node that reads it (to the end for network
- * outputs). A flatten that moves no bit is a view: it shares its input's
- * buffer and extends its life. Buffers are placed in execution order, each
+ * outputs). A flatten or a reshape that moves no bit is a view: it
+ * shares its input's buffer and extends its life, so the input's buffer
+ * is not released before the view's last reader. Buffers are placed in execution order, each
  * at the lowest offset where it overlaps no buffer alive at the same time
  * (first fit); a buffer is released after its last reader runs, so a layer
  * never writes over its own input. The arena size is the peak activation
@@ -37,7 +38,7 @@ static bool dense_bits(const Shape *s, int word) {
 }
 
 bool plan_is_view(const IrNode *n, int word) {
-    if (n->op != OP_FLATTEN)
+    if (n->op != OP_FLATTEN && n->op != OP_RESHAPE)
         return false;
     const IrNode *x = n->in[0];
     if (x->type != DT_B1)

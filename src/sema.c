@@ -138,6 +138,10 @@ void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
     diag_origins(s->c, n->origin);
 }
 
+Ctx *sema_ctx(Sema *s) {
+    return s->c;
+}
+
 #define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
 
 static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {

@@ -120,6 +120,46 @@ run("batchnorm_rank4", """
     output y;""", {"x": x}, {"y.gamma": g, "y.beta": b, "y.mean": m, "y.variance": var},
     {"y": (x * scale + shift).astype(np.float32)})
 
+# 2. reshape and transpose. An ONNX model's NCHW input becomes bnnc's
+# [H, W, C]: NumPy's x[0].transpose(1, 2, 0), exactly; then a conv2d
+# summed as docs/semantics.md orders it (ky, kx, ci), from the NCHW array
+# and a PyTorch [Co, Ci, Kh, Kw] weight, one float32 rounding a step.
+x = rand(1, 3, 6, 5)
+wt = rand(4, 3, 3, 3)                      # PyTorch layout [Co, Ci, Kh, Kw]
+acc = np.zeros((4, 3, 4), np.float32)      # [Ho, Wo, Co]
+for ky in range(3):
+    for kx in range(3):
+        for ci in range(3):
+            p = x[0, ci, ky:ky + 4, kx:kx + 3][:, :, None] * wt[:, ci, ky, kx]
+            acc = (acc + p.astype(np.float32)).astype(np.float32)
+run("onnx_layout", """
+    input x : f32[1, 3, 6, 5];
+    hwc = reshape(transpose(x, perm = (0, 2, 3, 1)), shape = (6, 5, 3));
+    c = conv2d(hwc, filters = 4, kernel = 3);
+    output hwc, c;""", {"x": x}, {"c.weight": wt.transpose(2, 3, 1, 0)},
+    {"hwc": x[0].transpose(1, 2, 0), "c": acc})
+# Every permutation of a rank-4 and a rank-3 tensor, for f32, i32 and b1;
+# reshapes of b1 that keep and that change its packing.
+x = rand(2, 3, 4, 5)
+k = rng.integers(-1000, 1000, (3, 4, 70)).astype(np.int32)
+run("transposes", """
+    input x : f32[2, 3, 4, 5];
+    input k : i32[3, 4, 70];
+    a = transpose(x, perm = (3, 1, 0, 2));
+    b = transpose(x, perm = (1, 2, 3, 0));
+    c = transpose(k, perm = (2, 0, 1));
+    d = transpose(sign(k), perm = (1, 2, 0));
+    e = transpose(sign(x), perm = (0, 2, 3, 1));
+    f = reshape(sign(x), shape = (6, 20));
+    g = reshape(sign(k), shape = (12, 70));
+    h = reshape(sign(k), shape = (3, 280));
+    i = reshape(transpose(sign(x), perm = (0, 3, 2, 1)), shape = (2, 20, 3));
+    output a, b, c, d, e, f, g, h, i;""", {"x": x, "k": k}, None,
+    {"a": x.transpose(3, 1, 0, 2), "b": x.transpose(1, 2, 3, 0), "c": k.transpose(2, 0, 1),
+     "d": sign(k).transpose(1, 2, 0), "e": sign(x).transpose(0, 2, 3, 1),
+     "f": sign(x).reshape(6, 20), "g": sign(k).reshape(12, 70), "h": sign(k).reshape(3, 280),
+     "i": sign(x).transpose(0, 3, 2, 1).reshape(2, 20, 3)})
+
 if failures:
     print("\n".join(failures))
 print("shapes: %d passed, %d failed" % (passed, len(failures)))

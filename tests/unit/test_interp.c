@@ -279,6 +279,30 @@ static void test_ranks(void **state) {
     run_free(&t.r);
 }
 
+/* reshape: the same elements in the same order; transpose: y[j] =
+ * x[i] with i_perm[k] = j_k, for every type. */
+static void test_reshape_transpose(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2, 3]; input s : b1[2, 3]; input k : i32[2, 3];\n"
+                    "h = reshape(transpose(x, perm = (0, 2, 3, 1)), shape = (2, 3, 2));\n"
+                    "u = transpose(s, perm = (1, 0)); r = reshape(s, shape = (3, 2));\n"
+                    "v = transpose(k, perm = (1, 0)); output h, u, r, v;");
+    /* x[0][c][h][w] = 100c + 10h + w: c in 0..1, h in 0..1, w in 0..2. */
+    float x[12] = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
+    int8_t s[6] = {1, -1, -1, 1, 1, -1};
+    int32_t k[6] = {1, 2, 3, 4, 5, 6};
+    Tensor in[3] = {tf(x, 12), tb(s, 6), ti(k, 6)}, out[4];
+    net_run(&t, in, out);
+    /* NHWC: for h, for w, the two channels: (h, w, c) = 100c + 10h + w. */
+    expect_f(&out[0], (float[]){0, 100, 1, 101, 2, 102, 10, 110, 11, 111, 12, 112}, 12);
+    /* s = [[1, -1, -1], [1, 1, -1]]: its transpose [[1, 1], [-1, 1], [-1, -1]]. */
+    expect_b(&out[1], (int8_t[]){1, 1, -1, 1, -1, -1}, 6);
+    expect_b(&out[2], s, 6);
+    expect_i(&out[3], (int32_t[]){1, 4, 2, 5, 3, 6}, 6);
+    run_free(&t.r);
+}
+
 static void test_softmax(void **state) {
     (void)state;
     Net t;
@@ -550,6 +574,7 @@ int main(void) {
         cmocka_unit_test(test_concat_flatten),
         cmocka_unit_test(test_softmax),
         cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_reshape_transpose),
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),

@@ -174,6 +174,53 @@ static void test_ranks(void **state) {
                  "input 'x' has 5 dimensions; an input has 1 to 4");
 }
 
+/* reshape keeps the elements; transpose's output axis k is input axis
+ * perm[k]; both keep the element type. */
+static void test_reshape_transpose(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[1, 3, 32, 32];\n input s : b1[6, 4];\n"
+                   " t = transpose(x, perm = (0, 2, 3, 1));\n"  /* [1,32,32,3] */
+                   " h = reshape(t, shape = (32, 32, 3));\n"    /* [32,32,3] */
+                   " c = conv2d(h, filters = 2, kernel = 3);\n" /* [30,30,2] */
+                   " q = transpose(x, perm = (3, 2, 1, 0));\n"  /* [32,32,3,1] */
+                   " f = reshape(x, shape = 3072);\n"           /* [3072] */
+                   " b = reshape(s, shape = (2, 3, 2, 2));\n"   /* b1 */
+                   " u = transpose(s, perm = (1, 0));\n"        /* b1[4,6] */
+                   " output c, q, f, b, u;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "t", DIMS(1, 32, 32, 3));
+    assert_dims(&r, "h", DIMS(32, 32, 3));
+    assert_dims(&r, "c", DIMS(30, 30, 2));
+    assert_dims(&r, "q", DIMS(32, 32, 3, 1));
+    assert_dims(&r, "f", DIMS(3072));
+    assert_dims(&r, "b", DIMS(2, 3, 2, 2));
+    assert_dims(&r, "u", DIMS(4, 6));
+    assert_int_equal(find_node(&r, "h")->type, DT_F32);
+    assert_int_equal(find_node(&r, "b")->type, DT_B1);
+    assert_int_equal(find_node(&r, "u")->type, DT_B1);
+    run_free(&r);
+    const char *x = "bnn 1; network n { input x : f32[1, 3, 4, 4];\n";
+    char src[256];
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (4, 4, 4)); output y; }", x);
+    assert_error(src, "'reshape' keeps the number of elements, but 'x' is f32[1,3,4,4] (48 "
+                      "elements) and shape = (4, 4, 4) has 64");
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (48, 0)); output y; }", x);
+    assert_error(src, "'shape' of 'reshape' has a dimension 0: (48, 0)");
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (1, 3, 4, 4, 1)); output y; }", x);
+    assert_error(src, "a tuple holds at most 4 integers");
+    snprintf(src, sizeof src, "%s y = transpose(x, perm = (0, 1, 2)); output y; }", x);
+    assert_error(src, "'perm' of 'transpose' has 3 axes, but 'x' is f32[1,3,4,4], of rank 4");
+    snprintf(src, sizeof src, "%s y = transpose(x, perm = (0, 1, 2, 4)); output y; }", x);
+    assert_error(src, "'perm' of 'transpose' must name each axis 0 to 3 once; (0, 1, 2, 4) is "
+                      "not a permutation");
+    snprintf(src, sizeof src, "%s y = transpose(x); output y; }", x);
+    assert_error(src, "operation 'transpose' is missing required parameter 'perm'");
+    snprintf(src, sizeof src, "%s y = conv2d(x, filters = 1, kernel = 1); output y; }", x);
+    assert_error(src, "note: if 'x' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(x, perm "
+                      "= (0, 2, 3, 1)), shape = (4, 4, 3)) is its [H, W, C]");
+}
+
 #define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
 
 static void test_errors(void **state) {
@@ -227,6 +274,7 @@ int main(void) {
         cmocka_unit_test(test_blocks_and_repeat),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_reshape_transpose),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
