@@ -469,6 +469,12 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
         }
         *what = "bytes / vector bytes x (load + store)";
         return (double)plan_bytes(n, t->word) / (t->vector / 8.0) * (t->load + t->store);
+    case OP_MUL:
+        *what = "elements x fmac / float lanes";
+        return out * t->fmac / fl;
+    case OP_SIGMOID:
+        *what = "elements x (12 fmac for exp + fadd + fmac) / float lanes";
+        return out * (SOFTMAX_EXP_FMACS * t->fmac + t->fadd + t->fmac) / fl;
     case OP_SOFTMAX:
         *what = "elements x (12 fmac for exp + fadd + fmac) / float lanes";
         return out * (SOFTMAX_EXP_FMACS * t->fmac + t->fadd + t->fmac) / fl;

@@ -1347,6 +1347,11 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         fprintf(f, "        float v = %s;\n        %s[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);\n",
                 xv, yp);
         break;
+    case OP_SIGMOID: /* 1 / (1 + e^-x), each step rounded; C99 expf */
+        fprintf(f, "        float v = %s;\n        float e = expf(-v);\n"
+                   "        float d = 1.0f + e;\n        %s[i] = 1.0f / d;\n",
+                xv, yp);
+        break;
     case OP_PRELU: {
         const LayerParams *lp = params(e, n->name);
         if (!lp)
@@ -1548,6 +1553,45 @@ static void row_major(const Shape *s, int64_t *st) {
     }
 }
 
+/* The steps through x of each axis of the output of an operation that
+ * broadcasts x (IR_MAX_RANK axes,
+ * padded from the front): 0 where x is broadcast. */
+static void broadcast_steps(const IrNode *x, int64_t *st) {
+    int64_t xs[IR_MAX_RANK];
+    row_major(&x->shape, xs);
+    for (int k = 0; k < IR_MAX_RANK; k++) {
+        int kx = k - (IR_MAX_RANK - x->shape.rank);
+        st[k] = kx >= 0 && x->shape.d[kx] > 1 ? xs[kx] : 0;
+    }
+}
+
+/* mul: y = (float)a * (float)b over the output in row-major order, each
+ * input read through its broadcast steps. */
+static void emit_mul(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    for (int k = 0; k < n->shape.rank; k++)
+        d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
+    broadcast_steps(n->in[0], sa);
+    broadcast_steps(n->in[1], sb);
+    char yp[96], av[256], bv[256];
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, av, sizeof av, n->in[0], "ia");
+    ld_float(e, bv, sizeof bv, n->in[1], "ib");
+    fprintf(f, "    {\n        float *y = %s;\n        long o = 0;\n"
+               "        for (long i = 0; i < %lld; i++)\n"
+               "        for (long j = 0; j < %lld; j++)\n"
+               "        for (long k = 0; k < %lld; k++)\n"
+               "        for (long l = 0; l < %lld; l++) {\n"
+               "            long ia = i * %lld + j * %lld + k * %lld + l * %lld;\n"
+               "            long ib = i * %lld + j * %lld + k * %lld + l * %lld;\n"
+               "            float a = %s;\n            float b = %s;\n"
+               "            y[o++] = a * b;\n        }\n    }\n",
+            yp, (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3],
+            (long long)sa[0], (long long)sa[1], (long long)sa[2], (long long)sa[3],
+            (long long)sb[0], (long long)sb[1], (long long)sb[2], (long long)sb[3], av, bv);
+}
+
 static void emit_transpose(Emit *e, const IrNode *n) {
     int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
     row_major(&n->in[0]->shape, st);
@@ -1614,6 +1658,7 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_HARDTANH:
     case OP_PRELU:
     case OP_ADD:
+    case OP_SIGMOID:
         emit_elementwise(e, n);
         break;
     case OP_MAXPOOL:
@@ -1643,6 +1688,9 @@ static void emit_layer(Emit *e, const IrNode *n) {
         break;
     case OP_TRANSPOSE:
         emit_transpose(e, n);
+        break;
+    case OP_MUL:
+        emit_mul(e, n);
         break;
     case OP_SOFTMAX:
         emit_softmax(e, n);

@@ -392,6 +392,12 @@ static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tenso
             y->f[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
             break;
         }
+        case OP_SIGMOID: { /* 1 / (1 + e^-x), each step rounded; C99 expf */
+            float e = expf(-elem_f(xt, i));
+            float d = 1.0f + e;
+            y->f[i] = 1.0f / d;
+            break;
+        }
         case OP_PRELU: {
             float v = elem_f(xt, i);
             if (v >= 0.0f) {
@@ -482,6 +488,38 @@ static void run_transpose(const IrNode *n, const Tensor *x, Tensor *y) {
     gather(n, x, step, 0, y);
 }
 
+/* The steps through x of each axis of the output of an operation that
+ * broadcasts x, with the axes padded
+ * to IR_MAX_RANK from the front: 0 where x is broadcast (an axis of
+ * extent 1, or one x does not have). */
+static void broadcast_steps(const IrNode *x, int64_t *st) {
+    int64_t xs[IR_MAX_RANK];
+    strides(&x->shape, xs);
+    for (int k = 0; k < IR_MAX_RANK; k++) {
+        int kx = k - (IR_MAX_RANK - x->shape.rank);
+        st[k] = kx >= 0 && x->shape.d[kx] > 1 ? xs[kx] : 0;
+    }
+}
+
+/* y = (float)a * (float)b, broadcast (NumPy's rules). */
+static void run_mul(const IrNode *n, const Tensor *a, const Tensor *b, Tensor *y) {
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    for (int k = 0; k < n->shape.rank; k++)
+        d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
+    broadcast_steps(n->in[0], sa);
+    broadcast_steps(n->in[1], sb);
+    *y = tensor_new(DT_F32, shape_elems(&n->shape));
+    int64_t o = 0;
+    for (int64_t i = 0; i < d[0]; i++)
+        for (int64_t j = 0; j < d[1]; j++)
+            for (int64_t k = 0; k < d[2]; k++)
+                for (int64_t l = 0; l < d[3]; l++) {
+                    float va = elem_f(a, i * sa[0] + j * sa[1] + k * sa[2] + l * sa[3]);
+                    float vb = elem_f(b, i * sb[0] + j * sb[1] + k * sb[2] + l * sb[3]);
+                    y->f[o++] = va * vb;
+                }
+}
+
 static void run_softmax(const Tensor *xt, Tensor *y) {
     int64_t N = xt->n;
     *y = tensor_new(DT_F32, N);
@@ -519,7 +557,11 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
     case OP_RELU:
     case OP_PRELU:
     case OP_HARDTANH:
+    case OP_SIGMOID:
         return run_elementwise(it, n, x, y);
+    case OP_MUL:
+        run_mul(n, x, &it->val[n->in[1]->id], y);
+        return true;
     case OP_MAXPOOL:
         return run_maxpool(n, x, y);
     case OP_AVGPOOL:

@@ -311,6 +311,33 @@ static bool infer_transpose(Sema *s, IrNode *n) {
     return true;
 }
 
+/* mul(a, b): NumPy's broadcasting. The shapes are aligned at their last
+ * dimension; each pair of dimensions is equal or one of them is 1 (a
+ * missing one counts as 1), and the output takes the larger. */
+static bool infer_mul(Sema *s, IrNode *n) {
+    IrNode *a = n->in[0], *b = n->in[1];
+    int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
+    Shape sh = {r, {0}};
+    for (int k = 0; k < r; k++) {
+        int ka = k - (r - a->shape.rank), kb = k - (r - b->shape.rank);
+        int64_t da = ka >= 0 ? a->shape.d[ka] : 1, db = kb >= 0 ? b->shape.d[kb] : 1;
+        if (da != db && da != 1 && db != 1) {
+            char x[128], y[128];
+            sema_node_error(s, n,
+                            "shapes of 'mul' do not broadcast: '%s' is %s and '%s' is %s, and "
+                            "their dimension %d from the end is %lld against %lld (each pair "
+                            "must be equal, or one of them 1)",
+                            a->name, fmt_shape(s, a, x, sizeof x), b->name,
+                            fmt_shape(s, b, y, sizeof y), r - k, (long long)da, (long long)db);
+            return false;
+        }
+        sh.d[k] = da > db ? da : db;
+    }
+    n->shape = sh;
+    n->type = DT_F32;
+    return check_elems(s, n);
+}
+
 const OpDesc ops_table[OP_COUNT] = {
 #define OP(id, name, nmin, nmax, w, attrs, req, infer) \
     [OP_##id] = {name, nmin, nmax, w, attrs, req, infer, false},

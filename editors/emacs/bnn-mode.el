@@ -58,7 +58,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-operations
   '("conv2d" "bconv2d" "depthwise_conv2d" "dense" "bdense" "batchnorm" "sign"
     "relu" "prelu" "hardtanh" "maxpool" "avgpool" "global_avgpool" "add"
-    "concat" "flatten" "softmax" "reshape" "transpose")
+    "concat" "flatten" "softmax" "reshape" "transpose" "mul" "sigmoid")
   "Built-in operations.")
 
 (defconst bnn-attributes

@@ -160,6 +160,31 @@ run("transposes", """
      "f": sign(x).reshape(6, 20), "g": sign(k).reshape(12, 70), "h": sign(k).reshape(3, 280),
      "i": sign(x).transpose(0, 3, 2, 1).reshape(2, 20, 3)})
 
+# 3. mul with NumPy's broadcasting (one float32 product), and sigmoid in
+# float32 steps, within the tolerance of expf.
+x = rand(4, 5, 6)
+c = rand(6)
+k = rng.integers(-50, 50, (1, 5, 1)).astype(np.int32)
+m = rand(3, 1, 1, 6)
+with np.errstate(over="ignore"):
+    sg = (np.float32(1) / (np.float32(1) + np.exp(-x))).astype(np.float32)
+run("mul_sigmoid", """
+    input x : f32[4, 5, 6];
+    input c : f32[6];
+    input k : i32[1, 5, 1];
+    input m : f32[3, 1, 1, 6];
+    a = mul(x, c);
+    b = mul(reshape(c, shape = (1, 1, 6)), x);
+    d = mul(k, x);
+    e = mul(sign(x), m);
+    f = mul(k, k);
+    s = sigmoid(x);
+    g = mul(x, s);
+    output a, b, d, e, f, s, g;""", {"x": x, "c": c, "k": k, "m": m}, None,
+    {"a": x * c, "b": c.reshape(1, 1, 6) * x, "d": k.astype(np.float32) * x,
+     "e": sign(x).astype(np.float32) * m, "f": (k.astype(np.float32) * k.astype(np.float32)),
+     "s": sg, "g": x * sg}, close=("s", "g"))
+
 if failures:
     print("\n".join(failures))
 print("shapes: %d passed, %d failed" % (passed, len(failures)))

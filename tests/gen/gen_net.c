@@ -162,9 +162,9 @@ static Val *pool(G *g, Val *x) {
 }
 
 static Val *elementwise(G *g, Val *x) {
-    static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh"};
+    static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh", "sigmoid"};
     Val *y = new_val(g, x, 'f');
-    fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 4)], x->name);
+    fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 5)], x->name);
     g->params += 4L * x->c;
     return y;
 }
@@ -280,6 +280,43 @@ static Val *shape_ops(G *g, Val *x) {
     }
 }
 
+/* mul with broadcasting: a scaling branch (global_avgpool, dense,
+ * sigmoid) of [C] or [1, 1, C] against [H, W, C], or two values of the
+ * same shape (b1, i32 or f32), or a flat value against a column. */
+static Val *scale(G *g, Val *x) {
+    FILE *o = g->out;
+    Val *y;
+    if (x->rank == 3 && rnd(g, 2)) {
+        Val *p = new_val(g, x, 'f');
+        p->rank = 1;
+        fprintf(o, "    %s = global_avgpool(%s);\n", p->name, x->name);
+        Val *sg = new_val(g, p, 'f');
+        fprintf(o, "    %s = sigmoid(dense(%s, units = %d));\n", sg->name, p->name, x->c);
+        g->params += (long)x->c * x->c;
+        y = new_val(g, x, 'f');
+        if (rnd(g, 2))
+            fprintf(o, "    %s = mul(%s, %s);\n", y->name, x->name, sg->name);
+        else
+            fprintf(o, "    %s = mul(reshape(%s, shape = (1, 1, %d)), %s);\n", y->name,
+                    sg->name, x->c, x->name);
+        return y;
+    }
+    if (x->rank == 1 && x->c <= 128 && rnd(g, 2)) { /* [N, 1] x [N]: [N, N] */
+        Val *t = side_val(g, x, 'f');
+        fprintf(o, "    %s = mul(reshape(%s, shape = (%d, 1)), %s);\n", t->name, x->name, x->c,
+                x->name);
+        y = new_val(g, x, 'f');
+        fprintf(o, "    %s = global_avgpool(reshape(%s, shape = (%d, 1, %d)));\n", y->name,
+                t->name, x->c, x->c);
+        y->c = x->c;
+        return y;
+    }
+    Val *b = rnd(g, 2) ? binarize(g, x) : x;
+    y = new_val(g, x, 'f');
+    fprintf(o, "    %s = mul(%s, %s);\n", y->name, x->name, b->name);
+    return y;
+}
+
 static Val *concat(G *g, Val *x) {
     Val *a = x->rank == 3 ? conv(g, x) : dense(g, x);
     Val *b = x->rank == 3 && rnd(g, 2) ? binarize(g, x) : elementwise(g, x);
@@ -337,7 +374,7 @@ static void generate(G *g, uint64_t seed, int max) {
     for (int i = 0; i < n && g->nvals < 200 && (!g->budget || g->params < g->budget); i++) {
         unsigned r = rnd(g, 100);
         if (rnd(g, 8) == 0) {
-            x = shape_ops(g, x);
+            x = rnd(g, 2) ? shape_ops(g, x) : scale(g, x);
         } else if (x->rank == 3) {
             if (r < 35)
                 x = conv(g, x);

@@ -87,8 +87,10 @@ static const char ops_src[] =
     "    rs  = reshape(s, shape = (4, 16, 16));\n"                 /* b1, same channels: a view */
     "    rt  = reshape(s, shape = (16, 64));\n"                    /* b1[16,64]: a copy */
     "    tx  = transpose(x, perm = (2, 0, 1));\n"                  /* f32[16,8,8] */
+    "    mu  = mul(x, gp);\n"                                      /* f32[8,8,16] */
+    "    sg  = sigmoid(x);\n"
     "    output cv, bc, bf, dw, gc, bk, pw, bpw, bd, bdf, re, pr, ht, mp, mpb, ap, gp,\n"
-    "           ad, adi, fs, fx, fv, sm, th, rx, rs, rt, tx;\n"
+    "           ad, adi, fs, fx, fv, sm, th, rx, rs, rt, tx, mu, sg;\n"
     "}\n";
 
 /* What a layer must cost; a field left out must be 0. */
@@ -243,6 +245,10 @@ static const Want ops_want[] = {
     {.name = "rt", .out_bytes = 16 * 2 * 4, .other = 128 / VBYTES * (LOAD + STORE)},
     /* transpose: elements x (load + store), no vectors. */
     {.name = "tx", .out_bytes = 4 * 1024, .other = 1024 * (LOAD + STORE)},
+    /* mul: elements x fmac / fl, broadcast or not. */
+    {.name = "mu", .out_bytes = 4 * 1024, .other = 1024 * FMAC / FL},
+    /* sigmoid: elements x (12 fmac + fadd + fmac) / fl, as softmax. */
+    {.name = "sg", .out_bytes = 4 * 1024, .other = 1024 * (12 * FMAC + FADD + FMAC) / FL},
 };
 
 static void test_every_op(void **state) {

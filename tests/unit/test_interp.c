@@ -303,6 +303,42 @@ static void test_reshape_transpose(void **state) {
     run_free(&t.r);
 }
 
+/* mul: (float)a * (float)b, broadcast; sigmoid: 1 / (1 + expf(-x)). */
+static void test_mul_sigmoid(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2, 2, 3]; input c : f32[3]; input k : i32[2, 1, 1];\n"
+                    "input s : b1[3];\n"
+                    "a = mul(x, c); b = mul(k, x); d = mul(s, reshape(c, shape = (3, 1)));\n"
+                    "g = sigmoid(x); output a, b, d, g;");
+    float x[12] = {0, 1, 2, 3, 100, -100, 0.5f, -0.0f, 88, -88, 16777216, 3};
+    float c[3] = {2, -1, 0.5f};
+    int32_t k[2] = {3, -2};
+    int8_t s[3] = {1, -1, 1};
+    Tensor in[4] = {tf(x, 12), tf(c, 3), ti(k, 2), tb(s, 3)}, out[4];
+    net_run(&t, in, out);
+    /* c per channel: x * (2, -1, 0.5). */
+    expect_f(&out[0], (float[]){0, -1, 1, 6, -100, -50, 1, 0.0f, 44, -176, -16777216, 1.5f},
+             12);
+    /* k per row: rows 0 and 1 of x (6 elements each) times 3 and -2;
+     * 16777216 * -2 exact; 0.5 * -2 = -1; -0.0 * -2 = +0. */
+    expect_f(&out[1], (float[]){0, 3, 6, 9, 300, -300, -1, 0.0f, -176, 176, -33554432, -6}, 12);
+    /* [3] x [3, 1]: d[i][j] = c[i] * s[j]. */
+    expect_f(&out[2], (float[]){2, -2, 2, -1, 1, -1, 0.5f, -0.5f, 0.5f}, 9);
+    /* sigmoid(0) = 1 / (1 + 1) = 0.5; sigmoid(100): expf(-100) is
+     * 3.7e-44 (subnormal), 1 + it rounds to 1: 1; sigmoid(-100): expf(100)
+     * is inf: 1 / inf = 0; sigmoid(-0) = 0.5; sigmoid(88): 1;
+     * sigmoid(-88): 1 / (1 + expf(88)) = 1 / 1.65e38, 6.05e-39 (subnormal). */
+    assert_int_equal(out[3].n, 12);
+    assert_true(out[3].f[0] == 0.5f && out[3].f[4] == 1.0f && out[3].f[5] == 0.0f);
+    assert_true(out[3].f[7] == 0.5f && out[3].f[8] == 1.0f && out[3].f[10] == 1.0f);
+    assert_true(out[3].f[9] > 6.0e-39f && out[3].f[9] < 6.1e-39f);
+    /* The others to 1e-6 of the exact value: 1 / (1 + e^-1) = 0.7310586. */
+    assert_true(fabsf(out[3].f[1] - 0.7310586f) < 1e-6f);
+    assert_true(fabsf(out[3].f[6] - 0.6224593f) < 1e-6f);
+    run_free(&t.r);
+}
+
 static void test_softmax(void **state) {
     (void)state;
     Net t;
@@ -575,6 +611,7 @@ int main(void) {
         cmocka_unit_test(test_softmax),
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_reshape_transpose),
+        cmocka_unit_test(test_mul_sigmoid),
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),

@@ -221,6 +221,41 @@ static void test_reshape_transpose(void **state) {
                       "= (0, 2, 3, 1)), shape = (4, 4, 3)) is its [H, W, C]");
 }
 
+/* mul broadcasts as NumPy does; its output is f32. sigmoid keeps the
+ * shape. */
+static void test_mul_sigmoid(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[8, 8, 16];\n input c : f32[16];\n"
+                   " input k : i32[1, 1, 16];\n input m : f32[3, 1];\n input v : b1[4];\n"
+                   " a = mul(x, c);\n"          /* [8,8,16] */
+                   " b = mul(k, x);\n"          /* [8,8,16] */
+                   " d = mul(m, v);\n"          /* [3,4]: outer product */
+                   " e = mul(k, k);\n"          /* [1,1,16], f32 */
+                   " f = mul(sign(x), sign(x));\n" /* f32 */
+                   " s = sigmoid(k);\n"
+                   " output a, b, d, e, f, s;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "a", DIMS(8, 8, 16));
+    assert_dims(&r, "b", DIMS(8, 8, 16));
+    assert_dims(&r, "d", DIMS(3, 4));
+    assert_dims(&r, "e", DIMS(1, 1, 16));
+    assert_dims(&r, "s", DIMS(1, 1, 16));
+    const char *names[] = {"a", "b", "d", "e", "f", "s"};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(find_node(&r, names[i])->type, DT_F32);
+    run_free(&r);
+    assert_error("bnn 1; network n { input x : f32[4, 5]; input y : f32[3];\n"
+                 " z = mul(x, y); output z; }",
+                 "shapes of 'mul' do not broadcast: 'x' is f32[4,5] and 'y' is f32[3], and their "
+                 "dimension 1 from the end is 5 against 3");
+    assert_error("bnn 1; network n { input x : f32[2, 4, 5]; input y : f32[3, 1, 5];\n"
+                 " z = mul(x, y); output z; }",
+                 "dimension 3 from the end is 2 against 3");
+    assert_error("bnn 1; network n { input x : f32[4]; z = mul(x, x, x); output z; }",
+                 "'mul' takes 2 inputs, but 3 are given");
+}
+
 #define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
 
 static void test_errors(void **state) {
@@ -275,6 +310,7 @@ int main(void) {
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_reshape_transpose),
+        cmocka_unit_test(test_mul_sigmoid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

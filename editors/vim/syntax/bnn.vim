@@ -17,7 +17,7 @@ let s:types = ['f32', 'i32', 'u8', 'b1']
 let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
       \ 'bdense', 'batchnorm', 'sign', 'relu', 'prelu', 'hardtanh', 'maxpool',
       \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax',
-      \ 'reshape', 'transpose']
+      \ 'reshape', 'transpose', 'mul', 'sigmoid']
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
       \ 'groups', 'units', 'size', 'multiplier', 'shape', 'perm']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
