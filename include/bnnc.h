@@ -340,7 +340,12 @@ extern const char *const lex_types[];
     X(SIZE, size, ATTR_PAIR, 0)                                             \
     X(MULTIPLIER, multiplier, ATTR_INT, 1)                                  \
     X(SHAPE, shape, ATTR_TUPLE, 0)                                          \
-    X(PERM, perm, ATTR_TUPLE, 0)
+    X(PERM, perm, ATTR_TUPLE, 0)                                            \
+    X(BEGIN, begin, ATTR_TUPLE, 0)                                          \
+    X(END, end, ATTR_TUPLE, 0)                                              \
+    X(BEFORE, before, ATTR_TUPLE, 0)                                        \
+    X(AFTER, after, ATTR_TUPLE, 0)                                          \
+    X(VALUE, value, ATTR_REAL, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,

@@ -463,6 +463,8 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     case OP_CONCAT:
     case OP_FLATTEN:
     case OP_RESHAPE:
+    case OP_SLICE:
+    case OP_PAD_CHANNELS:
         if (plan_is_view(n, t->word)) {
             *what = "none (a view of its input)";
             return 0;

@@ -76,19 +76,25 @@ static char *upper(Arena *a, const char *s) {
     return o;
 }
 
-/* A float constant that reads back to the same bits. */
-static void put_float(FILE *f, float v) {
+/* A float constant that reads back to the same bits, into out[n]. */
+static void float_text(char *out, size_t n, float v) {
     if (isnan(v))
-        fputs("(0.0f/0.0f)", f);
+        snprintf(out, n, "(0.0f/0.0f)");
     else if (isinf(v))
-        fputs(v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)", f);
+        snprintf(out, n, "%s", v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)");
     else if (v == 0 && signbit(v))
-        fputs("-0.0f", f);
+        snprintf(out, n, "-0.0f");
     else {
         char b[32];
         snprintf(b, sizeof b, "%.9g", (double)v);
-        fprintf(f, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
+        snprintf(out, n, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
     }
+}
+
+static void put_float(FILE *f, float v) {
+    char b[48];
+    float_text(b, sizeof b, v);
+    fputs(b, f);
 }
 
 static const LayerParams *params(Emit *e, const char *layer) {
@@ -1592,6 +1598,60 @@ static void emit_mul(Emit *e, const IrNode *n) {
             (long long)sb[0], (long long)sb[1], (long long)sb[2], (long long)sb[3], av, bv);
 }
 
+static void emit_slice(Emit *e, const IrNode *n) {
+    const Shape *xs = &n->in[0]->shape;
+    int64_t st[IR_MAX_RANK], base = 0;
+    row_major(xs, st);
+    int nb = n->at->len[A_BEGIN];
+    for (int k = 0; k < nb; k++)
+        base += n->at->v[A_BEGIN][k] * st[nb == 1 ? xs->rank - 1 : k];
+    emit_gather(e, n, st, base);
+}
+
+/* pad_channels: per pixel, `before` values, the input's channels (a copy
+ * of the row; bits one by one for b1), `after` values. */
+static void emit_pad_channels(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t C = shape_channels(&x->shape), Co = shape_channels(&n->shape);
+    int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
+    double v = n->at->r[A_VALUE];
+    char xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    const char *t = ctype(n->type);
+    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n", t, t, xp,
+            t, yp);
+    if (n->type == DT_B1) {
+        int64_t xcw = cwords(C, e->W), ycw = cwords(Co, e->W);
+        e->use_bit = true;
+        fprintf(f, "        memset(y, 0, %lld);\n"
+                   "        for (long p = 0; p < %lld; p++)\n"
+                   "        for (long c = 0; c < %lld; c++) {\n"
+                   "            bnn_word bit = c < %lld || c >= %lld ? %du\n"
+                   "                : (bnn_word)bnn_bit(x, p * %lld + c - %lld, %lld, %lld);\n"
+                   "            y[p * %lld + c / BNN_W] |= bit << (c %% BNN_W);\n"
+                   "        }\n    }\n",
+                (long long)plan_bytes(n, e->W), (long long)P, (long long)Co, (long long)before,
+                (long long)(before + C), v > 0 ? 1 : 0, (long long)C, (long long)before,
+                (long long)C, (long long)xcw, (long long)ycw);
+        return;
+    }
+    char val[64];
+    if (n->type == DT_F32)
+        float_text(val, sizeof val, (float)v);
+    else
+        snprintf(val, sizeof val, "%lld", (long long)v);
+    fprintf(f, "        for (long p = 0; p < %lld; p++) {\n"
+               "            %s *yp = y + p * %lld;\n"
+               "            for (long c = 0; c < %lld; c++)\n                yp[c] = %s;\n"
+               "            memcpy(yp + %lld, x + p * %lld, %lld * sizeof(%s));\n"
+               "            for (long c = %lld; c < %lld; c++)\n                yp[c] = %s;\n"
+               "        }\n    }\n",
+            (long long)P, t, (long long)Co, (long long)before, val, (long long)before,
+            (long long)C, (long long)C, t, (long long)(before + C), (long long)Co, val);
+}
+
 static void emit_transpose(Emit *e, const IrNode *n) {
     int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
     row_major(&n->in[0]->shape, st);
@@ -1691,6 +1751,12 @@ static void emit_layer(Emit *e, const IrNode *n) {
         break;
     case OP_MUL:
         emit_mul(e, n);
+        break;
+    case OP_SLICE:
+        emit_slice(e, n);
+        break;
+    case OP_PAD_CHANNELS:
+        emit_pad_channels(e, n);
         break;
     case OP_SOFTMAX:
         emit_softmax(e, n);

@@ -480,6 +480,40 @@ static void gather(const IrNode *n, const Tensor *x, const int64_t *step, int64_
                     copy_elem(x, base + a * st[0] + b * st[1] + c * st[2] + e * st[3], y, o++);
 }
 
+/* The first element of a slice and its steps: x's own strides. */
+static void run_slice(const IrNode *n, const Tensor *x, Tensor *y) {
+    const Shape *xs = &n->in[0]->shape;
+    int64_t st[IR_MAX_RANK], base = 0;
+    strides(xs, st);
+    int nb = n->at->len[A_BEGIN];
+    for (int k = 0; k < nb; k++)
+        base += n->at->v[A_BEGIN][k] * st[nb == 1 ? xs->rank - 1 : k];
+    gather(n, x, st, base, y);
+}
+
+/* At every pixel: `before` channels of value, x's channels, `after` of
+ * value. */
+static void run_pad_channels(const IrNode *n, const Tensor *x, Tensor *y) {
+    int64_t C = shape_channels(&n->in[0]->shape), Co = shape_channels(&n->shape);
+    int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
+    double v = n->at->r[A_VALUE];
+    *y = tensor_new(n->type, P * Co);
+    for (int64_t p = 0; p < P; p++)
+        for (int64_t c = 0; c < Co; c++) {
+            int64_t o = p * Co + c;
+            if (c >= before && c < before + C) {
+                copy_elem(x, p * C + c - before, y, o);
+                continue;
+            }
+            switch (n->type) {
+            case DT_F32: y->f[o] = (float)v; break;
+            case DT_I32: y->i[o] = (int32_t)v; break;
+            case DT_U8: y->u[o] = (uint8_t)v; break;
+            default: y->b[o] = v > 0 ? 1 : -1; break;
+            }
+        }
+}
+
 static void run_transpose(const IrNode *n, const Tensor *x, Tensor *y) {
     int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
     strides(&n->in[0]->shape, st);
@@ -561,6 +595,12 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
         return run_elementwise(it, n, x, y);
     case OP_MUL:
         run_mul(n, x, &it->val[n->in[1]->id], y);
+        return true;
+    case OP_SLICE:
+        run_slice(n, x, y);
+        return true;
+    case OP_PAD_CHANNELS:
+        run_pad_channels(n, x, y);
         return true;
     case OP_MAXPOOL:
         return run_maxpool(n, x, y);

@@ -113,8 +113,10 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
         for (int k = 0; k < n->nin; k++)
             fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
         fputc(')', f);
+        /* A tuple left out has no default and is not shown (pad_channels'
+         * before and after: 0). */
         for (int a = 0; a < A_COUNT; a++)
-            if (n->at->has[a])
+            if (n->at->has[a] && !(ops_attr_types[a] == ATTR_TUPLE && n->at->len[a] == 0))
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);

@@ -10,6 +10,8 @@
  */
 #include "bnnc.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 const char *const ops_attr_names[A_COUNT] = {
@@ -335,6 +337,84 @@ static bool infer_mul(Sema *s, IrNode *n) {
     }
     n->shape = sh;
     n->type = DT_F32;
+    return check_elems(s, n);
+}
+
+/* slice(x, begin = ..., end = ...): elements begin[k] to end[k] - 1 of
+ * each axis k; one value each: the last axis (the channels). */
+static bool infer_slice(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = x->shape.rank, nb = n->at->len[A_BEGIN], ne = n->at->len[A_END];
+    char b[128];
+    if (nb != ne || (nb != 1 && nb != r)) {
+        sema_node_error(s, n,
+                        "'begin' and 'end' of 'slice' have %d and %d values; give one each (the "
+                        "last axis) or %d each (every axis of '%s', which is %s)",
+                        nb, ne, r, x->name, fmt_shape(s, x, b, sizeof b));
+        return false;
+    }
+    n->shape = x->shape;
+    for (int k = 0; k < nb; k++) {
+        int axis = nb == 1 ? r - 1 : k;
+        int64_t lo = n->at->v[A_BEGIN][k], hi = n->at->v[A_END][k], dim = x->shape.d[axis];
+        if (hi <= lo || hi > dim) {
+            sema_node_error(s, n,
+                            "slice %lld to %lld of '%s' along axis %d%s is %s: '%s' is %s, "
+                            "%lld along it",
+                            (long long)lo, (long long)hi, x->name, axis,
+                            axis == r - 1 ? " (the channels)" : "",
+                            hi <= lo ? "empty (end must be above begin)" : "out of range",
+                            x->name, fmt_shape(s, x, b, sizeof b), (long long)dim);
+            return false;
+        }
+        n->shape.d[axis] = hi - lo;
+    }
+    n->type = x->type;
+    return true;
+}
+
+/* pad_channels(x, before = a, after = b, value = v): a channels of v,
+ * then x's, then b of v, at every pixel. */
+static bool infer_pad_channels(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    char b[128];
+    int64_t add = 0;
+    for (int a = A_BEFORE; a <= A_AFTER; a++) {
+        if (n->at->len[a] > 1) {
+            sema_node_error(s, n, "parameter '%s' of 'pad_channels' takes one integer, not %d",
+                            ops_attr_names[a], n->at->len[a]);
+            return false;
+        }
+        add += n->at->v[a][0]; /* 0 when not given */
+    }
+    double v = n->at->r[A_VALUE];
+    const char *why = NULL;
+    switch (x->type) {
+    case DT_B1:
+        if (v != 1 && v != -1)
+            why = "a b1 tensor holds -1 or +1 only: give value = 1 or value = -1";
+        break;
+    case DT_I32:
+        if (v != floor(v) || v < INT32_MIN || v > INT32_MAX)
+            why = "an i32 tensor holds whole numbers from -2^31 to 2^31 - 1";
+        break;
+    case DT_U8:
+        if (v != floor(v) || v < 0 || v > 255)
+            why = "a u8 tensor holds whole numbers from 0 to 255";
+        break;
+    default:
+        if (fabs(v) > FLT_MAX)
+            why = "an f32 tensor holds numbers up to 3.4e38";
+        break;
+    }
+    if (why) {
+        sema_node_error(s, n, "'pad_channels' pads '%s' (%s) with value = %g, but %s", x->name,
+                        fmt_shape(s, x, b, sizeof b), v, why);
+        return false;
+    }
+    n->shape = x->shape;
+    n->shape.d[n->shape.rank - 1] += add;
+    n->type = x->type;
     return check_elems(s, n);
 }
 

@@ -185,6 +185,34 @@ run("mul_sigmoid", """
      "e": sign(x).astype(np.float32) * m, "f": (k.astype(np.float32) * k.astype(np.float32)),
      "s": sg, "g": x * sg}, close=("s", "g"))
 
+# 4. Channel slices and pads (a ResNet shortcut, Bi-Real Net's
+# downsampling), per-axis slices, for f32, i32 and b1.
+x = rand(3, 4, 70)
+k = rng.integers(-99, 99, (5, 40)).astype(np.int32)
+
+
+def pad(a, before, after, value):
+    w = [(0, 0)] * (a.ndim - 1) + [(before, after)]
+    return np.pad(a, w, constant_values=value).astype(a.dtype)
+
+
+run("slice_pad", """
+    input x : f32[3, 4, 70];
+    input k : i32[5, 40];
+    a = slice(x, begin = 16, end = 48);
+    b = slice(sign(x), begin = 3, end = 69);
+    c = slice(x, begin = (1, 1, 0), end = (3, 4, 33));
+    d = pad_channels(x, after = 16);
+    e = pad_channels(sign(x), before = 5, after = 60, value = -1);
+    f = pad_channels(sign(x), before = 1, value = 1);
+    g = pad_channels(k, before = 3, after = 2, value = -7);
+    h = slice(sign(k), begin = (1, 30), end = (3, 40));
+    i = pad_channels(slice(x, begin = 0, end = 35), before = 2, after = 33, value = -0.5);
+    output a, b, c, d, e, f, g, h, i;""", {"x": x, "k": k}, None,
+    {"a": x[..., 16:48], "b": sign(x)[..., 3:69], "c": x[1:3, 1:4, 0:33],
+     "d": pad(x, 0, 16, 0), "e": pad(sign(x), 5, 60, -1), "f": pad(sign(x), 1, 0, 1),
+     "g": pad(k, 3, 2, -7), "h": sign(k)[1:3, 30:40], "i": pad(x[..., 0:35], 2, 33, -0.5)})
+
 if failures:
     print("\n".join(failures))
 print("shapes: %d passed, %d failed" % (passed, len(failures)))

@@ -10,8 +10,9 @@
  * not multiples of 32 and 64, residual adds, concatenations, flatten to
  * dense heads, inputs of rank 4 ([1, C, H, W], made [H, W, C] by a
  * transpose and a reshape) and of rank 2, reshapes that are views and
- * that repack bits, transposes of every type, and sometimes two outputs
- * (of any rank). Shapes are tracked as the layers
+ * that repack bits, transposes of every type, mul with broadcasting
+ * (scaling branches), sigmoid, channel and per-axis slices and channel
+ * pads of every type, and sometimes two outputs (of any rank). Shapes are tracked as the layers
  * are drawn, so every network checks; the differential tests
  * (tests/codegen) and the fuzzers (tests/fuzz) share it. Deterministic:
  * a fixed generator, no libc rand.
@@ -317,6 +318,42 @@ static Val *scale(G *g, Val *x) {
     return y;
 }
 
+/* A channel slice, a per-axis slice, or a channel pad (value +-1 for
+ * b1, an integer for i32, a real for f32); on any of the three types. */
+static Val *channel_ops(G *g, Val *x) {
+    FILE *o = g->out;
+    Val *y = new_val(g, x, x->type);
+    int c = x->c;
+    if (rnd(g, 2) && c > 1) {
+        int b = (int)rnd(g, (unsigned)c - 1), e = b + 1 + (int)rnd(g, (unsigned)(c - b));
+        if (x->rank == 3 && rnd(g, 3) == 0) {
+            int h0 = (int)rnd(g, (unsigned)x->h), w0 = (int)rnd(g, (unsigned)x->w);
+            int h1 = h0 + 1 + (int)rnd(g, (unsigned)(x->h - h0));
+            int w1 = w0 + 1 + (int)rnd(g, (unsigned)(x->w - w0));
+            fprintf(o, "    %s = slice(%s, begin = (%d, %d, %d), end = (%d, %d, %d));\n",
+                    y->name, x->name, h0, w0, b, h1, w1, e);
+            y->h = h1 - h0;
+            y->w = w1 - w0;
+        } else {
+            fprintf(o, "    %s = slice(%s, begin = %d, end = %d);\n", y->name, x->name, b, e);
+        }
+        y->c = e - b;
+        return y;
+    }
+    int before = rnd(g, 2) ? 0 : (int)rnd(g, 40), after = (int)rnd(g, 70);
+    char v[32];
+    if (x->type == 'b')
+        snprintf(v, sizeof v, "%d", rnd(g, 2) ? 1 : -1);
+    else if (x->type == 'i')
+        snprintf(v, sizeof v, "%d", (int)rnd(g, 21) - 10);
+    else
+        snprintf(v, sizeof v, "%s", rnd(g, 2) ? "0" : "-0.75");
+    fprintf(o, "    %s = pad_channels(%s, before = %d, after = %d, value = %s);\n", y->name,
+            x->name, before, after, v);
+    y->c = c + before + after;
+    return y;
+}
+
 static Val *concat(G *g, Val *x) {
     Val *a = x->rank == 3 ? conv(g, x) : dense(g, x);
     Val *b = x->rank == 3 && rnd(g, 2) ? binarize(g, x) : elementwise(g, x);
@@ -374,7 +411,8 @@ static void generate(G *g, uint64_t seed, int max) {
     for (int i = 0; i < n && g->nvals < 200 && (!g->budget || g->params < g->budget); i++) {
         unsigned r = rnd(g, 100);
         if (rnd(g, 8) == 0) {
-            x = rnd(g, 2) ? shape_ops(g, x) : scale(g, x);
+            unsigned k = rnd(g, 3);
+            x = k == 0 ? shape_ops(g, x) : k == 1 ? scale(g, x) : channel_ops(g, x);
         } else if (x->rank == 3) {
             if (r < 35)
                 x = conv(g, x);

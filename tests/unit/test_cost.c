@@ -89,8 +89,10 @@ static const char ops_src[] =
     "    tx  = transpose(x, perm = (2, 0, 1));\n"                  /* f32[16,8,8] */
     "    mu  = mul(x, gp);\n"                                      /* f32[8,8,16] */
     "    sg  = sigmoid(x);\n"
+    "    sl  = slice(x, begin = 4, end = 12);\n"                   /* f32[8,8,8] */
+    "    pc  = pad_channels(s, after = 16, value = 1);\n"          /* b1[8,8,32] */
     "    output cv, bc, bf, dw, gc, bk, pw, bpw, bd, bdf, re, pr, ht, mp, mpb, ap, gp,\n"
-    "           ad, adi, fs, fx, fv, sm, th, rx, rs, rt, tx, mu, sg;\n"
+    "           ad, adi, fs, fx, fv, sm, th, rx, rs, rt, tx, mu, sg, sl, pc;\n"
     "}\n";
 
 /* What a layer must cost; a field left out must be 0. */
@@ -249,6 +251,9 @@ static const Want ops_want[] = {
     {.name = "mu", .out_bytes = 4 * 1024, .other = 1024 * FMAC / FL},
     /* sigmoid: elements x (12 fmac + fadd + fmac) / fl, as softmax. */
     {.name = "sg", .out_bytes = 4 * 1024, .other = 1024 * (12 * FMAC + FADD + FMAC) / FL},
+    /* slice, pad_channels: copies, output bytes / (vector / 8) x (load + store). */
+    {.name = "sl", .out_bytes = 4 * 512, .other = 4 * 512 / VBYTES * (LOAD + STORE)},
+    {.name = "pc", .out_bytes = 64 * 4, .other = 64 * 4 / VBYTES * (LOAD + STORE)},
 };
 
 static void test_every_op(void **state) {

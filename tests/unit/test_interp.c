@@ -339,6 +339,34 @@ static void test_mul_sigmoid(void **state) {
     run_free(&t.r);
 }
 
+/* slice copies begin .. end - 1 per axis; pad_channels puts `before`
+ * values, the channels, `after` values at each pixel. */
+static void test_slice_pad(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2, 2, 3]; input s : b1[2, 3]; input k : i32[2, 2];\n"
+                    "a = slice(x, begin = 1, end = 3); b = slice(x, begin = (1, 0, 2), end = (2, 2, 3));\n"
+                    "c = pad_channels(x, before = 1, after = 2, value = -0.5);\n"
+                    "d = pad_channels(s, before = 2, value = 1); e = slice(s, begin = 2, end = 3);\n"
+                    "f = pad_channels(k, after = 1, value = -9); output a, b, c, d, e, f;");
+    /* x[h][w][c] = 100h + 10w + c. */
+    float x[12] = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
+    int8_t s[6] = {1, -1, -1, -1, 1, 1};
+    int32_t k[4] = {5, 6, 7, 8};
+    Tensor in[3] = {tf(x, 12), tb(s, 6), ti(k, 4)}, out[6];
+    net_run(&t, in, out);
+    expect_f(&out[0], (float[]){1, 2, 11, 12, 101, 102, 111, 112}, 8);
+    expect_f(&out[1], (float[]){102, 112}, 2);
+    expect_f(&out[2], (float[]){-0.5f, 0, 1, 2, -0.5f, -0.5f, -0.5f, 10, 11, 12, -0.5f, -0.5f,
+                                -0.5f, 100, 101, 102, -0.5f, -0.5f, -0.5f, 110, 111, 112, -0.5f,
+                                -0.5f},
+             24);
+    expect_b(&out[3], (int8_t[]){1, 1, 1, -1, -1, 1, 1, -1, 1, 1}, 10);
+    expect_b(&out[4], (int8_t[]){-1, 1}, 2);
+    expect_i(&out[5], (int32_t[]){5, 6, -9, 7, 8, -9}, 6);
+    run_free(&t.r);
+}
+
 static void test_softmax(void **state) {
     (void)state;
     Net t;
@@ -612,6 +640,7 @@ int main(void) {
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_reshape_transpose),
         cmocka_unit_test(test_mul_sigmoid),
+        cmocka_unit_test(test_slice_pad),
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),

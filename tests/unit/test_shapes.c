@@ -256,6 +256,58 @@ static void test_mul_sigmoid(void **state) {
                  "'mul' takes 2 inputs, but 3 are given");
 }
 
+/* slice takes begin .. end - 1 of the last axis, or of every axis;
+ * pad_channels adds before + after channels; both keep the type. */
+static void test_slice_pad(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[8, 6, 32];\n input k : i32[10];\n"
+                   " a = slice(x, begin = 16, end = 32);\n"                /* [8,6,16] */
+                   " b = slice(x, begin = (2, 0, 1), end = (5, 6, 2));\n"  /* [3,6,1] */
+                   " c = pad_channels(x, after = 16);\n"                   /* [8,6,48] */
+                   " d = pad_channels(sign(x), before = 3, after = 1, value = -1);\n" /* b1 36 */
+                   " e = slice(k, begin = 0, end = 1);\n"                  /* i32[1] */
+                   " f = pad_channels(k, before = 2, value = 7);\n"        /* i32[12] */
+                   " output a, b, c, d, e, f;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "a", DIMS(8, 6, 16));
+    assert_dims(&r, "b", DIMS(3, 6, 1));
+    assert_dims(&r, "c", DIMS(8, 6, 48));
+    assert_dims(&r, "d", DIMS(8, 6, 36));
+    assert_dims(&r, "e", DIMS(1));
+    assert_dims(&r, "f", DIMS(12));
+    assert_int_equal(find_node(&r, "d")->type, DT_B1);
+    assert_int_equal(find_node(&r, "e")->type, DT_I32);
+    assert_int_equal(find_node(&r, "f")->type, DT_I32);
+    run_free(&r);
+    const char *x = "bnn 1; network n { input x : f32[8, 6, 32]; input k : i32[4]; input u : u8[4];\n";
+    char src[320];
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 30, end = 33); output y; }", x);
+    assert_error(src, "slice 30 to 33 of 'x' along axis 2 (the channels) is out of range: 'x' "
+                      "is f32[8,6,32], 32 along it");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 3, end = 2); output y; }", x);
+    assert_error(src, "slice 3 to 2 of 'x' along axis 2 (the channels) is empty");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = (0, 7, 0), end = (8, 9, 1)); output y; }", x);
+    assert_error(src, "slice 7 to 9 of 'x' along axis 1 is out of range");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 1, end = (2, 3, 4)); output y; }", x);
+    assert_error(src, "'begin' and 'end' of 'slice' have 1 and 3 values");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 1); output y; }", x);
+    assert_error(src, "operation 'slice' is missing required parameter 'end'");
+    snprintf(src, sizeof src, "%s y = pad_channels(sign(x), after = 2); output y; }", x);
+    assert_error(src, "with value = 0, but a b1 tensor holds -1 or +1 only");
+    snprintf(src, sizeof src, "%s y = pad_channels(k, after = 2, value = 0.5); output y; }", x);
+    assert_error(src, "'pad_channels' pads 'k' (i32[4]) with value = 0.5, but an i32 tensor "
+                      "holds whole numbers");
+    snprintf(src, sizeof src, "%s y = pad_channels(u, after = 2, value = 256); output y; }", x);
+    assert_error(src, "but a u8 tensor holds whole numbers from 0 to 255");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = 2, value = 1e39); output y; }", x);
+    assert_error(src, "but an f32 tensor holds numbers up to 3.4e38");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = -2); output y; }", x);
+    assert_error(src, "parameter 'after' of 'pad_channels' takes integers from 0 to 2147483647");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = (1, 2)); output y; }", x);
+    assert_error(src, "parameter 'after' of 'pad_channels' takes one integer, not 2");
+}
+
 #define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
 
 static void test_errors(void **state) {
@@ -311,6 +363,7 @@ int main(void) {
         cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_reshape_transpose),
         cmocka_unit_test(test_mul_sigmoid),
+        cmocka_unit_test(test_slice_pad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
