@@ -213,6 +213,33 @@ run("slice_pad", """
      "d": pad(x, 0, 16, 0), "e": pad(sign(x), 5, 60, -1), "f": pad(sign(x), 1, 0, 1),
      "g": pad(k, 3, 2, -7), "h": sign(k)[1:3, 30:40], "i": pad(x[..., 0:35], 2, 33, -0.5)})
 
+# The generated C's header gives each input's and output's rank and
+# dimensions, of any rank.
+d = os.path.join(TMP, "emit")
+os.makedirs(d)
+with open(os.path.join(d, "net.bnn"), "w") as f:
+    f.write("bnn 1;\nnetwork r4 {\n input x : f32[1, 3, 4, 5];\n"
+            " y = reshape(relu(x), shape = (12, 5));\n output y;\n}\n")
+r = subprocess.run([BNNC, os.path.join(d, "net.bnn"), "--target", "cortex-m7", "--emit", "c",
+                    "-o", os.path.join(d, "out"), "--seed", "1"], capture_output=True, text=True)
+want = ["#define R4_IN_X_SIZE 60", "#define R4_IN_X_RANK 4", "#define R4_IN_X_DIM0 1",
+        "#define R4_IN_X_DIM1 3", "#define R4_IN_X_DIM2 4", "#define R4_IN_X_DIM3 5",
+        "#define R4_OUT_Y_SIZE 60", "#define R4_OUT_Y_RANK 2", "#define R4_OUT_Y_DIM0 12",
+        "#define R4_OUT_Y_DIM1 5"]
+if r.returncode != 0:
+    failures.append("emit: " + r.stderr.strip())
+else:
+    h = open(os.path.join(d, "out", "r4.h")).read().splitlines()
+    missing = [w for w in want if w not in h]
+    # The reshape is an alias: no code, its output the relu's buffer.
+    c = open(os.path.join(d, "out", "r4.c")).read()
+    if missing:
+        failures.append("emit: r4.h lacks %s" % missing)
+    elif "/* y: reshape -> f32[12,5] */\n    /* a view of its input: nothing to do */" not in c:
+        failures.append("emit: the reshape is not an alias in r4.c")
+    else:
+        passed += 1
+
 if failures:
     print("\n".join(failures))
 print("shapes: %d passed, %d failed" % (passed, len(failures)))
