@@ -263,6 +263,7 @@ static bool infer_reshape(Sema *s, IrNode *n) {
     char b[128], t[128];
     Shape sh = {r, {0}};
     int64_t e = 1;
+    bool big = false; /* more than BNNC_MAX_ELEMS, which no tensor has */
     for (int k = 0; k < r; k++) {
         sh.d[k] = n->at->v[A_SHAPE][k];
         if (sh.d[k] == 0) {
@@ -270,14 +271,19 @@ static bool infer_reshape(Sema *s, IrNode *n) {
                             fmt_tuple(n, A_SHAPE, t, sizeof t));
             return false;
         }
-        e *= sh.d[k]; /* each below 2^31, four of them: no overflow */
+        big = big || !mul_ok(e, sh.d[k], &e);
     }
-    if (e != shape_elems(&x->shape)) {
+    if (big || e != shape_elems(&x->shape)) {
+        char cnt[32];
+        if (big)
+            snprintf(cnt, sizeof cnt, "more than 2^40");
+        else
+            snprintf(cnt, sizeof cnt, "%lld", (long long)e);
         sema_node_error(s, n,
                         "'reshape' keeps the number of elements, but '%s' is %s (%lld elements) "
-                        "and shape = %s has %lld",
+                        "and shape = %s has %s",
                         x->name, fmt_shape(s, x, b, sizeof b), (long long)shape_elems(&x->shape),
-                        fmt_tuple(n, A_SHAPE, t, sizeof t), (long long)e);
+                        fmt_tuple(n, A_SHAPE, t, sizeof t), cnt);
         return false;
     }
     n->shape = sh;

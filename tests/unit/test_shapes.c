@@ -205,6 +205,11 @@ static void test_reshape_transpose(void **state) {
     snprintf(src, sizeof src, "%s y = reshape(x, shape = (4, 4, 4)); output y; }", x);
     assert_error(src, "'reshape' keeps the number of elements, but 'x' is f32[1,3,4,4] (48 "
                       "elements) and shape = (4, 4, 4) has 64");
+    /* (2^31 - 1)^4 overflows 64 bits: counted as past the limit. */
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (2147483647, 2147483647, 2147483647, "
+                              "2147483647)); output y; }", x);
+    assert_error(src, "(48 elements) and shape = (2147483647, 2147483647, 2147483647, "
+                      "2147483647) has more than 2^40");
     snprintf(src, sizeof src, "%s y = reshape(x, shape = (48, 0)); output y; }", x);
     assert_error(src, "'shape' of 'reshape' has a dimension 0: (48, 0)");
     snprintf(src, sizeof src, "%s y = reshape(x, shape = (1, 3, 4, 4, 1)); output y; }", x);
