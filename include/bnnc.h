@@ -338,7 +338,14 @@ extern const char *const lex_types[];
     X(GROUPS, groups, ATTR_INT, 1)                                          \
     X(UNITS, units, ATTR_INT, 0)                                            \
     X(SIZE, size, ATTR_PAIR, 0)                                             \
-    X(MULTIPLIER, multiplier, ATTR_INT, 1)
+    X(MULTIPLIER, multiplier, ATTR_INT, 1)                                  \
+    X(SHAPE, shape, ATTR_TUPLE, 0)                                          \
+    X(PERM, perm, ATTR_TUPLE, 0)                                            \
+    X(BEGIN, begin, ATTR_TUPLE, 0)                                          \
+    X(END, end, ATTR_TUPLE, 0)                                              \
+    X(BEFORE, before, ATTR_TUPLE, 0)                                        \
+    X(AFTER, after, ATTR_TUPLE, 0)                                          \
+    X(VALUE, value, ATTR_REAL, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -417,10 +424,14 @@ void unit_format(char *buf, size_t n, double v, Dim d);
 
 /* ---------------------------------------------------------------- ir_ */
 
-#define IR_MAX_RANK 3
+#define IR_MAX_RANK 4
 
+/* A tensor's shape, row-major: rank 1 to 4. The last dimension is the
+ * channels (b1 tensors are packed per "pixel": all but the last index);
+ * the operations with windows take [H, W, C] (rank 3), dense a flat [N]
+ * (rank 1); element-wise operations take any rank. */
 typedef struct {
-    int rank;                  /* 1: [N], 3: [H, W, C] */
+    int rank;                  /* 1 to IR_MAX_RANK; 3 is [H, W, C], 1 is [N] */
     int64_t d[IR_MAX_RANK];
 } Shape;
 
@@ -502,7 +513,8 @@ typedef struct {
 int64_t shape_elems(const Shape *s);
 /* The innermost extent (channels of an HWC or flat shape); 1 for rank 0. */
 int64_t shape_channels(const Shape *s);
-/* H * W of an HWC shape; 1 for any other rank. */
+/* Pixels: the product of all but the last dimension (H * W of an HWC
+ * shape, 1 for a flat one); b1 tensors are packed per pixel. */
 int64_t shape_pixels(const Shape *s);
 void shape_format(char *buf, size_t n, const Shape *s);
 const TProp *ir_target_get(const IrTarget *t, const char *path);
@@ -538,6 +550,8 @@ bool sema_targets(Ctx *c, IrModule *m);
  * take (for --print-tables). */
 extern const char *const target_property_names[];
 extern const char *const target_words[];
+/* The context of a running sema (for notes after sema_node_error). */
+Ctx *sema_ctx(Sema *s);
 /* Reports a shape or type error for node n (with expansion notes). */
 void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -726,7 +740,8 @@ struct Plan {
 #define PLAN_ALIGN 16
 /* Bytes of n's output on W-bit words (b1 tensors are packed per pixel). */
 int64_t plan_bytes(const IrNode *n, int word);
-/* True when n's output is its input's buffer (a flatten that moves no bit). */
+/* True when n's output is its input's buffer: a flatten or a reshape
+ * that moves no bit (any type but b1; b1 when its packing is the same). */
 bool plan_is_view(const IrNode *n, int word);
 void plan_graph(Ctx *c, const IrGraph *g, int word, Plan *out);
 

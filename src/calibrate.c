@@ -532,7 +532,7 @@ static void write_ops(FILE *f, const Fits *z, const CostTarget *t, const CostRes
         }
         if (ir_is_binary(n)) /* per output beyond XNOROPs */
             cyc -= (double)l->xnorop * z->cx;
-        if ((n->op == OP_FLATTEN && plan_is_view(n, t->word)) || cost_unpacks(n))
+        if (plan_is_view(n, t->word) || cost_unpacks(n))
             continue; /* a view; the unpack above */
         double v = units > 0 ? fmax(0, cyc / units) : 0;
         char shape[64];

@@ -391,7 +391,7 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                          : 0;
     /* Unpacking a binary input's bits for a float dense layer. */
     double ucyc = cost_unpacks(n) && t->unpack > 0 ? in * t->unpack : 0;
-    if (measured >= 0 && !(n->op == OP_FLATTEN && plan_is_view(n, t->word))) {
+    if (measured >= 0 && !plan_is_view(n, t->word)) {
         double units = op_units(n, fmacs, what);
         if (gather)
             *what = "outputs x the target's measured cost per output + positions x source "
@@ -456,14 +456,27 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     case OP_ADD:
         *what = "elements x fadd / float lanes";
         return out * (n->type == DT_I32 ? t->add : t->fadd) / fl;
+    case OP_TRANSPOSE:
+        /* Element by element, strided: no vectors. */
+        *what = "elements x (load + store) (a strided copy)";
+        return out * (t->load + t->store);
     case OP_CONCAT:
     case OP_FLATTEN:
-        if (n->op == OP_FLATTEN && plan_is_view(n, t->word)) {
+    case OP_RESHAPE:
+    case OP_SLICE:
+    case OP_PAD_CHANNELS:
+        if (plan_is_view(n, t->word)) {
             *what = "none (a view of its input)";
             return 0;
         }
         *what = "bytes / vector bytes x (load + store)";
         return (double)plan_bytes(n, t->word) / (t->vector / 8.0) * (t->load + t->store);
+    case OP_MUL:
+        *what = "elements x fmac / float lanes";
+        return out * t->fmac / fl;
+    case OP_SIGMOID:
+        *what = "elements x (12 fmac for exp + fadd + fmac) / float lanes";
+        return out * (SOFTMAX_EXP_FMACS * t->fmac + t->fadd + t->fmac) / fl;
     case OP_SOFTMAX:
         *what = "elements x (12 fmac for exp + fadd + fmac) / float lanes";
         return out * (SOFTMAX_EXP_FMACS * t->fmac + t->fadd + t->fmac) / fl;
@@ -516,9 +529,16 @@ static int64_t weight_passes(const IrNode *n) {
     }
 }
 
-/* Parallel units of a layer: output rows, or output features. */
+/* Parallel units of a layer: output rows of [H, W, C], or output
+ * features of [N]; of any other rank, its first dimension above 1. */
 static int64_t layer_units(const IrNode *n) {
-    return n->shape.d[0];
+    const Shape *s = &n->shape;
+    if (s->rank == 1 || s->rank == 3)
+        return s->d[0];
+    for (int i = 0; i < s->rank; i++)
+        if (s->d[i] > 1)
+            return s->d[i];
+    return 1;
 }
 
 /* A layer's time at clock f on up to `threads` cores (sets l->threads).

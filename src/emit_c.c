@@ -76,19 +76,25 @@ static char *upper(Arena *a, const char *s) {
     return o;
 }
 
-/* A float constant that reads back to the same bits. */
-static void put_float(FILE *f, float v) {
+/* A float constant that reads back to the same bits, into out[n]. */
+static void float_text(char *out, size_t n, float v) {
     if (isnan(v))
-        fputs("(0.0f/0.0f)", f);
+        snprintf(out, n, "(0.0f/0.0f)");
     else if (isinf(v))
-        fputs(v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)", f);
+        snprintf(out, n, "%s", v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)");
     else if (v == 0 && signbit(v))
-        fputs("-0.0f", f);
+        snprintf(out, n, "-0.0f");
     else {
         char b[32];
         snprintf(b, sizeof b, "%.9g", (double)v);
-        fprintf(f, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
+        snprintf(out, n, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
     }
+}
+
+static void put_float(FILE *f, float v) {
+    char b[48];
+    float_text(b, sizeof b, v);
+    fputs(b, f);
 }
 
 static const LayerParams *params(Emit *e, const char *layer) {
@@ -1347,6 +1353,11 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         fprintf(f, "        float v = %s;\n        %s[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);\n",
                 xv, yp);
         break;
+    case OP_SIGMOID: /* 1 / (1 + e^-x), each step rounded; C99 expf */
+        fprintf(f, "        float v = %s;\n        float e = expf(-v);\n"
+                   "        float d = 1.0f + e;\n        %s[i] = 1.0f / d;\n",
+                xv, yp);
+        break;
     case OP_PRELU: {
         const LayerParams *lp = params(e, n->name);
         if (!lp)
@@ -1495,6 +1506,160 @@ static void emit_copy(Emit *e, const IrNode *n) {
     }
 }
 
+/* y[o] = x[base + sum over k of j_k * step[k]] for every index j of n's
+ * output in row-major order (o the flat index of j): a transpose, a
+ * slice, a reshape that repacks bits. Bits for b1, one by one. */
+static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t base) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    const Shape *s = &n->shape;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
+    int off = IR_MAX_RANK - s->rank;
+    for (int k = 0; k < s->rank; k++) {
+        d[off + k] = s->d[k];
+        st[off + k] = step[k];
+    }
+    char xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    bool bits = n->type == DT_B1;
+    const char *t = ctype(n->type);
+    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n"
+               "        long o = 0;\n",
+            t, t, xp, t, yp);
+    if (bits) {
+        e->use_bit = true;
+        fprintf(f, "        memset(y, 0, %lld);\n", (long long)plan_bytes(n, e->W));
+    }
+    fprintf(f, "        for (long a = 0; a < %lld; a++)\n"
+               "        for (long b = 0; b < %lld; b++)\n"
+               "        for (long c = 0; c < %lld; c++)\n"
+               "        for (long d = 0; d < %lld; d++) {\n"
+               "            long i = %lld + a * %lld + b * %lld + c * %lld + d * %lld;\n",
+            (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3], (long long)base,
+            (long long)st[0], (long long)st[1], (long long)st[2], (long long)st[3]);
+    if (bits) {
+        int64_t cx = shape_channels(&x->shape), cy = shape_channels(s);
+        fprintf(f, "            bnn_word bit = (bnn_word)bnn_bit(x, i, %lld, %lld);\n"
+                   "            y[(o / %lld) * %lld + (o %% %lld) / BNN_W] |= bit << (o %% %lld %% BNN_W);\n"
+                   "            o++;\n",
+                (long long)cx, (long long)cwords(cx, e->W), (long long)cy,
+                (long long)cwords(cy, e->W), (long long)cy, (long long)cy);
+    } else {
+        fputs("            y[o++] = x[i];\n", f);
+    }
+    fputs("        }\n    }\n", f);
+}
+
+static void row_major(const Shape *s, int64_t *st) {
+    int64_t v = 1;
+    for (int k = s->rank - 1; k >= 0; k--) {
+        st[k] = v;
+        v *= s->d[k];
+    }
+}
+
+/* The steps through x of each axis of the output of an operation that
+ * broadcasts x (IR_MAX_RANK axes,
+ * padded from the front): 0 where x is broadcast. */
+static void broadcast_steps(const IrNode *x, int64_t *st) {
+    int64_t xs[IR_MAX_RANK];
+    row_major(&x->shape, xs);
+    for (int k = 0; k < IR_MAX_RANK; k++) {
+        int kx = k - (IR_MAX_RANK - x->shape.rank);
+        st[k] = kx >= 0 && x->shape.d[kx] > 1 ? xs[kx] : 0;
+    }
+}
+
+/* mul: y = (float)a * (float)b over the output in row-major order, each
+ * input read through its broadcast steps. */
+static void emit_mul(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    for (int k = 0; k < n->shape.rank; k++)
+        d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
+    broadcast_steps(n->in[0], sa);
+    broadcast_steps(n->in[1], sb);
+    char yp[96], av[256], bv[256];
+    buf(e, yp, sizeof yp, n);
+    ld_float(e, av, sizeof av, n->in[0], "ia");
+    ld_float(e, bv, sizeof bv, n->in[1], "ib");
+    fprintf(f, "    {\n        float *y = %s;\n        long o = 0;\n"
+               "        for (long i = 0; i < %lld; i++)\n"
+               "        for (long j = 0; j < %lld; j++)\n"
+               "        for (long k = 0; k < %lld; k++)\n"
+               "        for (long l = 0; l < %lld; l++) {\n"
+               "            long ia = i * %lld + j * %lld + k * %lld + l * %lld;\n"
+               "            long ib = i * %lld + j * %lld + k * %lld + l * %lld;\n"
+               "            float a = %s;\n            float b = %s;\n"
+               "            y[o++] = a * b;\n        }\n    }\n",
+            yp, (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3],
+            (long long)sa[0], (long long)sa[1], (long long)sa[2], (long long)sa[3],
+            (long long)sb[0], (long long)sb[1], (long long)sb[2], (long long)sb[3], av, bv);
+}
+
+static void emit_slice(Emit *e, const IrNode *n) {
+    const Shape *xs = &n->in[0]->shape;
+    int64_t st[IR_MAX_RANK], base = 0;
+    row_major(xs, st);
+    int nb = n->at->len[A_BEGIN];
+    for (int k = 0; k < nb; k++)
+        base += n->at->v[A_BEGIN][k] * st[nb == 1 ? xs->rank - 1 : k];
+    emit_gather(e, n, st, base);
+}
+
+/* pad_channels: per pixel, `before` values, the input's channels (a copy
+ * of the row; bits one by one for b1), `after` values. */
+static void emit_pad_channels(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    int64_t C = shape_channels(&x->shape), Co = shape_channels(&n->shape);
+    int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
+    double v = n->at->r[A_VALUE];
+    char xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    const char *t = ctype(n->type);
+    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n", t, t, xp,
+            t, yp);
+    if (n->type == DT_B1) {
+        int64_t xcw = cwords(C, e->W), ycw = cwords(Co, e->W);
+        e->use_bit = true;
+        fprintf(f, "        memset(y, 0, %lld);\n"
+                   "        for (long p = 0; p < %lld; p++)\n"
+                   "        for (long c = 0; c < %lld; c++) {\n"
+                   "            bnn_word bit = c < %lld || c >= %lld ? %du\n"
+                   "                : (bnn_word)bnn_bit(x, p * %lld + c - %lld, %lld, %lld);\n"
+                   "            y[p * %lld + c / BNN_W] |= bit << (c %% BNN_W);\n"
+                   "        }\n    }\n",
+                (long long)plan_bytes(n, e->W), (long long)P, (long long)Co, (long long)before,
+                (long long)(before + C), v > 0 ? 1 : 0, (long long)C, (long long)before,
+                (long long)C, (long long)xcw, (long long)ycw);
+        return;
+    }
+    char val[64];
+    if (n->type == DT_F32)
+        float_text(val, sizeof val, (float)v);
+    else
+        snprintf(val, sizeof val, "%lld", (long long)v);
+    fprintf(f, "        for (long p = 0; p < %lld; p++) {\n"
+               "            %s *yp = y + p * %lld;\n"
+               "            for (long c = 0; c < %lld; c++)\n                yp[c] = %s;\n"
+               "            memcpy(yp + %lld, x + p * %lld, %lld * sizeof(%s));\n"
+               "            for (long c = %lld; c < %lld; c++)\n                yp[c] = %s;\n"
+               "        }\n    }\n",
+            (long long)P, t, (long long)Co, (long long)before, val, (long long)before,
+            (long long)C, (long long)C, t, (long long)(before + C), (long long)Co, val);
+}
+
+static void emit_transpose(Emit *e, const IrNode *n) {
+    int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
+    row_major(&n->in[0]->shape, st);
+    for (int k = 0; k < n->shape.rank; k++)
+        step[k] = st[n->at->v[A_PERM][k]];
+    emit_gather(e, n, step, 0);
+}
+
 static void emit_softmax(Emit *e, const IrNode *n) {
     int64_t N = shape_elems(&n->shape);
     char yp[96], xv[256];
@@ -1553,6 +1718,7 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_HARDTANH:
     case OP_PRELU:
     case OP_ADD:
+    case OP_SIGMOID:
         emit_elementwise(e, n);
         break;
     case OP_MAXPOOL:
@@ -1570,6 +1736,27 @@ static void emit_layer(Emit *e, const IrNode *n) {
             fputs("    /* a view of its input: nothing to do */\n", f);
         else
             emit_copy(e, n);
+        break;
+    case OP_RESHAPE:
+        if (plan_is_view(n, e->W)) {
+            fputs("    /* a view of its input: nothing to do */\n", f);
+        } else { /* b1 whose packing changes: the bits in order */
+            int64_t st[IR_MAX_RANK];
+            row_major(&n->shape, st);
+            emit_gather(e, n, st, 0);
+        }
+        break;
+    case OP_TRANSPOSE:
+        emit_transpose(e, n);
+        break;
+    case OP_MUL:
+        emit_mul(e, n);
+        break;
+    case OP_SLICE:
+        emit_slice(e, n);
+        break;
+    case OP_PAD_CHANNELS:
+        emit_pad_channels(e, n);
         break;
     case OP_SOFTMAX:
         emit_softmax(e, n);

@@ -394,6 +394,12 @@ static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tenso
             y->f[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
             break;
         }
+        case OP_SIGMOID: { /* 1 / (1 + e^-x), each step rounded; C99 expf */
+            float e = expf(-elem_f(xt, i));
+            float d = 1.0f + e;
+            y->f[i] = 1.0f / d;
+            break;
+        }
         case OP_PRELU: {
             float v = elem_f(xt, i);
             if (v >= 0.0f) {
@@ -445,6 +451,111 @@ static void run_concat(Interp *it, const IrNode *n, Tensor *y) {
     }
 }
 
+/* ------------------------------------------------------------- shapes */
+
+/* Row-major strides of shape s, in elements. */
+static void strides(const Shape *s, int64_t *st) {
+    int64_t e = 1;
+    for (int k = s->rank - 1; k >= 0; k--) {
+        st[k] = e;
+        e *= s->d[k];
+    }
+}
+
+/* y[j] = x[base + sum over k of j_k * step[k]] for every index j of n's
+ * output in row-major order: a transpose, a slice. */
+static void gather(const IrNode *n, const Tensor *x, const int64_t *step, int64_t base,
+                   Tensor *y) {
+    const Shape *s = &n->shape;
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
+    int off = IR_MAX_RANK - s->rank; /* leading axes of extent 1 */
+    for (int k = 0; k < s->rank; k++) {
+        d[off + k] = s->d[k];
+        st[off + k] = step[k];
+    }
+    *y = tensor_new(n->type, shape_elems(s));
+    int64_t o = 0;
+    for (int64_t a = 0; a < d[0]; a++)
+        for (int64_t b = 0; b < d[1]; b++)
+            for (int64_t c = 0; c < d[2]; c++)
+                for (int64_t e = 0; e < d[3]; e++)
+                    copy_elem(x, base + a * st[0] + b * st[1] + c * st[2] + e * st[3], y, o++);
+}
+
+/* The first element of a slice and its steps: x's own strides. */
+static void run_slice(const IrNode *n, const Tensor *x, Tensor *y) {
+    const Shape *xs = &n->in[0]->shape;
+    int64_t st[IR_MAX_RANK], base = 0;
+    strides(xs, st);
+    int nb = n->at->len[A_BEGIN];
+    for (int k = 0; k < nb; k++)
+        base += n->at->v[A_BEGIN][k] * st[nb == 1 ? xs->rank - 1 : k];
+    gather(n, x, st, base, y);
+}
+
+/* At every pixel: `before` channels of value, x's channels, `after` of
+ * value. */
+static void run_pad_channels(const IrNode *n, const Tensor *x, Tensor *y) {
+    int64_t C = shape_channels(&n->in[0]->shape), Co = shape_channels(&n->shape);
+    int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
+    double v = n->at->r[A_VALUE];
+    *y = tensor_new(n->type, P * Co);
+    for (int64_t p = 0; p < P; p++)
+        for (int64_t c = 0; c < Co; c++) {
+            int64_t o = p * Co + c;
+            if (c >= before && c < before + C) {
+                copy_elem(x, p * C + c - before, y, o);
+                continue;
+            }
+            switch (n->type) {
+            case DT_F32: y->f[o] = (float)v; break;
+            case DT_I32: y->i[o] = (int32_t)v; break;
+            case DT_U8: y->u[o] = (uint8_t)v; break;
+            default: y->b[o] = v > 0 ? 1 : -1; break;
+            }
+        }
+}
+
+static void run_transpose(const IrNode *n, const Tensor *x, Tensor *y) {
+    int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
+    strides(&n->in[0]->shape, st);
+    for (int k = 0; k < n->shape.rank; k++)
+        step[k] = st[n->at->v[A_PERM][k]];
+    gather(n, x, step, 0, y);
+}
+
+/* The steps through x of each axis of the output of an operation that
+ * broadcasts x, with the axes padded
+ * to IR_MAX_RANK from the front: 0 where x is broadcast (an axis of
+ * extent 1, or one x does not have). */
+static void broadcast_steps(const IrNode *x, int64_t *st) {
+    int64_t xs[IR_MAX_RANK];
+    strides(&x->shape, xs);
+    for (int k = 0; k < IR_MAX_RANK; k++) {
+        int kx = k - (IR_MAX_RANK - x->shape.rank);
+        st[k] = kx >= 0 && x->shape.d[kx] > 1 ? xs[kx] : 0;
+    }
+}
+
+/* y = (float)a * (float)b, broadcast (NumPy's rules). */
+static void run_mul(const IrNode *n, const Tensor *a, const Tensor *b, Tensor *y) {
+    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    for (int k = 0; k < n->shape.rank; k++)
+        d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
+    broadcast_steps(n->in[0], sa);
+    broadcast_steps(n->in[1], sb);
+    *y = tensor_new(DT_F32, shape_elems(&n->shape));
+    int64_t o = 0;
+    for (int64_t i = 0; i < d[0]; i++)
+        for (int64_t j = 0; j < d[1]; j++)
+            for (int64_t k = 0; k < d[2]; k++)
+                for (int64_t l = 0; l < d[3]; l++) {
+                    float va = elem_f(a, i * sa[0] + j * sa[1] + k * sa[2] + l * sa[3]);
+                    float vb = elem_f(b, i * sb[0] + j * sb[1] + k * sb[2] + l * sb[3]);
+                    y->f[o++] = va * vb;
+                }
+}
+
 static void run_softmax(const Tensor *xt, Tensor *y) {
     int64_t N = xt->n;
     *y = tensor_new(DT_F32, N);
@@ -482,7 +593,17 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
     case OP_RELU:
     case OP_PRELU:
     case OP_HARDTANH:
+    case OP_SIGMOID:
         return run_elementwise(it, n, x, y);
+    case OP_MUL:
+        run_mul(n, x, &it->val[n->in[1]->id], y);
+        return true;
+    case OP_SLICE:
+        run_slice(n, x, y);
+        return true;
+    case OP_PAD_CHANNELS:
+        run_pad_channels(n, x, y);
+        return true;
     case OP_MAXPOOL:
         return run_maxpool(n, x, y);
     case OP_AVGPOOL:
@@ -496,12 +617,16 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
         run_concat(it, n, y);
         return true;
     case OP_FLATTEN:
+    case OP_RESHAPE:
         *y = tensor_new(n->type, x->n);
         for (int64_t i = 0; i < x->n; i++)
             copy_elem(x, i, y, i);
         return true;
     case OP_SOFTMAX:
         run_softmax(x, y);
+        return true;
+    case OP_TRANSPOSE:
+        run_transpose(n, x, y);
         return true;
     default:
         diag_plain(it->c, "internal error: the interpreter cannot run '%s'", n->name);

@@ -53,7 +53,10 @@ int64_t shape_channels(const Shape *s) {
 }
 
 int64_t shape_pixels(const Shape *s) {
-    return s->rank == 3 ? s->d[0] * s->d[1] : 1;
+    int64_t p = 1;
+    for (int i = 0; i + 1 < s->rank; i++)
+        p *= s->d[i];
+    return p;
 }
 
 void shape_format(char *buf, size_t n, const Shape *s) {
@@ -110,8 +113,10 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
         for (int k = 0; k < n->nin; k++)
             fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
         fputc(')', f);
+        /* A tuple left out has no default and is not shown (pad_channels'
+         * before and after: 0). */
         for (int a = 0; a < A_COUNT; a++)
-            if (n->at->has[a])
+            if (n->at->has[a] && !(ops_attr_types[a] == ATTR_TUPLE && n->at->len[a] == 0))
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);
@@ -186,8 +191,8 @@ bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
                 if (!x || x->id >= n->id || g->nodes.v[x->id] != x)
                     return fail(c, after, g, n, "input is not an earlier layer");
             }
-            if (n->shape.rank != 1 && n->shape.rank != 3)
-                return fail(c, after, g, n, "rank is not 1 or 3");
+            if (n->shape.rank < 1 || n->shape.rank > IR_MAX_RANK)
+                return fail(c, after, g, n, "rank is not 1 to 4");
             for (int k = 0; k < n->shape.rank; k++)
                 if (n->shape.d[k] <= 0)
                     return fail(c, after, g, n, "dimension is not positive");

@@ -10,6 +10,8 @@
  */
 #include "bnnc.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 
 const char *const ops_attr_names[A_COUNT] = {
@@ -52,6 +54,12 @@ static bool need_rank3(Sema *s, IrNode *n) {
     char b[128];
     sema_node_error(s, n, "'%s' needs an [H, W, C] input, but '%s' is %s",
                     ops_table[n->op].name, x->name, fmt_shape(s, x, b, sizeof b));
+    const int64_t *d = x->shape.d;
+    if (x->shape.rank == 4 && d[0] == 1)
+        diag_note(sema_ctx(s), loc_none(),
+                  "if '%s' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(%s, perm = (0, 2, "
+                  "3, 1)), shape = (%lld, %lld, %lld)) is its [H, W, C]",
+                  x->name, x->name, (long long)d[2], (long long)d[3], (long long)d[1]);
     return false;
 }
 
@@ -209,8 +217,8 @@ static bool infer_concat(Sema *s, IrNode *n) {
     for (int i = 0; i < n->nin; i++) {
         IrNode *b = n->in[i];
         bool ok = b->shape.rank == a->shape.rank;
-        if (ok && a->shape.rank == 3)
-            ok = b->shape.d[0] == a->shape.d[0] && b->shape.d[1] == a->shape.d[1];
+        for (int k = 0; ok && k + 1 < a->shape.rank; k++)
+            ok = b->shape.d[k] == a->shape.d[k];
         if (!ok) {
             char x[128], y[128];
             sema_node_error(s, n,
@@ -233,6 +241,185 @@ static bool infer_concat(Sema *s, IrNode *n) {
 static bool infer_flatten(Sema *s, IrNode *n) {
     IrNode *x = n->in[0];
     n->shape = (Shape){1, {shape_elems(&x->shape)}};
+    n->type = x->type;
+    return check_elems(s, n);
+}
+
+/* A tuple attribute as text: "(1, 3, 32)". */
+static char *fmt_tuple(const IrNode *n, int a, char *buf, size_t len) {
+    size_t l = (size_t)snprintf(buf, len, "(");
+    for (int k = 0; k < n->at->len[a] && l < len; k++)
+        l += (size_t)snprintf(buf + l, len - l, "%s%lld", k ? ", " : "",
+                              (long long)n->at->v[a][k]);
+    if (l < len)
+        snprintf(buf + l, len - l, ")");
+    return buf;
+}
+
+/* reshape(x, shape = (a, b, ...)): the same elements in the same order. */
+static bool infer_reshape(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = n->at->len[A_SHAPE];
+    char b[128], t[128];
+    Shape sh = {r, {0}};
+    int64_t e = 1;
+    bool big = false; /* more than BNNC_MAX_ELEMS, which no tensor has */
+    for (int k = 0; k < r; k++) {
+        sh.d[k] = n->at->v[A_SHAPE][k];
+        if (sh.d[k] == 0) {
+            sema_node_error(s, n, "'shape' of 'reshape' has a dimension 0: %s",
+                            fmt_tuple(n, A_SHAPE, t, sizeof t));
+            return false;
+        }
+        big = big || !mul_ok(e, sh.d[k], &e);
+    }
+    if (big || e != shape_elems(&x->shape)) {
+        char cnt[32];
+        if (big)
+            snprintf(cnt, sizeof cnt, "more than 2^40");
+        else
+            snprintf(cnt, sizeof cnt, "%lld", (long long)e);
+        sema_node_error(s, n,
+                        "'reshape' keeps the number of elements, but '%s' is %s (%lld elements) "
+                        "and shape = %s has %s",
+                        x->name, fmt_shape(s, x, b, sizeof b), (long long)shape_elems(&x->shape),
+                        fmt_tuple(n, A_SHAPE, t, sizeof t), cnt);
+        return false;
+    }
+    n->shape = sh;
+    n->type = x->type;
+    return true;
+}
+
+/* transpose(x, perm = (...)): output axis k is input axis perm[k]. */
+static bool infer_transpose(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = n->at->len[A_PERM];
+    char b[128], t[128];
+    if (r != x->shape.rank) {
+        sema_node_error(s, n, "'perm' of 'transpose' has %d ax%s, but '%s' is %s, of rank %d",
+                        r, r == 1 ? "is" : "es", x->name, fmt_shape(s, x, b, sizeof b),
+                        x->shape.rank);
+        return false;
+    }
+    bool seen[IR_MAX_RANK] = {false};
+    for (int k = 0; k < r; k++) {
+        int64_t p = n->at->v[A_PERM][k];
+        if (p >= r || seen[p]) {
+            sema_node_error(s, n, "'perm' of 'transpose' must name each axis 0 to %d once; %s "
+                                  "is not a permutation",
+                            r - 1, fmt_tuple(n, A_PERM, t, sizeof t));
+            return false;
+        }
+        seen[p] = true;
+        n->shape.d[k] = x->shape.d[p];
+    }
+    n->shape.rank = r;
+    n->type = x->type;
+    return true;
+}
+
+/* mul(a, b): NumPy's broadcasting. The shapes are aligned at their last
+ * dimension; each pair of dimensions is equal or one of them is 1 (a
+ * missing one counts as 1), and the output takes the larger. */
+static bool infer_mul(Sema *s, IrNode *n) {
+    IrNode *a = n->in[0], *b = n->in[1];
+    int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
+    Shape sh = {r, {0}};
+    for (int k = 0; k < r; k++) {
+        int ka = k - (r - a->shape.rank), kb = k - (r - b->shape.rank);
+        int64_t da = ka >= 0 ? a->shape.d[ka] : 1, db = kb >= 0 ? b->shape.d[kb] : 1;
+        if (da != db && da != 1 && db != 1) {
+            char x[128], y[128];
+            sema_node_error(s, n,
+                            "shapes of 'mul' do not broadcast: '%s' is %s and '%s' is %s, and "
+                            "their dimension %d from the end is %lld against %lld (each pair "
+                            "must be equal, or one of them 1)",
+                            a->name, fmt_shape(s, a, x, sizeof x), b->name,
+                            fmt_shape(s, b, y, sizeof y), r - k, (long long)da, (long long)db);
+            return false;
+        }
+        sh.d[k] = da > db ? da : db;
+    }
+    n->shape = sh;
+    n->type = DT_F32;
+    return check_elems(s, n);
+}
+
+/* slice(x, begin = ..., end = ...): elements begin[k] to end[k] - 1 of
+ * each axis k; one value each: the last axis (the channels). */
+static bool infer_slice(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int r = x->shape.rank, nb = n->at->len[A_BEGIN], ne = n->at->len[A_END];
+    char b[128];
+    if (nb != ne || (nb != 1 && nb != r)) {
+        sema_node_error(s, n,
+                        "'begin' and 'end' of 'slice' have %d and %d values; give one each (the "
+                        "last axis) or %d each (every axis of '%s', which is %s)",
+                        nb, ne, r, x->name, fmt_shape(s, x, b, sizeof b));
+        return false;
+    }
+    n->shape = x->shape;
+    for (int k = 0; k < nb; k++) {
+        int axis = nb == 1 ? r - 1 : k;
+        int64_t lo = n->at->v[A_BEGIN][k], hi = n->at->v[A_END][k], dim = x->shape.d[axis];
+        if (hi <= lo || hi > dim) {
+            sema_node_error(s, n,
+                            "slice %lld to %lld of '%s' along axis %d%s is %s: '%s' is %s, "
+                            "%lld along it",
+                            (long long)lo, (long long)hi, x->name, axis,
+                            axis == r - 1 ? " (the channels)" : "",
+                            hi <= lo ? "empty (end must be above begin)" : "out of range",
+                            x->name, fmt_shape(s, x, b, sizeof b), (long long)dim);
+            return false;
+        }
+        n->shape.d[axis] = hi - lo;
+    }
+    n->type = x->type;
+    return true;
+}
+
+/* pad_channels(x, before = a, after = b, value = v): a channels of v,
+ * then x's, then b of v, at every pixel. */
+static bool infer_pad_channels(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    char b[128];
+    int64_t add = 0;
+    for (int a = A_BEFORE; a <= A_AFTER; a++) {
+        if (n->at->len[a] > 1) {
+            sema_node_error(s, n, "parameter '%s' of 'pad_channels' takes one integer, not %d",
+                            ops_attr_names[a], n->at->len[a]);
+            return false;
+        }
+        add += n->at->v[a][0]; /* 0 when not given */
+    }
+    double v = n->at->r[A_VALUE];
+    const char *why = NULL;
+    switch (x->type) {
+    case DT_B1:
+        if (v != 1 && v != -1)
+            why = "a b1 tensor holds -1 or +1 only: give value = 1 or value = -1";
+        break;
+    case DT_I32:
+        if (v != floor(v) || v < INT32_MIN || v > INT32_MAX)
+            why = "an i32 tensor holds whole numbers from -2^31 to 2^31 - 1";
+        break;
+    case DT_U8:
+        if (v != floor(v) || v < 0 || v > 255)
+            why = "a u8 tensor holds whole numbers from 0 to 255";
+        break;
+    default:
+        if (fabs(v) > FLT_MAX)
+            why = "an f32 tensor holds numbers up to 3.4e38";
+        break;
+    }
+    if (why) {
+        sema_node_error(s, n, "'pad_channels' pads '%s' (%s) with value = %g, but %s", x->name,
+                        fmt_shape(s, x, b, sizeof b), v, why);
+        return false;
+    }
+    n->shape = x->shape;
+    n->shape.d[n->shape.rank - 1] += add;
     n->type = x->type;
     return check_elems(s, n);
 }

@@ -3,8 +3,9 @@
  *
  * Every node's output is one buffer in a single arena, alive from the node
  * that writes it to the last node that reads it (to the end for network
- * outputs). A flatten that moves no bit is a view: it shares its input's
- * buffer and extends its life. Buffers are placed in execution order, each
+ * outputs). A flatten or a reshape that moves no bit is a view: it
+ * shares its input's buffer and extends its life, so the input's buffer
+ * is not released before the view's last reader. Buffers are placed in execution order, each
  * at the lowest offset where it overlaps no buffer alive at the same time
  * (first fit); a buffer is released after its last reader runs, so a layer
  * never writes over its own input. The arena size is the peak activation
@@ -30,13 +31,22 @@ int64_t plan_bytes(const IrNode *n, int word) {
     return shape_elems(s) * size;
 }
 
+/* A b1 tensor's bits are in row-major order with no gap but at the end
+ * when it has one pixel, or whole words per pixel. */
+static bool dense_bits(const Shape *s, int word) {
+    return shape_pixels(s) == 1 || shape_channels(s) % word == 0;
+}
+
 bool plan_is_view(const IrNode *n, int word) {
-    if (n->op != OP_FLATTEN)
+    if (n->op != OP_FLATTEN && n->op != OP_RESHAPE)
         return false;
     const IrNode *x = n->in[0];
-    if (x->type != DT_B1 || x->shape.rank == 1)
+    if (x->type != DT_B1)
         return true;
-    return x->shape.d[2] % word == 0; /* whole words per pixel: same bits */
+    /* The same bits: the same channels (so the same pixels), or both
+     * without gaps. */
+    return shape_channels(&x->shape) == shape_channels(&n->shape) ||
+           (dense_bits(&x->shape, word) && dense_bits(&n->shape, word));
 }
 
 typedef struct {

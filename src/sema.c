@@ -138,6 +138,10 @@ void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
     diag_origins(s->c, n->origin);
 }
 
+Ctx *sema_ctx(Sema *s) {
+    return s->c;
+}
+
 #define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
 
 static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {
@@ -908,10 +912,11 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
         switch (st->kind) {
         case AST_INPUT: {
             bool ok = true;
-            if (st->nkids != 1 && st->nkids != 3) {
+            if (st->nkids < 1 || st->nkids > IR_MAX_RANK) {
                 diag_error(s->c, st->loc,
-                           "input '%s' has %d dimensions; use [H, W, C] or [N]", st->name,
-                           st->nkids);
+                           "input '%s' has %d dimensions; an input has 1 to %d ([N], "
+                           "[H, W, C], [1, C, H, W], ...)",
+                           st->name, st->nkids, IR_MAX_RANK);
                 ok = false;
             }
             Shape sh = {0};

@@ -1,7 +1,8 @@
 #!/bin/sh
 # report_json.sh BNNC ROOT: every example network, on an application core,
 # a microcontroller and a desktop target, under both memory models and with
-# several threads, prints a JSON report that validates against
+# several threads, and a network of rank-4 and rank-2 tensors, prints a
+# JSON report that validates against
 # docs/report-schema.json and is self-consistent (validate_report.py).
 bnnc=$1 root=$2
 tmp=$(mktemp -d) || exit 2
@@ -18,6 +19,12 @@ for ex in mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet; do
             fi
         done
     done
+done
+# Tensors of rank 4 and 2, views and a transpose (tests/good/onnx_layout.bnn).
+for t in cortex-a53 stm32h743; do
+    n=$((n + 1))
+    "$bnnc" "$root/tests/good/onnx_layout.bnn" --target $t --report --format json >"$tmp/$n.json" ||
+        { echo "FAIL onnx_layout on $t"; exit 1; }
 done
 # Numbers without float noise: zen2's 4.1 GHz is 4100000000.0, not
 # 4099999999.9999995 (15 significant digits, what a double holds exactly).

@@ -8,7 +8,11 @@
  * with binary weights, kernels 1 to 3 (and rectangular), strides 1 and 2,
  * dilation, groups, the three paddings, channel counts that are and are
  * not multiples of 32 and 64, residual adds, concatenations, flatten to
- * dense heads, and sometimes two outputs. Shapes are tracked as the layers
+ * dense heads, inputs of rank 4 ([1, C, H, W], made [H, W, C] by a
+ * transpose and a reshape) and of rank 2, reshapes that are views and
+ * that repack bits, transposes of every type, mul with broadcasting
+ * (scaling branches), sigmoid, channel and per-axis slices and channel
+ * pads of every type, and sometimes two outputs (of any rank). Shapes are tracked as the layers
  * are drawn, so every network checks; the differential tests
  * (tests/codegen) and the fuzzers (tests/fuzz) share it. Deterministic:
  * a fixed generator, no libc rand.
@@ -34,6 +38,7 @@ typedef struct {
     int counter;
     long params;               /* weights drawn so far (a rough count) */
     long budget;               /* stop drawing layers past it; 0: none */
+    Val *side;                 /* a value of rank 2 or 4 that may be an output */
 } G;
 
 /* A choice in [0, n). */
@@ -158,9 +163,9 @@ static Val *pool(G *g, Val *x) {
 }
 
 static Val *elementwise(G *g, Val *x) {
-    static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh"};
+    static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh", "sigmoid"};
     Val *y = new_val(g, x, 'f');
-    fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 4)], x->name);
+    fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 5)], x->name);
     g->params += 4L * x->c;
     return y;
 }
@@ -202,6 +207,153 @@ static Val *residual(G *g, Val *x) {
     return y;
 }
 
+/* A value of rank 2 or 4 (d: its dimensions), which only an output or
+ * a shape operation reads. */
+static Val *side_val(G *g, const Val *like, char type) {
+    Val *v = new_val(g, like, type);
+    g->side = v;
+    return v;
+}
+
+/* Reshapes and transposes that come back to a rank-3 [H, W, C] (or a
+ * flat [N]), through ranks 2 and 4, with an element-wise layer on the
+ * way: views, copies of bits, transposes of each type. */
+static Val *shape_ops(G *g, Val *x) {
+    FILE *o = g->out;
+    if (x->rank == 1) {
+        int n = x->c;
+        Val *r = side_val(g, x, x->type);
+        int a = n % 2 == 0 && rnd(g, 2) ? 2 : 1;
+        fprintf(o, "    %s = reshape(%s, shape = (%d, %d));\n", r->name, x->name, a, n / a);
+        Val *t = r;
+        if (a == 2 && rnd(g, 2)) {
+            t = side_val(g, x, x->type);
+            fprintf(o, "    %s = transpose(%s, perm = (1, 0));\n", t->name, r->name);
+        }
+        Val *e = t;
+        if (rnd(g, 2)) {
+            e = side_val(g, x, rnd(g, 2) ? 'b' : 'f');
+            fprintf(o, "    %s = %s(%s);\n", e->name, e->type == 'b' ? "sign" : "relu", t->name);
+        }
+        Val *y = new_val(g, x, e->type);
+        fprintf(o, "    %s = reshape(%s, shape = %d);\n", y->name, e->name, n);
+        return y;
+    }
+    int h = x->h, w = x->w, c = x->c;
+    switch (rnd(g, 4)) {
+    case 0: { /* H and W swapped: a rank-3 value the window layers take */
+        Val *y = new_val(g, x, x->type);
+        y->h = w;
+        y->w = h;
+        fprintf(o, "    %s = transpose(%s, perm = (1, 0, 2));\n", y->name, x->name);
+        return y;
+    }
+    case 1: { /* to rank 2 and back: rows of pixels, or of whole images */
+        Val *r = side_val(g, x, x->type);
+        if (rnd(g, 2))
+            fprintf(o, "    %s = reshape(%s, shape = (%d, %d));\n", r->name, x->name, h * w, c);
+        else
+            fprintf(o, "    %s = reshape(%s, shape = (%d, %d));\n", r->name, x->name, h, w * c);
+        Val *e = r;
+        if (rnd(g, 2)) {
+            e = side_val(g, x, rnd(g, 2) ? 'b' : 'f');
+            fprintf(o, "    %s = %s(%s);\n", e->name, e->type == 'b' ? "sign" : "hardtanh",
+                    r->name);
+        }
+        Val *y = new_val(g, x, e->type);
+        fprintf(o, "    %s = reshape(%s, shape = (%d, %d, %d));\n", y->name, e->name, h, w, c);
+        return y;
+    }
+    default: { /* to NCHW [1, C, H, W] and back, as an ONNX model's input */
+        Val *t = side_val(g, x, x->type);
+        fprintf(o, "    %s = transpose(reshape(%s, shape = (1, %d, %d, %d)), perm = (0, 3, 1, 2));\n",
+                t->name, x->name, h, w, c);
+        Val *e = t;
+        if (rnd(g, 2)) {
+            e = side_val(g, x, x->type == 'b' || rnd(g, 2) ? 'f' : 'b');
+            fprintf(o, "    %s = %s(%s);\n", e->name, e->type == 'b' ? "sign" : "relu", t->name);
+        }
+        Val *y = new_val(g, x, e->type);
+        fprintf(o, "    %s = reshape(transpose(%s, perm = (0, 2, 3, 1)), shape = (%d, %d, %d));\n",
+                y->name, e->name, h, w, c);
+        return y;
+    }
+    }
+}
+
+/* mul with broadcasting: a scaling branch (global_avgpool, dense,
+ * sigmoid) of [C] or [1, 1, C] against [H, W, C], or two values of the
+ * same shape (b1, i32 or f32), or a flat value against a column. */
+static Val *scale(G *g, Val *x) {
+    FILE *o = g->out;
+    Val *y;
+    if (x->rank == 3 && rnd(g, 2)) {
+        Val *p = new_val(g, x, 'f');
+        p->rank = 1;
+        fprintf(o, "    %s = global_avgpool(%s);\n", p->name, x->name);
+        Val *sg = new_val(g, p, 'f');
+        fprintf(o, "    %s = sigmoid(dense(%s, units = %d));\n", sg->name, p->name, x->c);
+        g->params += (long)x->c * x->c;
+        y = new_val(g, x, 'f');
+        if (rnd(g, 2))
+            fprintf(o, "    %s = mul(%s, %s);\n", y->name, x->name, sg->name);
+        else
+            fprintf(o, "    %s = mul(reshape(%s, shape = (1, 1, %d)), %s);\n", y->name,
+                    sg->name, x->c, x->name);
+        return y;
+    }
+    if (x->rank == 1 && x->c <= 128 && rnd(g, 2)) { /* [N, 1] x [N]: [N, N] */
+        Val *t = side_val(g, x, 'f');
+        fprintf(o, "    %s = mul(reshape(%s, shape = (%d, 1)), %s);\n", t->name, x->name, x->c,
+                x->name);
+        y = new_val(g, x, 'f');
+        fprintf(o, "    %s = global_avgpool(reshape(%s, shape = (%d, 1, %d)));\n", y->name,
+                t->name, x->c, x->c);
+        y->c = x->c;
+        return y;
+    }
+    Val *b = rnd(g, 2) ? binarize(g, x) : x;
+    y = new_val(g, x, 'f');
+    fprintf(o, "    %s = mul(%s, %s);\n", y->name, x->name, b->name);
+    return y;
+}
+
+/* A channel slice, a per-axis slice, or a channel pad (value +-1 for
+ * b1, an integer for i32, a real for f32); on any of the three types. */
+static Val *channel_ops(G *g, Val *x) {
+    FILE *o = g->out;
+    Val *y = new_val(g, x, x->type);
+    int c = x->c;
+    if (rnd(g, 2) && c > 1) {
+        int b = (int)rnd(g, (unsigned)c - 1), e = b + 1 + (int)rnd(g, (unsigned)(c - b));
+        if (x->rank == 3 && rnd(g, 3) == 0) {
+            int h0 = (int)rnd(g, (unsigned)x->h), w0 = (int)rnd(g, (unsigned)x->w);
+            int h1 = h0 + 1 + (int)rnd(g, (unsigned)(x->h - h0));
+            int w1 = w0 + 1 + (int)rnd(g, (unsigned)(x->w - w0));
+            fprintf(o, "    %s = slice(%s, begin = (%d, %d, %d), end = (%d, %d, %d));\n",
+                    y->name, x->name, h0, w0, b, h1, w1, e);
+            y->h = h1 - h0;
+            y->w = w1 - w0;
+        } else {
+            fprintf(o, "    %s = slice(%s, begin = %d, end = %d);\n", y->name, x->name, b, e);
+        }
+        y->c = e - b;
+        return y;
+    }
+    int before = rnd(g, 2) ? 0 : (int)rnd(g, 40), after = (int)rnd(g, 70);
+    char v[32];
+    if (x->type == 'b')
+        snprintf(v, sizeof v, "%d", rnd(g, 2) ? 1 : -1);
+    else if (x->type == 'i')
+        snprintf(v, sizeof v, "%d", (int)rnd(g, 21) - 10);
+    else
+        snprintf(v, sizeof v, "%s", rnd(g, 2) ? "0" : "-0.75");
+    fprintf(o, "    %s = pad_channels(%s, before = %d, after = %d, value = %s);\n", y->name,
+            x->name, before, after, v);
+    y->c = c + before + after;
+    return y;
+}
+
 static Val *concat(G *g, Val *x) {
     Val *a = x->rank == 3 ? conv(g, x) : dense(g, x);
     Val *b = x->rank == 3 && rnd(g, 2) ? binarize(g, x) : elementwise(g, x);
@@ -232,17 +384,36 @@ static void generate(G *g, uint64_t seed, int max) {
     if (rnd(g, 8) == 0)
         in.type = 'b';
     g->vals[g->nvals++] = in;
-    if (in.rank == 3)
-        fprintf(out, "    input x : %s[%d, %d, %d];\n", in.type == 'b' ? "b1" : "f32", in.h, in.w,
-                in.c);
+    /* The input as an ONNX model takes it, 1 time in 5: [1, C, H, W]
+     * made [H, W, C], or [1, N] made [N]. */
+    int onnx = rnd(g, 5) == 0;
+    const char *tn = in.type == 'b' ? "b1" : "f32";
+    if (onnx && in.rank == 3)
+        fprintf(out, "    input x : %s[1, %d, %d, %d];\n", tn, in.c, in.h, in.w);
+    else if (onnx)
+        fprintf(out, "    input x : %s[1, %d];\n", tn, in.c);
+    else if (in.rank == 3)
+        fprintf(out, "    input x : %s[%d, %d, %d];\n", tn, in.h, in.w, in.c);
     else
-        fprintf(out, "    input x : %s[%d];\n", in.type == 'b' ? "b1" : "f32", in.c);
+        fprintf(out, "    input x : %s[%d];\n", tn, in.c);
     Val *x = &g->vals[0];
+    if (onnx) {
+        Val *y = new_val(g, x, x->type);
+        if (in.rank == 3)
+            fprintf(out, "    %s = reshape(transpose(x, perm = (0, 2, 3, 1)), shape = (%d, %d, %d));\n",
+                    y->name, in.h, in.w, in.c);
+        else
+            fprintf(out, "    %s = reshape(x, shape = %d);\n", y->name, in.c);
+        x = y;
+    }
     Val *second = NULL;
     int n = 1 + (int)rnd(g, (unsigned)max);
     for (int i = 0; i < n && g->nvals < 200 && (!g->budget || g->params < g->budget); i++) {
         unsigned r = rnd(g, 100);
-        if (x->rank == 3) {
+        if (rnd(g, 8) == 0) {
+            unsigned k = rnd(g, 3);
+            x = k == 0 ? shape_ops(g, x) : k == 1 ? scale(g, x) : channel_ops(g, x);
+        } else if (x->rank == 3) {
             if (r < 35)
                 x = conv(g, x);
             else if (r < 45)
@@ -286,6 +457,9 @@ static void generate(G *g, uint64_t seed, int max) {
         }
         if (!second && rnd(g, 10) == 0 && x != &g->vals[0])
             second = x;
+        if (!second && g->side && rnd(g, 4) == 0)
+            second = g->side;
+        g->side = NULL;
     }
     if (second && second != x)
         fprintf(out, "    output %s, %s;\n}\n", x->name, second->name);

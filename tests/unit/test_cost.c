@@ -83,8 +83,16 @@ static const char ops_src[] =
     "    fv  = flatten(s32);\n"                                    /* b1[2048]: a view */
     "    sm  = softmax(de);\n"                                     /* f32[10] */
     "    th  = sign(batchnorm(x));\n"                              /* fused: threshold */
+    "    rx  = reshape(x, shape = (64, 16));\n"                    /* f32: a view */
+    "    rs  = reshape(s, shape = (4, 16, 16));\n"                 /* b1, same channels: a view */
+    "    rt  = reshape(s, shape = (16, 64));\n"                    /* b1[16,64]: a copy */
+    "    tx  = transpose(x, perm = (2, 0, 1));\n"                  /* f32[16,8,8] */
+    "    mu  = mul(x, gp);\n"                                      /* f32[8,8,16] */
+    "    sg  = sigmoid(x);\n"
+    "    sl  = slice(x, begin = 4, end = 12);\n"                   /* f32[8,8,8] */
+    "    pc  = pad_channels(s, after = 16, value = 1);\n"          /* b1[8,8,32] */
     "    output cv, bc, bf, dw, gc, bk, pw, bpw, bd, bdf, re, pr, ht, mp, mpb, ap, gp,\n"
-    "           ad, adi, fs, fx, fv, sm, th;\n"
+    "           ad, adi, fs, fx, fv, sm, th, rx, rs, rt, tx, mu, sg, sl, pc;\n"
     "}\n";
 
 /* What a layer must cost; a field left out must be 0. */
@@ -229,6 +237,23 @@ static const Want ops_want[] = {
      * elements x (compare + add) / fl. */
     {.name = "th", .param_bytes = 8 * 16, .out_bytes = (8 * 8) * 1 * 4,
      .other = 1024 * (CMP + ADD) / FL},
+    /* reshape of f32: a view, 0 cycles. */
+    {.name = "rx", .out_bytes = 4 * 1024, .other = 0},
+    /* reshape of b1[8,8,16] to [4,16,16]: 16 channels either way, the same
+     * 64 pixel words: a view. */
+    {.name = "rs", .out_bytes = 64 * 4, .other = 0},
+    /* to [16,64]: 16 pixels of 2 words, other bits than 64 pixels of one
+     * half-used word: a copy of 16 x 2 x 4 = 128 B. */
+    {.name = "rt", .out_bytes = 16 * 2 * 4, .other = 128 / VBYTES * (LOAD + STORE)},
+    /* transpose: elements x (load + store), no vectors. */
+    {.name = "tx", .out_bytes = 4 * 1024, .other = 1024 * (LOAD + STORE)},
+    /* mul: elements x fmac / fl, broadcast or not. */
+    {.name = "mu", .out_bytes = 4 * 1024, .other = 1024 * FMAC / FL},
+    /* sigmoid: elements x (12 fmac + fadd + fmac) / fl, as softmax. */
+    {.name = "sg", .out_bytes = 4 * 1024, .other = 1024 * (12 * FMAC + FADD + FMAC) / FL},
+    /* slice, pad_channels: copies, output bytes / (vector / 8) x (load + store). */
+    {.name = "sl", .out_bytes = 4 * 512, .other = 4 * 512 / VBYTES * (LOAD + STORE)},
+    {.name = "pc", .out_bytes = 64 * 4, .other = 64 * 4 / VBYTES * (LOAD + STORE)},
 };
 
 static void test_every_op(void **state) {

@@ -255,6 +255,118 @@ static void test_concat_flatten(void **state) {
     run_free(&t.r);
 }
 
+/* Ranks 2 and 4: element-wise operations by the last index as the
+ * channel, b1 packed per row, flatten and concat in row-major order. */
+static void test_ranks(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2, 2]; input m : f32[2, 3];\n"
+                    "b = batchnorm(x); s = sign(m); c = concat(s, m); f = flatten(b);\n"
+                    "r = relu(m); output b, s, c, f, r;");
+    float x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, m[6] = {-1, 0, 2, -0.0f, -3, 0.5f};
+    float scale[2] = {2, -1}, shift[2] = {0.5f, 1};
+    net_affine(&t, "b", scale, shift, 2);
+    Tensor in[2] = {tf(x, 8), tf(m, 6)}, out[5];
+    net_run(&t, in, out);
+    /* channel = last index: x * 2 + 0.5 on even elements, -x + 1 on odd */
+    float b[8] = {2.5f, -1, 6.5f, -3, 10.5f, -5, 14.5f, -7};
+    expect_f(&out[0], b, 8);
+    expect_b(&out[1], (int8_t[]){-1, 1, 1, 1, -1, 1}, 6);
+    /* per row: the 3 signs (as -1.0/+1.0) then the 3 values */
+    expect_f(&out[2], (float[]){-1, 1, 1, -1, 0, 2, 1, -1, 1, -0.0f, -3, 0.5f}, 12);
+    expect_f(&out[3], b, 8);
+    expect_f(&out[4], (float[]){0, 0, 2, 0, 0, 0.5f}, 6);
+    run_free(&t.r);
+}
+
+/* reshape: the same elements in the same order; transpose: y[j] =
+ * x[i] with i_perm[k] = j_k, for every type. */
+static void test_reshape_transpose(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2, 3]; input s : b1[2, 3]; input k : i32[2, 3];\n"
+                    "h = reshape(transpose(x, perm = (0, 2, 3, 1)), shape = (2, 3, 2));\n"
+                    "u = transpose(s, perm = (1, 0)); r = reshape(s, shape = (3, 2));\n"
+                    "v = transpose(k, perm = (1, 0)); output h, u, r, v;");
+    /* x[0][c][h][w] = 100c + 10h + w: c in 0..1, h in 0..1, w in 0..2. */
+    float x[12] = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
+    int8_t s[6] = {1, -1, -1, 1, 1, -1};
+    int32_t k[6] = {1, 2, 3, 4, 5, 6};
+    Tensor in[3] = {tf(x, 12), tb(s, 6), ti(k, 6)}, out[4];
+    net_run(&t, in, out);
+    /* NHWC: for h, for w, the two channels: (h, w, c) = 100c + 10h + w. */
+    expect_f(&out[0], (float[]){0, 100, 1, 101, 2, 102, 10, 110, 11, 111, 12, 112}, 12);
+    /* s = [[1, -1, -1], [1, 1, -1]]: its transpose [[1, 1], [-1, 1], [-1, -1]]. */
+    expect_b(&out[1], (int8_t[]){1, 1, -1, 1, -1, -1}, 6);
+    expect_b(&out[2], s, 6);
+    expect_i(&out[3], (int32_t[]){1, 4, 2, 5, 3, 6}, 6);
+    run_free(&t.r);
+}
+
+/* mul: (float)a * (float)b, broadcast; sigmoid: 1 / (1 + expf(-x)). */
+static void test_mul_sigmoid(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2, 2, 3]; input c : f32[3]; input k : i32[2, 1, 1];\n"
+                    "input s : b1[3];\n"
+                    "a = mul(x, c); b = mul(k, x); d = mul(s, reshape(c, shape = (3, 1)));\n"
+                    "g = sigmoid(x); output a, b, d, g;");
+    float x[12] = {0, 1, 2, 3, 100, -100, 0.5f, -0.0f, 88, -88, 16777216, 3};
+    float c[3] = {2, -1, 0.5f};
+    int32_t k[2] = {3, -2};
+    int8_t s[3] = {1, -1, 1};
+    Tensor in[4] = {tf(x, 12), tf(c, 3), ti(k, 2), tb(s, 3)}, out[4];
+    net_run(&t, in, out);
+    /* c per channel: x * (2, -1, 0.5). */
+    expect_f(&out[0], (float[]){0, -1, 1, 6, -100, -50, 1, 0.0f, 44, -176, -16777216, 1.5f},
+             12);
+    /* k per row: rows 0 and 1 of x (6 elements each) times 3 and -2;
+     * 16777216 * -2 exact; 0.5 * -2 = -1; -0.0 * -2 = +0. */
+    expect_f(&out[1], (float[]){0, 3, 6, 9, 300, -300, -1, 0.0f, -176, 176, -33554432, -6}, 12);
+    /* [3] x [3, 1]: d[i][j] = c[i] * s[j]. */
+    expect_f(&out[2], (float[]){2, -2, 2, -1, 1, -1, 0.5f, -0.5f, 0.5f}, 9);
+    /* sigmoid(0) = 1 / (1 + 1) = 0.5; sigmoid(100): expf(-100) is
+     * 3.7e-44 (subnormal), 1 + it rounds to 1: 1; sigmoid(-100): expf(100)
+     * is inf: 1 / inf = 0; sigmoid(-0) = 0.5; sigmoid(88): 1;
+     * sigmoid(-88): 1 / (1 + expf(88)) = 1 / 1.65e38, 6.05e-39 (subnormal). */
+    assert_int_equal(out[3].n, 12);
+    assert_true(out[3].f[0] == 0.5f && out[3].f[4] == 1.0f && out[3].f[5] == 0.0f);
+    assert_true(out[3].f[7] == 0.5f && out[3].f[8] == 1.0f && out[3].f[10] == 1.0f);
+    assert_true(out[3].f[9] > 6.0e-39f && out[3].f[9] < 6.1e-39f);
+    /* The others to 1e-6 of the exact value: 1 / (1 + e^-1) = 0.7310586. */
+    assert_true(fabsf(out[3].f[1] - 0.7310586f) < 1e-6f);
+    assert_true(fabsf(out[3].f[6] - 0.6224593f) < 1e-6f);
+    run_free(&t.r);
+}
+
+/* slice copies begin .. end - 1 per axis; pad_channels puts `before`
+ * values, the channels, `after` values at each pixel. */
+static void test_slice_pad(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2, 2, 3]; input s : b1[2, 3]; input k : i32[2, 2];\n"
+                    "a = slice(x, begin = 1, end = 3); b = slice(x, begin = (1, 0, 2), end = (2, 2, 3));\n"
+                    "c = pad_channels(x, before = 1, after = 2, value = -0.5);\n"
+                    "d = pad_channels(s, before = 2, value = 1); e = slice(s, begin = 2, end = 3);\n"
+                    "f = pad_channels(k, after = 1, value = -9); output a, b, c, d, e, f;");
+    /* x[h][w][c] = 100h + 10w + c. */
+    float x[12] = {0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112};
+    int8_t s[6] = {1, -1, -1, -1, 1, 1};
+    int32_t k[4] = {5, 6, 7, 8};
+    Tensor in[3] = {tf(x, 12), tb(s, 6), ti(k, 4)}, out[6];
+    net_run(&t, in, out);
+    expect_f(&out[0], (float[]){1, 2, 11, 12, 101, 102, 111, 112}, 8);
+    expect_f(&out[1], (float[]){102, 112}, 2);
+    expect_f(&out[2], (float[]){-0.5f, 0, 1, 2, -0.5f, -0.5f, -0.5f, 10, 11, 12, -0.5f, -0.5f,
+                                -0.5f, 100, 101, 102, -0.5f, -0.5f, -0.5f, 110, 111, 112, -0.5f,
+                                -0.5f},
+             24);
+    expect_b(&out[3], (int8_t[]){1, 1, 1, -1, -1, 1, 1, -1, 1, 1}, 10);
+    expect_b(&out[4], (int8_t[]){-1, 1}, 2);
+    expect_i(&out[5], (int32_t[]){5, 6, -9, 7, 8, -9}, 6);
+    run_free(&t.r);
+}
+
 static void test_softmax(void **state) {
     (void)state;
     Net t;
@@ -618,6 +730,10 @@ int main(void) {
         cmocka_unit_test(test_add),
         cmocka_unit_test(test_concat_flatten),
         cmocka_unit_test(test_softmax),
+        cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_reshape_transpose),
+        cmocka_unit_test(test_mul_sigmoid),
+        cmocka_unit_test(test_slice_pad),
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),

@@ -99,6 +99,37 @@ static void test_chain(void **state) {
     run_free(&r);
 }
 
+/* A reshape that moves no bit is a view, and a view of a view shares
+ * the first buffer: it lives until the last reader of any of them. */
+static void test_reshape_views(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork v {\n"
+                   "    input x : f32[1, 2, 2, 4];\n"              /* 0: 64 B */
+                   "    a = reshape(x, shape = (2, 2, 4));\n"      /* 1: view of x */
+                   "    b = transpose(a, perm = (1, 0, 2));\n"     /* 2: 64 B */
+                   "    c = reshape(b, shape = (16));\n"           /* 3: view of b */
+                   "    d = relu(a);\n"                            /* 4: reads x via a */
+                   "    e = add(c, flatten(d));\n"                 /* 5: e.flatten view of d; 6 */
+                   "    output e;\n}\n");
+    Plan p;
+    /* x at [0,64), alive to 4 (d reads it through a); b at [64,128),
+     * alive to 6 (e reads it through c); d cannot take x's place, which is
+     * alive while d runs: at [128,192), alive to 6 (e reads it through
+     * e.flatten); e at [0,64), free since x's release after 4. */
+    plan_first(&r, 32, &p);
+    WantBuf w[] = {
+        {"x", 0, 64, 0, 4},   {"a", 0, 64, 1, 4},   {"b", 64, 64, 2, 6},
+        {"c", 64, 64, 3, 6},  {"d", 128, 64, 4, 6}, {"e.flatten", 128, 64, 5, 6},
+        {"e", 0, 64, 6, 7},
+    };
+    check_bufs(&r, &p, w, 7);
+    assert_int_equal(p.buf[1].owner, 0);
+    assert_int_equal(p.buf[3].owner, 2);
+    assert_int_equal(p.arena, 192);
+    run_free(&r);
+}
+
 static void test_residual(void **state) {
     (void)state;
     Run r;
@@ -270,6 +301,7 @@ static void test_report_uses_plan(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain),
+        cmocka_unit_test(test_reshape_views),
         cmocka_unit_test(test_residual),
         cmocka_unit_test(test_examples_no_overlap),
         cmocka_unit_test(test_report_uses_plan),

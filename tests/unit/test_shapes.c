@@ -111,6 +111,208 @@ static void test_blocks_and_repeat(void **state) {
     run_free(&r);
 }
 
+/* Fails unless the shape of `name` is [d...] (rank = number of dims). */
+static void assert_dims(Run *r, const char *name, int rank, const int64_t *d) {
+    IrNode *n = find_node(r, name);
+    if (!n)
+        fail_msg("no layer '%s'; messages:\n%s", name, r->diag);
+    assert_int_equal(n->shape.rank, rank);
+    for (int i = 0; i < rank; i++)
+        if (n->shape.d[i] != d[i])
+            fail_msg("'%s' dim %d: got %lld, want %lld", name, i, (long long)n->shape.d[i],
+                     (long long)d[i]);
+}
+#define DIMS(...) (int)(sizeof((int64_t[]){__VA_ARGS__}) / 8), (int64_t[]){__VA_ARGS__}
+
+/* Ranks 1 to 4: element-wise operations keep any shape, flatten and
+ * concat (on the last axis) take any rank, the window operations and
+ * dense keep theirs. */
+static void test_ranks(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[1, 3, 32, 32];\n"
+                   " input v : f32[1, 784];\n input m : i32[4, 10];\n"
+                   " a = relu(batchnorm(x));\n"       /* [1,3,32,32] */
+                   " s = sign(v);\n"                   /* b1[1,784] */
+                   " f = flatten(x);\n"                /* 3*32*32 = 3072 */
+                   " g = flatten(s);\n"                /* b1[784] */
+                   " c = concat(m, m, m);\n"           /* [4, 30], i32 */
+                   " d = add(m, m);\n"                 /* i32 [4,10] */
+                   " o = softmax(prelu(v));\n"         /* [1,784] */
+                   " output a, f, g, c, d, o;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "x", DIMS(1, 3, 32, 32));
+    assert_dims(&r, "a", DIMS(1, 3, 32, 32));
+    assert_dims(&r, "s", DIMS(1, 784));
+    assert_int_equal(find_node(&r, "s")->type, DT_B1);
+    assert_dims(&r, "f", DIMS(3072));
+    assert_dims(&r, "g", DIMS(784));
+    assert_int_equal(find_node(&r, "g")->type, DT_B1);
+    assert_dims(&r, "c", DIMS(4, 30));
+    assert_int_equal(find_node(&r, "c")->type, DT_I32);
+    assert_dims(&r, "d", DIMS(4, 10));
+    assert_int_equal(find_node(&r, "d")->type, DT_I32);
+    assert_dims(&r, "o", DIMS(1, 784));
+    /* b1 [1, 784] is one pixel of 784 channels; [4, 10] four of 10. */
+    assert_int_equal(shape_pixels(&find_node(&r, "s")->shape), 1);
+    assert_int_equal(shape_pixels(&find_node(&r, "c")->shape), 4);
+    assert_int_equal(shape_pixels(&find_node(&r, "x")->shape), 96);
+    run_free(&r);
+    assert_error("bnn 1; network n { input x : f32[1, 3, 8, 8];\n"
+                 " y = maxpool(x, size = 2); output y; }",
+                 "'maxpool' needs an [H, W, C] input, but 'x' is f32[1,3,8,8]");
+    assert_error("bnn 1; network n { input x : f32[1, 3, 8, 8];\n"
+                 " y = global_avgpool(x); output y; }",
+                 "'global_avgpool' needs an [H, W, C] input, but 'x' is f32[1,3,8,8]");
+    assert_error("bnn 1; network n { input x : f32[1, 784];\n"
+                 " y = dense(x, units = 2); output y; }",
+                 "'dense' needs a flat input, but 'x' is f32[1,784]; use flatten()");
+    assert_error("bnn 1; network n { input x : f32[2, 3]; input z : f32[3, 3];\n"
+                 " y = concat(x, z); output y; }",
+                 "shape mismatch in 'concat': 'x' is f32[2,3] but 'z' is f32[3,3]");
+    assert_error("bnn 1; network n { input x : f32[1, 1, 1, 1, 1]; output x; }",
+                 "input 'x' has 5 dimensions; an input has 1 to 4");
+}
+
+/* reshape keeps the elements; transpose's output axis k is input axis
+ * perm[k]; both keep the element type. */
+static void test_reshape_transpose(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[1, 3, 32, 32];\n input s : b1[6, 4];\n"
+                   " t = transpose(x, perm = (0, 2, 3, 1));\n"  /* [1,32,32,3] */
+                   " h = reshape(t, shape = (32, 32, 3));\n"    /* [32,32,3] */
+                   " c = conv2d(h, filters = 2, kernel = 3);\n" /* [30,30,2] */
+                   " q = transpose(x, perm = (3, 2, 1, 0));\n"  /* [32,32,3,1] */
+                   " f = reshape(x, shape = 3072);\n"           /* [3072] */
+                   " b = reshape(s, shape = (2, 3, 2, 2));\n"   /* b1 */
+                   " u = transpose(s, perm = (1, 0));\n"        /* b1[4,6] */
+                   " output c, q, f, b, u;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "t", DIMS(1, 32, 32, 3));
+    assert_dims(&r, "h", DIMS(32, 32, 3));
+    assert_dims(&r, "c", DIMS(30, 30, 2));
+    assert_dims(&r, "q", DIMS(32, 32, 3, 1));
+    assert_dims(&r, "f", DIMS(3072));
+    assert_dims(&r, "b", DIMS(2, 3, 2, 2));
+    assert_dims(&r, "u", DIMS(4, 6));
+    assert_int_equal(find_node(&r, "h")->type, DT_F32);
+    assert_int_equal(find_node(&r, "b")->type, DT_B1);
+    assert_int_equal(find_node(&r, "u")->type, DT_B1);
+    run_free(&r);
+    const char *x = "bnn 1; network n { input x : f32[1, 3, 4, 4];\n";
+    char src[256];
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (4, 4, 4)); output y; }", x);
+    assert_error(src, "'reshape' keeps the number of elements, but 'x' is f32[1,3,4,4] (48 "
+                      "elements) and shape = (4, 4, 4) has 64");
+    /* (2^31 - 1)^4 overflows 64 bits: counted as past the limit. */
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (2147483647, 2147483647, 2147483647, "
+                              "2147483647)); output y; }", x);
+    assert_error(src, "(48 elements) and shape = (2147483647, 2147483647, 2147483647, "
+                      "2147483647) has more than 2^40");
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (48, 0)); output y; }", x);
+    assert_error(src, "'shape' of 'reshape' has a dimension 0: (48, 0)");
+    snprintf(src, sizeof src, "%s y = reshape(x, shape = (1, 3, 4, 4, 1)); output y; }", x);
+    assert_error(src, "a tuple holds at most 4 integers");
+    snprintf(src, sizeof src, "%s y = transpose(x, perm = (0, 1, 2)); output y; }", x);
+    assert_error(src, "'perm' of 'transpose' has 3 axes, but 'x' is f32[1,3,4,4], of rank 4");
+    snprintf(src, sizeof src, "%s y = transpose(x, perm = (0, 1, 2, 4)); output y; }", x);
+    assert_error(src, "'perm' of 'transpose' must name each axis 0 to 3 once; (0, 1, 2, 4) is "
+                      "not a permutation");
+    snprintf(src, sizeof src, "%s y = transpose(x); output y; }", x);
+    assert_error(src, "operation 'transpose' is missing required parameter 'perm'");
+    snprintf(src, sizeof src, "%s y = conv2d(x, filters = 1, kernel = 1); output y; }", x);
+    assert_error(src, "note: if 'x' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(x, perm "
+                      "= (0, 2, 3, 1)), shape = (4, 4, 3)) is its [H, W, C]");
+}
+
+/* mul broadcasts as NumPy does; its output is f32. sigmoid keeps the
+ * shape. */
+static void test_mul_sigmoid(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[8, 8, 16];\n input c : f32[16];\n"
+                   " input k : i32[1, 1, 16];\n input m : f32[3, 1];\n input v : b1[4];\n"
+                   " a = mul(x, c);\n"          /* [8,8,16] */
+                   " b = mul(k, x);\n"          /* [8,8,16] */
+                   " d = mul(m, v);\n"          /* [3,4]: outer product */
+                   " e = mul(k, k);\n"          /* [1,1,16], f32 */
+                   " f = mul(sign(x), sign(x));\n" /* f32 */
+                   " s = sigmoid(k);\n"
+                   " output a, b, d, e, f, s;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "a", DIMS(8, 8, 16));
+    assert_dims(&r, "b", DIMS(8, 8, 16));
+    assert_dims(&r, "d", DIMS(3, 4));
+    assert_dims(&r, "e", DIMS(1, 1, 16));
+    assert_dims(&r, "s", DIMS(1, 1, 16));
+    const char *names[] = {"a", "b", "d", "e", "f", "s"};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(find_node(&r, names[i])->type, DT_F32);
+    run_free(&r);
+    assert_error("bnn 1; network n { input x : f32[4, 5]; input y : f32[3];\n"
+                 " z = mul(x, y); output z; }",
+                 "shapes of 'mul' do not broadcast: 'x' is f32[4,5] and 'y' is f32[3], and their "
+                 "dimension 1 from the end is 5 against 3");
+    assert_error("bnn 1; network n { input x : f32[2, 4, 5]; input y : f32[3, 1, 5];\n"
+                 " z = mul(x, y); output z; }",
+                 "dimension 3 from the end is 2 against 3");
+    assert_error("bnn 1; network n { input x : f32[4]; z = mul(x, x, x); output z; }",
+                 "'mul' takes 2 inputs, but 3 are given");
+}
+
+/* slice takes begin .. end - 1 of the last axis, or of every axis;
+ * pad_channels adds before + after channels; both keep the type. */
+static void test_slice_pad(void **state) {
+    (void)state;
+    Run r;
+    run_source(&r, "bnn 1;\nnetwork n {\n input x : f32[8, 6, 32];\n input k : i32[10];\n"
+                   " a = slice(x, begin = 16, end = 32);\n"                /* [8,6,16] */
+                   " b = slice(x, begin = (2, 0, 1), end = (5, 6, 2));\n"  /* [3,6,1] */
+                   " c = pad_channels(x, after = 16);\n"                   /* [8,6,48] */
+                   " d = pad_channels(sign(x), before = 3, after = 1, value = -1);\n" /* b1 36 */
+                   " e = slice(k, begin = 0, end = 1);\n"                  /* i32[1] */
+                   " f = pad_channels(k, before = 2, value = 7);\n"        /* i32[12] */
+                   " output a, b, c, d, e, f;\n}\n");
+    assert_true(r.ok);
+    assert_dims(&r, "a", DIMS(8, 6, 16));
+    assert_dims(&r, "b", DIMS(3, 6, 1));
+    assert_dims(&r, "c", DIMS(8, 6, 48));
+    assert_dims(&r, "d", DIMS(8, 6, 36));
+    assert_dims(&r, "e", DIMS(1));
+    assert_dims(&r, "f", DIMS(12));
+    assert_int_equal(find_node(&r, "d")->type, DT_B1);
+    assert_int_equal(find_node(&r, "e")->type, DT_I32);
+    assert_int_equal(find_node(&r, "f")->type, DT_I32);
+    run_free(&r);
+    const char *x = "bnn 1; network n { input x : f32[8, 6, 32]; input k : i32[4]; input u : u8[4];\n";
+    char src[320];
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 30, end = 33); output y; }", x);
+    assert_error(src, "slice 30 to 33 of 'x' along axis 2 (the channels) is out of range: 'x' "
+                      "is f32[8,6,32], 32 along it");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 3, end = 2); output y; }", x);
+    assert_error(src, "slice 3 to 2 of 'x' along axis 2 (the channels) is empty");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = (0, 7, 0), end = (8, 9, 1)); output y; }", x);
+    assert_error(src, "slice 7 to 9 of 'x' along axis 1 is out of range");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 1, end = (2, 3, 4)); output y; }", x);
+    assert_error(src, "'begin' and 'end' of 'slice' have 1 and 3 values");
+    snprintf(src, sizeof src, "%s y = slice(x, begin = 1); output y; }", x);
+    assert_error(src, "operation 'slice' is missing required parameter 'end'");
+    snprintf(src, sizeof src, "%s y = pad_channels(sign(x), after = 2); output y; }", x);
+    assert_error(src, "with value = 0, but a b1 tensor holds -1 or +1 only");
+    snprintf(src, sizeof src, "%s y = pad_channels(k, after = 2, value = 0.5); output y; }", x);
+    assert_error(src, "'pad_channels' pads 'k' (i32[4]) with value = 0.5, but an i32 tensor "
+                      "holds whole numbers");
+    snprintf(src, sizeof src, "%s y = pad_channels(u, after = 2, value = 256); output y; }", x);
+    assert_error(src, "but a u8 tensor holds whole numbers from 0 to 255");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = 2, value = 1e39); output y; }", x);
+    assert_error(src, "but an f32 tensor holds numbers up to 3.4e38");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = -2); output y; }", x);
+    assert_error(src, "parameter 'after' of 'pad_channels' takes integers from 0 to 2147483647");
+    snprintf(src, sizeof src, "%s y = pad_channels(x, after = (1, 2)); output y; }", x);
+    assert_error(src, "parameter 'after' of 'pad_channels' takes one integer, not 2");
+}
+
 #define NET(body) "network n {\n input x : f32[8, 8, 4];\n input v : f32[16];\n" body "\n}\n"
 
 static void test_errors(void **state) {
@@ -163,6 +365,10 @@ int main(void) {
         cmocka_unit_test(test_other_ops),
         cmocka_unit_test(test_blocks_and_repeat),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_ranks),
+        cmocka_unit_test(test_reshape_transpose),
+        cmocka_unit_test(test_mul_sigmoid),
+        cmocka_unit_test(test_slice_pad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

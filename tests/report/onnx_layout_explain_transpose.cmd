@@ -1,0 +1,1 @@
+tests/good/onnx_layout.bnn --target cortex-a53 --explain nhwc
