@@ -278,8 +278,8 @@ typedef enum {
     AST_SECTION,  /* name; kids: AST_PROP/AST_SECTION */
     AST_INPUT,    /* name; name2: element type; kids: AST_INT dims */
     AST_ASSIGN,   /* name; kids[0]: value */
-    AST_OUTPUT,   /* kids: AST_NAME */
-    AST_RETURN,   /* kids[0]: value */
+    AST_OUTPUT,   /* kids: AST_NAME (a name, or a dotted one: "s1.y") */
+    AST_RETURN,   /* kids: the values returned, one or more */
     AST_CALL,     /* name; kids: args (values or AST_NAMED) */
     AST_NAMED,    /* name; kids[0]: expr */
     AST_REPEAT,   /* kids[0]: count expr; kids[1]: AST_CALL */
@@ -291,6 +291,7 @@ typedef enum {
     AST_BINOP,    /* ival: '+', '-', '*', '/'; kids[0], kids[1] */
     AST_NEG,      /* kids[0] */
     AST_VERSION,  /* ival: the format version (parser only) */
+    AST_UNPACK,   /* p, q = call: kids[0] the value; kids[1..]: AST_NAME */
 } AstKind;
 
 typedef struct Ast Ast;
