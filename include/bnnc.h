@@ -339,7 +339,9 @@ extern const char *const lex_types[];
     X(GROUPS, groups, ATTR_INT, 1)                                          \
     X(UNITS, units, ATTR_INT, 0)                                            \
     X(SIZE, size, ATTR_PAIR, 0)                                             \
-    X(MULTIPLIER, multiplier, ATTR_INT, 1)
+    X(MULTIPLIER, multiplier, ATTR_INT, 1)                                  \
+    X(LEVELS, levels, ATTR_INT, 1)                                          \
+    X(STRICT, strict, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -469,6 +471,13 @@ struct IrNode {
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
+/* bconv2d or bdense on a u8 input: an integer dot product against binary
+ * weights, computed bit-serially, one XNOR-popcount pass per bit of the
+ * input (docs/cost-model.md). */
+bool ir_is_bitserial(const IrNode *n);
+/* The bits a u8 value needs: those of the largest level of the
+ * 'thresholds' that made it (through maxpool, flatten, concat), else 8. */
+int ir_value_bits(const IrNode *n);
 
 typedef struct {
     const char *name;
@@ -857,6 +866,8 @@ typedef struct {
     int64_t nw;                /* elements of w */
     float *scale, *shift;      /* batchnorm, folded: per channel */
     float *alpha;              /* prelu: per channel */
+    /* thresholds: w holds T[c][k], [C][levels], sorted per channel, each
+     * within +-2^30, nw = C * levels. */
     int64_t nc;                /* channels of scale, shift, alpha */
 } LayerParams;
 

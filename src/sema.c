@@ -453,8 +453,23 @@ static bool check_budget(Sema *s, IrNode *n) {
     case OP_PRELU:
         params = n->shape.d[n->shape.rank - 1];
         break;
+    case OP_THRESHOLDS:
+        params = n->shape.d[n->shape.rank - 1] * n->at->v[A_LEVELS][0];
+        break;
     default:
         break;
+    }
+    /* A binary layer on a u8 input sums values up to 2^B - 1 (B bits, at
+     * most 8): its dot product must stay within 32 bits too. */
+    if (!ovf && (n->op == OP_BCONV2D || n->op == OP_BDENSE) && x->type == DT_U8 &&
+        fan <= BNNC_MAX_DIM) {
+        int64_t top = ((int64_t)1 << ir_value_bits(x)) - 1;
+        if (fan * top > BNNC_MAX_DIM) {
+            sema_node_error(s, n, "'%s' sums %lld products of u8 values up to %lld per output; "
+                                  "its dot product may pass 2^31 - 1",
+                            n->name, (long long)fan, (long long)top);
+            return false;
+        }
     }
     if (ovf || fan > BNNC_MAX_DIM) {
         sema_node_error(s, n, "'%s' sums %s products per output (its receptive field); the "

@@ -58,12 +58,12 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-operations
   '("conv2d" "bconv2d" "depthwise_conv2d" "dense" "bdense" "batchnorm" "sign"
     "relu" "prelu" "hardtanh" "maxpool" "avgpool" "global_avgpool" "add"
-    "concat" "flatten" "softmax")
+    "concat" "flatten" "softmax" "thresholds")
   "Built-in operations.")
 
 (defconst bnn-attributes
   '("filters" "kernel" "stride" "padding" "dilation" "groups" "units" "size"
-    "multiplier")
+    "multiplier" "levels" "strict")
   "Attributes of the built-in operations (`name = value' in a call).")
 
 (defconst bnn-enums

@@ -16,9 +16,9 @@ let s:keywords = ['bnn', 'import', 'network', 'block', 'target', 'input',
 let s:types = ['f32', 'i32', 'u8', 'b1']
 let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
       \ 'bdense', 'batchnorm', 'sign', 'relu', 'prelu', 'hardtanh', 'maxpool',
-      \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax']
+      \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax', 'thresholds']
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
-      \ 'groups', 'units', 'size', 'multiplier']
+      \ 'groups', 'units', 'size', 'multiplier', 'levels', 'strict']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
