@@ -139,7 +139,7 @@ static Ast *leaf(AstKind k, Loc loc, char *name) {
 
 %type <node> items item network block target stmts stmt dims names
 %type <node> params value call args arg expr count tstmts tstmt
-%type <node> parent tuple
+%type <node> parent tuple values path paths
 
 %destructor { ast_free($$); } <node>
 %destructor { free($$); } <str>
@@ -219,9 +219,52 @@ stmt
         $$->kw = @1;
     }
     | IDENT '=' value ';'   { $$ = ast_add(leaf(AST_ASSIGN, @1, $1), $3); }
-    | KW_OUTPUT names ';'   { $$ = $2; $$->loc = @1; $$->kw = @1; }
-    | KW_RETURN value ';'   { $$ = ast_add(ast_new(AST_RETURN, @1), $2); }
+    | IDENT ',' names '=' value ';' {
+        /* p, q = call(...): kids[0] the value, then the names in order. */
+        $$ = ast_add(ast_new(AST_UNPACK, @1), $5);
+        ast_add($$, leaf(AST_NAME, @1, $1));
+        for (int i = 0; i < $3->nkids; i++)
+            ast_add($$, $3->kids[i]);
+        $3->nkids = 0;
+        ast_free($3);
+        $$->kw = @4;
+    }
+    | KW_OUTPUT paths ';'   { $$ = $2; $$->loc = @1; $$->kw = @1; }
+    | KW_RETURN values ';'  { $$ = $2; $$->loc = @1; }
     | error ';'             { $$ = NULL; }
+    ;
+
+values
+    : value                 { $$ = ast_add(ast_new(AST_RETURN, @1), $1); }
+    | values ',' value      { $$ = ast_add($1, $3); }
+    ;
+
+/* An output: a name, or the dotted name of a value inside a block call
+ * (s1.y, s2.0.y after a repeat). */
+paths
+    : path                  { $$ = ast_add(ast_new(AST_OUTPUT, @1), $1); }
+    | paths ',' path        { $$ = ast_add($1, $3); }
+    ;
+
+path
+    : IDENT                 { $$ = leaf(AST_NAME, @1, $1); }
+    | path '.' IDENT        {
+        $$ = $1;
+        char *n = xmalloc(strlen($1->name) + strlen($3) + 2);
+        sprintf(n, "%s.%s", $1->name, $3);
+        free($1->name);
+        free($3);
+        $$->name = n;
+        $$->loc = @$;
+    }
+    | path '.' INT          {
+        $$ = $1;
+        char *n = xmalloc(strlen($1->name) + 24);
+        sprintf(n, "%s.%lld", $1->name, (long long)$3);
+        free($1->name);
+        $$->name = n;
+        $$->loc = @$;
+    }
     ;
 
 dims

@@ -278,8 +278,8 @@ typedef enum {
     AST_SECTION,  /* name; kids: AST_PROP/AST_SECTION */
     AST_INPUT,    /* name; name2: element type; kids: AST_INT dims */
     AST_ASSIGN,   /* name; kids[0]: value */
-    AST_OUTPUT,   /* kids: AST_NAME */
-    AST_RETURN,   /* kids[0]: value */
+    AST_OUTPUT,   /* kids: AST_NAME (a name, or a dotted one: "s1.y") */
+    AST_RETURN,   /* kids: the values returned, one or more */
     AST_CALL,     /* name; kids: args (values or AST_NAMED) */
     AST_NAMED,    /* name; kids[0]: expr */
     AST_REPEAT,   /* kids[0]: count expr; kids[1]: AST_CALL */
@@ -291,6 +291,7 @@ typedef enum {
     AST_BINOP,    /* ival: '+', '-', '*', '/'; kids[0], kids[1] */
     AST_NEG,      /* kids[0] */
     AST_VERSION,  /* ival: the format version (parser only) */
+    AST_UNPACK,   /* p, q = call: kids[0] the value; kids[1..]: AST_NAME */
 } AstKind;
 
 typedef struct Ast Ast;
@@ -345,7 +346,9 @@ extern const char *const lex_types[];
     X(END, end, ATTR_TUPLE, 0)                                              \
     X(BEFORE, before, ATTR_TUPLE, 0)                                        \
     X(AFTER, after, ATTR_TUPLE, 0)                                          \
-    X(VALUE, value, ATTR_REAL, 0)
+    X(VALUE, value, ATTR_REAL, 0)                                           \
+    X(LEVELS, levels, ATTR_INT, 1)                                          \
+    X(STRICT, strict, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -479,6 +482,13 @@ struct IrNode {
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
+/* bconv2d or bdense on a u8 input: an integer dot product against binary
+ * weights, computed bit-serially, one XNOR-popcount pass per bit of the
+ * input (docs/cost-model.md). */
+bool ir_is_bitserial(const IrNode *n);
+/* The bits a u8 value needs: those of the largest level of the
+ * 'thresholds' that made it (through maxpool, flatten, concat), else 8. */
+int ir_value_bits(const IrNode *n);
 
 typedef struct {
     const char *name;
@@ -871,6 +881,8 @@ typedef struct {
     int64_t nw;                /* elements of w */
     float *scale, *shift;      /* batchnorm, folded: per channel */
     float *alpha;              /* prelu: per channel */
+    /* thresholds: w holds T[c][k], [C][levels], sorted per channel, each
+     * within +-2^30, nw = C * levels. */
     int64_t nc;                /* channels of scale, shift, alpha */
 } LayerParams;
 

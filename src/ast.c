@@ -44,6 +44,7 @@ const char *ast_kind_name(AstKind k) {
         "file", "import", "network", "block", "params", "target", "prop",
         "section", "input", "assign", "output", "return", "call", "named",
         "repeat", "name", "int", "real", "string", "tuple", "binop", "neg", "version",
+        "unpack",
     };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

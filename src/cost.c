@@ -275,12 +275,16 @@ static int64_t param_bytes(const IrNode *n, int64_t unit) {
     case OP_DENSE:
         return ARRAY(4 * macs(n) / shape_pixels(&n->shape));
     case OP_BCONV2D:
+        if (ir_is_bitserial(n)) /* (2^B - 1) x its +1 weights, int32 a channel */
+            return ARRAY(4 * c);
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
         if (ir_is_binary(n) && n->at->v[A_PADDING][0] == PAD_SAME)
             return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]);
         return 0;
     case OP_BDENSE:
+        if (ir_is_bitserial(n))
+            return ARRAY(4 * c);
         /* Binary weights with float inputs are kept packed as well, in
          * kernel packing (compression is for binary layers only); their
          * bytes are counted by packed_weight_bytes. */
@@ -289,6 +293,8 @@ static int64_t param_bytes(const IrNode *n, int64_t unit) {
         return 2 * ARRAY(4 * c); /* folded scale and shift */
     case OP_PRELU:
         return ARRAY(4 * c);
+    case OP_THRESHOLDS:
+        return ARRAY(4 * c * n->at->v[A_LEVELS][0]); /* int32 thresholds */
     case OP_THRESHOLD:
         /* On integers: an int32 threshold and a direction bit; on floats
          * the folded scale and shift. */
@@ -312,12 +318,14 @@ int cost_co_lanes(const CostTarget *t) {
 static int64_t packed_weight_bytes(const IrNode *n, const CostTarget *t) {
     if (n->weights != W_BINARY)
         return 0;
-    if (n->op == OP_BDENSE && !ir_is_binary(n)) /* float input: 16-unit masks */
+    if (n->op == OP_BDENSE && !ir_is_binary(n) && !ir_is_bitserial(n)) /* float input: 16-unit masks */
         return ceil_div(n->shape.d[0], 16) * n->in[0]->shape.d[0] * 2;
-    int64_t L = ir_is_binary(n) ? cost_co_lanes(t) : 1;
+    bool bs = ir_is_bitserial(n); /* dense packing, blocks of lanes */
+    int64_t L = ir_is_binary(n) || bs ? cost_co_lanes(t) : 1;
     int64_t g = n->op == OP_BCONV2D ? n->at->v[A_GROUPS][0] : 1;
     int64_t per = shape_channels(&n->shape) / g;
-    return g * ceil_div(per, L) * L * cost_words(n, n->packing, t->word) * (t->word / 8);
+    return g * ceil_div(per, L) * L * cost_words(n, bs ? PACK_DENSE : n->packing, t->word) *
+           (t->word / 8);
 }
 
 /* Cycles of a layer's non-binary work on one core, and what it is. */
@@ -335,7 +343,7 @@ static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
         return (double)fmacs;
     case OP_BCONV2D:
     case OP_BDENSE:
-        if (!ir_is_binary(n)) {
+        if (!ir_is_binary(n) && !ir_is_bitserial(n)) {
             *unit = "MACs x the target's measured cost per MAC";
             return (double)fmacs;
         }
@@ -357,7 +365,7 @@ static double op_units(const IrNode *n, int64_t fmacs, const char **unit) {
 bool cost_float_variant(const IrNode *n) {
     if (n->op == OP_THRESHOLD)
         return n->in[0]->type == DT_F32;
-    return n->weights == W_BINARY && !ir_is_binary(n);
+    return n->weights == W_BINARY && !ir_is_binary(n) && !ir_is_bitserial(n);
 }
 
 bool cost_unpacks(const IrNode *n) {
@@ -381,6 +389,10 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     double measured = n->op < OP_COUNT ? (cost_float_variant(n) ? t->op_cost_float[n->op]
                                                                  : t->op_cost[n->op])
                                        : -1;
+    /* A bit-serial layer's work is not what `ops { bconv2d; }` measured
+     * (a b1 kernel): the formula below. */
+    if (ir_is_bitserial(n))
+        measured = -1;
     bool gather = n->op == OP_BCONV2D && ir_is_binary(n) && n->packing == PACK_DENSE &&
                   cost_words(n, PACK_DENSE, t->word) < cost_words(n, PACK_CHANNEL, t->word);
     /* Gathering each receptive field into dense words: the cost of a
@@ -413,6 +425,16 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
         return (double)fmacs * t->fmac / fl + ucyc;
     case OP_BCONV2D:
     case OP_BDENSE:
+        if (ir_is_bitserial(n)) {
+            /* Each output takes off its B planes' 2^p popcounts; each
+             * position gathers B bits of each of its field's values. */
+            double b = ir_value_bits(n->in[0]);
+            double gathered = (double)shape_pixels(&n->shape) * (double)cost_fan_in(n) *
+                              (double)(n->op == OP_BCONV2D ? n->at->v[A_GROUPS][0] : 1);
+            *what = "outputs x bits x add / float lanes + positions x inputs x bits x add "
+                    "(bit planes)";
+            return out * b * t->add / fl + gathered * b * t->add;
+        }
         if (!ir_is_binary(n)) {
             *what = "float MACs x fmac / float lanes (float input, binary weights)";
             return (double)fmacs * t->fmac / fl;
@@ -430,6 +452,9 @@ static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     case OP_THRESHOLD:
         *what = "elements x (compare + add) / float lanes (binarise and pack)";
         return out * (t->compare + t->add) / fl;
+    case OP_THRESHOLDS:
+        *what = "elements x levels x (compare + add) / float lanes (count, or pack)";
+        return out * (double)n->at->v[A_LEVELS][0] * (t->compare + t->add) / fl;
     case OP_RELU:
         *what = "elements x compare / float lanes";
         return out * t->compare / fl;
@@ -520,7 +545,11 @@ static int64_t weight_passes(const IrNode *n) {
     case OP_BCONV2D:
         if (ir_is_binary(n))
             return (pos + EMIT_BCONV_BLOCK - 1) / EMIT_BCONV_BLOCK;
+        if (ir_is_bitserial(n)) /* every plane at every position */
+            return pos * ir_value_bits(n->in[0]);
         return pos;
+    case OP_BDENSE:
+        return ir_is_bitserial(n) ? ir_value_bits(n->in[0]) : 1;
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
         return pos;
@@ -575,15 +604,19 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     l->n = n;
     l->level = l->wlevel = -1;
     int64_t m = macs(n);
-    bool bin = ir_is_binary(n);
+    bool bs = ir_is_bitserial(n);
+    bool bin = ir_is_binary(n) || bs;
     if (bin) {
+        /* A bit-serial layer: B passes of XNOR-popcount over dense words
+         * (docs/cost-model.md section 1). */
+        int64_t planes = bs ? ir_value_bits(n->in[0]) : 1;
         l->bmacs = m;
         l->fan_in = cost_fan_in(n);
-        l->words = cost_words(n, n->packing, t->word);
-        l->words_before = cost_words(n, PACK_KERNEL, t->word);
+        l->words = cost_words(n, bs ? PACK_DENSE : n->packing, t->word);
+        l->words_before = cost_words(n, bs ? PACK_DENSE : PACK_KERNEL, t->word);
         int64_t per = n->op == OP_BDENSE ? n->shape.d[0] : shape_elems(&n->shape);
-        l->xnorop = per * l->words;
-        l->xnorop_before = per * l->words_before;
+        l->xnorop = per * l->words * planes;
+        l->xnorop_before = per * l->words_before * planes;
         l->util = (double)l->fan_in / ((double)l->words * t->word);
         l->util_before = (double)l->fan_in / ((double)l->words_before * t->word);
     } else {
@@ -699,14 +732,16 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
         r->fmacs += l->fmacs;
         r->xnorop += l->xnorop;
         r->xnorop_before += l->xnorop_before;
-        r->nbinary += ir_is_binary(n);
+        /* XNOR-popcount layers: binary, and bit-serial on a u8 input. */
+        bool xn = ir_is_binary(n) || ir_is_bitserial(n);
+        r->nbinary += xn;
         r->lxnorop += l->lxnorop;
         /* The footprint: the arrays as the generated C stores them, each
          * a whole number of the layout's units (the packed weights are
          * one array), which NAME_weights.c takes to the byte. */
         r->weight_bytes += ceil_div(l->weight_bytes, unit) * unit;
         r->param_bytes += param_bytes(n, unit);
-        if (ir_is_binary(n))
+        if (xn)
             r->time_binary += l->time;
         else
             r->time_other += l->time;

@@ -1204,8 +1204,8 @@ static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int3
 static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
     switch (n->op) {
     case OP_BCONV2D:
-    case OP_BDENSE:
-        *hi = cost_fan_in(n);
+    case OP_BDENSE: /* on b1: -N..N; on u8 of B bits: -(2^B - 1) N..(2^B - 1) N */
+        *hi = cost_fan_in(n) * (ir_is_bitserial(n) ? (1 << ir_value_bits(n->in[0])) - 1 : 1);
         *lo = -*hi;
         return;
     case OP_MAXPOOL:
@@ -1296,6 +1296,8 @@ static void emit_binarize(Emit *e, const IrNode *n) {
                  (long long)C, (long long)CW);
     } else if (x->type == DT_F32) {
         snprintf(cond, sizeof cond, "(%s[i] >= 0.0f)", xp);
+    } else if (x->type == DT_U8) {
+        snprintf(cond, sizeof cond, "((void)i, 1)"); /* a u8 is never negative */
     } else {
         snprintf(cond, sizeof cond, "(%s[i] >= 0)", xp);
     }
@@ -1319,6 +1321,173 @@ static void emit_binarize(Emit *e, const IrNode *n) {
                "        }\n"
                "        %s[px * %lld + cw] = acc;\n    }\n",
             yp, (long long)CW);
+}
+
+/* bconv2d and bdense on a u8 input of B bits (ir_value_bits), bit-serial
+ * (docs/cost-model.md): the receptive field is read as B planes of
+ * dense-packed bits, plane p holding bit p of each value (a same_one
+ * padded tap is the value 1, a zero-padded one 0). With the weights' +1
+ * bits, the plane's dot product with the -1/+1 weights is npos - pop_p
+ * (pop_p = popcount(plane XOR w), npos the filter's +1 weights), so the
+ * output is sum_p 2^p (npos - pop_p) = (2^B - 1) npos - sum_p 2^p pop_p:
+ * B XNOR-popcount passes, exact. A convolution gathers each field whole;
+ * a dense layer streams its input in chunks of BNN_CHUNK words, so that
+ * the planes on the stack stay small. */
+#define BNN_CHUNK 32
+static void emit_bitserial(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    const IrNode *x = n->in[0];
+    bool conv = n->op == OP_BCONV2D;
+    Win w = {0};
+    int64_t g = 1, cg, Co, taps = 1;
+    if (conv) {
+        w = window_of(n);
+        g = n->at->v[A_GROUPS][0];
+        cg = w.C / g;
+        Co = w.Co;
+        taps = w.Kh * w.Kw;
+    } else {
+        cg = x->shape.d[0];
+        Co = n->shape.d[0];
+    }
+    int64_t cog = Co / g, N = taps * cg, words = cwords(N, e->W);
+    int B = ir_value_bits(x);
+    int pad = conv ? (int)n->at->v[A_PADDING][0] : PAD_VALID;
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    uint64_t *wb = xmalloc((size_t)(Co * words) * sizeof *wb);
+    memset(wb, 0, (size_t)(Co * words) * sizeof *wb);
+    int32_t *npos = xmalloc((size_t)Co * sizeof *npos);
+    for (int64_t co = 0; co < Co; co++) {
+        npos[co] = 0;
+        for (int64_t i = 0; i < N; i++) /* i = t * cg + ci: the layout of w too */
+            if (lp->w[i * Co + co] >= 0) {
+                npos[co]++;
+                wb[co * words + i / e->W] |= (uint64_t)1 << (i % e->W);
+            }
+    }
+    char what[256], xp[96], yp[96];
+    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], dense packing", n->name,
+             (long long)Co, (long long)words);
+    int wid = block_array(e, wb, g, cog, words, what);
+    snprintf(what, sizeof what, "%s: (2^%d - 1) x the +1 weights of each output channel",
+             n->name, B);
+    for (int64_t co = 0; co < Co; co++) /* <= 255 N < 2^31 (sema) */
+        npos[co] *= (1 << B) - 1;
+    int sid = int_array(e, "int32_t", npos, Co, what);
+    free(wb);
+    free(npos);
+    e->use_xor_pop = true;
+    buf(e, xp, sizeof xp, x);
+    buf(e, yp, sizeof yp, n);
+    int64_t L = cost_co_lanes(e->t), nb = (cog + L - 1) / L;
+    fprintf(f, "    {\n        const uint8_t *x = %s;\n        int32_t *y = %s;\n", xp, yp);
+    if (conv) {
+        fprintf(f, "        bnn_word col[%d][%lld];\n"
+                   "        for (int oy = 0; oy < %lld; oy++)\n"
+                   "        for (int ox = 0; ox < %lld; ox++)\n"
+                   "        for (int gr = 0; gr < %lld; gr++) {\n"
+                   "            int32_t *yo = y + ((long)oy * %lld + ox) * %lld + gr * %lld;\n"
+                   "            const long j0 = 0;\n"
+                   "            const int nw = %lld;\n"
+                   "            memset(col, 0, sizeof col);\n"
+                   "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "            for (int kx = 0; kx < %lld; kx++) {\n"
+                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
+                   "                int ix = ox * %lld - %lld + kx * %lld;\n"
+                   "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n"
+                   "                for (int ci = 0; ci < %lld; ci++) {\n"
+                   "                    long b = (long)(ky * %lld + kx) * %lld + ci;\n"
+                   "                    unsigned v = out ? %du : x[((long)iy * %lld + ix) * %lld + gr * %lld + ci];\n"
+                   "                    for (int p = 0; p < %d; p++)\n"
+                   "                        col[p][b / BNN_W] |= (bnn_word)((v >> p) & 1u) << (b %% BNN_W);\n"
+                   "                }\n            }\n"
+                   "            for (int co = 0; co < %lld; co++)\n"
+                   "                yo[co] = %s_w%d[gr * %lld + co];\n",
+                B, (long long)words, (long long)w.Ho, (long long)w.Wo, (long long)g,
+                (long long)w.Wo, (long long)Co, (long long)cog, (long long)words,
+                (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt,
+                (long long)w.dh, (long long)w.sw, (long long)w.pl, (long long)w.dw,
+                (long long)w.H, (long long)w.Wd, (long long)cg, (long long)w.Kw, (long long)cg,
+                pad == PAD_SAME_ONE ? 1 : 0, (long long)w.Wd, (long long)w.C, (long long)cg, B,
+                (long long)cog, e->name, sid, (long long)cog);
+    } else {
+        fprintf(f, "        const int gr = 0;\n        int32_t *yo = y;\n"
+                   "        for (int u = 0; u < %lld; u++)\n"
+                   "            yo[u] = %s_w%d[u];\n"
+                   "        for (long j0 = 0; j0 < %lld; j0 += %d) {\n"
+                   "            int nw = %lld - j0 < %d ? (int)(%lld - j0) : %d;\n"
+                   "            bnn_word col[%d][%d];\n"
+                   "            memset(col, 0, sizeof col);\n"
+                   "            for (long b = j0 * BNN_W; b < %lld && b < (j0 + nw) * BNN_W; b++) {\n"
+                   "                unsigned v = x[b];\n"
+                   "                long k = b - j0 * BNN_W;\n"
+                   "                for (int p = 0; p < %d; p++)\n"
+                   "                    col[p][k / BNN_W] |= (bnn_word)((v >> p) & 1u) << (k %% BNN_W);\n"
+                   "            }\n",
+                (long long)Co, e->name, sid, (long long)words, BNN_CHUNK, (long long)words,
+                BNN_CHUNK, (long long)words, BNN_CHUNK, B, BNN_CHUNK, (long long)N, B);
+    }
+    /* The weights of a block are [word][lane]: those of words j0.. start
+     * at j0 * BNN_L. */
+    fprintf(f, "            for (int blk = 0; blk < %lld; blk++) {\n"
+               "                const bnn_word *wb = %s_w%d + ((long)(gr * %lld + blk) * %lld + j0) * BNN_L;\n"
+               "                int32_t pops[BNN_L];\n"
+               "                for (int p = 0; p < %d; p++) {\n"
+               "                    bnn_block_pop(col[p], wb, nw, pops);\n"
+               "                    for (int l = 0; l < BNN_L && blk * BNN_L + l < %lld; l++)\n"
+               "                        yo[blk * BNN_L + l] -= pops[l] * (1 << p);\n"
+               "                }\n"
+               "            }\n        }\n    }\n",
+            (long long)nb, e->name, wid, (long long)nb, (long long)words, B, (long long)cog);
+}
+
+/* thresholds: the count of integer thresholds x reaches, tau = ceil(T)
+ * (x >= T) or floor(T) + 1 (x > T), exact for the integer x; one level
+ * packs the bit (+1: reached), more store the count as a u8. */
+static void emit_thresholds(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
+    int64_t K = n->at->v[A_LEVELS][0];
+    bool strict = n->at->v[A_STRICT][0] != 0;
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    int32_t *tau = xmalloc((size_t)(C * K) * sizeof *tau);
+    for (int64_t i = 0; i < C * K; i++) /* |T| <= 2^30 (weights.c): no overflow */
+        tau[i] = (int32_t)(strict ? floor((double)lp->w[i]) + 1 : ceil((double)lp->w[i]));
+    char what[256], xp[96], yp[96];
+    snprintf(what, sizeof what, "%s: integer thresholds [%lld][%lld], x %s T is x >= t", n->name,
+             (long long)C, (long long)K, strict ? ">" : ">=");
+    int tid = int_array(e, "int32_t", tau, C * K, what);
+    free(tau);
+    buf(e, xp, sizeof xp, n->in[0]);
+    buf(e, yp, sizeof yp, n);
+    if (n->type == DT_B1) {
+        int64_t CW = cwords(C, e->W);
+        fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                   "    for (int cw = 0; cw < %lld; cw++) {\n"
+                   "        bnn_word acc = 0;\n"
+                   "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++) {\n"
+                   "            int c = cw * BNN_W + b;\n"
+                   "            acc |= (bnn_word)(%s[px * %lld + c] >= %s_w%d[c]) << b;\n"
+                   "        }\n"
+                   "        %s[px * %lld + cw] = acc;\n    }\n",
+                (long long)P, (long long)CW, (long long)C, xp, (long long)C, e->name, tid, yp,
+                (long long)CW);
+        return;
+    }
+    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+               "    for (long c = 0; c < %lld; c++) {\n"
+               "        int32_t v = %s[px * %lld + c];\n"
+               "        const int32_t *t = %s_w%d + c * %lld;\n"
+               "        int count = 0;\n"
+               "        for (int k = 0; k < %lld; k++)\n"
+               "            count += v >= t[k];\n"
+               "        %s[px * %lld + c] = (uint8_t)count;\n    }\n",
+            (long long)P, (long long)C, xp, (long long)C, e->name, tid, (long long)K,
+            (long long)K, yp, (long long)C);
 }
 
 static void emit_elementwise(Emit *e, const IrNode *n) {
@@ -1697,6 +1866,8 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_BCONV2D:
         if (ir_is_binary(n))
             emit_bconv(e, n);
+        else if (ir_is_bitserial(n))
+            emit_bitserial(e, n);
         else
             emit_conv_float(e, n);
         break;
@@ -1706,8 +1877,13 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_BDENSE:
         if (ir_is_binary(n))
             emit_bdense(e, n);
+        else if (ir_is_bitserial(n))
+            emit_bitserial(e, n);
         else
             emit_dense_float(e, n);
+        break;
+    case OP_THRESHOLDS:
+        emit_thresholds(e, n);
         break;
     case OP_SIGN:
     case OP_THRESHOLD:

@@ -116,8 +116,8 @@ static const LayerParams *params(Interp *it, const IrNode *n, const char *layer,
 
 /* --------------------------------------------------------------- convs */
 
-/* conv2d and bconv2d: float arithmetic, or the binary dot product when a
- * bconv2d reads b1. */
+/* conv2d and bconv2d: float arithmetic, or the integer dot product when a
+ * bconv2d reads b1 (-1 or +1) or u8 (0 to 255) against its -1/+1 weights. */
 static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
     const IrNode *x = n->in[0];
     int64_t H = x->shape.d[0], W = x->shape.d[1], C = x->shape.d[2];
@@ -155,9 +155,13 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
                                         acc += wp[ci];
                                 continue;
                             }
-                            const int8_t *xp = xt->b + (iy * W + ix) * C + gr * cig;
-                            for (int64_t ci = 0; ci < cig; ci++)
-                                acc += xp[ci] * wp[ci];
+                            int64_t base = (iy * W + ix) * C + gr * cig;
+                            if (xt->type == DT_U8)
+                                for (int64_t ci = 0; ci < cig; ci++)
+                                    acc += xt->u[base + ci] * wp[ci];
+                            else
+                                for (int64_t ci = 0; ci < cig; ci++)
+                                    acc += xt->b[base + ci] * wp[ci];
                         }
                     }
                     y->i[(oy * Wo + ox) * Co + co] = acc;
@@ -243,7 +247,7 @@ static bool run_dense(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) 
         for (int64_t u = 0; u < U; u++) {
             int32_t acc = 0;
             for (int64_t k = 0; k < N; k++)
-                acc += xt->b[k] * (p->w[k * U + u] < 0 ? -1 : 1);
+                acc += (xt->type == DT_U8 ? xt->u[k] : xt->b[k]) * (p->w[k * U + u] < 0 ? -1 : 1);
             y->i[u] = acc;
         }
         return true;
@@ -413,6 +417,30 @@ static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tenso
         default:
             break;
         }
+    }
+    return true;
+}
+
+/* thresholds: the count of T[c][k] that x reaches (x >= T, or x > T when
+ * strict), compared exactly in double; one level gives b1 (+1 when it is
+ * reached), more a u8 count. */
+static bool run_thresholds(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
+    int64_t C = shape_channels(&n->shape), K = n->at->v[A_LEVELS][0];
+    bool strict = n->at->v[A_STRICT][0] != 0;
+    const LayerParams *p = params(it, n, n->name, C * K, 0);
+    if (!p)
+        return false;
+    *y = tensor_new(n->type, xt->n);
+    for (int64_t i = 0; i < xt->n; i++) {
+        double x = (double)xt->i[i];
+        const float *t = p->w + (i % C) * K;
+        int count = 0;
+        for (int64_t k = 0; k < K; k++)
+            count += strict ? x > (double)t[k] : x >= (double)t[k];
+        if (n->type == DT_B1)
+            y->b[i] = count ? 1 : -1;
+        else
+            y->u[i] = (uint8_t)count;
     }
     return true;
 }
@@ -604,6 +632,8 @@ static bool run_node(Interp *it, const IrNode *n, Tensor *y) {
     case OP_PAD_CHANNELS:
         run_pad_channels(n, x, y);
         return true;
+    case OP_THRESHOLDS:
+        return run_thresholds(it, n, x, y);
     case OP_MAXPOOL:
         return run_maxpool(n, x, y);
     case OP_AVGPOOL:

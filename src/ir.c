@@ -17,6 +17,35 @@ bool ir_is_binary(const IrNode *n) {
     return n->op < OP_COUNT && n->weights == W_BINARY && n->in_type == DT_B1;
 }
 
+bool ir_is_bitserial(const IrNode *n) {
+    return (n->op == OP_BCONV2D || n->op == OP_BDENSE) && n->in_type == DT_U8;
+}
+
+int ir_value_bits(const IrNode *n) {
+    if (n->type != DT_U8)
+        return n->type == DT_B1 ? 1 : 32;
+    switch (n->op) {
+    case OP_THRESHOLDS: {
+        int b = 0;
+        while (((int64_t)1 << b) <= n->at->v[A_LEVELS][0])
+            b++;
+        return b;
+    }
+    case OP_MAXPOOL:
+    case OP_FLATTEN:
+    case OP_CONCAT: {
+        int b = 0;
+        for (int k = 0; k < n->nin; k++) {
+            int x = ir_value_bits(n->in[k]);
+            b = x > b ? x : b;
+        }
+        return b;
+    }
+    default:
+        return 8;
+    }
+}
+
 int *ir_use_counts(Ctx *c, const IrGraph *g) {
     int *uses = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(int));
     for (int i = 0; i < g->nodes.n; i++) {

@@ -135,7 +135,7 @@ static bool infer_conv(Sema *s, IrNode *n) {
         }
     }
     n->shape = (Shape){3, {ho, wo, co}};
-    n->type = (n->op == OP_BCONV2D && x->type == DT_B1) ? DT_I32 : DT_F32;
+    n->type = (n->op == OP_BCONV2D && (x->type == DT_B1 || x->type == DT_U8)) ? DT_I32 : DT_F32;
     return check_elems(s, n);
 }
 
@@ -148,7 +148,7 @@ static bool infer_dense(Sema *s, IrNode *n) {
         return false;
     }
     n->shape = (Shape){1, {n->at->v[A_UNITS][0]}};
-    n->type = (n->op == OP_BDENSE && x->type == DT_B1) ? DT_I32 : DT_F32;
+    n->type = (n->op == OP_BDENSE && (x->type == DT_B1 || x->type == DT_U8)) ? DT_I32 : DT_F32;
     return check_elems(s, n);
 }
 
@@ -163,6 +163,29 @@ static bool infer_sign(Sema *s, IrNode *n) {
     (void)s;
     n->shape = n->in[0]->shape;
     n->type = DT_B1;
+    return true;
+}
+
+/* thresholds(x, levels = K, strict = no): x an i32 (a binary layer's
+ * dot product); K from 1 to 255; b1 for one level, else u8 (0..K). */
+static bool infer_thresholds(Sema *s, IrNode *n) {
+    IrNode *x = n->in[0];
+    int64_t k = n->at->v[A_LEVELS][0];
+    if (x->type != DT_I32) {
+        char b[128];
+        sema_node_error(s, n, "'thresholds' needs an i32 input (the dot product of a bconv2d "
+                              "or bdense on b1 or u8), but '%s' is %s",
+                        x->name, fmt_shape(s, x, b, sizeof b));
+        return false;
+    }
+    if (k > 255) {
+        sema_node_error(s, n, "parameter 'levels' of 'thresholds' is %lld; it must be 1 to 255 "
+                              "(the count is a u8)",
+                        (long long)k);
+        return false;
+    }
+    n->shape = x->shape;
+    n->type = k == 1 ? DT_B1 : DT_U8;
     return true;
 }
 

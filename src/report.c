@@ -165,7 +165,7 @@ void report_text(FILE *f, const CostResult *r) {
         char shape[64];
         shape_format(shape, sizeof shape, &n->shape);
         snprintf(sh, sizeof sh, "%s%s", dtype_name(n->type), shape);
-        bool bin = ir_is_binary(n);
+        bool bin = ir_is_binary(n) || ir_is_bitserial(n);
         strcpy(a, "-");
         strcpy(b, "-");
         strcpy(x, "-");
@@ -293,7 +293,8 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     shape_format(shape, sizeof shape, &n->shape);
     fprintf(f, "layer %s: %s -> %s%s on %s (memory model %s)\n", n->name, ops_table[n->op].name,
             dtype_name(n->type), shape, t->name, cost_model_names[r->model]);
-    if (ir_is_binary(n)) {
+    bool serial = ir_is_bitserial(n);
+    if (ir_is_binary(n) || serial) {
         int64_t per = n->op == OP_BDENSE ? n->shape.d[0] : shape_elems(&n->shape);
         fprintf(f, "  N (dot length)      = %lld", (long long)l->fan_in);
         if (n->op == OP_BCONV2D)
@@ -303,14 +304,23 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fputc('\n', f);
         fprintf(f, "  binary MACs         = outputs x N = %lld x %lld = %lld\n", (long long)per,
                 (long long)l->fan_in, (long long)l->bmacs);
-        fprintf(f, "  packing             = %s (uncompressed: kernel, %lld words)\n",
-                ir_packing_names[n->packing == PACK_NONE ? PACK_KERNEL : n->packing],
-                (long long)l->words_before);
+        if (serial)
+            fprintf(f, "  packing             = dense (a u8 input, bit-serial: not compressed)\n");
+        else
+            fprintf(f, "  packing             = %s (uncompressed: kernel, %lld words)\n",
+                    ir_packing_names[n->packing == PACK_NONE ? PACK_KERNEL : n->packing],
+                    (long long)l->words_before);
         fprintf(f, "  words per output    = %lld of W = %d bits\n", (long long)l->words, t->word);
         fprintf(f, "  utilisation u       = N / (words x W) = %lld / (%lld x %d) = %.4f\n",
                 (long long)l->fan_in, (long long)l->words, t->word, l->util);
-        fprintf(f, "  XNOROP              = outputs x words = %lld x %lld = %lld\n",
-                (long long)per, (long long)l->words, (long long)l->xnorop);
+        if (serial)
+            fprintf(f, "  XNOROP              = outputs x words x bits = %lld x %lld x %d = %lld "
+                       "(one pass per bit of the u8 input)\n",
+                    (long long)per, (long long)l->words, ir_value_bits(n->in[0]),
+                    (long long)l->xnorop);
+        else
+            fprintf(f, "  XNOROP              = outputs x words = %lld x %lld = %lld\n",
+                    (long long)per, (long long)l->words, (long long)l->xnorop);
         fprintf(f, "  c_x                 = (xnor + popcount + accumulate) / lanes = "
                    "(%s + %s + %s) / %d = %s cycles\n",
                 G6(t->xnor), G6(t->popcount), G6(t->accumulate), t->lanes, G6(t->c_x));
@@ -322,7 +332,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     double e = l->threads > 1 ? t->efficiency : 1;
     report_time(tm, sizeof tm, l->t_compute);
     fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x %d x %s) = %s\n",
-            ir_is_binary(n) ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f), G6(t->clock),
+            ir_is_binary(n) || serial ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f), G6(t->clock),
             l->threads, G6(e), tm);
     fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
             (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
@@ -358,7 +368,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
                 ct, bt, tm, 100 * l->share);
     fprintf(f, "  cycles (one core)   = %s (memory beyond compute %s)\n", G6(l->cycles),
             G6(l->cyc_mem));
-    if (ir_is_binary(n) && !roof)
+    if ((ir_is_binary(n) || serial) && !roof)
         fprintf(f, "  LXNOROP             = XNOROP x (1 + loads x c_mem / c_x) = %lld x (1 + %s x "
                    "%s / %s) = %s\n"
                    "                        (loads: words past the fastest level per XNOROP; "

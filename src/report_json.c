@@ -67,11 +67,14 @@ static json_t *layer_json(const CostResult *r, const CostLayer *l) {
         "binary_macs", (json_int_t)l->bmacs, "float_macs", (json_int_t)l->fmacs,
         "memory_level", level_or_null(r->t, l->level), "weight_memory_level",
         level_or_null(r->t, l->wlevel), "threads", json_integer(l->threads));
-    if (bin) {
+    if (ir_is_bitserial(n)) /* XNOR-popcount passes, one per bit */
+        json_object_set_new(o, "activation_bits", json_integer(ir_value_bits(n->in[0])));
+    if (bin || ir_is_bitserial(n)) {
         json_object_set_new(o, "fan_in", json_integer(l->fan_in));
         json_object_set_new(o, "packing",
-                            json_string(ir_packing_names[n->packing == PACK_NONE ? PACK_KERNEL
-                                                                                  : n->packing]));
+                            json_string(ir_packing_names[ir_is_bitserial(n)    ? PACK_DENSE
+                                                         : n->packing == PACK_NONE ? PACK_KERNEL
+                                                                                   : n->packing]));
         json_object_set_new(o, "words_per_output", json_integer(l->words));
         json_object_set_new(o, "words_per_output_uncompressed", json_integer(l->words_before));
         json_object_set_new(o, "xnorop", json_integer(l->xnorop));

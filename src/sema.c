@@ -114,6 +114,8 @@ typedef struct {
     int file;
     bool bad;           /* lint failed: calls are not expanded */
     bool active;        /* being expanded: a call now is recursion */
+    Ast *ret;           /* its 'return' (the first), or NULL */
+    int nret;           /* values it returns: ret's, else 1 */
 } BlockInfo;
 
 struct Sema {
@@ -124,6 +126,10 @@ struct Sema {
     Map node_names;     /* names used in g */
     const Origin *origin;
     int depth;
+    /* The values inside block calls by dotted name ("s1.y", "s2.0.y"),
+     * kept only for a network whose 'output' names one (qual_on). */
+    Map qual;
+    bool qual_on;
     int errors_at_start;
     /* What g needs so far, against the BNNC_MAX_* limits of a network. */
     int64_t params, macs, elems;
@@ -451,8 +457,23 @@ static bool check_budget(Sema *s, IrNode *n) {
     case OP_PRELU:
         params = n->shape.d[n->shape.rank - 1];
         break;
+    case OP_THRESHOLDS:
+        params = n->shape.d[n->shape.rank - 1] * n->at->v[A_LEVELS][0];
+        break;
     default:
         break;
+    }
+    /* A binary layer on a u8 input sums values up to 2^B - 1 (B bits, at
+     * most 8): its dot product must stay within 32 bits too. */
+    if (!ovf && (n->op == OP_BCONV2D || n->op == OP_BDENSE) && x->type == DT_U8 &&
+        fan <= BNNC_MAX_DIM) {
+        int64_t top = ((int64_t)1 << ir_value_bits(x)) - 1;
+        if (fan * top > BNNC_MAX_DIM) {
+            sema_node_error(s, n, "'%s' sums %lld products of u8 values up to %lld per output; "
+                                  "its dot product may pass 2^31 - 1",
+                            n->name, (long long)fan, (long long)top);
+            return false;
+        }
     }
     if (ovf || fan > BNNC_MAX_DIM) {
         sema_node_error(s, n, "'%s' sums %s products per output (its receptive field); the "
@@ -575,16 +596,57 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     return n;
 }
 
-static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *name,
-                          IrNode *first);
+static bool eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *const *names,
+                       int nres, IrNode *first, IrNode **out);
+
+/* "block 'b' returns 2 values, but one is expected here" (want 1) or "...
+ * but 3 names are given", with a note at the block's 'return'. */
+static void arity_error(Sema *s, Loc loc, const BlockInfo *b, int want) {
+    if (want == 1)
+        ERR(s, loc, "block '%s' returns %d values, but one is expected here", b->name, b->nret);
+    else if (b->nret == 1)
+        ERR(s, loc, "block '%s' returns one value, but %d names are given", b->name, want);
+    else
+        ERR(s, loc, "block '%s' returns %d values, but %d names are given", b->name, b->nret,
+            want);
+    if (b->ret)
+        diag_note(s->c, b->ret->loc, "block '%s' returns %s here", b->name,
+                  b->nret == 1 ? "one value" : mem_printf(s->a, "%d values", b->nret));
+}
+
+/* A value where several names are given that is not a block call: a
+ * name, an operation or a repeat, each one value. */
+static void unpack_error(Sema *s, Ast *v, int want) {
+    const char *what = v->kind == AST_REPEAT ? "'repeat'"
+                       : v->kind == AST_CALL ? mem_printf(s->a, "operation '%s'", v->name)
+                                             : mem_printf(s->a, "'%s'", v->name);
+    ERR(s, v->loc, "%s gives one value, but %d names are given", what, want);
+    diag_note(s->c, loc_none(), "only a block call gives several values: 'return a, b;'");
+}
+
+/* 'repeat' feeds its result back as the first input: a block that
+ * returns several values cannot be repeated. */
+static void repeat_error(Sema *s, Ast *call, const BlockInfo *b) {
+    ERR(s, call->loc, "'repeat' needs a block that returns one value; '%s' returns %d",
+        b->name, b->nret);
+    if (b->ret)
+        diag_note(s->c, b->ret->loc, "block '%s' returns %d values here", b->name, b->nret);
+}
 
 static IrNode *eval_call(Sema *s, Env *env, Ast *call, const char *name, IrNode *first) {
     int op = ops_lookup(call->name);
     if (op >= 0)
         return eval_op(s, env, call, (OpId)op, name, first);
     BlockInfo *b = map_get(&s->blocks, call->name);
-    if (b)
-        return eval_block(s, env, call, b, name, first);
+    if (b) {
+        IrNode *x = NULL;
+        if (!b->bad && b->nret != 1) {
+            arity_error(s, call->loc, b, 1);
+            return NULL;
+        }
+        eval_block(s, env, call, b, &name, 1, first, &x);
+        return x;
+    }
     /* Unknown: sema_lint reported it for blocks; here, in a network. */
     ERR(s, call->loc, "unknown operation '%s'", call->name);
     const char *names[OP_COUNT];
@@ -642,6 +704,11 @@ static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
             ERR(s, call->loc, "'repeat' needs a call with an input to feed back");
             return NULL;
         }
+        BlockInfo *rb = map_get(&s->blocks, call->name);
+        if (ops_lookup(call->name) < 0 && rb && !rb->bad && rb->nret != 1) {
+            repeat_error(s, call, rb);
+            return NULL;
+        }
         Ast *a0 = call->kids[first_arg];
         IrNode *x = eval_value(s, env, a0, arg_name(s, name, a0));
         for (int64_t i = 0; i < n && x; i++)
@@ -656,17 +723,60 @@ static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
 
 /* ------------------------------------------------------------- blocks */
 
-static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *name,
-                          IrNode *first) {
+/* Records the value `local` of the expansion with prefix `prefix` under
+ * its dotted name, for 'output s1.y' (only when the network has one). */
+static void qual_put(Sema *s, const char *prefix, const char *local, IrNode *x) {
+    if (s->qual_on && x)
+        map_put(&s->qual, mem_printf(s->a, "%s%s", prefix, local), x);
+}
+
+/* p, q = call(...): a block call's values bound to the names, in a
+ * network (env->prefix "") or a block. The layers of the call are named
+ * after the first name. */
+static void eval_unpack(Sema *s, Env *env, Ast *st) {
+    int n = st->nkids - 1;
+    Ast *v = st->kids[0];
+    IrNode **out = mem_array(s->a, (size_t)n, sizeof *out);
+    const char **names = mem_array(s->a, (size_t)n, sizeof *names);
+    for (int k = 0; k < n; k++)
+        names[k] = mem_printf(s->a, "%s%s", env->prefix, st->kids[k + 1]->name);
+    BlockInfo *b = v->kind == AST_CALL && ops_lookup(v->name) < 0 ? map_get(&s->blocks, v->name)
+                                                                   : NULL;
+    if (b && !b->bad && b->nret != n)
+        arity_error(s, v->loc, b, n);
+    else if (b)
+        eval_block(s, env, v, b, names, n, NULL, out);
+    else if (v->kind != AST_CALL || ops_lookup(v->name) >= 0)
+        unpack_error(s, v, n);
+    else
+        eval_call(s, env, v, names[0], NULL); /* unknown: reports it */
+    for (int k = 0; k < n; k++) {
+        Binding *bd = bind(s, env, st->kids[k + 1]->name, st->kids[k + 1]->loc);
+        if (bd)
+            bd->node = out[k];
+        if (*env->prefix)
+            qual_put(s, env->prefix, st->kids[k + 1]->name, out[k]);
+    }
+}
+
+/* Expands call `call` of block b: its nres values (the block's 'return'
+ * must give that many) into out[], the k-th named names[k] where it is a
+ * new layer; the call's layers are named "names[0].local". False when it
+ * failed (out[] is then NULL where a value could not be made). */
+static bool eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *const *names,
+                       int nres, IrNode *first, IrNode **out) {
+    const char *name = names[0];
+    for (int k = 0; k < nres; k++)
+        out[k] = NULL;
     if (b->bad)
-        return NULL;
+        return false;
     if (b->active) {
         ERR(s, call->loc, "block '%s' calls itself", b->name);
-        return NULL;
+        return false;
     }
     if (s->depth >= BNNC_MAX_NEST) {
         ERR(s, call->loc, "blocks are expanded more than %d deep", BNNC_MAX_NEST);
-        return NULL;
+        return false;
     }
     Ast *params = b->ast->kids[0];
     int np = params->nkids;
@@ -732,16 +842,19 @@ static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char
             ok = false;
         }
     if (!ok)
-        return NULL;
-    for (int k = 0; k < np; k++)
+        return false;
+    for (int k = 0; k < np; k++) {
         map_put(&inner.names, params->kids[k]->name, slot[k]);
+        if (!slot[k]->value)
+            qual_put(s, inner.prefix, params->kids[k]->name, slot[k]->node);
+    }
     Origin *o = mem_alloc(s->a, sizeof *o);
     *o = (Origin){call->loc, b->name, s->origin};
     const Origin *saved = s->origin;
     s->origin = o;
     s->depth++;
     b->active = true;
-    IrNode *result = NULL;
+    bool done = true;
     for (int i = 1; i < b->ast->nkids; i++) {
         Ast *st = b->ast->kids[i];
         if (st->kind == AST_ASSIGN) {
@@ -750,15 +863,21 @@ static IrNode *eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char
             Binding *bd = bind(s, &inner, st->name, st->loc);
             if (bd)
                 bd->node = x;
+            qual_put(s, inner.prefix, st->name, x);
+        } else if (st->kind == AST_UNPACK) {
+            eval_unpack(s, &inner, st);
         } else if (st->kind == AST_RETURN) {
-            result = eval_value(s, &inner, st->kids[0], name);
+            for (int k = 0; k < nres && k < st->nkids; k++) {
+                out[k] = eval_value(s, &inner, st->kids[k], names[k]);
+                done &= out[k] != NULL;
+            }
         }
     }
     b->active = false;
     s->depth--;
     s->origin = saved;
     map_free(&inner.names);
-    return result;
+    return done;
 }
 
 /* Lint of a block body on its own: statements allowed, names defined
@@ -772,8 +891,14 @@ typedef struct {
 
 static void lint_expr(Lint *L, Ast *e);
 
-static void lint_value(Lint *L, Ast *v) {
+/* Lints value v where `want` values are expected: 1, or the names of
+ * 'p, q = call(...)'. */
+static void lint_value(Lint *L, Ast *v, int want) {
     Sema *s = L->s;
+    if (want != 1 && (v->kind != AST_CALL || ops_lookup(v->name) >= 0)) {
+        unpack_error(s, v, want);
+        L->ok = false;
+    }
     if (v->kind == AST_NAME) {
         if (!map_get(&L->names, v->name)) {
             diag_error(s->c, v->loc, "undefined name '%s' in block '%s'", v->name, L->b->name);
@@ -783,13 +908,23 @@ static void lint_value(Lint *L, Ast *v) {
     }
     if (v->kind == AST_REPEAT) {
         lint_expr(L, v->kids[0]);
-        lint_value(L, v->kids[1]);
+        Ast *call = v->kids[1];
+        BlockInfo *rb = ops_lookup(call->name) < 0 ? map_get(&s->blocks, call->name) : NULL;
+        if (rb && rb->nret != 1) {
+            repeat_error(s, call, rb);
+            L->ok = false;
+        }
+        lint_value(L, call, rb ? rb->nret : 1);
         return;
     }
     if (v->kind != AST_CALL)
         return;
     int op = ops_lookup(v->name);
     BlockInfo *callee = op < 0 ? map_get(&s->blocks, v->name) : NULL;
+    if (callee && callee->nret != want) {
+        arity_error(s, v->loc, callee, want);
+        L->ok = false;
+    }
     if (op < 0 && !callee) {
         diag_error(s->c, v->loc, "unknown operation '%s'", v->name);
         const char *names[OP_COUNT];
@@ -803,7 +938,7 @@ static void lint_value(Lint *L, Ast *v) {
     for (int i = 0; i < v->nkids; i++) {
         Ast *arg = v->kids[i];
         if (arg->kind != AST_NAMED) {
-            lint_value(L, arg);
+            lint_value(L, arg, 1);
             continue;
         }
         if (op >= 0) {
@@ -854,19 +989,25 @@ static void lint_block(Sema *s, BlockInfo *b) {
             break;
         }
         switch (st->kind) {
-        case AST_ASSIGN: {
-            lint_value(&L, st->kids[0]);
-            Loc *prev = map_get(&L.names, st->name);
-            if (prev) {
-                diag_error(s->c, st->loc, "'%s' is already defined", st->name);
-                diag_note(s->c, *prev, "'%s' was defined here", st->name);
-                L.ok = false;
+        case AST_ASSIGN:
+        case AST_UNPACK: {
+            bool one = st->kind == AST_ASSIGN;
+            lint_value(&L, st->kids[0], one ? 1 : st->nkids - 1);
+            for (int k = one ? 0 : 1; k < (one ? 1 : st->nkids); k++) {
+                Ast *nm = one ? st : st->kids[k];
+                Loc *prev = map_get(&L.names, nm->name);
+                if (prev) {
+                    diag_error(s->c, nm->loc, "'%s' is already defined", nm->name);
+                    diag_note(s->c, *prev, "'%s' was defined here", nm->name);
+                    L.ok = false;
+                }
+                map_put(&L.names, nm->name, &nm->loc);
             }
-            map_put(&L.names, st->name, &st->loc);
             break;
         }
         case AST_RETURN:
-            lint_value(&L, st->kids[0]);
+            for (int k = 0; k < st->nkids; k++)
+                lint_value(&L, st->kids[k], 1);
             returned = true;
             break;
         case AST_INPUT:
@@ -900,9 +1041,46 @@ static DType parse_dtype(const char *t) {
     return DT_B1;
 }
 
+/* The value a dotted output names ("s1.y": the value 'y' of the call
+ * bound to 's1'), or NULL after reporting, with the nearest dotted name
+ * of that call. */
+static IrNode *eval_dotted(Sema *s, Env *env, Ast *v) {
+    IrNode *x = map_get(&s->qual, v->name);
+    if (x)
+        return x;
+    size_t head = strcspn(v->name, ".");
+    const char *first = mem_strndup(s->a, v->name, head);
+    Binding *b = map_get(&env->names, first);
+    if (b && !b->node && !b->value)
+        return NULL; /* the call failed: reported there */
+    ERR(s, v->loc, "network '%s' has no value '%s'", s->g->name, v->name);
+    const char **names = mem_array(s->a, (size_t)s->qual.n + 1, sizeof *names);
+    int n = 0;
+    for (int i = 0; i < s->qual.cap; i++) {
+        const char *k = s->qual.slots[i].key;
+        if (k && strncmp(k, v->name, head + 1) == 0)
+            names[n++] = k;
+    }
+    const char *sug = ops_suggest(v->name, names, n);
+    if (sug)
+        diag_note(s->c, v->loc, "did you mean '%s'?", sug);
+    else if (b && n == 0)
+        diag_note(s->c, b->loc, "'%s' is not the value of a block call: only a block's values "
+                                "have dotted names ('%s.LOCAL')",
+                  first, first);
+    else if (!b)
+        diag_note(s->c, loc_none(), "'%s' is not defined before this 'output'", first);
+    return NULL;
+}
+
 static void eval_network(Sema *s, IrGraph *g, Ast *net) {
     Env env = {.prefix = ""};
     s->g = g;
+    s->qual = (Map){0};
+    s->qual_on = false;
+    for (int i = 0; i < net->nkids; i++)
+        for (int k = 0; net->kids[i]->kind == AST_OUTPUT && k < net->kids[i]->nkids; k++)
+            s->qual_on |= strchr(net->kids[i]->kids[k]->name, '.') != NULL;
     s->node_names = (Map){0};
     s->origin = NULL;
     s->params = s->macs = s->elems = 0;
@@ -958,9 +1136,14 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
                 b->node = x;
             break;
         }
+        case AST_UNPACK:
+            eval_unpack(s, &env, st);
+            break;
         case AST_OUTPUT:
             for (int k = 0; k < st->nkids; k++) {
-                IrNode *x = eval_value(s, &env, st->kids[k], st->kids[k]->name);
+                IrNode *x = strchr(st->kids[k]->name, '.')
+                                ? eval_dotted(s, &env, st->kids[k])
+                                : eval_value(s, &env, st->kids[k], st->kids[k]->name);
                 if (!x)
                     continue;
                 bool dup = false;
@@ -987,6 +1170,7 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
         diag_error(s->c, net->loc, "network '%s' has no 'output'", net->name);
     map_free(&env.names);
     map_free(&s->node_names);
+    map_free(&s->qual);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -1023,7 +1207,12 @@ bool sema_run(Ctx *c, IrModule *m) {
         map_put(&seen[kind], d->ast->name, d);
         if (kind == 1) {
             BlockInfo *b = mem_alloc(s.a, sizeof *b);
-            *b = (BlockInfo){d->ast->name, d->ast, d->file, false, false};
+            *b = (BlockInfo){d->ast->name, d->ast, d->file, false, false, NULL, 1};
+            for (int k = 1; k < d->ast->nkids && !b->ret; k++)
+                if (d->ast->kids[k]->kind == AST_RETURN)
+                    b->ret = d->ast->kids[k];
+            if (b->ret)
+                b->nret = b->ret->nkids;
             map_put(&s.blocks, b->name, b);
         }
     }

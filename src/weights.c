@@ -5,7 +5,8 @@
  * NAME.weight for conv2d and bconv2d [Kh, Kw, Ci/g, Co], depthwise_conv2d
  * [Kh, Kw, C, multiplier], dense and bdense [N, units]; NAME.gamma,
  * NAME.beta, NAME.mean and NAME.variance [C] for batchnorm; NAME.alpha [C]
- * for prelu. A threshold (a batchnorm folded into a sign by a pass) needs
+ * for prelu; NAME.thresholds [C, levels] for thresholds, sorted per
+ * channel. A threshold (a batchnorm folded into a sign by a pass) needs
  * the tensors of the batchnorm it folds.
  *
  * A safetensors file is an 8-byte little-endian header length, a JSON
@@ -41,9 +42,11 @@
 #define HEADER_BASE ((uint64_t)1 << 20)
 #define HEADER_PER_TENSOR 1024
 
-typedef enum { P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_COUNT } ParamKind;
+typedef enum {
+    P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_THRESHOLDS, P_COUNT
+} ParamKind;
 static const char *const suffix[P_COUNT] = {"weight", "gamma", "beta", "mean", "variance",
-                                            "alpha"};
+                                            "alpha", "thresholds"};
 
 /* One tensor the graph needs. */
 typedef struct {
@@ -102,7 +105,7 @@ static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, Param
 static int tensors_of(const IrNode *n) {
     switch (n->op) {
     case OP_CONV2D: case OP_BCONV2D: case OP_DEPTHWISE_CONV2D: case OP_DENSE: case OP_BDENSE:
-    case OP_PRELU:
+    case OP_PRELU: case OP_THRESHOLDS:
         return 1;
     case OP_BATCHNORM: case OP_THRESHOLD:
         return 4;
@@ -155,6 +158,11 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
             d[0] = shape_channels(&n->shape);
             rank = 1;
             break;
+        case OP_THRESHOLDS:
+            d[0] = shape_channels(&n->shape);
+            d[1] = n->at->v[A_LEVELS][0];
+            rank = 2;
+            break;
         default:
             continue;
         }
@@ -188,6 +196,9 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
             break;
         case OP_PRELU:
             add_need(c, s, n, layer, P_ALPHA, 1, d, false);
+            break;
+        case OP_THRESHOLDS:
+            add_need(c, s, n, layer, P_THRESHOLDS, 2, d, false);
             break;
         default:
             for (int k = P_GAMMA; k <= P_VARIANCE; k++)
@@ -250,7 +261,7 @@ static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
         Need *e = &s->v[i];
         LayerParams key = {.layer = e->layer};
         LayerParams *lp = bsearch(&key, s->lp, (size_t)s->nlp, sizeof(LayerParams), cmp_lp);
-        if (e->kind == P_WEIGHT) {
+        if (e->kind == P_WEIGHT || e->kind == P_THRESHOLDS) {
             lp->w = vals[i];
             lp->nw = e->elems;
         } else if (e->kind == P_ALPHA) {
@@ -592,6 +603,31 @@ static bool check_header(Ctx *c, const IrGraph *g, Needs *s, const char *path,
     return true;
 }
 
+/* A thresholds tensor [C, K]: each value within +-2^30 (the integer it
+ * is compared with is a dot product below 2^31), each channel's sorted
+ * (T[c][k] <= T[c][k + 1]), as FINN's MultiThreshold stores them. */
+static bool check_thresholds(Ctx *c, const char *path, const Need *e, const float *t) {
+    int64_t C = e->dims[0], K = e->dims[1];
+    for (int64_t i = 0; i < C * K; i++)
+        if (!(fabsf(t[i]) <= 1073741824.0f)) {
+            diag_plain(c, "'%s': tensor '%s' holds %g at [%lld, %lld]; a threshold must be from "
+                          "-2^30 to 2^30", path, e->name, (double)t[i], (long long)(i / K),
+                       (long long)(i % K));
+            return false;
+        }
+    for (int64_t ch = 0; ch < C; ch++)
+        for (int64_t k = 0; k + 1 < K; k++)
+            if (t[ch * K + k] > t[ch * K + k + 1]) {
+                diag_plain(c, "'%s': tensor '%s' is not sorted in channel %lld: [%lld, %lld] is "
+                              "%g, [%lld, %lld] is %g; each channel's thresholds must be in "
+                              "increasing order", path, e->name, (long long)ch, (long long)ch,
+                           (long long)k, (double)t[ch * K + k], (long long)ch,
+                           (long long)(k + 1), (double)t[ch * K + k + 1]);
+                return false;
+            }
+    return true;
+}
+
 /* Gathers the values of the checked tensors from the data, then folds
  * every batchnorm. False after reporting a bad value. */
 static bool take_all(Ctx *c, Needs *s, const char *path, const Entry *ents, int ne,
@@ -600,7 +636,8 @@ static bool take_all(Ctx *c, Needs *s, const char *path, const Entry *ents, int 
     for (int i = 0; i < ne; i++) {
         const Need *e = ents[i].need;
         float *dst = mem_array(&c->arena, (size_t)e->elems, sizeof(float));
-        if (!take_data(c, path, &ents[i], s->enc, data, dst))
+        if (!take_data(c, path, &ents[i], s->enc, data, dst) ||
+            (e->kind == P_THRESHOLDS && !check_thresholds(c, path, e, dst)))
             return false;
         vals[e - s->v] = dst;
     }
@@ -801,6 +838,24 @@ static float *random_tensor(Ctx *c, const Need *e, uint64_t seed) {
         for (int64_t i = 0; i < e->elems; i++)
             v[i] = (float)(0.25 + 0.1 * uniform(&st));
         break;
+    case P_THRESHOLDS: {
+        /* Integers about the dot product's spread, sorted per channel:
+         * K draws, then an insertion sort of each channel's. */
+        input_range(n, &centre, &spread);
+        int64_t K = e->dims[1];
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)floor(centre + 1.5 * spread * uniform(&st));
+        for (int64_t ch = 0; ch < e->dims[0]; ch++) {
+            float *t = v + ch * K;
+            for (int64_t k = 1; k < K; k++)
+                for (int64_t j = k; j > 0 && t[j - 1] > t[j]; j--) {
+                    float x = t[j];
+                    t[j] = t[j - 1];
+                    t[j - 1] = x;
+                }
+        }
+        break;
+    }
     default:
         break;
     }

@@ -59,12 +59,12 @@ attributes and target properties have `font-lock-variable-name-face'.")
   '("conv2d" "bconv2d" "depthwise_conv2d" "dense" "bdense" "batchnorm" "sign"
     "relu" "prelu" "hardtanh" "maxpool" "avgpool" "global_avgpool" "add"
     "concat" "flatten" "softmax" "reshape" "transpose" "mul" "sigmoid" "slice"
-    "pad_channels")
+    "pad_channels" "thresholds")
   "Built-in operations.")
 
 (defconst bnn-attributes
   '("filters" "kernel" "stride" "padding" "dilation" "groups" "units" "size"
-    "multiplier" "shape" "perm" "begin" "end" "before" "after" "value")
+    "multiplier" "shape" "perm" "begin" "end" "before" "after" "value" "levels" "strict")
   "Attributes of the built-in operations (`name = value' in a call).")
 
 (defconst bnn-enums

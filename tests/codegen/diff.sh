@@ -126,6 +126,12 @@ for ex in ${EXAMPLES-mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet}; do
     done
     [ -n "$qemu" ] && check "$root/examples/$ex.bnn" t-neon 1
 done
+# FINN's thresholds and the bit-serial layers on their u8 counts, on
+# every flavour (the random networks draw them too, less often).
+for t in $flavours; do
+    check "$here/w1a2.bnn" "$t" 2
+done
+[ -n "$qemu" ] && check "$here/w1a2.bnn" t-neon 2
 set -- $flavours
 nf=$#
 i=1

@@ -19,7 +19,7 @@ ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 for t in cortex-m4:"-mcpu=cortex-m4 -mfpu=fpv4-sp-d16" cortex-m7:"-mcpu=cortex-m7 -mfpu=fpv5-d16"; do
     target=${t%%:*} flags=${t#*:}
-    for ex in lenet_bin mnist_mlp vgg_cifar10 mlp_odd; do
+    for ex in lenet_bin mnist_mlp vgg_cifar10 mlp_odd w1a2; do
         d=$tmp/$target-$ex
         net=$root/examples/$ex.bnn
         [ -f "$net" ] || net=$root/tests/codegen/$ex.bnn

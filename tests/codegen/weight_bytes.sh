@@ -41,7 +41,7 @@ compilers() {
 command -v aarch64-linux-gnu-gcc >/dev/null || skipped="$skipped cortex-a53(aarch64-linux-gnu-gcc)"
 
 for target in skylake zen4 cortex-a53; do
-    for ex in lenet_bin mnist_mlp vgg_cifar10 quicknet mlp_odd; do
+    for ex in lenet_bin mnist_mlp vgg_cifar10 quicknet mlp_odd w1a2; do
         net=$root/examples/$ex.bnn
         [ -f "$net" ] || net=$root/tests/codegen/$ex.bnn
         d=$tmp/$target-$ex

@@ -4,7 +4,9 @@
  *
  * The network exercises what the C emitter and the interpreter must agree
  * on: every operation, binary layers on b1 inputs (fused sign(batchnorm)
- * thresholds on i32 dot products, maxpool on i32 and b1), float layers
+ * thresholds on i32 dot products, maxpool on i32 and b1), FINN's integer
+ * thresholds on dot products (one level to b1, several to a u8 count)
+ * and the bit-serial binary layers that read that u8, float layers
  * with binary weights, kernels 1 to 3 (and rectangular), strides 1 and 2,
  * dilation, groups, the three paddings, channel counts that are and are
  * not multiples of 32 and 64, residual adds, concatenations, flatten to
@@ -24,7 +26,7 @@
 typedef struct {
     char name[32];
     int rank, h, w, c; /* rank 1: c is the length */
-    char type;         /* 'f' f32, 'i' i32, 'b' b1 */
+    char type;         /* 'f' f32, 'i' i32, 'b' b1, 'u' u8 */
 } Val;
 
 /* The generator's state: the choices' source and the values drawn. */
@@ -98,11 +100,31 @@ static Val *binarize(G *g, Val *x) {
     return y;
 }
 
+/* thresholds(x) of an i32 x: one level (b1) or several (a u8 count). */
+static Val *quantize(G *g, Val *x) {
+    int levels = pick(g, 4, 1, 2, 3, 7);
+    Val *y = new_val(g, x, levels == 1 ? 'b' : 'u');
+    fprintf(g->out, "    %s = thresholds(%s, levels = %d, strict = %s);\n", y->name, x->name,
+            levels, rnd(g, 2) ? "yes" : "no");
+    g->params += (long)levels * x->c;
+    return y;
+}
+
+/* The input of a binary-weight layer: b1, or a u8 count (from an i32, or
+ * the u8 itself). */
+static Val *binary_input(G *g, Val *x) {
+    if (x->type == 'i' && rnd(g, 2))
+        return quantize(g, x);
+    if (x->type == 'u' && rnd(g, 4)) /* read bit-serially */
+        return x;
+    return binarize(g, x);
+}
+
 /* A convolution-like layer on a rank-3 value. */
 static Val *conv(G *g, Val *x) {
     int kind = (int)rnd(g, 4); /* 0 conv2d, 1 bconv2d binary, 2 bconv2d float in, 3 depthwise */
     if (kind == 1)
-        x = binarize(g, x);
+        x = binary_input(g, x);
     int kh = 1 + (int)rnd(g, 3), kw = rnd(g, 4) ? kh : 1 + (int)rnd(g, 3);
     int s = rnd(g, 3) ? 1 : 2, d = rnd(g, 5) ? 1 : 2;
     int pad = (int)rnd(g, 3);
@@ -138,14 +160,14 @@ static Val *conv(G *g, Val *x) {
     }
     y->c = f;
     g->params += (long)kh * kw * x->c / groups * f;
-    if (kind == 2 && x->type == 'b')
+    if (kind == 2 && (x->type == 'b' || x->type == 'u'))
         kind = 1, y->type = 'i';
     fprintf(g->out,
             "    %s = %s(%s, filters = %d, kernel = %s, stride = %d, dilation = %d, "
             "padding = %s, groups = %d);\n",
             y->name, kind == 0 ? "conv2d" : "bconv2d", x->name, f, ks, s, d, pad_name(pad),
             groups);
-    return y;
+    return y->type == 'i' && rnd(g, 3) == 0 ? quantize(g, y) : y;
 }
 
 static Val *pool(G *g, Val *x) {
@@ -173,13 +195,13 @@ static Val *elementwise(G *g, Val *x) {
 static Val *dense(G *g, Val *x) {
     int binary = rnd(g, 2);
     if (binary && rnd(g, 3))
-        x = binarize(g, x);
-    Val *y = new_val(g, x, binary && x->type == 'b' ? 'i' : 'f');
+        x = binary_input(g, x);
+    Val *y = new_val(g, x, binary && (x->type == 'b' || x->type == 'u') ? 'i' : 'f');
     y->c = pick(g, 8, 1, 7, 10, 32, 33, 64, 65, 100);
     g->params += (long)x->c * y->c;
     fprintf(g->out, "    %s = %s(%s, units = %d);\n", y->name, binary ? "bdense" : "dense",
             x->name, y->c);
-    return y;
+    return y->type == 'i' && rnd(g, 3) == 0 ? quantize(g, y) : y;
 }
 
 /* A residual: add(x, f(x)) with f keeping the shape. */
@@ -421,7 +443,7 @@ static void generate(G *g, uint64_t seed, int max) {
             else if (r < 55)
                 x = elementwise(g, x);
             else if (r < 65)
-                x = binarize(g, x);
+                x = binary_input(g, x);
             else if (r < 75)
                 x = residual(g, x);
             else if (r < 82)
@@ -442,7 +464,7 @@ static void generate(G *g, uint64_t seed, int max) {
             if (r < 45)
                 x = dense(g, x);
             else if (r < 60)
-                x = binarize(g, x);
+                x = binary_input(g, x);
             else if (r < 75)
                 x = elementwise(g, x);
             else if (r < 85)

@@ -1371,8 +1371,68 @@ static void test_cost_time(void **state) {
     }
 }
 
+/* Thresholds and the bit-serial layers that read their u8 counts
+ * (docs/cost-model.md section 1). On syn (W = 32, c_x = 1, add 7,
+ * compare 5, fl 4):
+ *   c  = bconv2d(b1[6,6,8], 16 filters, 3x3, same): binary, N = 72.
+ *   a  = thresholds(c, levels = 3): u8 of 2 bits, [6,6,16];
+ *        576 x 3 x (5 + 7) / 4 = 5184 cycles; 16 x 3 int32 = 192 B.
+ *   q  = bconv2d(a, 8 filters, 3x3, groups 2): bit-serial, N = 9 x 8 = 72,
+ *        dense words ceil(72 / 32) = 3, outputs 4 x 4 x 8 = 128:
+ *        XNOROP 128 x 3 x 2 bits = 768; other: 128 x 2 x 7 / 4 + 16
+ *        positions x 144 inputs x 2 bits x 7 = 448 + 32256 = 32704;
+ *        weights 8 filters x 3 words x 4 B (one lane on syn's portable
+ *        kernels), (2^2 - 1) x their +1 weights 8 x 4 B; read at each of 16 positions
+ *        and 2 bits.
+ *   one = thresholds(q): b1, levels 1.
+ *   d  = bdense(flatten(a), 10): N = 576, words 18, 10 x 18 x 2 = 360
+ *        XNOROP; the weights read twice (one pass per bit). */
+static void test_bitserial(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e,
+               "bnn 1;\n" SYN_TARGET
+               "network n {\n"
+               "    input x : f32[6, 6, 8];\n"
+               "    c = bconv2d(sign(x), filters = 16, kernel = 3, padding = same);\n"
+               "    a = thresholds(c, levels = 3);\n"
+               "    q = bconv2d(a, filters = 8, kernel = 3, groups = 2);\n"
+               "    one = thresholds(q);\n"
+               "    d = bdense(flatten(a), units = 10);\n"
+               "    output one, d;\n"
+               "}\n",
+               "syn", 0, MEM_LXNOROP, 1);
+    const CostLayer *a = find_layer(&e, "a"), *q = find_layer(&e, "q"),
+                    *one = find_layer(&e, "one"), *d = find_layer(&e, "d");
+    assert_int_equal(ir_value_bits(a->n), 2);
+    assert_near(a->cyc_other, 576 * 3 * (CMP + ADD) / FL);
+    assert_int_equal(a->param_bytes, 16 * 3 * 4);
+    assert_true(ir_is_bitserial(q->n));
+    assert_int_equal(q->bmacs, 128 * 72);
+    assert_int_equal(q->fmacs, 0);
+    assert_int_equal(q->words, 3);
+    assert_int_equal(q->xnorop, 128 * 3 * 2);
+    assert_near(q->cyc_xnor, 768 * 1.0);
+    assert_near(q->cyc_other, 128 * 2 * ADD / FL + 16 * 144 * 2 * ADD);
+    /* Dense packing in blocks of the lanes (1: portable kernels). */
+    assert_int_equal(q->weight_bytes, 8 * 3 * 4);
+    assert_int_equal(q->param_bytes, 8 * 4);
+    assert_int_equal(q->weight_passes, 16 * 2);
+    assert_near(one->cyc_other, 128 * 1 * (CMP + ADD) / FL);
+    assert_int_equal(d->xnorop, 10 * 18 * 2);
+    assert_int_equal(d->weight_passes, 2);
+    /* Packed as a binary layer's (not the 16-unit masks of a float input):
+     * 10 x 18 words x 4 B; (2^2 - 1) x its +1 weights, 10 x 4 B. */
+    assert_int_equal(d->weight_bytes, 10 * 18 * 4);
+    assert_int_equal(d->param_bytes, 10 * 4);
+    /* Three XNOR-popcount layers: c, and q and d bit-serially. */
+    assert_int_equal(e.res.nbinary, 3);
+    est_free(&e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bitserial),
         cmocka_unit_test(test_every_op),
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_counting_rules),

@@ -718,8 +718,102 @@ static void test_missing_params(void **state) {
     run_free(&t.r);
 }
 
+/* thresholds on an i32 of 2 channels, levels 3: T = [-1, 0, 2] and [5, 5, 7].
+ * Not strict (x >= T): x = (-2, 5) -> (0, 2); (0, 7) -> (2, 3); (2, 4) -> (3, 0).
+ * Strict (x > T): (-2, 5) -> (0, 0); (0, 7) -> (1, 2); (2, 4) -> (2, 0).
+ * One level, T = [0] and [5]: (-2, 5) -> (-1, +1), (0, 7) -> (+1, +1),
+ * (2, 4) -> (+1, -1); strict: (-1, -1), (-1, +1), (+1, -1). */
+static void test_thresholds(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input k : i32[3, 1, 2];\n"
+                    "a = thresholds(k, levels = 3); b = thresholds(k, levels = 3, strict = yes);\n"
+                    "c = thresholds(k); d = thresholds(k, strict = yes); output a, b, c, d;");
+    float t3[6] = {-1, 0, 2, 5, 5, 7}, t1[2] = {0, 5};
+    net_weights(&t, "a", t3, 6);
+    net_weights(&t, "b", t3, 6);
+    net_weights(&t, "c", t1, 2);
+    net_weights(&t, "d", t1, 2);
+    int32_t k[6] = {-2, 5, 0, 7, 2, 4};
+    Tensor in = ti(k, 6), out[4];
+    net_run(&t, &in, out);
+    assert_int_equal(out[0].type, DT_U8);
+    assert_memory_equal(out[0].u, ((uint8_t[]){0, 2, 2, 3, 3, 0}), 6);
+    assert_int_equal(out[1].type, DT_U8);
+    assert_memory_equal(out[1].u, ((uint8_t[]){0, 0, 1, 2, 2, 0}), 6);
+    expect_b(&out[2], (int8_t[]){-1, 1, 1, 1, 1, -1}, 6);
+    expect_b(&out[3], (int8_t[]){-1, -1, -1, 1, 1, -1}, 6);
+    run_free(&t.r);
+}
+
+/* A threshold between integers: x >= 1.5 is x >= 2, x > 1.5 also. */
+static void test_thresholds_fraction(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input k : i32[3];\n"
+                    "a = thresholds(k, levels = 2); b = thresholds(k, levels = 2, strict = yes);\n"
+                    "output a, b;");
+    float tk[6] = {1.5f, 1.5f, -0.5f, 3, -3, -2.5f}; /* channels 0, 1, 2: two each */
+    net_weights(&t, "a", tk, 6);
+    net_weights(&t, "b", tk, 6);
+    int32_t k[3] = {2, 3, -3};
+    Tensor in = ti(k, 3), out[2];
+    net_run(&t, &in, out);
+    /* a: 2 >= 1.5 twice: 2; 3 >= -0.5 and 3 >= 3: 2; -3 >= -3, not >= -2.5: 1. */
+    assert_memory_equal(out[0].u, ((uint8_t[]){2, 2, 1}), 3);
+    /* b: 2 > 1.5 twice: 2; 3 > -0.5, not > 3: 1; -3 > neither: 0. */
+    assert_memory_equal(out[1].u, ((uint8_t[]){2, 1, 0}), 3);
+    run_free(&t.r);
+}
+
+/* bdense and bconv2d on a u8 input: the integer dot product with the
+ * -1/+1 weights. x = (3, 0, 2, 1), w = (+1, -1, -1, +1): 3 - 2 + 1 = 2;
+ * w' = (-1, +1, +1, +1): -3 + 2 + 1 = 0. */
+static void test_bitserial_dense(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input u : u8[4]; d = bdense(u, units = 2); output d;");
+    float w[8] = {1, -1, -1, 1, -1, 1, 1, 1}; /* [n][u] */
+    net_weights(&t, "d", w, 8);
+    uint8_t u[4] = {3, 0, 2, 1};
+    Tensor in = {.type = DT_U8, .n = 4, .u = u}, out;
+    net_run(&t, &in, &out);
+    expect_i(&out, (int32_t[]){2, 0}, 2);
+    run_free(&t.r);
+}
+
+/* A 2x2 bconv2d of a 2x2 u8 input (1, 2 / 3, 0) with w = (+1, -1 / -1, +1):
+ * valid: 1 - 2 - 3 + 0 = -4. same and same_one pad one row and column at
+ * the bottom and right with p (0, or 1): (0,1) reads (2, p / 0, p):
+ * 2 - p - 0 + p = 2; (1,0) reads (3, 0 / p, p): 3 - 0 - p + p = 3; (1,1)
+ * reads (0, p / p, p): -p, so 0 with same and -1 with same_one. */
+static void test_bitserial_conv(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input u : u8[2, 2, 1];\n"
+                    "a = bconv2d(u, filters = 1, kernel = 2);\n"
+                    "b = bconv2d(u, filters = 1, kernel = 2, padding = same);\n"
+                    "c = bconv2d(u, filters = 1, kernel = 2, padding = same_one);\n"
+                    "output a, b, c;");
+    float w[4] = {1, -1, -1, 1};
+    net_weights(&t, "a", w, 4);
+    net_weights(&t, "b", w, 4);
+    net_weights(&t, "c", w, 4);
+    uint8_t u[4] = {1, 2, 3, 0};
+    Tensor in = {.type = DT_U8, .n = 4, .u = u}, out[3];
+    net_run(&t, &in, out);
+    expect_i(&out[0], (int32_t[]){-4}, 1);
+    expect_i(&out[1], (int32_t[]){-4, 2, 3, 0}, 4);
+    expect_i(&out[2], (int32_t[]){-4, 2, 3, -1}, 4);
+    run_free(&t.r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_thresholds),
+        cmocka_unit_test(test_thresholds_fraction),
+        cmocka_unit_test(test_bitserial_dense),
+        cmocka_unit_test(test_bitserial_conv),
         cmocka_unit_test(test_conv_valid),
         cmocka_unit_test(test_conv_same),
         cmocka_unit_test(test_bconv_padding),

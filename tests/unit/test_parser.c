@@ -22,6 +22,11 @@ static const Case cases[] = {
     {"bnn 1;\ntarget t { clock = 1 GHz; memory { l1 { size = 1 KiB; } } }", NULL},
     {"bnn 1;\ntarget t { }\ntarget u : t { cores = 2; }", NULL},
     {"bnn 1;", NULL},
+    /* Blocks of several values, dotted outputs. */
+    {"bnn 1;\nblock b(v) { w = relu(v); return w, sign(w); }\n"
+     "network n { input x : f32[4]; p, q = b(x); output p, q, p.v; }", NULL},
+    {"bnn 1;\nblock b(v) { w = relu(v); return w; }\n"
+     "network n { input x : f32[4]; r = repeat 2 b(x); output r.0.w, r.0.v; }", NULL},
     /* Errors. */
     {"", "empty input"},
     {"network n { }", "missing format version line"},
@@ -36,6 +41,18 @@ static const Case cases[] = {
     {"bnn 1; network { }", "expected name before '{'"},
     {"bnn 1; import foo;", "expected string before name 'foo'"},
     {"bnn 1; $", "invalid character '$'"},
+    {NET("p, = relu(x);"), "expected name before '='"},
+    {NET("p q = relu(x);"), "expected ',' or '=' before name 'q'"},
+    {NET("output x..y;"), "expected name or integer before '.'"},
+    {NET("output 1.y;"), "expected name before number '1'"},
+    {"bnn 1; block b(v) { return v, ; }", "expected name or 'repeat' before ';'"},
+    {"bnn 1; block b(v) { return v, v; }\nnetwork n { input x : f32[4]; y = relu(b(x)); }",
+     "t.bnn:2:40: error: block 'b' returns 2 values, but one is expected here"},
+    {"bnn 1; block b(v) { return v, v; }\nnetwork n { input x : f32[4]; p, q, r = b(x); }",
+     "block 'b' returns 2 values, but 3 names are given"},
+    {"bnn 1; block b(v) { return v, v; }\nnetwork n { input x : f32[4]; y = repeat 2 b(x); }",
+     "'repeat' needs a block that returns one value; 'b' returns 2"},
+    {NET("s = relu(x); output s.y;"), "'s' is not the value of a block call"},
 };
 
 static void test_cases(void **state) {
@@ -112,6 +129,42 @@ static void test_ast(void **state) {
     /* Locations: the call 'dense' at line 3, column 40. */
     assert_int_equal(call->loc.line, 3);
     assert_int_equal(call->loc.col, 40);
+    ast_free(a);
+    ctx_free(&c);
+}
+
+/* 'p, q = b(x)', 'return a, b;' and a dotted output, as trees. */
+static void test_ast_multi(void **state) {
+    (void)state;
+    Ctx c;
+    ctx_init(&c);
+    const char *src = "bnn 1;\nblock b(v) { return v, relu(v); }\n"
+                      "network n { input x : f32[4]; p, q = b(x); output p, s2.0.y_1; }\n";
+    int f = src_add_text(&c, "t.bnn", src, strlen(src));
+    Ast *a = parse_file(&c, f);
+    assert_non_null(a);
+    assert_int_equal(c.errors, 0);
+    Ast *ret = a->kids[0]->kids[1];
+    assert_int_equal(ret->kind, AST_RETURN);
+    assert_int_equal(ret->nkids, 2);
+    assert_int_equal(ret->kids[0]->kind, AST_NAME);
+    assert_int_equal(ret->kids[1]->kind, AST_CALL);
+    assert_int_equal(ret->loc.col, 14); /* the keyword */
+    Ast *un = a->kids[1]->kids[1];
+    assert_int_equal(un->kind, AST_UNPACK);
+    assert_int_equal(un->nkids, 3);
+    assert_int_equal(un->kids[0]->kind, AST_CALL);
+    assert_string_equal(un->kids[0]->name, "b");
+    assert_string_equal(un->kids[1]->name, "p");
+    assert_string_equal(un->kids[2]->name, "q");
+    assert_int_equal(un->kids[2]->loc.col, 34);
+    assert_string_equal(ast_kind_name(un->kind), "unpack");
+    Ast *out = a->kids[1]->kids[2];
+    assert_int_equal(out->kind, AST_OUTPUT);
+    assert_string_equal(out->kids[1]->name, "s2.0.y_1");
+    /* The dotted name's location spans its parts. */
+    assert_int_equal(out->kids[1]->loc.col, 54);
+    assert_int_equal(out->kids[1]->loc.end_col, 62);
     ast_free(a);
     ctx_free(&c);
 }
@@ -280,6 +333,7 @@ int main(void) {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_recovery),
         cmocka_unit_test(test_ast),
+        cmocka_unit_test(test_ast_multi),
         cmocka_unit_test(test_version_soft),
         cmocka_unit_test(test_diag_order),
         cmocka_unit_test(test_chain),

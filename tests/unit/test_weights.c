@@ -581,6 +581,33 @@ static void test_random_threshold(void **state) {
     run_free(&r);
 }
 
+/* Random thresholds: integers, sorted per channel, spread about the dot
+ * product's range (sqrt(N) = 6 for N = 36): not all equal. */
+static void test_random_thresholds(void **state) {
+    (void)state;
+    Run r;
+    IrGraph *g = compile(&r, "bnn 1;\nnetwork n { input x : f32[36];\n"
+                             "  d = bdense(sign(x), units = 16); t = thresholds(d, levels = 7);"
+                             " output t; }\n");
+    Weights w;
+    assert_true(weights_random(&r.c, g, 5, &w));
+    const LayerParams *p = weights_get(&w, "t");
+    assert_non_null(p);
+    assert_int_equal(p->nw, 16 * 7);
+    int distinct = 0;
+    for (int64_t c = 0; c < 16; c++)
+        for (int64_t k = 0; k < 7; k++) {
+            float v = p->w[c * 7 + k];
+            assert_true(v == floorf(v) && fabsf(v) <= 9);
+            if (k > 0) {
+                assert_true(p->w[c * 7 + k - 1] <= v);
+                distinct += p->w[c * 7 + k - 1] < v;
+            }
+        }
+    assert_true(distinct > 16 * 3);
+    run_free(&r);
+}
+
 /* Parameters filled in by hand need not be sorted. */
 static void test_get_unsorted(void **state) {
     (void)state;
@@ -604,6 +631,7 @@ int main(void) {
         cmocka_unit_test(test_random_independent),
         cmocka_unit_test(test_random_batchnorm),
         cmocka_unit_test(test_random_threshold),
+        cmocka_unit_test(test_random_thresholds),
         cmocka_unit_test(test_get_unsorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

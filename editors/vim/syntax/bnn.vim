@@ -17,10 +17,10 @@ let s:types = ['f32', 'i32', 'u8', 'b1']
 let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
       \ 'bdense', 'batchnorm', 'sign', 'relu', 'prelu', 'hardtanh', 'maxpool',
       \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax',
-      \ 'reshape', 'transpose', 'mul', 'sigmoid', 'slice', 'pad_channels']
+      \ 'reshape', 'transpose', 'mul', 'sigmoid', 'slice', 'pad_channels', 'thresholds']
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
       \ 'groups', 'units', 'size', 'multiplier', 'shape', 'perm', 'begin',
-      \ 'end', 'before', 'after', 'value']
+      \ 'end', 'before', 'after', 'value', 'levels', 'strict']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',

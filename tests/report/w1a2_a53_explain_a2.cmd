@@ -1,0 +1,1 @@
+tests/codegen/w1a2.bnn --target cortex-a53 --explain a2
