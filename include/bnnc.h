@@ -338,7 +338,12 @@ extern const char *const lex_types[];
     X(GROUPS, groups, ATTR_INT, 1)                                          \
     X(UNITS, units, ATTR_INT, 0)                                            \
     X(SIZE, size, ATTR_PAIR, 0)                                             \
-    X(MULTIPLIER, multiplier, ATTR_INT, 1)
+    X(MULTIPLIER, multiplier, ATTR_INT, 1)                                  \
+    X(BIAS, bias, ATTR_FLAG, 0)                                             \
+    X(EPSILON, epsilon, ATTR_REAL, 0.001)                                   \
+    X(CENTER, center, ATTR_FLAG, 1)                                         \
+    X(SCALE, scale, ATTR_FLAG, 1)                                           \
+    X(SCALED, scaled, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -468,6 +473,13 @@ struct IrNode {
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
+/* Whether n takes the yes/no attribute a and it is yes (bias, scaled;
+ * center and scale of a batchnorm, which default to yes). */
+bool ir_flag(const IrNode *n, AttrId a);
+/* The element type of a convolution or dense layer's output: i32 for a
+ * binary dot product (b1 input, binary weights) with neither a bias nor a
+ * weight scale, else f32 (docs/semantics.md section 3). */
+DType ir_dot_type(const IrNode *n, DType in);
 
 typedef struct {
     const char *name;
@@ -652,6 +664,8 @@ typedef struct {
     double cyc_mem;            /* memory cycles beyond compute at the target's clock */
     double cyc_other;          /* non-binary work (cost_other_what says what) */
     const char *other_what;
+    double cyc_epilogue;       /* of cyc_other: the weight scale and bias */
+    const char *epilogue_what; /* NULL: none */
     double cycles;             /* cycles on one core: time on one core x clock */
     int threads;               /* cores this layer runs on */
     int64_t units;             /* parallel units: output rows or features */
@@ -857,6 +871,10 @@ typedef struct {
     float *scale, *shift;      /* batchnorm, folded: per channel */
     float *alpha;              /* prelu: per channel */
     int64_t nc;                /* channels of scale, shift, alpha */
+    float *bias;               /* bias = yes: per output channel */
+    float *wscale;             /* scaled = yes: the binary weights' scale
+                                  per output channel */
+    int64_t nout;              /* output channels of bias, wscale */
 } LayerParams;
 
 typedef struct {

@@ -269,22 +269,24 @@ static int64_t macs(const IrNode *n) {
 static int64_t param_bytes(const IrNode *n, int64_t unit) {
     int64_t c = shape_channels(&n->shape);
 #define ARRAY(bytes) (ceil_div((bytes), unit) * unit)
+    /* A weight scale and a bias: a float per output channel each. */
+    int64_t epi = (ir_flag(n, A_SCALED) + ir_flag(n, A_BIAS)) * ARRAY(4 * c);
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_DENSE:
-        return ARRAY(4 * macs(n) / shape_pixels(&n->shape));
+        return ARRAY(4 * macs(n) / shape_pixels(&n->shape)) + epi;
     case OP_BCONV2D:
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
         if (ir_is_binary(n) && n->at->v[A_PADDING][0] == PAD_SAME)
-            return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]);
-        return 0;
+            return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]) + epi;
+        return epi;
     case OP_BDENSE:
         /* Binary weights with float inputs are kept packed as well, in
          * kernel packing (compression is for binary layers only); their
          * bytes are counted by packed_weight_bytes. */
-        return 0;
+        return epi;
     case OP_BATCHNORM:
         return 2 * ARRAY(4 * c); /* folded scale and shift */
     case OP_PRELU:
@@ -372,8 +374,32 @@ double cost_op_units(const IrNode *n, const char **what) {
     return op_units(n, macs(n), what);
 }
 
+/* The epilogue of a dot product: a float multiply per output by the
+ * weight scale (scaled = yes), a float add of the bias (bias = yes);
+ * *what says which, or is NULL when there is none. */
+static double epilogue_cycles(const IrNode *n, const CostTarget *t, const char **what) {
+    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
+    *what = sc && bi ? "elements x (fmac + fadd) / float lanes (weight scale, bias)"
+            : sc    ? "elements x fmac / float lanes (weight scale)"
+            : bi    ? "elements x fadd / float lanes (bias)"
+                    : NULL;
+    return (double)shape_elems(&n->shape) * ((sc ? t->fmac : 0) + (bi ? t->fadd : 0)) /
+           t->flanes;
+}
+
+static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
+                            const char **what);
+
+/* Cycles of a layer's non-binary work on one core: its kernel's, and its
+ * epilogue's (measured operation costs do not include it). */
 static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
-                           const char **what) {
+                           const char **what, double *epi, const char **epi_what) {
+    *epi = epilogue_cycles(n, t, epi_what);
+    return kernel_cycles(n, t, fmacs, what) + *epi;
+}
+
+static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
+                            const char **what) {
     double fl = t->flanes;
     double out = (double)shape_elems(&n->shape);
     double in = (double)shape_elems(&n->in[0]->shape);
@@ -594,7 +620,8 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         l->wlevel = wbytes ? pick_level(t, (double)reuse, false) : -1;
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;
-    l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
+    l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what, &l->cyc_epilogue,
+                                &l->epilogue_what);
     l->cyc_f = l->cyc_xnor + l->cyc_other;
     /* The bytes the kernel moves. Roofline: the working set once. Else
      * what the emitted kernel reads past the fastest level (whose loads

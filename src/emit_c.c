@@ -119,10 +119,14 @@ static const char *ctype(DType t) {
     }
 }
 
+/* Pointer expression to node n's buffer, as elements of type t. */
+static void buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
+    snprintf(out, len, "((%s *)(A + %lld))", ctype(t), (long long)e->plan.buf[n->id].offset);
+}
+
 /* Pointer expression to node n's buffer. */
 static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
-    snprintf(out, len, "((%s *)(A + %lld))", ctype(n->type),
-             (long long)e->plan.buf[n->id].offset);
+    buf_as(e, out, len, n, n->type);
 }
 
 /* An element of x at flat index `idx` (a C expression) as a float. */
@@ -701,7 +705,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     free(wpop);
     char xp[96], yp[96];
     buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     /* A word copy of the pixel's channel words serves channel packing with
      * one group (padding bits are zero in both); other layouts move bits. */
     bool copy = pk == PACK_CHANNEL && g == 1;
@@ -886,7 +890,7 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     int wid = block_array(e, wb, 1, U, words, what);
     free(wb);
     buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     int64_t nb = (U + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "    for (int b = 0; b < %lld; b++) {\n"
                "        int32_t pops[BNN_L];\n"
@@ -1151,6 +1155,46 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
                "                y[u] = y[u] + p;\n"
                "            }\n        }\n    }\n",
             yp, (long long)U, (long long)N, xv, e->name, wid, (long long)U, (long long)U);
+}
+
+/* The end of a dot product (docs/semantics.md section 3), over the
+ * layer's output once its kernel has written it: times the weight scale
+ * (scaled = yes), then plus the bias (bias = yes), each a rounded float
+ * statement, per output channel c. A binary layer's kernel leaves its
+ * i32 dot products there, which become floats in place (memcpy: the
+ * bytes change type). */
+static void emit_epilogue(Emit *e, const IrNode *n) {
+    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
+    if (!sc && !bi)
+        return;
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
+    char what[256];
+    int sid = -1, bid = -1;
+    if (sc) {
+        snprintf(what, sizeof what, "%s: weight scale per output channel", n->name);
+        sid = float_array(e, lp->wscale, lp->nout, what);
+    }
+    if (bi) {
+        snprintf(what, sizeof what, "%s: bias per output channel", n->name);
+        bid = float_array(e, lp->bias, lp->nout, what);
+    }
+    FILE *f = e->src;
+    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+               "    for (long c = 0; c < %lld; c++) {\n"
+               "        unsigned char *q = A + %lld + 4 * (px * %lld + c);\n",
+            (long long)P, (long long)C, (long long)e->plan.buf[n->id].offset, (long long)C);
+    if (ir_is_binary(n))
+        fputs("        int32_t a;\n        memcpy(&a, q, 4);\n        float v = (float)a;\n", f);
+    else
+        fputs("        float v;\n        memcpy(&v, q, 4);\n", f);
+    if (sc)
+        fprintf(f, "        float p = v * %s_w%d[c];\n        v = p;\n", e->name, sid);
+    if (bi)
+        fprintf(f, "        float b = v + %s_w%d[c];\n        v = b;\n", e->name, bid);
+    fputs("        memcpy(q, &v, 4);\n    }\n", f);
 }
 
 /* ---------------------------------------------------- element layers */
@@ -1577,6 +1621,7 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_COUNT: /* network inputs are copied in by the caller */
         break;
     }
+    emit_epilogue(e, n);
 }
 
 /* ------------------------------------------------------- API and files */

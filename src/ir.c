@@ -17,6 +17,16 @@ bool ir_is_binary(const IrNode *n) {
     return n->op < OP_COUNT && n->weights == W_BINARY && n->in_type == DT_B1;
 }
 
+bool ir_flag(const IrNode *n, AttrId a) {
+    return n->at->has[a] && n->at->v[a][0] != 0;
+}
+
+DType ir_dot_type(const IrNode *n, DType in) {
+    if (n->weights == W_BINARY && in == DT_B1 && !ir_flag(n, A_BIAS) && !ir_flag(n, A_SCALED))
+        return DT_I32;
+    return DT_F32;
+}
+
 int *ir_use_counts(Ctx *c, const IrGraph *g) {
     int *uses = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(int));
     for (int i = 0; i < g->nodes.n; i++) {
@@ -95,6 +105,14 @@ static void dump_attr(FILE *f, const IrNode *n, int a) {
     }
 }
 
+static bool attr_is_default(const IrNode *n, int a) {
+    if (ops_attr_types[a] == ATTR_FLAG)
+        return n->at->v[a][0] == (int64_t)ops_attr_defaults[a];
+    if (ops_attr_types[a] == ATTR_REAL)
+        return n->at->r[a] == ops_attr_defaults[a];
+    return false;
+}
+
 void ir_dump_graph(FILE *f, const IrGraph *g) {
     char sh[128];
     fprintf(f, "network %s {\n", g->name);
@@ -110,8 +128,10 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
         for (int k = 0; k < n->nin; k++)
             fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
         fputc(')', f);
+        /* A yes/no or real attribute shows when it is not its default
+         * (bias=yes, epsilon=1e-05), so that the common layer reads short. */
         for (int a = 0; a < A_COUNT; a++)
-            if (n->at->has[a])
+            if (n->at->has[a] && !attr_is_default(n, a))
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);

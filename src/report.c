@@ -318,7 +318,12 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     } else if (l->fmacs) {
         fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
     }
-    fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
+    if (l->epilogue_what)
+        fprintf(f, "  other cycles        = %s + %s = %s: %s + %s\n",
+                G6(l->cyc_other - l->cyc_epilogue), G6(l->cyc_epilogue), G6(l->cyc_other),
+                l->other_what, l->epilogue_what);
+    else
+        fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
     double e = l->threads > 1 ? t->efficiency : 1;
     report_time(tm, sizeof tm, l->t_compute);
     fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x %d x %s) = %s\n",

@@ -63,7 +63,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 
 (defconst bnn-attributes
   '("filters" "kernel" "stride" "padding" "dilation" "groups" "units" "size"
-    "multiplier")
+    "multiplier" "bias" "epsilon" "center" "scale" "scaled")
   "Attributes of the built-in operations (`name = value' in a call).")
 
 (defconst bnn-enums

@@ -18,7 +18,8 @@ let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
       \ 'bdense', 'batchnorm', 'sign', 'relu', 'prelu', 'hardtanh', 'maxpool',
       \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax']
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
-      \ 'groups', 'units', 'size', 'multiplier']
+      \ 'groups', 'units', 'size', 'multiplier', 'bias', 'epsilon', 'center',
+      \ 'scale', 'scaled']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
