@@ -343,7 +343,8 @@ extern const char *const lex_types[];
     X(EPSILON, epsilon, ATTR_REAL, 0.001)                                   \
     X(CENTER, center, ATTR_FLAG, 1)                                         \
     X(SCALE, scale, ATTR_FLAG, 1)                                           \
-    X(SCALED, scaled, ATTR_FLAG, 0)
+    X(SCALED, scaled, ATTR_FLAG, 0)                                         \
+    X(FROZEN, frozen, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -473,8 +474,8 @@ struct IrNode {
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
-/* Whether n takes the yes/no attribute a and it is yes (bias, scaled;
- * center and scale of a batchnorm, which default to yes). */
+/* Whether n takes the yes/no attribute a and it is yes (bias, scaled,
+ * frozen; center and scale of a batchnorm, which default to yes). */
 bool ir_flag(const IrNode *n, AttrId a);
 /* The element type of a convolution or dense layer's output: i32 for a
  * binary dot product (b1 input, binary weights) with neither a bias nor a
@@ -664,6 +665,10 @@ typedef struct {
     double cyc_mem;            /* memory cycles beyond compute at the target's clock */
     double cyc_other;          /* non-binary work (cost_other_what says what) */
     const char *other_what;
+    /* Parameters as larq's summary counts them (docs/cost-model.md
+     * section 6): 1-bit (binary weights) and 32-bit; all of a frozen
+     * layer's, and a batchnorm's two per channel, are non-trainable. */
+    int64_t params_binary, params_float, params_frozen;
     double cyc_epilogue;       /* of cyc_other: the weight scale and bias */
     const char *epilogue_what; /* NULL: none */
     double cycles;             /* cycles on one core: time on one core x clock */
@@ -692,6 +697,7 @@ typedef struct {
     CostLayer *layers;         /* one per node that is not a network input */
     int n;
     int64_t bmacs, fmacs, xnorop, xnorop_before;
+    int64_t params_binary, params_float, params_frozen; /* as the layers' */
     int nbinary;
     double lxnorop;
     double time, rate, overhead_time;

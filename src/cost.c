@@ -262,6 +262,44 @@ static int64_t macs(const IrNode *n) {
     }
 }
 
+/* A layer's parameters as larq's summary (larq.models.summary) counts
+ * them: the weights at their precision (binary: 1 bit, else 32), a bias
+ * and a weight scale at 32 bits; a batchnorm (or a threshold that folds
+ * one) two per channel, its moving mean and variance, for larq counts
+ * beta with the mean and gamma with the variance, none trainable; prelu
+ * one per channel. A frozen layer's are all non-trainable. */
+static void count_params(const IrNode *n, int64_t *bin, int64_t *flt, int64_t *frozen) {
+    int64_t c = shape_channels(&n->shape), w = 0;
+    *bin = *flt = *frozen = 0;
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_BCONV2D:
+    case OP_DENSE:
+    case OP_BDENSE:
+        w = cost_fan_in(n) * c;
+        break;
+    case OP_DEPTHWISE_CONV2D:
+        w = cost_taps(n) * c;
+        break;
+    case OP_BATCHNORM:
+    case OP_THRESHOLD:
+        *flt = *frozen = 2 * c;
+        return;
+    case OP_PRELU:
+        *flt = c;
+        return;
+    default:
+        return;
+    }
+    if (n->weights == W_BINARY)
+        *bin = w;
+    else
+        *flt = w;
+    *flt += (ir_flag(n, A_BIAS) + ir_flag(n, A_SCALED)) * c;
+    if (ir_flag(n, A_FROZEN))
+        *frozen = *bin + *flt;
+}
+
 /* Bytes of the parameters a layer keeps besides packed binary weights,
  * each of its arrays in the generated C rounded up to `unit` bytes: 1 for
  * the parameters themselves (what the kernel reads), emit_param_align for
@@ -595,6 +633,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     } else {
         l->fmacs = m;
     }
+    count_params(n, &l->params_binary, &l->params_float, &l->params_frozen);
     l->weight_bytes = packed_weight_bytes(n, t);
     l->param_bytes = param_bytes(n, 1);
     for (int k = 0; k < n->nin; k++)
@@ -706,6 +745,9 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
         r->fmacs += l->fmacs;
         r->xnorop += l->xnorop;
         r->xnorop_before += l->xnorop_before;
+        r->params_binary += l->params_binary;
+        r->params_float += l->params_float;
+        r->params_frozen += l->params_frozen;
         r->nbinary += ir_is_binary(n);
         r->lxnorop += l->lxnorop;
         /* The footprint: the arrays as the generated C stores them, each

@@ -246,6 +246,12 @@ void report_text(FILE *f, const CostResult *r) {
     }
 
     fputs("\nmemory\n", f);
+    /* Parameters, counted as larq's summary counts them. */
+    report_count(a, sizeof a, (double)(r->params_binary + r->params_float));
+    report_count(b, sizeof b, (double)r->params_binary);
+    report_count(x, sizeof x, (double)r->params_float);
+    report_count(lx, sizeof lx, (double)r->params_frozen);
+    fprintf(f, "  parameters     %s (%s binary, %s float), %s non-trainable\n", a, b, x, lx);
     report_bytes(a, sizeof a, (double)r->weight_bytes);
     fprintf(f, "  packed weights %s\n", a);
     report_bytes(a, sizeof a, (double)r->param_bytes);

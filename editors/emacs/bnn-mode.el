@@ -63,7 +63,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 
 (defconst bnn-attributes
   '("filters" "kernel" "stride" "padding" "dilation" "groups" "units" "size"
-    "multiplier" "bias" "epsilon" "center" "scale" "scaled")
+    "multiplier" "bias" "epsilon" "center" "scale" "scaled" "frozen")
   "Attributes of the built-in operations (`name = value' in a call).")
 
 (defconst bnn-enums

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """run_params.py BNNC: `bnnc run` on layers with a bias, scaled binary
-weights, float weights on a b1 input and batchnorms with
+weights, float weights on a b1 input, a frozen layer and batchnorms with
 their own epsilon, without beta (center = no) or gamma (scale = no),
 against an independent NumPy evaluation of docs/semantics.md written here:
 every product and sum rounded to float32 in the page's order, the
@@ -25,7 +25,7 @@ network params {
     s = sign(n1);
     q = bconv2d(s, filters = 6, kernel = 3, scaled = yes, bias = yes);
     n2 = batchnorm(q, scale = no, epsilon = 0.01);
-    k = depthwise_conv2d(n2, kernel = 2, bias = yes);
+    k = depthwise_conv2d(n2, kernel = 2, bias = yes, frozen = yes);
     f = flatten(sign(k));
     d = dense(f, units = 3, bias = yes);
     e = bdense(f, units = 4, scaled = yes);

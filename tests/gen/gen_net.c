@@ -8,8 +8,8 @@
  * with binary weights, kernels 1 to 3 (and rectangular), strides 1 and 2,
  * dilation, groups, the three paddings, channel counts that are and are
  * not multiples of 32 and 64, residual adds, concatenations, flatten to
- * dense heads, and sometimes two outputs; biases, scaled binary weights,
- * float weights on b1 inputs, batchnorms with their own
+ * dense heads, and sometimes two outputs; biases, scaled binary weights
+ * and frozen layers, float weights on b1 inputs, batchnorms with their own
  * epsilon and without beta (center = no) or gamma (scale = no). Shapes are tracked as the layers
  * are drawn, so every network checks; the differential tests
  * (tests/codegen) and the fuzzers (tests/fuzz) share it. Deterministic:
@@ -94,13 +94,15 @@ static const char *bn_attrs(G *g) {
 }
 
 /* A dot product layer's optional attributes: a bias, a weight scale
- * (binary weights only); *f32 is set when the output is
+ * (binary weights only), frozen weights; *f32 is set when the output is
  * f32 even for a binary dot product. */
 static const char *dot_attrs(G *g, int binary_weights, int *f32) {
     static char buf[96];
     int bias = rnd(g, 3) == 0;
     int scaled = binary_weights && rnd(g, 3) == 0;
-    snprintf(buf, sizeof buf, "%s%s", bias ? ", bias = yes" : "", scaled ? ", scaled = yes" : "");
+    int frozen = rnd(g, 6) == 0;
+    snprintf(buf, sizeof buf, "%s%s%s", bias ? ", bias = yes" : "",
+             scaled ? ", scaled = yes" : "", frozen ? ", frozen = yes" : "");
     *f32 = bias || scaled;
     return buf;
 }

@@ -293,7 +293,7 @@ static const char params_src[] =
     "    f   = flatten(s);\n"                                                  /* b1[1024] */
     "    db  = dense(f, units = 10, bias = yes);\n"                            /* f32[10] */
     "    bds = bdense(f, units = 10, scaled = yes);\n"                         /* f32[10] */
-    "    dwb = depthwise_conv2d(x, kernel = 3, bias = yes);\n"                /* f32[6,6,16] */
+    "    dwb = depthwise_conv2d(x, kernel = 3, bias = yes, frozen = yes);\n"   /* f32[6,6,16] */
     "    output cb, bs, fb, db, bds, dwb;\n"
     "}\n";
 
@@ -325,7 +325,7 @@ static const Want params_want[] = {
     {.name = "bds", .bmacs = 10240, .xnorop = 10 * 32, .xnorop_before = 10 * 32,
      .util = 1024.0 / (32 * 32), .weight_bytes = 10 * 32 * 4, .param_bytes = 40,
      .out_bytes = 4 * 10, .other = 10 * ADD / FL + 10 * FMAC / FL},
-    /* depthwise with a bias. */
+    /* depthwise with a bias, frozen: frozen changes no count here. */
     {.name = "dwb", .fmacs = (6 * 6 * 16) * 9, .param_bytes = 4 * 16 * 9 + 4 * 16,
      .out_bytes = 4 * (6 * 6 * 16), .other = (6 * 6 * 16) * 9 * FMAC / FL + 576 * FADD / FL},
 };
@@ -354,11 +354,66 @@ static void test_layer_params(void **state) {
     for (int i = 0; i < n; i++)
         pbytes += params_want[i].param_bytes;
     assert_int_equal(e.res.param_bytes, pbytes + 2 * 8);
+    /* Parameters as larq counts them: weights at their precision, a bias
+     * and a scale 32-bit; frozen: all non-trainable. cb 1152 + 8 float; bs
+     * 1152 binary + 16 float; fb 1152 float; db 10240 + 10 float; bds
+     * 10240 binary + 10 float; dwb 144 + 16 float, all 160 frozen. */
+    static const struct {
+        const char *name;
+        int64_t bin, flt, frozen;
+    } pw[] = {{"cb", 0, 1160, 0},  {"bs", 1152, 16, 0},    {"fb", 0, 1152, 0}, {"f", 0, 0, 0},
+              {"db", 0, 10250, 0}, {"bds", 10240, 10, 0}, {"dwb", 0, 160, 160}};
+    for (size_t i = 0; i < sizeof pw / sizeof pw[0]; i++) {
+        const CostLayer *l = find_layer(&e, pw[i].name);
+        if (l->params_binary != pw[i].bin || l->params_float != pw[i].flt ||
+            l->params_frozen != pw[i].frozen)
+            fail_msg("%s: params %lld binary %lld float %lld frozen", pw[i].name,
+                     (long long)l->params_binary, (long long)l->params_float,
+                     (long long)l->params_frozen);
+    }
+    assert_int_equal(e.res.params_binary, 1152 + 10240);
+    assert_int_equal(e.res.params_float, 1160 + 16 + 1152 + 10250 + 10 + 160);
+    assert_int_equal(e.res.params_frozen, 160);
     /* --explain splits the epilogue from the kernel's work. */
     const CostLayer *l = find_layer(&e, "bs");
     assert_near(l->cyc_epilogue, 288 * (FMAC + FADD) / FL);
     assert_non_null(strstr(l->epilogue_what, "weight scale, bias"));
     assert_null(find_layer(&e, "fb")->epilogue_what);
+    est_free(&e);
+}
+
+/* larq's parameter count of a batchnorm (2 per channel, its moving mean
+ * and variance, non-trainable, whatever center and scale say; a fused
+ * threshold the same), prelu (1 per channel, trainable) and a frozen
+ * binary layer (all non-trainable); the MACs of a frozen layer count as
+ * any other's. */
+static void test_param_counts(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e,
+               "bnn 1;\n" SYN_TARGET
+               "network p {\n"
+               "    input x : f32[4, 4, 8];\n"
+               "    b = batchnorm(x, center = no, scale = no);\n"       /* 2 x 8 */
+               "    t = sign(batchnorm(b, epsilon = 1e-5));\n"          /* fused: 2 x 8 */
+               "    q = bconv2d(t, filters = 4, kernel = 3, frozen = yes, bias = yes);\n"
+               "    r = prelu(q);\n"                                    /* 4 */
+               "    output r;\n"
+               "}\n",
+               "syn", 0, MEM_LXNOROP, 1);
+    assert_int_equal(find_node(&e.r, "t")->op, OP_THRESHOLD);
+    const CostLayer *b = find_layer(&e, "b"), *t = find_layer(&e, "t"), *q = find_layer(&e, "q"),
+                    *r = find_layer(&e, "r");
+    assert_true(b->params_float == 16 && b->params_frozen == 16 && b->params_binary == 0);
+    assert_true(t->params_float == 16 && t->params_frozen == 16);
+    /* q: 3 x 3 x 8 x 4 = 288 binary weights and 4 biases, all frozen;
+     * its 2 x 2 x 4 outputs x 72 = 288 binary MACs all the same. */
+    assert_true(q->params_binary == 288 && q->params_float == 4 && q->params_frozen == 292);
+    assert_int_equal(q->bmacs, 2 * 2 * 4 * 72);
+    assert_true(r->params_float == 4 && r->params_frozen == 0);
+    assert_int_equal(e.res.params_binary, 288);
+    assert_int_equal(e.res.params_float, 16 + 16 + 4 + 4);
+    assert_int_equal(e.res.params_frozen, 16 + 16 + 292);
     est_free(&e);
 }
 
@@ -1435,6 +1490,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_op),
         cmocka_unit_test(test_layer_params),
+        cmocka_unit_test(test_param_counts),
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_counting_rules),
         cmocka_unit_test(test_example_mnist_mlp),

@@ -19,7 +19,7 @@ let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
       \ 'avgpool', 'global_avgpool', 'add', 'concat', 'flatten', 'softmax']
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
       \ 'groups', 'units', 'size', 'multiplier', 'bias', 'epsilon', 'center',
-      \ 'scale', 'scaled']
+      \ 'scale', 'scaled', 'frozen']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
