@@ -733,7 +733,17 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
                "            npad[p] = 0;\n",
             (long long)w.Wo, (long long)w.Wo);
-    if (copy && w.dh == 1 && w.dw == 1) {
+    /* With padding = valid every window is inside the input: the rows
+     * are all there is (no dead gather for a compiler to warn about). */
+    bool only_rows = copy && w.dh == 1 && w.dw == 1 && pad == PAD_VALID;
+    if (only_rows) {
+        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "                memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld + ky) * %lld + ox * %lld) * %lld,\n"
+                   "                       %lld * sizeof(bnn_word));\n"
+                   "            }\n",
+                (long long)w.Kh, (long long)(w.Kw * xcw), (long long)w.sh, (long long)w.Wd,
+                (long long)w.sw, (long long)xcw, (long long)(w.Kw * xcw));
+    } else if (copy && w.dh == 1 && w.dw == 1) {
         /* Inside the input, a row of the window is Kw pixels side by side:
          * one copy a row. */
         fprintf(f, "            int ix0 = ox * %lld - %lld;\n"
@@ -750,87 +760,89 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                 (long long)w.sh, (long long)w.pt, (long long)w.Wd, (long long)xcw,
                 (long long)(w.Kw * xcw));
     }
-    fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-               "            for (int kx = 0; kx < %lld; kx++) {\n"
-               "                int t = ky * %lld + kx;\n"
-               "                int iy = oy * %lld - %lld + ky * %lld;\n"
-               "                int ix = ox * %lld - %lld + kx * %lld;\n",
-            (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
-            (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
-            (long long)w.dw);
-    fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-            (long long)w.H, (long long)w.Wd);
-    if (pad == PAD_SAME) {
-        /* A tap on the zero padding: no bits (the correction needs a = 0). */
-        fputs("                if (out) {\n"
-              "                    padded[p][npad[p]++] = t;\n", f);
-        if (copy)
-            fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
-                    (long long)xcw, (long long)xcw);
-        fputs("                    continue;\n"
-              "                }\n",
-              f);
-    }
-    else if (pad == PAD_VALID)
-        fputs("                (void)out;\n", f);
-    if (copy) {
-        fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
-        if (pad == PAD_SAME_ONE) {
-            fprintf(f, "                if (out) {\n"
-                       "                    for (int j = 0; j < %lld; j++)\n"
-                       "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
-                    (long long)xcw, (long long)(w.C / W));
-            if (w.C % W)
-                fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
+    if (!only_rows) {
+        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "            for (int kx = 0; kx < %lld; kx++) {\n"
+                   "                int t = ky * %lld + kx;\n"
+                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
+                   "                int ix = ox * %lld - %lld + kx * %lld;\n",
+                (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
+                (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
+                (long long)w.dw);
+        fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
+                (long long)w.H, (long long)w.Wd);
+        if (pad == PAD_SAME) {
+            /* A tap on the zero padding: no bits (the correction needs a = 0). */
+            fputs("                if (out) {\n"
+                  "                    padded[p][npad[p]++] = t;\n", f);
+            if (copy)
+                fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
+                        (long long)xcw, (long long)xcw);
+            fputs("                    continue;\n"
+                  "                }\n",
+                  f);
+        }
+        else if (pad == PAD_VALID)
+            fputs("                (void)out;\n", f);
+        if (copy) {
+            fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
+            if (pad == PAD_SAME_ONE) {
+                fprintf(f, "                if (out) {\n"
+                           "                    for (int j = 0; j < %lld; j++)\n"
+                           "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
+                        (long long)xcw, (long long)(w.C / W));
+                if (w.C % W)
+                    fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
+                else
+                    fputs("~(bnn_word)0;\n", f);
+                fputs("                    continue;\n                }\n", f);
+            }
+            fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
+                    (long long)w.Wd, (long long)xcw, (long long)xcw);
+        } else if (pk != PACK_KERNEL) {
+            /* Channel packing of a group, or dense packing: the tap's channel
+             * bits, a word at a time, shifted into place. */
+            e->use_copy_bits = true;
+            fprintf(f, "                long b = (long)t * %lld;\n",
+                    (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
+            e->use_set_bits |= pad == PAD_SAME_ONE;
+            if (pad == PAD_SAME_ONE)
+                fprintf(f, "                if (out) {\n"
+                           "                    bnn_set_bits(col[p], b, %lld);\n"
+                           "                    continue;\n"
+                           "                }\n",
+                        (long long)cg);
+            fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
+                    (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
+        } else {
+            fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
+            if (pad == PAD_SAME_ONE)
+                fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                        (long long)xcw);
             else
-                fputs("~(bnn_word)0;\n", f);
-            fputs("                    continue;\n                }\n", f);
+                fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                        (long long)xcw);
+            switch (pk) {
+            case PACK_CHANNEL:
+                fprintf(f, "                    long b = (long)t * %lld + ci;\n",
+                        (long long)(cwords(cg, W) * W));
+                break;
+            case PACK_DENSE:
+                fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
+                break;
+            default:
+                fprintf(f, "                    long b = (long)ci * %lld + t;\n",
+                        (long long)(cwords(taps, W) * W));
+                break;
+            }
+            fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
+                  "                }\n",
+                  f);
         }
-        fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
-                (long long)w.Wd, (long long)xcw, (long long)xcw);
-    } else if (pk != PACK_KERNEL) {
-        /* Channel packing of a group, or dense packing: the tap's channel
-         * bits, a word at a time, shifted into place. */
-        e->use_copy_bits = true;
-        fprintf(f, "                long b = (long)t * %lld;\n",
-                (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
-        e->use_set_bits |= pad == PAD_SAME_ONE;
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                if (out) {\n"
-                       "                    bnn_set_bits(col[p], b, %lld);\n"
-                       "                    continue;\n"
-                       "                }\n",
-                    (long long)cg);
-        fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
-                (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
-    } else {
-        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                    (long long)xcw);
-        else
-            fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                    (long long)xcw);
-        switch (pk) {
-        case PACK_CHANNEL:
-            fprintf(f, "                    long b = (long)t * %lld + ci;\n",
-                    (long long)(cwords(cg, W) * W));
-            break;
-        case PACK_DENSE:
-            fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
-            break;
-        default:
-            fprintf(f, "                    long b = (long)ci * %lld + t;\n",
-                    (long long)(cwords(taps, W) * W));
-            break;
-        }
-        fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
-              "                }\n",
-              f);
+        fputs("            }\n            }\n", f);
     }
-    fputs("            }\n            }\n", f);
     int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "            int b0 = 0;\n"
                "            if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0) {\n"
