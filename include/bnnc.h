@@ -348,7 +348,13 @@ extern const char *const lex_types[];
     X(AFTER, after, ATTR_TUPLE, 0)                                          \
     X(VALUE, value, ATTR_REAL, 0)                                           \
     X(LEVELS, levels, ATTR_INT, 1)                                          \
-    X(STRICT, strict, ATTR_FLAG, 0)
+    X(STRICT, strict, ATTR_FLAG, 0)                                          \
+    X(BIAS, bias, ATTR_FLAG, 0)                                             \
+    X(EPSILON, epsilon, ATTR_REAL, 0.001)                                   \
+    X(CENTER, center, ATTR_FLAG, 1)                                         \
+    X(SCALE, scale, ATTR_FLAG, 1)                                           \
+    X(SCALED, scaled, ATTR_FLAG, 0)                                         \
+    X(FROZEN, frozen, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -489,6 +495,13 @@ bool ir_is_bitserial(const IrNode *n);
 /* The bits a u8 value needs: those of the largest level of the
  * 'thresholds' that made it (through maxpool, flatten, concat), else 8. */
 int ir_value_bits(const IrNode *n);
+/* Whether n takes the yes/no attribute a and it is yes (bias, scaled,
+ * frozen; center and scale of a batchnorm, which default to yes). */
+bool ir_flag(const IrNode *n, AttrId a);
+/* The element type of a convolution or dense layer's output: i32 for a
+ * binary dot product (b1 input, binary weights) with neither a bias nor a
+ * weight scale, else f32 (docs/semantics.md section 3). */
+DType ir_dot_type(const IrNode *n, DType in);
 
 typedef struct {
     const char *name;
@@ -676,6 +689,12 @@ typedef struct {
     double cyc_mem;            /* memory cycles beyond compute at the target's clock */
     double cyc_other;          /* non-binary work (cost_other_what says what) */
     const char *other_what;
+    /* Parameters as larq's summary counts them (docs/cost-model.md
+     * section 6): 1-bit (binary weights) and 32-bit; all of a frozen
+     * layer's, and a batchnorm's two per channel, are non-trainable. */
+    int64_t params_binary, params_float, params_frozen;
+    double cyc_epilogue;       /* of cyc_other: the weight scale and bias */
+    const char *epilogue_what; /* NULL: none */
     double cycles;             /* cycles on one core: time on one core x clock */
     int threads;               /* cores this layer runs on */
     int64_t units;             /* parallel units: output rows or features */
@@ -702,6 +721,7 @@ typedef struct {
     CostLayer *layers;         /* one per node that is not a network input */
     int n;
     int64_t bmacs, fmacs, xnorop, xnorop_before;
+    int64_t params_binary, params_float, params_frozen; /* as the layers' */
     int nbinary;
     double lxnorop;
     double time, rate, overhead_time;
@@ -884,6 +904,10 @@ typedef struct {
     /* thresholds: w holds T[c][k], [C][levels], sorted per channel, each
      * within +-2^30, nw = C * levels. */
     int64_t nc;                /* channels of scale, shift, alpha */
+    float *bias;               /* bias = yes: per output channel */
+    float *wscale;             /* scaled = yes: the binary weights' scale
+                                  per output channel */
+    int64_t nout;              /* output channels of bias, wscale */
 } LayerParams;
 
 typedef struct {

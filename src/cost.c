@@ -262,6 +262,44 @@ static int64_t macs(const IrNode *n) {
     }
 }
 
+/* A layer's parameters as larq's summary (larq.models.summary) counts
+ * them: the weights at their precision (binary: 1 bit, else 32), a bias
+ * and a weight scale at 32 bits; a batchnorm (or a threshold that folds
+ * one) two per channel, its moving mean and variance, for larq counts
+ * beta with the mean and gamma with the variance, none trainable; prelu
+ * one per channel. A frozen layer's are all non-trainable. */
+static void count_params(const IrNode *n, int64_t *bin, int64_t *flt, int64_t *frozen) {
+    int64_t c = shape_channels(&n->shape), w = 0;
+    *bin = *flt = *frozen = 0;
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_BCONV2D:
+    case OP_DENSE:
+    case OP_BDENSE:
+        w = cost_fan_in(n) * c;
+        break;
+    case OP_DEPTHWISE_CONV2D:
+        w = cost_taps(n) * c;
+        break;
+    case OP_BATCHNORM:
+    case OP_THRESHOLD:
+        *flt = *frozen = 2 * c;
+        return;
+    case OP_PRELU:
+        *flt = c;
+        return;
+    default:
+        return;
+    }
+    if (n->weights == W_BINARY)
+        *bin = w;
+    else
+        *flt = w;
+    *flt += (ir_flag(n, A_BIAS) + ir_flag(n, A_SCALED)) * c;
+    if (ir_flag(n, A_FROZEN))
+        *frozen = *bin + *flt;
+}
+
 /* Bytes of the parameters a layer keeps besides packed binary weights,
  * each of its arrays in the generated C rounded up to `unit` bytes: 1 for
  * the parameters themselves (what the kernel reads), emit_param_align for
@@ -269,26 +307,28 @@ static int64_t macs(const IrNode *n) {
 static int64_t param_bytes(const IrNode *n, int64_t unit) {
     int64_t c = shape_channels(&n->shape);
 #define ARRAY(bytes) (ceil_div((bytes), unit) * unit)
+    /* A weight scale and a bias: a float per output channel each. */
+    int64_t epi = (ir_flag(n, A_SCALED) + ir_flag(n, A_BIAS)) * ARRAY(4 * c);
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
     case OP_DENSE:
-        return ARRAY(4 * macs(n) / shape_pixels(&n->shape));
+        return ARRAY(4 * macs(n) / shape_pixels(&n->shape)) + epi;
     case OP_BCONV2D:
         if (ir_is_bitserial(n)) /* (2^B - 1) x its +1 weights, int32 a channel */
             return ARRAY(4 * c);
         /* Zero padding on a binary layer: the +1 weights of each output
          * channel and tap (int16) correct the popcount at the borders. */
         if (ir_is_binary(n) && n->at->v[A_PADDING][0] == PAD_SAME)
-            return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]);
-        return 0;
+            return ARRAY(2 * c * n->at->v[A_KERNEL][0] * n->at->v[A_KERNEL][1]) + epi;
+        return epi;
     case OP_BDENSE:
         if (ir_is_bitserial(n))
             return ARRAY(4 * c);
         /* Binary weights with float inputs are kept packed as well, in
          * kernel packing (compression is for binary layers only); their
          * bytes are counted by packed_weight_bytes. */
-        return 0;
+        return epi;
     case OP_BATCHNORM:
         return 2 * ARRAY(4 * c); /* folded scale and shift */
     case OP_PRELU:
@@ -380,8 +420,32 @@ double cost_op_units(const IrNode *n, const char **what) {
     return op_units(n, macs(n), what);
 }
 
+/* The epilogue of a dot product: a float multiply per output by the
+ * weight scale (scaled = yes), a float add of the bias (bias = yes);
+ * *what says which, or is NULL when there is none. */
+static double epilogue_cycles(const IrNode *n, const CostTarget *t, const char **what) {
+    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
+    *what = sc && bi ? "elements x (fmac + fadd) / float lanes (weight scale, bias)"
+            : sc    ? "elements x fmac / float lanes (weight scale)"
+            : bi    ? "elements x fadd / float lanes (bias)"
+                    : NULL;
+    return (double)shape_elems(&n->shape) * ((sc ? t->fmac : 0) + (bi ? t->fadd : 0)) /
+           t->flanes;
+}
+
+static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
+                            const char **what);
+
+/* Cycles of a layer's non-binary work on one core: its kernel's, and its
+ * epilogue's (measured operation costs do not include it). */
 static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
-                           const char **what) {
+                           const char **what, double *epi, const char **epi_what) {
+    *epi = epilogue_cycles(n, t, epi_what);
+    return kernel_cycles(n, t, fmacs, what) + *epi;
+}
+
+static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
+                            const char **what) {
     double fl = t->flanes;
     double out = (double)shape_elems(&n->shape);
     double in = (double)shape_elems(&n->in[0]->shape);
@@ -622,6 +686,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     } else {
         l->fmacs = m;
     }
+    count_params(n, &l->params_binary, &l->params_float, &l->params_frozen);
     l->weight_bytes = packed_weight_bytes(n, t);
     l->param_bytes = param_bytes(n, 1);
     for (int k = 0; k < n->nin; k++)
@@ -647,7 +712,8 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
         l->wlevel = wbytes ? pick_level(t, (double)reuse, false) : -1;
     }
     l->cyc_xnor = (double)l->xnorop * t->c_x;
-    l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what);
+    l->cyc_other = other_cycles(n, t, l->fmacs, &l->other_what, &l->cyc_epilogue,
+                                &l->epilogue_what);
     l->cyc_f = l->cyc_xnor + l->cyc_other;
     /* The bytes the kernel moves. Roofline: the working set once. Else
      * what the emitted kernel reads past the fastest level (whose loads
@@ -732,6 +798,9 @@ void cost_run_opt(Ctx *c, const IrGraph *g, const CostTarget *t, const CostOptio
         r->fmacs += l->fmacs;
         r->xnorop += l->xnorop;
         r->xnorop_before += l->xnorop_before;
+        r->params_binary += l->params_binary;
+        r->params_float += l->params_float;
+        r->params_frozen += l->params_frozen;
         /* XNOR-popcount layers: binary, and bit-serial on a u8 input. */
         bool xn = ir_is_binary(n) || ir_is_bitserial(n);
         r->nbinary += xn;

@@ -125,10 +125,14 @@ static const char *ctype(DType t) {
     }
 }
 
+/* Pointer expression to node n's buffer, as elements of type t. */
+static void buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
+    snprintf(out, len, "((%s *)(A + %lld))", ctype(t), (long long)e->plan.buf[n->id].offset);
+}
+
 /* Pointer expression to node n's buffer. */
 static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
-    snprintf(out, len, "((%s *)(A + %lld))", ctype(n->type),
-             (long long)e->plan.buf[n->id].offset);
+    buf_as(e, out, len, n, n->type);
 }
 
 /* An element of x at flat index `idx` (a C expression) as a float. */
@@ -707,7 +711,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     free(wpop);
     char xp[96], yp[96];
     buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     /* A word copy of the pixel's channel words serves channel packing with
      * one group (padding bits are zero in both); other layouts move bits. */
     bool copy = pk == PACK_CHANNEL && g == 1;
@@ -735,7 +739,17 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
                "            npad[p] = 0;\n",
             (long long)w.Wo, (long long)w.Wo);
-    if (copy && w.dh == 1 && w.dw == 1) {
+    /* With padding = valid every window is inside the input: the rows
+     * are all there is (no dead gather for a compiler to warn about). */
+    bool only_rows = copy && w.dh == 1 && w.dw == 1 && pad == PAD_VALID;
+    if (only_rows) {
+        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "                memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld + ky) * %lld + ox * %lld) * %lld,\n"
+                   "                       %lld * sizeof(bnn_word));\n"
+                   "            }\n",
+                (long long)w.Kh, (long long)(w.Kw * xcw), (long long)w.sh, (long long)w.Wd,
+                (long long)w.sw, (long long)xcw, (long long)(w.Kw * xcw));
+    } else if (copy && w.dh == 1 && w.dw == 1) {
         /* Inside the input, a row of the window is Kw pixels side by side:
          * one copy a row. */
         fprintf(f, "            int ix0 = ox * %lld - %lld;\n"
@@ -752,87 +766,89 @@ static void emit_bconv(Emit *e, const IrNode *n) {
                 (long long)w.sh, (long long)w.pt, (long long)w.Wd, (long long)xcw,
                 (long long)(w.Kw * xcw));
     }
-    fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-               "            for (int kx = 0; kx < %lld; kx++) {\n"
-               "                int t = ky * %lld + kx;\n"
-               "                int iy = oy * %lld - %lld + ky * %lld;\n"
-               "                int ix = ox * %lld - %lld + kx * %lld;\n",
-            (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
-            (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
-            (long long)w.dw);
-    fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-            (long long)w.H, (long long)w.Wd);
-    if (pad == PAD_SAME) {
-        /* A tap on the zero padding: no bits (the correction needs a = 0). */
-        fputs("                if (out) {\n"
-              "                    padded[p][npad[p]++] = t;\n", f);
-        if (copy)
-            fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
-                    (long long)xcw, (long long)xcw);
-        fputs("                    continue;\n"
-              "                }\n",
-              f);
-    }
-    else if (pad == PAD_VALID)
-        fputs("                (void)out;\n", f);
-    if (copy) {
-        fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
-        if (pad == PAD_SAME_ONE) {
-            fprintf(f, "                if (out) {\n"
-                       "                    for (int j = 0; j < %lld; j++)\n"
-                       "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
-                    (long long)xcw, (long long)(w.C / W));
-            if (w.C % W)
-                fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
+    if (!only_rows) {
+        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
+                   "            for (int kx = 0; kx < %lld; kx++) {\n"
+                   "                int t = ky * %lld + kx;\n"
+                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
+                   "                int ix = ox * %lld - %lld + kx * %lld;\n",
+                (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
+                (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
+                (long long)w.dw);
+        fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
+                (long long)w.H, (long long)w.Wd);
+        if (pad == PAD_SAME) {
+            /* A tap on the zero padding: no bits (the correction needs a = 0). */
+            fputs("                if (out) {\n"
+                  "                    padded[p][npad[p]++] = t;\n", f);
+            if (copy)
+                fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
+                        (long long)xcw, (long long)xcw);
+            fputs("                    continue;\n"
+                  "                }\n",
+                  f);
+        }
+        else if (pad == PAD_VALID)
+            fputs("                (void)out;\n", f);
+        if (copy) {
+            fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
+            if (pad == PAD_SAME_ONE) {
+                fprintf(f, "                if (out) {\n"
+                           "                    for (int j = 0; j < %lld; j++)\n"
+                           "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
+                        (long long)xcw, (long long)(w.C / W));
+                if (w.C % W)
+                    fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
+                else
+                    fputs("~(bnn_word)0;\n", f);
+                fputs("                    continue;\n                }\n", f);
+            }
+            fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
+                    (long long)w.Wd, (long long)xcw, (long long)xcw);
+        } else if (pk != PACK_KERNEL) {
+            /* Channel packing of a group, or dense packing: the tap's channel
+             * bits, a word at a time, shifted into place. */
+            e->use_copy_bits = true;
+            fprintf(f, "                long b = (long)t * %lld;\n",
+                    (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
+            e->use_set_bits |= pad == PAD_SAME_ONE;
+            if (pad == PAD_SAME_ONE)
+                fprintf(f, "                if (out) {\n"
+                           "                    bnn_set_bits(col[p], b, %lld);\n"
+                           "                    continue;\n"
+                           "                }\n",
+                        (long long)cg);
+            fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
+                    (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
+        } else {
+            fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
+            if (pad == PAD_SAME_ONE)
+                fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                        (long long)xcw);
             else
-                fputs("~(bnn_word)0;\n", f);
-            fputs("                    continue;\n                }\n", f);
+                fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
+                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
+                        (long long)xcw);
+            switch (pk) {
+            case PACK_CHANNEL:
+                fprintf(f, "                    long b = (long)t * %lld + ci;\n",
+                        (long long)(cwords(cg, W) * W));
+                break;
+            case PACK_DENSE:
+                fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
+                break;
+            default:
+                fprintf(f, "                    long b = (long)ci * %lld + t;\n",
+                        (long long)(cwords(taps, W) * W));
+                break;
+            }
+            fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
+                  "                }\n",
+                  f);
         }
-        fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
-                (long long)w.Wd, (long long)xcw, (long long)xcw);
-    } else if (pk != PACK_KERNEL) {
-        /* Channel packing of a group, or dense packing: the tap's channel
-         * bits, a word at a time, shifted into place. */
-        e->use_copy_bits = true;
-        fprintf(f, "                long b = (long)t * %lld;\n",
-                (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
-        e->use_set_bits |= pad == PAD_SAME_ONE;
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                if (out) {\n"
-                       "                    bnn_set_bits(col[p], b, %lld);\n"
-                       "                    continue;\n"
-                       "                }\n",
-                    (long long)cg);
-        fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
-                (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
-    } else {
-        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                    (long long)xcw);
-        else
-            fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                    (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                    (long long)xcw);
-        switch (pk) {
-        case PACK_CHANNEL:
-            fprintf(f, "                    long b = (long)t * %lld + ci;\n",
-                    (long long)(cwords(cg, W) * W));
-            break;
-        case PACK_DENSE:
-            fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
-            break;
-        default:
-            fprintf(f, "                    long b = (long)ci * %lld + t;\n",
-                    (long long)(cwords(taps, W) * W));
-            break;
-        }
-        fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
-              "                }\n",
-              f);
+        fputs("            }\n            }\n", f);
     }
-    fputs("            }\n            }\n", f);
     int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "            int b0 = 0;\n"
                "            if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0) {\n"
@@ -892,7 +908,7 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     int wid = block_array(e, wb, 1, U, words, what);
     free(wb);
     buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     int64_t nb = (U + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
     fprintf(f, "    for (int b = 0; b < %lld; b++) {\n"
                "        int32_t pops[BNN_L];\n"
@@ -1157,6 +1173,46 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
                "                y[u] = y[u] + p;\n"
                "            }\n        }\n    }\n",
             yp, (long long)U, (long long)N, xv, e->name, wid, (long long)U, (long long)U);
+}
+
+/* The end of a dot product (docs/semantics.md section 3), over the
+ * layer's output once its kernel has written it: times the weight scale
+ * (scaled = yes), then plus the bias (bias = yes), each a rounded float
+ * statement, per output channel c. A binary layer's kernel leaves its
+ * i32 dot products there, which become floats in place (memcpy: the
+ * bytes change type). */
+static void emit_epilogue(Emit *e, const IrNode *n) {
+    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
+    if (!sc && !bi)
+        return;
+    const LayerParams *lp = params(e, n->name);
+    if (!lp)
+        return;
+    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
+    char what[256];
+    int sid = -1, bid = -1;
+    if (sc) {
+        snprintf(what, sizeof what, "%s: weight scale per output channel", n->name);
+        sid = float_array(e, lp->wscale, lp->nout, what);
+    }
+    if (bi) {
+        snprintf(what, sizeof what, "%s: bias per output channel", n->name);
+        bid = float_array(e, lp->bias, lp->nout, what);
+    }
+    FILE *f = e->src;
+    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+               "    for (long c = 0; c < %lld; c++) {\n"
+               "        unsigned char *q = A + %lld + 4 * (px * %lld + c);\n",
+            (long long)P, (long long)C, (long long)e->plan.buf[n->id].offset, (long long)C);
+    if (ir_is_binary(n))
+        fputs("        int32_t a;\n        memcpy(&a, q, 4);\n        float v = (float)a;\n", f);
+    else
+        fputs("        float v;\n        memcpy(&v, q, 4);\n", f);
+    if (sc)
+        fprintf(f, "        float p = v * %s_w%d[c];\n        v = p;\n", e->name, sid);
+    if (bi)
+        fprintf(f, "        float b = v + %s_w%d[c];\n        v = b;\n", e->name, bid);
+    fputs("        memcpy(q, &v, 4);\n    }\n", f);
 }
 
 /* ---------------------------------------------------- element layers */
@@ -1940,6 +1996,7 @@ static void emit_layer(Emit *e, const IrNode *n) {
     case OP_COUNT: /* network inputs are copied in by the caller */
         break;
     }
+    emit_epilogue(e, n);
 }
 
 /* ------------------------------------------------------- API and files */

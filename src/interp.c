@@ -106,12 +106,41 @@ static const LayerParams *params(Interp *it, const IrNode *n, const char *layer,
         what = "its alpha is missing or of the wrong size";
     else if (nc && n->op != OP_PRELU && (!p->scale || !p->shift || p->nc != nc))
         what = "its batchnorm parameters are missing or of the wrong size";
+    else if (ir_flag(n, A_BIAS) && (!p->bias || p->nout != shape_channels(&n->shape)))
+        what = "its bias is missing or of the wrong size";
+    else if (ir_flag(n, A_SCALED) && (!p->wscale || p->nout != shape_channels(&n->shape)))
+        what = "its weight scale is missing or of the wrong size";
     if (what) {
         diag_plain(it->c, "no parameters for layer '%s' (%s): %s", layer, ops_table[n->op].name,
                    what);
         return NULL;
     }
     return p;
+}
+
+/* The end of a dot product of output channel co (docs/semantics.md
+ * section 3): times the weight scale (scaled = yes), then plus the bias
+ * (bias = yes), each a rounded float operation. */
+static float epilogue(const IrNode *n, const LayerParams *p, int64_t co, float acc) {
+    if (ir_flag(n, A_SCALED)) {
+        float prod = acc * p->wscale[co];
+        acc = prod;
+    }
+    if (ir_flag(n, A_BIAS)) {
+        float sum = acc + p->bias[co];
+        acc = sum;
+    }
+    return acc;
+}
+
+/* Stores a binary dot product: the i32 itself, or (float)acc through the
+ * epilogue when the layer has a scale or a bias (an f32 output). */
+static void put_dot(const IrNode *n, const LayerParams *p, Tensor *y, int64_t i, int64_t co,
+                    int32_t acc) {
+    if (y->type == DT_I32)
+        y->i[i] = acc;
+    else
+        y->f[i] = epilogue(n, p, co, (float)acc);
 }
 
 /* --------------------------------------------------------------- convs */
@@ -130,7 +159,7 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
     if (!p)
         return false;
     *y = tensor_new(n->type, Ho * Wo * Co);
-    if (n->type == DT_I32) {
+    if (ir_is_binary(n)) {
         /* Weights as int8, laid out [co][ky][kx][ci] for the inner loop. */
         int8_t *wt = xmalloc((size_t)(Kh * Kw * cig * Co));
         for (int64_t ky = 0; ky < Kh; ky++)
@@ -164,7 +193,7 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
                                     acc += xt->b[base + ci] * wp[ci];
                         }
                     }
-                    y->i[(oy * Wo + ox) * Co + co] = acc;
+                    put_dot(n, p, y, (oy * Wo + ox) * Co + co, co, acc);
                 }
         free(wt);
         return true;
@@ -192,7 +221,7 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
                         }
                     }
                 }
-                y->f[(oy * Wo + ox) * Co + co] = acc;
+                y->f[(oy * Wo + ox) * Co + co] = epilogue(n, p, co, acc);
             }
     free(copy);
     return true;
@@ -230,7 +259,7 @@ static bool run_depthwise(Interp *it, const IrNode *n, const Tensor *xt, Tensor 
                             acc = acc + prod;
                         }
                     }
-                    y->f[((oy * Wo + ox) * C + c) * M + m] = acc;
+                    y->f[((oy * Wo + ox) * C + c) * M + m] = epilogue(n, p, c * M + m, acc);
                 }
     free(copy);
     return true;
@@ -243,12 +272,12 @@ static bool run_dense(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) 
     if (!p)
         return false;
     *y = tensor_new(n->type, U);
-    if (n->type == DT_I32) {
+    if (ir_is_binary(n)) {
         for (int64_t u = 0; u < U; u++) {
             int32_t acc = 0;
             for (int64_t k = 0; k < N; k++)
                 acc += (xt->type == DT_U8 ? xt->u[k] : xt->b[k]) * (p->w[k * U + u] < 0 ? -1 : 1);
-            y->i[u] = acc;
+            put_dot(n, p, y, u, u, acc);
         }
         return true;
     }
@@ -260,7 +289,7 @@ static bool run_dense(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) 
             float prod = xf[k] * p->w[k * U + u];
             acc = acc + prod;
         }
-        y->f[u] = acc;
+        y->f[u] = epilogue(n, p, u, acc);
     }
     free(copy);
     return true;

@@ -46,6 +46,17 @@ int ir_value_bits(const IrNode *n) {
     }
 }
 
+bool ir_flag(const IrNode *n, AttrId a) {
+    return n->at->has[a] && n->at->v[a][0] != 0;
+}
+
+DType ir_dot_type(const IrNode *n, DType in) {
+    if (n->weights == W_BINARY && (in == DT_B1 || in == DT_U8) && !ir_flag(n, A_BIAS) &&
+        !ir_flag(n, A_SCALED))
+        return DT_I32;
+    return DT_F32;
+}
+
 int *ir_use_counts(Ctx *c, const IrGraph *g) {
     int *uses = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(int));
     for (int i = 0; i < g->nodes.n; i++) {
@@ -127,6 +138,14 @@ static void dump_attr(FILE *f, const IrNode *n, int a) {
     }
 }
 
+static bool attr_is_default(const IrNode *n, int a) {
+    if (ops_attr_types[a] == ATTR_FLAG)
+        return n->at->v[a][0] == (int64_t)ops_attr_defaults[a];
+    if (ops_attr_types[a] == ATTR_REAL)
+        return n->at->r[a] == ops_attr_defaults[a];
+    return false;
+}
+
 void ir_dump_graph(FILE *f, const IrGraph *g) {
     char sh[128];
     fprintf(f, "network %s {\n", g->name);
@@ -143,9 +162,12 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
             fprintf(f, "%s%%%s", k ? ", " : "", n->in[k]->name);
         fputc(')', f);
         /* A tuple left out has no default and is not shown (pad_channels'
-         * before and after: 0). */
+         * before and after: 0); a yes/no or real attribute shows when it is
+         * not its default (bias=yes, epsilon=1e-05), so that the common
+         * layer reads short. */
         for (int a = 0; a < A_COUNT; a++)
-            if (n->at->has[a] && !(ops_attr_types[a] == ATTR_TUPLE && n->at->len[a] == 0))
+            if (n->at->has[a] && !(ops_attr_types[a] == ATTR_TUPLE && n->at->len[a] == 0) &&
+                !attr_is_default(n, a))
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);

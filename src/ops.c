@@ -135,7 +135,7 @@ static bool infer_conv(Sema *s, IrNode *n) {
         }
     }
     n->shape = (Shape){3, {ho, wo, co}};
-    n->type = (n->op == OP_BCONV2D && (x->type == DT_B1 || x->type == DT_U8)) ? DT_I32 : DT_F32;
+    n->type = ir_dot_type(n, x->type);
     return check_elems(s, n);
 }
 
@@ -148,7 +148,7 @@ static bool infer_dense(Sema *s, IrNode *n) {
         return false;
     }
     n->shape = (Shape){1, {n->at->v[A_UNITS][0]}};
-    n->type = (n->op == OP_BDENSE && (x->type == DT_B1 || x->type == DT_U8)) ? DT_I32 : DT_F32;
+    n->type = ir_dot_type(n, x->type);
     return check_elems(s, n);
 }
 

@@ -6,7 +6,8 @@
  * threshold tau per channel. The pass replaces the pair by one internal
  * `threshold` node reading x and naming the batchnorm it folds in (its
  * parameters give tau). When x is an integer popcount result, tau is
- * rounded so that the integer compare is exact. A batchnorm read by
+ * rounded so that the integer compare is exact; the threshold keeps the
+ * batchnorm's attributes (epsilon, center, scale). A batchnorm read by
  * anything else, or that is a network output, stays.
  */
 #include "bnnc.h"
@@ -26,6 +27,7 @@ bool pass_fuse(Ctx *c, IrGraph *g, const PassOptions *o) {
             continue;
         s->op = OP_THRESHOLD;
         s->folds = bn->name;
+        s->at = bn->at; /* its epsilon, center and scale: which tensors it reads */
         s->in[0] = bn->in[0];
         s->in_type = bn->in[0]->type;
         dead[bn->id] = true;

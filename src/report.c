@@ -246,6 +246,12 @@ void report_text(FILE *f, const CostResult *r) {
     }
 
     fputs("\nmemory\n", f);
+    /* Parameters, counted as larq's summary counts them. */
+    report_count(a, sizeof a, (double)(r->params_binary + r->params_float));
+    report_count(b, sizeof b, (double)r->params_binary);
+    report_count(x, sizeof x, (double)r->params_float);
+    report_count(lx, sizeof lx, (double)r->params_frozen);
+    fprintf(f, "  parameters     %s (%s binary, %s float), %s non-trainable\n", a, b, x, lx);
     report_bytes(a, sizeof a, (double)r->weight_bytes);
     fprintf(f, "  packed weights %s\n", a);
     report_bytes(a, sizeof a, (double)r->param_bytes);
@@ -328,7 +334,12 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     } else if (l->fmacs) {
         fprintf(f, "  float MACs          = %lld\n", (long long)l->fmacs);
     }
-    fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
+    if (l->epilogue_what)
+        fprintf(f, "  other cycles        = %s + %s = %s: %s + %s\n",
+                G6(l->cyc_other - l->cyc_epilogue), G6(l->cyc_epilogue), G6(l->cyc_other),
+                l->other_what, l->epilogue_what);
+    else
+        fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
     double e = l->threads > 1 ? t->efficiency : 1;
     report_time(tm, sizeof tm, l->t_compute);
     fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x %d x %s) = %s\n",

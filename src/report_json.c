@@ -88,6 +88,9 @@ static json_t *layer_json(const CostResult *r, const CostLayer *l) {
     json_object_set_new(o, "working_set_bytes", json_integer(l->ws_bytes));
     json_object_set_new(o, "weight_bytes", json_integer(l->weight_bytes));
     json_object_set_new(o, "param_bytes", json_integer(l->param_bytes));
+    json_object_set_new(o, "binary_params", json_integer(l->params_binary));
+    json_object_set_new(o, "float_params", json_integer(l->params_float));
+    json_object_set_new(o, "non_trainable_params", json_integer(l->params_frozen));
     json_object_set_new(o, "cycles_xnor", num(l->cyc_xnor));
     json_object_set_new(o, "cycles_memory", num(l->cyc_mem));
     json_object_set_new(o, "cycles_other", num(l->cyc_other));
@@ -121,6 +124,9 @@ bool report_json(FILE *f, const CostResult *r) {
         "binary_layers", r->nbinary, "latency_s", num(r->time), "rate_per_s", num(r->rate),
         "overhead_s", num(r->overhead_time), "binary_time_s", num(r->time_binary),
         "non_binary_time_s", num(r->time_other));
+    json_object_set_new(totals, "binary_params", json_integer(r->params_binary));
+    json_object_set_new(totals, "float_params", json_integer(r->params_float));
+    json_object_set_new(totals, "non_trainable_params", json_integer(r->params_frozen));
     json_t *memory = json_pack("{s:I, s:I, s:I, s:I, s:o}", "packed_weight_bytes",
                                (json_int_t)r->weight_bytes, "float_param_bytes",
                                (json_int_t)r->param_bytes, "activation_bytes",

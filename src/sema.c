@@ -290,6 +290,10 @@ static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, IrAttr
                 ERR(s, v->loc, "parameter '%s' of '%s' must be a finite number", an, op);
                 return false;
             }
+            if (a == A_EPSILON && !(r > 0)) { /* variance + epsilon must be above 0 */
+                ERR(s, v->loc, "parameter '%s' of '%s' must be above 0, not %g", an, op, r);
+                return false;
+            }
             at->r[a] = r;
             return true;
         }
@@ -504,6 +508,19 @@ static const char *arg_name(Sema *s, const char *name, Ast *arg) {
     return name;
 }
 
+/* A note naming the operations that take attribute a ('scaled' is a
+ * parameter of bconv2d and bdense). */
+static void attr_takers(Sema *s, AttrId a, Loc loc) {
+    char list[256] = "";
+    size_t len = 0;
+    int n = 0;
+    for (int k = 0; k < OP_COUNT && len < sizeof list; k++)
+        if (!ops_table[k].internal && (ops_table[k].attrs & (1u << a)))
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", n++ ? ", " : "",
+                                    ops_table[k].name);
+    diag_note(s->c, loc, "'%s' is a parameter of %s", ops_attr_names[a], list);
+}
+
 static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, IrNode *first) {
     const OpDesc *d = &ops_table[op];
     IrNode *ins[64];
@@ -531,6 +548,8 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
             const char *sug = ops_suggest(arg->name, names, A_COUNT);
             if (sug)
                 diag_note(s->c, arg->loc, "did you mean '%s'?", sug);
+            else if (a >= 0)
+                attr_takers(s, (AttrId)a, arg->loc);
             ok = false;
             continue;
         }

@@ -34,7 +34,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define BN_EPSILON 0.001
 #define MAX_HEADER ((uint64_t)100 << 20)
 /* The header a network's file may have: 1 MiB (metadata, padding), and 1
  * KiB a tensor (its name, dtype, shape and offsets take a tenth of it). A
@@ -43,10 +42,11 @@
 #define HEADER_PER_TENSOR 1024
 
 typedef enum {
-    P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_THRESHOLDS, P_COUNT
+    P_WEIGHT, P_GAMMA, P_BETA, P_MEAN, P_VARIANCE, P_ALPHA, P_THRESHOLDS, P_BIAS, P_SCALE,
+    P_COUNT
 } ParamKind;
-static const char *const suffix[P_COUNT] = {"weight", "gamma", "beta", "mean", "variance",
-                                            "alpha", "thresholds"};
+static const char *const suffix[P_COUNT] = {"weight", "gamma", "beta",       "mean", "variance",
+                                            "alpha",  "thresholds", "bias", "scale"};
 
 /* One tensor the graph needs. */
 typedef struct {
@@ -105,10 +105,13 @@ static void add_need(Ctx *c, Needs *s, const IrNode *n, const char *layer, Param
 static int tensors_of(const IrNode *n) {
     switch (n->op) {
     case OP_CONV2D: case OP_BCONV2D: case OP_DEPTHWISE_CONV2D: case OP_DENSE: case OP_BDENSE:
+        return 1 + ir_flag(n, A_BIAS) + ir_flag(n, A_SCALED);
     case OP_PRELU: case OP_THRESHOLDS:
         return 1;
     case OP_BATCHNORM: case OP_THRESHOLD:
-        return 4;
+        /* mean and variance, gamma unless scale = no, beta unless center
+         * = no (a threshold has the attributes of the batchnorm it folds) */
+        return 2 + ir_flag(n, A_SCALE) + ir_flag(n, A_CENTER);
     default:
         return 0;
     }
@@ -168,11 +171,15 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         }
         if (!layer)
             continue;
-        /* Within BNNC_MAX_PARAMS (sema): no overflow. A batchnorm has four
-         * tensors. */
-        int64_t elems = rank == 1 && n->op != OP_PRELU ? 4 : 1;
+        /* Within BNNC_MAX_PARAMS (sema): no overflow. A batchnorm has up
+         * to four tensors [C]; a bias and a scale are [C_o] each. */
+        int64_t elems = 1, co = shape_channels(&n->shape);
         for (int k = 0; k < rank; k++)
             elems *= d[k];
+        if (n->op == OP_BATCHNORM || n->op == OP_THRESHOLD)
+            elems *= tensors_of(n);
+        else if (n->op != OP_PRELU)
+            elems += (tensors_of(n) - 1) * co;
         bytes += 4 * elems;
         if (bytes > BNNC_MAX_RUN_BYTES) {
             diag_error_at(c, n->loc, n->origin,
@@ -188,11 +195,13 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
         case OP_CONV2D:
         case OP_BCONV2D:
         case OP_DEPTHWISE_CONV2D:
-            add_need(c, s, n, layer, P_WEIGHT, 4, d, n->op == OP_BCONV2D);
-            break;
         case OP_DENSE:
         case OP_BDENSE:
-            add_need(c, s, n, layer, P_WEIGHT, 2, d, n->op == OP_BDENSE);
+            add_need(c, s, n, layer, P_WEIGHT, rank, d, n->weights == W_BINARY);
+            if (ir_flag(n, A_SCALED))
+                add_need(c, s, n, layer, P_SCALE, 1, &co, false);
+            if (ir_flag(n, A_BIAS))
+                add_need(c, s, n, layer, P_BIAS, 1, &co, false);
             break;
         case OP_PRELU:
             add_need(c, s, n, layer, P_ALPHA, 1, d, false);
@@ -202,7 +211,8 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
             break;
         default:
             for (int k = P_GAMMA; k <= P_VARIANCE; k++)
-                add_need(c, s, n, layer, (ParamKind)k, 1, d, false);
+                if ((k != P_GAMMA || ir_flag(n, A_SCALE)) && (k != P_BETA || ir_flag(n, A_CENTER)))
+                    add_need(c, s, n, layer, (ParamKind)k, 1, d, false);
             break;
         }
     }
@@ -236,21 +246,24 @@ static void format_dims(char *buf, size_t n, int rank, const int64_t *d) {
 }
 
 /* Folds batchnorm parameters into lp (docs/semantics.md section 2): in
- * double, then rounded to float. */
-static void fold(Ctx *c, LayerParams *lp, const float *gamma, const float *beta,
+ * double, then rounded to float; gamma is 1 without its tensor (scale =
+ * no), beta 0 (center = no); epsilon is the layer's (above 0, sema). */
+static void fold(Ctx *c, LayerParams *lp, double eps, const float *gamma, const float *beta,
                  const float *mean, const float *var) {
     lp->scale = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
     lp->shift = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
     for (int64_t i = 0; i < lp->nc; i++) {
-        double sd = sqrt((double)var[i] + BN_EPSILON);
-        lp->scale[i] = (float)((double)gamma[i] / sd);
-        lp->shift[i] = (float)((double)beta[i] - (double)mean[i] * (double)gamma[i] / sd);
+        double g = gamma ? (double)gamma[i] : 1.0, b = beta ? (double)beta[i] : 0.0;
+        double sd = sqrt((double)var[i] + eps);
+        lp->scale[i] = (float)(g / sd);
+        lp->shift[i] = (float)(b - (double)mean[i] * g / sd);
     }
 }
 
+/* The values of tensor LAYER.suffix, or NULL when the layer has none. */
 static float *value_of(Ctx *c, Needs *s, float **vals, const char *layer, ParamKind k) {
     Need *e = find_need(s, mem_printf(&c->arena, "%s.%s", layer, suffix[k]));
-    return vals[e - s->v];
+    return e ? vals[e - s->v] : NULL;
 }
 
 /* Fills the layers' parameters from the values of the tensors (vals[i]
@@ -267,9 +280,15 @@ static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
         } else if (e->kind == P_ALPHA) {
             lp->alpha = vals[i];
             lp->nc = e->elems;
+        } else if (e->kind == P_BIAS) {
+            lp->bias = vals[i];
+            lp->nout = e->elems;
+        } else if (e->kind == P_SCALE) {
+            lp->wscale = vals[i];
+            lp->nout = e->elems;
         } else if (e->kind == P_VARIANCE) {
             lp->nc = e->elems;
-            fold(c, lp, value_of(c, s, vals, e->layer, P_GAMMA),
+            fold(c, lp, e->node->at->r[A_EPSILON], value_of(c, s, vals, e->layer, P_GAMMA),
                  value_of(c, s, vals, e->layer, P_BETA), value_of(c, s, vals, e->layer, P_MEAN),
                  vals[i]);
         }
@@ -527,6 +546,29 @@ static void read_metadata(Ctx *c, const char *path, json_t *meta, Needs *s) {
     }
 }
 
+/* Why a layer has no tensor `key` when the attribute that gives it is
+ * off ("; layer 'c' (conv2d) has bias = no"), else "". */
+static const char *why_not(Ctx *c, const Needs *s, const char *key) {
+    const char *dot = strrchr(key, '.');
+    if (!dot)
+        return "";
+    static const struct {
+        const char *suffix;
+        AttrId a;
+    } gives[] = {{"bias", A_BIAS}, {"scale", A_SCALED}, {"gamma", A_SCALE}, {"beta", A_CENTER}};
+    for (int i = 0; i < s->n; i++) {
+        const Need *e = &s->v[i];
+        if (strlen(e->layer) != (size_t)(dot - key) || strncmp(e->layer, key, (size_t)(dot - key)))
+            continue;
+        for (size_t k = 0; k < sizeof gives / sizeof gives[0]; k++)
+            if (!strcmp(dot + 1, gives[k].suffix) && e->node->at->has[gives[k].a])
+                return mem_printf(&c->arena, "; layer '%s' (%s) has %s = no", e->layer,
+                                  ops_table[e->node->op].name, ops_attr_names[gives[k].a]);
+        return "";
+    }
+    return "";
+}
+
 /* The tensors a header describes, checked against the needs and the
  * data_len bytes of data after it: one Entry per tensor that is right,
  * sorted by offset. False after reporting every problem (naming the
@@ -563,8 +605,8 @@ static bool check_header(Ctx *c, const IrGraph *g, Needs *s, const char *path,
         }
         Need *e = find_need(s, key);
         if (!e) {
-            diag_plain(c, "'%s': tensor '%s' is not a parameter of network '%s'", path, key,
-                       g->name);
+            diag_plain(c, "'%s': tensor '%s' is not a parameter of network '%s'%s", path, key,
+                       g->name, why_not(c, s, key));
             continue;
         }
         e->found = true;
@@ -784,8 +826,10 @@ static void input_range(const IrNode *n, double *centre, double *spread) {
         relu |= x->op == OP_RELU;
         x = x->in[0];
     }
-    if ((x->op == OP_BCONV2D || x->op == OP_BDENSE) && x->type == DT_I32) {
-        *spread = sqrt((double)cost_fan_in(x));
+    if ((x->op == OP_BCONV2D || x->op == OP_BDENSE) && ir_is_binary(x)) {
+        /* A random weight scale is about 1 / sqrt(N): the products then
+         * spread over about 1. */
+        *spread = ir_flag(x, A_SCALED) ? 1.0 : sqrt((double)cost_fan_in(x));
         *centre = shift * *spread;
         if (relu && *centre < 0.4 * *spread)
             *centre = 0.4 * *spread; /* the mean of a half-normal */
@@ -854,6 +898,18 @@ static float *random_tensor(Ctx *c, const Need *e, uint64_t seed) {
                     t[j - 1] = x;
                 }
         }
+        break;
+    }
+    case P_BIAS:
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(0.1 * uniform(&st));
+        break;
+    case P_SCALE: {
+        /* Positive, about 1 / sqrt(N) (as the mean |w| of latent weights
+         * of variance 1 / N would be). */
+        double k = 1.0 / sqrt((double)cost_fan_in(n));
+        for (int64_t i = 0; i < e->elems; i++)
+            v[i] = (float)(k * (1.0 + 0.5 * uniform(&st)));
         break;
     }
     default:

@@ -23,7 +23,8 @@ def close(a, b, rel=1e-9):
 def check(doc):
     errs = []
     layers, tot = doc["layers"], doc["totals"]
-    for key in ("binary_macs", "float_macs"):
+    for key in ("binary_macs", "float_macs", "binary_params", "float_params",
+                "non_trainable_params"):
         s = sum(l[key] for l in layers)
         if s != tot[key]:
             errs.append(f"totals.{key} {tot[key]} != sum of layers {s}")
@@ -31,6 +32,9 @@ def check(doc):
         s = sum(l.get(key, 0) for l in layers)
         if s != tot[key]:
             errs.append(f"totals.{key} {tot[key]} != sum of layers {s}")
+    for l in layers:
+        if l["non_trainable_params"] > l["binary_params"] + l["float_params"]:
+            errs.append(f"layer {l['name']}: more non-trainable parameters than parameters")
     nb = sum(1 for l in layers if l["binary"])
     if nb != tot["binary_layers"]:
         errs.append(f"binary_layers {tot['binary_layers']} != {nb}")

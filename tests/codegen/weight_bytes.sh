@@ -7,8 +7,9 @@
 # cortex-a53 (NEON, 16 bytes) with aarch64-linux-gnu-gcc when it is
 # installed (tests/codegen/mcu_size.sh checks Cortex-M4 and M7). Each array
 # takes whole units of the alignment (docs/codegen.md), so no compiler
-# pads between them. The networks: the examples and tests/codegen/
-# mlp_odd.bnn, whose arrays are not whole words.
+# pads between them. The networks: the examples, tests/codegen/
+# mlp_odd.bnn, whose arrays are not whole words, and tests/good/
+# layer_params.bnn (biases and weight scales).
 bnnc=$1 root=$2
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -41,9 +42,10 @@ compilers() {
 command -v aarch64-linux-gnu-gcc >/dev/null || skipped="$skipped cortex-a53(aarch64-linux-gnu-gcc)"
 
 for target in skylake zen4 cortex-a53; do
-    for ex in lenet_bin mnist_mlp vgg_cifar10 quicknet mlp_odd w1a2; do
+    for ex in lenet_bin mnist_mlp vgg_cifar10 quicknet mlp_odd w1a2 layer_params; do
         net=$root/examples/$ex.bnn
         [ -f "$net" ] || net=$root/tests/codegen/$ex.bnn
+        [ -f "$net" ] || net=$root/tests/good/$ex.bnn
         d=$tmp/$target-$ex
         "$bnnc" "$net" --target "$target" --emit c -o "$d" 2>/dev/null || { ko "emit $ex $target"; continue; }
         params=$("$bnnc" "$net" --target "$target" --report --format json | $py -c "import json, sys; m = json.load(sys.stdin)['memory']; print(m['packed_weight_bytes'] + m['float_param_bytes'])") ||

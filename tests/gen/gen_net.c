@@ -14,7 +14,10 @@
  * transpose and a reshape) and of rank 2, reshapes that are views and
  * that repack bits, transposes of every type, mul with broadcasting
  * (scaling branches), sigmoid, channel and per-axis slices and channel
- * pads of every type, and sometimes two outputs (of any rank). Shapes are tracked as the layers
+ * pads of every type, and sometimes two outputs (of any rank); biases,
+ * scaled binary weights and frozen layers, float weights on b1 inputs,
+ * batchnorms with their own epsilon and without beta (center = no) or
+ * gamma (scale = no). Shapes are tracked as the layers
  * are drawn, so every network checks; the differential tests
  * (tests/codegen) and the fuzzers (tests/fuzz) share it. Deterministic:
  * a fixed generator, no libc rand.
@@ -86,13 +89,39 @@ static const char *pad_name(int p) {
     return p == 0 ? "valid" : p == 1 ? "same" : "same_one";
 }
 
+/* A batchnorm's optional attributes, as ", epsilon = ..." (or ""). */
+static const char *bn_attrs(G *g) {
+    static const char *const eps[] = {"", ", epsilon = 1e-5", ", epsilon = 0.01",
+                                      ", epsilon = 2"};
+    static char buf[96];
+    int e = rnd(g, 3) ? 0 : 1 + (int)rnd(g, 3);
+    int center = rnd(g, 4) != 0, scale = rnd(g, 4) != 0;
+    snprintf(buf, sizeof buf, "%s%s%s", eps[e], center ? "" : ", center = no",
+             scale ? "" : ", scale = no");
+    return buf;
+}
+
+/* A dot product layer's optional attributes: a bias, a weight scale
+ * (binary weights only), frozen weights; *f32 is set when the output is
+ * f32 even for a binary dot product. */
+static const char *dot_attrs(G *g, int binary_weights, int *f32) {
+    static char buf[96];
+    int bias = rnd(g, 3) == 0;
+    int scaled = binary_weights && rnd(g, 3) == 0;
+    int frozen = rnd(g, 6) == 0;
+    snprintf(buf, sizeof buf, "%s%s%s", bias ? ", bias = yes" : "",
+             scaled ? ", scaled = yes" : "", frozen ? ", frozen = yes" : "");
+    *f32 = bias || scaled;
+    return buf;
+}
+
 /* sign(x), keeping the b1 input as it is. */
 static Val *binarize(G *g, Val *x) {
     if (x->type == 'b')
         return x;
     Val *y = new_val(g, x, 'b');
     if (rnd(g, 2)) {
-        fprintf(g->out, "    %s = sign(batchnorm(%s));\n", y->name, x->name);
+        fprintf(g->out, "    %s = sign(batchnorm(%s%s));\n", y->name, x->name, bn_attrs(g));
         g->params += 4L * x->c;
     } else {
         fprintf(g->out, "    %s = sign(%s);\n", y->name, x->name);
@@ -125,6 +154,8 @@ static Val *conv(G *g, Val *x) {
     int kind = (int)rnd(g, 4); /* 0 conv2d, 1 bconv2d binary, 2 bconv2d float in, 3 depthwise */
     if (kind == 1)
         x = binary_input(g, x);
+    else if (kind == 0 && rnd(g, 4) == 0) /* conv2d: float weights on b1 */
+        x = binarize(g, x);
     int kh = 1 + (int)rnd(g, 3), kw = rnd(g, 4) ? kh : 1 + (int)rnd(g, 3);
     int s = rnd(g, 3) ? 1 : 2, d = rnd(g, 5) ? 1 : 2;
     int pad = (int)rnd(g, 3);
@@ -142,10 +173,12 @@ static Val *conv(G *g, Val *x) {
         int m = 1 + (int)rnd(g, 2);
         y->c = x->c * m;
         g->params += (long)kh * kw * y->c;
+        int f32;
+        const char *extra = dot_attrs(g, 0, &f32);
         fprintf(g->out,
                 "    %s = depthwise_conv2d(%s, kernel = %s, stride = %d, dilation = %d, "
-                "padding = %s, multiplier = %d);\n",
-                y->name, x->name, ks, s, d, pad_name(pad), m);
+                "padding = %s, multiplier = %d%s);\n",
+                y->name, x->name, ks, s, d, pad_name(pad), m, extra);
         return y;
     }
     int groups = 1;
@@ -162,11 +195,15 @@ static Val *conv(G *g, Val *x) {
     g->params += (long)kh * kw * x->c / groups * f;
     if (kind == 2 && (x->type == 'b' || x->type == 'u'))
         kind = 1, y->type = 'i';
+    int f32;
+    const char *extra = dot_attrs(g, kind != 0, &f32);
+    if (f32)
+        y->type = 'f';
     fprintf(g->out,
             "    %s = %s(%s, filters = %d, kernel = %s, stride = %d, dilation = %d, "
-            "padding = %s, groups = %d);\n",
+            "padding = %s, groups = %d%s);\n",
             y->name, kind == 0 ? "conv2d" : "bconv2d", x->name, f, ks, s, d, pad_name(pad),
-            groups);
+            groups, extra);
     return y->type == 'i' && rnd(g, 3) == 0 ? quantize(g, y) : y;
 }
 
@@ -187,7 +224,8 @@ static Val *pool(G *g, Val *x) {
 static Val *elementwise(G *g, Val *x) {
     static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh", "sigmoid"};
     Val *y = new_val(g, x, 'f');
-    fprintf(g->out, "    %s = %s(%s);\n", y->name, ops[rnd(g, 5)], x->name);
+    int op = (int)rnd(g, 5);
+    fprintf(g->out, "    %s = %s(%s%s);\n", y->name, ops[op], x->name, op ? "" : bn_attrs(g));
     g->params += 4L * x->c;
     return y;
 }
@@ -196,11 +234,15 @@ static Val *dense(G *g, Val *x) {
     int binary = rnd(g, 2);
     if (binary && rnd(g, 3))
         x = binary_input(g, x);
-    Val *y = new_val(g, x, binary && (x->type == 'b' || x->type == 'u') ? 'i' : 'f');
+    else if (!binary && rnd(g, 4) == 0) /* dense: float weights on b1 */
+        x = binarize(g, x);
+    int f32;
+    const char *extra = dot_attrs(g, binary, &f32);
+    Val *y = new_val(g, x, binary && (x->type == 'b' || x->type == 'u') && !f32 ? 'i' : 'f');
     y->c = pick(g, 8, 1, 7, 10, 32, 33, 64, 65, 100);
     g->params += (long)x->c * y->c;
-    fprintf(g->out, "    %s = %s(%s, units = %d);\n", y->name, binary ? "bdense" : "dense",
-            x->name, y->c);
+    fprintf(g->out, "    %s = %s(%s, units = %d%s);\n", y->name, binary ? "bdense" : "dense",
+            x->name, y->c, extra);
     return y->type == 'i' && rnd(g, 3) == 0 ? quantize(g, y) : y;
 }
 
@@ -215,7 +257,7 @@ static Val *residual(G *g, Val *x) {
         g->params += 9L * x->c * x->c;
         if (rnd(g, 2)) {
             Val *n = new_val(g, b, 'f');
-            fprintf(g->out, "    %s = batchnorm(%s);\n", n->name, b->name);
+            fprintf(g->out, "    %s = batchnorm(%s%s);\n", n->name, b->name, bn_attrs(g));
             b = n;
         }
     } else {

@@ -302,6 +302,146 @@ static void test_every_op(void **state) {
     est_free(&e);
 }
 
+/* Layer parameters (docs sections 1, 3, 6): a bias and a weight scale
+ * add no MACs, a float per output channel each to the parameters, and
+ * elements x fadd / fl (bias) and elements x fmac / fl (scale) to the
+ * cycles; conv2d and dense on a b1 input count float MACs (larq's
+ * 32-bit MACs: the larger of the input's and the weights' precision). */
+static const char params_src[] =
+    "bnn 1;\n" SYN_TARGET
+    "network params {\n"
+    "    input x : f32[8, 8, 16];\n"
+    "    s   = sign(x);\n"                                                     /* b1[8,8,16] */
+    "    cb  = conv2d(x, filters = 8, kernel = 3, bias = yes);\n"              /* f32[6,6,8] */
+    "    bs  = bconv2d(s, filters = 8, kernel = 3, scaled = yes, bias = yes);\n" /* f32[6,6,8] */
+    "    fb  = conv2d(s, filters = 8, kernel = 3);\n"                          /* f32[6,6,8] */
+    "    f   = flatten(s);\n"                                                  /* b1[1024] */
+    "    db  = dense(f, units = 10, bias = yes);\n"                            /* f32[10] */
+    "    bds = bdense(f, units = 10, scaled = yes);\n"                         /* f32[10] */
+    "    dwb = depthwise_conv2d(x, kernel = 3, bias = yes, frozen = yes);\n"   /* f32[6,6,16] */
+    "    output cb, bs, fb, db, bds, dwb;\n"
+    "}\n";
+
+static const Want params_want[] = {
+    /* conv2d with a bias: MACs as without, 6*6*8 x 3*3*16 = 41472; weights
+     * 4 x 1152 B plus 4 x 8 B of bias; plus 288 x fadd / fl. */
+    {.name = "cb", .fmacs = 41472, .param_bytes = 4 * 1152 + 4 * 8, .out_bytes = 4 * 288,
+     .other = 41472 * FMAC / FL + 288 * FADD / FL},
+    /* binary bconv2d with a scale and a bias: still binary, 41472 binary
+     * MACs, XNOROP as "bc" of test_every_op (dense packing, 5 words); an
+     * f32 output; scale and bias 4 x 8 B each; cycles plus
+     * 288 x (fmac + fadd) / fl. */
+    {.name = "bs", .bmacs = 41472, .xnorop = 288 * 5, .xnorop_before = 288 * 16,
+     .util = 144.0 / (5 * 32), .weight_bytes = 8 * 5 * 4, .param_bytes = 2 * 4 * 8,
+     .out_bytes = 4 * 288,
+     .other = 288 * ADD / FL + 36 * 9 * 2 * ADD + 288 * (FMAC + FADD) / FL},
+    /* conv2d on b1: float MACs, 6*6*8 x 3*3*16 = 41472 (hand count: 288
+     * outputs x 144 taps), none binary. */
+    {.name = "fb", .fmacs = 41472, .param_bytes = 4 * 1152, .out_bytes = 4 * 288,
+     .other = 41472 * FMAC / FL},
+    /* the flatten of b1[8,8,16] copies bits (16 of 32 are padding). */
+    {.name = "f", .out_bytes = (1024 / 32) * 4, .other = (1024 / 32) * 4 / VBYTES * (LOAD + STORE)},
+    /* dense on b1 with a bias: 1024 x 10 = 10240 float MACs; 4 x 10240 B
+     * of weights, and 4 x 10 B of bias. */
+    {.name = "db", .fmacs = 10240, .param_bytes = 4 * 10240 + 40, .out_bytes = 4 * 10,
+     .other = 10240 * FMAC / FL + 10 * FADD / FL},
+    /* binary bdense with a scale: 10240 binary MACs, 10 x 32 words;
+     * scale 40 B; + 10 x fmac / fl. */
+    {.name = "bds", .bmacs = 10240, .xnorop = 10 * 32, .xnorop_before = 10 * 32,
+     .util = 1024.0 / (32 * 32), .weight_bytes = 10 * 32 * 4, .param_bytes = 40,
+     .out_bytes = 4 * 10, .other = 10 * ADD / FL + 10 * FMAC / FL},
+    /* depthwise with a bias, frozen: frozen changes no count here. */
+    {.name = "dwb", .fmacs = (6 * 6 * 16) * 9, .param_bytes = 4 * 16 * 9 + 4 * 16,
+     .out_bytes = 4 * (6 * 6 * 16), .other = (6 * 6 * 16) * 9 * FMAC / FL + 576 * FADD / FL},
+};
+
+static void test_layer_params(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, params_src, "syn", 0, MEM_LXNOROP, 1);
+    int n = (int)(sizeof params_want / sizeof params_want[0]);
+    assert_int_equal(e.res.n, n + 1); /* and s */
+    int64_t bmacs = 0, fmacs = 0;
+    for (int i = 0; i < n; i++) {
+        check(&e, params_want[i]);
+        bmacs += params_want[i].bmacs;
+        fmacs += params_want[i].fmacs;
+    }
+    /* The totals the report prints: 41472 + 10240 binary MACs, 41472 x 2
+     * + 10240 + 5184 float MACs. */
+    assert_int_equal(e.res.bmacs, 51712);
+    assert_int_equal(e.res.fmacs, 41472 * 2 + 10240 + 5184);
+    assert_int_equal(bmacs, 51712);
+    assert_int_equal(fmacs, 41472 * 2 + 10240 + 5184);
+    /* The footprint stores each array in whole 16-byte units: the two
+     * 40-byte arrays (db's bias, bds's scale) take 48. */
+    int64_t pbytes = 0;
+    for (int i = 0; i < n; i++)
+        pbytes += params_want[i].param_bytes;
+    assert_int_equal(e.res.param_bytes, pbytes + 2 * 8);
+    /* Parameters as larq counts them: weights at their precision, a bias
+     * and a scale 32-bit; frozen: all non-trainable. cb 1152 + 8 float; bs
+     * 1152 binary + 16 float; fb 1152 float; db 10240 + 10 float; bds
+     * 10240 binary + 10 float; dwb 144 + 16 float, all 160 frozen. */
+    static const struct {
+        const char *name;
+        int64_t bin, flt, frozen;
+    } pw[] = {{"cb", 0, 1160, 0},  {"bs", 1152, 16, 0},    {"fb", 0, 1152, 0}, {"f", 0, 0, 0},
+              {"db", 0, 10250, 0}, {"bds", 10240, 10, 0}, {"dwb", 0, 160, 160}};
+    for (size_t i = 0; i < sizeof pw / sizeof pw[0]; i++) {
+        const CostLayer *l = find_layer(&e, pw[i].name);
+        if (l->params_binary != pw[i].bin || l->params_float != pw[i].flt ||
+            l->params_frozen != pw[i].frozen)
+            fail_msg("%s: params %lld binary %lld float %lld frozen", pw[i].name,
+                     (long long)l->params_binary, (long long)l->params_float,
+                     (long long)l->params_frozen);
+    }
+    assert_int_equal(e.res.params_binary, 1152 + 10240);
+    assert_int_equal(e.res.params_float, 1160 + 16 + 1152 + 10250 + 10 + 160);
+    assert_int_equal(e.res.params_frozen, 160);
+    /* --explain splits the epilogue from the kernel's work. */
+    const CostLayer *l = find_layer(&e, "bs");
+    assert_near(l->cyc_epilogue, 288 * (FMAC + FADD) / FL);
+    assert_non_null(strstr(l->epilogue_what, "weight scale, bias"));
+    assert_null(find_layer(&e, "fb")->epilogue_what);
+    est_free(&e);
+}
+
+/* larq's parameter count of a batchnorm (2 per channel, its moving mean
+ * and variance, non-trainable, whatever center and scale say; a fused
+ * threshold the same), prelu (1 per channel, trainable) and a frozen
+ * binary layer (all non-trainable); the MACs of a frozen layer count as
+ * any other's. */
+static void test_param_counts(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e,
+               "bnn 1;\n" SYN_TARGET
+               "network p {\n"
+               "    input x : f32[4, 4, 8];\n"
+               "    b = batchnorm(x, center = no, scale = no);\n"       /* 2 x 8 */
+               "    t = sign(batchnorm(b, epsilon = 1e-5));\n"          /* fused: 2 x 8 */
+               "    q = bconv2d(t, filters = 4, kernel = 3, frozen = yes, bias = yes);\n"
+               "    r = prelu(q);\n"                                    /* 4 */
+               "    output r;\n"
+               "}\n",
+               "syn", 0, MEM_LXNOROP, 1);
+    assert_int_equal(find_node(&e.r, "t")->op, OP_THRESHOLD);
+    const CostLayer *b = find_layer(&e, "b"), *t = find_layer(&e, "t"), *q = find_layer(&e, "q"),
+                    *r = find_layer(&e, "r");
+    assert_true(b->params_float == 16 && b->params_frozen == 16 && b->params_binary == 0);
+    assert_true(t->params_float == 16 && t->params_frozen == 16);
+    /* q: 3 x 3 x 8 x 4 = 288 binary weights and 4 biases, all frozen;
+     * its 2 x 2 x 4 outputs x 72 = 288 binary MACs all the same. */
+    assert_true(q->params_binary == 288 && q->params_float == 4 && q->params_frozen == 292);
+    assert_int_equal(q->bmacs, 2 * 2 * 4 * 72);
+    assert_true(r->params_float == 4 && r->params_frozen == 0);
+    assert_int_equal(e.res.params_binary, 288);
+    assert_int_equal(e.res.params_float, 16 + 16 + 4 + 4);
+    assert_int_equal(e.res.params_frozen, 16 + 16 + 292);
+    est_free(&e);
+}
+
 /* Words per output of every packing on 32- and 64-bit words (docs
  * section 1, "Words per output"). */
 static void test_words(void **state) {
@@ -1434,6 +1574,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bitserial),
         cmocka_unit_test(test_every_op),
+        cmocka_unit_test(test_layer_params),
+        cmocka_unit_test(test_param_counts),
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_counting_rules),
         cmocka_unit_test(test_example_mnist_mlp),

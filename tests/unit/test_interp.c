@@ -35,6 +35,15 @@ static void net_weights(Net *t, const char *layer, float *w, int64_t n) {
     p->nw = n;
 }
 
+/* Gives the layer given weights last a bias and a weight scale (either
+ * may be NULL), n of each. */
+static void net_epi(Net *t, float *bias, float *scale, int64_t n) {
+    LayerParams *p = &t->lp[t->w.n - 1];
+    p->bias = bias;
+    p->wscale = scale;
+    p->nout = n;
+}
+
 static void net_affine(Net *t, const char *layer, float *scale, float *shift, int64_t nc) {
     LayerParams *p = &t->lp[t->w.n++];
     p->layer = layer;
@@ -808,6 +817,171 @@ static void test_bitserial_conv(void **state) {
     run_free(&t.r);
 }
 
+/* bias = yes and scaled = yes: the dot product, times the scale, plus the
+ * bias, per output channel; a binary dot product becomes f32. */
+static void test_bias_scale(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3, 3, 1]; input v : f32[3];\n"
+                    "c = conv2d(x, filters = 1, kernel = 2, bias = yes);\n"
+                    "s = sign(v);\n"
+                    "d = bdense(s, units = 2, scaled = yes, bias = yes);\n"
+                    "e = bdense(v, units = 2, scaled = yes);\n"
+                    "f = bdense(s, units = 2, bias = yes);\n"
+                    "k = depthwise_conv2d(x, kernel = 2, multiplier = 2, bias = yes);\n"
+                    "output c, d, e, f, k;");
+    float bias_c[1] = {0.5f}, w[6] = {1, 1, -1, 1, 1, 1}, scale_d[2] = {0.5f, -2},
+          bias_d[2] = {0.25f, 1}, scale_e[2] = {2, 0.5f}, bias_f[2] = {-3.5f, 0.125f},
+          wk[8] = {1, -1, 2, -2, 3, -3, 4, -4}, bias_k[2] = {1, 100};
+    net_weights(&t, "c", w4, 4);
+    net_epi(&t, bias_c, NULL, 1);
+    net_weights(&t, "d", w, 6);
+    net_epi(&t, bias_d, scale_d, 2);
+    net_weights(&t, "e", w, 6);
+    net_epi(&t, NULL, scale_e, 2);
+    net_weights(&t, "f", w, 6);
+    net_epi(&t, bias_f, NULL, 2);
+    net_weights(&t, "k", wk, 8);
+    net_epi(&t, bias_k, NULL, 2);
+    float v[3] = {0.5f, -2, 0};
+    Tensor in[2] = {tf(x9, 9), tf(v, 3)}, out[5];
+    net_run(&t, in, out);
+    /* test_conv_valid's 37, 47, 67, 77, plus 0.5 */
+    expect_f(&out[0], (float[]){37.5f, 47.5f, 67.5f, 77.5f}, 4);
+    /* s = [+1, -1, +1]: dot products 3 and 1 (test_bdense); 3 * 0.5 + 0.25,
+     * 1 * -2 + 1 */
+    expect_f(&out[1], (float[]){1.75f, -1}, 2);
+    /* float input: 2.5 and -1.5 (test_bdense), times 2 and 0.5 */
+    expect_f(&out[2], (float[]){5, -0.75f}, 2);
+    /* a bias alone: 3 - 3.5, 1 + 0.125 */
+    expect_f(&out[3], (float[]){-0.5f, 1.125f}, 2);
+    /* depthwise, multiplier 2: channel m = 0 has weights 1, 2, 3, 4 (the
+     * 37, 47, 67, 77 of test_conv_valid) plus 1; m = 1 the negatives plus
+     * 100 */
+    expect_f(&out[4], (float[]){38, 63, 48, 53, 68, 33, 78, 23}, 8);
+    run_free(&t.r);
+}
+
+/* The epilogue's order and roundings: (float)dot * scale rounded, then
+ * + bias rounded, never fused: with dot 3, scale 0.1f and bias -0.3f the
+ * product rounds to 0.3f exactly, so the output is +0.0; fused (one
+ * rounding) it would be -7.450581e-09. */
+static void test_bias_scale_order(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input v : b1[3];\n"
+                    "d = bdense(v, units = 1, scaled = yes, bias = yes); output d;");
+    float w[3] = {1, 1, 1}, scale[1] = {0.1f}, bias[1] = {-0.3f};
+    net_weights(&t, "d", w, 3);
+    net_epi(&t, bias, scale, 1);
+    int8_t v[3] = {1, 1, 1};
+    Tensor in = tb(v, 3), out;
+    net_run(&t, &in, &out);
+    expect_f(&out, (float[]){0.0f}, 1);
+    run_free(&t.r);
+}
+
+/* conv2d and dense with float weights on a b1 input (Larq's
+ * kernel_quantizer = None after ste_sign): each bit is -1.0 or +1.0. */
+static void test_float_weights_b1(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3, 3, 1]; input v : f32[3];\n"
+                    "s = sign(x); c = conv2d(s, filters = 1, kernel = 2);\n"
+                    "u = sign(v); d = dense(u, units = 2); output c, d;");
+    float wd[6] = {0.5f, 1, 2, -1, 0.25f, 3};
+    net_weights(&t, "c", w4, 4);
+    net_weights(&t, "d", wd, 6);
+    float x[9] = {-4, -3, -2, -1, 0, 1, 2, 3, 4}, v[3] = {0.5f, -2, 0};
+    Tensor in[2] = {tf(x, 9), tf(v, 3)}, out[2];
+    net_run(&t, in, out);
+    /* s = [-1 -1 -1; -1 +1 +1; +1 +1 +1] (sign(0) = +1) with w = [1 2; 3 4]:
+     * -1-2-3+4 = -2, -1-2+3+4 = 4, -1+2+3+4 = 8, 1+2+3+4 = 10 */
+    expect_f(&out[0], (float[]){-2, 4, 8, 10}, 4);
+    /* u = [+1, -1, +1]: 0.5 - 2 + 0.25 = -1.25, 1 + 1 + 3 = 5 */
+    expect_f(&out[1], (float[]){-1.25f, 5}, 2);
+    run_free(&t.r);
+}
+
+/* batchnorm's epsilon, center = no (no beta) and scale = no (no gamma),
+ * folded from a safetensors file. */
+static void test_batchnorm_options(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[2];\n"
+                    "a = batchnorm(x, epsilon = 0.5, center = no);\n"
+                    "b = batchnorm(x, scale = no, epsilon = 1e-5);\n"
+                    "c = batchnorm(x, center = no, scale = no);\n"
+                    "output a, b, c;");
+    float gamma[2] = {2, -1}, mean[2] = {1, 0}, var[2] = {1.5f, 3.5f}, beta[2] = {0.5f, -1},
+          var_b[2] = {4, 0.25f}, var_c[2] = {0.999f, 8.999f};
+    StTensor st[7] = {
+        {"a.gamma", "F32", 1, {2}, gamma, 8},
+        {"a.mean", "F32", 1, {2}, mean, 8},
+        {"a.variance", "F32", 1, {2}, var, 8},
+        {"b.beta", "F32", 1, {2}, beta, 8},
+        {"b.mean", "F32", 1, {2}, mean, 8},
+        {"b.variance", "F32", 1, {2}, var_b, 8},
+        {"c.mean", "F32", 1, {2}, mean, 8},
+    };
+    StTensor st8[8];
+    memcpy(st8, st, sizeof st);
+    st8[7] = (StTensor){"c.variance", "F32", 1, {2}, var_c, 8};
+    const char *p = tmp_path("bnopt.safetensors");
+    st_write(p, st8, 8);
+    assert_true(weights_load(&t.r.c, t.g, p, &t.w));
+    /* a: variance + 0.5 = 2 and 4: scale 2 / sqrt(2) = sqrt(2), -1 / 2;
+     * shift (beta = 0) -1 * 2 / sqrt(2) = -sqrt(2), -0 * -1 / 2 = 0 */
+    const LayerParams *la = weights_get(&t.w, "a"), *lb = weights_get(&t.w, "b"),
+                      *lc = weights_get(&t.w, "c");
+    assert_true(la->scale[0] == (float)sqrt(2.0) && la->shift[0] == (float)-sqrt(2.0));
+    assert_true(la->scale[1] == -0.5f && la->shift[1] == 0.0f);
+    /* b: gamma = 1, epsilon 1e-5 (the double): scale 1 / sqrt(4.00001),
+     * shift 0.5 - 1 / sqrt(4.00001); channel 1: 1 / sqrt(0.25001), -1 */
+    assert_true(lb->scale[0] == (float)(1 / sqrt(4.0 + 1e-5)));
+    assert_true(lb->shift[0] == (float)(0.5 - 1 / sqrt(4.0 + 1e-5)));
+    assert_true(lb->scale[1] == (float)(1 / sqrt(0.25 + 1e-5)));
+    assert_true(lb->shift[1] == -1.0f);
+    assert_true(lb->scale[0] != 0.5f); /* the epsilon is not 0.001 */
+    /* c: gamma 1, beta 0, epsilon 0.001: variance + epsilon = 1 and 9 in
+     * double (0.999f + 0.001 is within a float's rounding of 1) */
+    assert_true(lc->scale[0] == (float)(1 / sqrt((double)0.999f + 0.001)));
+    assert_true(fabsf(lc->scale[1] - 1.0f / 3) < 1e-6f);
+    assert_true(lc->shift[0] == (float)(-1 / sqrt((double)0.999f + 0.001)));
+    float x[2] = {3, 2};
+    Tensor in = tf(x, 2), out[3];
+    net_run(&t, &in, out);
+    float pa = 3 * la->scale[0], ya = pa + la->shift[0];
+    assert_true(out[0].f[0] == ya);
+    assert_true(fabsf(out[0].f[0] - 2 * (float)sqrt(2.0)) < 1e-5f);
+    assert_true(out[0].f[1] == -1.0f);
+    assert_true(fabsf(out[1].f[0] - (0.5f + 1.0f)) < 1e-5f); /* (3 - 1) / 2 + 0.5 */
+    assert_true(fabsf(out[2].f[1] - 2.0f / 3) < 1e-5f);      /* (2 - 0) / 3 */
+    run_free(&t.r);
+    tmp_cleanup();
+}
+
+/* The interpreter refuses a layer whose bias or scale is missing. */
+static void test_missing_bias(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[3]; y = dense(x, units = 2, bias = yes);\n"
+                    "s = sign(x); z = bdense(s, units = 2, scaled = yes); output y, z;");
+    float w[6] = {0}, b[2] = {0};
+    float x[3] = {1, 2, 3};
+    Tensor in = tf(x, 3), out[2];
+    net_weights(&t, "y", w, 6);
+    net_weights(&t, "z", w, 6);
+    assert_false(interp_run(&t.r.c, t.g, &t.w, &in, out));
+    t.lp[0].bias = b;
+    t.lp[0].nout = 2;
+    assert_false(interp_run(&t.r.c, t.g, &t.w, &in, out));
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "no parameters for layer 'y' (dense): its bias is missing"));
+    assert_non_null(strstr(t.r.diag, "layer 'z' (bdense): its weight scale is missing"));
+    run_free(&t.r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_thresholds),
@@ -841,6 +1015,11 @@ int main(void) {
         cmocka_unit_test(test_missing_params),
         cmocka_unit_test(test_run_into),
         cmocka_unit_test(test_batch_rule),
+        cmocka_unit_test(test_bias_scale),
+        cmocka_unit_test(test_bias_scale_order),
+        cmocka_unit_test(test_float_weights_b1),
+        cmocka_unit_test(test_batchnorm_options),
+        cmocka_unit_test(test_missing_bias),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

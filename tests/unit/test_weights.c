@@ -175,6 +175,72 @@ static void test_load_tensor_errors(void **state) {
                         "tensor 'y.weight' holds nan at element 7", NULL);
 }
 
+/* The tensors a layer's attributes add or leave out: NAME.bias [Co] and
+ * NAME.scale [Co] (binary weights); no NAME.gamma with scale = no, no
+ * NAME.beta with center = no. Each wrong one is an error naming it. */
+static const char attr_src[] =
+    "bnn 1;\nnetwork n { input x : f32[2, 2, 2];\n"
+    "  c = conv2d(x, filters = 3, kernel = 1, bias = yes);\n"
+    "  s = sign(x); q = bconv2d(s, filters = 2, kernel = 1, scaled = yes);\n"
+    "  b = batchnorm(q, center = no); output c, b; }\n";
+
+static void expect_attr_error(int drop, StTensor add, const char *t1, const char *t2) {
+    static float cw[6], cb[3], qw[4], qs[2] = {0.5f, 0.25f}, g[2] = {1, 2}, m[2], v[2] = {1, 1};
+    StTensor t[8] = {
+        {"c.weight", "F32", 4, {1, 1, 2, 3}, cw, sizeof cw},
+        {"c.bias", "F32", 1, {3}, cb, sizeof cb},
+        {"q.weight", "F32", 4, {1, 1, 2, 2}, qw, sizeof qw},
+        {"q.scale", "F32", 1, {2}, qs, sizeof qs},
+        {"b.gamma", "F32", 1, {2}, g, sizeof g},
+        {"b.mean", "F32", 1, {2}, m, sizeof m},
+        {"b.variance", "F32", 1, {2}, v, sizeof v},
+    };
+    int n = 7;
+    if (drop >= 0)
+        t[drop] = t[--n];
+    if (add.name)
+        t[n++] = add;
+    const char *p = tmp_path("attr.safetensors");
+    st_write(p, t, n);
+    if (!t1) { /* the good file */
+        Run r;
+        IrGraph *gr = compile(&r, attr_src);
+        Weights w;
+        assert_true(weights_load(&r.c, gr, p, &w));
+        const LayerParams *q = weights_get(&w, "q"), *c = weights_get(&w, "c");
+        assert_true(q->wscale && q->nout == 2 && q->wscale[1] == 0.25f && !q->bias);
+        assert_true(c->bias && c->nout == 3 && !c->wscale);
+        run_free(&r);
+        return;
+    }
+    expect_load_error(attr_src, p, t1, t2);
+}
+
+static void test_load_attr_tensors(void **state) {
+    (void)state;
+    static float f4[4], f3[3];
+    expect_attr_error(-1, (StTensor){0}, NULL, NULL);
+    expect_attr_error(1, (StTensor){0}, "tensor 'c.bias' is missing",
+                      "layer 'c', conv2d, needs F32 [3]");
+    expect_attr_error(1, (StTensor){"c.bias", "F32", 1, {4}, f4, 16},
+                      "tensor 'c.bias' has shape [4]; layer 'c' (conv2d) wants [3]", NULL);
+    expect_attr_error(1, (StTensor){"c.bias", "F32", 2, {1, 3}, f3, 12},
+                      "tensor 'c.bias' has shape [1, 3]", "wants [3]");
+    expect_attr_error(3, (StTensor){0}, "tensor 'q.scale' is missing",
+                      "layer 'q', bconv2d, needs F32 [2]");
+    expect_attr_error(3, (StTensor){"q.scale", "I8", 1, {2}, f4, 2},
+                      "tensor 'q.scale' is I8; it must be F32", NULL);
+    expect_attr_error(-1, (StTensor){"q.bias", "F32", 1, {2}, f4, 8},
+                      "tensor 'q.bias' is not a parameter of network 'n'; layer 'q' (bconv2d) "
+                      "has bias = no", NULL);
+    expect_attr_error(-1, (StTensor){"c.scale", "F32", 1, {3}, f3, 12},
+                      "tensor 'c.scale' is not a parameter of network 'n'", NULL);
+    expect_attr_error(-1, (StTensor){"b.beta", "F32", 1, {2}, f4, 8},
+                      "tensor 'b.beta' is not a parameter of network 'n'; layer 'b' (batchnorm) "
+                      "has center = no", NULL);
+    expect_attr_error(4, (StTensor){0}, "tensor 'b.gamma' is missing", NULL);
+}
+
 /* NaN and infinities are refused in every tensor, binary weights too (a
  * NaN has no sign to binarise), naming the tensor and the element. */
 static void test_load_nonfinite(void **state) {
@@ -626,6 +692,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_load_file_errors, teardown),
         cmocka_unit_test_teardown(test_load_nonfinite, teardown),
         cmocka_unit_test_teardown(test_load_binary_encoding, teardown),
+        cmocka_unit_test_teardown(test_load_attr_tensors, teardown),
         cmocka_unit_test_teardown(test_load_bounds, teardown),
         cmocka_unit_test(test_random_deterministic),
         cmocka_unit_test(test_random_independent),

@@ -1,0 +1,1 @@
+tests/good/layer_params.bnn --target cortex-a53 --explain e

@@ -1,0 +1,1 @@
+tests/good/layer_params.bnn --target cortex-m7 --report
