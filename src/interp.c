@@ -159,7 +159,7 @@ static bool run_conv(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) {
     if (!p)
         return false;
     *y = tensor_new(n->type, Ho * Wo * Co);
-    if (ir_is_binary(n)) {
+    if (ir_is_binary(n) || ir_is_bitserial(n)) {
         /* Weights as int8, laid out [co][ky][kx][ci] for the inner loop. */
         int8_t *wt = xmalloc((size_t)(Kh * Kw * cig * Co));
         for (int64_t ky = 0; ky < Kh; ky++)
@@ -272,7 +272,7 @@ static bool run_dense(Interp *it, const IrNode *n, const Tensor *xt, Tensor *y) 
     if (!p)
         return false;
     *y = tensor_new(n->type, U);
-    if (ir_is_binary(n)) {
+    if (ir_is_binary(n) || ir_is_bitserial(n)) {
         for (int64_t u = 0; u < U; u++) {
             int32_t acc = 0;
             for (int64_t k = 0; k < N; k++)
