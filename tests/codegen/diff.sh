@@ -128,10 +128,12 @@ for ex in ${EXAMPLES-mnist_mlp lenet_bin vgg_cifar10 birealnet18 quicknet}; do
 done
 # FINN's thresholds and the bit-serial layers on their u8 counts, on
 # every flavour (the random networks draw them too, less often).
+# The same with a bias and a weight scale after bit-serial layers.
 for t in $flavours; do
     check "$here/w1a2.bnn" "$t" 2
+    check "$here/w1a2_epilogue.bnn" "$t" 3
 done
-[ -n "$qemu" ] && check "$here/w1a2.bnn" t-neon 2
+[ -n "$qemu" ] && check "$here/w1a2.bnn" t-neon 2 && check "$here/w1a2_epilogue.bnn" t-neon 3
 set -- $flavours
 nf=$#
 i=1
