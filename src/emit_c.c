@@ -1178,8 +1178,8 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
 /* The end of a dot product (docs/semantics.md section 3), over the
  * layer's output once its kernel has written it: times the weight scale
  * (scaled = yes), then plus the bias (bias = yes), each a rounded float
- * statement, per output channel c. A binary layer's kernel leaves its
- * i32 dot products there, which become floats in place (memcpy: the
+ * statement, per output channel c. A binary or bit-serial layer's
+ * kernel leaves its i32 dot products there, which become floats in place (memcpy: the
  * bytes change type). */
 static void emit_epilogue(Emit *e, const IrNode *n) {
     bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
@@ -1204,7 +1204,7 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
                "    for (long c = 0; c < %lld; c++) {\n"
                "        unsigned char *q = A + %lld + 4 * (px * %lld + c);\n",
             (long long)P, (long long)C, (long long)e->plan.buf[n->id].offset, (long long)C);
-    if (ir_is_binary(n))
+    if (ir_is_binary(n) || ir_is_bitserial(n))
         fputs("        int32_t a;\n        memcpy(&a, q, 4);\n        float v = (float)a;\n", f);
     else
         fputs("        float v;\n        memcpy(&v, q, 4);\n", f);
@@ -1436,7 +1436,7 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
     free(npos);
     e->use_xor_pop = true;
     buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     int64_t L = cost_co_lanes(e->t), nb = (cog + L - 1) / L;
     fprintf(f, "    {\n        const uint8_t *x = %s;\n        int32_t *y = %s;\n", xp, yp);
     if (conv) {

@@ -129,9 +129,9 @@ done
 # FINN's thresholds and the bit-serial layers on their u8 counts, on
 # every flavour (the random networks draw them too, less often).
 # The same with a bias and a weight scale after bit-serial layers.
-for t in $flavours; do
-    check "$here/w1a2.bnn" "$t" 2
-    check "$here/w1a2_epilogue.bnn" "$t" 3
+for fl in $flavours; do
+    check "$here/w1a2.bnn" "$fl" 2
+    check "$here/w1a2_epilogue.bnn" "$fl" 3
 done
 [ -n "$qemu" ] && check "$here/w1a2.bnn" t-neon 2 && check "$here/w1a2_epilogue.bnn" t-neon 3
 set -- $flavours
