@@ -247,17 +247,32 @@ static void format_dims(char *buf, size_t n, int rank, const int64_t *d) {
 
 /* Folds batchnorm parameters into lp (docs/semantics.md section 2): in
  * double, then rounded to float; gamma is 1 without its tensor (scale =
- * no), beta 0 (center = no); epsilon is the layer's (above 0, sema). */
-static void fold(Ctx *c, LayerParams *lp, double eps, const float *gamma, const float *beta,
-                 const float *mean, const float *var) {
+ * no), beta 0 (center = no); epsilon is the layer's (above 0, sema). A
+ * scale or shift beyond float32 (gamma 3e38 over a small variance) is an
+ * error naming the file, the layer and the channel: it would compute
+ * infinities. */
+static bool fold(Ctx *c, const char *path, LayerParams *lp, double eps, const float *gamma,
+                 const float *beta, const float *mean, const float *var) {
     lp->scale = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
     lp->shift = mem_array(&c->arena, (size_t)lp->nc, sizeof(float));
     for (int64_t i = 0; i < lp->nc; i++) {
         double g = gamma ? (double)gamma[i] : 1.0, b = beta ? (double)beta[i] : 0.0;
         double sd = sqrt((double)var[i] + eps);
-        lp->scale[i] = (float)(g / sd);
-        lp->shift[i] = (float)(b - (double)mean[i] * g / sd);
+        double scale = g / sd, shift = b - (double)mean[i] * g / sd;
+        lp->scale[i] = (float)scale;
+        lp->shift[i] = (float)shift;
+        if (!isfinite(lp->scale[i]) || !isfinite(lp->shift[i])) {
+            bool sc = !isfinite(lp->scale[i]);
+            diag_plain(c, "'%s': batchnorm '%s', channel %lld: its folded %s, %s = %.4g, is "
+                          "beyond float32 (at most 3.4e38)",
+                       path, lp->layer, (long long)i, sc ? "scale" : "shift",
+                       sc ? "gamma / sqrt(variance + epsilon)"
+                          : "beta - mean * gamma / sqrt(variance + epsilon)",
+                       sc ? scale : shift);
+            return false;
+        }
     }
+    return true;
 }
 
 /* The values of tensor LAYER.suffix, or NULL when the layer has none. */
@@ -268,8 +283,8 @@ static float *value_of(Ctx *c, Needs *s, float **vals, const char *layer, ParamK
 
 /* Fills the layers' parameters from the values of the tensors (vals[i]
  * for s->v[i]), folding every batchnorm; the layers are sorted by name, as
- * weights_get expects. */
-static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
+ * weights_get expects. False after reporting a fold beyond float32. */
+static bool assemble(Ctx *c, const char *path, Needs *s, float **vals, Weights *out) {
     for (int i = 0; i < s->n; i++) {
         Need *e = &s->v[i];
         LayerParams key = {.layer = e->layer};
@@ -288,13 +303,15 @@ static void assemble(Ctx *c, Needs *s, float **vals, Weights *out) {
             lp->nout = e->elems;
         } else if (e->kind == P_VARIANCE) {
             lp->nc = e->elems;
-            fold(c, lp, e->node->at->r[A_EPSILON], value_of(c, s, vals, e->layer, P_GAMMA),
-                 value_of(c, s, vals, e->layer, P_BETA), value_of(c, s, vals, e->layer, P_MEAN),
-                 vals[i]);
+            if (!fold(c, path, lp, e->node->at->r[A_EPSILON],
+                      value_of(c, s, vals, e->layer, P_GAMMA), value_of(c, s, vals, e->layer, P_BETA),
+                      value_of(c, s, vals, e->layer, P_MEAN), vals[i]))
+                return false;
         }
     }
     out->v = s->lp;
     out->n = s->nlp;
+    return true;
 }
 
 /* -------------------------------------------------------------- loading */
@@ -683,8 +700,7 @@ static bool take_all(Ctx *c, Needs *s, const char *path, const Entry *ents, int 
             return false;
         vals[e - s->v] = dst;
     }
-    assemble(c, s, vals, out);
-    return true;
+    return assemble(c, path, s, vals, out);
 }
 
 bool weights_load(Ctx *c, const IrGraph *g, const char *path, Weights *out) {
@@ -926,7 +942,8 @@ bool weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out) {
     float **vals = mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *));
     for (int i = 0; i < s.n; i++)
         vals[i] = random_tensor(c, &s.v[i], seed);
-    assemble(c, &s, vals, out);
+    if (!assemble(c, "random parameters", &s, vals, out))
+        return false;
     out->random = true;
     out->seed = seed;
     return true;

@@ -265,6 +265,18 @@ static void test_load_nonfinite(void **state) {
     g3[2] = -INFINITY;
     expect_tensor_error(T_GAMMA, (StTensor){"b.gamma", "F32", 1, {3}, g3, sizeof g3},
                         "tensor 'b.gamma' holds -inf at element 2", NULL);
+    /* Finite tensors whose fold is not: gamma 3e38 over sqrt(1e-7 +
+     * 0.001) = 0.0316 is 9.486e39, beyond float32, which would compute
+     * infinities. */
+    static float big[3] = {1, 3e38f, 1}, tiny[3] = {1, 1e-7f, 1};
+    StTensor t[T_COUNT];
+    good_tensors(t);
+    t[T_GAMMA] = (StTensor){"b.gamma", "F32", 1, {3}, big, sizeof big};
+    t[T_VAR] = (StTensor){"b.variance", "F32", 1, {3}, tiny, sizeof tiny};
+    const char *p = tmp_path("fold.safetensors");
+    st_write(p, t, T_COUNT);
+    expect_load_error(net_src, p, "batchnorm 'b', channel 1: its folded scale",
+                      "= 9.486e+39, is beyond float32");
 }
 
 /* Loads t (n tensors) with "__metadata__" meta into w of graph g (r);
