@@ -410,6 +410,8 @@ static Val *channel_ops(G *g, Val *x) {
         snprintf(v, sizeof v, "%d", rnd(g, 2) ? 1 : -1);
     else if (x->type == 'i')
         snprintf(v, sizeof v, "%d", (int)rnd(g, 21) - 10);
+    else if (x->type == 'u') /* a count of thresholds: a whole number of u8 */
+        snprintf(v, sizeof v, "%d", (int)rnd(g, 4));
     else
         snprintf(v, sizeof v, "%s", rnd(g, 2) ? "0" : "-0.75");
     fprintf(o, "    %s = pad_channels(%s, before = %d, after = %d, value = %s);\n", y->name,
