@@ -4,7 +4,7 @@
 # (wait4's ru_maxrss) of a network of 100,000 `relu` layers and of 400,000;
 # their difference over 300,000 is the bytes a layer takes, without what
 # bnnc takes for any network. Measured at 2853fc3 (before issue 16): 1,218
-# bytes a layer to check, 1,524 to report; now about 906 and 1,193. The
+# bytes a layer to check, 1,537 to report; now about 897 and 1,228. The
 # bounds below sit between. Not run in a sanitizer build, whose allocator
 # pads every block.
 bnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") root=$2
