@@ -97,6 +97,9 @@ void mem_init(Arena *a);
 void mem_free(Arena *a);
 void *mem_alloc(Arena *a, size_t n);           /* zeroed, aligned */
 void *mem_array(Arena *a, size_t n, size_t sz); /* overflow-checked */
+/* FNV-1a, 64 bits, of a string: the hash of the name maps and of the
+ * random weights' per-tensor generators. */
+uint64_t str_hash(const char *s);
 char *mem_strdup(Arena *a, const char *s);
 char *mem_strndup(Arena *a, const char *s, size_t n);
 char *mem_printf(Arena *a, const char *fmt, ...)

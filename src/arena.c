@@ -124,6 +124,13 @@ char *mem_strndup(Arena *a, const char *s, size_t n) {
     return p;
 }
 
+uint64_t str_hash(const char *s) {
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 0x100000001B3ull;
+    return h;
+}
+
 char *mem_strdup(Arena *a, const char *s) { return mem_strndup(a, s, strlen(s)); }
 
 char *mem_printf(Arena *a, const char *fmt, ...) {

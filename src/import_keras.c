@@ -78,13 +78,6 @@ typedef struct {
 
 /* ---------------------------------------------------------------- maps */
 
-static uint64_t str_hash(const char *s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
 static int smap_get(const SMap *m, const char *k) {
     if (!m->cap)
         return -1;

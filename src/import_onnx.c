@@ -126,13 +126,6 @@ typedef struct {
     const char *out_label;     /* the graph output being mapped */
 } Reader;
 
-static uint64_t str_hash(const char *s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001B3ull;
-    return h;
-}
-
 static void grow(Reader *R) {
     size_t cap = R->cap ? 2 * R->cap : 256;
     Val **s = mem_array(R->a, cap, sizeof *s);

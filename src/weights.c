@@ -801,9 +801,7 @@ static uint64_t splitmix64(uint64_t *state) {
 /* The generator's start for one tensor: FNV-1a of the name, mixed with
  * the seed. */
 static uint64_t tensor_state(uint64_t seed, const char *name) {
-    uint64_t h = 0xCBF29CE484222325ull;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 0x100000001B3ull;
+    uint64_t h = str_hash(name);
     uint64_t st = seed ^ 0x5EEDB17C0FFEEull;
     uint64_t a = splitmix64(&st);
     st = h ^ a;
