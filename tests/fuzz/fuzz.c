@@ -96,3 +96,22 @@ static void remove_dir(void) {
     fuzz_clean_dir();
     rmdir(dir);
 }
+
+bool fuzz_import_small(const ImpGraph *g) {
+    for (int i = 0; i < g->ninputs; i++) {
+        int64_t n = 1;
+        for (int k = 0; k < g->inputs[i].rank; k++)
+            n *= g->inputs[i].shape[k];
+        if (n > (1 << 20))
+            return false;
+    }
+    for (int i = 0; i < g->nlayers; i++)
+        for (int t = 0; t < g->layers[i].ntensors; t++) {
+            int64_t n = 1;
+            for (int k = 0; k < g->layers[i].tensors[t].rank; k++)
+                n *= g->layers[i].tensors[t].shape[k];
+            if (n > (1 << 20))
+                return false;
+        }
+    return true;
+}

@@ -12,6 +12,7 @@
 #define BNNC_FUZZ_H
 
 #include "bnnc.h"
+#include "import.h"
 
 #include <stdint.h>
 
@@ -33,5 +34,10 @@ _Noreturn void fuzz_fail(const char *what, const char *text);
  * /dev/shm), emptied by fuzz_clean_dir. */
 const char *fuzz_dir(void);
 void fuzz_clean_dir(void);
+
+/* An imported graph with no tensor or input over 2^20 elements: a larger
+ * network may pass the language's limits (docs/robustness.md section 2),
+ * an error of the checked text then, not a finding. */
+bool fuzz_import_small(const ImpGraph *g);
 
 #endif

@@ -28,28 +28,6 @@ static bool known(const ImpGraph *g, int upto, const char *name) {
     return false;
 }
 
-/* No tensor or input over 2^20 elements: a larger network may pass the
- * language's limits (docs/robustness.md section 2), an error of the
- * checked text then, not a finding. */
-static bool small(const ImpGraph *g) {
-    for (int i = 0; i < g->ninputs; i++) {
-        int64_t n = 1;
-        for (int k = 0; k < g->inputs[i].rank; k++)
-            n *= g->inputs[i].shape[k];
-        if (n > (1 << 20))
-            return false;
-    }
-    for (int i = 0; i < g->nlayers; i++)
-        for (int t = 0; t < g->layers[i].ntensors; t++) {
-            int64_t n = 1;
-            for (int k = 0; k < g->layers[i].tensors[t].rank; k++)
-                n *= g->layers[i].tensors[t].shape[k];
-            if (n > (1 << 20))
-                return false;
-        }
-    return true;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 1 << 20)
         return -1;
@@ -86,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (int i = 0; i < g.noutputs; i++)
             if (!known(&g, g.nlayers, g.outputs[i]))
                 fuzz_fail("an output names no value", g.outputs[i]);
-        if (small(&g)) {
+        if (fuzz_import_small(&g)) {
             if (import_write(&c, &g, fuzz_dir(), "fuzz") == EXIT_INTERNAL)
                 fuzz_fail("a model the Keras reader accepts makes a network bnnc refuses", NULL);
             fuzz_clean_dir();

@@ -13,25 +13,6 @@
 
 #include <string.h>
 
-static bool small(const ImpGraph *g) {
-    for (int i = 0; i < g->ninputs; i++) {
-        int64_t n = 1;
-        for (int k = 0; k < g->inputs[i].rank; k++)
-            n *= g->inputs[i].shape[k];
-        if (n > (1 << 20))
-            return false;
-    }
-    for (int i = 0; i < g->nlayers; i++)
-        for (int t = 0; t < g->layers[i].ntensors; t++) {
-            int64_t n = 1;
-            for (int k = 0; k < g->layers[i].tensors[t].rank; k++)
-                n *= g->layers[i].tensors[t].shape[k];
-            if (n > (1 << 20))
-                return false;
-        }
-    return true;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 1 << 20)
         return -1;
@@ -42,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     g.a = &c.arena;
     g.network = "fuzz";
     g.source = "fuzz.onnx";
-    if (import_onnx_parse(&c, "fuzz.onnx", data, size, &g) == EXIT_OK && small(&g)) {
+    if (import_onnx_parse(&c, "fuzz.onnx", data, size, &g) == EXIT_OK && fuzz_import_small(&g)) {
         if (import_write(&c, &g, fuzz_dir(), "fuzz") == EXIT_INTERNAL)
             fuzz_fail("a model the ONNX reader accepts makes a network bnnc refuses", NULL);
         fuzz_clean_dir();
