@@ -17,11 +17,13 @@
  */
 #include "bnnc.h"
 #include "import.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,75 +54,12 @@ char *import_ident(Arena *a, const char *s) {
 
 /* ------------------------------------------------------------ names */
 
-/* An open-addressing map from a string to a string, arena-backed. */
-typedef struct {
-    const char **key;
-    const char **val;
-    size_t cap, n;
-} Map;
-
-static uint64_t hash(const char *s, bool fold) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (fold && ch >= 'A' && ch <= 'Z')
-            ch = (unsigned char)(ch - 'A' + 'a');
-        h = (h ^ ch) * 0x100000001B3ull;
-    }
-    return h;
-}
-
-static bool same(const char *a, const char *b, bool fold) {
-    if (!fold)
-        return strcmp(a, b) == 0;
-    for (; *a && *b; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
-static void map_init(Arena *a, Map *m, size_t n) {
-    m->cap = 16;
-    while (m->cap < 2 * n + 16)
-        m->cap *= 2;
-    m->key = mem_array(a, m->cap, sizeof *m->key);
-    m->val = mem_array(a, m->cap, sizeof *m->val);
-    m->n = 0;
-}
-
-/* The slot of key: where it is, or the empty one where it would go. */
-static size_t map_slot(const Map *m, const char *key, bool fold) {
-    size_t i = (size_t)hash(key, fold) & (m->cap - 1);
-    while (m->key[i] && !same(m->key[i], key, fold))
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-static const char *map_get(const Map *m, const char *key, bool fold) {
-    return m->val[map_slot(m, key, fold)];
-}
-
-/* Sets key (the caller sized the map for every key it puts). */
-static void map_put(Map *m, const char *key, const char *val, bool fold) {
-    size_t i = map_slot(m, key, fold);
-    if (!m->key[i])
-        m->n++;
-    m->key[i] = key;
-    m->val[i] = val;
-}
-
 static bool reserved(const char *s) {
     for (int i = 0; lex_keywords[i]; i++)
-        if (same(s, lex_keywords[i], true))
+        if (strcasecmp(s, lex_keywords[i]) == 0)
             return true;
     for (int i = 0; lex_types[i]; i++)
-        if (same(s, lex_types[i], true))
+        if (strcasecmp(s, lex_types[i]) == 0)
             return true;
     return false;
 }
@@ -128,8 +67,8 @@ static bool reserved(const char *s) {
 typedef struct {
     Ctx *c;
     const ImpGraph *g;
-    Map used;                  /* identifiers given, ignoring case */
-    Map bound;                 /* the reader's name -> the identifier */
+    StrMap used;                  /* identifiers given, ignoring case */
+    StrMap bound;                 /* the reader's name -> the identifier */
     const char **in_id;        /* per input */
     const char **layer_id;     /* per layer */
 } Names;
@@ -139,10 +78,10 @@ static const char *fresh(Names *nm, const char *raw) {
     Arena *a = &nm->c->arena;
     char *base = import_ident(a, raw);
     const char *id = base;
-    for (int k = 2; reserved(id) || map_get(&nm->used, id, true); k++)
+    for (int k = 2; reserved(id) || strmap_has(&nm->used, id); k++)
         id = mem_printf(a, "%s_%d", base, k);
-    map_put(&nm->used, id, id, true);
-    map_put(&nm->bound, raw, id, false);
+    strmap_put(&nm->used, id, (void *)id);
+    strmap_put(&nm->bound, raw, (void *)id);
     return id;
 }
 
@@ -186,7 +125,7 @@ static void write_text(Names *nm, FILE *f, const char *name, int **line_of) {
         (*line_of)[i] = line;
         int col = fprintf(f, "    %s = %s(", nm->layer_id[i], l->op);
         for (int k = 0; k < l->nin; k++) {
-            const char *id = map_get(&nm->bound, l->inputs[k], false);
+            const char *id = strmap_get(&nm->bound, l->inputs[k]);
             if (k && col > 90) {
                 fputs(",\n        ", f);
                 line++;
@@ -213,7 +152,7 @@ static void write_text(Names *nm, FILE *f, const char *name, int **line_of) {
     }
     fputs("    output ", f);
     for (int i = 0; i < g->noutputs; i++) {
-        const char *id = map_get(&nm->bound, g->outputs[i], false);
+        const char *id = strmap_get(&nm->bound, g->outputs[i]);
         fprintf(f, "%s%s", i ? ", " : "", id ? id : g->outputs[i]);
     }
     fputs(";\n}\n", f);
@@ -349,9 +288,8 @@ static bool check(Names *nm, const char *path, const char *text, const int *line
 
 int import_write(Ctx *c, const ImpGraph *g, const char *dir, const char *name) {
     Names nm = {.c = c, .g = g};
-    size_t all = (size_t)g->ninputs + (size_t)g->nlayers;
-    map_init(&c->arena, &nm.used, all + 1);
-    map_init(&c->arena, &nm.bound, all + 1);
+    strmap_init(&nm.used, &c->arena, true);
+    strmap_init(&nm.bound, &c->arena, false);
     nm.in_id = mem_array(&c->arena, (size_t)g->ninputs + 1, sizeof(char *));
     nm.layer_id = mem_array(&c->arena, (size_t)g->nlayers + 1, sizeof(char *));
     for (int i = 0; i < g->ninputs; i++)

@@ -18,66 +18,11 @@
  */
 #include "bnnc.h"
 
+#include "strmap.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------ name maps */
-
-typedef struct {
-    const char *key;
-    void *val;
-} Slot;
-
-typedef struct {
-    Slot *slots;
-    int cap, n;
-} Map;
-
-static uint32_t hash_str(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static void *map_get(const Map *m, const char *key) {
-    if (!m->cap)
-        return NULL;
-    for (uint32_t i = hash_str(key) & (uint32_t)(m->cap - 1);; i = (i + 1) & (uint32_t)(m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (strcmp(m->slots[i].key, key) == 0)
-            return m->slots[i].val;
-    }
-}
-
-/* The slots are malloc'ed, not in the arena, so that the old ones are
- * freed as a map grows (a network's names: millions of them); map_free
- * frees a map once its scope ends. */
-static void map_put(Map *m, const char *key, void *val) {
-    if (2 * (m->n + 1) > m->cap) {
-        int cap = m->cap ? m->cap * 2 : 16;
-        Map big = {xmalloc((size_t)cap * sizeof(Slot)), cap, 0};
-        memset(big.slots, 0, (size_t)cap * sizeof(Slot));
-        for (int i = 0; i < m->cap; i++)
-            if (m->slots[i].key)
-                map_put(&big, m->slots[i].key, m->slots[i].val);
-        free(m->slots);
-        *m = big;
-    }
-    uint32_t i = hash_str(key) & (uint32_t)(m->cap - 1);
-    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
-        i = (i + 1) & (uint32_t)(m->cap - 1);
-    if (!m->slots[i].key)
-        m->n++;
-    m->slots[i] = (Slot){key, val};
-}
-
-static void map_free(Map *m) {
-    free(m->slots);
-    *m = (Map){0};
-}
 
 /* ------------------------------------------------------------- values */
 
@@ -104,7 +49,7 @@ typedef struct {
 } Binding;
 
 typedef struct {
-    Map names;
+    StrMap names;
     const char *prefix; /* "" in a network, "call." in an expansion */
 } Env;
 
@@ -121,14 +66,14 @@ typedef struct {
 struct Sema {
     Ctx *c;
     Arena *a;
-    Map blocks;         /* name -> BlockInfo */
+    StrMap blocks;         /* name -> BlockInfo */
     IrGraph *g;
-    Map node_names;     /* names used in g */
+    StrMap node_names;     /* names used in g */
     const Origin *origin;
     int depth;
     /* The values inside block calls by dotted name ("s1.y", "s2.0.y"),
      * kept only for a network whose 'output' names one (qual_on). */
-    Map qual;
+    StrMap qual;
     bool qual_on;
     int errors_at_start;
     /* What g needs so far, against the BNNC_MAX_* limits of a network. */
@@ -151,7 +96,7 @@ Ctx *sema_ctx(Sema *s) {
 #define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
 
 static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {
-    Binding *old = map_get(&env->names, name);
+    Binding *old = strmap_get(&env->names, name);
     if (old) {
         ERR(s, loc, "'%s' is already defined", name);
         diag_note(s->c, old->loc, "'%s' was defined here", name);
@@ -159,7 +104,7 @@ static Binding *bind(Sema *s, Env *env, const char *name, Loc loc) {
     }
     Binding *b = mem_alloc(s->a, sizeof *b);
     b->loc = loc;
-    map_put(&env->names, name, b);
+    strmap_put(&env->names, name, b);
     return b;
 }
 
@@ -183,7 +128,7 @@ static Value eval_expr(Sema *s, Env *env, Ast *e) {
         v.s = e->name;
         return v;
     case AST_NAME: {
-        Binding *b = env ? map_get(&env->names, e->name) : NULL;
+        Binding *b = env ? strmap_get(&env->names, e->name) : NULL;
         if (b && b->value) {
             Value r = *b->value;
             r.loc = e->loc;
@@ -378,11 +323,11 @@ static bool attr_value(Sema *s, const char *op, AttrId a, const Value *v, IrAttr
 static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name);
 
 static const char *unique_name(Sema *s, const char *want) {
-    if (!map_get(&s->node_names, want))
+    if (!strmap_get(&s->node_names, want))
         return want;
     for (int i = 2;; i++) {
         const char *n = mem_printf(s->a, "%s_%d", want, i);
-        if (!map_get(&s->node_names, n))
+        if (!strmap_get(&s->node_names, n))
             return n;
     }
 }
@@ -497,7 +442,7 @@ static bool check_budget(Sema *s, IrNode *n) {
 static void add_node(Sema *s, IrNode *n) {
     n->id = s->g->nodes.n;
     vec_push(s->a, &s->g->nodes, n);
-    map_put(&s->node_names, n->name, n);
+    strmap_put(&s->node_names, n->name, n);
 }
 
 static const char *arg_name(Sema *s, const char *name, Ast *arg) {
@@ -656,7 +601,7 @@ static IrNode *eval_call(Sema *s, Env *env, Ast *call, const char *name, IrNode 
     int op = ops_lookup(call->name);
     if (op >= 0)
         return eval_op(s, env, call, (OpId)op, name, first);
-    BlockInfo *b = map_get(&s->blocks, call->name);
+    BlockInfo *b = strmap_get(&s->blocks, call->name);
     if (b) {
         IrNode *x = NULL;
         if (!b->bad && b->nret != 1) {
@@ -697,7 +642,7 @@ static bool repeat_count(Sema *s, Env *env, Ast *e, int64_t *n) {
 static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
     switch (v->kind) {
     case AST_NAME: {
-        Binding *b = map_get(&env->names, v->name);
+        Binding *b = strmap_get(&env->names, v->name);
         if (!b) {
             ERR(s, v->loc, "undefined name '%s'", v->name);
             return NULL;
@@ -723,7 +668,7 @@ static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
             ERR(s, call->loc, "'repeat' needs a call with an input to feed back");
             return NULL;
         }
-        BlockInfo *rb = map_get(&s->blocks, call->name);
+        BlockInfo *rb = strmap_get(&s->blocks, call->name);
         if (ops_lookup(call->name) < 0 && rb && !rb->bad && rb->nret != 1) {
             repeat_error(s, call, rb);
             return NULL;
@@ -746,7 +691,7 @@ static IrNode *eval_value(Sema *s, Env *env, Ast *v, const char *name) {
  * its dotted name, for 'output s1.y' (only when the network has one). */
 static void qual_put(Sema *s, const char *prefix, const char *local, IrNode *x) {
     if (s->qual_on && x)
-        map_put(&s->qual, mem_printf(s->a, "%s%s", prefix, local), x);
+        strmap_put(&s->qual, mem_printf(s->a, "%s%s", prefix, local), x);
 }
 
 /* p, q = call(...): a block call's values bound to the names, in a
@@ -759,7 +704,7 @@ static void eval_unpack(Sema *s, Env *env, Ast *st) {
     const char **names = mem_array(s->a, (size_t)n, sizeof *names);
     for (int k = 0; k < n; k++)
         names[k] = mem_printf(s->a, "%s%s", env->prefix, st->kids[k + 1]->name);
-    BlockInfo *b = v->kind == AST_CALL && ops_lookup(v->name) < 0 ? map_get(&s->blocks, v->name)
+    BlockInfo *b = v->kind == AST_CALL && ops_lookup(v->name) < 0 ? strmap_get(&s->blocks, v->name)
                                                                    : NULL;
     if (b && !b->bad && b->nret != n)
         arity_error(s, v->loc, b, n);
@@ -863,7 +808,7 @@ static bool eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *c
     if (!ok)
         return false;
     for (int k = 0; k < np; k++) {
-        map_put(&inner.names, params->kids[k]->name, slot[k]);
+        strmap_put(&inner.names, params->kids[k]->name, slot[k]);
         if (!slot[k]->value)
             qual_put(s, inner.prefix, params->kids[k]->name, slot[k]->node);
     }
@@ -895,7 +840,7 @@ static bool eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *c
     b->active = false;
     s->depth--;
     s->origin = saved;
-    map_free(&inner.names);
+    strmap_free(&inner.names);
     return done;
 }
 
@@ -904,7 +849,7 @@ static bool eval_block(Sema *s, Env *env, Ast *call, BlockInfo *b, const char *c
 typedef struct {
     Sema *s;
     BlockInfo *b;
-    Map names;
+    StrMap names;
     bool ok;
 } Lint;
 
@@ -919,7 +864,7 @@ static void lint_value(Lint *L, Ast *v, int want) {
         L->ok = false;
     }
     if (v->kind == AST_NAME) {
-        if (!map_get(&L->names, v->name)) {
+        if (!strmap_get(&L->names, v->name)) {
             diag_error(s->c, v->loc, "undefined name '%s' in block '%s'", v->name, L->b->name);
             L->ok = false;
         }
@@ -928,7 +873,7 @@ static void lint_value(Lint *L, Ast *v, int want) {
     if (v->kind == AST_REPEAT) {
         lint_expr(L, v->kids[0]);
         Ast *call = v->kids[1];
-        BlockInfo *rb = ops_lookup(call->name) < 0 ? map_get(&s->blocks, call->name) : NULL;
+        BlockInfo *rb = ops_lookup(call->name) < 0 ? strmap_get(&s->blocks, call->name) : NULL;
         if (rb && rb->nret != 1) {
             repeat_error(s, call, rb);
             L->ok = false;
@@ -939,7 +884,7 @@ static void lint_value(Lint *L, Ast *v, int want) {
     if (v->kind != AST_CALL)
         return;
     int op = ops_lookup(v->name);
-    BlockInfo *callee = op < 0 ? map_get(&s->blocks, v->name) : NULL;
+    BlockInfo *callee = op < 0 ? strmap_get(&s->blocks, v->name) : NULL;
     if (callee && callee->nret != want) {
         arity_error(s, v->loc, callee, want);
         L->ok = false;
@@ -992,12 +937,12 @@ static void lint_block(Sema *s, BlockInfo *b) {
     Ast *params = b->ast->kids[0];
     for (int k = 0; k < params->nkids; k++) {
         Ast *p = params->kids[k];
-        Loc *prev = map_get(&L.names, p->name);
+        Loc *prev = strmap_get(&L.names, p->name);
         if (prev) {
             diag_error(s->c, p->loc, "parameter '%s' is declared twice", p->name);
             L.ok = false;
         }
-        map_put(&L.names, p->name, &p->loc);
+        strmap_put(&L.names, p->name, &p->loc);
     }
     bool returned = false;
     for (int i = 1; i < b->ast->nkids; i++) {
@@ -1014,13 +959,13 @@ static void lint_block(Sema *s, BlockInfo *b) {
             lint_value(&L, st->kids[0], one ? 1 : st->nkids - 1);
             for (int k = one ? 0 : 1; k < (one ? 1 : st->nkids); k++) {
                 Ast *nm = one ? st : st->kids[k];
-                Loc *prev = map_get(&L.names, nm->name);
+                Loc *prev = strmap_get(&L.names, nm->name);
                 if (prev) {
                     diag_error(s->c, nm->loc, "'%s' is already defined", nm->name);
                     diag_note(s->c, *prev, "'%s' was defined here", nm->name);
                     L.ok = false;
                 }
-                map_put(&L.names, nm->name, &nm->loc);
+                strmap_put(&L.names, nm->name, &nm->loc);
             }
             break;
         }
@@ -1048,7 +993,7 @@ static void lint_block(Sema *s, BlockInfo *b) {
         L.ok = false;
     }
     b->bad = !L.ok;
-    map_free(&L.names);
+    strmap_free(&L.names);
 }
 
 /* ------------------------------------------------------------ networks */
@@ -1064,18 +1009,18 @@ static DType parse_dtype(const char *t) {
  * bound to 's1'), or NULL after reporting, with the nearest dotted name
  * of that call. */
 static IrNode *eval_dotted(Sema *s, Env *env, Ast *v) {
-    IrNode *x = map_get(&s->qual, v->name);
+    IrNode *x = strmap_get(&s->qual, v->name);
     if (x)
         return x;
     size_t head = strcspn(v->name, ".");
     const char *first = mem_strndup(s->a, v->name, head);
-    Binding *b = map_get(&env->names, first);
+    Binding *b = strmap_get(&env->names, first);
     if (b && !b->node && !b->value)
         return NULL; /* the call failed: reported there */
     ERR(s, v->loc, "network '%s' has no value '%s'", s->g->name, v->name);
     const char **names = mem_array(s->a, (size_t)s->qual.n + 1, sizeof *names);
     int n = 0;
-    for (int i = 0; i < s->qual.cap; i++) {
+    for (size_t i = 0; i < s->qual.cap; i++) {
         const char *k = s->qual.slots[i].key;
         if (k && strncmp(k, v->name, head + 1) == 0)
             names[n++] = k;
@@ -1095,12 +1040,12 @@ static IrNode *eval_dotted(Sema *s, Env *env, Ast *v) {
 static void eval_network(Sema *s, IrGraph *g, Ast *net) {
     Env env = {.prefix = ""};
     s->g = g;
-    s->qual = (Map){0};
+    s->qual = (StrMap){0};
     s->qual_on = false;
     for (int i = 0; i < net->nkids; i++)
         for (int k = 0; net->kids[i]->kind == AST_OUTPUT && k < net->kids[i]->nkids; k++)
             s->qual_on |= strchr(net->kids[i]->kids[k]->name, '.') != NULL;
-    s->node_names = (Map){0};
+    s->node_names = (StrMap){0};
     s->origin = NULL;
     s->params = s->macs = s->elems = 0;
     s->over = false;
@@ -1187,9 +1132,9 @@ static void eval_network(Sema *s, IrGraph *g, Ast *net) {
         has_output |= net->kids[i]->kind == AST_OUTPUT;
     if (!has_output)
         diag_error(s->c, net->loc, "network '%s' has no 'output'", net->name);
-    map_free(&env.names);
-    map_free(&s->node_names);
-    map_free(&s->qual);
+    strmap_free(&env.names);
+    strmap_free(&s->node_names);
+    strmap_free(&s->qual);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -1202,12 +1147,12 @@ bool sema_run(Ctx *c, IrModule *m) {
     int before = c->errors;
     diag_defer(c); /* printed in line order at the end */
     Sema s = {.c = c, .a = &c->arena};
-    Map seen[3] = {{0}};
+    StrMap seen[3] = {{0}};
     /* Names are unique per kind; a block may not shadow an operation. */
     for (int i = 0; i < c->decls.n; i++) {
         Decl *d = c->decls.v[i];
         int kind = d->ast->kind == AST_NETWORK ? 0 : d->ast->kind == AST_BLOCK ? 1 : 2;
-        Decl *prev = map_get(&seen[kind], d->ast->name);
+        Decl *prev = strmap_get(&seen[kind], d->ast->name);
         if (prev && d->weak) {
             d->file = -1; /* shadowed by the program's own: dropped below */
             continue;
@@ -1223,7 +1168,7 @@ bool sema_run(Ctx *c, IrModule *m) {
                        d->ast->name);
             continue;
         }
-        map_put(&seen[kind], d->ast->name, d);
+        strmap_put(&seen[kind], d->ast->name, d);
         if (kind == 1) {
             BlockInfo *b = mem_alloc(s.a, sizeof *b);
             *b = (BlockInfo){d->ast->name, d->ast, d->file, false, false, NULL, 1};
@@ -1232,7 +1177,7 @@ bool sema_run(Ctx *c, IrModule *m) {
                     b->ret = d->ast->kids[k];
             if (b->ret)
                 b->nret = b->ret->nkids;
-            map_put(&s.blocks, b->name, b);
+            strmap_put(&s.blocks, b->name, b);
         }
     }
     int k = 0;
@@ -1244,13 +1189,13 @@ bool sema_run(Ctx *c, IrModule *m) {
         Decl *d = c->decls.v[i];
         if (d->ast->kind != AST_BLOCK)
             continue;
-        BlockInfo *b = map_get(&s.blocks, d->ast->name);
+        BlockInfo *b = strmap_get(&s.blocks, d->ast->name);
         if (b && b->ast == d->ast)
             lint_block(&s, b);
     }
     for (int i = 0; i < c->decls.n; i++) {
         Decl *d = c->decls.v[i];
-        if (d->ast->kind != AST_NETWORK || map_get(&seen[0], d->ast->name) != d)
+        if (d->ast->kind != AST_NETWORK || strmap_get(&seen[0], d->ast->name) != d)
             continue;
         IrGraph *g = mem_alloc(s.a, sizeof *g);
         g->name = d->ast->name;
@@ -1259,8 +1204,8 @@ bool sema_run(Ctx *c, IrModule *m) {
         vec_push(s.a, &m->graphs, g);
     }
     for (int i = 0; i < 3; i++)
-        map_free(&seen[i]);
-    map_free(&s.blocks);
+        strmap_free(&seen[i]);
+    strmap_free(&s.blocks);
     sema_targets(c, m);
     diag_flush(c);
     /* The loader went on after soft errors (a missing 'bnn 1;'): fail. */
