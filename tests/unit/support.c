@@ -201,3 +201,21 @@ void st_write_meta(const char *path, const char *meta, const StTensor *t, int n)
     free(h);
     free(data);
 }
+
+void quiet_init(Quiet *q) {
+    ctx_init(&q->c);
+    q->c.color = false;
+    q->err = open_memstream(&q->diag, &q->len);
+    q->c.err = q->err;
+}
+
+void quiet_free(Quiet *q) {
+    fclose(q->err);
+    free(q->diag);
+    ctx_free(&q->c);
+}
+
+const char *quiet_diag(Quiet *q) {
+    fflush(q->err);
+    return q->diag ? q->diag : "";
+}

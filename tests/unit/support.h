@@ -62,6 +62,19 @@ void assert_near_at(double got, double want, const char *what, const char *file,
 
 /* Files for the interpreter's tests. */
 
+/* A context whose diagnostics go to memory, uncoloured: what a test that
+ * calls a module directly checks its messages with. */
+typedef struct {
+    Ctx c;
+    char *diag;
+    size_t len;
+    FILE *err;
+} Quiet;
+void quiet_init(Quiet *q);
+void quiet_free(Quiet *q);
+/* Everything reported so far ("" when nothing). */
+const char *quiet_diag(Quiet *q);
+
 /* A fresh temporary folder (removed by tmp_cleanup); paths inside it. */
 const char *tmp_dir(void);
 const char *tmp_path(const char *name);

@@ -10,31 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct {
-    Ctx c;
-    char *diag;
-    size_t len;
-    FILE *err;
-} Quiet;
-
-static void quiet_init(Quiet *q) {
-    ctx_init(&q->c);
-    q->c.color = false;
-    q->err = open_memstream(&q->diag, &q->len);
-    q->c.err = q->err;
-}
-
-static void quiet_free(Quiet *q) {
-    fclose(q->err);
-    free(q->diag);
-    ctx_free(&q->c);
-}
-
-static const char *diag(Quiet *q) {
-    fflush(q->err);
-    return q->diag ? q->diag : "";
-}
-
 static int teardown(void **state) {
     (void)state;
     tmp_cleanup();
@@ -89,7 +64,7 @@ static void test_round_trip(void **state) {
         assert_true(npy_write(&q.c, p, &a));
         NpyArray r;
         if (!npy_read(&q.c, p, &r))
-            fail_msg("case %zu: %s", k, diag(&q));
+            fail_msg("case %zu: %s", k, quiet_diag(&q));
         assert_int_equal(r.type, a.type);
         assert_int_equal(r.rank, a.rank);
         assert_int_equal(r.n, a.n);
@@ -165,8 +140,8 @@ static void expect_error(const char *p, const char *text) {
     NpyArray a;
     if (npy_read(&q.c, p, &a))
         fail_msg("expected an error containing \"%s\"", text);
-    if (!strstr(diag(&q), text))
-        fail_msg("expected an error containing \"%s\"; got:\n%s", text, diag(&q));
+    if (!strstr(quiet_diag(&q), text))
+        fail_msg("expected an error containing \"%s\"; got:\n%s", text, quiet_diag(&q));
     quiet_free(&q);
 }
 
@@ -229,8 +204,8 @@ static void test_bounds(void **state) {
     quiet_init(&q);
     NpyArray a;
     assert_false(npy_read_max(&q.c, p, 8, "input 'x' is f32[2]", &a));
-    if (!strstr(diag(&q), "big.npy' has shape [3]; input 'x' is f32[2]"))
-        fail_msg("got:\n%s", diag(&q));
+    if (!strstr(quiet_diag(&q), "big.npy' has shape [3]; input 'x' is f32[2]"))
+        fail_msg("got:\n%s", quiet_diag(&q));
     assert_true(npy_read_max(&q.c, p, 12, "input 'x' is f32[3]", &a));
     assert_int_equal(a.n, 3);
     quiet_free(&q);
@@ -273,14 +248,14 @@ static void test_read_check(void **state) {
     assert_int_equal(s.seen.dims[1], 1073741824);
     assert_int_equal(s.seen.n, 2147483648);
     assert_null(s.seen.data);
-    if (!strstr(diag(&q), "checked.npy': refused by the check") || strstr(diag(&q), "bytes"))
-        fail_msg("got:\n%s", diag(&q));
+    if (!strstr(quiet_diag(&q), "checked.npy': refused by the check") || strstr(quiet_diag(&q), "bytes"))
+        fail_msg("got:\n%s", quiet_diag(&q));
     /* Accepted, it is then too large. */
     s.accept = true;
     assert_false(npy_read_check(&q.c, p, BNNC_MAX_RUN_BYTES, see_header, &s, &a));
-    if (!strstr(diag(&q), "checked.npy' has shape [2, 1073741824]: 8589934592 bytes of data, "
+    if (!strstr(quiet_diag(&q), "checked.npy' has shape [2, 1073741824]: 8589934592 bytes of data, "
                           "more than the 2048 MiB bnnc reads"))
-        fail_msg("got:\n%s", diag(&q));
+        fail_msg("got:\n%s", quiet_diag(&q));
     quiet_free(&q);
     /* A small array accepted is read whole. */
     int32_t v[6] = {1, -2, 3, -4, 5, -6};
@@ -306,7 +281,7 @@ static void test_write_atomic(void **state) {
     float f[2] = {1, 2};
     NpyArray a = {.type = DT_F32, .rank = 1, .dims = {2}, .n = 2, .data = f};
     assert_false(npy_write(&q.c, tmp_path("no/such/folder/x.npy"), &a));
-    assert_non_null(strstr(diag(&q), "cannot write"));
+    assert_non_null(strstr(quiet_diag(&q), "cannot write"));
     const char *p = tmp_path("over.npy");
     write_bytes(p, "old", 3);
     assert_true(npy_write(&q.c, p, &a));

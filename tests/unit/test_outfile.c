@@ -18,34 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct {
-    Ctx c;
-    char *diag;
-    size_t len;
-    FILE *err;
-} Quiet;
-
-static void quiet_init(Quiet *q) {
-    ctx_init(&q->c);
-    q->c.color = false;
-    q->err = open_memstream(&q->diag, &q->len);
-    q->c.err = q->err;
-}
-
-static void quiet_free(Quiet *q) {
-    fclose(q->err);
-    free(q->diag);
-    ctx_free(&q->c);
-}
-
-static const char *diag(Quiet *q) {
-    fflush(q->err);
-    return q->diag ? q->diag : "";
-}
-
 static void expect_diag(Quiet *q, const char *text) {
-    if (!strstr(diag(q), text))
-        fail_msg("expected \"%s\" in:\n%s", text, diag(q));
+    if (!strstr(quiet_diag(q), text))
+        fail_msg("expected \"%s\" in:\n%s", text, quiet_diag(q));
 }
 
 static int teardown(void **state) {
