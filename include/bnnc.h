@@ -5,6 +5,8 @@
  *
  *   mem_   arena allocator (arena.c): every long-lived object lives in one
  *          arena per compilation and is freed at once at the end.
+ *   strmap_ string maps (strmap.c, strmap.h): every name table (sema's
+ *          scopes, the importers' names).
  *   src_   source files (source.c): loading, validation of raw bytes
  *          (NUL, invalid UTF-8, over-long lines), line index.
  *   diag_  diagnostics (diag.c): "file:line:col: error: msg", the source
