@@ -17,7 +17,9 @@
  *   ast_   the syntax tree (ast.c): one generic node type, malloc-owned,
  *          freed by ast_free (the parser's %destructor uses it).
  *   ops_   the operation table (ops.c, ops.def): every operation and
- *          attribute is declared once there; every stage reads it.
+ *          attribute is declared once there; every stage reads it. Its
+ *          shape functions report through a ShapeReport their caller
+ *          gives them: ops.c includes nothing of the stages above it.
  *   unit_  units and dimensions of quantities (units.c).
  *   load_  imports and the search path (load.c): file -> declarations.
  *   sema_  semantic analysis (sema.c, target.c): blocks expanded, names
@@ -388,8 +390,19 @@ typedef enum { DT_NONE, DT_B1, DT_U8, DT_I32, DT_F32 } DType;
 typedef enum { W_NONE, W_FLOAT, W_BINARY } WeightKind;
 
 typedef struct IrNode IrNode;
-typedef struct Sema Sema;
-typedef bool (*InferFn)(Sema *s, IrNode *n);
+/* How a shape function reports: its caller (sema) fills one, so the
+ * operation table needs nothing from the stages above it. `error` reports
+ * a shape or type error of node n (the caller adds what it knows, such as
+ * the block-expansion notes); `note` adds a note, without a location,
+ * after it. The messages are printf formats. */
+typedef struct {
+    void *ctx;
+    void (*error)(void *ctx, const IrNode *n, const char *fmt, va_list ap);
+    void (*note)(void *ctx, const char *fmt, va_list ap);
+} ShapeReport;
+/* Infers n's shape and element type from its inputs and attributes;
+ * false after reporting through r. */
+typedef bool (*InferFn)(const ShapeReport *r, IrNode *n);
 
 typedef struct {
     const char *name;
@@ -576,11 +589,6 @@ bool sema_targets(Ctx *c, IrModule *m);
  * take (for --print-tables). */
 extern const char *const target_property_names[];
 extern const char *const target_words[];
-/* The context of a running sema (for notes after sema_node_error). */
-Ctx *sema_ctx(Sema *s);
-/* Reports a shape or type error for node n (with expansion notes). */
-void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* --------------------------------------------------------------- cost_ */
 
