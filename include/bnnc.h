@@ -19,7 +19,9 @@
  *   ast_   the syntax tree (ast.c): one generic node type, malloc-owned,
  *          freed by ast_free (the parser's %destructor uses it).
  *   ops_   the operation table (ops.c, ops.def): every operation and
- *          attribute is declared once there; every stage reads it.
+ *          attribute is declared once there; every stage reads it. Its
+ *          shape functions report through a ShapeReport their caller
+ *          gives them: ops.c includes nothing of the stages above it.
  *   unit_  units and dimensions of quantities (units.c).
  *   load_  imports and the search path (load.c): file -> declarations.
  *   sema_  semantic analysis (sema.c, target.c): blocks expanded, names
@@ -46,7 +48,12 @@
  *   bench_ `bnnc bench` (bench.c): the emitted code timed against the
  *          estimate; calib_ `bnnc calibrate` (calibrate.c): a target
  *          description of this machine from micro-benchmarks.
- *   cmd_   subcommands with their own options (cmd_run.c: `bnnc run`).
+ *   cmd_   subcommands with their own options (cmd_run.c: `bnnc run`;
+ *          cmd_import.c: `bnnc import`).
+ *   cli_   the command lines (cli.c): one table of every command's
+ *          options (cli_options), from which each command's parser
+ *          (cli_parse, on getopt_long), its --help and its "did you
+ *          mean" are made; usage errors; the search path.
  *
  * main.c drives the pipeline as a straight list of calls.
  */
@@ -390,8 +397,19 @@ typedef enum { DT_NONE, DT_B1, DT_U8, DT_I32, DT_F32 } DType;
 typedef enum { W_NONE, W_FLOAT, W_BINARY } WeightKind;
 
 typedef struct IrNode IrNode;
-typedef struct Sema Sema;
-typedef bool (*InferFn)(Sema *s, IrNode *n);
+/* How a shape function reports: its caller (sema) fills one, so the
+ * operation table needs nothing from the stages above it. `error` reports
+ * a shape or type error of node n (the caller adds what it knows, such as
+ * the block-expansion notes); `note` adds a note, without a location,
+ * after it. The messages are printf formats. */
+typedef struct {
+    void *ctx;
+    void (*error)(void *ctx, const IrNode *n, const char *fmt, va_list ap);
+    void (*note)(void *ctx, const char *fmt, va_list ap);
+} ShapeReport;
+/* Infers n's shape and element type from its inputs and attributes;
+ * false after reporting through r. */
+typedef bool (*InferFn)(const ShapeReport *r, IrNode *n);
 
 typedef struct {
     const char *name;
@@ -578,11 +596,6 @@ bool sema_targets(Ctx *c, IrModule *m);
  * take (for --print-tables). */
 extern const char *const target_property_names[];
 extern const char *const target_words[];
-/* The context of a running sema (for notes after sema_node_error). */
-Ctx *sema_ctx(Sema *s);
-/* Reports a shape or type error for node n (with expansion notes). */
-void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* --------------------------------------------------------------- cost_ */
 
@@ -1102,15 +1115,71 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* The name nearest s (ops_suggest) among v's elements, whose name is the
  * `const char *` at byte off of each; NULL when none is near. */
 const char *cli_nearest(Ctx *c, const char *s, const PtrVec *v, size_t off);
-/* "unknown option 'a'" as a usage error, with the nearest long option
- * that the usage text names, if one is near. */
-int cli_unknown_option(Ctx *c, const char *cmd, const char *usage, const char *a);
-/* The value of "--name VALUE" or "--name=VALUE" at argv[*i] (advancing
- * *i), NULL when argv[*i] is not --name; *missing when the value is. */
-const char *cli_value(int argc, char **argv, int *i, const char *name, bool *missing);
-/* -I DIR, -IDIR, --color=WHEN: EXIT_OK when taken, a usage error, or -1
- * when argv[*i] is none of them. */
-int cli_common(Ctx *c, int argc, char **argv, int *i, const char *cmd);
+/* The commands, as bits of a mask (CliOpt.cmds, CliOpt.help). */
+enum { CMD_BNNC = 1, CMD_BENCH = 2, CMD_RUN = 4, CMD_IMPORT = 8, CMD_CALIBRATE = 16 };
+
+/* How an option takes its value. */
+typedef enum {
+    CLI_FLAG,   /* none: NAME exactly */
+    CLI_VALUE,  /* NAME VALUE or NAME=VALUE (-o too: -o DIR, -o=DIR) */
+    CLI_EQUALS, /* NAME=VALUE only (--color=WHEN) */
+    CLI_JOINED, /* NAME VALUE or NAMEVALUE (-I DIR, -IDIR) */
+    CLI_SUFFIX  /* NAMEVALUE only, VALUE not empty (-fPASS) */
+} CliArg;
+
+/* What an option does; a command's handler switches on it. */
+typedef enum {
+    OPT_HELP, OPT_INCLUDE, OPT_COLOR, /* every command's; cli_parse's own */
+    OPT_VERSION, OPT_DUMP_IR, OPT_PRINT_TABLES, OPT_LIST_TARGETS, OPT_NO_CATALOG,
+    OPT_REPORT, OPT_TARGET, OPT_NETWORK, OPT_EXPLAIN, OPT_EMIT, OPT_OUT, OPT_WEIGHTS,
+    OPT_SEED, OPT_REPS, OPT_CLOCK, OPT_FORMAT, OPT_THREADS, OPT_SOLVE_FPS, OPT_TARGETS,
+    OPT_RANK, OPT_MAX_PRICE, OPT_MAX_POWER, OPT_CLASS, OPT_MEMORY_MODEL, OPT_DUMP_AFTER,
+    OPT_O0, OPT_O1, OPT_PASS, OPT_INPUT, OPT_OUTPUT, OPT_NETWORKS, OPT_NAME, OPT_FROM,
+    OPT_SOURCE
+} OptId;
+
+/* One row of the option table of every command (cli_options, cli.c):
+ * the parsers (cli_parse), the --help lists (cli_help) and the "did you
+ * mean" suggestions all come from it. A name appears at most once among
+ * the rows a command takes; a row with cmds 0 is a line of a --help only
+ * (bnnc bench lists a few of the options it shares with bnnc, in its own
+ * words). */
+typedef struct {
+    const char *name;  /* "--target", "-o", "-f" */
+    CliArg arg;
+    OptId id;
+    unsigned cmds;     /* the commands that take it (CMD_ bits) */
+    unsigned help;     /* the commands whose --help lists this line */
+    const char *spell; /* --help's left column: "--target T" */
+    const char *text;  /* --help's right column, lines split by '\n' */
+} CliOpt;
+extern const CliOpt cli_options[];
+extern const int cli_noptions;
+
+/* A command: its name in messages ("bnnc run"), its bit, and the text of
+ * its --help before and after the options (the text after is a printf
+ * format given the stdlib folder). */
+typedef struct {
+    const char *name;
+    unsigned bit;
+    const char *head, *foot;
+} CliCmd;
+
+/* Called by cli_parse with each option the command takes (and its value,
+ * NULL for a flag) and each operand (o NULL), in order; returns EXIT_OK,
+ * a usage error (cli_usage_error), or -1 to stop with EXIT_OK. */
+typedef int (*CliFn)(Ctx *c, void *st, const CliOpt *o, const char *value);
+/* Parses argv[1..] of cmd with getopt_long over the rows of cli_options
+ * it takes: options and operands in any order, each spelled exactly
+ * (no abbreviation, no grouping of short options); -h/--help prints
+ * cli_help and returns -1, -I DIR and --color=WHEN go to the context,
+ * the rest to fn. Returns EXIT_OK, EXIT_USAGE after reporting, or -1. */
+int cli_parse(Ctx *c, const CliCmd *cmd, int argc, char **argv, CliFn fn, void *st);
+/* cmd's --help: head, the table's lines for cmd, foot. */
+void cli_help(FILE *f, const CliCmd *cmd);
+/* "unknown option 'a'" as a usage error of cmd, with the nearest option
+ * cmd takes (ops_suggest), if one is near. */
+int cli_unknown_option(Ctx *c, const CliCmd *cmd, const char *a);
 /* The import search path after the -I folders: BNNC_PATH, the stdlib. */
 void cli_search_path(Ctx *c);
 /* A decimal seed from 0 to 2^64 - 1. */

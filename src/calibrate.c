@@ -18,7 +18,10 @@
  *    operation, whose time per unit of work is its measured cost.
  * The description is written through outfile.c (replaced whole, or not at
  * all), each figure with a comment that says how it was measured or where
- * it was read.
+ * it was read. calibrate_run runs these as phases over one Calib record:
+ * calib_probe (1), calib_sweep (2), calib_networks (3), calib_paths (the
+ * other kernel paths and the last cache checked against the sweep), then
+ * write_host.
  */
 #define _GNU_SOURCE /* sysconf(_SC_LEVEL1_DCACHE_SIZE) */
 #include "bnnc.h"
@@ -544,254 +547,306 @@ static void write_ops(FILE *f, const Fits *z, const CostTarget *t, const CostRes
     fprintf(f, "    }\n");
 }
 
-int calibrate_run(Ctx *c, const char *out_path, const char *name) {
-    /* Fail now, not after a minute of measurements, if the file cannot be
-     * written. */
-    if (!out_check(c, out_path))
-        return EXIT_INPUT;
-    Isa isas[4];
-    int nisa = detect_isas(isas);
-    Isa isa = isas[0];
-    Cache caches[8];
-    const char *cache_source;
-    int ncache = detect_caches(caches, 8, &cache_source);
-    if (ncache == 0) {
-        diag_plain(c, "cannot read the caches from /sys/devices/system/cpu/cpu0/cache");
-        return EXIT_INPUT;
-    }
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int64_t mem = memory_bytes();
-    fprintf(stderr, "bnnc calibrate: %s kernels (%s), %d cache levels, %ld cores\n",
-            isa.kernels, isa.why, ncache, cores);
-
-    /* 1. The micro-benchmark: clock and sweep. */
-    char *dir = host_tmpdir(c);
-    if (!dir)
-        return EXIT_INPUT;
-    int rc = EXIT_INPUT;
-    IrModule m = {0};
-    double clock = 0;
+/* What bnnc calibrate found and measured, phase by phase (calibrate_run). */
+typedef struct {
+    Isa isas[4];               /* the kernel paths, best first */
+    int nisa;
+    Cache caches[8];           /* the data caches, fastest first */
+    int ncache;
+    const char *cache_source;  /* where their sizes were read */
+    long cores;
+    int64_t mem;               /* bytes of memory */
+    double clock;              /* Hz, measured */
+    /* The sweeps: bytes of the working set against cycles per weight word
+     * (s), per 8 bytes of floats summed (f), per 8 bytes copied (c). */
     double ssize[32], scyc[32], fsize[32], fcyc[32], csize[32], ccyc[32];
-    int ns = 0, nf = 0, nc = 0;
-    {
-        char *prog = build_micro(c, dir, &isa, "main");
-        if (!prog)
-            goto done;
-        /* Sizes: 16 KiB by factors of 4 to 4 times the last cache (at
-         * least 64 MiB), and half of each cache. */
-        char *argv[40];
-        int na = 0;
-        argv[na++] = prog;
-        int64_t last = caches[ncache - 1].size * 4;
-        if (last < ((int64_t)64 << 20))
-            last = (int64_t)64 << 20;
-        for (int64_t s = 16 << 10; s <= last && na < 30; s *= s < (1 << 20) ? 4 : 2)
-            argv[na++] = mem_printf(&c->arena, "%lld", (long long)s);
-        for (int i = 0; i < ncache && na < 38; i++)
-            argv[na++] = mem_printf(&c->arena, "%lld", (long long)(caches[i].size / 2));
-        argv[na] = NULL;
-        fprintf(stderr, "bnnc calibrate: clock and memory sweep...\n");
-        char *text = host_run(c, dir, argv);
-        if (!text)
-            goto done;
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-            double a, b;
-            if (sscanf(line, "clock %lf", &a) == 1)
-                clock = a;
-            else if (sscanf(line, "csweep %lf %lf", &a, &b) == 2 && nc < 32) {
-                csize[nc] = a;
-                ccyc[nc++] = b;
-            } else if (sscanf(line, "fsweep %lf %lf", &a, &b) == 2 && nf < 32) {
-                fsize[nf] = a;
-                fcyc[nf++] = b;
-            } else if (sscanf(line, "sweep %lf %lf", &a, &b) == 2 && ns < 32) {
-                ssize[ns] = a;
-                scyc[ns++] = b;
-            }
-        }
-        if (clock <= 0 || ns == 0 || nf == 0 || nc == 0) {
-            diag_plain(c, "the calibration program gave no clock or sweep");
-            goto done;
+    int ns, nf, nc;
+    double vpath[4];           /* per kernel path: cycles per weight word in l1 */
+    const char *last_note;     /* the last cache's size, corrected: why */
+    CostTarget t;              /* the provisional target of the networks */
+    CostResult ro;             /* calib_ops, estimated */
+    double *co;                /* calib_ops: cycles per layer, measured */
+    Fits z;
+} Calib;
+
+/* Phase 1, what the system says: kernel paths, caches, cores, memory.
+ * False after reporting when the caches cannot be read. */
+static bool calib_probe(Ctx *c, Calib *k) {
+    k->nisa = detect_isas(k->isas);
+    k->ncache = detect_caches(k->caches, 8, &k->cache_source);
+    if (k->ncache == 0) {
+        diag_plain(c, "cannot read the caches from /sys/devices/system/cpu/cpu0/cache");
+        return false;
+    }
+    k->cores = sysconf(_SC_NPROCESSORS_ONLN);
+    k->mem = memory_bytes();
+    fprintf(stderr, "bnnc calibrate: %s kernels (%s), %d cache levels, %ld cores\n",
+            k->isas[0].kernels, k->isas[0].why, k->ncache, k->cores);
+    return true;
+}
+
+/* Phase 2, the micro-benchmark of the best kernel path, built and run in
+ * dir: the clock and the three working-set sweeps. False after reporting
+ * when it cannot be built or gives no clock or sweep. */
+static bool calib_sweep(Ctx *c, const char *dir, Calib *k) {
+    char *prog = build_micro(c, dir, &k->isas[0], "main");
+    if (!prog)
+        return false;
+    /* Sizes: 16 KiB by factors of 4 to 4 times the last cache (at
+     * least 64 MiB), and half of each cache. */
+    char *argv[40];
+    int na = 0;
+    argv[na++] = prog;
+    int64_t last = k->caches[k->ncache - 1].size * 4;
+    if (last < ((int64_t)64 << 20))
+        last = (int64_t)64 << 20;
+    for (int64_t s = 16 << 10; s <= last && na < 30; s *= s < (1 << 20) ? 4 : 2)
+        argv[na++] = mem_printf(&c->arena, "%lld", (long long)s);
+    for (int i = 0; i < k->ncache && na < 38; i++)
+        argv[na++] = mem_printf(&c->arena, "%lld", (long long)(k->caches[i].size / 2));
+    argv[na] = NULL;
+    fprintf(stderr, "bnnc calibrate: clock and memory sweep...\n");
+    char *text = host_run(c, dir, argv);
+    if (!text)
+        return false;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        double a, b;
+        if (sscanf(line, "clock %lf", &a) == 1)
+            k->clock = a;
+        else if (sscanf(line, "csweep %lf %lf", &a, &b) == 2 && k->nc < 32) {
+            k->csize[k->nc] = a;
+            k->ccyc[k->nc++] = b;
+        } else if (sscanf(line, "fsweep %lf %lf", &a, &b) == 2 && k->nf < 32) {
+            k->fsize[k->nf] = a;
+            k->fcyc[k->nf++] = b;
+        } else if (sscanf(line, "sweep %lf %lf", &a, &b) == 2 && k->ns < 32) {
+            k->ssize[k->ns] = a;
+            k->scyc[k->ns++] = b;
         }
     }
+    if (k->clock <= 0 || k->ns == 0 || k->nf == 0 || k->nc == 0) {
+        diag_plain(c, "the calibration program gave no clock or sweep");
+        return false;
+    }
+    return true;
+}
 
-    /* 2. The networks. */
+/* Phase 3, the networks: the calibration networks on a provisional
+ * target at the measured clock, emitted, built and timed layer by layer,
+ * then the fits (k->t, k->ro, k->co, k->z). False after reporting. */
+static bool calib_networks(Ctx *c, IrModule *m, Calib *k) {
     fprintf(stderr, "bnnc calibrate: timing the binary convolutions and every operation...\n");
-    if (!load_source(c, "<calibrate>", provisional(c, &isa, clock)) ||
-        !load_source(c, "<calibrate>", networks) || !sema_run(c, &m))
-        goto done;
-    CostTarget t;
-    if (!cost_target(c, m.targets.v[0], &t))
-        goto done;
-    CostResult rb, ro;
+    if (!load_source(c, "<calibrate>", provisional(c, &k->isas[0], k->clock)) ||
+        !load_source(c, "<calibrate>", networks) || !sema_run(c, m))
+        return false;
+    if (!cost_target(c, m->targets.v[0], &k->t))
+        return false;
+    CostResult rb;
     double *tb, *to;
-    if (!time_network(c, &m, "calib_bconv", &t, &rb, &tb) ||
-        !time_network(c, &m, "calib_ops", &t, &ro, &to))
-        goto done;
+    if (!time_network(c, m, "calib_bconv", &k->t, &rb, &tb) ||
+        !time_network(c, m, "calib_ops", &k->t, &k->ro, &to))
+        return false;
     /* Per-layer cycles at the measured clock. */
     double *cb = mem_array(&c->arena, (size_t)rb.n + 1, sizeof(double));
-    double *co = mem_array(&c->arena, (size_t)ro.n + 1, sizeof(double));
+    k->co = mem_array(&c->arena, (size_t)k->ro.n + 1, sizeof(double));
     for (int i = 0; i < rb.n; i++)
-        cb[i] = tb[i] * clock;
-    for (int i = 0; i < ro.n; i++)
-        co[i] = to[i] * clock;
-    Fits z;
-    if (!fit_costs(c, &t, &rb, cb, &ro, co, &z))
-        goto done;
-    double cx = z.cx;
-    double v1 = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
-    /* The other kernel paths: the same kernel on weights in l1. */
-    double vpath[4] = {v1, 0, 0, 0};
-    for (int k = 1; k < nisa; k++) {
-        char *prog = build_micro(c, dir, &isas[k], isas[k].kernels);
+        cb[i] = tb[i] * k->clock;
+    for (int i = 0; i < k->ro.n; i++)
+        k->co[i] = to[i] * k->clock;
+    return fit_costs(c, &k->t, &rb, cb, &k->ro, k->co, &k->z);
+}
+
+/* Phase 4, the other kernel paths: the same micro-benchmark for each, on
+ * weights in l1 (k->vpath; the first path's from its sweep). Then the
+ * last cache's size, checked against the sweep: some virtual machines
+ * report a cache far larger than the plateau of the curve, which ends at
+ * twice the largest size that still costs less than 60% of the largest
+ * size's cost (k->last_note says so). False after reporting. */
+static bool calib_paths(Ctx *c, const char *dir, Calib *k) {
+    k->vpath[0] = sweep_at(k->ssize, k->scyc, k->ns, (double)k->caches[0].size / 2);
+    for (int p = 1; p < k->nisa; p++) {
+        char *prog = build_micro(c, dir, &k->isas[p], k->isas[p].kernels);
         if (!prog)
-            goto done;
-        char *argv[] = {prog, "--clock", mem_printf(&c->arena, "%.6g", clock),
-                        mem_printf(&c->arena, "%lld", (long long)(caches[0].size / 2)), NULL};
+            return false;
+        char *argv[] = {prog, "--clock", mem_printf(&c->arena, "%.6g", k->clock),
+                        mem_printf(&c->arena, "%lld", (long long)(k->caches[0].size / 2)), NULL};
         char *text = host_run(c, dir, argv);
         double a, b;
         for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
             if (sscanf(line, "sweep %lf %lf", &a, &b) == 2)
-                vpath[k] = b;
-        if (vpath[k] <= 0) {
-            diag_plain(c, "the %s kernels gave no measurement", isas[k].kernels);
-            goto done;
+                k->vpath[p] = b;
+        if (k->vpath[p] <= 0) {
+            diag_plain(c, "the %s kernels gave no measurement", k->isas[p].kernels);
+            return false;
         }
     }
-    /* The last cache's size, checked against the sweep: some virtual
-     * machines report a cache far larger than the plateau of the curve.
-     * The plateau ends at twice the largest size that still costs less
-     * than 60% of the largest size's cost. */
-    const char *last_note = NULL;
-    {
-        double big = 0, vbig = 0, end = 0;
-        for (int i = 0; i < ns; i++)
-            if (ssize[i] > big)
-                big = ssize[i], vbig = scyc[i];
-        for (int i = 0; i < ns; i++)
-            if (scyc[i] < 0.6 * vbig && ssize[i] > end)
-                end = ssize[i];
-        Cache *lc = &caches[ncache - 1];
-        if (ncache > 1 && end > 0 && (double)lc->size > 4 * end) {
-            last_note = mem_printf(&c->arena, "the system reports %lld KiB; the sweep's plateau "
-                                              "ends near this",
-                                   (long long)(lc->size / 1024));
-            lc->size = (int64_t)(2 * end);
-        }
+    double big = 0, vbig = 0, end = 0;
+    for (int i = 0; i < k->ns; i++)
+        if (k->ssize[i] > big)
+            big = k->ssize[i], vbig = k->scyc[i];
+    for (int i = 0; i < k->ns; i++)
+        if (k->scyc[i] < 0.6 * vbig && k->ssize[i] > end)
+            end = k->ssize[i];
+    Cache *lc = &k->caches[k->ncache - 1];
+    if (k->ncache > 1 && end > 0 && (double)lc->size > 4 * end) {
+        k->last_note = mem_printf(&c->arena, "the system reports %lld KiB; the sweep's plateau "
+                                             "ends near this",
+                                  (long long)(lc->size / 1024));
+        lc->size = (int64_t)(2 * end);
     }
+    return true;
+}
 
-    /* 3. The description, written as outfile.c does (a temporary file,
-     * then rename; a device or FIFO in place). */
-    OutFile of;
-    if (!out_open(c, &of, out_path))
-        goto done;
-    FILE *f = of.f;
+/* The description's opening comment: who measured it, and the sweeps. */
+static void write_sweeps(FILE *f, const Calib *k, const char *name) {
     char when[64];
     time_t now = time(NULL);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    int lanes = isa.vector / 64;
     fprintf(f, "bnn 1;\n\n# %s: this machine, measured by bnnc calibrate %s on %s.\n"
                "# Each figure says how it was measured or where it was read; the\n"
                "# measurements time the C bnnc emits, built with the host's compiler\n"
                "# (-O3 -march=native). Run bnnc calibrate again after any change.\n",
             name, BNNC_VERSION, when);
     fprintf(f, "#\n# The working-set sweep (bytes of binary weights: cycles per weight word):\n");
-    for (int i = 0; i < ns; i++)
-        fprintf(f, "#   %10.0f: %.4g\n", ssize[i], scyc[i]);
+    for (int i = 0; i < k->ns; i++)
+        fprintf(f, "#   %10.0f: %.4g\n", k->ssize[i], k->scyc[i]);
     fprintf(f, "#\n# The float streaming sweep (bytes of floats: cycles per 8 bytes summed):\n");
-    for (int i = 0; i < nf; i++)
-        fprintf(f, "#   %10.0f: %.4g\n", fsize[i], fcyc[i]);
+    for (int i = 0; i < k->nf; i++)
+        fprintf(f, "#   %10.0f: %.4g\n", k->fsize[i], k->fcyc[i]);
     fprintf(f, "#\n# The float copy sweep (bytes of floats read and written: cycles per 8\n"
                "# bytes moved):\n");
-    for (int i = 0; i < nc; i++)
-        fprintf(f, "#   %10.0f: %.4g\n", csize[i], ccyc[i]);
-    fprintf(f, "target %s {\n", name);
-    fprintf(f, "    class = %s;\n", !strcmp(isa.kernels, "neon") ? "application" : "desktop");
-    fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
-            clock / 1e9);
-    fprintf(f, "    cores = %ld;    # sysconf(_SC_NPROCESSORS_ONLN)\n", cores > 0 ? cores : 1);
-    fprintf(f, "    efficiency = 0.9;    # estimate: bnnc's code runs on one core; not measured\n");
-    fprintf(f, "    figures = measured;    # every figure below was measured on this machine\n");
-    {
-        /* Overlap, from the sweeps: past L1 the binary kernel takes either
-         * the larger of its L1 time and the read stream's time per word
-         * (its loads overlap its compute) or their sum, whichever it is
-         * nearer to; judged where the two differ most (the level where
-         * the smaller of the two times is largest), a quarter into the
-         * level, away from the edges of the curve. */
-        double v1w = sweep_at(ssize, scyc, ns, (double)caches[0].size / 2);
-        double at = 0, sep = -1;
-        for (int i = 1; i <= ncache; i++) {
-            double b = i < ncache ? (double)caches[i].size / 4 : 1e15;
-            double fs = sweep_at(fsize, fcyc, nf, b);
-            if (fmin(v1w, fs) > sep)
-                sep = fmin(v1w, fs), at = b;
-        }
-        double vb = sweep_at(ssize, scyc, ns, at), fb = sweep_at(fsize, fcyc, nf, at);
-        double tmax = fmax(v1w, fb), tsum = v1w + fb;
-        bool ov = fabs(vb - tmax) <= fabs(vb - tsum);
-        fprintf(f, "    overlap = %s;    # measured: over %.0f KiB the binary kernel takes %.4g cycles\n"
-                   "                      # a word; max(l1 %.4g, stream %.4g) = %.4g, their sum %.4g\n",
-                ov ? "yes" : "no", at / 1024, vb, v1w, fb, tmax, tsum);
+    for (int i = 0; i < k->nc; i++)
+        fprintf(f, "#   %10.0f: %.4g\n", k->csize[i], k->ccyc[i]);
+}
+
+/* The target's overlap property, from the sweeps: past L1 the binary
+ * kernel takes either the larger of its L1 time and the read stream's
+ * time per word (its loads overlap its compute) or their sum, whichever
+ * it is nearer to; judged where the two differ most (the level where the
+ * smaller of the two times is largest), a quarter into the level, away
+ * from the edges of the curve. */
+static void write_overlap(FILE *f, const Calib *k) {
+    double v1w = sweep_at(k->ssize, k->scyc, k->ns, (double)k->caches[0].size / 2);
+    double at = 0, sep = -1;
+    for (int i = 1; i <= k->ncache; i++) {
+        double b = i < k->ncache ? (double)k->caches[i].size / 4 : 1e15;
+        double fs = sweep_at(k->fsize, k->fcyc, k->nf, b);
+        if (fmin(v1w, fs) > sep)
+            sep = fmin(v1w, fs), at = b;
     }
-    fprintf(f, "    word = 64 bits;\n    vector = %d bits;    # %s\n    lanes = %d;\n",
-            isa.vector, isa.why, lanes);
-    fprintf(f, "    kernels = %s;    # %s\n", isa.kernels, isa.why);
-    fprintf(f, "    popcount = hardware;\n");
-    write_cost(f, &z, lanes, "Measured", "timed layer by layer");
+    double vb = sweep_at(k->ssize, k->scyc, k->ns, at), fb = sweep_at(k->fsize, k->fcyc, k->nf, at);
+    double tmax = fmax(v1w, fb), tsum = v1w + fb;
+    bool ov = fabs(vb - tmax) <= fabs(vb - tsum);
+    fprintf(f, "    overlap = %s;    # measured: over %.0f KiB the binary kernel takes %.4g cycles\n"
+               "                      # a word; max(l1 %.4g, stream %.4g) = %.4g, their sum %.4g\n",
+            ov ? "yes" : "no", at / 1024, vb, v1w, fb, tmax, tsum);
+}
+
+/* The memory section: a level's bandwidth is the bytes a float copy
+ * moves (read and written) over a working set of half the level's size;
+ * dram's, over the largest working set. */
+static void write_memory(FILE *f, const Calib *k) {
     fprintf(f, "    memory {\n");
-    /* A level's bandwidth: the bytes a float copy moves (read and
-     * written) over a working set of half the level's size. */
-    for (int i = 0; i < ncache; i++) {
-        double at = (double)caches[i].size / 2;
-        double v = sweep_at(ssize, scyc, ns, at);
-        double fv = sweep_at(fsize, fcyc, nf, at);
-        double cv = sweep_at(csize, ccyc, nc, at);
+    for (int i = 0; i < k->ncache; i++) {
+        double at = (double)k->caches[i].size / 2;
+        double v = sweep_at(k->ssize, k->scyc, k->ns, at);
+        double fv = sweep_at(k->fsize, k->fcyc, k->nf, at);
+        double cv = sweep_at(k->csize, k->ccyc, k->nc, at);
         fprintf(f, "        l%d {\n            size = %lld KiB;    # %s\n"
                    "            bandwidth = %.4g GB/s;    # measured: a float copy moves 8 B per %.4g cycles\n"
                    "                                      # over %lld KiB (a float sum reads 8 B per %.4g,\n"
                    "                                      # the binary kernel %.4g cycles per weight word)\n"
                    "        }\n",
-                caches[i].level, (long long)(caches[i].size / 1024),
-                i == ncache - 1 && last_note ? last_note : cache_source,
-                8.0 * clock / cv / 1e9, cv, (long long)(caches[i].size / 2048), fv, v);
+                k->caches[i].level, (long long)(k->caches[i].size / 1024),
+                i == k->ncache - 1 && k->last_note ? k->last_note : k->cache_source,
+                8.0 * k->clock / cv / 1e9, cv, (long long)(k->caches[i].size / 2048), fv, v);
     }
-    double vd = scyc[0];
-    double dsz = ssize[0];
-    double fd = sweep_at(fsize, fcyc, nf, 1e15), cd = sweep_at(csize, ccyc, nc, 1e15);
-    for (int i = 0; i < ns; i++)
-        if (ssize[i] > dsz)
-            dsz = ssize[i], vd = scyc[i];
+    double vd = k->scyc[0];
+    double dsz = k->ssize[0];
+    double fd = sweep_at(k->fsize, k->fcyc, k->nf, 1e15);
+    double cd = sweep_at(k->csize, k->ccyc, k->nc, 1e15);
+    for (int i = 0; i < k->ns; i++)
+        if (k->ssize[i] > dsz)
+            dsz = k->ssize[i], vd = k->scyc[i];
     fprintf(f, "        dram {\n            size = %lld MiB;    # /proc/meminfo MemTotal\n"
                "            bandwidth = %.4g GB/s;    # measured: a float copy moves 8 B per %.4g cycles\n"
                "                                      # over %lld MiB (a float sum reads 8 B per %.4g,\n"
                "                                      # the binary kernel %.4g cycles per weight word)\n"
                "        }\n    }\n",
-            (long long)(mem >> 20), 8.0 * clock / cd / 1e9, cd, (long long)(dsz / 1048576), fd, vd);
-    write_ops(f, &z, &t, &ro, co, "Measured: one layer of each operation, emitted, built and timed\n"
-                                  "        # layer by layer");
+            (long long)(k->mem >> 20), 8.0 * k->clock / cd / 1e9, cd, (long long)(dsz / 1048576),
+            fd, vd);
+}
+
+/* Phase 5, the description: target `name` (and one derived target per
+ * other kernel path) written to f, each figure with how it was measured
+ * or where it was read. */
+static void write_host(FILE *f, const Calib *k, const char *name) {
+    const Isa *isa = &k->isas[0];
+    int lanes = isa->vector / 64;
+    write_sweeps(f, k, name);
+    fprintf(f, "target %s {\n", name);
+    fprintf(f, "    class = %s;\n", !strcmp(isa->kernels, "neon") ? "application" : "desktop");
+    fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
+            k->clock / 1e9);
+    fprintf(f, "    cores = %ld;    # sysconf(_SC_NPROCESSORS_ONLN)\n", k->cores > 0 ? k->cores : 1);
+    fprintf(f, "    efficiency = 0.9;    # estimate: bnnc's code runs on one core; not measured\n");
+    fprintf(f, "    figures = measured;    # every figure below was measured on this machine\n");
+    write_overlap(f, k);
+    fprintf(f, "    word = 64 bits;\n    vector = %d bits;    # %s\n    lanes = %d;\n",
+            isa->vector, isa->why, lanes);
+    fprintf(f, "    kernels = %s;    # %s\n", isa->kernels, isa->why);
+    fprintf(f, "    popcount = hardware;\n");
+    write_cost(f, &k->z, lanes, "Measured", "timed layer by layer");
+    write_memory(f, k);
+    write_ops(f, &k->z, &k->t, &k->ro, k->co,
+              "Measured: one layer of each operation, emitted, built and timed\n"
+              "        # layer by layer");
     fprintf(f, "}\n");
-    if (nisa > 1)
+    double v1 = k->vpath[0];
+    if (k->nisa > 1)
         fprintf(f, "\n# The other kernel paths of this machine: the same kernel on weights in\n"
                    "# l1, c_x scaled by the ratio of their cycles per weight word to the\n"
                    "# first path's (%.4g); the other figures as for %s.\n",
                 v1, name);
-    for (int k = 1; k < nisa; k++) {
-        double cxk = cx * vpath[k] / v1;
-        int lk = isas[k].vector / 64;
+    for (int p = 1; p < k->nisa; p++) {
+        double cxk = k->z.cx * k->vpath[p] / v1;
+        int lk = k->isas[p].vector / 64;
         fprintf(f, "target %s-%s : %s {\n    kernels = %s;    # %s\n    vector = %d bits;\n"
                    "    lanes = %d;\n"
                    "    cost { popcount = %.4g cycles; }    # measured: %.4g cycles per weight word, "
                    "c_x = %.4g x %d lanes\n}\n",
-                name, isas[k].kernels, name, isas[k].kernels, isas[k].why, isas[k].vector, lk,
-                cxk * lk, vpath[k], cxk, lk);
+                name, k->isas[p].kernels, name, k->isas[p].kernels, k->isas[p].why,
+                k->isas[p].vector, lk, cxk * lk, k->vpath[p], cxk, lk);
     }
-    if (!out_commit(c, &of, 1))
-        goto done;
-    fprintf(stderr, "bnnc calibrate: wrote %s (clock %.4g GHz, c_x %.4g cycles per XNOROP)\n",
-            out_path, clock / 1e9, cx);
-    rc = EXIT_OK;
-done:
+}
+
+/* bnnc calibrate -o out_path --name name: the phases in order, in a
+ * temporary folder removed at the end; the description is written through
+ * outfile.c (replaced whole, or not at all), nothing after an error. */
+int calibrate_run(Ctx *c, const char *out_path, const char *name) {
+    /* Fail now, not after a minute of measurements, if the file cannot be
+     * written. */
+    if (!out_check(c, out_path))
+        return EXIT_INPUT;
+    Calib *k = mem_alloc(&c->arena, sizeof *k);
+    if (!calib_probe(c, k))
+        return EXIT_INPUT;
+    char *dir = host_tmpdir(c);
+    if (!dir)
+        return EXIT_INPUT;
+    int rc = EXIT_INPUT;
+    IrModule m = {0};
+    OutFile of;
+    if (calib_sweep(c, dir, k) && calib_networks(c, &m, k) && calib_paths(c, dir, k) &&
+        out_open(c, &of, out_path)) {
+        write_host(of.f, k, name);
+        if (out_commit(c, &of, 1)) {
+            fprintf(stderr, "bnnc calibrate: wrote %s (clock %.4g GHz, c_x %.4g cycles per "
+                            "XNOROP)\n",
+                    out_path, k->clock / 1e9, k->z.cx);
+            rc = EXIT_OK;
+        }
+    }
     host_rmtree(dir);
     return rc;
 }

@@ -15,7 +15,9 @@
 
 #include <string.h>
 
-static const char import_usage[] =
+/* --help: the text around the options of cli_options. */
+static const CliCmd import_cmd = {
+    "bnnc import", CMD_IMPORT,
     "usage: bnnc import MODEL -o DIR\n"
     "\n"
     "Reads a trained model, an ONNX file (QONNX included) or a Keras/Larq .h5\n"
@@ -26,13 +28,10 @@ static const char import_usage[] =
     "computes what the model computes. Anything the importer cannot map\n"
     "exactly is an error naming the node or layer; nothing is written then.\n"
     "\n"
-    "options:\n"
-    "  -o DIR             the folder the two files go into (made if missing)\n"
-    "  --color=WHEN       colour diagnostics: auto (default), always, never\n"
-    "  -h, --help         print this help and exit\n"
+    "options:\n",
     "\n"
     "exit status: 0 ok, 1 errors in the model or files that cannot be written,\n"
-    "2 bad usage, 70 internal error\n";
+    "2 bad usage, 70 internal error\n"};
 
 /* HDF5's format signature, at the start of the file (docs/import.md). */
 static const unsigned char hdf5_sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
@@ -90,38 +89,36 @@ static int import_model(Ctx *c, const char *model, const char *dir) {
     return import_write(c, &g, dir, name);
 }
 
+typedef struct {
+    const char *model, *dir;
+} ImportArgs;
+
+/* One option or operand of bnnc import (cli_parse). */
+static int import_option(Ctx *c, void *st, const CliOpt *o, const char *v) {
+    (void)c;
+    ImportArgs *a = st;
+    if (!o) {
+        if (a->model)
+            return cli_usage_error("bnnc import", "more than one model ('%s')", v);
+        a->model = v;
+    } else if (o->id == OPT_OUT) {
+        if (a->dir)
+            return cli_usage_error("bnnc import", "%s", "-o is given twice");
+        a->dir = v;
+    }
+    return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv) {
     Ctx c;
     ctx_init(&c);
-    const char *model = NULL, *dir = NULL;
-    int rc = EXIT_OK;
-    for (int i = 1; i < argc && rc == EXIT_OK; i++) {
-        const char *a = argv[i], *v;
-        bool missing = false;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(import_usage, stdout);
-            rc = -1;
-        } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
-            if (dir)
-                rc = cli_usage_error("bnnc import", "%s", "-o is given twice");
-            dir = v;
-        } else if (missing) {
-            rc = cli_usage_error("bnnc import", "option '%s' needs a value", a);
-        } else if (strncmp(a, "--color=", 8) == 0) {
-            rc = cli_common(&c, argc, argv, &i, "bnnc import");
-        } else if (a[0] == '-' && a[1] != 0) {
-            rc = cli_unknown_option(&c, "bnnc import", import_usage, a);
-        } else if (model) {
-            rc = cli_usage_error("bnnc import", "more than one model ('%s')", a);
-        } else {
-            model = a;
-        }
-    }
-    if (rc == EXIT_OK && !model)
+    ImportArgs a = {NULL, NULL};
+    int rc = cli_parse(&c, &import_cmd, argc, argv, import_option, &a);
+    if (rc == EXIT_OK && !a.model)
         rc = cli_usage_error("bnnc import", "%s", "no model file");
-    if (rc == EXIT_OK && !dir)
+    if (rc == EXIT_OK && !a.dir)
         rc = cli_usage_error("bnnc import", "%s", "no -o DIR: the folder to write into");
     if (rc == EXIT_OK)
-        rc = import_model(&c, model, dir);
+        rc = import_model(&c, a.model, a.dir);
     return cli_finish(&c, rc);
 }

@@ -29,7 +29,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char run_usage[] =
+/* --help: the text around the options of cli_options. */
+static const CliCmd run_cmd = {
+    "bnnc run", CMD_RUN,
     "usage: bnnc run FILE [--network NAME] [--weights W.safetensors | --seed S]\n"
     "                --input X.npy [--input Y.npy ...] --output OUT [-I DIR]\n"
     "\n"
@@ -41,19 +43,9 @@ static const char run_usage[] =
     "shape [N] + the network input's shape (or, when that starts with 1,\n"
     "N in place of the 1) is a batch: N runs, every output stacked.\n"
     "\n"
-    "options:\n"
-    "  --weights FILE     the parameters, a safetensors file\n"
-    "  --seed S           without --weights: random parameters from seed S\n"
-    "                     (default 1; a warning says so)\n"
-    "  --input FILE       a .npy array for the next network input, or a\n"
-    "                     batch of them\n"
-    "  --output PATH      the output file, or folder\n"
-    "  --network NAME     the network to run when FILE declares several\n"
-    "  -I DIR             add DIR to the import search path (repeatable)\n"
-    "  --color=WHEN       colour diagnostics: auto (default), always, never\n"
-    "  -h, --help         print this help and exit\n"
+    "options:\n",
     "\n"
-    "exit status: 0 ok, 1 errors in the input, 2 bad usage, 70 internal error\n";
+    "exit status: 0 ok, 1 errors in the input, 2 bad usage, 70 internal error\n"};
 
 typedef struct {
     const char *file;
@@ -65,46 +57,50 @@ typedef struct {
     const char *output;
 } RunOptions;
 
+/* One option or operand of bnnc run (cli_parse). */
+static int run_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
+    RunOptions *o = st;
+    if (!opt) { /* the network file */
+        if (o->file)
+            return cli_usage_error("bnnc run", "more than one network file ('%s')", v);
+        o->file = v;
+        return EXIT_OK;
+    }
+    switch (opt->id) {
+    case OPT_NETWORK:
+        o->network = v;
+        break;
+    case OPT_WEIGHTS:
+        if (o->weights)
+            return cli_usage_error("bnnc run", "%s", "--weights is given twice");
+        o->weights = v;
+        break;
+    case OPT_SEED:
+        if (!cli_seed(v, &o->seed))
+            return cli_usage_error("bnnc run", "--seed takes a whole number from 0 to 2^64 - 1, "
+                                   "not '%s'", v);
+        o->seed_arg = v;
+        break;
+    case OPT_INPUT:
+        vec_push(&c->arena, &o->inputs, (void *)v);
+        break;
+    case OPT_OUTPUT:
+        if (o->output)
+            return cli_usage_error("bnnc run", "%s", "--output is given twice");
+        o->output = v;
+        break;
+    default:
+        break;
+    }
+    return EXIT_OK;
+}
+
 /* Returns EXIT_OK, a usage error, or -1 for --help. */
 static int parse_run_args(int argc, char **argv, Ctx *c, RunOptions *o) {
     o->seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        bool missing = false;
-        int rc;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(run_usage, stdout);
-            return -1;
-        } else if ((v = cli_value(argc, argv, &i, "--network", &missing))) {
-            o->network = v;
-        } else if ((v = cli_value(argc, argv, &i, "--weights", &missing))) {
-            if (o->weights)
-                return cli_usage_error("bnnc run", "%s", "--weights is given twice");
-            o->weights = v;
-        } else if ((v = cli_value(argc, argv, &i, "--seed", &missing))) {
-            if (!cli_seed(v, &o->seed))
-                return cli_usage_error("bnnc run", "--seed takes a whole number from 0 to 2^64 - 1, "
-                                       "not '%s'", v);
-            o->seed_arg = v;
-        } else if ((v = cli_value(argc, argv, &i, "--input", &missing))) {
-            vec_push(&c->arena, &o->inputs, (void *)v);
-        } else if ((v = cli_value(argc, argv, &i, "--output", &missing))) {
-            if (o->output)
-                return cli_usage_error("bnnc run", "%s", "--output is given twice");
-            o->output = v;
-        } else if (missing) {
-            return cli_usage_error("bnnc run", "option '%s' needs a value", a);
-        } else if ((rc = cli_common(c, argc, argv, &i, "bnnc run")) >= 0) {
-            if (rc != EXIT_OK)
-                return rc;
-        } else if (a[0] == '-' && a[1] != 0) {
-            return cli_unknown_option(c, "bnnc run", run_usage, a);
-        } else if (o->file) {
-            return cli_usage_error("bnnc run", "more than one network file ('%s')", a);
-        } else {
-            o->file = a;
-        }
-    }
+    int rc = cli_parse(c, &run_cmd, argc, argv, run_option, o);
+    if (rc != EXIT_OK)
+        return rc;
     if (!o->file)
         return cli_usage_error("bnnc run", "%s", "no network file");
     if (o->weights && o->seed_arg)

@@ -18,7 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage_text[] =
+/* The commands of this file: the text of their --help around the
+ * options of cli_options (cli.c). */
+static const CliCmd bnnc_cmd = {
+    "bnnc", CMD_BNNC,
     "usage: bnnc [options] FILE\n"
     "       bnnc FILE --target T --report [--format text|json]\n"
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
@@ -37,48 +40,7 @@ static const char usage_text[] =
     "finds the targets that reach a rate. Without FILE, --solve-fps reads the\n"
     "model piped on standard input, else the one *.bnn file in this folder.\n"
     "\n"
-    "options:\n"
-    "  --target T         the device: a target in FILE, in the standard\n"
-    "                     catalog (bnnc --list-targets), a .bnn file (its\n"
-    "                     first target), or FILE.bnn:NAME\n"
-    "  --report           print the forward-task report (needs --target)\n"
-    "  --format FMT       report format: text (default) or json\n"
-    "  --threads N|auto   cores the inference may use (default 1, what the\n"
-    "                     code bnnc emits runs on; auto: all)\n"
-    "  --memory-model M   lxnorop (default) or roofline\n"
-    "  --clock F          the target at another clock, e.g. 1.5GHz or 800MHz;\n"
-    "                     with bnnc bench also 'host': this machine's,\n"
-    "                     measured (figures in cycles keep their cycles)\n"
-    "  --explain LAYER    print the terms of the cost formula for one layer\n"
-    "  --emit c           write C99 kernels for the target (needs --target, -o)\n"
-    "  -o DIR             the folder --emit c writes NAME.h, NAME.c and\n"
-    "                     NAME_weights.c into (created if missing)\n"
-    "  --weights FILE     the parameters, a .safetensors file (docs/weights.md)\n"
-    "  --seed N           without --weights: pseudo-random parameters from N\n"
-    "                     (default 1; the generated header warns)\n"
-    "  --network NAME     the network to use when FILE declares several\n"
-    "  --list-targets     print the target catalog with its key figures\n"
-    "  --solve-fps R      list the targets that reach R inferences per second,\n"
-    "                     and why the others do not (exit 3 when none does)\n"
-    "  --targets PATH     add the targets of a .bnn file, or of every .bnn file\n"
-    "                     in a folder, to the catalog (repeatable)\n"
-    "  --no-catalog       leave out the standard target catalog\n"
-    "  --rank KEY         order of the feasible targets: margin (default),\n"
-    "                     price, power or fps\n"
-    "  --max-price USD    --solve-fps: only targets at most this price\n"
-    "  --max-power W      --solve-fps: only targets at most this power\n"
-    "  --class C[,C...]   --solve-fps: only targets of these classes: mcu,\n"
-    "                     application, desktop, server (repeatable)\n"
-    "  -fPASS, -fno-PASS  turn a pass on or off: dce, fuse-bn-sign, compress\n"
-    "  -O0, -O1           all passes off / on (default -O1)\n"
-    "  --dump-ir          print the checked IR of every network and target\n"
-    "  --dump-ir-after=PASS  print the IR after PASS ran (or would have run)\n"
-    "  -I DIR             add DIR to the import search path (repeatable)\n"
-    "  --color=WHEN       colour diagnostics: auto (default), always, never\n"
-    "  --print-tables     print the language's keywords, operations,\n"
-    "                     attributes, units and target properties\n"
-    "  -h, --help         print this help and exit\n"
-    "  --version          print the version and exit\n"
+    "options:\n",
     "\n"
     "environment:\n"
     "  BNNC_PATH          ':'-separated folders searched for imports\n"
@@ -86,9 +48,11 @@ static const char usage_text[] =
     "  NO_COLOR           when set and not empty, no colour in auto mode\n"
     "\n"
     "exit status: 0 ok, 1 errors in the input, 2 bad usage, 3 no target\n"
-    "reaches the --solve-fps rate, 70 internal error\n";
+    "reaches the --solve-fps rate, 70 internal error\n"};
 
-static const char bench_usage_text[] =
+/* bnnc bench: bnnc's parser, bnnc's names in messages, its own --help. */
+static const CliCmd bench_cmd = {
+    "bnnc", CMD_BENCH,
     "usage: bnnc bench FILE --target T [--reps N] [--clock F|host] [--memory-model M]\n"
     "                  [--weights W.safetensors | --seed N] [--network NAME]\n"
     "                  [--format json] [-fPASS | -fno-PASS | -O0 | -O1] [-I DIR]\n"
@@ -98,16 +62,27 @@ static const char bench_usage_text[] =
     "machine and prints, per layer and for the network, the estimated and the\n"
     "measured time and the deviation (estimated - measured) / measured\n"
     "(docs/measured.md). The target's kernels must run on this machine.\n"
-    "\n"
-    "  --reps N           inferences per round (default: as many as fit in\n"
-    "                     0.3 s, 5 to 2000); three rounds, the least median\n"
-    "  --clock F|host     estimate at another clock; host: this machine's,\n"
-    "                     measured\n"
-    "  --format json      the comparison as JSON\n"
+    "\n",
     "\n"
     "exit status: 0 ok, 1 errors in the input or a build or run that failed,\n"
-    "2 bad usage, 70 internal error\n";
+    "2 bad usage, 70 internal error\n"};
 
+static const CliCmd calibrate_cmd = {
+    "bnnc calibrate", CMD_CALIBRATE,
+    "usage: bnnc calibrate -o HOST.bnn [--name NAME]\n"
+    "       bnnc calibrate --networks\n"
+    "       bnnc calibrate --from CYCLES --target T [-o FILE] [--source TEXT]\n\n"
+    "Measures this machine (clock, the binary kernels bnnc emits, the\n"
+    "memory levels, every operation) and writes a target description\n"
+    "of it, target NAME (default host), to HOST.bnn. It builds and runs\n"
+    "C programs with $CC (default cc) and takes about a minute.\n\n"
+    "--networks prints the calibration networks. --from reads the cycles\n"
+    "of their layers, had elsewhere (lines 'NETWORK LAYER CYCLES', LAYER\n"
+    "the timing point from 1; tools/mca derives them from llvm-mca), fits\n"
+    "them like a measurement and writes target T's cost and ops sections.\n"
+    "\n"
+    "options:\n",
+    ""};
 typedef struct {
     const char *file;
     bool dump_ir;
@@ -223,151 +198,190 @@ static const IrTarget *find_ir_target(const IrModule *m, const char *name) {
     return NULL;
 }
 
+/* The options of bnnc and bnnc bench that take a word from a list, or
+ * name a pass (bnnc_value). */
+static int bnnc_word(Ctx *c, Options *o, OptId id, const char *v) {
+    int k = 0;
+    switch (id) {
+    case OPT_EMIT:
+        if (strcmp(v, "c") != 0)
+            return cli_usage_error("bnnc", "--emit takes c, not '%s'", v);
+        o->emit = v;
+        break;
+    case OPT_FORMAT:
+        if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+            return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
+        o->json = strcmp(v, "json") == 0;
+        break;
+    case OPT_RANK:
+        while (k < 4 && strcmp(solve_rank_names[k], v) != 0)
+            k++;
+        if (k == 4)
+            return cli_usage_error("bnnc", "--rank takes margin, price, power or fps, not '%s'", v);
+        o->rank = (RankBy)k;
+        break;
+    case OPT_CLASS:
+        for (char *w = strtok(mem_strdup(&c->arena, v), ","); w; w = strtok(NULL, ",")) {
+            for (k = 0; solve_class_names[k] && strcmp(solve_class_names[k], w) != 0;)
+                k++;
+            if (!solve_class_names[k])
+                return cli_usage_error("bnnc", "--class takes mcu, application, desktop or server, "
+                                   "not '%s'", w);
+            o->classes |= 1u << k;
+        }
+        break;
+    case OPT_MEMORY_MODEL:
+        if (strcmp(v, "lxnorop") == 0)
+            o->model = MEM_LXNOROP;
+        else if (strcmp(v, "roofline") == 0)
+            o->model = MEM_ROOFLINE;
+        else
+            return cli_usage_error("bnnc", "--memory-model takes lxnorop or roofline, not '%s'", v);
+        break;
+    case OPT_DUMP_AFTER:
+        if ((k = pass_lookup(v)) < 0)
+            return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)", v);
+        o->passes.dump_after = k;
+        break;
+    default: { /* -fPASS, -fno-PASS */
+        bool on = strncmp(v, "no-", 3) != 0;
+        const char *name = on ? v : v + 3;
+        if ((k = pass_lookup(name)) < 0)
+            return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)",
+                               name);
+        o->passes.on[k] = on;
+        break;
+    }
+    }
+    return EXIT_OK;
+}
+
+/* The options of bnnc and bnnc bench that take a number or a word from a
+ * list (bnnc_option). */
+static int bnnc_value(Ctx *c, Options *o, OptId id, const char *v) {
+    char *end;
+    long n;
+    switch (id) {
+    case OPT_SEED:
+        if (!cli_seed(v, &o->seed))
+            return cli_usage_error("bnnc", "--seed takes a whole number from 0 to 2^64 - 1, "
+                                   "not '%s'", v);
+        o->seed_given = true;
+        break;
+    case OPT_REPS:
+        n = strtol(v, &end, 10);
+        if (!o->bench || !*v || *end || n < 1 || n > 100000)
+            return cli_usage_error("bnnc", o->bench ? "--reps takes a whole number from 1 to "
+                                                      "100000, not '%s'"
+                                                    : "--reps goes with bnnc bench ('%s')",
+                                   v);
+        o->reps = (int)n;
+        break;
+    case OPT_CLOCK:
+        if (strcmp(v, "host") == 0)
+            o->clock = -1;
+        else if ((o->clock = parse_clock(v)) < 0)
+            return cli_usage_error("bnnc", "--clock takes a frequency from 1 kHz to 1 THz "
+                                           "such as 1.5GHz or 800MHz (bnnc bench: or host), "
+                                           "not '%s'",
+                                   v);
+        break;
+    case OPT_THREADS:
+        n = strtol(v, &end, 10);
+        if (strcmp(v, "auto") == 0)
+            n = 0;
+        else if (*v == 0 || *end || n < 1 || n > 65536)
+            return cli_usage_error("bnnc", "--threads takes auto or a whole number from 1 to 65536, "
+                               "not '%s'", v);
+        o->threads = (int)n;
+        break;
+    case OPT_SOLVE_FPS:
+        o->solve_fps = parse_positive(v);
+        if (o->solve_fps <= 0)
+            return cli_usage_error("bnnc", "--solve-fps takes a rate above 0 (inferences per second), "
+                               "not '%s'", v);
+        break;
+    case OPT_MAX_PRICE:
+        if ((o->max_price = parse_positive(v)) < 0)
+            return cli_usage_error("bnnc", "--max-price takes a price in USD above 0, not '%s'", v);
+        break;
+    case OPT_MAX_POWER:
+        if ((o->max_power = parse_positive(v)) < 0)
+            return cli_usage_error("bnnc", "--max-power takes a power in W above 0, not '%s'", v);
+        break;
+    default:
+        return bnnc_word(c, o, id, v);
+    }
+    return EXIT_OK;
+}
+
+/* One option or operand of bnnc and bnnc bench (cli_parse). */
+static int bnnc_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
+    Options *o = st;
+    if (!opt) {
+        if (o->file)
+            return cli_usage_error("bnnc", "more than one input file ('%s')", v);
+        o->file = v;
+        return EXIT_OK;
+    }
+    switch (opt->id) {
+    case OPT_VERSION:
+        printf("bnnc %s (.bnn language version %d)\n", BNNC_VERSION, BNNC_LANG_VERSION);
+        return -1;
+    case OPT_DUMP_IR:
+        o->dump_ir = true;
+        break;
+    case OPT_PRINT_TABLES:
+        o->print_tables = true;
+        break;
+    case OPT_LIST_TARGETS:
+        o->list_targets = true;
+        break;
+    case OPT_NO_CATALOG:
+        o->no_catalog = true;
+        break;
+    case OPT_REPORT:
+        o->report = true;
+        break;
+    case OPT_TARGET:
+        o->target = v;
+        break;
+    case OPT_NETWORK:
+        o->network = v;
+        break;
+    case OPT_EXPLAIN:
+        o->explain = v;
+        break;
+    case OPT_OUT:
+        o->out_dir = v;
+        break;
+    case OPT_WEIGHTS:
+        o->weights = v;
+        break;
+    case OPT_TARGETS:
+        vec_push(&c->arena, &o->target_paths, (void *)v);
+        break;
+    case OPT_O0:
+    case OPT_O1:
+        for (int p = 0; p < PASS_COUNT; p++)
+            o->passes.on[p] = opt->id == OPT_O1;
+        break;
+    default:
+        return bnnc_value(c, o, opt->id, v);
+    }
+    return EXIT_OK;
+}
+
+/* Parses bnnc's (or, o->bench set, bnnc bench's) command line, then
+ * checks how its options go together. */
 static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
-    int rc = EXIT_OK;
     pass_defaults(&o->passes);
     o->threads = -1;
     o->max_price = o->max_power = -1;
     o->seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v;
-        bool missing = false;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            if (o->bench)
-                fputs(bench_usage_text, stdout);
-            else
-                printf(usage_text, ctx_stdlib_dir());
-            return -1;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("bnnc %s (.bnn language version %d)\n", BNNC_VERSION, BNNC_LANG_VERSION);
-            return -1;
-        } else if (strcmp(a, "--dump-ir") == 0) {
-            o->dump_ir = true;
-        } else if (strcmp(a, "--print-tables") == 0) {
-            o->print_tables = true;
-        } else if (strcmp(a, "--list-targets") == 0) {
-            o->list_targets = true;
-        } else if (strcmp(a, "--no-catalog") == 0) {
-            o->no_catalog = true;
-        } else if (strcmp(a, "--report") == 0) {
-            o->report = true;
-        } else if ((v = cli_value(argc, argv, &i, "--target", &missing))) {
-            o->target = v;
-        } else if ((v = cli_value(argc, argv, &i, "--network", &missing))) {
-            o->network = v;
-        } else if ((v = cli_value(argc, argv, &i, "--explain", &missing))) {
-            o->explain = v;
-        } else if ((v = cli_value(argc, argv, &i, "--emit", &missing))) {
-            if (strcmp(v, "c") != 0)
-                return cli_usage_error("bnnc", "--emit takes c, not '%s'", v);
-            o->emit = v;
-        } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
-            o->out_dir = v;
-        } else if ((v = cli_value(argc, argv, &i, "--weights", &missing))) {
-            o->weights = v;
-        } else if ((v = cli_value(argc, argv, &i, "--seed", &missing))) {
-            if (!cli_seed(v, &o->seed))
-                return cli_usage_error("bnnc", "--seed takes a whole number from 0 to 2^64 - 1, "
-                                       "not '%s'", v);
-            o->seed_given = true;
-        } else if ((v = cli_value(argc, argv, &i, "--reps", &missing))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (!o->bench || !*v || *end || n < 1 || n > 100000)
-                return cli_usage_error("bnnc", o->bench ? "--reps takes a whole number from 1 to "
-                                                          "100000, not '%s'"
-                                                        : "--reps goes with bnnc bench ('%s')",
-                                       v);
-            o->reps = (int)n;
-        } else if ((v = cli_value(argc, argv, &i, "--clock", &missing))) {
-            if (strcmp(v, "host") == 0)
-                o->clock = -1;
-            else if ((o->clock = parse_clock(v)) < 0)
-                return cli_usage_error("bnnc", "--clock takes a frequency from 1 kHz to 1 THz "
-                                               "such as 1.5GHz or 800MHz (bnnc bench: or host), "
-                                               "not '%s'",
-                                       v);
-        } else if ((v = cli_value(argc, argv, &i, "--format", &missing))) {
-            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
-                return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
-            o->json = strcmp(v, "json") == 0;
-        } else if ((v = cli_value(argc, argv, &i, "--threads", &missing))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (strcmp(v, "auto") == 0)
-                n = 0;
-            else if (*v == 0 || *end || n < 1 || n > 65536)
-                return cli_usage_error("bnnc", "--threads takes auto or a whole number from 1 to 65536, "
-                                   "not '%s'", v);
-            o->threads = (int)n;
-        } else if ((v = cli_value(argc, argv, &i, "--solve-fps", &missing))) {
-            o->solve_fps = parse_positive(v);
-            if (o->solve_fps <= 0)
-                return cli_usage_error("bnnc", "--solve-fps takes a rate above 0 (inferences per second), "
-                                   "not '%s'", v);
-        } else if ((v = cli_value(argc, argv, &i, "--targets", &missing))) {
-            vec_push(&c->arena, &o->target_paths, (void *)v);
-        } else if ((v = cli_value(argc, argv, &i, "--rank", &missing))) {
-            int k = 0;
-            while (k < 4 && strcmp(solve_rank_names[k], v) != 0)
-                k++;
-            if (k == 4)
-                return cli_usage_error("bnnc", "--rank takes margin, price, power or fps, not '%s'", v);
-            o->rank = (RankBy)k;
-        } else if ((v = cli_value(argc, argv, &i, "--max-price", &missing))) {
-            if ((o->max_price = parse_positive(v)) < 0)
-                return cli_usage_error("bnnc", "--max-price takes a price in USD above 0, not '%s'", v);
-        } else if ((v = cli_value(argc, argv, &i, "--max-power", &missing))) {
-            if ((o->max_power = parse_positive(v)) < 0)
-                return cli_usage_error("bnnc", "--max-power takes a power in W above 0, not '%s'", v);
-        } else if ((v = cli_value(argc, argv, &i, "--class", &missing))) {
-            char *list = mem_strdup(&c->arena, v);
-            for (char *w = strtok(list, ","); w; w = strtok(NULL, ",")) {
-                int k = 0;
-                while (solve_class_names[k] && strcmp(solve_class_names[k], w) != 0)
-                    k++;
-                if (!solve_class_names[k])
-                    return cli_usage_error("bnnc", "--class takes mcu, application, desktop or server, "
-                                       "not '%s'", w);
-                o->classes |= 1u << k;
-            }
-        } else if ((v = cli_value(argc, argv, &i, "--memory-model", &missing))) {
-            if (strcmp(v, "lxnorop") == 0)
-                o->model = MEM_LXNOROP;
-            else if (strcmp(v, "roofline") == 0)
-                o->model = MEM_ROOFLINE;
-            else
-                return cli_usage_error("bnnc", "--memory-model takes lxnorop or roofline, not '%s'", v);
-        } else if ((v = cli_value(argc, argv, &i, "--dump-ir-after", &missing))) {
-            int p = pass_lookup(v);
-            if (p < 0)
-                return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)", v);
-            o->passes.dump_after = p;
-        } else if (strcmp(a, "-O0") == 0 || strcmp(a, "-O1") == 0) {
-            for (int p = 0; p < PASS_COUNT; p++)
-                o->passes.on[p] = a[2] == '1';
-        } else if (strncmp(a, "-f", 2) == 0 && a[2]) {
-            bool on = strncmp(a + 2, "no-", 3) != 0;
-            const char *name = on ? a + 2 : a + 5;
-            int p = pass_lookup(name);
-            if (p < 0)
-                return cli_usage_error("bnnc", "unknown pass '%s' (passes: dce, fuse-bn-sign, compress)",
-                                   name);
-            o->passes.on[p] = on;
-        } else if (missing) {
-            return cli_usage_error("bnnc", "option '%s' needs a value", a);
-        } else if ((rc = cli_common(c, argc, argv, &i, "bnnc")) >= 0) {
-            if (rc != EXIT_OK)
-                return rc;
-        } else if (a[0] == '-' && a[1] != 0) {
-            return cli_unknown_option(c, "bnnc", usage_text, a);
-        } else if (o->file) {
-            return cli_usage_error("bnnc", "more than one input file ('%s')", a);
-        } else {
-            o->file = a;
-        }
-    }
+    int rc = cli_parse(c, o->bench ? &bench_cmd : &bnnc_cmd, argc, argv, bnnc_option, o);
+    if (rc != EXIT_OK)
+        return rc;
     if (o->print_tables || o->list_targets)
         return EXIT_OK;
     if (o->solve_fps > 0 && (o->report || o->explain || o->target))
@@ -519,6 +533,36 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
     return r.nfeasible ? EXIT_OK : EXIT_NONE;
 }
 
+/* --explain NAME: the terms of layer NAME's cost in estimate r of g; or
+ * what became of it (folded by fuse-bn-sign, removed by dce: `existed` in
+ * the checked graph), or an error. */
+static int explain(Ctx *c, const char *name, const IrGraph *g, const CostResult *r,
+                   bool existed) {
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->layers[i].n->name, name) == 0) {
+            report_explain(stdout, r, &r->layers[i]);
+            return EXIT_OK;
+        }
+    for (int i = 0; i < r->n; i++) {
+        const IrNode *n = r->layers[i].n;
+        if (n->folds && strcmp(n->folds, name) == 0) {
+            printf("layer %s: folded into %s (a threshold) by the pass fuse-bn-sign, which "
+                   "-fno-fuse-bn-sign turns off; its cost is part of %s's:\n",
+                   name, n->name, n->name);
+            report_explain(stdout, r, &r->layers[i]);
+            return EXIT_OK;
+        }
+    }
+    if (existed) {
+        diag_plain(c, "layer '%s' of network '%s' was removed by the pass dce: its value "
+                      "reaches no output (-fno-dce keeps it)", name, g->name);
+        return EXIT_INPUT;
+    }
+    diag_plain(c, "network '%s' has no layer called '%s'%s", g->name, name,
+               "; the report's first column names the layers");
+    return EXIT_INPUT;
+}
+
 static int run(Ctx *c, Options *o) {
     if (o->print_tables) {
         print_tables();
@@ -622,34 +666,46 @@ static int run(Ctx *c, Options *o) {
         return EXIT_INPUT;
     CostResult r;
     cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);
-    if (o->explain) {
-        for (int i = 0; i < r.n; i++)
-            if (strcmp(r.layers[i].n->name, o->explain) == 0) {
-                report_explain(stdout, &r, &r.layers[i]);
-                return EXIT_OK;
-            }
-        for (int i = 0; i < r.n; i++) {
-            const IrNode *n = r.layers[i].n;
-            if (n->folds && strcmp(n->folds, o->explain) == 0) {
-                printf("layer %s: folded into %s (a threshold) by the pass fuse-bn-sign, which "
-                       "-fno-fuse-bn-sign turns off; its cost is part of %s's:\n",
-                       o->explain, n->name, n->name);
-                report_explain(stdout, &r, &r.layers[i]);
-                return EXIT_OK;
-            }
-        }
-        if (explain_existed) {
-            diag_plain(c, "layer '%s' of network '%s' was removed by the pass dce: its value "
-                          "reaches no output (-fno-dce keeps it)", o->explain, g->name);
-            return EXIT_INPUT;
-        }
-        diag_plain(c, "network '%s' has no layer called '%s'%s", g->name, o->explain,
-                   "; the report's first column names the layers");
-        return EXIT_INPUT;
-    }
+    if (o->explain)
+        return explain(c, o->explain, g, &r, explain_existed);
     if (o->json)
         return report_json(stdout, &r) ? EXIT_OK : EXIT_INTERNAL;
     report_text(stdout, &r);
+    return EXIT_OK;
+}
+
+typedef struct {
+    const char *out, *name, *from, *target, *source;
+    bool nets;
+} CalibArgs;
+
+/* One option or operand of bnnc calibrate (cli_parse): it takes no
+ * operand. */
+static int calibrate_option(Ctx *c, void *st, const CliOpt *o, const char *v) {
+    (void)c;
+    CalibArgs *a = st;
+    if (!o)
+        return cli_usage_error("bnnc calibrate", "unknown argument '%s'", v);
+    switch (o->id) {
+    case OPT_NETWORKS:
+        a->nets = true;
+        break;
+    case OPT_OUT:
+        a->out = v;
+        break;
+    case OPT_NAME:
+        a->name = v;
+        break;
+    case OPT_FROM:
+        a->from = v;
+        break;
+    case OPT_TARGET:
+        a->target = v;
+        break;
+    default:
+        a->source = v;
+        break;
+    }
     return EXIT_OK;
 }
 
@@ -657,44 +713,13 @@ static int run(Ctx *c, Options *o) {
  * bnnc calibrate --networks
  * bnnc calibrate --from CYCLES --target T [-o FILE] [--source TEXT] */
 static int calibrate_args(Ctx *c, int argc, char **argv) {
-    const char *out = NULL, *name = "host", *from = NULL, *target = NULL;
-    const char *source = "an instruction model";
-    bool nets = false;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs("usage: bnnc calibrate -o HOST.bnn [--name NAME]\n"
-                  "       bnnc calibrate --networks\n"
-                  "       bnnc calibrate --from CYCLES --target T [-o FILE] [--source TEXT]\n\n"
-                  "Measures this machine (clock, the binary kernels bnnc emits, the\n"
-                  "memory levels, every operation) and writes a target description\n"
-                  "of it, target NAME (default host), to HOST.bnn. It builds and runs\n"
-                  "C programs with $CC (default cc) and takes about a minute.\n\n"
-                  "--networks prints the calibration networks. --from reads the cycles\n"
-                  "of their layers, had elsewhere (lines 'NETWORK LAYER CYCLES', LAYER\n"
-                  "the timing point from 1; tools/mca derives them from llvm-mca), fits\n"
-                  "them like a measurement and writes target T's cost and ops sections.\n",
-                  stdout);
-            return -1;
-        } else if (strcmp(argv[i], "--networks") == 0) {
-            nets = true;
-        } else if ((v = cli_value(argc, argv, &i, "-o", &missing))) {
-            out = v;
-        } else if ((v = cli_value(argc, argv, &i, "--name", &missing))) {
-            name = v;
-        } else if ((v = cli_value(argc, argv, &i, "--from", &missing))) {
-            from = v;
-        } else if ((v = cli_value(argc, argv, &i, "--target", &missing))) {
-            target = v;
-        } else if ((v = cli_value(argc, argv, &i, "--source", &missing))) {
-            source = v;
-        } else if (missing) {
-            return cli_usage_error("bnnc calibrate", "option '%s' needs a value", argv[i]);
-        } else {
-            return cli_usage_error("bnnc calibrate", "unknown argument '%s'", argv[i]);
-        }
-    }
+    CalibArgs a = {NULL, "host", NULL, NULL, "an instruction model", false};
+    int rc = cli_parse(c, &calibrate_cmd, argc, argv, calibrate_option, &a);
+    if (rc != EXIT_OK)
+        return rc;
+    const char *out = a.out, *name = a.name, *from = a.from, *target = a.target;
+    const char *source = a.source;
+    bool nets = a.nets;
     if (nets) {
         if (out || from || target)
             return cli_usage_error("bnnc calibrate", "%s", "--networks takes no other option");

@@ -5,8 +5,9 @@
  * declared once: its name, how many inputs it takes, whether it has float
  * or binary weights, which attributes it allows and requires, and the
  * function that infers its output shape and element type. Shape functions
- * report errors through sema_node_error, which names the layer, its
- * inputs and their shapes, and adds block-expansion notes.
+ * report errors through the ShapeReport their caller gives them (sema's
+ * adds the block-expansion notes): each message names the layer, its
+ * inputs and their shapes. ops.c knows nothing of the stages above it.
  */
 #include "bnnc.h"
 
@@ -34,32 +35,48 @@ const double ops_attr_defaults[A_COUNT] = {
 
 const char *const ops_padding_names[3] = {"valid", "same", "same_one"};
 
+static void shape_error(const ShapeReport *rep, const IrNode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void shape_error(const ShapeReport *rep, const IrNode *n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rep->error(rep->ctx, n, fmt, ap);
+    va_end(ap);
+}
+
+static void shape_note(const ShapeReport *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void shape_note(const ShapeReport *rep, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rep->note(rep->ctx, fmt, ap);
+    va_end(ap);
+}
+
 const char *dtype_name(DType t) {
     static const char *const n[] = {"?", "b1", "u8", "i32", "f32"};
     return (unsigned)t < 5 ? n[t] : "?";
 }
 
-static char *fmt_shape(Sema *s, const IrNode *n, char *buf, size_t len) {
-    (void)s;
+static char *fmt_shape(const IrNode *n, char *buf, size_t len) {
     char sh[96];
     shape_format(sh, sizeof sh, &n->shape);
     snprintf(buf, len, "%s%s", dtype_name(n->type), sh);
     return buf;
 }
 
-static bool need_rank3(Sema *s, IrNode *n) {
+static bool need_rank3(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     if (x->shape.rank == 3)
         return true;
     char b[128];
-    sema_node_error(s, n, "'%s' needs an [H, W, C] input, but '%s' is %s",
-                    ops_table[n->op].name, x->name, fmt_shape(s, x, b, sizeof b));
+    shape_error(rep, n, "'%s' needs an [H, W, C] input, but '%s' is %s",
+                ops_table[n->op].name, x->name, fmt_shape(x, b, sizeof b));
     const int64_t *d = x->shape.d;
     if (x->shape.rank == 4 && d[0] == 1)
-        diag_note(sema_ctx(s), loc_none(),
-                  "if '%s' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(%s, perm = (0, 2, "
-                  "3, 1)), shape = (%lld, %lld, %lld)) is its [H, W, C]",
-                  x->name, x->name, (long long)d[2], (long long)d[3], (long long)d[1]);
+        shape_note(rep, "if '%s' is [1, C, H, W] (ONNX, PyTorch), reshape(transpose(%s, perm = (0, 2, "
+                   "3, 1)), shape = (%lld, %lld, %lld)) is its [H, W, C]",
+                   x->name, x->name, (long long)d[2], (long long)d[3], (long long)d[1]);
     return false;
 }
 
@@ -68,13 +85,13 @@ static bool mul_ok(int64_t a, int64_t b, int64_t *out) {
     return !__builtin_mul_overflow(a, b, out) && *out <= BNNC_MAX_ELEMS;
 }
 
-static bool check_elems(Sema *s, IrNode *n) {
+static bool check_elems(const ShapeReport *rep, IrNode *n) {
     int64_t e = 1;
     for (int i = 0; i < n->shape.rank; i++) {
         if (n->shape.d[i] > BNNC_MAX_DIM || !mul_ok(e, n->shape.d[i], &e)) {
             char b[128];
-            sema_node_error(s, n, "output of '%s' is too large: %s", n->name,
-                            fmt_shape(s, n, b, sizeof b));
+            shape_error(rep, n, "output of '%s' is too large: %s", n->name,
+                        fmt_shape(n, b, sizeof b));
             return false;
         }
     }
@@ -82,11 +99,11 @@ static bool check_elems(Sema *s, IrNode *n) {
 }
 
 /* Output size of a sliding window along one axis. */
-static bool window(Sema *s, IrNode *n, int axis, int64_t in, int64_t k,
+static bool window(const ShapeReport *rep, IrNode *n, int axis, int64_t in, int64_t k,
                    int64_t stride, int64_t dil, int64_t *out) {
     int64_t extent;
     if (__builtin_mul_overflow(dil, k - 1, &extent) || extent >= BNNC_MAX_DIM) {
-        sema_node_error(s, n, "kernel of '%s' is too large", n->name);
+        shape_error(rep, n, "kernel of '%s' is too large", n->name);
         return false;
     }
     extent += 1;
@@ -95,72 +112,72 @@ static bool window(Sema *s, IrNode *n, int axis, int64_t in, int64_t k,
         return true;
     }
     if (extent > in) {
-        sema_node_error(s, n,
-                        "window of '%s' (%lld wide%s) is larger than "
-                        "its input '%s' along %s (%lld) with padding = valid",
-                        n->name, (long long)extent, dil > 1 ? " with dilation" : "",
-                        n->in[0]->name,
-                        axis == 0 ? "H" : "W", (long long)in);
+        shape_error(rep, n,
+                    "window of '%s' (%lld wide%s) is larger than "
+                    "its input '%s' along %s (%lld) with padding = valid",
+                    n->name, (long long)extent, dil > 1 ? " with dilation" : "",
+                    n->in[0]->name,
+                    axis == 0 ? "H" : "W", (long long)in);
         return false;
     }
     *out = (in - extent) / stride + 1;
     return true;
 }
 
-static bool infer_conv(Sema *s, IrNode *n) {
-    if (!need_rank3(s, n))
+static bool infer_conv(const ShapeReport *rep, IrNode *n) {
+    if (!need_rank3(rep, n))
         return false;
     IrNode *x = n->in[0];
     int64_t c = x->shape.d[2];
     int64_t ho, wo, co;
-    if (!window(s, n, 0, x->shape.d[0], n->at->v[A_KERNEL][0], n->at->v[A_STRIDE][0],
+    if (!window(rep, n, 0, x->shape.d[0], n->at->v[A_KERNEL][0], n->at->v[A_STRIDE][0],
                 n->at->v[A_DILATION][0], &ho) ||
-        !window(s, n, 1, x->shape.d[1], n->at->v[A_KERNEL][1], n->at->v[A_STRIDE][1],
+        !window(rep, n, 1, x->shape.d[1], n->at->v[A_KERNEL][1], n->at->v[A_STRIDE][1],
                 n->at->v[A_DILATION][1], &wo))
         return false;
     if (n->op == OP_DEPTHWISE_CONV2D) {
         if (!mul_ok(c, n->at->v[A_MULTIPLIER][0], &co)) {
-            sema_node_error(s, n, "output channels of '%s' are too many", n->name);
+            shape_error(rep, n, "output channels of '%s' are too many", n->name);
             return false;
         }
     } else {
         int64_t g = n->at->v[A_GROUPS][0];
         co = n->at->v[A_FILTERS][0];
         if (c % g != 0 || co % g != 0) {
-            sema_node_error(s, n,
-                            "groups = %lld must divide both the input channels of "
-                            "'%s' (%lld) and filters (%lld)",
-                            (long long)g, x->name, (long long)c, (long long)co);
+            shape_error(rep, n,
+                        "groups = %lld must divide both the input channels of "
+                        "'%s' (%lld) and filters (%lld)",
+                        (long long)g, x->name, (long long)c, (long long)co);
             return false;
         }
     }
     n->shape = (Shape){3, {ho, wo, co}};
     n->type = ir_dot_type(n, x->type);
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
-static bool infer_dense(Sema *s, IrNode *n) {
+static bool infer_dense(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     if (x->shape.rank != 1) {
         char b[128];
-        sema_node_error(s, n, "'%s' needs a flat input, but '%s' is %s; use flatten()",
-                        ops_table[n->op].name, x->name, fmt_shape(s, x, b, sizeof b));
+        shape_error(rep, n, "'%s' needs a flat input, but '%s' is %s; use flatten()",
+                    ops_table[n->op].name, x->name, fmt_shape(x, b, sizeof b));
         return false;
     }
     n->shape = (Shape){1, {n->at->v[A_UNITS][0]}};
     n->type = ir_dot_type(n, x->type);
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
-static bool infer_float_same(Sema *s, IrNode *n) {
-    (void)s;
+static bool infer_float_same(const ShapeReport *rep, IrNode *n) {
+    (void)rep;
     n->shape = n->in[0]->shape;
     n->type = DT_F32;
     return true;
 }
 
-static bool infer_sign(Sema *s, IrNode *n) {
-    (void)s;
+static bool infer_sign(const ShapeReport *rep, IrNode *n) {
+    (void)rep;
     n->shape = n->in[0]->shape;
     n->type = DT_B1;
     return true;
@@ -168,20 +185,20 @@ static bool infer_sign(Sema *s, IrNode *n) {
 
 /* thresholds(x, levels = K, strict = no): x an i32 (a binary layer's
  * dot product); K from 1 to 255; b1 for one level, else u8 (0..K). */
-static bool infer_thresholds(Sema *s, IrNode *n) {
+static bool infer_thresholds(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     int64_t k = n->at->v[A_LEVELS][0];
     if (x->type != DT_I32) {
         char b[128];
-        sema_node_error(s, n, "'thresholds' needs an i32 input (the dot product of a bconv2d "
-                              "or bdense on b1 or u8), but '%s' is %s",
-                        x->name, fmt_shape(s, x, b, sizeof b));
+        shape_error(rep, n, "'thresholds' needs an i32 input (the dot product of a bconv2d "
+                          "or bdense on b1 or u8), but '%s' is %s",
+                    x->name, fmt_shape(x, b, sizeof b));
         return false;
     }
     if (k > 255) {
-        sema_node_error(s, n, "parameter 'levels' of 'thresholds' is %lld; it must be 1 to 255 "
-                              "(the count is a u8)",
-                        (long long)k);
+        shape_error(rep, n, "parameter 'levels' of 'thresholds' is %lld; it must be 1 to 255 "
+                          "(the count is a u8)",
+                    (long long)k);
         return false;
     }
     n->shape = x->shape;
@@ -189,21 +206,21 @@ static bool infer_thresholds(Sema *s, IrNode *n) {
     return true;
 }
 
-static bool infer_pool(Sema *s, IrNode *n) {
-    if (!need_rank3(s, n))
+static bool infer_pool(const ShapeReport *rep, IrNode *n) {
+    if (!need_rank3(rep, n))
         return false;
     IrNode *x = n->in[0];
     int64_t ho, wo;
-    if (!window(s, n, 0, x->shape.d[0], n->at->v[A_SIZE][0], n->at->v[A_STRIDE][0], 1, &ho) ||
-        !window(s, n, 1, x->shape.d[1], n->at->v[A_SIZE][1], n->at->v[A_STRIDE][1], 1, &wo))
+    if (!window(rep, n, 0, x->shape.d[0], n->at->v[A_SIZE][0], n->at->v[A_STRIDE][0], 1, &ho) ||
+        !window(rep, n, 1, x->shape.d[1], n->at->v[A_SIZE][1], n->at->v[A_STRIDE][1], 1, &wo))
         return false;
     n->shape = (Shape){3, {ho, wo, x->shape.d[2]}};
     n->type = n->op == OP_MAXPOOL ? x->type : DT_F32;
     return true;
 }
 
-static bool infer_global_pool(Sema *s, IrNode *n) {
-    if (!need_rank3(s, n))
+static bool infer_global_pool(const ShapeReport *rep, IrNode *n) {
+    if (!need_rank3(rep, n))
         return false;
     n->shape = (Shape){1, {n->in[0]->shape.d[2]}};
     n->type = DT_F32;
@@ -219,13 +236,13 @@ static bool same_shape(const Shape *a, const Shape *b) {
     return true;
 }
 
-static bool infer_add(Sema *s, IrNode *n) {
+static bool infer_add(const ShapeReport *rep, IrNode *n) {
     IrNode *a = n->in[0], *b = n->in[1];
     if (!same_shape(&a->shape, &b->shape)) {
         char x[128], y[128];
-        sema_node_error(s, n, "shape mismatch in 'add': '%s' is %s but '%s' is %s",
-                        a->name, fmt_shape(s, a, x, sizeof x), b->name,
-                        fmt_shape(s, b, y, sizeof y));
+        shape_error(rep, n, "shape mismatch in 'add': '%s' is %s but '%s' is %s",
+                    a->name, fmt_shape(a, x, sizeof x), b->name,
+                    fmt_shape(b, y, sizeof y));
         return false;
     }
     n->shape = a->shape;
@@ -233,7 +250,7 @@ static bool infer_add(Sema *s, IrNode *n) {
     return true;
 }
 
-static bool infer_concat(Sema *s, IrNode *n) {
+static bool infer_concat(const ShapeReport *rep, IrNode *n) {
     IrNode *a = n->in[0];
     int64_t sum = 0;
     DType t = a->type;
@@ -244,11 +261,11 @@ static bool infer_concat(Sema *s, IrNode *n) {
             ok = b->shape.d[k] == a->shape.d[k];
         if (!ok) {
             char x[128], y[128];
-            sema_node_error(s, n,
-                            "shape mismatch in 'concat': '%s' is %s but '%s' is %s "
-                            "(all but the last dimension must agree)",
-                            a->name, fmt_shape(s, a, x, sizeof x), b->name,
-                            fmt_shape(s, b, y, sizeof y));
+            shape_error(rep, n,
+                        "shape mismatch in 'concat': '%s' is %s but '%s' is %s "
+                        "(all but the last dimension must agree)",
+                        a->name, fmt_shape(a, x, sizeof x), b->name,
+                        fmt_shape(b, y, sizeof y));
             return false;
         }
         sum += b->shape.d[b->shape.rank - 1];
@@ -258,14 +275,14 @@ static bool infer_concat(Sema *s, IrNode *n) {
     n->shape = a->shape;
     n->shape.d[n->shape.rank - 1] = sum;
     n->type = t;
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
-static bool infer_flatten(Sema *s, IrNode *n) {
+static bool infer_flatten(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     n->shape = (Shape){1, {shape_elems(&x->shape)}};
     n->type = x->type;
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
 /* A tuple attribute as text: "(1, 3, 32)". */
@@ -280,7 +297,7 @@ static char *fmt_tuple(const IrNode *n, int a, char *buf, size_t len) {
 }
 
 /* reshape(x, shape = (a, b, ...)): the same elements in the same order. */
-static bool infer_reshape(Sema *s, IrNode *n) {
+static bool infer_reshape(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     int r = n->at->len[A_SHAPE];
     char b[128], t[128];
@@ -290,8 +307,8 @@ static bool infer_reshape(Sema *s, IrNode *n) {
     for (int k = 0; k < r; k++) {
         sh.d[k] = n->at->v[A_SHAPE][k];
         if (sh.d[k] == 0) {
-            sema_node_error(s, n, "'shape' of 'reshape' has a dimension 0: %s",
-                            fmt_tuple(n, A_SHAPE, t, sizeof t));
+            shape_error(rep, n, "'shape' of 'reshape' has a dimension 0: %s",
+                        fmt_tuple(n, A_SHAPE, t, sizeof t));
             return false;
         }
         big = big || !mul_ok(e, sh.d[k], &e);
@@ -302,11 +319,11 @@ static bool infer_reshape(Sema *s, IrNode *n) {
             snprintf(cnt, sizeof cnt, "more than 2^40");
         else
             snprintf(cnt, sizeof cnt, "%lld", (long long)e);
-        sema_node_error(s, n,
-                        "'reshape' keeps the number of elements, but '%s' is %s (%lld elements) "
-                        "and shape = %s has %s",
-                        x->name, fmt_shape(s, x, b, sizeof b), (long long)shape_elems(&x->shape),
-                        fmt_tuple(n, A_SHAPE, t, sizeof t), cnt);
+        shape_error(rep, n,
+                    "'reshape' keeps the number of elements, but '%s' is %s (%lld elements) "
+                    "and shape = %s has %s",
+                    x->name, fmt_shape(x, b, sizeof b), (long long)shape_elems(&x->shape),
+                    fmt_tuple(n, A_SHAPE, t, sizeof t), cnt);
         return false;
     }
     n->shape = sh;
@@ -315,23 +332,23 @@ static bool infer_reshape(Sema *s, IrNode *n) {
 }
 
 /* transpose(x, perm = (...)): output axis k is input axis perm[k]. */
-static bool infer_transpose(Sema *s, IrNode *n) {
+static bool infer_transpose(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     int r = n->at->len[A_PERM];
     char b[128], t[128];
     if (r != x->shape.rank) {
-        sema_node_error(s, n, "'perm' of 'transpose' has %d ax%s, but '%s' is %s, of rank %d",
-                        r, r == 1 ? "is" : "es", x->name, fmt_shape(s, x, b, sizeof b),
-                        x->shape.rank);
+        shape_error(rep, n, "'perm' of 'transpose' has %d ax%s, but '%s' is %s, of rank %d",
+                    r, r == 1 ? "is" : "es", x->name, fmt_shape(x, b, sizeof b),
+                    x->shape.rank);
         return false;
     }
     bool seen[IR_MAX_RANK] = {false};
     for (int k = 0; k < r; k++) {
         int64_t p = n->at->v[A_PERM][k];
         if (p >= r || seen[p]) {
-            sema_node_error(s, n, "'perm' of 'transpose' must name each axis 0 to %d once; %s "
-                                  "is not a permutation",
-                            r - 1, fmt_tuple(n, A_PERM, t, sizeof t));
+            shape_error(rep, n, "'perm' of 'transpose' must name each axis 0 to %d once; %s "
+                              "is not a permutation",
+                        r - 1, fmt_tuple(n, A_PERM, t, sizeof t));
             return false;
         }
         seen[p] = true;
@@ -345,7 +362,7 @@ static bool infer_transpose(Sema *s, IrNode *n) {
 /* mul(a, b): NumPy's broadcasting. The shapes are aligned at their last
  * dimension; each pair of dimensions is equal or one of them is 1 (a
  * missing one counts as 1), and the output takes the larger. */
-static bool infer_mul(Sema *s, IrNode *n) {
+static bool infer_mul(const ShapeReport *rep, IrNode *n) {
     IrNode *a = n->in[0], *b = n->in[1];
     int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
     Shape sh = {r, {0}};
@@ -354,32 +371,32 @@ static bool infer_mul(Sema *s, IrNode *n) {
         int64_t da = ka >= 0 ? a->shape.d[ka] : 1, db = kb >= 0 ? b->shape.d[kb] : 1;
         if (da != db && da != 1 && db != 1) {
             char x[128], y[128];
-            sema_node_error(s, n,
-                            "shapes of 'mul' do not broadcast: '%s' is %s and '%s' is %s, and "
-                            "their dimension %d from the end is %lld against %lld (each pair "
-                            "must be equal, or one of them 1)",
-                            a->name, fmt_shape(s, a, x, sizeof x), b->name,
-                            fmt_shape(s, b, y, sizeof y), r - k, (long long)da, (long long)db);
+            shape_error(rep, n,
+                        "shapes of 'mul' do not broadcast: '%s' is %s and '%s' is %s, and "
+                        "their dimension %d from the end is %lld against %lld (each pair "
+                        "must be equal, or one of them 1)",
+                        a->name, fmt_shape(a, x, sizeof x), b->name,
+                        fmt_shape(b, y, sizeof y), r - k, (long long)da, (long long)db);
             return false;
         }
         sh.d[k] = da > db ? da : db;
     }
     n->shape = sh;
     n->type = DT_F32;
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
 /* slice(x, begin = ..., end = ...): elements begin[k] to end[k] - 1 of
  * each axis k; one value each: the last axis (the channels). */
-static bool infer_slice(Sema *s, IrNode *n) {
+static bool infer_slice(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     int r = x->shape.rank, nb = n->at->len[A_BEGIN], ne = n->at->len[A_END];
     char b[128];
     if (nb != ne || (nb != 1 && nb != r)) {
-        sema_node_error(s, n,
-                        "'begin' and 'end' of 'slice' have %d and %d values; give one each (the "
-                        "last axis) or %d each (every axis of '%s', which is %s)",
-                        nb, ne, r, x->name, fmt_shape(s, x, b, sizeof b));
+        shape_error(rep, n,
+                    "'begin' and 'end' of 'slice' have %d and %d values; give one each (the "
+                    "last axis) or %d each (every axis of '%s', which is %s)",
+                    nb, ne, r, x->name, fmt_shape(x, b, sizeof b));
         return false;
     }
     n->shape = x->shape;
@@ -387,13 +404,13 @@ static bool infer_slice(Sema *s, IrNode *n) {
         int axis = nb == 1 ? r - 1 : k;
         int64_t lo = n->at->v[A_BEGIN][k], hi = n->at->v[A_END][k], dim = x->shape.d[axis];
         if (hi <= lo || hi > dim) {
-            sema_node_error(s, n,
-                            "slice %lld to %lld of '%s' along axis %d%s is %s: '%s' is %s, "
-                            "%lld along it",
-                            (long long)lo, (long long)hi, x->name, axis,
-                            axis == r - 1 ? " (the channels)" : "",
-                            hi <= lo ? "empty (end must be above begin)" : "out of range",
-                            x->name, fmt_shape(s, x, b, sizeof b), (long long)dim);
+            shape_error(rep, n,
+                        "slice %lld to %lld of '%s' along axis %d%s is %s: '%s' is %s, "
+                        "%lld along it",
+                        (long long)lo, (long long)hi, x->name, axis,
+                        axis == r - 1 ? " (the channels)" : "",
+                        hi <= lo ? "empty (end must be above begin)" : "out of range",
+                        x->name, fmt_shape(x, b, sizeof b), (long long)dim);
             return false;
         }
         n->shape.d[axis] = hi - lo;
@@ -404,14 +421,14 @@ static bool infer_slice(Sema *s, IrNode *n) {
 
 /* pad_channels(x, before = a, after = b, value = v): a channels of v,
  * then x's, then b of v, at every pixel. */
-static bool infer_pad_channels(Sema *s, IrNode *n) {
+static bool infer_pad_channels(const ShapeReport *rep, IrNode *n) {
     IrNode *x = n->in[0];
     char b[128];
     int64_t add = 0;
     for (int a = A_BEFORE; a <= A_AFTER; a++) {
         if (n->at->len[a] > 1) {
-            sema_node_error(s, n, "parameter '%s' of 'pad_channels' takes one integer, not %d",
-                            ops_attr_names[a], n->at->len[a]);
+            shape_error(rep, n, "parameter '%s' of 'pad_channels' takes one integer, not %d",
+                        ops_attr_names[a], n->at->len[a]);
             return false;
         }
         add += n->at->v[a][0]; /* 0 when not given */
@@ -437,14 +454,14 @@ static bool infer_pad_channels(Sema *s, IrNode *n) {
         break;
     }
     if (why) {
-        sema_node_error(s, n, "'pad_channels' pads '%s' (%s) with value = %g, but %s", x->name,
-                        fmt_shape(s, x, b, sizeof b), v, why);
+        shape_error(rep, n, "'pad_channels' pads '%s' (%s) with value = %g, but %s", x->name,
+                    fmt_shape(x, b, sizeof b), v, why);
         return false;
     }
     n->shape = x->shape;
     n->shape.d[n->shape.rank - 1] += add;
     n->type = x->type;
-    return check_elems(s, n);
+    return check_elems(rep, n);
 }
 
 const OpDesc ops_table[OP_COUNT] = {

@@ -63,7 +63,7 @@ typedef struct {
     int nret;           /* values it returns: ret's, else 1 */
 } BlockInfo;
 
-struct Sema {
+typedef struct Sema {
     Ctx *c;
     Arena *a;
     StrMap blocks;         /* name -> BlockInfo */
@@ -79,18 +79,28 @@ struct Sema {
     /* What g needs so far, against the BNNC_MAX_* limits of a network. */
     int64_t params, macs, elems;
     bool over;          /* a limit was reported: later layers fail quietly */
-};
+} Sema;
 
-void sema_node_error(Sema *s, IrNode *n, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+/* A shape or type error of node n, with the block-expansion notes. */
+static void node_verror(void *ctx, const IrNode *n, const char *fmt, va_list ap) {
+    Sema *s = ctx;
     diag_vemit(s->c, DIAG_ERROR, n->loc, fmt, ap);
-    va_end(ap);
     diag_origins(s->c, n->origin);
 }
 
-Ctx *sema_ctx(Sema *s) {
-    return s->c;
+static void node_error(Sema *s, const IrNode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void node_error(Sema *s, const IrNode *n, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    node_verror(s, n, fmt, ap);
+    va_end(ap);
+}
+
+/* A note after a shape function's error (ShapeReport.note). */
+static void shape_vnote(void *ctx, const char *fmt, va_list ap) {
+    Sema *s = ctx;
+    diag_vemit(s->c, DIAG_NOTE, loc_none(), fmt, ap);
 }
 
 #define ERR(s, loc, ...) diag_error_at((s)->c, (loc), (s)->origin, __VA_ARGS__)
@@ -366,8 +376,8 @@ static bool add_total(Sema *s, IrNode *n, int64_t *total, int64_t add, bool ovf,
     if (!ovf && *total <= limit)
         return true;
     if (!s->over)
-        sema_node_error(s, n, "network '%s' needs too many %s: %s with '%s' (the limit is %s)",
-                        s->g->name, what, count_str(s, ovf, *total), n->name, limit_str);
+        node_error(s, n, "network '%s' needs too many %s: %s with '%s' (the limit is %s)",
+                   s->g->name, what, count_str(s, ovf, *total), n->name, limit_str);
     s->over = true;
     return false;
 }
@@ -418,16 +428,16 @@ static bool check_budget(Sema *s, IrNode *n) {
         fan <= BNNC_MAX_DIM) {
         int64_t top = ((int64_t)1 << ir_value_bits(x)) - 1;
         if (fan * top > BNNC_MAX_DIM) {
-            sema_node_error(s, n, "'%s' sums %lld products of u8 values up to %lld per output; "
-                                  "its dot product may pass 2^31 - 1",
-                            n->name, (long long)fan, (long long)top);
+            node_error(s, n, "'%s' sums %lld products of u8 values up to %lld per output; "
+                             "its dot product may pass 2^31 - 1",
+                       n->name, (long long)fan, (long long)top);
             return false;
         }
     }
     if (ovf || fan > BNNC_MAX_DIM) {
-        sema_node_error(s, n, "'%s' sums %s products per output (its receptive field); the "
-                              "limit is %lld (2^31 - 1)",
-                        n->name, count_str(s, ovf, fan), (long long)BNNC_MAX_DIM);
+        node_error(s, n, "'%s' sums %s products per output (its receptive field); the "
+                         "limit is %lld (2^31 - 1)",
+                   n->name, count_str(s, ovf, fan), (long long)BNNC_MAX_DIM);
         return false;
     }
     int64_t out = shape_elems(&n->shape), macs = 0;
@@ -554,7 +564,8 @@ static IrNode *eval_op(Sema *s, Env *env, Ast *call, OpId op, const char *name, 
     }
     n->in_type = ins[0]->type;
     n->weights = d->weights;
-    if (!d->infer(s, n) || !check_budget(s, n))
+    ShapeReport rep = {s, node_verror, shape_vnote};
+    if (!d->infer(&rep, n) || !check_budget(s, n))
         return NULL;
     add_node(s, n);
     return n;

@@ -22,6 +22,18 @@ check no-file 2 "$bnnc" && grep -q "no input file" err && grep -q -- "--help" er
 check unknown-option 2 "$bnnc" --frobnicate ok.bnn && grep -q "^bnnc: error: unknown option '--frobnicate'$" err && ok || ko unknown-option
 check option-near 2 "$bnnc" --reprot ok.bnn && grep -q "^bnnc: error: unknown option '--reprot'; did you mean '--report'?$" err && ok || ko option-near
 check option-near-value 2 "$bnnc" --solve-fsp=60 ok.bnn && grep -q "unknown option '--solve-fsp=60'; did you mean '--solve-fps'?" err && ok || ko option-near-value
+# The parser is getopt_long's, with what bnnc refuses kept refused: an
+# abbreviated option, a value given to a flag, grouped short options, '--'.
+check option-abbrev 2 "$bnnc" ok.bnn --repor && grep -q "^bnnc: error: unknown option '--repor'; did you mean '--report'?$" err && ok || ko option-abbrev
+check flag-value 2 "$bnnc" ok.bnn --report=yes && grep -q "^bnnc: error: unknown option '--report=yes'; did you mean '--report'?$" err && ok || ko flag-value
+check short-grouped 2 "$bnnc" ok.bnn -hO0 && [ ! -s out ] && grep -q "^bnnc: error: unknown option '-hO0'$" err && ok || ko short-grouped
+check dash-dash 2 "$bnnc" -- ok.bnn && grep -q "^bnnc: error: unknown option '--'$" err && ok || ko dash-dash
+check option-anywhere 0 "$bnnc" --dump-ir ok.bnn -O0 && grep -q '^network n {' out && ok || ko option-anywhere
+check I-equals-value 0 "$bnnc" --color=never ok.bnn -Ilib --network=n && ok || ko I-equals-value
+check calibrate-unknown 2 "$bnnc" calibrate --nme x && grep -q "^bnnc: error: unknown option '--nme'; did you mean '--name'?$" err \
+    && grep -q "^Try 'bnnc calibrate --help'" err && ok || ko calibrate-unknown
+check calibrate-operand 2 "$bnnc" calibrate x.bnn && grep -q "^bnnc: error: unknown argument 'x.bnn'$" err && ok || ko calibrate-operand
+check calibrate-help-options 0 "$bnnc" calibrate --help && grep -q '^  --networks  ' out && grep -q '^  --source TEXT  ' out && ok || ko calibrate-help-options
 check two-files 2 "$bnnc" ok.bnn bad.bnn && grep -q "more than one input file" err && ok || ko two-files
 check missing-file 1 "$bnnc" nope.bnn && grep -q "cannot open 'nope.bnn'" err && ok || ko missing-file
 check dir-as-file 1 "$bnnc" inc && ok || ko dir-as-file

@@ -7,6 +7,8 @@
  */
 #include "support.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static void test_conv(void **state) {
@@ -358,6 +360,61 @@ static void test_errors(void **state) {
     assert_error("bnn 1;\n" NET("y = repeat 0 relu(x); output y;"), "'repeat' count must be between 1");
 }
 
+/* The shape functions report through the ShapeReport they are given (no
+ * Ctx, no sema): called directly, an add of [4] and [5] reports one error
+ * on the node, with both inputs' shapes; a dense on an [H, W, C] input of
+ * [1, 3, 4, 5] reports the error, then the note on the ONNX layout. */
+typedef struct {
+    int errors, notes;
+    const IrNode *node;
+    char msg[512], note[512];
+} Recorded;
+
+static void rec_error(void *ctx, const IrNode *n, const char *fmt, va_list ap) {
+    Recorded *r = ctx;
+    r->errors++;
+    r->node = n;
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+}
+
+static void rec_note(void *ctx, const char *fmt, va_list ap) {
+    Recorded *r = ctx;
+    r->notes++;
+    vsnprintf(r->note, sizeof r->note, fmt, ap);
+}
+
+static void test_shape_report(void **state) {
+    (void)state;
+    static const IrAttrs none;
+    IrNode a = {.name = "a", .shape = {1, {4}}, .type = DT_F32};
+    IrNode b = {.name = "b", .shape = {1, {5}}, .type = DT_F32};
+    IrNode *ins[2] = {&a, &b};
+    IrNode n = {.op = OP_ADD, .name = "s", .nin = 2, .in = ins, .at = &none};
+    Recorded r = {0};
+    ShapeReport rep = {&r, rec_error, rec_note};
+    assert_false(ops_table[OP_ADD].infer(&rep, &n));
+    assert_int_equal(r.errors, 1);
+    assert_int_equal(r.notes, 0);
+    assert_ptr_equal(r.node, &n);
+    assert_string_equal(r.msg, "shape mismatch in 'add': 'a' is f32[4] but 'b' is f32[5]");
+    /* Same shapes: no report. */
+    b.shape.d[0] = 4;
+    memset(&r, 0, sizeof r);
+    assert_true(ops_table[OP_ADD].infer(&rep, &n));
+    assert_int_equal(r.errors + r.notes, 0);
+    assert_int_equal(n.shape.rank, 1);
+    assert_int_equal(n.shape.d[0], 4);
+    /* A conv2d on [1, 3, 4, 5]: the error, then the note. */
+    IrNode x = {.name = "x", .shape = {4, {1, 3, 4, 5}}, .type = DT_F32};
+    IrNode *xin[1] = {&x};
+    IrNode c = {.op = OP_CONV2D, .name = "c", .nin = 1, .in = xin, .at = &none};
+    assert_false(ops_table[OP_CONV2D].infer(&rep, &c));
+    assert_int_equal(r.errors, 1);
+    assert_int_equal(r.notes, 1);
+    assert_string_equal(r.msg, "'conv2d' needs an [H, W, C] input, but 'x' is f32[1,3,4,5]");
+    assert_non_null(strstr(r.note, "reshape(transpose(x, perm = (0, 2, 3, 1)), shape = (4, 5, 3))"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv),
@@ -369,6 +426,7 @@ int main(void) {
         cmocka_unit_test(test_reshape_transpose),
         cmocka_unit_test(test_mul_sigmoid),
         cmocka_unit_test(test_slice_pad),
+        cmocka_unit_test(test_shape_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
