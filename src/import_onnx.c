@@ -136,6 +136,7 @@ typedef struct {
     int signs;                 /* ONNX Sign nodes mapped */
     const char *first_sign;
     const char *out_label;     /* the graph output being mapped */
+    const char **out_names;    /* the layer name kept for each graph output */
 } Reader;
 
 static void grow(Reader *R) {
@@ -448,6 +449,15 @@ static bool scalar(const Val *v, double *out) {
     if (!v || v->kind != V_CONST || v->n != 1)
         return false;
     *out = v->v[0];
+    return true;
+}
+
+/* A constant's element as an integer: false when it is not a whole
+ * number within +-2^62 (NaN, infinite, out of range). */
+static bool whole(double v, int64_t *out) {
+    if (!(v == floor(v)) || fabs(v) > 4611686018427387904.0)
+        return false;
+    *out = (int64_t)v;
     return true;
 }
 
@@ -790,6 +800,11 @@ static float *per_channel(Reader *R, const Val *x, const Val *k, const char *wha
     }
     int64_t C = chans(x);
     float *out = mem_array(R->a, (size_t)C + 1, sizeof(float));
+    if (k->n == 1) {
+        for (int64_t j = 0; j < C; j++)
+            out[j] = (float)k->v[0];
+        return out;
+    }
     bool *set = mem_array(R->a, (size_t)C + 1, sizeof(bool));
     int64_t total = elems_of(r, x->dims), idx[IMP_MAX_RANK] = {0};
     if (x->kind != V_MODEL && total != (x->kind == V_SPATIAL ? x->H * x->W * x->C : x->N))
@@ -1846,6 +1861,9 @@ static bool map_quant(Reader *R) {
         return false;
     int64_t n = chans(x);
     int64_t K = (int64_t)(q.hi - q.lo);
+    if (K <= 255 && n * (K + 1) > MAX_FOLD_ELEMS)
+        return fail(R, "its thresholds would be more than %lld numbers",
+                    (long long)MAX_FOLD_ELEMS);
     if (K > 255)
         return fail(R, "it quantises a tensor of the network to %lld levels; bnnc's thresholds "
                        "count at most 255", (long long)K + 1);
@@ -1929,6 +1947,9 @@ static bool map_multithreshold(Reader *R) {
     if (K < 1 || K > 255)
         return fail(R, "it has %lld thresholds per channel; bnnc's thresholds take 1 to 255",
                     (long long)K);
+    if (n * (K + 1) > MAX_FOLD_ELEMS)
+        return fail(R, "its thresholds would be more than %lld numbers",
+                    (long long)MAX_FOLD_ELEMS);
     if (((x->kind == V_FLAT && x->N != x->dims[1]) || (x->kind == V_MODEL && x->rank != 2)) &&
         t->dims[0] != 1)
         return fail(R, "its input's channels (axis 1) hold more than one element, and they "
@@ -2177,6 +2198,8 @@ static bool reshape_to(Reader *R, Val *x, int r, const int64_t *d) {
     if (elems_of(r, d) != total)
         return fail(R, "its shape has %lld elements, its input %lld",
                     (long long)elems_of(r, d), (long long)total);
+    if (r < 1)
+        return fail(R, "its output is a scalar; bnnc's tensors have 1 to 4 dimensions");
     Val like = *x;
     like.rank = r;
     memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
@@ -2294,7 +2317,8 @@ static bool map_reshape(Reader *R) {
             if (av->kind != V_CONST || av->n > IMP_MAX_RANK)
                 return fail(R, "its axes are not a constant list");
             for (int64_t i = 0; i < av->n; i++)
-                axes[na++] = (int64_t)av->v[i];
+                if (!whole(av->v[i], &axes[na++]))
+                    return fail(R, "its axes are not whole numbers");
         } else if (!sq) {
             return fail(R, "it has no axes");
         }
@@ -2443,10 +2467,14 @@ static bool map_slice(Reader *R) {
                            "length");
         na = (int)vs->n;
         for (int i = 0; i < na; i++) {
-            st[i] = (int64_t)fmax(fmin(vs->v[i], 9e18), -9e18);
-            en[i] = (int64_t)fmax(fmin(ve->v[i], 9e18), -9e18);
-            ax[i] = va ? (int64_t)va->v[i] : i;
-            sp[i] = vp ? (int64_t)vp->v[i] : 1;
+            /* INT64_MAX and the like: to the end */
+            st[i] = (int64_t)fmax(fmin(vs->v[i], 4e18), -4e18);
+            en[i] = (int64_t)fmax(fmin(ve->v[i], 4e18), -4e18);
+            ax[i] = i;
+            sp[i] = 1;
+            if (isnan(vs->v[i]) || isnan(ve->v[i]) || (va && !whole(va->v[i], &ax[i])) ||
+                (vp && !whole(vp->v[i], &sp[i])))
+                return fail(R, "its starts, ends, axes or steps are not whole numbers");
         }
     }
     bool seen[IMP_MAX_RANK] = {0};
@@ -2550,12 +2578,15 @@ static bool map_pad(Reader *R) {
         if ((va && (va->kind != V_CONST || va->n > r)) || vp->n != 2 * nax)
             return fail(R, "its pads are not 2 values per axis");
         for (int i = 0; i < nax; i++) {
-            int64_t a = va ? (int64_t)va->v[i] : i;
+            int64_t a = i, pb, pe;
+            if ((va && !whole(va->v[i], &a)) || !whole(vp->v[i], &pb) ||
+                !whole(vp->v[i + nax], &pe))
+                return fail(R, "its pads or axes are not whole numbers");
             a = a < 0 ? a + r : a;
             if (a < 0 || a >= r)
                 return fail(R, "its axis %lld is out of range", (long long)a);
-            pads[a] = (int64_t)vp->v[i];
-            pads[a + r] = (int64_t)vp->v[i + nax];
+            pads[a] = pb;
+            pads[a + r] = pe;
         }
         if (vv && !scalar(vv, &value))
             return fail(R, "its constant_value is not one constant value");
@@ -2913,15 +2944,19 @@ static void name_outputs(Reader *R, const Onnx__GraphProto *g) {
         bool other = false;
         for (int k = 0; k < ig->noutputs; k++)
             other |= k != i && !strcmp(ig->outputs[k], ref);
-        if (l && !strcmp(l->name, want))
+        const char *nn = R->out_names[i];
+        if (l && !strcmp(l->name, nn))
             continue;
         if (!l || other) {
             Val *v = lookup(R, want);
             R->out_label = want;
-            ig->outputs[i] = reshape_layer(R, want, ref, v->rank, v->dims);
+            ImpLayer *x = add_layer(R, "", "reshape",
+                                    mem_printf(R->a, "shape = (%s)",
+                                               dims_text(R, v->rank, v->dims)), 1, ref, NULL);
+            x->name = nn;
+            ig->outputs[i] = nn;
             continue;
         }
-        const char *nn = unique_name(R, want);
         for (int k = 0; k < R->layers.n; k++) {
             ImpLayer *o = R->layers.v[k];
             for (int j = 0; j < o->nin; j++)
@@ -2968,6 +3003,10 @@ static bool read_graph(Reader *R, const Onnx__ModelProto *m) {
     }
     if (!R->inputs.n)
         return fail(R, "its graph has no input");
+    /* the outputs' names are kept for the layers that give them */
+    R->out_names = mem_array(R->a, g->n_output + 1, sizeof(char *));
+    for (size_t i = 0; i < g->n_output; i++)
+        R->out_names[i] = unique_name(R, g->output[i]->name ? g->output[i]->name : "");
     for (size_t i = 0; i < g->n_node; i++) {
         R->node = g->node[i];
         if (!map_node(R))

@@ -369,8 +369,8 @@ def m_names():
     n = relu(n_23);  # Relu '+++'
     output_2 = relu(n);  # Relu 'output'
     output_nhwc = reshape(output_2, shape = (1, 2, 2, 2));  # output 'output'
-    output_2_2 = transpose(output_nhwc, perm = (0, 3, 1, 2));  # output 'output'
-    output output_2_2;
+    output_3 = transpose(output_nhwc, perm = (0, 3, 1, 2));  # output 'output'
+    output output_3;
 }
 """
     ok(got == want, "names: the .bnn text is\n%s\nnot\n%s" % (got, want))
@@ -515,6 +515,50 @@ def m_w1a2():
         emit_c("w1a2", m)
 
 
+def m_layouts():
+    """Values going between the layouts: a flattened [C, H, W] as an
+    output (the model's order back), and reshaped back to [1, C, H, W]
+    (bnnc's [H, W, C] again, free); BatchNormalization on the model's input;
+    Slice of the height and width; Concat along the last axis of a rank-3
+    tensor; Pad of the channels of a [1, N]; a one-bit signed Quant of an
+    integer dot product (one threshold, two levels); an output that is the
+    input itself."""
+    b1, t1 = bn("bnx", 2, "x", "xb")
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             helper.make_node("Flatten", ["c"], ["flat_out"], name="flat"),
+             helper.make_node("Reshape", ["flat_out", "shp4"], ["u"], name="unflat"),
+             helper.make_node("MaxPool", ["u"], ["unflat_pool"], name="pool", kernel_shape=[2, 2],
+                              strides=[1, 1]),
+             b1, helper.make_node("Slice", ["xb", "st", "en", "ax"], ["bn_crop"], name="crop"),
+             helper.make_node("Reshape", ["x", "shp3"], ["r3"], name="rows"),
+             helper.make_node("Concat", ["r3", "r3"], ["cat_last"], name="cat", axis=2),
+             helper.make_node("GlobalAveragePool", ["c"], ["g"], name="gap"),
+             helper.make_node("Flatten", ["g"], ["gf"], name="gflat"),
+             helper.make_node("Pad", ["gf", "pc", "pv"], ["gpad"], name="gpad"),
+             helper.make_node("Sign", ["x"], ["s"], name="sign"),
+             helper.make_node("Conv", ["s", "wb"], ["bc"], name="bconv"),
+             helper.make_node("Quant", ["bc", "one", "zero", "one"], ["q1"], name="q1",
+                              domain="qonnx.custom_op.general", signed=1),
+             helper.make_node("Identity", ["x"], ["x_copy"], name="copy")]
+    inits = [T("w", normal(5, 2, 3, 3)), T("shp4", np.array([1, 5, 3, 4], np.int64)),
+             T("st", np.array([1, 1], np.int64)), T("en", np.array([3, 3], np.int64)),
+             T("ax", np.array([2, 3], np.int64)), T("shp3", np.array([1, 6, 4], np.int64)),
+             T("pc", np.array([0, 1, 0, 2], np.int64)), T("pv", F(0.5)),
+             T("wb", pm1(3, 2, 1, 1)), T("one", F(1)), T("zero", F(0))] + t1
+    m = model("layouts", nodes, inits, [("x", [1, 2, 3, 4])],
+              ["flat_out", "unflat_pool", "bn_crop", "cat_last", "gpad", "q1", "x_copy"],
+              qonnx=True)
+    check_model(m, "layouts", want_ops=("flatten", "slice", "concat", "pad_channels",
+                                        "thresholds"))
+    if not SEEDS:
+        text = open("out_layouts/layouts.bnn").read()
+        ok("unflat = reshape(flat, shape = (3, 4, 5));" in text and
+           "x_copy = reshape(x, shape = (1, 2, 3, 4));" in text and
+           "gpad_2 = pad_channels(gap, before = 1, after = 2, value = 0.5);" in text and
+           "gpad = reshape(gpad_2, shape = (1, 8));" in text,
+           "layouts: the free paths:\n" + text)
+
+
 def emit_c(name, m):
     """The imported network through --emit c, compiled and run on the
     inputs of the last run: its outputs are bnnc run's, bit for bit (the
@@ -551,7 +595,7 @@ def emit_c(name, m):
 
 
 for f in (m_bnn, m_ste, m_resid, m_convs, m_flat, m_qonnx, m_softmax11, m_names, m_golden,
-          m_shapes, m_w1a2):
+          m_shapes, m_w1a2, m_layouts):
     try:
         f()
     except Exception as e:  # a broken test is a failure, not a crash
