@@ -1438,6 +1438,9 @@ static bool map_batchnorm(Reader *R) {
         int64_t i = model_index(x, j);
         for (int k = 0; k < 4; k++)
             t[k][j] = (float)p[k]->v[i];
+        if (t[3][j] < 0)
+            return fail(R, "its variance for channel %lld is %g; bnnc's batchnorm takes a "
+                           "variance of 0 or more", (long long)i, (double)t[3][j]);
         /* bnnc's fold (docs/semantics.md section 2), which must be finite */
         double var = (double)t[3][j] + epsd;
         if (!(var > 0))

@@ -756,6 +756,11 @@ error("gemm_spatial", [helper.make_node("Gemm", ["x", "w"], ["y"], name="g")],
       [T("w", normal(50, 3))],
       "bnnc: error: 'gemm_spatial.onnx': node 'g' (Gemm): its input 'x' is not a [1, N] "
       "tensor")
+error("bn_negative_var", [helper.make_node("BatchNormalization", ["x", "g", "b", "m", "v"],
+                                           ["y"], name="bn")],
+      [T("g", pos(2)), T("b", pos(2)), T("m", pos(2)), T("v", np.array([1, -1e-30], F))],
+      "bnnc: error: 'bn_negative_var.onnx': node 'bn' (BatchNormalization): its variance for "
+      "channel 1 is -1e-30; bnnc's batchnorm takes a variance of 0 or more")
 error("bn_training", [helper.make_node("BatchNormalization", ["x", "g", "b", "m", "v"],
                                        ["y"], name="bn", training_mode=1)],
       [T("g", pos(2)), T("b", pos(2)), T("m", pos(2)), T("v", pos(2))],
