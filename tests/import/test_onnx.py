@@ -742,6 +742,72 @@ error("out_pad", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
       [T("p", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64))],
       "bnnc: error: 'out_pad.onnx': output 'y' is a Pad of the height or width, which bnnc "
       "pads only within a Conv")
+# the layouts' and shape operations' own errors
+I64 = np.int64
+error("out_5d", [helper.make_node("Flatten", ["x"], ["f"], name="f"),
+                 helper.make_node("Unsqueeze", ["f", "ax"], ["y"], name="u")],
+      [T("ax", np.array([2, 3, 4], I64))],
+      "bnnc: error: 'out_5d.onnx': 'y' has 5 dimensions in the model; bnnc's tensors have 1 "
+      "to 4")
+error("slice_empty", [helper.make_node("Slice", ["x", "s0", "e0", "a0"], ["y"], name="s")],
+      [T("s0", np.array([3], I64)), T("e0", np.array([3], I64)), T("a0", np.array([1], I64))],
+      "bnnc: error: 'slice_empty.onnx': node 's' (Slice): it slices axis 1 to nothing")
+error("slice_batch", [helper.make_node("Conv", ["x", "w"], ["c"], name="c"),
+                      helper.make_node("Concat", ["c", "c"], ["cc"], name="cat", axis=0),
+                      helper.make_node("Slice", ["cc", "s0", "e0", "a0"], ["y"], name="s")],
+      [T("w", normal(2, 2, 1, 1)), T("s0", np.array([1, 1], I64)),
+       T("e0", np.array([2, 3], I64)), T("a0", np.array([0, 2], I64))],
+      "bnnc: error: 'slice_batch.onnx': node 'cat' (Concat): it joins along axis 0 of 4; "
+      "bnnc's concat joins the last axis (the channels: axis 1 of [1, C, H, W])")
+error("slice_lists", [helper.make_node("Slice", ["x", "s0", "e0"], ["y"], name="s")],
+      [T("s0", np.array([1, 1], I64)), T("e0", np.array([2], I64))],
+      "bnnc: error: 'slice_lists.onnx': node 's' (Slice): its starts, ends, axes and steps are "
+      "not constant lists of one length")
+error("pad_crop", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
+      [T("p", np.array([0, -1, 0, 0, 0, 0, 0, 0], I64))],
+      "bnnc: error: 'pad_crop.onnx': node 'p' (Pad): it crops (a negative pad); bnnc's slice "
+      "does that, not its pads")
+error("pad_count", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
+      [T("p", np.array([0, 1, 0, 0], I64))],
+      "bnnc: error: 'pad_count.onnx': node 'p' (Pad): its pads are not 2 values per axis")
+error("pad_batch", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
+      [T("p", np.array([1, 0, 0, 0, 0, 0, 0, 0], I64))],
+      "bnnc: error: 'pad_batch.onnx': node 'p' (Pad): it pads the batch axis or several kinds "
+      "of axes; bnnc pads the channels (pad_channels), or the height and width with zeros as a "
+      "Conv that reads it does")
+error("pad_int", bq + [helper.make_node("Pad", ["c", "p", "v"], ["y"], name="p")],
+      [T("one", F(1)), T("w", pm1(3, 2, 1, 1)), T("p", np.array([0, 1, 0, 0, 0, 0, 0, 0], I64)),
+       T("v", F(0.5))],
+      "bnnc: error: 'pad_int.onnx': node 'p' (Pad): it pads 'c', an integer tensor, with 0.5",
+      qonnx=True)
+error("pad_autopad", [helper.make_node("Pad", ["x", "p"], ["xp"], name="p"),
+                      helper.make_node("Conv", ["xp", "w"], ["y"], name="c", auto_pad="SAME_UPPER")],
+      [T("p", np.array([0, 0, 1, 1, 0, 0, 1, 1], I64)), T("w", normal(3, 2, 3, 3))],
+      "bnnc: error: 'pad_autopad.onnx': node 'c' (Conv): its input 'xp' is a Pad and its "
+      "auto_pad is 'SAME_UPPER'")
+error("mt_count", bq + [helper.make_node("MultiThreshold", ["c", "t"], ["y"], name="mt",
+                                         domain="qonnx.custom_op.general")],
+      [T("one", F(1)), T("w", pm1(3, 2, 1, 1)), T("t", np.zeros((1, 256), F))],
+      "bnnc: error: 'mt_count.onnx': node 'mt' (MultiThreshold): it has 256 thresholds per "
+      "channel; bnnc's thresholds take 1 to 255", qonnx=True)
+error("quant_far", bq + [helper.make_node("Quant", ["c", "s", "z", "b"], ["y"], name="q",
+                                          domain="qonnx.custom_op.general", signed=0)],
+      [T("one", F(1)), T("w", pm1(3, 2, 1, 1)), T("s", F(1e12)), T("z", F(0)), T("b", F(2))],
+      "bnnc: error: 'quant_far.onnx': node 'q' (Quant): its level 1 of channel 0 is reached "
+      "beyond +-2^30; bnnc's thresholds are from -2^30 to 2^30", qonnx=True)
+error("bn_axis", [helper.make_node("Reshape", ["x", "s"], ["r"], name="r"),
+                  helper.make_node("BatchNormalization", ["r", "g", "b", "m", "v"], ["y"],
+                                   name="bn")],
+      [T("s", np.array([1, 2, 25], I64)), T("g", pos(2)), T("b", pos(2)), T("m", pos(2)),
+       T("v", pos(2))],
+      "bnnc: error: 'bn_axis.onnx': node 'bn' (BatchNormalization): its input 'r' has 2 "
+      "channels (axis 1) of more than one element, and they are not bnnc's channels (the last "
+      "axis)")
+error("bn_epsilon", [helper.make_node("BatchNormalization", ["x", "g", "b", "m", "v"], ["y"],
+                                      name="bn", epsilon=0.0)],
+      [T("g", pos(2)), T("b", pos(2)), T("m", pos(2)), T("v", pos(2))],
+      "bnnc: error: 'bn_epsilon.onnx': node 'bn' (BatchNormalization): its epsilon is 0; "
+      "bnnc's batchnorm takes one above 0")
 error("attr_unknown", [helper.make_node("Relu", ["x"], ["y"], name="r", foo=1)], [],
       "bnnc: error: 'attr_unknown.onnx': node 'r' (Relu): attribute 'foo' is not one bnnc "
       "import knows for Relu")
