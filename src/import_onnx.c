@@ -110,8 +110,9 @@ struct Val {
     const char *scale_ref;     /* that product made into a layer, once needed */
     const char *ste_of;        /* V_STE_DIFF: sign(x) - x of this x */
     const char *ste_sign;      /* and the sign's value */
-    int64_t pad[4];            /* a Pad of zeros (top, left, bottom, right) that the */
-    bool padded;               /* next Conv takes into its own padding */
+    int64_t pad[4];            /* a Pad (top, left, bottom, right) that the next Conv */
+    bool padded;               /* takes into its own padding: of zeros, or */
+    bool pad_one;              /* of +1 around a b1 value (same_one) */
     Val *as_sp, *as_fl, *as_md;    /* the value in another layout, once made */
 };
 
@@ -591,7 +592,7 @@ static Val *derive(Reader *R, const Val *v, VKind kind, const char *ref) {
     o->ref = ref;
     o->scale_ref = NULL;
     o->as_sp = o->as_fl = o->as_md = NULL;
-    o->padded = false;
+    o->padded = o->pad_one = false;
     if (kind != V_FLAT)
         o->pc = o->ph = o->pw = 0;
     return o;
@@ -775,7 +776,7 @@ static Val *out_like(Reader *R, size_t k, const Val *like, const char *ref, DTyp
     o->scale_ref = NULL;
     o->ste_of = o->ste_sign = NULL;
     o->as_sp = o->as_fl = o->as_md = NULL;
-    o->padded = false;
+    o->padded = o->pad_one = false;
     return o;
 }
 
@@ -1108,7 +1109,7 @@ static int window_pad(Reader *R, const char *axis, int64_t in, int64_t k, int64_
 
 typedef struct {
     int64_t k[2], s[2], d[2];
-    int pad;                   /* 0 valid, 1 same */
+    int pad;                   /* 0 valid, 1 same, 2 same_one */
     int64_t oh, ow;
 } Window;
 
@@ -1149,8 +1150,12 @@ static bool window(Reader *R, const Val *x, const int64_t *kernel, bool ceil_ok,
         /* the zeros of a Pad before it: more padding of its own */
         if (strcmp(ap, "NOTSET") && strcmp(ap, "VALID"))
             return fail(R, "its input '%s' is a Pad and its auto_pad is '%s'", x->name, ap);
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 4; i++) {
+            if (x->pad_one && pads[i])
+                return fail(R, "its input '%s' is a Pad of ones, and it pads with zeros too; "
+                               "bnnc pads with one or the other", x->name);
             pads[i] += x->pad[i];
+        }
     }
     int64_t o[2];
     int p[2];
@@ -1190,7 +1195,7 @@ static const char *window_attrs(Reader *R, const Window *w, const char *first) {
     if (w->s[0] != 1 || w->s[1] != 1)
         s = mem_printf(R->a, "%s, stride = %s", s, pair(R, w->s));
     if (w->pad)
-        s = mem_printf(R->a, "%s, padding = same", s);
+        s = mem_printf(R->a, "%s, padding = %s", s, w->pad == 2 ? "same_one" : "same");
     if (w->d[0] != 1 || w->d[1] != 1)
         s = mem_printf(R->a, "%s, dilation = %s", s, pair(R, w->d));
     return s;
@@ -1293,6 +1298,8 @@ static bool map_conv(Reader *R) {
     Window w;
     if (!window(R, x, kernel, false, &w))
         return false;
+    if (x->pad_one && w.pad)
+        w.pad = 2; /* the +1 around a b1 input */
     float *bias = NULL;
     Val *bv = in_val(R, 2);
     if (bv) {
@@ -2647,8 +2654,10 @@ static bool map_pad(Reader *R) {
         out_like(R, 0, &like, l->name, t);
         return true;
     }
-    if (only_hw && value == 0) {
-        /* zeros around the height and width: a Conv's own padding */
+    bool one = value == 1 && use_type(x) == DT_B1;
+    if (only_hw && (value == 0 || one)) {
+        /* zeros around the height and width, or +1 around a b1 value: a
+         * Conv's own padding ('same', 'same_one') */
         Val *xs = as_spatial(R, x);
         if (!xs)
             return false;
@@ -2657,14 +2666,16 @@ static bool map_pad(Reader *R) {
         Val *o = out_like(R, 0, &like, xs->ref, xs->type);
         o->scale = xs->scale;
         o->padded = true;
+        o->pad_one = one;
         o->pad[0] = pads[2], o->pad[1] = pads[3], o->pad[2] = pads[2 + r],
         o->pad[3] = pads[3 + r];
         return true;
     }
     return fail(R, "it pads %s; bnnc pads the channels (pad_channels), or the height and "
-                   "width with zeros as a Conv that reads it does",
-                only_hw ? "the height and width with a value other than 0" : "the batch axis or "
-                "several kinds of axes");
+                   "width as a Conv that reads it does (zeros, or +1 around a binary tensor)",
+                only_hw ? "the height and width with a value other than 0 (or 1 around a binary "
+                          "tensor)"
+                        : "the batch axis or several kinds of axes");
 }
 
 static bool map_identity(Reader *R) {

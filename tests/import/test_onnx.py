@@ -479,7 +479,8 @@ def m_w1a2():
     (an integer output, compared exactly); a 2-bit Quant of the integer
     dot product (its scale applied after the next binary layer's
     popcount: scaled = yes), MultiThreshold with output levels 2k - 3 (a
-    batchnorm), and a flat input."""
+    batchnorm), a flat input, and a Pad of +1 around the bipolar input
+    before a binary Conv (its padding, same_one)."""
     thr = np.sort(rng.integers(-8, 9, (4, 3)).astype(F) + F(0.5), axis=1)
     thr[1] = thr[1][::-1]  # any order: the count is the same
     nodes = [helper.make_node("BipolarQuant", ["x", "one"], ["q0"], name="inq",
@@ -497,20 +498,24 @@ def m_w1a2():
                               domain="qonnx.custom_op.general"),
              helper.make_node("MatMul", ["vq", "wv"], ["vacc"], name="fcv"),
              helper.make_node("MultiThreshold", ["vacc", "thv"], ["vcount"], name="mtv",
-                              domain="qonnx.custom_op.general")]
+                              domain="qonnx.custom_op.general"),
+             helper.make_node("Pad", ["q0", "phw", "one"], ["q0p"], name="padone"),
+             helper.make_node("Conv", ["q0p", "w4"], ["onepad"], name="bconv4")]
     inits = [T("one", F(1)), T("four", F(4)), T("zero", F(0)), T("two", F(2)),
              T("w1", pm1(4, 2, 3, 3)), T("thr", thr), T("w2", pm1(3, 4, 3, 3)),
              T("w3", pm1(3, 4, 1, 1)), T("wv", pm1(12, 5)),
-             T("thv", np.sort(rng.integers(-6, 7, (5, 2)).astype(F), axis=1))]
+             T("thv", np.sort(rng.integers(-6, 7, (5, 2)).astype(F), axis=1)),
+             T("phw", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)), T("w4", pm1(2, 2, 3, 3))]
     m = model("w1a2", nodes, inits, [("x", [1, 2, 5, 5]), ("v", [1, 12])],
-              ["acc", "qacc", "levels", "vcount"], qonnx=True)
+              ["acc", "qacc", "levels", "vcount", "onepad"], qonnx=True)
     check_model(m, "w1a2", runs=3, want_ops=("thresholds", "bconv2d", "bdense"))
     if not SEEDS:
         text = open("out_w1a2/w1a2.bnn").read()
         ok("mt1 = thresholds(bconv1, levels = 3);" in text and
            "bconv2 = bconv2d(mt1, filters = 3, kernel = 3);" in text and
            "act2 = thresholds(bconv1, levels = 3);" in text and
-           "bconv3 = bconv2d(act2, filters = 3, kernel = 1, scaled = yes);" in text,
+           "bconv3 = bconv2d(act2, filters = 3, kernel = 1, scaled = yes);" in text and
+           "bconv4 = bconv2d(q0_hwc, filters = 2, kernel = 3, padding = same_one);" in text,
            "w1a2: thresholds of 3 levels read by binary layers:\n" + text)
         emit_c("w1a2", m)
 
@@ -714,8 +719,16 @@ error("pad_relu", [helper.make_node("Pad", ["x", "p"], ["xp"], name="p"),
 error("pad_one", [helper.make_node("Pad", ["x", "p", "v"], ["y"], name="p")],
       [T("p", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)), T("v", F(1))],
       "bnnc: error: 'pad_one.onnx': node 'p' (Pad): it pads the height and width with a value "
-      "other than 0; bnnc pads the channels (pad_channels), or the height and width with "
-      "zeros as a Conv that reads it does")
+      "other than 0 (or 1 around a binary tensor); bnnc pads the channels (pad_channels), or "
+      "the height and width as a Conv that reads it does (zeros, or +1 around a binary "
+      "tensor)")
+error("pad_one_zero", [helper.make_node("Sign", ["x"], ["s"], name="s"),
+                       helper.make_node("Pad", ["s", "p", "v"], ["sp"], name="p"),
+                       helper.make_node("Conv", ["sp", "w"], ["y"], name="c", pads=[1, 1, 1, 1])],
+      [T("p", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)), T("v", F(1)),
+       T("w", pm1(3, 2, 3, 3))],
+      "bnnc: error: 'pad_one_zero.onnx': node 'c' (Conv): its input 'sp' is a Pad of ones, and "
+      "it pads with zeros too; bnnc pads with one or the other")
 error("pad_conv_odd", [helper.make_node("Pad", ["x", "p"], ["xp"], name="p"),
                        helper.make_node("Conv", ["xp", "w"], ["y"], name="c")],
       [T("p", np.array([0, 0, 1, 0, 0, 0, 0, 0], np.int64)), T("w", normal(3, 2, 3, 3))],
@@ -773,8 +786,8 @@ error("pad_count", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
 error("pad_batch", [helper.make_node("Pad", ["x", "p"], ["y"], name="p")],
       [T("p", np.array([1, 0, 0, 0, 0, 0, 0, 0], I64))],
       "bnnc: error: 'pad_batch.onnx': node 'p' (Pad): it pads the batch axis or several kinds "
-      "of axes; bnnc pads the channels (pad_channels), or the height and width with zeros as a "
-      "Conv that reads it does")
+      "of axes; bnnc pads the channels (pad_channels), or the height and width as a Conv that "
+      "reads it does (zeros, or +1 around a binary tensor)")
 error("pad_int", bq + [helper.make_node("Pad", ["c", "p", "v"], ["y"], name="p")],
       [T("one", F(1)), T("w", pm1(3, 2, 1, 1)), T("p", np.array([0, 1, 0, 0, 0, 0, 0, 0], I64)),
        T("v", F(0.5))],
