@@ -11,18 +11,24 @@
  *   - every value is a constant (an initializer, a Constant node, or a
  *     node computed at import time from constants only: the binarisation
  *     of weights by Sign, BipolarQuant or Quant, a Transpose, ...), or a
- *     tensor of the network, kept as bnnc lays it out: a [1, C, H, W]
- *     value of the model is bnnc's [H, W, C] ("spatial"), a [1, N] value
- *     bnnc's [N] ("flat"), possibly holding a flattened [C, H, W] in
- *     bnnc's (h, w, c) order (a "permuted" flat value: the rows of the
- *     dense layer that reads it are permuted to match);
+ *     tensor of the network in one of three layouts: the model's own
+ *     shape and order ("model", rank 1 to 4: the inputs, and what the
+ *     shape operations give), bnnc's [H, W, C] of a model [1, C, H, W]
+ *     ("spatial", for the window operations), or bnnc's [N] of a model
+ *     [1, N] ("flat"), possibly holding a flattened [C, H, W] in bnnc's
+ *     (h, w, c) order (a "permuted" flat value: the rows of the dense
+ *     layer that reads it are permuted to match). A value goes from one
+ *     layout to another where an operation needs it, once: by a reshape
+ *     where the elements keep their order (free), else a transpose and a
+ *     reshape; the outputs go back to the model's shape and order;
  *   - weights whose values are all -1 or +1 make a binary layer; -c and +c
- *     per output channel a binary layer and a scale; others a float layer;
- *   - what the language cannot say yet is said with the operations it has
- *     where that is exact (a bias, a batchnorm's own epsilon, a constant
- *     scale or offset: a batchnorm whose folded scale and shift are exactly
- *     those wanted), and is an error naming the node and the missing
- *     feature where it is not.
+ *     per output channel a binary layer with `scaled = yes`; others a
+ *     float layer; a bias is the layer's own (`bias = yes`);
+ *   - a constant scale or offset per channel is a batchnorm whose fold is
+ *     exactly x * a + b (variance 0.5, epsilon 0.5: it divides by 1);
+ *     thresholds on an integer dot product are bnnc's `thresholds`;
+ *     anything the language cannot say exactly is an error naming the
+ *     node and why.
  *
  * Nothing is approximated: an attribute the mapping does not cover, a
  * padding bnnc cannot reproduce, a non-constant weight are errors that
@@ -76,10 +82,11 @@ static void budget_free(void *data, void *ptr) {
 
 /* ----------------------------------------------------------- values */
 
-typedef enum { V_CONST, V_SPATIAL, V_FLAT, V_STE_DIFF } VKind;
+typedef enum { V_CONST, V_SPATIAL, V_FLAT, V_MODEL, V_STE_DIFF } VKind;
 
 /* A value of the model. */
-typedef struct {
+typedef struct Val Val;
+struct Val {
     const char *name;          /* the model's name of it */
     VKind kind;
     /* Its shape in the model (constants, and tensors: [1, C, H, W], [1, N], ...). */
@@ -91,17 +98,23 @@ typedef struct {
     int64_t n;
     bool is_float;
     /* A tensor: the bnnc value (the reader's name of a layer or input),
-     * its element type and layout. */
+     * its element type and layout: V_SPATIAL [H, W, C] of a model
+     * [1, C, H, W]; V_FLAT [N] of a model [1, N] (or [1, N, 1, 1], ...);
+     * V_MODEL the model's own shape and order (rank 1 to 4). */
     const char *ref;
     DType type;
     int64_t H, W, C;           /* V_SPATIAL */
     int64_t N;                 /* V_FLAT */
     int64_t pc, ph, pw;        /* V_FLAT from a [C, H, W] in (h, w, c) order; pc 0: none */
-    float scale;               /* a b1 value times this (BipolarQuant); 0: none */
+    float scale;               /* the value times this (BipolarQuant, Quant); 0: none */
     const char *scale_ref;     /* that product made into a layer, once needed */
     const char *ste_of;        /* V_STE_DIFF: sign(x) - x of this x */
     const char *ste_sign;      /* and the sign's value */
-} Val;
+    int64_t pad[4];            /* a Pad (top, left, bottom, right) that the next Conv */
+    bool padded;               /* takes into its own padding: of zeros, or */
+    bool pad_one;              /* of +1 around a b1 value (same_one) */
+    Val *as_sp, *as_fl, *as_md;    /* the value in another layout, once made */
+};
 
 typedef struct {
     Ctx *c;
@@ -124,6 +137,7 @@ typedef struct {
     int signs;                 /* ONNX Sign nodes mapped */
     const char *first_sign;
     const char *out_label;     /* the graph output being mapped */
+    const char **out_names;    /* the layer name kept for each graph output */
 } Reader;
 
 static void grow(Reader *R) {
@@ -230,11 +244,6 @@ static bool fail(Reader *R, const char *fmt, ...) {
     else
         diag_plain(R->c, "'%s': %s", R->path, msg);
     return false;
-}
-
-/* A missing feature of the language: the node cannot be mapped exactly. */
-static bool lacks(Reader *R, const char *what, const char *feature) {
-    return fail(R, "%s; the .bnn language has no %s yet (docs/import.md)", what, feature);
 }
 
 /* ------------------------------------------------------- attributes */
@@ -444,6 +453,15 @@ static bool scalar(const Val *v, double *out) {
     return true;
 }
 
+/* A constant's element as an integer: false when it is not a whole
+ * number within +-2^62 (NaN, infinite, out of range). */
+static bool whole(double v, int64_t *out) {
+    if (!(v == floor(v)) || fabs(v) > 4611686018427387904.0)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
 /* ----------------------------------------------------------- layers */
 
 static ImpLayer *add_layer(Reader *R, const char *base, const char *op, const char *attrs,
@@ -481,51 +499,57 @@ static float *add_tensor(Reader *R, ImpLayer *l, const char *suffix, int rank,
 
 /* Channels of a tensor value (the last bnnc dimension). */
 static int64_t chans(const Val *v) {
-    return v->kind == V_SPATIAL ? v->C : v->N;
+    return v->kind == V_SPATIAL ? v->C : v->kind == V_FLAT ? v->N : v->dims[v->rank - 1];
 }
 
 /* The position in the model's order of the element at bnnc position j of
  * a permuted flat value (bnnc (h, w, c) of a model [C, H, W]). */
 static int64_t model_index(const Val *v, int64_t j) {
-    if (!v->pc)
+    if (v->kind != V_FLAT || !v->pc)
         return j;
     int64_t c = j % v->pc, hw = j / v->pc;
     return c * v->ph * v->pw + hw;
 }
 
-/* y = x * scale[c] + shift[c], exactly: a batchnorm whose folded scale and
- * shift (docs/semantics.md section 2) are these floats. Its gamma is the
- * scale and its beta the shift, with mean 0 and variance 0.999f: the fold
- * divides by sqrt(0.999f + 0.001) = 1.0000000064, which moves no float by
- * half an ulp, so the scale is the gamma given and the shift the beta
- * given, to the bit. Until batchnorm takes its own epsilon (docs/import.md). */
-static const char *affine(Reader *R, const char *in, int64_t C, const float *scale,
-                          const float *shift, const char *suffix) {
-    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", label(R), suffix), "batchnorm", "", 1,
+/* y = x * a[c] + b[c], exactly, per channel (the last axis): a batchnorm
+ * with gamma a, beta b, mean 0, variance 0.5 and epsilon 0.5. Its fold
+ * (docs/semantics.md section 2) divides by sqrt(0.5 + 0.5) = 1 exactly,
+ * so the scale is a and the shift b to the bit. Without a, `scale = no`
+ * (gamma 1); without b, `center = no` (beta 0, a shift of +0). */
+static const char *affine(Reader *R, const char *in, int64_t C, const float *a, const float *b,
+                          const char *suffix) {
+    const char *at = "epsilon = 0.5";
+    if (!a)
+        at = "epsilon = 0.5, scale = no";
+    if (!b)
+        at = "epsilon = 0.5, center = no";
+    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", label(R), suffix), "batchnorm", at, 1,
                             in, NULL);
     int64_t d[1] = {C};
-    float *g = add_tensor(R, l, "gamma", 1, d), *b = add_tensor(R, l, "beta", 1, d);
+    float *g = a ? add_tensor(R, l, "gamma", 1, d) : NULL;
+    float *be = b ? add_tensor(R, l, "beta", 1, d) : NULL;
     float *m = add_tensor(R, l, "mean", 1, d), *var = add_tensor(R, l, "variance", 1, d);
     for (int64_t i = 0; i < C; i++) {
-        g[i] = scale[i];
-        b[i] = shift[i];
+        if (g)
+            g[i] = a[i];
+        if (be)
+            be[i] = b[i];
         m[i] = 0.0f;
-        var[i] = 0.999f;
+        var[i] = 0.5f;
     }
     return l->name;
 }
 
-/* The bnnc value of v, with a pending BipolarQuant scale made a layer. */
+/* The bnnc value of v, with a pending scale made a layer. */
 static const char *use(Reader *R, Val *v) {
     if (v->scale == 0.0f || v->scale == 1.0f)
         return v->ref;
     if (!v->scale_ref) {
         int64_t C = chans(v);
         float *s = mem_array(R->a, (size_t)C + 1, sizeof(float));
-        float *z = mem_array(R->a, (size_t)C + 1, sizeof(float));
         for (int64_t i = 0; i < C; i++)
             s[i] = v->scale;
-        v->scale_ref = affine(R, v->ref, C, s, z, "_scale");
+        v->scale_ref = affine(R, v->ref, C, s, NULL, "_scale");
     }
     return v->scale_ref;
 }
@@ -552,7 +576,181 @@ static Val *tensor_in(Reader *R, size_t k) {
                 "and parameters", v->name);
         return NULL;
     }
+    if (v->padded && strcmp(R->node->op_type, "Conv")) {
+        fail(R, "it reads '%s', a Pad of the height or width; bnnc pads within a convolution "
+                "only ('same', 'same_one'), so such a Pad must feed a Conv", v->name);
+        return NULL;
+    }
     return v;
+}
+
+/* A copy of v as a new value of another layout (no cached conversions). */
+static Val *derive(Reader *R, const Val *v, VKind kind, const char *ref) {
+    Val *o = mem_alloc(R->a, sizeof *o);
+    *o = *v;
+    o->kind = kind;
+    o->ref = ref;
+    o->scale_ref = NULL;
+    o->as_sp = o->as_fl = o->as_md = NULL;
+    o->padded = o->pad_one = false;
+    if (kind != V_FLAT)
+        o->pc = o->ph = o->pw = 0;
+    return o;
+}
+
+static const char *dims_text(Reader *R, int r, const int64_t *d) {
+    const char *s = "";
+    for (int i = 0; i < r; i++)
+        s = mem_printf(R->a, "%s%s%lld", s, i ? ", " : "", (long long)d[i]);
+    return s;
+}
+
+static const char *reshape_layer(Reader *R, const char *base, const char *in, int r,
+                                 const int64_t *d) {
+    ImpLayer *l = add_layer(R, base, "reshape",
+                            mem_printf(R->a, "shape = (%s)", dims_text(R, r, d)), 1, in, NULL);
+    return l->name;
+}
+
+static const char *transpose_layer(Reader *R, const char *base, const char *in, int r,
+                                   const int *perm) {
+    int64_t p[IMP_MAX_RANK];
+    for (int i = 0; i < r; i++)
+        p[i] = perm[i];
+    ImpLayer *l = add_layer(R, base, "transpose",
+                            mem_printf(R->a, "perm = (%s)", dims_text(R, r, p)), 1, in, NULL);
+    return l->name;
+}
+
+static bool same_dims(int ra, const int64_t *a, int rb, const int64_t *b) {
+    if (ra != rb)
+        return false;
+    for (int i = 0; i < ra; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Whether perm (of the axes of extents d) moves only axes of extent 1,
+ * so the elements keep their order. */
+static bool keeps_order(int r, const int64_t *d, const int *perm) {
+    int prev = -1;
+    for (int i = 0; i < r; i++) {
+        if (d[perm[i]] == 1)
+            continue;
+        if (perm[i] < prev)
+            return false;
+        prev = perm[i];
+    }
+    return true;
+}
+
+/* v in the model's own shape and order (V_MODEL): a free reshape, or a
+ * transpose where bnnc's layout orders the elements otherwise. NULL
+ * after reporting (more than 4 dimensions). */
+static Val *as_model(Reader *R, Val *v) {
+    if (v->kind == V_MODEL)
+        return v;
+    if (v->as_md)
+        return v->as_md;
+    if (v->rank < 1 || v->rank > 4) {
+        fail(R, "'%s' has %d dimensions in the model; bnnc's tensors have 1 to 4", v->name,
+             v->rank);
+        return NULL;
+    }
+    static const int to_nchw[4] = {0, 3, 1, 2};
+    const char *ref = v->ref;
+    const char *base = mem_printf(R->a, "%s_nchw", v->name);
+    if (v->kind == V_SPATIAL && v->C > 1 && v->H * v->W > 1) {
+        int64_t nhwc[4] = {1, v->H, v->W, v->C};
+        ref = reshape_layer(R, mem_printf(R->a, "%s_nhwc", v->name), ref, 4, nhwc);
+        ref = transpose_layer(R, base, ref, 4, to_nchw);
+    } else if (v->kind == V_FLAT && v->pc) {
+        int64_t nhwc[4] = {1, v->ph, v->pw, v->pc}, nchw[4] = {1, v->pc, v->ph, v->pw};
+        ref = reshape_layer(R, mem_printf(R->a, "%s_nhwc", v->name), ref, 4, nhwc);
+        ref = transpose_layer(R, base, ref, 4, to_nchw);
+        if (!same_dims(4, nchw, v->rank, v->dims))
+            ref = reshape_layer(R, mem_printf(R->a, "%s_model", v->name), ref, v->rank, v->dims);
+    } else {
+        int64_t n = v->kind == V_FLAT ? v->N : v->H * v->W * v->C;
+        if (!(v->rank == 1 && v->dims[0] == n && v->kind == V_FLAT))
+            ref = reshape_layer(R, base, ref, v->rank, v->dims);
+    }
+    return v->as_md = derive(R, v, V_MODEL, ref);
+}
+
+/* v as bnnc's [H, W, C] of a model [1, C, H, W] (V_SPATIAL), for the
+ * window operations: a free reshape where the elements are in that order
+ * (C or H * W is 1, or a flattened [C, H, W] read back), else the
+ * model's order transposed. NULL after reporting. */
+static Val *as_spatial(Reader *R, Val *v) {
+    if (v->kind == V_SPATIAL)
+        return v;
+    if (v->as_sp)
+        return v->as_sp;
+    if (v->rank != 4 || v->dims[0] != 1) {
+        fail(R, "its input '%s' is not a [1, C, H, W] tensor", v->name);
+        return NULL;
+    }
+    int64_t C = v->dims[1], H = v->dims[2], W = v->dims[3], hwc[3] = {H, W, C};
+    const char *ref;
+    const char *base = mem_printf(R->a, "%s_hwc", v->name);
+    if (v->kind == V_FLAT && v->pc == C && v->ph == H && v->pw == W && C > 0) {
+        ref = reshape_layer(R, base, v->ref, 3, hwc);
+    } else if (C == 1 || H * W == 1) {
+        Val *m = v->kind == V_FLAT && v->pc ? as_model(R, v) : v;
+        if (!m)
+            return NULL;
+        ref = reshape_layer(R, base, m->ref, 3, hwc);
+    } else {
+        Val *m = as_model(R, v);
+        if (!m)
+            return NULL;
+        static const int to_nhwc[4] = {0, 2, 3, 1};
+        ref = transpose_layer(R, mem_printf(R->a, "%s_nhwc", v->name), m->ref, 4, to_nhwc);
+        ref = reshape_layer(R, base, ref, 3, hwc);
+    }
+    Val *o = derive(R, v, V_SPATIAL, ref);
+    o->C = C, o->H = H, o->W = W;
+    return v->as_sp = o;
+}
+
+/* Whether the model shape is flat-like: a batch of one and at most one
+ * other dimension above 1 ([1, N], [1, N, 1, 1]). */
+static bool flat_like(int r, const int64_t *d) {
+    int nbig = 0;
+    for (int i = 1; i < r; i++)
+        nbig += d[i] != 1;
+    return r >= 2 && d[0] == 1 && nbig <= 1;
+}
+
+/* v in bnnc's layout for the per-channel operations: a flat-like value
+ * V_FLAT, a [1, C, H, W] V_SPATIAL, others as they are (their channel is
+ * the last axis). NULL after reporting. */
+static Val *canon(Reader *R, Val *v) {
+    if (v->kind != V_MODEL)
+        return v;
+    if (flat_like(v->rank, v->dims)) {
+        if (v->as_fl)
+            return v->as_fl;
+        int64_t n = elems_of(v->rank, v->dims);
+        Val *o = derive(R, v, V_FLAT,
+                        reshape_layer(R, mem_printf(R->a, "%s_flat", v->name), v->ref, 1, &n));
+        o->N = n;
+        return v->as_fl = o;
+    }
+    if (v->rank == 4 && v->dims[0] == 1)
+        return as_spatial(R, v);
+    return v;
+}
+
+/* The layout canon(v) gives, without making it. */
+static VKind canon_kind(const Val *v) {
+    if (v->kind != V_MODEL)
+        return v->kind;
+    if (flat_like(v->rank, v->dims))
+        return V_FLAT;
+    return v->rank == 4 && v->dims[0] == 1 ? V_SPATIAL : V_MODEL;
 }
 
 /* Binds output k of the node to a tensor like `like` with bnnc value ref. */
@@ -577,6 +775,8 @@ static Val *out_like(Reader *R, size_t k, const Val *like, const char *ref, DTyp
     o->scale = 0;
     o->scale_ref = NULL;
     o->ste_of = o->ste_sign = NULL;
+    o->as_sp = o->as_fl = o->as_md = NULL;
+    o->padded = o->pad_one = false;
     return o;
 }
 
@@ -601,9 +801,14 @@ static float *per_channel(Reader *R, const Val *x, const Val *k, const char *wha
     }
     int64_t C = chans(x);
     float *out = mem_array(R->a, (size_t)C + 1, sizeof(float));
+    if (k->n == 1) {
+        for (int64_t j = 0; j < C; j++)
+            out[j] = (float)k->v[0];
+        return out;
+    }
     bool *set = mem_array(R->a, (size_t)C + 1, sizeof(bool));
     int64_t total = elems_of(r, x->dims), idx[IMP_MAX_RANK] = {0};
-    if (total != (x->kind == V_SPATIAL ? x->H * x->W * x->C : x->N))
+    if (x->kind != V_MODEL && total != (x->kind == V_SPATIAL ? x->H * x->W * x->C : x->N))
         goto bad;
     for (int64_t e = 0; e < total; e++) {
         /* e in the model's order: its bnnc channel, and k's element */
@@ -612,6 +817,8 @@ static float *per_channel(Reader *R, const Val *x, const Val *k, const char *wha
             ko = ko * kd[i] + (kd[i] == 1 ? 0 : idx[i]);
         if (x->kind == V_SPATIAL) {
             ch = idx[1];
+        } else if (x->kind == V_MODEL) {
+            ch = idx[r - 1];
         } else {
             /* bnnc position of model element e: invert model_index */
             if (x->pc) {
@@ -623,9 +830,9 @@ static float *per_channel(Reader *R, const Val *x, const Val *k, const char *wha
         }
         float val = (float)k->v[ko];
         if (set[ch] && memcmp(&out[ch], &val, sizeof val) != 0)
-            return fail(R, "its %s varies within a channel; bnnc's per-channel operations "
-                           "(batchnorm, prelu) take one value per channel, and the .bnn "
-                           "language has no element-wise 'mul' yet (docs/import.md)",
+            return fail(R, "its %s varies within a channel; bnnc takes a constant as the "
+                           "per-channel parameters of a layer (batchnorm, prelu), and a .bnn "
+                           "network has no constant tensors (docs/import.md)",
                         what),
                    NULL;
         out[ch] = val;
@@ -902,7 +1109,7 @@ static int window_pad(Reader *R, const char *axis, int64_t in, int64_t k, int64_
 
 typedef struct {
     int64_t k[2], s[2], d[2];
-    int pad;                   /* 0 valid, 1 same */
+    int pad;                   /* 0 valid, 1 same, 2 same_one */
     int64_t oh, ow;
 } Window;
 
@@ -938,6 +1145,17 @@ static bool window(Reader *R, const Val *x, const int64_t *kernel, bool ceil_ok,
         }
     } else if (strcmp(ap, "NOTSET")) {
         return fail(R, "auto_pad '%s' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER", ap);
+    }
+    if (x->padded) {
+        /* the zeros of a Pad before it: more padding of its own */
+        if (strcmp(ap, "NOTSET") && strcmp(ap, "VALID"))
+            return fail(R, "its input '%s' is a Pad and its auto_pad is '%s'", x->name, ap);
+        for (int i = 0; i < 4; i++) {
+            if (x->pad_one && pads[i])
+                return fail(R, "its input '%s' is a Pad of ones, and it pads with zeros too; "
+                               "bnnc pads with one or the other", x->name);
+            pads[i] += x->pad[i];
+        }
     }
     int64_t o[2];
     int p[2];
@@ -977,7 +1195,7 @@ static const char *window_attrs(Reader *R, const Window *w, const char *first) {
     if (w->s[0] != 1 || w->s[1] != 1)
         s = mem_printf(R->a, "%s, stride = %s", s, pair(R, w->s));
     if (w->pad)
-        s = mem_printf(R->a, "%s, padding = same", s);
+        s = mem_printf(R->a, "%s, padding = %s", s, w->pad == 2 ? "same_one" : "same");
     if (w->d[0] != 1 || w->d[1] != 1)
         s = mem_printf(R->a, "%s, dilation = %s", s, pair(R, w->d));
     return s;
@@ -1016,34 +1234,38 @@ static bool weighted(Reader *R, Val *x, float *w, int64_t nin, int64_t nout, int
     /* one weight per output is -c or +c whatever it is: binary only as +-1 */
     if (nin < 2 && !all_one)
         bin = false;
-    /* a BipolarQuant scale of the input: the products are scaled after */
+    /* a scale of the input (BipolarQuant, Quant): the products are scaled after */
     float in_scale = x->scale != 0.0f && x->scale != 1.0f && bin ? x->scale : 1.0f;
     const char *in = in_scale != 1.0f ? x->ref : use(R, x);
     int64_t out = elems_of(like->rank, like->dims);
     if (nin > 0 && out > (BNNC_MAX_MACS - R->macs) / nin)
         return fail(R, "the network would need more than 2^60 multiply-accumulates");
     R->macs += out * nin;
+    bool need_scale = bin && (!all_one || in_scale != 1.0f);
+    if (need_scale)
+        attrs = mem_printf(R->a, "%s, scaled = yes", attrs);
+    if (bias)
+        attrs = mem_printf(R->a, "%s, bias = yes", attrs);
     ImpLayer *l = add_layer(R, node_label(R->node), bin ? op_binary : op_float, attrs, 1, in,
                             NULL);
     float *t = add_tensor(R, l, "weight", wrank, wshape);
     for (int64_t i = 0; i < nin * nout; i++)
         t[i] = bin ? (w[i] > 0 ? 1.0f : -1.0f) : w[i];
-    DType type = bin && x->type == DT_B1 ? DT_I32 : DT_F32;
-    const char *ref = l->name;
-    bool need_scale = bin && (!all_one || in_scale != 1.0f);
-    if (need_scale || bias) {
-        float *sc = mem_array(R->a, (size_t)nout + 1, sizeof(float));
-        float *sh = mem_array(R->a, (size_t)nout + 1, sizeof(float));
+    int64_t d[1] = {nout};
+    if (need_scale) {
+        float *sc = add_tensor(R, l, "scale", 1, d);
         for (int64_t o = 0; o < nout; o++) {
-            sc[o] = bin ? c[o] * in_scale : 1.0f;
-            sh[o] = bias ? bias[o] : 0.0f;
+            sc[o] = c[o] * in_scale;
             if (!isfinite(sc[o]))
                 return fail(R, "its weights times its input's scale overflow a float");
         }
-        ref = affine(R, ref, nout, sc, sh, need_scale ? "_scale" : "_bias");
-        type = DT_F32;
     }
-    out_like(R, 0, like, ref, type);
+    if (bias)
+        memcpy(add_tensor(R, l, "bias", 1, d), bias, sizeof(float) * (size_t)nout);
+    DType type = bin && !need_scale && !bias && (x->type == DT_B1 || x->type == DT_U8)
+                     ? DT_I32
+                     : DT_F32;
+    out_like(R, 0, like, l->name, type);
     return true;
 }
 
@@ -1055,8 +1277,8 @@ static bool map_conv(Reader *R) {
     Val *x = tensor_in(R, 0), *wv;
     if (!x || !(wv = const_in(R, 1, "weights")))
         return false;
-    if (x->kind != V_SPATIAL)
-        return fail(R, "its input '%s' is not a [1, C, H, W] tensor", x->name);
+    if (!(x = as_spatial(R, x)))
+        return false;
     if (wv->rank != 4)
         return fail(R, "its weights have %d dimensions; bnnc import maps 2-D convolutions "
                        "([Co, Ci/group, Kh, Kw])", wv->rank);
@@ -1076,6 +1298,8 @@ static bool map_conv(Reader *R) {
     Window w;
     if (!window(R, x, kernel, false, &w))
         return false;
+    if (x->pad_one && w.pad)
+        w.pad = 2; /* the +1 around a b1 input */
     float *bias = NULL;
     Val *bv = in_val(R, 2);
     if (bv) {
@@ -1122,8 +1346,10 @@ static bool map_dense(Reader *R, bool gemm) {
     Val *x = tensor_in(R, 0), *wv;
     if (!x || !(wv = const_in(R, 1, "weights")))
         return false;
-    if (x->kind != V_FLAT || x->rank != 2 || x->dims[0] != 1)
+    if (x->rank != 2 || x->dims[0] != 1)
         return fail(R, "its input '%s' is not a [1, N] tensor", x->name);
+    if (!(x = canon(R, x)))
+        return false;
     if (gemm && (attr_float(R->node, "alpha", 1.0) != 1.0 || attr_int(R->node, "transA", 0)))
         return fail(R, "alpha is not 1 or transA is set");
     bool tb = gemm && attr_int(R->node, "transB", 0);
@@ -1177,7 +1403,7 @@ static bool map_batchnorm(Reader *R) {
         if (R->node->output[k] && *R->node->output[k])
             return fail(R, "it has training outputs (running mean and variance)");
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = canon(R, x)))
         return false;
     Val *p[4];
     static const char *const role[4] = {"scale", "bias", "mean", "variance"};
@@ -1189,66 +1415,99 @@ static bool map_batchnorm(Reader *R) {
         if (p[i]->n != C || p[i]->rank != 1)
             return fail(R, "its %s has %lld values for %lld channels", role[i],
                         (long long)p[i]->n, (long long)C);
-    if (x->kind == V_FLAT && x->N != C)
-        return fail(R, "its input '%s' has %lld channels of more than one element; bnnc's "
-                       "flat tensors have one per channel", x->name, (long long)C);
-    double eps = attr_float(R->node, "epsilon", 1e-5);
+    if ((x->kind == V_FLAT && x->N != C) || (x->kind == V_MODEL && x->rank != 2))
+        return fail(R, "its input '%s' has %lld channels (axis 1) of more than one element, "
+                       "and they are not bnnc's channels (the last axis)", x->name,
+                    (long long)C);
+    /* epsilon: a float attribute, written as the shortest decimal that
+     * reads back as that float */
+    float eps = (float)attr_float(R->node, "epsilon", 1e-5);
+    if (!(eps > 0) || !isfinite(eps))
+        return fail(R, "its epsilon is %g; bnnc's batchnorm takes one above 0", (double)eps);
+    char et[40];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(et, sizeof et, "%.*g", prec, (double)eps);
+        if (strtof(et, NULL) == eps)
+            break;
+    }
+    if (!strchr(et, '.') && !strchr(et, 'e'))
+        strcat(et, ".0");
     int64_t n = chans(x);
-    float *sc = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *sh = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    ImpLayer *l = add_layer(R, node_label(R->node), "batchnorm",
+                            mem_printf(R->a, "epsilon = %s", et), 1, use(R, x), NULL);
+    static const char *const suf[4] = {"gamma", "beta", "mean", "variance"};
+    int64_t d[1] = {n};
+    float *t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = add_tensor(R, l, suf[i], 1, d);
+    double epsd = strtod(et, NULL);
     for (int64_t j = 0; j < n; j++) {
-        int64_t i = x->kind == V_FLAT ? model_index(x, j) : j;
-        double var = p[3]->v[i] + eps;
+        int64_t i = model_index(x, j);
+        for (int k = 0; k < 4; k++)
+            t[k][j] = (float)p[k]->v[i];
+        if (t[3][j] < 0)
+            return fail(R, "its variance for channel %lld is %g; bnnc's batchnorm takes a "
+                           "variance of 0 or more", (long long)i, (double)t[3][j]);
+        /* bnnc's fold (docs/semantics.md section 2), which must be finite */
+        double var = (double)t[3][j] + epsd;
         if (!(var > 0))
             return fail(R, "its variance plus epsilon is %g for channel %lld; it must be "
                            "positive", var, (long long)i);
-        double d = sqrt(var);
-        sc[j] = (float)(p[0]->v[i] / d);
-        sh[j] = (float)(p[1]->v[i] - p[2]->v[i] * p[0]->v[i] / d);
-        if (!isfinite(sc[j]) || !isfinite(sh[j]))
+        double sc = (double)t[0][j] / sqrt(var);
+        double sh = (double)t[1][j] - (double)t[2][j] * (double)t[0][j] / sqrt(var);
+        if (!isfinite((float)sc) || !isfinite((float)sh))
             return fail(R, "its folded scale or shift for channel %lld is not a finite float",
                         (long long)i);
     }
-    out_like(R, 0, x, affine(R, use(R, x), n, sc, sh, ""), DT_F32);
+    out_like(R, 0, x, l->name, DT_F32);
     return true;
 }
 
-/* Mul, Add, Sub, Div with one constant operand: a batchnorm. */
+/* Mul, Add, Sub, Div with one constant operand, one value per channel:
+ * a batchnorm computing x * a + b exactly (affine). */
 static bool map_arith_const(Reader *R, Val *x, Val *k, bool k_first) {
     const char *op = R->node->op_type;
+    if (!(x = canon(R, x)))
+        return false;
     int64_t n = chans(x);
     float *kv = per_channel(R, x, k, "constant");
     if (!kv)
         return false;
     float *sc = mem_array(R->a, (size_t)n + 1, sizeof(float));
     float *sh = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    bool scaled = true, shifted = true;
     for (int64_t j = 0; j < n; j++) {
+        float c = kv[j];
         sc[j] = 1.0f;
         sh[j] = 0.0f;
-        float c = kv[j];
         if (!strcmp(op, "Mul")) {
             sc[j] = c;
+            shifted = false;
         } else if (!strcmp(op, "Add")) {
             sh[j] = c;
+            scaled = false;
         } else if (!strcmp(op, "Sub")) {
-            if (k_first)
+            if (k_first) {
                 sc[j] = -1.0f, sh[j] = c; /* c - x = x * -1 + c */
-            else
-                sh[j] = -c;
+            } else {
+                sh[j] = -c; /* x - c = x + -c */
+                scaled = false;
+            }
         } else {
             /* x / c is x * (1 / c) to the bit when 1 / c is exact: a power of two */
             int e;
             float m = frexpf(c, &e);
             if (k_first || !(m == 0.5f || m == -0.5f) || !isfinite(1.0f / c))
-                return lacks(R, k_first ? "it divides a constant by a tensor"
-                                        : "it divides by a constant that is not a power of "
-                                          "two (x * (1 / c) is not x / c to the bit)",
-                             "division");
+                return fail(R, "%s; bnnc has no division", k_first
+                            ? "it divides a constant by a tensor"
+                            : "it divides by a constant that is not a power of two (x * (1 / "
+                              "c) is not x / c to the bit)");
             sc[j] = 1.0f / c;
+            shifted = false;
         }
     }
     const char *in = use(R, x);
-    out_like(R, 0, x, affine(R, in, n, sc, sh, ""), DT_F32);
+    out_like(R, 0, x, affine(R, in, n, scaled ? sc : NULL, shifted ? sh : NULL, ""), DT_F32);
     return true;
 }
 
@@ -1259,6 +1518,84 @@ static bool same_layout(const Val *a, const Val *b) {
         if (a->dims[i] != b->dims[i])
             return false;
     return a->pc == b->pc && a->ph == b->ph && a->pw == b->pw;
+}
+
+/* The broadcast of two model shapes (NumPy's rules) into o; false when
+ * they do not broadcast. */
+static bool broadcast(const Val *a, const Val *b, int *r, int64_t *o) {
+    *r = a->rank > b->rank ? a->rank : b->rank;
+    for (int i = 0; i < *r; i++) {
+        int ia = i - (*r - a->rank), ib = i - (*r - b->rank);
+        int64_t x = ia >= 0 ? a->dims[ia] : 1, y = ib >= 0 ? b->dims[ib] : 1;
+        if (x != y && x != 1 && y != 1)
+            return false;
+        o[i] = x == 1 ? y : x;
+    }
+    return true;
+}
+
+/* Whether v is in bnnc's layout of a model [1, C, H, W] with NumPy's
+ * broadcasting the model's: [H, W, C] (V_SPATIAL), or [C] of a
+ * [1, C, 1, 1] (V_FLAT). */
+static bool hwc_broadcasts(const Val *v) {
+    if (v->rank != 4 || v->dims[0] != 1)
+        return false;
+    return v->kind == V_SPATIAL ||
+           (v->kind == V_FLAT && !v->pc && v->dims[2] == 1 && v->dims[3] == 1);
+}
+
+/* Mul of two tensors: bnnc's mul, which broadcasts as NumPy does. */
+static bool map_mul2(Reader *R, Val *x, Val *y) {
+    int r;
+    int64_t d[IMP_MAX_RANK];
+    if (!broadcast(x, y, &r, d))
+        return fail(R, "its inputs '%s' [%s] and '%s' [%s] do not broadcast together", x->name,
+                    dims_text(R, x->rank, x->dims), y->name, dims_text(R, y->rank, y->dims));
+    Val like = *x;
+    like.rank = r;
+    memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+    like.pc = like.ph = like.pw = 0;
+    /* in bnnc's layout where neither needs a copy to get there */
+    Val *cx = x, *cy = y;
+    bool fast = r == 4;
+    for (int i = 0; i < 2; i++) {
+        Val *v = i ? y : x;
+        fast &= hwc_broadcasts(v) ||
+                (v->kind == V_MODEL && v->rank == 4 && v->dims[0] == 1 && v->dims[2] == 1 &&
+                 v->dims[3] == 1);
+    }
+    if (fast && ((x->kind == V_MODEL && !(cx = canon(R, x))) ||
+                 (y->kind == V_MODEL && !(cy = canon(R, y)))))
+        return false;
+    if (fast) {
+        /* in bnnc's [H, W, C]: a scaling branch's [C] against the [H, W, C] */
+        ImpLayer *l = add_layer(R, node_label(R->node), "mul", "", 2, use(R, cx), use(R, cy));
+        if (cx->kind == V_SPATIAL || cy->kind == V_SPATIAL) {
+            like.kind = V_SPATIAL;
+            like.C = d[1], like.H = d[2], like.W = d[3];
+        } else {
+            like.kind = V_FLAT;
+            like.N = d[1];
+        }
+        out_like(R, 0, &like, l->name, DT_F32);
+        return true;
+    }
+    if (same_layout(cx, cy) && cx->kind == V_FLAT) {
+        ImpLayer *l = add_layer(R, node_label(R->node), "mul", "", 2, use(R, cx), use(R, cy));
+        like.kind = V_FLAT;
+        like.pc = cx->pc, like.ph = cx->ph, like.pw = cx->pw;
+        out_like(R, 0, &like, l->name, DT_F32);
+        return true;
+    }
+    Val *mx = as_model(R, x), *my = mx ? as_model(R, y) : NULL;
+    if (!my)
+        return false;
+    if (r > 4)
+        return fail(R, "its output has %d dimensions; bnnc's tensors have 1 to 4", r);
+    ImpLayer *l = add_layer(R, node_label(R->node), "mul", "", 2, use(R, mx), use(R, my));
+    like.kind = V_MODEL;
+    out_like(R, 0, &like, l->name, DT_F32);
+    return true;
 }
 
 static bool map_arith(Reader *R) {
@@ -1302,25 +1639,36 @@ static bool map_arith(Reader *R) {
     Val *x = tensor_in(R, 0), *y = tensor_in(R, 1);
     if (!x || !y)
         return false;
-    if (!strcmp(op, "Mul") || !strcmp(op, "Div"))
-        return lacks(R, mem_printf(R->a, "it %s two tensors of the network",
-                                   op[0] == 'M' ? "multiplies" : "divides"),
-                     "element-wise 'mul'");
-    if (!same_layout(x, y))
-        return fail(R, "its inputs '%s' and '%s' differ in shape; bnnc's 'add' takes equal "
-                       "shapes (the .bnn language has no broadcasting yet)", x->name, y->name);
+    if (!strcmp(op, "Mul"))
+        return map_mul2(R, x, y);
+    if (!strcmp(op, "Div"))
+        return fail(R, "it divides two tensors of the network; bnnc has no division");
+    if (!same_dims(x->rank, x->dims, y->rank, y->dims))
+        return fail(R, "its inputs '%s' [%s] and '%s' [%s] differ in shape; bnnc's 'add' "
+                       "takes equal shapes (it does not broadcast)", x->name,
+                    dims_text(R, x->rank, x->dims), y->name, dims_text(R, y->rank, y->dims));
+    /* one layout for both: bnnc's where one is in it already, else the model's */
+    if (!same_layout(x, y)) {
+        if (x->kind == V_MODEL && y->kind != V_MODEL && canon_kind(x) == y->kind && !y->pc)
+            x = canon(R, x);
+        else if (y->kind == V_MODEL && x->kind != V_MODEL && canon_kind(y) == x->kind && !x->pc)
+            y = canon(R, y);
+        if (!x || !y)
+            return false;
+        if (!same_layout(x, y) && (!(x = as_model(R, x)) || !(y = as_model(R, y))))
+            return false;
+    }
     const char *yr = use(R, y);
     if (!strcmp(op, "Sub")) {
         int64_t n = chans(y);
         float *sc = mem_array(R->a, (size_t)n + 1, sizeof(float));
-        float *sh = mem_array(R->a, (size_t)n + 1, sizeof(float));
         for (int64_t j = 0; j < n; j++)
-            sc[j] = -1.0f, sh[j] = 0.0f;
-        yr = affine(R, yr, n, sc, sh, "_neg");
+            sc[j] = -1.0f;
+        yr = affine(R, yr, n, sc, NULL, "_neg");
     }
     const char *xr = use(R, x);
     ImpLayer *l = add_layer(R, node_label(R->node), "add", "", 2, xr, yr);
-    bool ints = x->type == DT_I32 && y->type == DT_I32 && !strcmp(op, "Add");
+    bool ints = use_type(x) == DT_I32 && use_type(y) == DT_I32 && !strcmp(op, "Add");
     out_like(R, 0, x, l->name, ints ? DT_I32 : DT_F32);
     return true;
 }
@@ -1331,7 +1679,7 @@ static bool map_prelu(Reader *R, bool leaky) {
     if (!known_attrs(R, leaky ? kl : kp))
         return false;
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = canon(R, x)))
         return false;
     int64_t n = chans(x);
     float *al;
@@ -1353,44 +1701,101 @@ static bool map_prelu(Reader *R, bool leaky) {
 
 /* ------------------------------------------------------- activations */
 
-/* sign(x * 1 + shift) then, unless lo/hi are -1/+1, y = b * gamma + beta
- * with b's -1 giving lo and +1 hi exactly; thr: +1 when x >= thr[c]. */
-static bool threshold_out(Reader *R, Val *x, const float *thr, const float *lo,
-                          const float *hi) {
-    int64_t n = chans(x);
-    float *one = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *sh = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    bool zero = true, bip = true;
-    for (int64_t j = 0; j < n; j++) {
-        one[j] = 1.0f;
-        sh[j] = -thr[j];
-        zero &= thr[j] == 0.0f;
-        bip &= lo[j] == -1.0f && hi[j] == 1.0f;
-    }
-    const char *in = use(R, x);
-    /* x >= t exactly when x - t >= 0 (a difference of floats is 0 only
-     * when they are equal); with t = 0, sign alone */
-    if (!zero)
-        in = affine(R, in, n, one, sh, "_threshold");
-    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", node_label(R->node), bip ? "" : "_sign"),
-                            "sign", "", 1, in, NULL);
-    if (bip) {
-        out_like(R, 0, x, l->name, DT_B1);
+/* How the output levels of a count are made: vals[j * (K + 1) + k] is
+ * what the model gives in channel j where k of the K thresholds are
+ * reached; the count is b1 for K = 1 (-1: none, +1: one), else u8 (k). */
+typedef struct {
+    int mode;                  /* 0: the count as it is; 1: times s; 2: a * count + b */
+    float s;
+    float *a, *b;
+} Levels;
+
+static bool levels_plan(Reader *R, int64_t n, int64_t K, const float *vals, Levels *L) {
+    int64_t top = K == 1 ? 1 : K; /* the count of the highest level */
+    L->mode = 0;
+    L->s = vals[K] / (float)top;
+    bool common = L->s != 0.0f && isfinite(L->s);
+    for (int64_t j = 0; j < n && common; j++)
+        for (int64_t k = 0; k <= K && common; k++) {
+            float base = K == 1 ? (float)(2 * k - 1) : (float)k;
+            common = base * L->s == vals[j * (K + 1) + k];
+        }
+    if (common) {
+        L->mode = L->s == 1.0f ? 0 : 1;
         return true;
     }
-    float *ga = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *be = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    L->mode = 2;
+    L->a = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    L->b = mem_array(R->a, (size_t)n + 1, sizeof(float));
     for (int64_t j = 0; j < n; j++) {
-        ga[j] = (hi[j] - lo[j]) / 2.0f;
-        be[j] = (hi[j] + lo[j]) / 2.0f;
-        float yl = -1.0f * ga[j] + be[j], yh = 1.0f * ga[j] + be[j];
-        if (yl != lo[j] || yh != hi[j] || !isfinite(ga[j]) || !isfinite(be[j]))
-            return lacks(R, mem_printf(R->a, "its two output levels %g and %g are not a "
-                                             "batchnorm of -1 and +1 to the bit",
-                                       (double)lo[j], (double)hi[j]),
-                         "threshold activation with output levels");
+        const float *v = vals + j * (K + 1);
+        float a = K == 1 ? (v[1] - v[0]) / 2.0f : v[1] - v[0];
+        float b = K == 1 ? (v[1] + v[0]) / 2.0f : v[0];
+        for (int64_t k = 0; k <= K; k++) {
+            float base = K == 1 ? (float)(2 * k - 1) : (float)k;
+            if (base * a + b != v[k] || !isfinite(a) || !isfinite(b))
+                return fail(R, "its output levels in channel %lld (%g for %lld thresholds "
+                               "reached) are not a * count + b to the bit, which is what "
+                               "bnnc's batchnorm computes", (long long)j, (double)v[k],
+                            (long long)k);
+        }
+        L->a[j] = a;
+        L->b[j] = b;
     }
-    out_like(R, 0, x, affine(R, l->name, n, ga, be, ""), DT_F32);
+    return true;
+}
+
+/* Counts the thresholds thr[j * K + k] (each channel's in increasing
+ * order) that x reaches (x >= t), gives the output levels vals
+ * (levels_plan) and binds output 0. On an i32 x (a binary layer's dot
+ * product): thresholds(levels = K); on a float x, with one threshold:
+ * sign(x - t), that is x >= t to the bit (a difference of floats is 0 only
+ * when they are equal). */
+static bool count_out(Reader *R, Val *x, int64_t K, const float *thr, const float *vals) {
+    int64_t n = chans(x);
+    Levels L = {0};
+    if (!levels_plan(R, n, K, vals, &L))
+        return false;
+    const char *name = mem_printf(R->a, "%s%s", node_label(R->node), L.mode == 2 ? "_count" : "");
+    const char *ref;
+    DType t = K == 1 ? DT_B1 : DT_U8;
+    if (use_type(x) == DT_I32) {
+        const double lim = 1073741824.0; /* 2^30 */
+        for (int64_t i = 0; i < n * K; i++)
+            if (!(fabs((double)thr[i]) <= lim))
+                return fail(R, "its threshold %g (channel %lld) is beyond 2^30; bnnc's "
+                               "thresholds are from -2^30 to 2^30", (double)thr[i],
+                            (long long)(i / K));
+        ImpLayer *l = add_layer(R, name, "thresholds",
+                                K == 1 ? "" : mem_printf(R->a, "levels = %lld", (long long)K),
+                                1, use(R, x), NULL);
+        int64_t d[2] = {n, K};
+        memcpy(add_tensor(R, l, "thresholds", 2, d), thr, sizeof(float) * (size_t)(n * K));
+        ref = l->name;
+    } else if (K == 1) {
+        bool zero = true;
+        float *sh = mem_array(R->a, (size_t)n + 1, sizeof(float));
+        for (int64_t j = 0; j < n; j++) {
+            sh[j] = -thr[j];
+            zero &= thr[j] == 0.0f;
+        }
+        const char *in = use(R, x);
+        if (!zero)
+            in = affine(R, in, n, NULL, sh, "_threshold");
+        ref = add_layer(R, name, "sign", "", 1, in, NULL)->name;
+    } else {
+        return fail(R, "it counts %lld thresholds per channel on '%s', a float; bnnc's "
+                       "thresholds count on an integer, the dot product (i32) of a binary "
+                       "layer without a bias or a scale (a float takes one threshold: sign)",
+                    (long long)K, x->name);
+    }
+    if (L.mode == 2) {
+        out_like(R, 0, x, affine(R, ref, n, L.a, L.b, ""), DT_F32);
+        return true;
+    }
+    Val *o = out_like(R, 0, x, ref, t);
+    if (L.mode == 1)
+        o->scale = L.s;
     return true;
 }
 
@@ -1419,20 +1824,18 @@ static bool map_bipolar(Reader *R) {
         return false;
     double sv = 1;
     float *sc = NULL;
-    if (!scalar(s, &sv) && !(sc = per_channel(R, x, s, "scale")))
+    if (!scalar(s, &sv) && (!(x = canon(R, x)) || !(sc = per_channel(R, x, s, "scale"))))
         return false;
-    ImpLayer *l = add_layer(R, node_label(R->node), "sign", "", 1, use(R, x), NULL);
-    Val *o = out_like(R, 0, x, l->name, DT_B1);
+    ImpLayer *l = add_layer(R, mem_printf(R->a, "%s%s", node_label(R->node), sc ? "_sign" : ""),
+                            "sign", "", 1, use(R, x), NULL);
     if (!sc) {
-        if (!(sv != 0) || !isfinite(sv))
+        Val *o = out_like(R, 0, x, l->name, DT_B1);
+        if (!(sv != 0) || !isfinite((float)sv))
             return fail(R, "its scale is %g", sv);
         o->scale = (float)sv;
         return true;
     }
-    int64_t n = chans(x);
-    float *z = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    o->ref = affine(R, l->name, n, sc, z, "_scale");
-    o->type = DT_F32;
+    out_like(R, 0, x, affine(R, l->name, chans(x), sc, NULL, ""), DT_F32);
     return true;
 }
 
@@ -1450,6 +1853,10 @@ static float unord(int64_t k) {
     return f;
 }
 
+/* Quant of a tensor of the network: its 2^bits levels are a count of
+ * thresholds. One bit: the least float reaching the upper level, found by
+ * bisection over the floats with the operator's own arithmetic. More: on
+ * an integer (i32) input, the least integer reaching each level. */
 static bool map_quant(Reader *R) {
     QuantSpec q;
     double bits;
@@ -1457,44 +1864,77 @@ static bool map_quant(Reader *R) {
     if (!quant_spec(R, &q, &bits, &s, &z))
         return false;
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = canon(R, x)))
         return false;
-    if (bits != 1)
-        return lacks(R, mem_printf(R->a, "it quantises a tensor of the network to %g bits",
-                                   bits),
-                     "multi-bit (multi-threshold) activation");
-    float *sc = per_channel(R, x, s, "scale"), *zc = per_channel(R, x, z, "zero point");
+    float *sc = per_channel(R, x, s, "scale"), *zc = sc ? per_channel(R, x, z, "zero point") : NULL;
     if (!sc || !zc)
         return false;
     int64_t n = chans(x);
-    float *thr = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *lo = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *hi = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    int64_t K = (int64_t)(q.hi - q.lo);
+    if (K <= 255 && n * (K + 1) > MAX_FOLD_ELEMS)
+        return fail(R, "its thresholds would be more than %lld numbers",
+                    (long long)MAX_FOLD_ELEMS);
+    if (K > 255)
+        return fail(R, "it quantises a tensor of the network to %lld levels; bnnc's thresholds "
+                       "count at most 255", (long long)K + 1);
+    if (K > 1 && use_type(x) != DT_I32)
+        return fail(R, "it quantises '%s', a float, to %g bits; bnnc counts several "
+                       "thresholds on an integer only, the dot product (i32) of a binary layer "
+                       "without a bias or a scale (a float takes one threshold: sign)",
+                    x->name, bits);
+    float *thr = mem_array(R->a, (size_t)(n * K) + 1, sizeof(float));
+    float *vals = mem_array(R->a, (size_t)(n * (K + 1)) + 1, sizeof(float));
     for (int64_t j = 0; j < n; j++) {
         if (!(sc[j] > 0) || !isfinite(sc[j]))
             return fail(R, "its scale for channel %lld is %g; bnnc import takes a positive "
                            "scale", (long long)j, (double)sc[j]);
-        /* the least float giving the higher level; q is monotone in x */
         double qmax = quant_q(INFINITY, sc[j], zc[j], q.lo, q.hi, q.mode);
         double qmin = quant_q(-INFINITY, sc[j], zc[j], q.lo, q.hi, q.mode);
         if (qmax == qmin || isnan(qmax) || isnan(qmin))
             return fail(R, "its output is one value for every input (channel %lld)",
                         (long long)j);
-        int64_t lo_k = ford(-INFINITY), hi_k = ford(INFINITY);
-        while (lo_k + 1 < hi_k) {
-            int64_t mid = lo_k + (hi_k - lo_k) / 2;
-            if (quant_q(unord(mid), sc[j], zc[j], q.lo, q.hi, q.mode) == qmax)
-                hi_k = mid;
-            else
-                lo_k = mid;
+        for (int64_t k = 1; k <= K; k++) {
+            double want = q.lo + (double)k;
+            if (K == 1) {
+                /* the least float giving the upper level; q is monotone in x */
+                int64_t lo_k = ford(-INFINITY), hi_k = ford(INFINITY);
+                while (lo_k + 1 < hi_k) {
+                    int64_t mid = lo_k + (hi_k - lo_k) / 2;
+                    if (quant_q(unord(mid), sc[j], zc[j], q.lo, q.hi, q.mode) >= want)
+                        hi_k = mid;
+                    else
+                        lo_k = mid;
+                }
+                thr[j] = unord(hi_k);
+            } else {
+                /* the least integer giving level k at least, within +-2^30 */
+                int64_t lo_i = -((int64_t)1 << 30) - 1, hi_i = (int64_t)1 << 30;
+                if (quant_q((float)hi_i, sc[j], zc[j], q.lo, q.hi, q.mode) < want ||
+                    quant_q((float)(lo_i + 1), sc[j], zc[j], q.lo, q.hi, q.mode) >= want)
+                    return fail(R, "its level %g of channel %lld is reached beyond +-2^30; "
+                                   "bnnc's thresholds are from -2^30 to 2^30", want,
+                                (long long)j);
+                while (lo_i + 1 < hi_i) {
+                    int64_t mid = lo_i + (hi_i - lo_i) / 2;
+                    if (quant_q((float)mid, sc[j], zc[j], q.lo, q.hi, q.mode) >= want)
+                        hi_i = mid;
+                    else
+                        lo_i = mid;
+                }
+                thr[j * K + k - 1] = (float)hi_i;
+            }
         }
-        thr[j] = unord(hi_k);
-        if (!isfinite(thr[j]))
+        if (!isfinite(thr[j * K]))
             return fail(R, "its threshold for channel %lld is not finite", (long long)j);
-        lo[j] = (float)(((float)qmin - zc[j]) * sc[j]);
-        hi[j] = (float)(((float)qmax - zc[j]) * sc[j]);
+        for (int64_t k = 0; k <= K; k++)
+            vals[j * (K + 1) + k] = (float)(((float)(q.lo + (double)k) - zc[j]) * sc[j]);
     }
-    return threshold_out(R, x, thr, lo, hi);
+    return count_out(R, x, K, thr, vals);
+}
+
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
 }
 
 static bool map_multithreshold(Reader *R) {
@@ -1506,38 +1946,50 @@ static bool map_multithreshold(Reader *R) {
     if (!x || !(t = const_in(R, 1, "thresholds")))
         return false;
     const char *layout = attr_str(R, R->node, "data_layout", "NCHW");
-    if (x->kind == V_SPATIAL && strcmp(layout, "NCHW"))
+    if (x->rank == 4 && strcmp(layout, "NCHW"))
         return fail(R, "its data_layout is '%s'; the model's tensors are NCHW", layout);
+    if (!(x = canon(R, x)))
+        return false;
     int64_t n = chans(x);
     if (t->rank != 2 || (t->dims[0] != 1 && t->dims[0] != (x->rank >= 2 ? x->dims[1] : -1)))
         return fail(R, "its thresholds are not [C, T] or [1, T]");
-    if (t->dims[1] != 1)
-        return lacks(R, mem_printf(R->a, "it has %lld thresholds per channel",
-                                   (long long)t->dims[1]),
-                     "multi-threshold activation");
-    if (x->kind == V_FLAT && x->N != x->dims[1] && t->dims[0] != 1)
-        return fail(R, "its input's channels hold more than one element");
+    int64_t K = t->dims[1];
+    if (K < 1 || K > 255)
+        return fail(R, "it has %lld thresholds per channel; bnnc's thresholds take 1 to 255",
+                    (long long)K);
+    if (n * (K + 1) > MAX_FOLD_ELEMS)
+        return fail(R, "its thresholds would be more than %lld numbers",
+                    (long long)MAX_FOLD_ELEMS);
+    if (((x->kind == V_FLAT && x->N != x->dims[1]) || (x->kind == V_MODEL && x->rank != 2)) &&
+        t->dims[0] != 1)
+        return fail(R, "its input's channels (axis 1) hold more than one element, and they "
+                       "are not bnnc's channels (the last axis)");
     float os = (float)attr_float(R->node, "out_scale", 1.0);
     float ob = (float)attr_float(R->node, "out_bias", 0.0);
     const char *dt = attr_str(R, R->node, "out_dtype", "");
-    float *thr = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *lo = mem_array(R->a, (size_t)n + 1, sizeof(float));
-    float *hi = mem_array(R->a, (size_t)n + 1, sizeof(float));
+    float *thr = mem_array(R->a, (size_t)(n * K) + 1, sizeof(float));
+    float *vals = mem_array(R->a, (size_t)(n * (K + 1)) + 1, sizeof(float));
     for (int64_t j = 0; j < n; j++) {
-        int64_t i = t->dims[0] == 1 ? 0 : x->kind == V_FLAT ? model_index(x, j) : j;
-        thr[j] = (float)t->v[i];
-        if ((double)thr[j] != t->v[i] && !isnan(t->v[i]))
-            return fail(R, "its threshold %g is not a float", t->v[i]);
-        if (!isfinite(thr[j]))
-            return fail(R, "its threshold for channel %lld is not finite", (long long)j);
-        lo[j] = os * 0.0f + ob;
-        hi[j] = os * 1.0f + ob;
-        if (!strcmp(dt, "BIPOLAR")) {
-            lo[j] = 2.0f * lo[j] - 1.0f;
-            hi[j] = 2.0f * hi[j] - 1.0f;
+        int64_t i = t->dims[0] == 1 ? 0 : model_index(x, j);
+        for (int64_t k = 0; k < K; k++) {
+            double tv = t->v[i * K + k];
+            float f = (float)tv;
+            if ((double)f != tv && !isnan(tv))
+                return fail(R, "its threshold %g is not a float", tv);
+            if (!isfinite(f))
+                return fail(R, "its threshold for channel %lld is not finite", (long long)j);
+            thr[j * K + k] = f;
+        }
+        /* the count does not depend on the order of the thresholds */
+        qsort(thr + j * K, (size_t)K, sizeof(float), cmp_float);
+        for (int64_t k = 0; k <= K; k++) {
+            float y = os * (float)k + ob;
+            if (!strcmp(dt, "BIPOLAR"))
+                y = 2.0f * y - 1.0f;
+            vals[j * (K + 1) + k] = y;
         }
     }
-    return threshold_out(R, x, thr, lo, hi);
+    return count_out(R, x, K, thr, vals);
 }
 
 static bool map_clip(Reader *R) {
@@ -1586,7 +2038,7 @@ static bool map_softmax(Reader *R) {
     if (!known_attrs(R, known))
         return false;
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = canon(R, x)))
         return false;
     int64_t axis = attr_int(R->node, "axis", R->opset >= 13 ? -1 : 1);
     if (axis < 0)
@@ -1617,10 +2069,8 @@ static bool map_pool(Reader *R, bool avg) {
     if (R->node->n_output > 1 && R->node->output[1] && *R->node->output[1])
         return fail(R, "its Indices output is used");
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = as_spatial(R, x)))
         return false;
-    if (x->kind != V_SPATIAL)
-        return fail(R, "its input '%s' is not a [1, C, H, W] tensor", x->name);
     int64_t k[2];
     if (!attr_ints(R, "kernel_shape", 2, 0, k))
         return false;
@@ -1662,15 +2112,14 @@ static bool map_global_avgpool(Reader *R) {
     if (!known_attrs(R, known))
         return false;
     Val *x = tensor_in(R, 0);
-    if (!x)
+    if (!x || !(x = as_spatial(R, x)))
         return false;
-    if (x->kind != V_SPATIAL)
-        return fail(R, "its input '%s' is not a [1, C, H, W] tensor", x->name);
     ImpLayer *l = add_layer(R, node_label(R->node), "global_avgpool", "", 1, use(R, x), NULL);
     Val like = *x;
     like.kind = V_FLAT;
     like.N = x->C;
     like.dims[2] = like.dims[3] = 1;
+    like.pc = like.ph = like.pw = 0;
     out_like(R, 0, &like, l->name, DT_F32);
     return true;
 }
@@ -1688,94 +2137,123 @@ static bool map_concat(Reader *R) {
     for (size_t i = 0; i < n->n_input; i++)
         if (!(xs[i] = tensor_in(R, i)))
             return false;
+    int r = xs[0]->rank;
     int64_t axis = attr_int(n, "axis", 1);
     if (axis < 0)
-        axis += xs[0]->rank;
-    if (axis != 1)
-        return fail(R, "it joins along axis %lld; bnnc's concat joins channels (axis 1)",
-                    (long long)axis);
+        axis += r;
+    if (axis < 0 || axis >= r)
+        return fail(R, "its axis %lld is out of range", (long long)attr_int(n, "axis", 1));
     int64_t sum = 0;
     for (size_t i = 0; i < n->n_input; i++) {
         Val *x = xs[i];
-        bool ok = x->kind == xs[0]->kind && !x->pc && x->rank == xs[0]->rank;
-        for (int d = 0; ok && d < x->rank; d++)
-            ok = d == 1 || x->dims[d] == xs[0]->dims[d];
-        if (x->kind == V_FLAT)
-            ok = ok && x->N == x->dims[1];
+        bool ok = x->rank == r;
+        for (int d = 0; ok && d < r; d++)
+            ok = d == axis || x->dims[d] == xs[0]->dims[d];
         if (!ok)
-            return fail(R, "its inputs '%s' and '%s' do not join along channels in bnnc's "
-                           "layout", xs[0]->name, x->name);
-        sum += x->dims[1];
+            return fail(R, "its inputs '%s' [%s] and '%s' [%s] do not join along axis %lld",
+                        xs[0]->name, dims_text(R, r, xs[0]->dims), x->name,
+                        dims_text(R, x->rank, x->dims), (long long)axis);
+        sum += x->dims[axis];
     }
     if (n->n_input == 1) {
-        out_like(R, 0, xs[0], use(R, xs[0]), xs[0]->type);
+        Val *o = out_like(R, 0, xs[0], xs[0]->ref, xs[0]->type);
+        o->scale = xs[0]->scale;
         return true;
     }
-    ImpLayer *l = add_layer(R, node_label(n), "concat", "", (int)n->n_input, use(R, xs[0]),
-                            n->n_input > 1 ? use(R, xs[1]) : NULL);
-    DType t = xs[0]->type;
+    /* bnnc's concat joins the last axis: the channels of [H, W, C] or [N],
+     * or the last axis of the model's own layout */
+    VKind kind = V_MODEL;
+    if (axis == 1 && r == 4 && xs[0]->dims[0] == 1) {
+        kind = V_SPATIAL;
+        for (size_t i = 0; i < n->n_input; i++)
+            if (!(xs[i] = as_spatial(R, xs[i])))
+                return false;
+    } else if (axis == 1 && r == 2 && xs[0]->dims[0] == 1) {
+        kind = V_FLAT;
+        for (size_t i = 0; i < n->n_input; i++) {
+            if (!(xs[i] = canon(R, xs[i])))
+                return false;
+            if (xs[i]->pc)
+                kind = V_MODEL;
+        }
+    } else if (axis != r - 1 || r > 4) {
+        return fail(R, "it joins along axis %lld of %d; bnnc's concat joins the last axis "
+                       "(the channels: axis 1 of [1, C, H, W])", (long long)axis, r);
+    }
+    if (kind == V_MODEL)
+        for (size_t i = 0; i < n->n_input; i++)
+            if (!(xs[i] = as_model(R, xs[i])))
+                return false;
+    ImpLayer *l = add_layer(R, node_label(n), "concat", "", (int)n->n_input, NULL, NULL);
+    DType t = use_type(xs[0]);
     for (size_t i = 0; i < n->n_input; i++) {
         l->inputs[i] = use(R, xs[i]);
-        if (xs[i]->type != t || (xs[i]->scale != 0 && xs[i]->scale != 1))
+        if (use_type(xs[i]) != t)
             t = DT_F32;
     }
     Val like = *xs[0];
-    like.dims[1] = sum;
-    if (like.kind == V_SPATIAL)
+    like.dims[axis] = sum;
+    if (kind == V_SPATIAL)
         like.C = sum;
-    else
+    else if (kind == V_FLAT)
         like.N = sum;
     out_like(R, 0, &like, l->name, t);
     return true;
 }
 
-/* Flatten, Reshape, Squeeze, Unsqueeze to the model shape d (rank r):
- * the same elements in the same order, so bnnc needs at most a flatten. */
+/* Flatten, Reshape, Squeeze, Unsqueeze, a Transpose that keeps the order,
+ * to the model shape d (rank r): the same elements in the same order. */
 static bool reshape_to(Reader *R, Val *x, int r, const int64_t *d) {
     int64_t total = elems_of(x->rank, x->dims);
     if (elems_of(r, d) != total)
         return fail(R, "its shape has %lld elements, its input %lld",
                     (long long)elems_of(r, d), (long long)total);
-    bool same = r == x->rank;
-    for (int i = 0; same && i < r; i++)
-        same = d[i] == x->dims[i];
+    if (r < 1)
+        return fail(R, "its output is a scalar; bnnc's tensors have 1 to 4 dimensions");
     Val like = *x;
     like.rank = r;
     memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
-    if (same) {
-        Val *o = out_like(R, 0, &like, x->ref, x->type);
-        o->scale = x->scale;
+    Val *o;
+    bool flat = flat_like(r, d);
+    if (same_dims(r, d, x->rank, x->dims) || (flat && x->kind == V_FLAT)) {
+        o = out_like(R, 0, &like, x->ref, x->type); /* nothing moves */
         o->scale_ref = x->scale_ref;
-        return true;
-    }
-    /* a flat-like shape: a batch of one, at most one other dimension
-     * above 1 ([1, N], [1, N, 1, 1]) */
-    int nbig = 0;
-    for (int i = 1; i < r; i++)
-        nbig += d[i] != 1;
-    bool flat = r >= 1 && d[0] == 1 && nbig <= 1;
-    if (flat && x->kind == V_FLAT) {
-        Val *o = out_like(R, 0, &like, x->ref, x->type);
-        o->scale = x->scale;
-        o->scale_ref = x->scale_ref;
-        return true;
-    }
-    if (flat && x->kind == V_SPATIAL) {
+    } else if (flat && x->kind == V_SPATIAL) {
+        /* bnnc's flatten: (h, w, c) order, which a dense layer reading it
+         * takes with its rows permuted, free */
         ImpLayer *l = add_layer(R, node_label(R->node), "flatten", "", 1, x->ref, NULL);
         like.kind = V_FLAT;
         like.N = total;
         like.pc = like.ph = like.pw = 0;
         if (x->C > 1 && x->H * x->W > 1)
             like.pc = x->C, like.ph = x->H, like.pw = x->W;
-        Val *o = out_like(R, 0, &like, l->name, x->type);
-        o->scale = x->scale;
-        return true;
+        o = out_like(R, 0, &like, l->name, x->type);
+    } else if (flat && x->kind == V_MODEL) {
+        like.kind = V_FLAT;
+        like.N = total;
+        o = out_like(R, 0, &like, reshape_layer(R, node_label(R->node), x->ref, 1, &total),
+                     x->type);
+    } else if (r == 4 && x->kind == V_FLAT && x->pc && d[0] == 1 && d[1] == x->pc &&
+               d[2] == x->ph && d[3] == x->pw) {
+        /* a flattened [C, H, W] back to [1, C, H, W]: bnnc's [H, W, C] */
+        int64_t hwc[3] = {x->ph, x->pw, x->pc};
+        like.kind = V_SPATIAL;
+        like.H = x->ph, like.W = x->pw, like.C = x->pc;
+        o = out_like(R, 0, &like, reshape_layer(R, node_label(R->node), x->ref, 3, hwc),
+                     x->type);
+    } else {
+        if (r > 4)
+            return fail(R, "it reshapes '%s' to [%s]; bnnc's tensors have 1 to 4 dimensions",
+                        x->name, dims_text(R, r, d));
+        Val *m = as_model(R, x);
+        if (!m)
+            return false;
+        like.kind = V_MODEL;
+        like.pc = like.ph = like.pw = 0;
+        o = out_like(R, 0, &like, reshape_layer(R, node_label(R->node), m->ref, r, d), x->type);
     }
-    char want[200] = "";
-    size_t l = 0;
-    for (int i = 0; i < r && l < sizeof want; i++)
-        l += (size_t)snprintf(want + l, sizeof want - l, "%s%lld", i ? ", " : "", (long long)d[i]);
-    return lacks(R, mem_printf(R->a, "it reshapes '%s' to [%s]", x->name, want), "'reshape'");
+    o->scale = x->scale;
+    return true;
 }
 
 static bool map_reshape(Reader *R) {
@@ -1849,7 +2327,8 @@ static bool map_reshape(Reader *R) {
             if (av->kind != V_CONST || av->n > IMP_MAX_RANK)
                 return fail(R, "its axes are not a constant list");
             for (int64_t i = 0; i < av->n; i++)
-                axes[na++] = (int64_t)av->v[i];
+                if (!whole(av->v[i], &axes[na++]))
+                    return fail(R, "its axes are not whole numbers");
         } else if (!sq) {
             return fail(R, "it has no axes");
         }
@@ -1897,36 +2376,306 @@ static bool map_transpose(Reader *R) {
     Val *x = tensor_in(R, 0);
     if (!x)
         return false;
+    int r = x->rank;
+    int perm[IMP_MAX_RANK];
+    for (int i = 0; i < r; i++)
+        perm[i] = r - 1 - i;
     const Onnx__AttributeProto *p = attr(R->node, "perm");
-    bool id = p && p->n_ints == (size_t)x->rank;
-    for (size_t i = 0; id && i < p->n_ints; i++)
-        id = p->ints[i] == (int64_t)i;
-    /* moving axes of size 1 only keeps the order too */
-    if (!id && p && p->n_ints == (size_t)x->rank) {
-        int64_t prev = -1;
-        id = true;
-        for (size_t i = 0; id && i < p->n_ints; i++) {
-            int64_t a = p->ints[i];
-            if (a < 0 || a >= x->rank)
-                return fail(R, "its perm is out of range");
-            if (x->dims[a] == 1)
-                continue;
-            id = a > prev;
-            prev = a;
-        }
-        if (id) {
-            int64_t d[IMP_MAX_RANK];
-            for (int i = 0; i < x->rank; i++)
-                d[i] = x->dims[p->ints[i]];
-            return reshape_to(R, x, x->rank, d);
+    if (p) {
+        if (p->n_ints != (size_t)r)
+            return fail(R, "its perm has %zu values for a tensor of rank %d", p->n_ints, r);
+        bool seen[IMP_MAX_RANK] = {0};
+        for (int i = 0; i < r; i++) {
+            if (p->ints[i] < 0 || p->ints[i] >= r || seen[p->ints[i]])
+                return fail(R, "its perm is not a permutation of 0..%d", r - 1);
+            seen[p->ints[i]] = true;
+            perm[i] = (int)p->ints[i];
         }
     }
-    if (!id)
-        return lacks(R, mem_printf(R->a, "it transposes '%s'", x->name), "'transpose'");
-    Val *o = out_like(R, 0, x, x->ref, x->type);
+    int64_t d[IMP_MAX_RANK];
+    for (int i = 0; i < r; i++)
+        d[i] = x->dims[perm[i]];
+    if (keeps_order(r, x->dims, perm))
+        return reshape_to(R, x, r, d);
+    if (r > 4)
+        return fail(R, "it transposes '%s' of %d dimensions; bnnc's tensors have 1 to 4", x->name,
+                    r);
+    Val like = *x;
+    memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+    like.kind = V_MODEL;
+    like.pc = like.ph = like.pw = 0;
+    const char *ref;
+    static const int m[4] = {0, 3, 1, 2};
+    if (x->kind == V_MODEL && r == 4 && x->dims[0] == 1) {
+        /* to bnnc's [H, W, C] first when that is where the permutation
+         * leads (NHWC), or it is made already */
+        int q[4];
+        int64_t nhwc[4] = {1, x->dims[2], x->dims[3], x->dims[1]};
+        for (int i = 0; i < 4; i++)
+            q[i] = m[perm[i]];
+        if ((x->as_sp || keeps_order(4, nhwc, q)) && !(x = as_spatial(R, x)))
+            return false;
+    }
+    if (x->kind == V_SPATIAL) {
+        /* bnnc holds the model's [1, C, H, W] as [1, H, W, C]: model axis
+         * a is axis m[a] there */
+        int q[4];
+        int64_t nhwc[4] = {1, x->H, x->W, x->C};
+        for (int i = 0; i < 4; i++)
+            q[i] = m[perm[i]];
+        if (keeps_order(4, nhwc, q)) {
+            ref = reshape_layer(R, node_label(R->node), x->ref, 4, d); /* free */
+        } else {
+            ref = reshape_layer(R, mem_printf(R->a, "%s_nhwc", x->name), x->ref, 4, nhwc);
+            ref = transpose_layer(R, node_label(R->node), ref, 4, q);
+        }
+    } else {
+        Val *mx = as_model(R, x);
+        if (!mx)
+            return false;
+        ref = transpose_layer(R, node_label(R->node), mx->ref, r, perm);
+    }
+    Val *o = out_like(R, 0, &like, ref, x->type);
     o->scale = x->scale;
-    o->scale_ref = x->scale_ref;
     return true;
+}
+
+static bool map_slice(Reader *R) {
+    const Onnx__NodeProto *n = R->node;
+    bool old = R->opset < 10;
+    static const char *const ko[] = {"starts", "ends", "axes", NULL};
+    static const char *const kn[] = {NULL};
+    if (!known_attrs(R, old ? ko : kn))
+        return false;
+    Val *x = tensor_in(R, 0);
+    if (!x)
+        return false;
+    int r = x->rank;
+    int64_t b[IMP_MAX_RANK], e[IMP_MAX_RANK], st[IMP_MAX_RANK], en[IMP_MAX_RANK],
+        ax[IMP_MAX_RANK], sp[IMP_MAX_RANK];
+    int na = 0;
+    for (int i = 0; i < r; i++)
+        b[i] = 0, e[i] = x->dims[i];
+    if (old) {
+        const Onnx__AttributeProto *as = attr(n, "starts"), *ae = attr(n, "ends"),
+                                   *aa = attr(n, "axes");
+        if (!as || !ae || as->n_ints != ae->n_ints || as->n_ints > (size_t)r ||
+            (aa && aa->n_ints != as->n_ints))
+            return fail(R, "its starts, ends and axes are not lists of one length");
+        na = (int)as->n_ints;
+        for (int i = 0; i < na; i++)
+            st[i] = as->ints[i], en[i] = ae->ints[i], ax[i] = aa ? aa->ints[i] : i, sp[i] = 1;
+    } else {
+        Val *vs = const_in(R, 1, "starts"), *ve = vs ? const_in(R, 2, "ends") : NULL;
+        if (!ve)
+            return false;
+        Val *va = in_val(R, 3), *vp = in_val(R, 4);
+        if (vs->rank != 1 || ve->n != vs->n || vs->n > r || (va && va->n != vs->n) ||
+            (vp && vp->n != vs->n) || (va && va->kind != V_CONST) ||
+            (vp && vp->kind != V_CONST))
+            return fail(R, "its starts, ends, axes and steps are not constant lists of one "
+                           "length");
+        na = (int)vs->n;
+        for (int i = 0; i < na; i++) {
+            /* INT64_MAX and the like: to the end */
+            st[i] = (int64_t)fmax(fmin(vs->v[i], 4e18), -4e18);
+            en[i] = (int64_t)fmax(fmin(ve->v[i], 4e18), -4e18);
+            ax[i] = i;
+            sp[i] = 1;
+            if (isnan(vs->v[i]) || isnan(ve->v[i]) || (va && !whole(va->v[i], &ax[i])) ||
+                (vp && !whole(vp->v[i], &sp[i])))
+                return fail(R, "its starts, ends, axes or steps are not whole numbers");
+        }
+    }
+    bool seen[IMP_MAX_RANK] = {0};
+    for (int i = 0; i < na; i++) {
+        int64_t a = ax[i] < 0 ? ax[i] + r : ax[i];
+        if (a < 0 || a >= r || seen[a])
+            return fail(R, "its axis %lld is out of range or repeated", (long long)ax[i]);
+        seen[a] = true;
+        if (sp[i] != 1)
+            return fail(R, "its step along axis %lld is %lld; bnnc's slice takes every "
+                           "element", (long long)a, (long long)sp[i]);
+        int64_t dim = x->dims[a], s0 = st[i], e0 = en[i];
+        s0 = s0 < 0 ? s0 + dim : s0;
+        e0 = e0 < 0 ? e0 + dim : e0;
+        b[a] = s0 < 0 ? 0 : s0 > dim ? dim : s0;
+        e[a] = e0 < 0 ? 0 : e0 > dim ? dim : e0;
+        if (b[a] >= e[a])
+            return fail(R, "it slices axis %lld to nothing", (long long)a);
+    }
+    int64_t d[IMP_MAX_RANK];
+    int nsl = 0, last = -1;
+    for (int i = 0; i < r; i++) {
+        d[i] = e[i] - b[i];
+        if (d[i] != x->dims[i])
+            nsl++, last = i;
+    }
+    if (!nsl)
+        return reshape_to(R, x, r, d);
+    Val like = *x;
+    memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+    const char *at;
+    const char *in;
+    if (x->kind == V_SPATIAL) {
+        /* model axes 1, 2, 3 are bnnc's 2, 0, 1 */
+        if (nsl == 1 && last == 1) {
+            at = mem_printf(R->a, "begin = %lld, end = %lld", (long long)b[1], (long long)e[1]);
+        } else {
+            if (b[0] != 0 || d[0] != 1)
+                return fail(R, "it slices the batch axis");
+            at = mem_printf(R->a, "begin = (%lld, %lld, %lld), end = (%lld, %lld, %lld)",
+                            (long long)b[2], (long long)b[3], (long long)b[1], (long long)e[2],
+                            (long long)e[3], (long long)e[1]);
+        }
+        like.H = d[2], like.W = d[3], like.C = d[1];
+        in = use(R, x);
+    } else if (x->kind == V_FLAT && !x->pc && nsl == 1 && x->dims[last] == x->N) {
+        at = mem_printf(R->a, "begin = %lld, end = %lld", (long long)b[last], (long long)e[last]);
+        like.N = d[last];
+        in = use(R, x);
+    } else {
+        if (r > 4)
+            return fail(R, "it slices '%s' of %d dimensions; bnnc's tensors have 1 to 4",
+                        x->name, r);
+        Val *m = as_model(R, x);
+        if (!m)
+            return false;
+        in = use(R, m);
+        like.kind = V_MODEL;
+        like.pc = like.ph = like.pw = 0;
+        if (nsl == 1 && last == r - 1)
+            at = mem_printf(R->a, "begin = %lld, end = %lld", (long long)b[last],
+                            (long long)e[last]);
+        else
+            at = mem_printf(R->a, "begin = (%s), end = (%s)", dims_text(R, r, b),
+                            dims_text(R, r, e));
+    }
+    ImpLayer *l = add_layer(R, node_label(n), "slice", at, 1, in, NULL);
+    out_like(R, 0, &like, l->name, use_type(x));
+    return true;
+}
+
+static bool map_pad(Reader *R) {
+    const Onnx__NodeProto *n = R->node;
+    bool old = R->opset < 11;
+    static const char *const ko[] = {"mode", "pads", "value", NULL};
+    static const char *const kn[] = {"mode", NULL};
+    if (!known_attrs(R, old ? ko : kn))
+        return false;
+    const char *mode = attr_str(R, n, "mode", "constant");
+    if (strcmp(mode, "constant"))
+        return fail(R, "its mode is '%s'; bnnc pads with a constant only", mode);
+    Val *x = tensor_in(R, 0);
+    if (!x)
+        return false;
+    int r = x->rank;
+    int64_t pads[2 * IMP_MAX_RANK] = {0};
+    double value = 0;
+    if (old) {
+        const Onnx__AttributeProto *ap = attr(n, "pads");
+        if (!ap || ap->n_ints != (size_t)(2 * r))
+            return fail(R, "its pads are not 2 values per axis");
+        for (int i = 0; i < 2 * r; i++)
+            pads[i] = ap->ints[i];
+        value = attr_float(n, "value", 0.0);
+    } else {
+        Val *vp = const_in(R, 1, "pads");
+        if (!vp)
+            return false;
+        Val *va = in_val(R, 3), *vv = in_val(R, 2);
+        int nax = va ? (int)va->n : r;
+        if ((va && (va->kind != V_CONST || va->n > r)) || vp->n != 2 * nax)
+            return fail(R, "its pads are not 2 values per axis");
+        for (int i = 0; i < nax; i++) {
+            int64_t a = i, pb, pe;
+            if ((va && !whole(va->v[i], &a)) || !whole(vp->v[i], &pb) ||
+                !whole(vp->v[i + nax], &pe))
+                return fail(R, "its pads or axes are not whole numbers");
+            a = a < 0 ? a + r : a;
+            if (a < 0 || a >= r)
+                return fail(R, "its axis %lld is out of range", (long long)a);
+            pads[a] = pb;
+            pads[a + r] = pe;
+        }
+        if (vv && !scalar(vv, &value))
+            return fail(R, "its constant_value is not one constant value");
+    }
+    int64_t d[IMP_MAX_RANK];
+    bool axes[IMP_MAX_RANK] = {0};
+    for (int i = 0; i < r; i++) {
+        if (pads[i] < 0 || pads[i + r] < 0)
+            return fail(R, "it crops (a negative pad); bnnc's slice does that, not its pads");
+        if (pads[i] > BNNC_MAX_DIM || pads[i + r] > BNNC_MAX_DIM)
+            return fail(R, "its pads are out of range");
+        axes[i] = pads[i] || pads[i + r];
+        d[i] = x->dims[i] + pads[i] + pads[i + r];
+    }
+    Val like = *x;
+    memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+    int chan = r == 4 || r == 2 ? 1 : r - 1; /* the model's channel axis */
+    bool only_chan = true, only_hw = r == 4 && x->dims[0] == 1;
+    for (int i = 0; i < r; i++) {
+        only_chan &= !axes[i] || i == chan;
+        only_hw &= !axes[i] || i >= 2;
+    }
+    if (only_chan && axes[chan]) {
+        if (!(x = canon(R, x)))
+            return false;
+        if ((x->kind == V_FLAT && (x->pc || x->N != x->dims[chan])) ||
+            (x->kind == V_MODEL && chan != r - 1))
+            return fail(R, "it pads axis %d, which is not bnnc's channels here (the last "
+                           "axis)", chan);
+        DType t = use_type(x);
+        if (t == DT_B1 && value != 1 && value != -1)
+            return fail(R, "it pads '%s', a binary (+-1) tensor, with %g; bnnc's b1 holds "
+                           "only -1 and +1", x->name, value);
+        if ((t == DT_I32 || t == DT_U8) && value != floor(value))
+            return fail(R, "it pads '%s', an integer tensor, with %g", x->name, value);
+        if (!isfinite((float)value))
+            return fail(R, "its constant_value %g is not a finite float", value);
+        char vt[40];
+        for (int prec = 1; prec <= 9; prec++) {
+            snprintf(vt, sizeof vt, "%.*g", prec, value);
+            if (strtof(vt, NULL) == (float)value)
+                break;
+        }
+        const char *at = mem_printf(R->a, "before = %lld, after = %lld",
+                                    (long long)pads[chan], (long long)pads[chan + r]);
+        if (value != 0)
+            at = mem_printf(R->a, "%s, value = %s", at, vt);
+        ImpLayer *l = add_layer(R, node_label(n), "pad_channels", at, 1, use(R, x), NULL);
+        like = *x;
+        memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+        if (x->kind == V_SPATIAL)
+            like.C = d[1];
+        else if (x->kind == V_FLAT)
+            like.N = d[1];
+        out_like(R, 0, &like, l->name, t);
+        return true;
+    }
+    bool one = value == 1 && use_type(x) == DT_B1;
+    if (only_hw && (value == 0 || one)) {
+        /* zeros around the height and width, or +1 around a b1 value: a
+         * Conv's own padding ('same', 'same_one') */
+        Val *xs = as_spatial(R, x);
+        if (!xs)
+            return false;
+        like = *xs;
+        memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
+        Val *o = out_like(R, 0, &like, xs->ref, xs->type);
+        o->scale = xs->scale;
+        o->padded = true;
+        o->pad_one = one;
+        o->pad[0] = pads[2], o->pad[1] = pads[3], o->pad[2] = pads[2 + r],
+        o->pad[3] = pads[3 + r];
+        return true;
+    }
+    return fail(R, "it pads %s; bnnc pads the channels (pad_channels), or the height and "
+                   "width as a Conv that reads it does (zeros, or +1 around a binary tensor)",
+                only_hw ? "the height and width with a value other than 0 (or 1 around a binary "
+                          "tensor)"
+                        : "the batch axis or several kinds of axes");
 }
 
 static bool map_identity(Reader *R) {
@@ -2113,11 +2862,11 @@ static bool map_node1(Reader *R) {
     if (!strcmp(op, "MultiThreshold"))
         return map_multithreshold(R);
     if (!strcmp(op, "Sigmoid"))
-        return lacks(R, "it is a Sigmoid", "'sigmoid'");
+        return map_unary(R, "sigmoid");
     if (!strcmp(op, "Slice"))
-        return lacks(R, "it slices a tensor", "'slice'");
+        return map_slice(R);
     if (!strcmp(op, "Pad"))
-        return lacks(R, "it pads a tensor", "'pad'");
+        return map_pad(R);
     return fail(R, "bnnc import does not map the operator '%s' (docs/import.md lists those it "
                    "maps)", op);
 }
@@ -2138,8 +2887,8 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
                     type_name(t->elem_type));
     size_t r = t->shape->n_dim;
     int64_t d[IMP_MAX_RANK];
-    if (r > IMP_MAX_RANK || r < 1)
-        return fail(R, "input '%s' has %zu dimensions", name, r);
+    if (r > 4 || r < 1)
+        return fail(R, "input '%s' has %zu dimensions; bnnc's inputs have 1 to 4", name, r);
     for (size_t i = 0; i < r; i++) {
         const Onnx__TensorShapeProto__Dimension *dm = t->shape->dim[i];
         if (dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
@@ -2155,33 +2904,26 @@ static bool map_input(Reader *R, const Onnx__ValueInfoProto *vi) {
     for (size_t i = 0; i < r; i++)
         if ((e *= d[i]) > BNNC_MAX_ELEMS)
             return fail(R, "input '%s' has more than 2^40 elements", name);
-    if (d[0] != 1 || (r != 2 && r != 4))
-        return fail(R, "input '%s' is not [1, C, H, W] or [1, N] (a batch of one)", name);
     if (lookup(R, name))
         return fail(R, "input '%s' is declared twice", name);
     Val *v = bind(R, name);
     ImpInput *in = mem_alloc(R->a, sizeof *in);
     in->name = unique_name(R, name);
     in->type = dt;
-    v->kind = r == 4 ? V_SPATIAL : V_FLAT;
+    /* the model's shape and order: the network converts where it must */
+    v->kind = V_MODEL;
     v->rank = (int)r;
     memcpy(v->dims, d, sizeof(int64_t) * r);
     v->ref = in->name;
     v->type = dt;
-    if (r == 4) {
-        v->C = d[1], v->H = d[2], v->W = d[3];
-        in->rank = 3;
-        in->shape[0] = d[2], in->shape[1] = d[3], in->shape[2] = d[1];
-    } else {
-        v->N = d[1];
-        in->rank = 1;
-        in->shape[0] = d[1];
-    }
+    in->rank = (int)r;
+    memcpy(in->shape, d, sizeof(int64_t) * r);
     vec_push(R->a, &R->inputs, in);
     R->elems += e; /* as sema counts them */
     return true;
 }
 
+/* The bnnc value of graph output `name`, in the model's shape and order. */
 static bool map_output(Reader *R, const char *name, const char **ref) {
     Val *v = lookup(R, name);
     R->out_label = mem_strdup(R->a, name);
@@ -2191,13 +2933,53 @@ static bool map_output(Reader *R, const char *name, const char **ref) {
         return fail(R, "output '%s' is a constant", name);
     if (v->kind == V_STE_DIFF)
         return fail(R, "output '%s' is the difference of a Sign and its input", name);
-    if (v->pc)
-        return lacks(R, mem_printf(R->a, "output '%s' is a flattened [%lld, %lld, %lld] whose "
-                                         "elements bnnc orders (h, w, c), not (c, h, w)",
-                                   name, (long long)v->pc, (long long)v->ph, (long long)v->pw),
-                     "'transpose'");
-    *ref = use(R, v);
+    if (v->padded)
+        return fail(R, "output '%s' is a Pad of the height or width, which bnnc pads only "
+                       "within a Conv", name);
+    Val *m = as_model(R, v);
+    if (!m)
+        return false;
+    *ref = use(R, m);
     return true;
+}
+
+/* Names each output's layer after the graph output: the layer that
+ * computes it renamed, or a free reshape where that layer is an input or
+ * another output. */
+static void name_outputs(Reader *R, const Onnx__GraphProto *g) {
+    ImpGraph *ig = R->g;
+    for (int i = 0; i < ig->noutputs; i++) {
+        const char *ref = ig->outputs[i];
+        const char *want = g->output[i]->name;
+        ImpLayer *l = NULL;
+        for (int k = R->layers.n - 1; k >= 0 && !l; k--)
+            if (!strcmp(((ImpLayer *)R->layers.v[k])->name, ref))
+                l = R->layers.v[k];
+        bool other = false;
+        for (int k = 0; k < ig->noutputs; k++)
+            other |= k != i && !strcmp(ig->outputs[k], ref);
+        const char *nn = R->out_names[i];
+        if (l && !strcmp(l->name, nn))
+            continue;
+        if (!l || other) {
+            Val *v = lookup(R, want);
+            R->out_label = want;
+            ImpLayer *x = add_layer(R, "", "reshape",
+                                    mem_printf(R->a, "shape = (%s)",
+                                               dims_text(R, v->rank, v->dims)), 1, ref, NULL);
+            x->name = nn;
+            ig->outputs[i] = nn;
+            continue;
+        }
+        for (int k = 0; k < R->layers.n; k++) {
+            ImpLayer *o = R->layers.v[k];
+            for (int j = 0; j < o->nin; j++)
+                if (!strcmp(o->inputs[j], ref))
+                    o->inputs[j] = nn;
+        }
+        l->name = nn;
+        ig->outputs[i] = nn;
+    }
 }
 
 /* ------------------------------------------------------------- read */
@@ -2235,6 +3017,10 @@ static bool read_graph(Reader *R, const Onnx__ModelProto *m) {
     }
     if (!R->inputs.n)
         return fail(R, "its graph has no input");
+    /* the outputs' names are kept for the layers that give them */
+    R->out_names = mem_array(R->a, g->n_output + 1, sizeof(char *));
+    for (size_t i = 0; i < g->n_output; i++)
+        R->out_names[i] = unique_name(R, g->output[i]->name ? g->output[i]->name : "");
     for (size_t i = 0; i < g->n_node; i++) {
         R->node = g->node[i];
         if (!map_node(R))
@@ -2256,6 +3042,9 @@ static bool read_graph(Reader *R, const Onnx__ModelProto *m) {
                             g->output[k]->name ? g->output[k]->name : "", name);
         ig->noutputs++;
     }
+    if (!R->layers.n)
+        return fail(R, "its graph has no node bnnc computes");
+    name_outputs(R, g);
     ig->ninputs = R->inputs.n;
     ig->inputs = mem_array(R->a, (size_t)R->inputs.n + 1, sizeof(ImpInput));
     for (int i = 0; i < R->inputs.n; i++)

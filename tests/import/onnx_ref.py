@@ -194,6 +194,27 @@ def run(model, feeds):
                 flat = x.reshape(int(np.prod(x.shape[:ax])), -1)
                 e = np.exp(flat - flat.max(axis=1, keepdims=True))
                 y = (e / e.sum(axis=1, keepdims=True)).reshape(x.shape).astype(F)
+        elif op == "Sigmoid":
+            y = (1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(F)
+        elif op == "Slice":
+            if opset < 10:
+                st, en = a["starts"], a["ends"]
+                ax = a.get("axes", list(range(len(st))))
+                sp = [1] * len(st)
+            else:
+                st, en = list(i[1]), list(i[2])
+                ax = list(i[3]) if len(i) > 3 and i[3] is not None else list(range(len(st)))
+                sp = list(i[4]) if len(i) > 4 and i[4] is not None else [1] * len(st)
+            sl = [slice(None)] * x.ndim
+            for s0, e0, a0, p0 in zip(st, en, ax, sp):
+                sl[int(a0)] = slice(int(s0), int(e0), int(p0))
+            y = x[tuple(sl)]
+        elif op == "Pad":
+            pads = list(a["pads"]) if opset < 11 else [int(p) for p in i[1]]
+            val = a.get("value", 0.0) if opset < 11 else (
+                float(i[2]) if len(i) > 2 and i[2] is not None else 0.0)
+            r = x.ndim
+            y = np.pad(x, [(pads[k], pads[k + r]) for k in range(r)], constant_values=val)
         elif op in ("Identity", "Dropout"):
             y = x
         elif op == "BipolarQuant":
