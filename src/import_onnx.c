@@ -36,6 +36,7 @@
  */
 #include "bnnc.h"
 #include "import.h"
+#include "strmap.h"
 #include "onnx.pb-c.h"
 
 #include <errno.h>
@@ -121,14 +122,11 @@ typedef struct {
     ImpGraph *g;
     Arena *a;
     const char *path;
-    /* values by name: open addressing */
-    Val **slot;
-    size_t cap, n;
+    StrMap vals;               /* the model's name -> Val */
     PtrVec layers;             /* ImpLayer* */
     PtrVec inputs;             /* ImpInput* */
     /* the reader's layer names, to keep them unique */
-    const char **names;
-    size_t ncap, nnames;
+    StrMap names;
     int opset;                 /* of the default domain */
     const Onnx__NodeProto *node;   /* being mapped, for errors */
     bool failed;               /* an error out_like reported */
@@ -140,42 +138,15 @@ typedef struct {
     const char **out_names;    /* the layer name kept for each graph output */
 } Reader;
 
-static void grow(Reader *R) {
-    size_t cap = R->cap ? 2 * R->cap : 256;
-    Val **s = mem_array(R->a, cap, sizeof *s);
-    for (size_t i = 0; i < R->cap; i++) {
-        if (!R->slot[i])
-            continue;
-        size_t k = (size_t)str_hash(R->slot[i]->name) & (cap - 1);
-        while (s[k])
-            k = (k + 1) & (cap - 1);
-        s[k] = R->slot[i];
-    }
-    R->slot = s;
-    R->cap = cap;
-}
-
 static Val *lookup(Reader *R, const char *name) {
-    if (!R->cap)
-        return NULL;
-    size_t k = (size_t)str_hash(name) & (R->cap - 1);
-    while (R->slot[k] && strcmp(R->slot[k]->name, name))
-        k = (k + 1) & (R->cap - 1);
-    return R->slot[k];
+    return strmap_get(&R->vals, name);
 }
 
 /* Binds name (a later binding of the same name replaces it). */
 static Val *bind(Reader *R, const char *name) {
-    if (2 * (R->n + 1) > R->cap)
-        grow(R);
-    size_t k = (size_t)str_hash(name) & (R->cap - 1);
-    while (R->slot[k] && strcmp(R->slot[k]->name, name))
-        k = (k + 1) & (R->cap - 1);
-    if (!R->slot[k])
-        R->n++;
     Val *v = mem_alloc(R->a, sizeof *v);
     v->name = mem_strdup(R->a, name);
-    R->slot[k] = v;
+    strmap_put(&R->vals, v->name, v);
     return v;
 }
 
@@ -183,36 +154,9 @@ static Val *bind(Reader *R, const char *name) {
 static const char *unique_name(Reader *R, const char *base) {
     base = mem_strdup(R->a, base); /* the model's strings are freed after reading */
     const char *s = base;
-    for (int k = 2;; k++) {
-        bool used = false;
-        size_t h = (size_t)str_hash(s);
-        if (R->ncap) {
-            size_t i = h & (R->ncap - 1);
-            while (R->names[i] && !(used = strcmp(R->names[i], s) == 0))
-                i = (i + 1) & (R->ncap - 1);
-        }
-        if (!used)
-            break;
+    for (int k = 2; strmap_has(&R->names, s); k++)
         s = mem_printf(R->a, "%s_%d", base, k);
-    }
-    if (2 * (R->nnames + 1) > R->ncap) {
-        size_t cap = R->ncap ? 2 * R->ncap : 256;
-        const char **t = mem_array(R->a, cap, sizeof *t);
-        for (size_t i = 0; i < R->ncap; i++)
-            if (R->names[i]) {
-                size_t j = (size_t)str_hash(R->names[i]) & (cap - 1);
-                while (t[j])
-                    j = (j + 1) & (cap - 1);
-                t[j] = R->names[i];
-            }
-        R->names = t;
-        R->ncap = cap;
-    }
-    size_t i = (size_t)str_hash(s) & (R->ncap - 1);
-    while (R->names[i])
-        i = (i + 1) & (R->ncap - 1);
-    R->names[i] = s;
-    R->nnames++;
+    strmap_put(&R->names, s, NULL);
     return s;
 }
 
@@ -3096,6 +3040,8 @@ int import_onnx_parse(Ctx *c, const char *path, const unsigned char *buf, size_t
         return EXIT_INPUT;
     }
     Reader R = {.c = c, .g = g, .a = g->a, .path = path};
+    strmap_init(&R.vals, g->a, false);
+    strmap_init(&R.names, g->a, false);
     g->format = "ONNX";
     bool ok = read_graph(&R, m);
     onnx__model_proto__free_unpacked(m, &al);
