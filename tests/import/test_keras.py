@@ -502,6 +502,14 @@ def bad_models():
     yield ("other class", small(rng), "subclassed",
            P + "its model is a 'MyModel'; bnnc imports Sequential and functional models "
            "(Functional, Model)")
+    only = Model("e", "Sequential")
+    only.input("x", (4,))
+    yield ("only an input", only, None, P + "the model has no layer but its input")
+    yield ("no input_layers", small(rng), "noinputs",
+           P + "'model_config' needs \"input_layers\" (one per InputLayer, here 1) and "
+           "\"output_layers\"")
+    yield ("output not a layer", small(rng), "badoutput",
+           P + "an entry of \"output_layers\" reads 'nope', which is not a layer before it")
     yield ("truncated", small(rng), "truncate",
            P + "cannot open it as HDF5: the file is damaged or truncated")
 
@@ -513,7 +521,7 @@ def patch(path, how, m):
         m.save(path, f64=("l",))
         return
     if how in ("notjson", "noconfig", "weightsonly", "subclassed", "batch", "open", "dup", "uint8", "huge",
-               "undefined", "keras3", "shared"):
+               "undefined", "keras3", "shared", "noinputs", "badoutput"):
         import json
         cfg = m.config()
         L = cfg["config"]["layers"]
@@ -537,6 +545,10 @@ def patch(path, how, m):
             L[1]["inbound_nodes"] = [[["x", 0, 0, {}]], [["x", 0, 0, {}]]]
         if how == "subclassed":
             cfg["class_name"] = "MyModel"
+        if how == "noinputs":
+            cfg["config"]["input_layers"] = []
+        if how == "badoutput":
+            cfg["config"]["output_layers"] = [["nope", 0, 0]]
         with h5py.File(path, "a") as f:
             if how == "notjson":
                 f.attrs["model_config"] = b"this is not JSON"
