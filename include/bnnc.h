@@ -366,7 +366,8 @@ extern const char *const lex_types[];
     X(CENTER, center, ATTR_FLAG, 1)                                         \
     X(SCALE, scale, ATTR_FLAG, 1)                                           \
     X(SCALED, scaled, ATTR_FLAG, 0)                                         \
-    X(FROZEN, frozen, ATTR_FLAG, 0)
+    X(FROZEN, frozen, ATTR_FLAG, 0)                                         \
+    X(PER_ELEMENT, per_element, ATTR_FLAG, 0)
 
 typedef enum {
 #define X(id, name, ty, dflt) A_##id,
@@ -525,6 +526,9 @@ bool ir_flag(const IrNode *n, AttrId a);
  * binary dot product (b1 input, binary weights) with neither a bias nor a
  * weight scale, else f32 (docs/semantics.md section 3). */
 DType ir_dot_type(const IrNode *n, DType in);
+/* The alphas of a prelu: one per channel, or one per element of its
+ * shape with per_element = yes (Keras's PReLU without shared_axes). */
+int64_t ir_prelu_alphas(const IrNode *n);
 
 typedef struct {
     const char *name;
@@ -918,10 +922,12 @@ typedef struct {
                                   binary weights are -1.0f or +1.0f */
     int64_t nw;                /* elements of w */
     float *scale, *shift;      /* batchnorm, folded: per channel */
-    float *alpha;              /* prelu: per channel */
+    float *alpha;              /* prelu: per channel, or per element with
+                                  per_element = yes (nc elements) */
     /* thresholds: w holds T[c][k], [C][levels], sorted per channel, each
      * within +-2^30, nw = C * levels. */
-    int64_t nc;                /* channels of scale, shift, alpha */
+    int64_t nc;                /* channels of scale, shift, alpha (a
+                                  per_element prelu: its elements) */
     float *bias;               /* bias = yes: per output channel */
     float *wscale;             /* scaled = yes: the binary weights' scale
                                   per output channel */

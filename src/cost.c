@@ -267,7 +267,7 @@ static int64_t macs(const IrNode *n) {
  * and a weight scale at 32 bits; a batchnorm (or a threshold that folds
  * one) two per channel, its moving mean and variance, for larq counts
  * beta with the mean and gamma with the variance, none trainable; prelu
- * one per channel. A frozen layer's are all non-trainable. */
+ * one per channel, or one per element (per_element = yes). A frozen layer's are all non-trainable. */
 static void count_params(const IrNode *n, int64_t *bin, int64_t *flt, int64_t *frozen) {
     int64_t c = shape_channels(&n->shape), w = 0;
     *bin = *flt = *frozen = 0;
@@ -286,7 +286,7 @@ static void count_params(const IrNode *n, int64_t *bin, int64_t *flt, int64_t *f
         *flt = *frozen = 2 * c;
         return;
     case OP_PRELU:
-        *flt = c;
+        *flt = ir_prelu_alphas(n);
         return;
     default:
         return;
@@ -332,7 +332,7 @@ static int64_t param_bytes(const IrNode *n, int64_t unit) {
     case OP_BATCHNORM:
         return 2 * ARRAY(4 * c); /* folded scale and shift */
     case OP_PRELU:
-        return ARRAY(4 * c);
+        return ARRAY(4 * ir_prelu_alphas(n));
     case OP_THRESHOLDS:
         return ARRAY(4 * c * n->at->v[A_LEVELS][0]); /* int32 thresholds */
     case OP_THRESHOLD:

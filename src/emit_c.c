@@ -1590,9 +1590,10 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         char what[256];
         snprintf(what, sizeof what, "%s: alpha", n->name);
         int a = float_array(e, lp->alpha, lp->nc, what);
-        fprintf(f, "        float v = %s;\n        float p = %s_w%d[c] * v;\n"
+        /* one alpha per channel, or per element (per_element = yes) */
+        fprintf(f, "        float v = %s;\n        float p = %s_w%d[%s] * v;\n"
                    "        %s[i] = v >= 0.0f ? v : p;\n",
-                xv, e->name, a, yp);
+                xv, e->name, a, ir_flag(n, A_PER_ELEMENT) ? "i" : "c", yp);
         break;
     }
     case OP_ADD: {

@@ -13,16 +13,24 @@
  * layer needs before a byte of it is read.
  *
  * Nothing is approximated: a construct the .bnn language cannot express
- * exactly is an error naming the layer, its class and why. Where today's
- * operations express it exactly, they are used (docs/import.md lists
- * them): a bias, a batch normalization with another epsilon or without
- * center or scale, and magnitude_aware_sign's per-channel scale all become
- * a batchnorm whose folded scale and shift are exactly the wanted ones.
+ * exactly is an error naming the layer, its class and why. Keras's own
+ * parameters are written as they are: a layer's bias (bias = yes), a
+ * batch normalization's epsilon, center and scale, magnitude_aware_sign's
+ * per-channel scale (scaled = yes), a PReLU's alphas per channel or per
+ * element (per_element = yes).
+ *
+ * The network takes the model's inputs as the model does, [1, H, W, C] or
+ * [1, N] (the batch of one), under the InputLayers' names, and gives its
+ * outputs likewise, under the names of the model's output layers: a free
+ * reshape after each input drops the batch dimension (NAME_item), and one
+ * before each output adds it back (the layer that computes an output is
+ * then NAME_item).
  */
 #include "bnnc.h"
 #include "import.h"
 
 #include <errno.h>
+#include <float.h>
 #include <hdf5.h>
 #include <jansson.h>
 #include <math.h>
@@ -43,9 +51,10 @@
 #define KR_MAX_INPUTS 65536
 
 /* The value a Keras layer's output is: the .bnn name holding it and its
- * shape without the batch dimension ([H, W, C] or [N]). */
+ * shape without the batch dimension ([H, W, C], [N], or of rank 2). */
 typedef struct {
     const char *kname;         /* the Keras layer */
+    const char *ktype;         /* its class */
     const char *bnn;           /* the .bnn value */
     int rank;
     int64_t d[3];
@@ -68,9 +77,12 @@ typedef struct {
     KVal *vals;                /* one per Keras layer mapped */
     int nvals, capvals;
     SMap byname;               /* Keras layer name -> index in vals */
-    SMap used;                 /* .bnn names given */
+    SMap used;                 /* .bnn names: 1 given; 0 a Keras layer's,
+                                  2 a model output's, reserved */
+    bool final;                /* emitting the outputs' reshapes */
     PtrVec layers;             /* ImpLayer* */
     PtrVec inputs;             /* ImpInput* */
+    PtrVec inkname;            /* per input, its Keras layer's name */
     int64_t weights;           /* float elements read, in all */
     /* the layer being mapped, for messages */
     const char *lname, *ltype;
@@ -345,13 +357,19 @@ static bool channels_last(Kr *k, json_t *conf) {
 
 /* A .bnn name not given yet: base, else base_2, base_3, ... The names
  * of the Keras layers are reserved first (value 0), so that a layer keeps
- * its own name and the layers bnnc adds take another. */
+ * its own name and the layers bnnc adds take another. A model output's
+ * name (value 2) is its final reshape's: the layer that computes the
+ * output is named NAME_item. */
 static const char *fresh(Kr *k, const char *base) {
-    const char *n = base;
-    if (strcmp(base, k->lname) == 0 && smap_get(&k->used, base) == 0) {
-        smap_put(k->a, &k->used, n, 1);
-        return n;
+    int u = smap_get(&k->used, base);
+    bool own = strcmp(base, k->lname) == 0;
+    if (own && u == (k->final ? 2 : 0)) {
+        smap_put(k->a, &k->used, base, 1);
+        return base;
     }
+    if (own && u == 2)
+        base = mem_printf(k->a, "%s_item", base);
+    const char *n = base;
     for (int i = 2; smap_get(&k->used, n) >= 0; i++)
         n = mem_printf(k->a, "%s_%d", base, i);
     smap_put(k->a, &k->used, n, 1);
@@ -393,35 +411,6 @@ static void add_tensor(Kr *k, ImpLayer *L, const char *suffix, int rank, const i
     x->data = data;
     L->tensors = t;
     L->ntensors++;
-}
-
-/* The folded batchnorm y = x * scale[c] + shift[c], written so that
- * bnnc's folding (docs/semantics.md section 2) gives exactly `scale` and
- * `shift`: gamma = scale, beta = shift, mean = 0, variance = 0.999. Then
- * variance + 0.001 is 1 + 1.3e-8 (0.999 as a float is 0.99900001287...),
- * whose square root divides gamma by 1 + 6.4e-9 in double precision: less
- * than half a float's spacing (2^-25 relative at least), so the rounding to
- * float gives gamma back, for every float; and beta - 0 * gamma / ... is
- * beta. test_import_keras checks it through weights_parse. */
-static ImpLayer *emit_affine(Kr *k, const char *name, const char *x, int64_t ch, float *scale,
-                             float *shift) {
-    ImpLayer *L = emit1(k, name, "batchnorm", x, "");
-    float *mean = mem_array(k->a, (size_t)ch, sizeof(float));
-    float *var = mem_array(k->a, (size_t)ch, sizeof(float));
-    for (int64_t i = 0; i < ch; i++)
-        var[i] = 0.999f;
-    add_tensor(k, L, "gamma", 1, &ch, scale);
-    add_tensor(k, L, "beta", 1, &ch, shift);
-    add_tensor(k, L, "mean", 1, &ch, mean);
-    add_tensor(k, L, "variance", 1, &ch, var);
-    return L;
-}
-
-static float *ones(Kr *k, int64_t n) {
-    float *v = mem_array(k->a, (size_t)n, sizeof(float));
-    for (int64_t i = 0; i < n; i++)
-        v[i] = 1.0f;
-    return v;
 }
 
 /* "(h, w)" or "h". */
@@ -619,13 +608,14 @@ static const char *activation(Kr *k, json_t *conf, const KVal *x, bool own) {
     static const char *const map[][2] = {
         {"relu", "relu"},           {"hard_tanh", "hardtanh"}, {"ste_sign", "sign"},
         {"approx_sign", "sign"},    {"swish_sign", "sign"},    {"softmax", "softmax"},
+        {"sigmoid", "sigmoid"},
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
         if (strcmp(a, map[i][0]) != 0)
             continue;
         /* Keras's softmax runs along the last axis; bnnc's over the whole
          * tensor: the same when that is all there is. */
-        if (!strcmp(a, "softmax") && x->rank == 3 && x->d[0] * x->d[1] != 1)
+        if (!strcmp(a, "softmax") && elems(x) != x->d[x->rank - 1])
             return lerr(k, "softmax of %s runs over each position's channels in Keras, but "
                            "bnnc's softmax runs over the whole tensor",
                         val_shape(k, x)),
@@ -634,7 +624,8 @@ static const char *activation(Kr *k, json_t *conf, const KVal *x, bool own) {
         return emit1(k, name, map[i][1], x->bnn, "")->name;
     }
     return lerr(k, "activation '%.100s' is not supported: the .bnn language has relu, "
-                   "hardtanh (hard_tanh), sign (ste_sign, approx_sign, swish_sign) and softmax",
+                   "hardtanh (hard_tanh), sign (ste_sign, approx_sign, swish_sign), sigmoid and "
+                   "softmax",
                 a),
            NULL;
 }
@@ -694,6 +685,21 @@ static bool padding(Kr *k, json_t *conf, bool larq, const char **out) {
                        "+1 (same_one)",
                     v);
     return true;
+}
+
+/* A convolution's or dense layer's attributes `attrs`, then `scaled =
+ * yes` with a weight scale and `bias = yes` with a bias. */
+static const char *epilogue(Kr *k, const char *attrs, const float *scale, const float *bias) {
+    return mem_printf(k->a, "%s%s%s", attrs, scale ? ", scaled = yes" : "",
+                      bias ? ", bias = yes" : "");
+}
+
+/* Their tensors NAME.scale and NAME.bias, [co] each. */
+static void add_epilogue(Kr *k, ImpLayer *L, int64_t co, float *scale, float *bias) {
+    if (scale)
+        add_tensor(k, L, "scale", 1, &co, scale);
+    if (bias)
+        add_tensor(k, L, "bias", 1, &co, bias);
 }
 
 /* Conv2D, QuantConv2D, DepthwiseConv2D, QuantDepthwiseConv2D. */
@@ -785,19 +791,14 @@ static bool map_conv(Kr *k, json_t *conf, const KVal *x, KVal *y, bool larq, boo
                            groups != 1 ? mem_printf(k->a, ", groups = %lld", (long long)groups)
                                        : "");
     }
-    ImpLayer *L = emit1(k, k->lname, op, in, attrs);
+    ImpLayer *L = emit1(k, k->lname, op, in, epilogue(k, attrs, scale, b));
     add_tensor(k, L, "weight", 4, want, w);
-    const char *out = L->name;
-    if (scale || b)
-        out = emit_affine(k, mem_printf(k->a, "%s_%s", k->lname, scale ? "scale" : "bias"), out,
-                          co, scale ? scale : ones(k, co),
-                          b ? b : mem_array(k->a, (size_t)co, sizeof(float)))
-                  ->name;
+    add_epilogue(k, L, co, scale, b);
     y->rank = 3;
     y->d[0] = o[0];
     y->d[1] = o[1];
     y->d[2] = co;
-    y->bnn = out;
+    y->bnn = L->name;
     const char *act = activation(k, conf, y, false);
     if (!act)
         return false;
@@ -842,17 +843,13 @@ static bool map_dense(Kr *k, json_t *conf, const KVal *x, KVal *y, bool larq) {
     if (iq == Q_SIGN)
         in = emit1(k, mem_printf(k->a, "%s_sign", k->lname), "sign", in, "")->name;
     ImpLayer *L = emit1(k, k->lname, binary ? "bdense" : "dense", in,
-                        mem_printf(k->a, "units = %lld", (long long)units));
+                        epilogue(k, mem_printf(k->a, "units = %lld", (long long)units),
+                                 scale, b));
     add_tensor(k, L, "weight", 2, want, w);
-    const char *out = L->name;
-    if (scale || b)
-        out = emit_affine(k, mem_printf(k->a, "%s_%s", k->lname, scale ? "scale" : "bias"), out,
-                          units, scale ? scale : ones(k, units),
-                          b ? b : mem_array(k->a, (size_t)units, sizeof(float)))
-                  ->name;
+    add_epilogue(k, L, units, scale, b);
     y->rank = 1;
     y->d[0] = units;
-    y->bnn = out;
+    y->bnn = L->name;
     const char *act = activation(k, conf, y, false);
     if (!act)
         return false;
@@ -871,6 +868,20 @@ static bool last_axis(json_t *axis, const KVal *x) {
     return a == -1 || a == x->rank;
 }
 
+/* The shortest text of v that reads back as v (strtod), for the .bnn. */
+static const char *real_text(Kr *k, double v) {
+    char buf[64];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return mem_strdup(k->a, buf);
+}
+
+/* BatchNormalization: bnnc's batchnorm with Keras's tensors, epsilon,
+ * center and scale as they are (no gamma without scale, no beta without
+ * center). */
 static bool map_batchnorm(Kr *k, json_t *conf, const KVal *x, KVal *y) {
     json_t *axis = json_object_get(conf, "axis");
     if (axis && !last_axis(axis, x))
@@ -882,54 +893,51 @@ static bool map_batchnorm(Kr *k, json_t *conf, const KVal *x, KVal *y) {
     json_t *e = json_object_get(conf, "epsilon");
     double eps = 0.001;
     if (e && !json_is_null(e)) {
-        if (!json_is_number(e) || !(json_number_value(e) >= 0) || json_number_value(e) > 1e30)
-            return lerr(k, "'epsilon' must be a number at least 0");
+        if (!json_is_number(e) || !(json_number_value(e) > 0) || json_number_value(e) > 1e30)
+            return lerr(k, "'epsilon' must be a number above 0 (bnnc's batchnorm adds an "
+                           "epsilon above 0 to the variance)");
         eps = json_number_value(e);
     }
     int64_t ch = x->d[x->rank - 1];
-    float *gamma = scale ? weight(k, "gamma", 1, &ch) : ones(k, ch);
-    float *beta = gamma && center ? weight(k, "beta", 1, &ch)
-                                  : mem_array(k->a, (size_t)ch, sizeof(float));
-    float *mean = gamma && beta ? weight(k, "moving_mean", 1, &ch) : NULL;
+    float *gamma = scale ? weight(k, "gamma", 1, &ch) : NULL;
+    float *beta = (gamma || !scale) && center ? weight(k, "beta", 1, &ch) : NULL;
+    bool ok = (gamma || !scale) && (beta || !center);
+    float *mean = ok ? weight(k, "moving_mean", 1, &ch) : NULL;
     float *var = mean ? weight(k, "moving_variance", 1, &ch) : NULL;
     if (!var)
         return false;
-    for (int64_t i = 0; i < ch; i++)
+    for (int64_t i = 0; i < ch; i++) {
         if (var[i] < 0)
             return lerr(k, "its moving_variance is negative (%g) at channel %lld", (double)var[i],
                         (long long)i);
-    *y = *x;
-    if (eps == 0.001 && center && scale) {
-        /* bnnc's own batchnorm: the same parameters, the same epsilon. */
-        ImpLayer *L = emit1(k, k->lname, "batchnorm", x->bnn, "");
-        add_tensor(k, L, "gamma", 1, &ch, gamma);
-        add_tensor(k, L, "beta", 1, &ch, beta);
-        add_tensor(k, L, "mean", 1, &ch, mean);
-        add_tensor(k, L, "variance", 1, &ch, var);
-        y->bnn = L->name;
-        return true;
-    }
-    /* Another epsilon, or no center or scale: folded here, in double
-     * precision, as bnnc folds its own (docs/semantics.md section 2). */
-    float *s = mem_array(k->a, (size_t)ch, sizeof(float));
-    float *t = mem_array(k->a, (size_t)ch, sizeof(float));
-    for (int64_t i = 0; i < ch; i++) {
-        double r = sqrt((double)var[i] + eps);
-        if (r == 0)
-            return lerr(k, "epsilon is 0 and moving_variance is 0 at channel %lld: a division "
-                           "by zero",
-                        (long long)i);
-        double sc = (double)gamma[i] / r, sh = (double)beta[i] - (double)mean[i] * gamma[i] / r;
-        if (!(fabs(sc) <= 3.4e38) || !(fabs(sh) <= 3.4e38))
+        /* bnnc folds in double and refuses a scale or shift beyond
+         * float32 when it loads the weights: refused here, by layer. */
+        double r = sqrt((double)var[i] + eps), g = gamma ? gamma[i] : 1.0;
+        double sc = g / r, sh = (beta ? beta[i] : 0.0) - (double)mean[i] * g / r;
+        if (!(fabs(sc) <= FLT_MAX) || !(fabs(sh) <= FLT_MAX))
             return lerr(k, "its folded scale or shift at channel %lld is beyond float32",
                         (long long)i);
-        s[i] = (float)sc;
-        t[i] = (float)sh;
     }
-    y->bnn = emit_affine(k, k->lname, x->bnn, ch, s, t)->name;
+    const char *attrs = mem_printf(k->a, "%s%s%s", eps != 0.001 ? ", epsilon = " : "",
+                                   eps != 0.001 ? real_text(k, eps) : "",
+                                   center ? "" : ", center = no");
+    attrs = mem_printf(k->a, "%s%s", attrs, scale ? "" : ", scale = no");
+    ImpLayer *L = emit1(k, k->lname, "batchnorm", x->bnn, *attrs ? attrs + 2 : "");
+    if (gamma)
+        add_tensor(k, L, "gamma", 1, &ch, gamma);
+    if (beta)
+        add_tensor(k, L, "beta", 1, &ch, beta);
+    add_tensor(k, L, "mean", 1, &ch, mean);
+    add_tensor(k, L, "variance", 1, &ch, var);
+    *y = *x;
+    y->bnn = L->name;
     return true;
 }
 
+/* PReLU: shared_axes None, one alpha per element (Keras's default), is
+ * prelu with per_element = yes and the alphas as Keras stores them; one
+ * shared over every axis but the channels (and maybe the channels too)
+ * is bnnc's prelu, an alpha per channel. */
 static bool map_prelu(Kr *k, json_t *conf, const KVal *x, KVal *y) {
     int64_t want[3];
     for (int i = 0; i < x->rank; i++)
@@ -959,27 +967,34 @@ static bool map_prelu(Kr *k, json_t *conf, const KVal *x, KVal *y) {
             want[ax - 1] = 1;
         }
         json_decref(sh);
+        for (int i = 0; i + 1 < x->rank; i++)
+            if (want[i] != 1)
+                return lerr(k, "'shared_axes' shares its alphas over some axes of its input %s "
+                               "but not all of them but the channels: bnnc's prelu has one "
+                               "alpha per channel (shared_axes [1, 2] for an image) or per "
+                               "element (shared_axes None)",
+                            val_shape(k, x));
     }
     float *al = weight(k, "alpha", x->rank, want);
     if (!al)
         return false;
     int64_t C = x->d[x->rank - 1];
-    int64_t wc = want[x->rank - 1], wpos = 1;
-    for (int i = 0; i < x->rank - 1; i++)
-        wpos *= want[i];
-    float *alpha = mem_array(k->a, (size_t)C, sizeof(float));
-    for (int64_t c = 0; c < C; c++)
-        alpha[c] = al[wc == 1 ? 0 : c];
-    for (int64_t p = 0; p < wpos; p++)
-        for (int64_t c = 0; c < wc; c++)
-            if (memcmp(&al[p * wc + c], &alpha[c], sizeof(float)) != 0)
-                return lerr(k, "it has %lld alphas, one per element of its input %s "
-                               "(shared_axes %s), and they differ between positions: bnnc's "
-                               "prelu has one alpha per channel",
-                            (long long)(wpos * wc), val_shape(k, x),
-                            shared ? "leaves H or W unshared" : "null");
-    ImpLayer *L = emit1(k, k->lname, "prelu", x->bnn, "");
-    add_tensor(k, L, "alpha", 1, &C, alpha);
+    ImpLayer *L;
+    if (!shared && x->rank > 1) {
+        L = emit1(k, k->lname, "prelu", x->bnn, "per_element = yes");
+        add_tensor(k, L, "alpha", x->rank, want, al);
+    } else {
+        /* per channel: [C] from [..., 1, C], or C copies of one shared by
+         * the channels too */
+        float *alpha = al;
+        if (want[x->rank - 1] == 1 && C > 1) {
+            alpha = mem_array(k->a, (size_t)C, sizeof(float));
+            for (int64_t c = 0; c < C; c++)
+                alpha[c] = al[0];
+        }
+        L = emit1(k, k->lname, "prelu", x->bnn, "");
+        add_tensor(k, L, "alpha", 1, &C, alpha);
+    }
     *y = *x;
     y->bnn = L->name;
     return true;
@@ -1030,8 +1045,18 @@ static bool same_shape(const KVal *a, const KVal *b) {
     return true;
 }
 
-/* Flatten, Reshape: a flatten where the order of the elements is kept and
- * the result is flat; nothing where the shape does not change. */
+/* The .bnn tuple of a shape: "(a, b, c)", or "n" for one dimension; with
+ * the batch dimension of 1 first when `batch`. */
+static const char *tuple_text(Kr *k, int rank, const int64_t *d, bool batch) {
+    const char *t = batch ? "1" : "";
+    for (int i = 0; i < rank; i++)
+        t = mem_printf(k->a, "%s%s%lld", t, *t ? ", " : "", (long long)d[i]);
+    return rank + batch > 1 ? mem_printf(k->a, "(%s)", t) : t;
+}
+
+/* Flatten, Reshape: flatten to [N], reshape to any other shape (the
+ * elements in the same order, as Keras's Reshape keeps them: both are
+ * free, views); nothing where the shape does not change. */
 static bool map_reshape(Kr *k, json_t *conf, const KVal *x, KVal *y, bool flatten) {
     KVal to = {0};
     if (flatten) {
@@ -1041,7 +1066,8 @@ static bool map_reshape(Kr *k, json_t *conf, const KVal *x, KVal *y, bool flatte
         json_t *ts = json_object_get(conf, "target_shape");
         size_t n = json_array_size(ts);
         if (n < 1 || n > 3)
-            return lerr(k, "'target_shape' must be a list of 1 to 3 dimensions");
+            return lerr(k, "'target_shape' must be a list of 1 to 3 dimensions (bnnc's "
+                           "tensors have at most 4, the batch dimension included)");
         to.rank = (int)n;
         int64_t known = 1;
         int unknown = -1;
@@ -1069,22 +1095,18 @@ static bool map_reshape(Kr *k, json_t *conf, const KVal *x, KVal *y, bool flatte
             return lerr(k, "its input %s has %lld elements; target_shape %s has %lld",
                         val_shape(k, x), (long long)elems(x), shape_str(k, to.rank, to.d),
                         (long long)known);
-        if (to.rank == 2)
-            return lerr(k, "target_shape %s has two dimensions: bnnc's tensors are [H, W, C] "
-                           "or [N]",
-                        shape_str(k, to.rank, to.d));
     }
     to.kname = x->kname;
     if (same_shape(&to, x)) {
         *y = *x;
         return true;
     }
-    if (to.rank != 1)
-        return lerr(k, "reshaping %s to %s needs a reshape operation, which the .bnn language "
-                       "does not have yet (only flattening to [N])",
-                    val_shape(k, x), shape_str(k, to.rank, to.d));
     *y = to;
-    y->bnn = emit1(k, k->lname, "flatten", x->bnn, "")->name;
+    y->bnn = to.rank == 1 ? emit1(k, k->lname, "flatten", x->bnn, "")->name
+                          : emit1(k, k->lname, "reshape", x->bnn,
+                                  mem_printf(k->a, "shape = %s",
+                                             tuple_text(k, to.rank, to.d, false)))
+                                ->name;
     return true;
 }
 
@@ -1096,8 +1118,8 @@ static bool map_merge(Kr *k, json_t *conf, KVal **x, int nin, KVal *y, bool conc
     for (int i = 0; i < nin; i++) {
         in[i] = x[i]->bnn;
         bool fits = x[i]->rank == x[0]->rank;
-        if (concat && x[0]->rank == 3)
-            fits = fits && x[i]->d[0] == x[0]->d[0] && x[i]->d[1] == x[0]->d[1];
+        for (int d = 0; concat && fits && d + 1 < x[0]->rank; d++)
+            fits = x[i]->d[d] == x[0]->d[d];
         if (!concat)
             fits = same_shape(x[i], x[0]);
         if (!fits)
@@ -1158,14 +1180,25 @@ static bool map_input(Kr *k, json_t *conf, const char *name, KVal *y) {
     json_t *b0 = json_array_get(bs, 0);
     if (!json_is_null(b0) && !(json_is_integer(b0) && json_integer_value(b0) == 1))
         return lerr(k, "its batch dimension must be None or 1");
+    /* The model's input, [1, ...], under its name (a model output's name
+     * too when the input is an output), then a free reshape without the
+     * batch dimension. */
     ImpInput *in = mem_alloc(k->a, sizeof *in);
-    in->name = fresh(k, name);
+    int u = smap_get(&k->used, name);
+    in->name = u == 0 || u == 2 ? name : fresh(k, name);
+    smap_put(k->a, &k->used, in->name, 1);
     in->type = DT_F32;
-    in->rank = y->rank;
+    in->rank = y->rank + 1;
+    in->shape[0] = 1;
     for (int i = 0; i < y->rank; i++)
-        in->shape[i] = y->d[i];
+        in->shape[i + 1] = y->d[i];
     vec_push(k->a, &k->inputs, in);
-    y->bnn = in->name;
+    vec_push(k->a, &k->inkname, (void *)name);
+    ImpLayer *L = emit1(k, mem_printf(k->a, "%s_item", in->name), "reshape", in->name,
+                        mem_printf(k->a, "shape = %s", tuple_text(k, y->rank, y->d, false)));
+    L->src_name = name;
+    L->src_type = "InputLayer";
+    y->bnn = L->name;
     return true;
 }
 
@@ -1217,11 +1250,17 @@ static bool map_layer1(Kr *k, const char *cls, json_t *conf, KVal **x, int nin, 
         if (!need_rank(k, a, 3) || !channels_last(k, conf) ||
             !jbool(k, conf, "keepdims", false, &keep))
             return false;
-        if (keep)
-            return lerr(k, "keepdims = true gives [1, 1, C]; bnnc's global_avgpool gives [C]");
         y->rank = 1;
         y->d[0] = a->d[2];
         y->bnn = emit1(k, k->lname, "global_avgpool", a->bnn, "")->name;
+        if (keep) { /* [1, 1, C]: a free reshape of bnnc's [C] */
+            int64_t d[3] = {1, 1, a->d[2]};
+            y->rank = 3;
+            memcpy(y->d, d, sizeof d);
+            y->bnn = emit1(k, mem_printf(k->a, "%s_keepdims", k->lname), "reshape", y->bnn,
+                           mem_printf(k->a, "shape = %s", tuple_text(k, 3, d, false)))
+                         ->name;
+        }
         return true;
     }
     if (!strcmp(cls, "ReLU")) {
@@ -1261,6 +1300,7 @@ static void keep_val(Kr *k, const char *kname, const KVal *y) {
     }
     k->vals[k->nvals] = *y;
     k->vals[k->nvals].kname = kname;
+    k->vals[k->nvals].ktype = k->ltype;
     smap_put(k->a, &k->byname, kname, k->nvals);
     k->nvals++;
 }
@@ -1305,12 +1345,39 @@ static void layer_head(Kr *k, json_t *L, json_t **conf) {
     k->ltype = mem_strdup(k->a, jstr(L, "class_name"));
 }
 
+/* The model's outputs, in order: out[i] the value of the layer names[i],
+ * given the batch dimension of 1 by a free reshape named after that
+ * layer. */
+static bool emit_outputs(Kr *k, KVal **out, int n) {
+    k->g->outputs = mem_array(k->a, (size_t)n, sizeof(char *));
+    k->g->noutputs = n;
+    k->final = true;
+    for (int i = 0; i < n; i++) {
+        const KVal *v = out[i];
+        k->lname = v->kname;
+        k->ltype = v->ktype;
+        ImpLayer *L = emit1(k, v->kname, "reshape", v->bnn,
+                            mem_printf(k->a, "shape = %s", tuple_text(k, v->rank, v->d, true)));
+        k->g->outputs[i] = L->name;
+    }
+    return true;
+}
+
+/* Reserves the name of a model output's layer for its final reshape. */
+static void reserve_output(Kr *k, const char *name) {
+    if (name && smap_get(&k->used, name) == 0)
+        smap_put(k->a, &k->used, name, 2);
+}
+
 static bool sequential(Kr *k, json_t *layers) {
     if (!check_layers(k, layers))
         return false;
     size_t n = json_array_size(layers);
     KVal prev = {0};
-    bool have = false;
+    bool have = false, any = false;
+    json_t *lastc;
+    layer_head(k, json_array_get(layers, n - 1), &lastc);
+    reserve_output(k, k->lname);
     for (size_t i = 0; i < n; i++) {
         json_t *conf;
         layer_head(k, json_array_get(layers, i), &conf);
@@ -1324,7 +1391,7 @@ static bool sequential(Kr *k, json_t *layers) {
             if (!map_input(k, conf, k->lname, &y))
                 return false;
             keep_val(k, k->lname, &y);
-            prev = y;
+            prev = k->vals[k->nvals - 1];
             have = true;
             continue;
         }
@@ -1334,21 +1401,23 @@ static bool sequential(Kr *k, json_t *layers) {
             const char *iname = mem_printf(k->a, "%s_input", k->lname);
             if (!map_input(k, conf, iname, &prev))
                 return false;
+            const char *cls = k->ltype;
+            k->ltype = "InputLayer";
             keep_val(k, iname, &prev);
+            k->ltype = cls;
             have = true;
         }
         KVal x = prev, *xs[1] = {&x};
         if (!map_layer(k, k->ltype, conf, xs, 1, &y))
             return false;
         keep_val(k, k->lname, &y);
-        prev = y;
+        prev = k->vals[k->nvals - 1];
+        any = true;
     }
-    if (!k->layers.n)
+    if (!any)
         return ferr(k, "the model has no layer but its input");
-    k->g->outputs = mem_array(k->a, 1, sizeof(char *));
-    k->g->outputs[0] = prev.bnn;
-    k->g->noutputs = 1;
-    return true;
+    KVal *out[1] = {&prev};
+    return emit_outputs(k, out, 1);
 }
 
 /* ["name", node_index, tensor_index, ...]: the value of the layer `name`
@@ -1382,10 +1451,8 @@ static json_t *ref_list(json_t *v) {
     return json_is_array(v) ? json_incref(v) : json_array();
 }
 
-static bool functional(Kr *k, json_t *conf) {
-    json_t *layers = json_object_get(conf, "layers");
-    if (!check_layers(k, layers))
-        return false;
+/* The layers of a functional model, in the order of its config. */
+static bool map_functional(Kr *k, json_t *layers) {
     size_t n = json_array_size(layers);
     for (size_t i = 0; i < n; i++) {
         json_t *L = json_array_get(layers, i), *lc;
@@ -1426,24 +1493,32 @@ static bool functional(Kr *k, json_t *conf) {
         }
         keep_val(k, k->lname, &y);
     }
+    return true;
+}
+
+static bool functional(Kr *k, json_t *conf) {
+    json_t *layers = json_object_get(conf, "layers");
+    if (!check_layers(k, layers))
+        return false;
     json_t *outs = ref_list(json_object_get(conf, "output_layers"));
     json_t *ins = ref_list(json_object_get(conf, "input_layers"));
+    for (size_t i = 0; i < json_array_size(outs); i++)
+        reserve_output(k, json_string_value(json_array_get(json_array_get(outs, i), 0)));
+    bool ok = map_functional(k, layers);
     size_t no = json_array_size(outs), ni = json_array_size(ins);
-    bool ok = no > 0 && ni == (size_t)k->inputs.n;
-    if (!ok)
-        ferr(k, "'model_config' needs \"input_layers\" (one per InputLayer, here %d) and "
-                "\"output_layers\"",
-             k->inputs.n);
+    if (ok && !(no > 0 && ni == (size_t)k->inputs.n))
+        ok = ferr(k, "'model_config' needs \"input_layers\" (one per InputLayer, here %d) and "
+                     "\"output_layers\"",
+                  k->inputs.n);
     /* The inputs in the order the model takes them. */
     void **order = ok ? mem_array(k->a, ni ? ni : 1, sizeof *order) : NULL;
     for (size_t i = 0; ok && i < ni; i++) {
         KVal *v = ref_val(k, json_array_get(ins, i), "an entry of \"input_layers\"");
         ok = v != NULL;
         for (int m = 0; ok && m < k->inputs.n; m++) {
-            ImpInput *in = k->inputs.v[m];
-            if (in && strcmp(in->name, v->bnn) == 0) {
-                order[i] = in;
-                k->inputs.v[m] = NULL;
+            if (k->inkname.v[m] && strcmp(k->inkname.v[m], v->kname) == 0) {
+                order[i] = k->inputs.v[m];
+                k->inkname.v[m] = NULL;
                 break;
             }
             if (m + 1 == k->inputs.n)
@@ -1454,19 +1529,12 @@ static bool functional(Kr *k, json_t *conf) {
     }
     if (ok)
         k->inputs.v = order;
-    if (ok) {
-        k->g->outputs = mem_array(k->a, no, sizeof(char *));
-        for (size_t i = 0; ok && i < no; i++) {
-            KVal *v = ref_val(k, json_array_get(outs, i), "an entry of \"output_layers\"");
-            ok = v != NULL;
-            if (ok)
-                k->g->outputs[i] = v->bnn;
-        }
-        k->g->noutputs = (int)no;
-    }
+    KVal **ov = ok ? mem_array(k->a, no, sizeof *ov) : NULL;
+    for (size_t i = 0; ok && i < no; i++)
+        ok = (ov[i] = ref_val(k, json_array_get(outs, i), "an entry of \"output_layers\"")) != NULL;
     json_decref(outs);
     json_decref(ins);
-    return ok;
+    return ok && emit_outputs(k, ov, (int)no);
 }
 
 /* ---------------------------------------------------------------- entry */

@@ -400,9 +400,10 @@ static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tenso
     const LayerParams *p = NULL;
     if (n->op == OP_BATCHNORM || n->op == OP_PRELU || n->op == OP_THRESHOLD) {
         const char *layer = n->op == OP_THRESHOLD ? n->folds : n->name;
-        if (!(p = params(it, n, layer, 0, C)))
+        if (!(p = params(it, n, layer, 0, n->op == OP_PRELU ? ir_prelu_alphas(n) : C)))
             return false;
     }
+    bool per_element = ir_flag(n, A_PER_ELEMENT);
     *y = tensor_new(n->type, N);
     for (int64_t i = 0; i < N; i++) {
         switch (n->op) {
@@ -438,7 +439,7 @@ static bool run_elementwise(Interp *it, const IrNode *n, const Tensor *xt, Tenso
             if (v >= 0.0f) {
                 y->f[i] = v;
             } else {
-                float prod = p->alpha[i % C] * v;
+                float prod = p->alpha[per_element ? i : i % C] * v;
                 y->f[i] = prod;
             }
             break;

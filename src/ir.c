@@ -57,6 +57,10 @@ DType ir_dot_type(const IrNode *n, DType in) {
     return DT_F32;
 }
 
+int64_t ir_prelu_alphas(const IrNode *n) {
+    return ir_flag(n, A_PER_ELEMENT) ? shape_elems(&n->shape) : shape_channels(&n->shape);
+}
+
 int *ir_use_counts(Ctx *c, const IrGraph *g) {
     int *uses = mem_array(&c->arena, (size_t)g->nodes.n + 1, sizeof(int));
     for (int i = 0; i < g->nodes.n; i++) {

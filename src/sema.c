@@ -414,7 +414,7 @@ static bool check_budget(Sema *s, IrNode *n) {
         params = 4 * n->shape.d[n->shape.rank - 1];
         break;
     case OP_PRELU:
-        params = n->shape.d[n->shape.rank - 1];
+        params = ir_prelu_alphas(n);
         break;
     case OP_THRESHOLDS:
         params = n->shape.d[n->shape.rank - 1] * n->at->v[A_LEVELS][0];

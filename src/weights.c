@@ -5,7 +5,7 @@
  * NAME.weight for conv2d and bconv2d [Kh, Kw, Ci/g, Co], depthwise_conv2d
  * [Kh, Kw, C, multiplier], dense and bdense [N, units]; NAME.gamma,
  * NAME.beta, NAME.mean and NAME.variance [C] for batchnorm; NAME.alpha [C]
- * for prelu; NAME.thresholds [C, levels] for thresholds, sorted per
+ * for prelu (the layer's shape with per_element = yes); NAME.thresholds [C, levels] for thresholds, sorted per
  * channel. A threshold (a batchnorm folded into a sign by a pass) needs
  * the tensors of the batchnorm it folds.
  *
@@ -155,8 +155,18 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
             d[1] = n->shape.d[0];
             rank = 2;
             break;
-        case OP_BATCHNORM:
         case OP_PRELU:
+            /* alpha: [C], or the layer's own shape with per_element */
+            if (ir_flag(n, A_PER_ELEMENT)) {
+                rank = n->shape.rank;
+                for (int k = 0; k < rank; k++)
+                    d[k] = n->shape.d[k];
+                break;
+            }
+            d[0] = shape_channels(&n->shape);
+            rank = 1;
+            break;
+        case OP_BATCHNORM:
         case OP_THRESHOLD:
             d[0] = shape_channels(&n->shape);
             rank = 1;
@@ -204,7 +214,7 @@ static bool list_needs(Ctx *c, const IrGraph *g, Needs *s) {
                 add_need(c, s, n, layer, P_BIAS, 1, &co, false);
             break;
         case OP_PRELU:
-            add_need(c, s, n, layer, P_ALPHA, 1, d, false);
+            add_need(c, s, n, layer, P_ALPHA, rank, d, false);
             break;
         case OP_THRESHOLDS:
             add_need(c, s, n, layer, P_THRESHOLDS, 2, d, false);

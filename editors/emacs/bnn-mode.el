@@ -65,7 +65,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-attributes
   '("filters" "kernel" "stride" "padding" "dilation" "groups" "units" "size"
     "multiplier" "shape" "perm" "begin" "end" "before" "after" "value" "levels" "strict"
-    "bias" "epsilon" "center" "scale" "scaled" "frozen")
+    "bias" "epsilon" "center" "scale" "scaled" "frozen" "per_element")
   "Attributes of the built-in operations (`name = value' in a call).")
 
 (defconst bnn-enums

@@ -147,6 +147,12 @@ while [ "$i" -le "$count" ]; do
     fi
     i=$((i + 1))
 done
+# prelu with an alpha per element, on tensors of rank 1, 3 and 4, on
+# every flavour (after the random networks, which keep their compilers).
+for fl in $flavours; do
+    check "$here/prelu_elem.bnn" "$fl" 4
+done
+[ -n "$qemu" ] && check "$here/prelu_elem.bnn" t-neon 4
 [ -n "$skipped" ] && echo "not run on this machine:$skipped"
 [ -s "$tmp/diffs" ] && echo "largest relative difference of a float output: $(sort -g "$tmp/diffs" | tail -1)"
 echo "codegen: $pass passed, $fail failed"

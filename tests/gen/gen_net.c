@@ -17,7 +17,7 @@
  * pads of every type, and sometimes two outputs (of any rank); biases,
  * scaled binary weights and frozen layers, float weights on b1 inputs,
  * batchnorms with their own epsilon and without beta (center = no) or
- * gamma (scale = no). Shapes are tracked as the layers
+ * gamma (scale = no), prelu with an alpha per element. Shapes are tracked as the layers
  * are drawn, so every network checks; the differential tests
  * (tests/codegen) and the fuzzers (tests/fuzz) share it. Deterministic:
  * a fixed generator, no libc rand.
@@ -225,8 +225,12 @@ static Val *elementwise(G *g, Val *x) {
     static const char *const ops[] = {"batchnorm", "relu", "prelu", "hardtanh", "sigmoid"};
     Val *y = new_val(g, x, 'f');
     int op = (int)rnd(g, 5);
-    fprintf(g->out, "    %s = %s(%s%s);\n", y->name, ops[op], x->name, op ? "" : bn_attrs(g));
-    g->params += 4L * x->c;
+    /* a prelu has one alpha per channel, or per element (Keras's
+     * default) one time in three */
+    int per_element = op == 2 && rnd(g, 3) == 0;
+    fprintf(g->out, "    %s = %s(%s%s);\n", y->name, ops[op], x->name,
+            op == 0 ? bn_attrs(g) : per_element ? ", per_element = yes" : "");
+    g->params += per_element && x->rank == 3 ? (long)x->h * x->w * x->c : 4L * x->c;
     return y;
 }
 
@@ -335,7 +339,13 @@ static Val *shape_ops(G *g, Val *x) {
         Val *e = t;
         if (rnd(g, 2)) {
             e = side_val(g, x, x->type == 'b' || rnd(g, 2) ? 'f' : 'b');
-            fprintf(o, "    %s = %s(%s);\n", e->name, e->type == 'b' ? "sign" : "relu", t->name);
+            /* a float one: relu, or a prelu with an alpha per element of
+             * the [1, C, H, W] value */
+            int prelu = e->type == 'f' && rnd(g, 2);
+            fprintf(o, "    %s = %s(%s%s);\n", e->name,
+                    e->type == 'b' ? "sign" : prelu ? "prelu" : "relu", t->name,
+                    prelu ? ", per_element = yes" : "");
+            g->params += prelu ? (long)h * w * c : 0;
         }
         Val *y = new_val(g, x, e->type);
         fprintf(o, "    %s = reshape(transpose(%s, perm = (0, 2, 3, 1)), shape = (%d, %d, %d));\n",

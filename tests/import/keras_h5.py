@@ -108,23 +108,30 @@ class Model:
 
     # -------------------------------------------------------- evaluating
 
+    def output_names(self):
+        """The model's outputs: its output layers, or a Sequential
+        model's last layer."""
+        return list(self.outputs) if self.kind == "Functional" else [self.layers[-1]["name"]]
+
     def run(self, feeds):
-        """The outputs for feeds (one array per input, no batch
-        dimension), in float64; self.fragile is set when a sign decided on
-        a value that float32 might decide otherwise."""
+        """The outputs for feeds (one array per input, with the batch
+        dimension of 1, as the model takes them), with the batch dimension
+        of 1, in float64; self.fragile is set when a sign decided on a
+        value that float32 might decide otherwise."""
         self.fragile = False
         vals = {}
         seq_prev = None
         for i, L in enumerate(self.layers):
             if L["class_name"] == "InputLayer":
-                vals[L["name"]] = np.asarray(feeds[self.inputs.index(L["name"])], np.float64)
+                x = np.asarray(feeds[self.inputs.index(L["name"])], np.float64)
+                assert x.shape[0] == 1, x.shape
+                vals[L["name"]] = x[0]  # the one example of the batch
                 seq_prev = L["name"]
                 continue
             ins = L["inbound"] if self.kind == "Functional" else [seq_prev]
             vals[L["name"]] = self.eval(L, [vals[x] for x in ins])
             seq_prev = L["name"]
-        outs = self.outputs if self.kind == "Functional" else [seq_prev]
-        return [vals[o] for o in outs]
+        return [vals[o][None] for o in self.output_names()]
 
     def sign(self, x):
         frac = x[x != np.round(x)]
@@ -156,6 +163,8 @@ class Model:
             return np.clip(x, -1, 1)
         if name in ("ste_sign", "approx_sign", "swish_sign"):
             return self.sign(x)
+        if name == "sigmoid":
+            return 1 / (1 + np.exp(-x))
         raise ValueError(name)
 
     def eval(self, L, xs):
@@ -181,13 +190,13 @@ class Model:
             if c.get("use_bias", True):
                 y = y + w["bias"]
             return self.activation(c.get("activation"), y)
-        if cls == "BatchNormalization":
+        if cls == "BatchNormalization":  # along the last axis
             ch = x.shape[-1]
             g = w["gamma"] if c.get("scale", True) else np.ones(ch)
             b = w["beta"] if c.get("center", True) else np.zeros(ch)
             return (x - w["moving_mean"]) / np.sqrt(w["moving_variance"] +
                                                     c.get("epsilon", 0.001)) * g + b
-        if cls == "PReLU":
+        if cls == "PReLU":  # alpha: x's shape, or 1 along the shared axes
             return np.where(x >= 0, x, w["alpha"] * x)
         if cls == "ReLU":
             return np.maximum(x, 0)
@@ -198,7 +207,7 @@ class Model:
             s = pair(c["strides"]) if c.get("strides") is not None else p
             return pool(x, p, s, c.get("padding", "valid"), cls == "MaxPooling2D")
         if cls == "GlobalAveragePooling2D":
-            return x.mean(axis=(0, 1))
+            return x.mean(axis=(0, 1), keepdims=bool(c.get("keepdims", False)))
         if cls == "Flatten":
             return x.reshape(-1)
         if cls == "Reshape":

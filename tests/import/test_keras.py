@@ -135,7 +135,7 @@ def seq_bin(rng):
           [("kernel", latent(rng, (128, 10))), ("bias", dy16(rng, 10))])
     m.add("Dense", "out", None, {"units": 5, "activation": "softmax", "use_bias": True},
           [("kernel", rng.uniform(-0.3, 0.3, (10, 5))), ("bias", rng.uniform(-1, 1, 5))])
-    return m, [odd8(rng, (8, 8, 2))], {}
+    return m, [odd8(rng, (1, 8, 8, 2))], {}
 
 
 def func_res(rng):
@@ -175,7 +175,7 @@ def func_res(rng):
     m.add("Dense", "d1", "gap", {"units": 4, "activation": "softmax", "use_bias": True},
           [("kernel", rng.uniform(-1, 1, (8, 4))), ("bias", rng.uniform(-1, 1, 4))])
     m.outputs = ["d1", "gap"]
-    return m, [odd8(rng, (6, 6, 3))], {"config_as_str": True, "split_names": True}
+    return m, [odd8(rng, (1, 6, 6, 3))], {"config_as_str": True, "split_names": True}
 
 
 def seq_flat(rng):
@@ -199,7 +199,7 @@ def seq_flat(rng):
           [("kernel", latent(rng, (16, 6)))])
     m.add("Dense", "d", None, {"units": 3, "activation": "linear", "use_bias": True},
           [("kernel", rng.uniform(-1, 1, (6, 3))), ("bias", rng.uniform(-1, 1, 3))])
-    return m, [odd8(rng, (12,))], {}
+    return m, [odd8(rng, (1, 12))], {}
 
 
 def func_two(rng):
@@ -225,10 +225,73 @@ def func_two(rng):
     m.add("QuantConv2D", "bq", "cat", quant_cfg(3, 3, STE, STE, use_bias=False),
           [("kernel", latent(rng, (3, 3, 5, 3)))])
     m.outputs = ["sm", "bq", "sg"]
-    return m, [odd8(rng, (7, 7, 3)), odd8(rng, (7, 7, 2))], {}
+    return m, [odd8(rng, (1, 7, 7, 3)), odd8(rng, (1, 7, 7, 2))], {}
 
 
-MODELS = [seq_bin, func_res, seq_flat, func_two]
+def func_params(rng):
+    """Functional, two outputs named as in the model (logits [1, 5], feat
+    [1, 1, 1, 2]): biases (bias = yes), PReLU with an alpha per element
+    (shared_axes None, on an image and on a rank-2 value) and per channel
+    (shared_axes [1, 2]), magnitude_aware_sign with a bias on a
+    convolution and a dense layer (scaled = yes), batch normalizations
+    with another epsilon, with center and scale off, and on a rank-2
+    value, Reshapes to an image of another layout and to rank 2, a sigmoid
+    activation, GlobalAveragePooling2D with keepdims."""
+    m = Model("func_params")
+    m.input("img", (6, 6, 3))
+    m.add("Conv2D", "c1", "img", conv_cfg(4, 3, padding="same"),
+          [("kernel", dy16(rng, (3, 3, 3, 4))), ("bias", dy16(rng, 4))])
+    m.add("PReLU", "p1", "c1", {"shared_axes": None},
+          [("alpha", rng.uniform(-0.5, 0.5, (6, 6, 4)))])
+    m.add("QuantConv2D", "q2", "p1", quant_cfg(8, 3, STE, "magnitude_aware_sign"),
+          [("kernel", latent(rng, (3, 3, 4, 8))), ("bias", dy16(rng, 8))])
+    m.add("BatchNormalization", "bn2", "q2", bn_cfg(epsilon=1e-4, center=False, scale=False),
+          bn_weights(rng, 8, center=False, scale=False))
+    m.add("PReLU", "p2", "bn2", {"shared_axes": [1, 2]},
+          [("alpha", rng.uniform(0, 0.5, (1, 1, 8)))])
+    m.add("Reshape", "r3", "p2", {"target_shape": [8, -1, 4]})
+    m.add("Conv2D", "c3", "r3", conv_cfg(2, 3, activation="sigmoid"),
+          [("kernel", dy16(rng, (3, 3, 4, 2))), ("bias", dy16(rng, 2))])
+    m.add("Reshape", "r4", "c3", {"target_shape": [4, 6]})
+    m.add("PReLU", "p4", "r4", {"shared_axes": None}, [("alpha", rng.uniform(0, 0.5, (4, 6)))])
+    m.add("BatchNormalization", "bn4", "p4", bn_cfg(axis=-1, epsilon=0.01), bn_weights(rng, 6))
+    m.add("Flatten", "f", "bn4", {"data_format": "channels_last"})
+    m.add("QuantDense", "logits", "f",
+          {"units": 5, "activation": "linear", "use_bias": True, "input_quantizer": STE,
+           "kernel_quantizer": "magnitude_aware_sign"},
+          [("kernel", latent(rng, (24, 5))), ("bias", dy16(rng, 5))])
+    m.add("GlobalAveragePooling2D", "feat", "c3", {"data_format": "channels_last",
+                                                   "keepdims": True})
+    m.outputs = ["logits", "feat"]
+    return m, [odd8(rng, (1, 6, 6, 3))], {}
+
+
+MODELS = [seq_bin, func_res, seq_flat, func_two, func_params]
+# The .bnn text `bnnc import` writes for this model is pinned as well
+# (tests/import/func_params.bnn; UPDATE=1 rewrites it).
+GOLDEN = "func_params"
+
+
+def bnn_inputs(text):
+    """[(name, shape)] of the .bnn's input declarations."""
+    res = []
+    for line in text.splitlines():
+        s = line.split("#")[0].strip()
+        if s.startswith("input "):
+            name, decl = s[len("input "):].rstrip(";").split(":")
+            dims = decl.strip()[len("f32["):-1]
+            res.append((name.strip(), tuple(int(d) for d in dims.split(","))))
+    return res
+
+
+def model_inputs(m, feeds):
+    """[(name, shape)] the model takes: its input layers' names (a
+    Sequential model without an InputLayer names it after its first
+    layer) and the feeds' shapes, [1, ...]."""
+    names = list(m.inputs)
+    if m.implicit:
+        names = [m.layers[1]["name"] + "_input"]
+    return [(n, tuple(x.shape)) for n, x in zip(names, feeds)]
 
 
 def bnn_outputs(text):
@@ -262,8 +325,14 @@ def check_model(build):
         np.save(os.path.join(WORK, "%s_in%d.npy" % (name, i)), x)
         args += ["--input", "%s_in%d.npy" % (name, i)]
     outs = bnn_outputs(bnn)
-    if len(outs) != len(ref):
-        return fail("%s: %d outputs in the .bnn, %d in the model" % (name, len(outs), len(ref)))
+    if outs != m.output_names():
+        return fail("%s: outputs %s in the .bnn, %s in the model" % (name, outs,
+                                                                    m.output_names()))
+    if bnn_inputs(bnn) != model_inputs(m, feeds):
+        return fail("%s: inputs %s in the .bnn, %s in the model" % (
+            name, bnn_inputs(bnn), model_inputs(m, feeds)))
+    if name == GOLDEN:
+        check_golden(name, bnn)
     res = os.path.join(WORK, name + "_res")
     args += ["--output", res + "/"]
     rc, _, err = run(*args)
@@ -287,6 +356,14 @@ def check_model(build):
     print("ok %s (seed %d): %s" % (name, seed, ", ".join(
         "%s %s" % (o, np.load(os.path.join(res, o + ".npy")).dtype) for o in outs)))
     return bnn
+
+
+def check_golden(name, bnn):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".bnn")
+    if os.environ.get("UPDATE"):
+        open(path, "w").write(bnn)
+    if not os.path.exists(path) or open(path).read() != bnn:
+        fail("%s: the .bnn text differs from %s:\n%s" % (name, path, bnn))
 
 
 # ------------------------------------------------------------ errors
@@ -345,20 +422,35 @@ def bad_models():
     yield ("float64 weights", small(rng), "f64",
            L % "Conv2D" + "its weight 'l/kernel:0' is not float32 (nor float16): bnnc computes "
            "in float32")
-    yield ("prelu per element",
-           small(rng, "PReLU", {"shared_axes": None}, [("alpha", rng.uniform(0, 1, (4, 4, 2)))]),
-           None, L % "PReLU" + "it has 32 alphas, one per element of its input [4, 4, 2] "
-           "(shared_axes null), and they differ between positions: bnnc's prelu has one alpha "
-           "per channel")
+    yield ("prelu shared over H only",
+           small(rng, "PReLU", {"shared_axes": [1]}, [("alpha", rng.uniform(0, 1, (1, 4, 2)))]),
+           None, L % "PReLU" + "'shared_axes' shares its alphas over some axes of its input "
+           "[4, 4, 2] but not all of them but the channels: bnnc's prelu has one alpha per "
+           "channel (shared_axes [1, 2] for an image) or per element (shared_axes None)")
+    yield ("prelu shared over the channels",
+           small(rng, "PReLU", {"shared_axes": -1}, [("alpha", rng.uniform(0, 1, (4, 4, 1)))]),
+           None, L % "PReLU" + "'shared_axes' shares its alphas over some axes of its input "
+           "[4, 4, 2] but not all of them but the channels: bnnc's prelu has one alpha per "
+           "channel (shared_axes [1, 2] for an image) or per element (shared_axes None)")
+    yield ("prelu alpha shape",
+           small(rng, "PReLU", {"shared_axes": None}, [("alpha", rng.uniform(0, 1, (1, 1, 2)))]),
+           None, L % "PReLU" + "its weight 'l/alpha:0' has shape [1, 1, 2]; the layer needs "
+           "[4, 4, 2]")
     yield ("softmax over channels", small(rng, "Activation", {"activation": "softmax"}, []),
            None, L % "Activation" + "softmax of [4, 4, 2] runs over each position's channels in "
            "Keras, but bnnc's softmax runs over the whole tensor")
-    yield ("sigmoid", small(rng, "Activation", {"activation": "sigmoid"}, []), None,
-           L % "Activation" + "activation 'sigmoid' is not supported: the .bnn language has "
-           "relu, hardtanh (hard_tanh), sign (ste_sign, approx_sign, swish_sign) and softmax")
-    yield ("reshape", small(rng, "Reshape", {"target_shape": [2, 2, 8]}, []), None,
-           L % "Reshape" + "reshaping [4, 4, 2] to [2, 2, 8] needs a reshape operation, which "
-           "the .bnn language does not have yet (only flattening to [N])")
+    yield ("tanh", small(rng, "Activation", {"activation": "tanh"}, []), None,
+           L % "Activation" + "activation 'tanh' is not supported: the .bnn language has "
+           "relu, hardtanh (hard_tanh), sign (ste_sign, approx_sign, swish_sign), sigmoid and "
+           "softmax")
+    yield ("reshape to rank 4", small(rng, "Reshape", {"target_shape": [2, 2, 2, 4]}, []), None,
+           L % "Reshape" + "'target_shape' must be a list of 1 to 3 dimensions (bnnc's tensors "
+           "have at most 4, the batch dimension included)")
+    yield ("reshape count", small(rng, "Reshape", {"target_shape": [3, -1]}, []), None,
+           L % "Reshape" + "its input [4, 4, 2] does not reshape to 'target_shape'")
+    yield ("epsilon 0", small(rng, "BatchNormalization", bn_cfg(epsilon=0), bn_weights(rng, 2)),
+           None, L % "BatchNormalization" + "'epsilon' must be a number above 0 (bnnc's "
+           "batchnorm adds an epsilon above 0 to the variance)")
     yield ("batchnorm axis", small(rng, "BatchNormalization", bn_cfg(axis=1),
                                    bn_weights(rng, 2)), None,
            L % "BatchNormalization" + "it normalizes an axis other than the channels (the "
@@ -373,9 +465,6 @@ def bad_models():
     yield ("relu6", small(rng, "ReLU", {"max_value": 6.0}, []), None,
            L % "ReLU" + "max_value, negative_slope and threshold other than none, 0 and 0 are "
            "not supported: bnnc's relu is max(x, 0)")
-    yield ("keepdims", small(rng, "GlobalAveragePooling2D", {"keepdims": True}, []), None,
-           L % "GlobalAveragePooling2D" + "keepdims = true gives [1, 1, C]; bnnc's "
-           "global_avgpool gives [C]")
     yield ("window too large", small(rng, config=conv_cfg(2, 5),
                                      weights=[("kernel", dy16(rng, (5, 5, 2, 2))),
                                               ("bias", dy16(rng, 2))]), None,
@@ -413,6 +502,14 @@ def bad_models():
     yield ("other class", small(rng), "subclassed",
            P + "its model is a 'MyModel'; bnnc imports Sequential and functional models "
            "(Functional, Model)")
+    only = Model("e", "Sequential")
+    only.input("x", (4,))
+    yield ("only an input", only, None, P + "the model has no layer but its input")
+    yield ("no input_layers", small(rng), "noinputs",
+           P + "'model_config' needs \"input_layers\" (one per InputLayer, here 1) and "
+           "\"output_layers\"")
+    yield ("output not a layer", small(rng), "badoutput",
+           P + "an entry of \"output_layers\" reads 'nope', which is not a layer before it")
     yield ("truncated", small(rng), "truncate",
            P + "cannot open it as HDF5: the file is damaged or truncated")
 
@@ -424,7 +521,7 @@ def patch(path, how, m):
         m.save(path, f64=("l",))
         return
     if how in ("notjson", "noconfig", "weightsonly", "subclassed", "batch", "open", "dup", "uint8", "huge",
-               "undefined", "keras3", "shared"):
+               "undefined", "keras3", "shared", "noinputs", "badoutput"):
         import json
         cfg = m.config()
         L = cfg["config"]["layers"]
@@ -448,6 +545,10 @@ def patch(path, how, m):
             L[1]["inbound_nodes"] = [[["x", 0, 0, {}]], [["x", 0, 0, {}]]]
         if how == "subclassed":
             cfg["class_name"] = "MyModel"
+        if how == "noinputs":
+            cfg["config"]["input_layers"] = []
+        if how == "badoutput":
+            cfg["config"]["output_layers"] = [["nope", 0, 0]]
         with h5py.File(path, "a") as f:
             if how == "notjson":
                 f.attrs["model_config"] = b"this is not JSON"

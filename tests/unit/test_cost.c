@@ -442,6 +442,30 @@ static void test_param_counts(void **state) {
     est_free(&e);
 }
 
+/* A prelu with per_element = yes has an alpha per element, as Keras's
+ * PReLU without shared_axes counts them (trainable), and keeps them as
+ * floats: 4 bytes each; a per-channel one beside it 4 alphas. */
+static void test_param_counts_prelu_per_element(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e,
+               "bnn 1;\n" SYN_TARGET
+               "network p {\n"
+               "    input x : f32[3, 5, 4];\n"
+               "    a = prelu(x, per_element = yes);\n"               /* 60 */
+               "    b = prelu(a);\n"                                  /* 4 */
+               "    c = prelu(flatten(b), per_element = yes);\n"      /* 60 */
+               "    output c;\n"
+               "}\n",
+               "syn", 0, MEM_LXNOROP, 1);
+    const CostLayer *a = find_layer(&e, "a"), *b = find_layer(&e, "b"), *c = find_layer(&e, "c");
+    assert_true(a->params_float == 60 && a->params_frozen == 0 && a->params_binary == 0);
+    assert_true(b->params_float == 4 && c->params_float == 60);
+    assert_int_equal(e.res.params_float, 124);
+    assert_int_equal(e.res.params_frozen, 0);
+    est_free(&e);
+}
+
 /* Words per output of every packing on 32- and 64-bit words (docs
  * section 1, "Words per output"). */
 static void test_words(void **state) {
@@ -1576,6 +1600,7 @@ int main(void) {
         cmocka_unit_test(test_every_op),
         cmocka_unit_test(test_layer_params),
         cmocka_unit_test(test_param_counts),
+        cmocka_unit_test(test_param_counts_prelu_per_element),
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_counting_rules),
         cmocka_unit_test(test_example_mnist_mlp),

@@ -2,9 +2,9 @@
  * test_import_keras.c: the Keras .h5 reader (src/import_keras.c) on files
  * written here with HDF5's C API in Keras 2's layout, checked on the graph
  * it makes (tests/import/test_keras.py runs whole models through `bnnc
- * import` and `bnnc run`); the exact batchnorm it uses for a bias, a
- * scale or another epsilon, through bnnc's own folding; and the paths it
- * refuses.
+ * import` and `bnnc run`): the model's input and output shapes and names
+ * through free reshapes, a bias, a weight scale, a batchnorm's epsilon,
+ * center and scale, PReLU's alphas, reshapes; and the paths it refuses.
  */
 #include "support.h"
 #include "import.h"
@@ -65,7 +65,7 @@ static void write_h5(const char *path, const char *cfg, const char *layer, const
     str_attr(mw, "layer_names", names, 2);
     H5Gclose(H5Gcreate2(mw, "x", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     hid_t g = H5Gcreate2(mw, layer, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    const char *wn[8];
+    const char *wn[8] = {0};
     for (int i = 0; i < n; i++)
         wn[i] = w[i].name;
     str_attr(g, "weight_names", wn, n);
@@ -142,10 +142,41 @@ static const ImpTensor *tensor(const ImpLayer *L, const char *suffix) {
 
 /* ------------------------------------------------------------- tests */
 
+/* The model's input x, [1, 4, 4, 2], then its free reshape to [4, 4, 2]. */
+static void expect_input(const Imp *m) {
+    assert_int_equal(m->g.ninputs, 1);
+    assert_string_equal(m->g.inputs[0].name, "x");
+    assert_int_equal(m->g.inputs[0].type, DT_F32);
+    assert_int_equal(m->g.inputs[0].rank, 4);
+    const int64_t shape[4] = {1, 4, 4, 2};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(m->g.inputs[0].shape[i], shape[i]);
+    const ImpLayer *L = &m->g.layers[0];
+    assert_string_equal(L->name, "x_item");
+    assert_string_equal(L->op, "reshape");
+    assert_string_equal(L->inputs[0], "x");
+    assert_string_equal(L->attrs, "shape = (4, 4, 2)");
+    assert_string_equal(L->src_type, "InputLayer");
+}
+
+/* The model's one output, l: the last layer, a reshape of `from` to
+ * `shape` named after the output layer. */
+static void expect_output(const Imp *m, const char *from, const char *shape) {
+    assert_int_equal(m->g.noutputs, 1);
+    assert_string_equal(m->g.outputs[0], "l");
+    const ImpLayer *L = &m->g.layers[m->g.nlayers - 1];
+    assert_string_equal(L->name, "l");
+    assert_string_equal(L->op, "reshape");
+    assert_string_equal(L->inputs[0], from);
+    assert_string_equal(L->attrs, shape);
+    assert_string_equal(L->src_name, "l");
+}
+
 /* QuantConv2D(2, 3, padding same, pad_values 1, ste_sign on the input,
- * magnitude_aware_sign on the kernel, a bias): sign, bconv2d with the
- * kernel's signs (0 is +1), and a batchnorm whose gamma is mean |w| per
- * output channel and beta the bias. */
+ * magnitude_aware_sign on the kernel, a bias, relu): sign, bconv2d with
+ * the kernel's signs (0 is +1), scaled = yes with mean |w| per output
+ * channel as its scale, bias = yes with the bias, then relu. The layer
+ * is the model's output: its reshape takes the name l. */
 static void test_quant_conv(void **state) {
     (void)state;
     float k[36], b[2] = {0.5f, -0.25f};
@@ -165,19 +196,15 @@ static void test_quant_conv(void **state) {
     if (m.rc != EXIT_OK)
         fail_msg("import failed:\n%s", m.diag);
     assert_string_equal(m.g.format, "Keras .h5");
-    assert_int_equal(m.g.ninputs, 1);
-    assert_string_equal(m.g.inputs[0].name, "x");
-    assert_int_equal(m.g.inputs[0].type, DT_F32);
-    assert_int_equal(m.g.inputs[0].rank, 3);
-    assert_int_equal(m.g.inputs[0].shape[0], 4);
-    assert_int_equal(m.g.inputs[0].shape[2], 2);
-    assert_int_equal(m.g.nlayers, 4);
-    const char *ops[4][4] = {{"l_sign", "sign", "x", ""},
-                             {"l", "bconv2d", "l_sign", "filters = 2, kernel = 3, padding = same_one"},
-                             {"l_scale", "batchnorm", "l", ""},
-                             {"l_relu", "relu", "l_scale", ""}};
-    for (int i = 0; i < 4; i++) {
-        const ImpLayer *L = &m.g.layers[i];
+    expect_input(&m);
+    assert_int_equal(m.g.nlayers, 5);
+    const char *ops[3][4] = {
+        {"l_sign", "sign", "x_item", ""},
+        {"l_item", "bconv2d", "l_sign",
+         "filters = 2, kernel = 3, padding = same_one, scaled = yes, bias = yes"},
+        {"l_relu", "relu", "l_item", ""}};
+    for (int i = 0; i < 3; i++) {
+        const ImpLayer *L = &m.g.layers[i + 1];
         assert_string_equal(L->name, ops[i][0]);
         assert_string_equal(L->op, ops[i][1]);
         assert_int_equal(L->nin, 1);
@@ -186,7 +213,10 @@ static void test_quant_conv(void **state) {
         assert_string_equal(L->src_name, "l");
         assert_string_equal(L->src_type, "QuantConv2D");
     }
-    const ImpTensor *t = tensor(layer(&m, "l"), "weight");
+    expect_output(&m, "l_relu", "shape = (1, 4, 4, 2)");
+    const ImpLayer *c = layer(&m, "l_item");
+    assert_int_equal(c->ntensors, 3);
+    const ImpTensor *t = tensor(c, "weight");
     assert_int_equal(t->rank, 4);
     assert_int_equal(t->shape[3], 2);
     double sum[2] = {0, 0};
@@ -194,21 +224,17 @@ static void test_quant_conv(void **state) {
         assert_true(t->data[i] == (k[i] >= 0 ? 1.0f : -1.0f));
         sum[i % 2] += fabs(k[i]);
     }
-    const ImpLayer *s = layer(&m, "l_scale");
-    for (int c = 0; c < 2; c++) {
-        assert_true(tensor(s, "gamma")->data[c] == (float)(sum[c] / 18));
-        assert_true(tensor(s, "beta")->data[c] == b[c]);
-        assert_true(tensor(s, "mean")->data[c] == 0.0f);
-        assert_true(tensor(s, "variance")->data[c] == 0.999f);
+    for (int o = 0; o < 2; o++) {
+        assert_true(tensor(c, "scale")->data[o] == (float)(sum[o] / 18));
+        assert_true(tensor(c, "bias")->data[o] == b[o]);
     }
-    assert_int_equal(m.g.noutputs, 1);
-    assert_string_equal(m.g.outputs[0], "l_relu");
     import_free(&m);
 }
 
-/* BatchNormalization with epsilon 1e-5 and center off: folded here in
- * double, as bnnc folds (docs/semantics.md section 2). */
-static void test_batchnorm_folded(void **state) {
+/* BatchNormalization with epsilon 1e-5 and center off: bnnc's batchnorm
+ * with epsilon = 1e-05 and center = no, Keras's gamma, mean and variance
+ * as they are, no beta. */
+static void test_batchnorm(void **state) {
     (void)state;
     float g[2] = {1.5f, -0.75f}, mean[2] = {0.25f, -1}, var[2] = {0.5f, 0.001f};
     W w[] = {{"l/gamma:0", 1, {2}, g},
@@ -222,65 +248,107 @@ static void test_batchnorm_folded(void **state) {
     import(&m, path);
     if (m.rc != EXIT_OK)
         fail_msg("import failed:\n%s", m.diag);
-    assert_int_equal(m.g.nlayers, 1);
-    const ImpLayer *L = layer(&m, "l");
+    expect_input(&m);
+    assert_int_equal(m.g.nlayers, 3);
+    const ImpLayer *L = layer(&m, "l_item");
     assert_string_equal(L->op, "batchnorm");
-    for (int c = 0; c < 2; c++) {
-        double r = sqrt((double)var[c] + 1e-5);
-        assert_true(tensor(L, "gamma")->data[c] == (float)(g[c] / r));
-        assert_true(tensor(L, "beta")->data[c] == (float)(0.0 - (double)mean[c] * g[c] / r));
-        assert_true(tensor(L, "variance")->data[c] == 0.999f);
-    }
+    assert_string_equal(L->attrs, "epsilon = 1e-05, center = no");
+    assert_int_equal(L->ntensors, 3);
+    assert_memory_equal(tensor(L, "gamma")->data, g, sizeof g);
+    assert_memory_equal(tensor(L, "mean")->data, mean, sizeof mean);
+    assert_memory_equal(tensor(L, "variance")->data, var, sizeof var);
+    expect_output(&m, "l_item", "shape = (1, 4, 4, 2)");
+    import_free(&m);
+    /* scale off too, epsilon the default: no gamma, no epsilon */
+    W w2[] = {{"l/beta:0", 1, {2}, g},
+              {"l/moving_mean:0", 1, {2}, mean},
+              {"l/moving_variance:0", 1, {2}, var}};
+    write_h5(path, model_cfg("BatchNormalization", "\"axis\": -1, \"epsilon\": 0.001, "
+                                                   "\"scale\": false"),
+             "l", w2, 3);
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    L = layer(&m, "l_item");
+    assert_string_equal(L->attrs, "scale = no");
+    assert_int_equal(L->ntensors, 3);
+    assert_memory_equal(tensor(L, "beta")->data, g, sizeof g);
     import_free(&m);
 }
 
-/* gamma = s, beta = t, mean = 0, variance = 0.999 folds, in bnnc's own
- * weights loader, to exactly scale = s and shift = t, for floats of every
- * magnitude: what import_keras relies on for a bias, a scale, another
- * epsilon, and center or scale off. */
-static void test_affine_exact(void **state) {
+/* PReLU: shared_axes null is per_element = yes with alpha [4, 4, 2] as
+ * stored; [1, 2] one alpha per channel, [2]; [1, 2, 3] one for all,
+ * written per channel. */
+static void test_prelu(void **state) {
     (void)state;
-    enum { N = 4096 };
-    static float s[N], t[N], zero[N], var[N];
-    uint64_t x = 88172645463325252ull;
-    for (int i = 0; i < N; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        uint32_t bits = (uint32_t)(x >> 32);
-        float f;
-        memcpy(&f, &bits, 4);
-        if (!isfinite(f))
-            f = 1.0f;
-        s[i] = f;
-        t[i] = -f / 3;
-        var[i] = 0.999f;
-    }
-    float special[] = {1.0f, -1.0f, 2.0f, 0.5f, FLT_MAX, -FLT_MAX, FLT_MIN, 1e-45f, 0.0f,
-                       nextafterf(1.0f, 0.0f), nextafterf(2.0f, 0.0f), 3.0f, 1e30f, 1e-30f};
-    memcpy(s, special, sizeof special);
-    char src[256];
-    snprintf(src, sizeof src,
-             "bnn 1; network n { input x : f32[%d]; b = batchnorm(x); output b; }", N);
-    Run r;
-    run_source(&r, src);
-    assert_true(r.ok);
-    const IrGraph *g = r.m.graphs.v[0];
-    StTensor st[] = {{"b.gamma", "F32", 1, {N}, s, sizeof s},
-                     {"b.beta", "F32", 1, {N}, t, sizeof t},
-                     {"b.mean", "F32", 1, {N}, zero, sizeof zero},
-                     {"b.variance", "F32", 1, {N}, var, sizeof var}};
-    const char *path = tmp_path("affine.safetensors");
-    st_write(path, st, 4);
-    Weights w;
-    assert_true(weights_load(&r.c, g, path, &w));
-    const LayerParams *p = weights_get(&w, "b");
-    assert_non_null(p);
-    for (int i = 0; i < N; i++) {
-        if (memcmp(&p->scale[i], &s[i], 4) != 0 && !(s[i] == 0 && p->scale[i] == 0))
-            fail_msg("gamma %a folds to scale %a", (double)s[i], (double)p->scale[i]);
-        if (p->shift[i] != t[i])
-            fail_msg("beta %a folds to shift %a", (double)t[i], (double)p->shift[i]);
-    }
-    run_free(&r);
+    float a[32], one[1] = {0.375f};
+    for (int i = 0; i < 32; i++)
+        a[i] = (float)i / 64;
+    const char *path = tmp_path("p.h5");
+    W w[] = {{"l/alpha:0", 3, {4, 4, 2}, a}};
+    write_h5(path, model_cfg("PReLU", "\"shared_axes\": null"), "l", w, 1);
+    Imp m;
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    const ImpLayer *L = layer(&m, "l_item");
+    assert_string_equal(L->op, "prelu");
+    assert_string_equal(L->attrs, "per_element = yes");
+    const ImpTensor *t = tensor(L, "alpha");
+    assert_int_equal(t->rank, 3);
+    assert_true(t->shape[0] == 4 && t->shape[1] == 4 && t->shape[2] == 2);
+    assert_memory_equal(t->data, a, sizeof a);
+    import_free(&m);
+
+    W w2[] = {{"l/alpha:0", 3, {1, 1, 2}, a + 3}};
+    write_h5(path, model_cfg("PReLU", "\"shared_axes\": [1, 2]"), "l", w2, 1);
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    L = layer(&m, "l_item");
+    assert_string_equal(L->attrs, "");
+    t = tensor(L, "alpha");
+    assert_true(t->rank == 1 && t->shape[0] == 2);
+    assert_memory_equal(t->data, a + 3, 2 * sizeof(float));
+    import_free(&m);
+
+    W w3[] = {{"l/alpha:0", 3, {1, 1, 1}, one}};
+    write_h5(path, model_cfg("PReLU", "\"shared_axes\": [1, 2, 3]"), "l", w3, 1);
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    t = tensor(layer(&m, "l_item"), "alpha");
+    assert_true(t->rank == 1 && t->shape[0] == 2 && t->data[0] == 0.375f &&
+                t->data[1] == 0.375f);
+    import_free(&m);
+}
+
+/* Reshape to [2, -1]: reshape(shape = (2, 16)), and the output [1, 2, 16];
+ * GlobalAveragePooling2D with keepdims: [C], then a reshape to [1, 1, C]. */
+static void test_reshape(void **state) {
+    (void)state;
+    const char *path = tmp_path("r.h5");
+    write_h5(path, model_cfg("Reshape", "\"target_shape\": [2, -1]"), "l", NULL, 0);
+    Imp m;
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    assert_int_equal(m.g.nlayers, 3);
+    const ImpLayer *L = layer(&m, "l_item");
+    assert_string_equal(L->op, "reshape");
+    assert_string_equal(L->attrs, "shape = (2, 16)");
+    expect_output(&m, "l_item", "shape = (1, 2, 16)");
+    import_free(&m);
+
+    write_h5(path, model_cfg("GlobalAveragePooling2D", "\"keepdims\": true"), "l", NULL, 0);
+    import(&m, path);
+    if (m.rc != EXIT_OK)
+        fail_msg("import failed:\n%s", m.diag);
+    assert_string_equal(layer(&m, "l_item")->op, "global_avgpool");
+    L = layer(&m, "l_keepdims");
+    assert_string_equal(L->attrs, "shape = (1, 1, 2)");
+    expect_output(&m, "l_keepdims", "shape = (1, 1, 1, 2)");
+    import_free(&m);
 }
 
 static void expect_error(const char *path, const char *want) {
@@ -359,8 +427,9 @@ static int teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_quant_conv, teardown),
-        cmocka_unit_test_teardown(test_batchnorm_folded, teardown),
-        cmocka_unit_test_teardown(test_affine_exact, teardown),
+        cmocka_unit_test_teardown(test_batchnorm, teardown),
+        cmocka_unit_test_teardown(test_prelu, teardown),
+        cmocka_unit_test_teardown(test_reshape, teardown),
         cmocka_unit_test_teardown(test_paths, teardown),
         cmocka_unit_test_teardown(test_probe, teardown),
     };

@@ -469,6 +469,40 @@ static void test_prelu_relu_hardtanh(void **state) {
     run_free(&t.r);
 }
 
+/* prelu with per_element = yes: alpha[i] for element i, whatever its
+ * channel; a per-channel prelu beside it reads alpha[i % C]. A wrong
+ * number of alphas is an error naming the layer. */
+static void test_prelu_per_element(void **state) {
+    (void)state;
+    Net t;
+    net_compile(&t, "input x : f32[1, 2, 2];\n"
+                    "p = prelu(x, per_element = yes); q = prelu(x); output p, q;");
+    float alpha[4] = {0.5f, 2, 4, -1}, beta[2] = {3, 10};
+    t.lp[0] = (LayerParams){.layer = "p", .alpha = alpha, .nc = 4};
+    t.lp[1] = (LayerParams){.layer = "q", .alpha = beta, .nc = 2};
+    t.w.n = 2;
+    float x[4] = {-4, -1, -3, 5};
+    Tensor in[1] = {tf(x, 4)}, out[2];
+    net_run(&t, in, out);
+    /* per element: -4 * 0.5, -1 * 2, -3 * 4, 5 stays */
+    expect_f(&out[0], (float[]){-2, -2, -12, 5}, 4);
+    /* per channel: -4 * 3, -1 * 10, -3 * 3, 5 */
+    expect_f(&out[1], (float[]){-12, -10, -9, 5}, 4);
+    run_free(&t.r);
+
+    net_compile(&t, "input x : f32[1, 2, 2];\n"
+                    "p = prelu(x, per_element = yes); output p;");
+    t.lp[0] = (LayerParams){.layer = "p", .alpha = beta, .nc = 2};
+    t.w.n = 1;
+    Tensor in2[1] = {tf(x, 4)}, out2[1];
+    if (interp_run(&t.r.c, t.g, &t.w, in2, out2))
+        fail_msg("two alphas for four elements ran");
+    fflush(t.r.err);
+    assert_non_null(strstr(t.r.diag, "no parameters for layer 'p' (prelu): its alpha is "
+                                     "missing or of the wrong size"));
+    run_free(&t.r);
+}
+
 /* Output channel c * 2 + m reads channel c: x = [3, 5] at one pixel,
  * w[c][m] = [[1, 2], [10, 20]]: 3, 6, 50, 100. */
 static void test_depthwise_multiplier(void **state) {
@@ -1005,6 +1039,7 @@ int main(void) {
         cmocka_unit_test(test_batchnorm_fold),
         cmocka_unit_test(test_sign),
         cmocka_unit_test(test_prelu_relu_hardtanh),
+        cmocka_unit_test(test_prelu_per_element),
         cmocka_unit_test(test_depthwise_multiplier),
         cmocka_unit_test(test_grouped_conv),
         cmocka_unit_test(test_stride_dilation),

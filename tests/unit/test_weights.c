@@ -406,6 +406,39 @@ static void test_load_binary_encoding(void **state) {
     }
 }
 
+/* prelu with per_element = yes: its alpha has the layer's shape, here
+ * [2, 3]; [3] (one per channel) is an error that names the shape it
+ * wants. Random alphas fill every element. */
+static void test_prelu_per_element_alpha(void **state) {
+    (void)state;
+    static const char src[] = "bnn 1;\nnetwork m { input x : f32[2, 3]; "
+                              "z = prelu(x, per_element = yes); output z; }\n";
+    static float a6[6] = {1, 2, 3, 4, 5, 6};
+    const char *p = tmp_path("pe.safetensors");
+    StTensor good = {"z.alpha", "F32", 2, {2, 3}, a6, 24};
+    st_write(p, &good, 1);
+    Run r;
+    IrGraph *g = compile(&r, src);
+    Weights w;
+    if (!weights_load(&r.c, g, p, &w))
+        fail_msg("the [2, 3] alpha does not load:\n%s", r.diag);
+    const LayerParams *z = weights_get(&w, "z");
+    assert_int_equal(z->nc, 6);
+    assert_memory_equal(z->alpha, a6, sizeof a6);
+    run_free(&r);
+    StTensor bad = {"z.alpha", "F32", 1, {3}, a6, 12};
+    st_write(p, &bad, 1);
+    expect_load_error(src, p, "tensor 'z.alpha' has shape [3]; layer 'z' (prelu) wants [2, 3]",
+                      NULL);
+    IrGraph *g2 = compile(&r, src);
+    weights_random(&r.c, g2, 5, &w);
+    z = weights_get(&w, "z");
+    assert_int_equal(z->nc, 6);
+    for (int i = 0; i < 6; i++)
+        assert_true(z->alpha[i] > 0.1f && z->alpha[i] < 0.4f);
+    run_free(&r);
+}
+
 /* A small network for hand-written headers: y.weight [2,1], z.alpha [1]. */
 static const char small_src[] =
     "bnn 1;\nnetwork m { input x : f32[2]; y = dense(x, units = 1); z = prelu(y); output z; }\n";
@@ -708,6 +741,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_load_bounds, teardown),
         cmocka_unit_test(test_random_deterministic),
         cmocka_unit_test(test_random_independent),
+        cmocka_unit_test_teardown(test_prelu_per_element_alpha, teardown),
         cmocka_unit_test(test_random_batchnorm),
         cmocka_unit_test(test_random_threshold),
         cmocka_unit_test(test_random_thresholds),

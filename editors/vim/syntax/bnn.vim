@@ -21,7 +21,7 @@ let s:operations = ['conv2d', 'bconv2d', 'depthwise_conv2d', 'dense',
 let s:attributes = ['filters', 'kernel', 'stride', 'padding', 'dilation',
       \ 'groups', 'units', 'size', 'multiplier', 'shape', 'perm', 'begin',
       \ 'end', 'before', 'after', 'value', 'levels', 'strict', 'bias', 'epsilon',
-      \ 'center', 'scale', 'scaled', 'frozen']
+      \ 'center', 'scale', 'scaled', 'frozen', 'per_element']
 let s:enums = ['valid', 'same', 'same_one', 'mcu', 'application', 'desktop',
       \ 'server', 'hardware', 'software', 'weights', 'activations', 'all',
       \ 'kernel', 'channel', 'dense', 'portable', 'swar', 'builtin', 'popcnt',
