@@ -735,6 +735,11 @@ static void emit_bconv(Emit *e, const IrNode *n) {
      * zero. */
     if (!copy)
         fputs("            memset(col, 0, sizeof col);\n", f);
+    /* clang 14 at -O2 with AVX2 vectorises this bit gather over the four
+     * pixels into wrong code (tests/codegen/grouped_gather.bnn; clang 19
+     * and gcc are right); vectors gain nothing here. */
+    if (!copy)
+        fputs("#if defined(__clang__)\n#pragma clang loop vectorize(disable)\n#endif\n", f);
     fprintf(f, "            for (int p = 0; p < np; p++) {\n"
                "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
                "            npad[p] = 0;\n",
