@@ -28,6 +28,7 @@
  */
 #include "bnnc.h"
 #include "import.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <float.h>
@@ -60,12 +61,6 @@ typedef struct {
     int64_t d[3];
 } KVal;
 
-/* A map from a string to an int, open addressing, arena-backed. */
-typedef struct {
-    const char **key;
-    int *val;
-    size_t cap, n;
-} SMap;
 
 typedef struct {
     Ctx *c;
@@ -76,8 +71,8 @@ typedef struct {
     hid_t mw;                  /* its group model_weights, or -1 */
     KVal *vals;                /* one per Keras layer mapped */
     int nvals, capvals;
-    SMap byname;               /* Keras layer name -> index in vals */
-    SMap used;                 /* .bnn names: 1 given; 0 a Keras layer's,
+    StrMap byname;               /* Keras layer name -> index in vals */
+    StrMap used;                 /* .bnn names: 1 given; 0 a Keras layer's,
                                   2 a model output's, reserved */
     bool final;                /* emitting the outputs' reshapes */
     PtrVec layers;             /* ImpLayer* */
@@ -90,34 +85,15 @@ typedef struct {
 
 /* ---------------------------------------------------------------- maps */
 
-static int smap_get(const SMap *m, const char *k) {
-    if (!m->cap)
-        return -1;
-    for (size_t i = str_hash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->key[i])
-            return -1;
-        if (strcmp(m->key[i], k) == 0)
-            return m->val[i];
-    }
+/* Names to numbers 0 or more: a StrMap holding n + 1, so that NULL is
+ * "not there" (-1). */
+static int smap_get(const StrMap *m, const char *k) {
+    intptr_t v = (intptr_t)strmap_get(m, k);
+    return v ? (int)(v - 1) : -1;
 }
 
-static void smap_put(Arena *a, SMap *m, const char *k, int v) {
-    if (2 * (m->n + 1) > m->cap) {
-        SMap b = {NULL, NULL, m->cap ? 2 * m->cap : 64, 0};
-        b.key = mem_array(a, b.cap, sizeof *b.key);
-        b.val = mem_array(a, b.cap, sizeof *b.val);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->key[i])
-                smap_put(a, &b, m->key[i], m->val[i]);
-        *m = b;
-    }
-    size_t i = str_hash(k) & (m->cap - 1);
-    while (m->key[i] && strcmp(m->key[i], k) != 0)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->key[i])
-        m->n++;
-    m->key[i] = k;
-    m->val[i] = v;
+static void smap_put(StrMap *m, const char *k, int v) {
+    strmap_put(m, k, (void *)(intptr_t)(v + 1));
 }
 
 /* -------------------------------------------------------------- errors */
@@ -364,7 +340,7 @@ static const char *fresh(Kr *k, const char *base) {
     int u = smap_get(&k->used, base);
     bool own = strcmp(base, k->lname) == 0;
     if (own && u == (k->final ? 2 : 0)) {
-        smap_put(k->a, &k->used, base, 1);
+        smap_put(&k->used, base, 1);
         return base;
     }
     if (own && u == 2)
@@ -372,7 +348,7 @@ static const char *fresh(Kr *k, const char *base) {
     const char *n = base;
     for (int i = 2; smap_get(&k->used, n) >= 0; i++)
         n = mem_printf(k->a, "%s_%d", base, i);
-    smap_put(k->a, &k->used, n, 1);
+    smap_put(&k->used, n, 1);
     return n;
 }
 
@@ -1186,7 +1162,7 @@ static bool map_input(Kr *k, json_t *conf, const char *name, KVal *y) {
     ImpInput *in = mem_alloc(k->a, sizeof *in);
     int u = smap_get(&k->used, name);
     in->name = u == 0 || u == 2 ? name : fresh(k, name);
-    smap_put(k->a, &k->used, in->name, 1);
+    smap_put(&k->used, in->name, 1);
     in->type = DT_F32;
     in->rank = y->rank + 1;
     in->shape[0] = 1;
@@ -1301,7 +1277,7 @@ static void keep_val(Kr *k, const char *kname, const KVal *y) {
     k->vals[k->nvals] = *y;
     k->vals[k->nvals].kname = kname;
     k->vals[k->nvals].ktype = k->ltype;
-    smap_put(k->a, &k->byname, kname, k->nvals);
+    smap_put(&k->byname, kname, k->nvals);
     k->nvals++;
 }
 
@@ -1317,7 +1293,8 @@ static bool check_layers(Kr *k, json_t *layers) {
         return ferr(k, "the model in 'model_config' has no layers");
     if (n > KR_MAX_LAYERS)
         return ferr(k, "the model has more than %d layers", KR_MAX_LAYERS);
-    SMap seen = {0};
+    StrMap seen;
+    strmap_init(&seen, k->a, false);
     for (size_t i = 0; i < n; i++) {
         json_t *L = json_array_get(layers, i), *conf = json_object_get(L, "config");
         const char *name = jstr(conf, "name");
@@ -1330,8 +1307,8 @@ static bool check_layers(Kr *k, json_t *layers) {
         if (smap_get(&seen, name) >= 0)
             return ferr(k, "two layers are named '%.200s'", name);
         name = mem_strdup(k->a, name);
-        smap_put(k->a, &seen, name, 0);
-        smap_put(k->a, &k->used, name, 0);
+        smap_put(&seen, name, 0);
+        smap_put(&k->used, name, 0);
     }
     return true;
 }
@@ -1366,7 +1343,7 @@ static bool emit_outputs(Kr *k, KVal **out, int n) {
 /* Reserves the name of a model output's layer for its final reshape. */
 static void reserve_output(Kr *k, const char *name) {
     if (name && smap_get(&k->used, name) == 0)
-        smap_put(k->a, &k->used, name, 2);
+        smap_put(&k->used, name, 2);
 }
 
 static bool sequential(Kr *k, json_t *layers) {
@@ -1598,6 +1575,8 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
     if (!g->a)
         g->a = &c->arena;
     k.a = g->a;
+    strmap_init(&k.byname, k.a, false);
+    strmap_init(&k.used, k.a, false);
     k.path = path;
     k.file = k.mw = -1;
     k.lname = "";
