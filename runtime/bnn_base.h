@@ -144,10 +144,10 @@ static inline int32_t bnn_pop_swar(bnn_word x)
 /* Vectors of floats where the compiler has them (GNU C) and the machine
  * SIMD: bdense on a float input keeps 16 sums in four vectors of 4
  * floats; conv2d keeps up to 4 vectors of BNN_FV floats, the widest
- * registers. Elsewhere (Cortex-M, another compiler) BNN_FVEC is 0 and the
- * scalar loops run; both give the same bits (each lane is one output's
- * sum, in the same order). */
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+ * registers. Elsewhere (Cortex-M, another compiler), or with BNN_NO_FVEC
+ * defined, BNN_FVEC is 0 and the scalar loops run; both give the same bits
+ * (each lane is one output's sum, in the same order). */
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON)) && !defined(BNN_NO_FVEC)
 #define BNN_FVEC 1
 #if defined(__AVX512F__)
 #define BNN_FV 16
