@@ -15,10 +15,12 @@
  * BNN_L); the core is the same for all: bnn_binary.h (bconv2d, bdense on
  * b1, bit-serial on u8), bnn_float.h (float convolutions and dense layers,
  * the epilogue), bnn_elem.h (binarisation, thresholds, element-wise
- * operations, pools, softmax). Every function computes what
- * docs/semantics.md says, bit for bit; the float ones need the file's
- * floating-point contraction off, which this header sets for gcc and
- * clang (an FMA would round once where the contract rounds twice).
+ * operations, pools, softmax), bnn_shape.h (concat, transpose, slice,
+ * repacking reshapes, pad_channels, mul, b1 inputs and outputs). Every
+ * function computes what docs/semantics.md says, bit for bit; the float
+ * ones need the file's floating-point contraction off, which this header
+ * sets for gcc and clang (an FMA would round once where the contract
+ * rounds twice).
  */
 #ifndef BNN_KERNELS_H
 #define BNN_KERNELS_H
@@ -36,5 +38,6 @@
 #include "bnn_binary.h"
 #include "bnn_float.h"
 #include "bnn_elem.h"
+#include "bnn_shape.h"
 
 #endif

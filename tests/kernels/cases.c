@@ -118,7 +118,14 @@ char kc_out_type(const kc_case *c)
     case KC_ADD:
         return c->x.t == 'i' && c->x2.t == 'i' ? 'i' : 'f';
     case KC_MAXPOOL:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_PAD:
         return c->x.t;
+    case KC_CONCAT:
+        return c->x.t == c->x2.t ? c->x.t : 'f';
     default:
         return 'f';
     }
@@ -146,6 +153,14 @@ long kc_out_elems(const kc_case *c)
         return c->Co;
     case KC_GAVGPOOL:
         return c->C;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        return (long)c->o[0] * c->o[1] * c->o[2];
     default:
         return P * c->C;
     }
@@ -305,6 +320,54 @@ static void make_elem(kc_case *c, kc_op op, int j)
     }
 }
 
+/* Shape operations on [3, 4, C] of every type. */
+static void make_shape(kc_case *c, kc_op op, int j)
+{
+    static const char types[4] = {'f', 'i', 'u', 'b'};
+    static const int perms[3][3] = {{2, 0, 1}, {1, 0, 2}, {0, 2, 1}};
+    c->op = op;
+    c->H = 3, c->W = 4, c->C = chans[j % 5];
+    char t = types[j % 4];
+    c->o[0] = c->H, c->o[1] = c->W, c->o[2] = c->C;
+    switch (op) {
+    case KC_CONCAT:
+        c->C2 = chans[(j + 2) % 5];
+        c->o[2] = c->C + c->C2;
+        c->x2 = input(j % 3 ? t : types[(j + 1) % 4], (long)c->H * c->W * c->C2, 8, -50, 50);
+        break;
+    case KC_FLATTEN:
+        t = 'b';
+        c->o[0] = c->o[1] = 1, c->o[2] = c->H * c->W * c->C;
+        break;
+    case KC_RESHAPE: /* b1 [3, 4, C] as [3, 4 C]: its bits repacked */
+        t = 'b';
+        c->o[0] = 1, c->o[1] = c->H, c->o[2] = c->W * c->C;
+        break;
+    case KC_TRANSPOSE: {
+        int in[3] = {c->H, c->W, c->C};
+        for (int k = 0; k < 3; k++)
+            c->perm[k] = perms[j % 3][k], c->o[k] = in[c->perm[k]];
+        break;
+    }
+    case KC_SLICE:
+        c->begin[0] = j % 2, c->begin[1] = 1, c->begin[2] = c->C > 2 ? c->C / 3 : 0;
+        c->end[0] = c->H, c->end[1] = 3, c->end[2] = c->C > 1 ? c->C - 1 : 1;
+        for (int k = 0; k < 3; k++)
+            c->o[k] = c->end[k] - c->begin[k];
+        break;
+    case KC_MUL:
+        c->m[0] = j % 2 ? c->H : 1, c->m[1] = j % 3 ? 1 : c->W, c->m[2] = j % 4 ? c->C : 1;
+        c->x2 = input(types[(j + 1) % 4], (long)c->m[0] * c->m[1] * c->m[2], 8, -50, 50);
+        break;
+    default: /* pad_channels */
+        c->before = j % 3, c->after = 1 + j % 2;
+        c->value = t == 'b' ? (j % 2 ? 1 : -1) : t == 'f' ? -1.5 : 7;
+        c->o[2] = c->before + c->C + c->after;
+        break;
+    }
+    c->x = input(t, (long)c->H * c->W * c->C, 8, -50, 50);
+}
+
 /* The families: op, how many cases. */
 static const struct {
     kc_op op;
@@ -314,7 +377,8 @@ static const struct {
     {KC_DWCONV, 6}, {KC_CONV_BW, 9}, {KC_DENSE, 7}, {KC_BDENSE_F, 7}, {KC_SIGN, 8},
     {KC_THRESHOLD, 9}, {KC_THRESHOLDS, 6}, {KC_BATCHNORM, 4}, {KC_RELU, 4}, {KC_HARDTANH, 2},
     {KC_SIGMOID, 2}, {KC_PRELU, 2}, {KC_ADD, 4}, {KC_MAXPOOL, 8}, {KC_AVGPOOL, 6},
-    {KC_GAVGPOOL, 2}, {KC_SOFTMAX, 2},
+    {KC_GAVGPOOL, 2}, {KC_SOFTMAX, 2}, {KC_CONCAT, 8}, {KC_FLATTEN, 5}, {KC_TRANSPOSE, 8},
+    {KC_SLICE, 8}, {KC_RESHAPE, 5}, {KC_MUL, 8}, {KC_PAD, 8},
 };
 
 int kc_count(void)
@@ -356,6 +420,15 @@ void kc_make(int k, kc_case *c)
     case KC_AVGPOOL:
         make_pool(c, families[f].op, j);
         break;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        make_shape(c, families[f].op, j);
+        break;
     default:
         make_elem(c, families[f].op, j);
         break;
@@ -381,7 +454,9 @@ void kc_describe(const kc_case *c, char *buf, size_t n)
                                   "conv2d", "depthwise_conv2d", "bconv2d (float input)", "dense",
                                   "bdense (float input)", "sign", "threshold", "thresholds",
                                   "batchnorm", "relu", "hardtanh", "sigmoid", "prelu", "add",
-                                  "maxpool", "avgpool", "global_avgpool", "softmax"};
+                                  "maxpool", "avgpool", "global_avgpool", "softmax", "concat",
+                                  "flatten", "transpose", "slice", "reshape", "mul",
+                                  "pad_channels"};
     static const char *pads[] = {"valid", "same", "same_one"}, *packs[] = {"channel", "dense",
                                                                            "kernel"};
     snprintf(buf, n,

@@ -19,7 +19,8 @@
 typedef enum {
     KC_BCONV, KC_BDENSE, KC_BCONV_BS, KC_BDENSE_BS, KC_CONV, KC_DWCONV, KC_CONV_BW, KC_DENSE,
     KC_BDENSE_F, KC_SIGN, KC_THRESHOLD, KC_THRESHOLDS, KC_BATCHNORM, KC_RELU, KC_HARDTANH,
-    KC_SIGMOID, KC_PRELU, KC_ADD, KC_MAXPOOL, KC_AVGPOOL, KC_GAVGPOOL, KC_SOFTMAX
+    KC_SIGMOID, KC_PRELU, KC_ADD, KC_MAXPOOL, KC_AVGPOOL, KC_GAVGPOOL, KC_SOFTMAX, KC_CONCAT,
+    KC_FLATTEN, KC_TRANSPOSE, KC_SLICE, KC_RESHAPE, KC_MUL, KC_PAD
 } kc_op;
 
 /* A tensor: t is 'f' (f32), 'i' (i32), 'u' (u8) or 'b' (b1 as int8 -1/+1). */
@@ -49,6 +50,11 @@ typedef struct {
     float *bias, *wscale;  /* per output channel, or NULL */
     float *scale, *shift;  /* batchnorm (folded) and threshold: per channel */
     float *alpha;          /* prelu */
+    /* Shape operations on x [H, W, C] (x2 of concat: [H, W, C2]; of mul:
+     * [m0, m1, m2], each 1 or x's extent): the output's shape o[3]. */
+    int C2, m[3], perm[3], begin[3], end[3], before, after;
+    double value;
+    int o[3];
 } kc_case;
 
 int kc_count(void);

@@ -32,7 +32,8 @@ try() {
     fi
 }
 
-host_headers="bnn_base.h bnn_portable.h bnn_builtin.h bnn_kernels.h bnn_binary.h bnn_float.h bnn_elem.h"
+host_headers="bnn_base.h bnn_portable.h bnn_builtin.h bnn_kernels.h bnn_binary.h bnn_float.h bnn_elem.h
+    bnn_shape.h"
 case $(uname -m) in
     x86_64) host_headers="$host_headers bnn_popcnt_x86.h bnn_avx2.h bnn_avx512.h"
             host_flavours="portable builtin popcnt_x86 avx2 avx512" ;;

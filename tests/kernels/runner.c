@@ -36,11 +36,9 @@ static const void *lib_input(const kc_tensor *x, long C, bnn_word **packed, bnn_
         *t = BNN_U8;
         return x->u;
     default: {
-        long P = x->n / C, CW = bnn_words(C);
-        bnn_word *p = zalloc((size_t)(P * CW) * sizeof *p);
-        for (long i = 0; i < x->n; i++)
-            if (x->b[i] > 0)
-                p[(i / C) * CW + (i % C) / BNN_W] |= (bnn_word)1 << ((i % C) % BNN_W);
+        long P = x->n / C;
+        bnn_word *p = zalloc((size_t)(P * bnn_words(C)) * sizeof *p);
+        bnn_pack_input(x->b, p, P, C);
         *t = BNN_B1;
         *packed = p;
         return p;
@@ -245,9 +243,9 @@ static void run_binarize(const kc_case *c, kc_tensor *out)
     }
     if (out->t == 'b') {
         out->b = zalloc((size_t)out->n);
-        for (long i = 0; i < out->n; i++)
-            out->b[i] = bnn_bit(y, i, c->C, CW) ? 1 : -1;
+        bnn_unpack_output(y, out->b, out->n, c->C);
     }
+    (void)CW;
     free(y), free(xp);
 }
 
@@ -284,8 +282,68 @@ static void run_elem(const kc_case *c, kc_tensor *out)
     case 'u': out->u = y; break;
     default: /* a maxpool of b1 */
         out->b = zalloc((size_t)out->n);
-        for (long i = 0; i < out->n; i++)
-            out->b[i] = bnn_bit(y, i, c->C, bnn_words(c->C)) ? 1 : -1;
+        bnn_unpack_output(y, out->b, out->n, c->C);
+        free(y);
+    }
+    free(xp), free(xp2);
+}
+
+/* A walk over [1, o0, o1, o2] with steps s through the input. */
+static bnn_walk walk(const int *o, long s0, long s1, long s2)
+{
+    bnn_walk w = {{1, o[0], o[1], o[2]}, {0, s0, s1, s2}};
+    return w;
+}
+
+/* The shape operations, with their steps worked out as the emitter does
+ * (src/emit_c.c: row_major, broadcast_steps, emit_slice). */
+static void run_shape(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t, t2 = BNN_F32, yt = out->t == 'f' ? BNN_F32 : out->t == 'i' ? BNN_I32
+                                   : out->t == 'u' ? BNN_U8 : BNN_B1;
+    bnn_word *xp, *xp2 = NULL;
+    const void *x = lib_input(&c->x, c->C, &xp, &t), *x2 = NULL;
+    long P = (long)c->H * c->W, yC = c->o[2], st[3] = {(long)c->W * c->C, c->C, 1};
+    void *y = zalloc((size_t)(out->n * 16 + 64));
+    if (c->x2.t)
+        x2 = lib_input(&c->x2, c->op == KC_CONCAT ? c->C2 : c->m[2], &xp2, &t2);
+    switch (c->op) {
+    case KC_CONCAT:
+        bnn_concat(x, t, c->C, y, yt, P, yC, c->C, 0);
+        bnn_concat(x2, t2, c->C2, y, yt, P, yC, c->C2, c->C);
+        break;
+    case KC_FLATTEN:
+        bnn_concat(x, t, c->C, y, yt, 1, out->n, out->n, 0);
+        break;
+    case KC_RESHAPE:
+        bnn_gather(x, y, t, walk(c->o, 0, c->o[2], 1), 0, c->C, yC);
+        break;
+    case KC_TRANSPOSE:
+        bnn_gather(x, y, t, walk(c->o, st[c->perm[0]], st[c->perm[1]], st[c->perm[2]]), 0, c->C,
+                   yC);
+        break;
+    case KC_SLICE:
+        bnn_gather(x, y, t, walk(c->o, st[0], st[1], st[2]),
+                   c->begin[0] * st[0] + c->begin[1] * st[1] + c->begin[2], c->C, yC);
+        break;
+    case KC_MUL: {
+        long ms[3] = {(long)c->m[1] * c->m[2], c->m[2], 1};
+        bnn_mul(x, t, c->C, x2, t2, c->m[2], y, walk(c->o, st[0], st[1], st[2]),
+                walk(c->o, c->m[0] > 1 ? ms[0] : 0, c->m[1] > 1 ? ms[1] : 0,
+                     c->m[2] > 1 ? ms[2] : 0));
+        break;
+    }
+    default:
+        bnn_pad_channels(x, y, t, P, c->C, yC, c->before, c->value);
+        break;
+    }
+    switch (out->t) {
+    case 'f': out->f = y; break;
+    case 'i': out->i = y; break;
+    case 'u': out->u = y; break;
+    default:
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(y, out->b, out->n, yC);
         free(y);
     }
     free(xp), free(xp2);
@@ -313,6 +371,15 @@ void KC_RUN(const kc_case *c, kc_tensor *out)
     case KC_THRESHOLD:
     case KC_THRESHOLDS:
         run_binarize(c, out);
+        break;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        run_shape(c, out);
         break;
     default:
         run_elem(c, out);

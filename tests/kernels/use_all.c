@@ -41,6 +41,13 @@ void use_all(void **p, const int *v)
     bnn_avgpool(p[0], t, p[1], g);
     bnn_global_avgpool(p[0], t, p[1], v[14], v[15]);
     bnn_softmax(p[0], t, p[1], v[14], v[15]);
+    bnn_walk w = {{v[0], v[1], v[2], v[3]}, {v[4], v[5], v[6], v[7]}};
+    bnn_gather(p[0], p[1], t, w, v[14], v[15], v[16]);
+    bnn_concat(p[0], t, v[14], p[1], (bnn_dtype)v[19], v[15], v[16], v[17], v[18]);
+    bnn_mul(p[0], t, v[14], p[2], (bnn_dtype)v[19], v[15], p[1], w, w);
+    bnn_pad_channels(p[0], p[1], t, v[14], v[15], v[16], v[17], (double)v[18]);
+    bnn_pack_input(p[0], p[1], v[14], v[15]);
+    bnn_unpack_output(p[0], p[1], v[14], v[15]);
     bnn_copy_bits(p[1], v[14], p[0], v[15], v[16]);
     bnn_set_bits(p[1], v[14], v[16]);
 }

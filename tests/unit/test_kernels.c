@@ -85,6 +85,32 @@ static void source(const kc_case *c, char *src, size_t n)
                  c->op == KC_MAXPOOL ? "maxpool" : "avgpool", c->Kh, c->sh,
                  c->pad ? "same" : "valid");
         break;
+    case KC_CONCAT:
+        snprintf(layer, sizeof layer, "input z : %s[%d, %d, %d]; y = concat(x, z);",
+                 tname(c->x2.t), c->H, c->W, c->C2);
+        break;
+    case KC_MUL:
+        snprintf(layer, sizeof layer, "input z : %s[%d, %d, %d]; y = mul(x, z);", tname(c->x2.t),
+                 c->m[0], c->m[1], c->m[2]);
+        break;
+    case KC_FLATTEN:
+        snprintf(layer, sizeof layer, "y = flatten(x);");
+        break;
+    case KC_RESHAPE:
+        snprintf(layer, sizeof layer, "y = reshape(x, shape = (%d, %d));", c->o[1], c->o[2]);
+        break;
+    case KC_TRANSPOSE:
+        snprintf(layer, sizeof layer, "y = transpose(x, perm = (%d, %d, %d));", c->perm[0],
+                 c->perm[1], c->perm[2]);
+        break;
+    case KC_SLICE:
+        snprintf(layer, sizeof layer, "y = slice(x, begin = (%d, %d, %d), end = (%d, %d, %d));",
+                 c->begin[0], c->begin[1], c->begin[2], c->end[0], c->end[1], c->end[2]);
+        break;
+    case KC_PAD:
+        snprintf(layer, sizeof layer, "y = pad_channels(x, before = %d, after = %d, value = %g);",
+                 c->before, c->after, c->value);
+        break;
     default: {
         static const char *ops[] = {[KC_SIGN] = "sign", [KC_BATCHNORM] = "batchnorm",
                                     [KC_RELU] = "relu", [KC_HARDTANH] = "hardtanh",
