@@ -72,6 +72,15 @@ BNN_INLINE bnn_win bnn_window(int H, int W, int C, int Co, int Kh, int Kw, int s
     return g;
 }
 
+/* Whether input row iy, column ix of a window is a padded tap. Never with
+ * valid padding: every tap of a valid window is inside the input (the
+ * output size says so), and the bounds are not tested at all, so that the
+ * compiler need not prove it. */
+BNN_INLINE int bnn_padded(const bnn_win *g, int iy, int ix)
+{
+    return g->pad != BNN_PAD_VALID && (iy < 0 || iy >= g->H || ix < 0 || ix >= g->W);
+}
+
 /* Words of a receptive field (and of a filter) of taps taps and cg
  * channels in packing pk. */
 BNN_INLINE long bnn_field_words(bnn_pack pk, long taps, long cg)
@@ -115,7 +124,7 @@ BNN_INLINE int bnn_bconv_gather(const bnn_word *x, bnn_word *col, int *padded, c
             int t = ky * g->Kw + kx;
             int iy = oy * g->sh - g->pt + ky * g->dh;
             int ix = ox * g->sw - g->pl + kx * g->dw;
-            int out = g->pad != BNN_PAD_VALID && (iy < 0 || iy >= g->H || ix < 0 || ix >= g->W);
+            int out = bnn_padded(g, iy, ix);
             int one = out && g->pad == BNN_PAD_SAME_ONE;
             if (out && g->pad == BNN_PAD_SAME) { /* no bits: the correction needs a = 0 */
                 padded[npad++] = t;
@@ -271,8 +280,7 @@ BNN_INLINE void bnn_bconv2d_bitserial(const uint8_t *x, int32_t *y, const bnn_wo
                     for (int kx = 0; kx < g.Kw; kx++) {
                         int iy = oy * g.sh - g.pt + ky * g.dh;
                         int ix = ox * g.sw - g.pl + kx * g.dw;
-                        int out = g.pad != BNN_PAD_VALID &&
-                                  (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W);
+                        int out = bnn_padded(&g, iy, ix);
                         for (long ci = 0; ci < cg; ci++) {
                             long b = (long)(ky * g.Kw + kx) * cg + ci;
                             unsigned v = out ? (g.pad == BNN_PAD_SAME_ONE ? 1u : 0u)

@@ -195,7 +195,7 @@ BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
             for (int ky = 0; ky < g.Kh; ky++)
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
-                    if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W)
+                    if (bnn_padded(&g, iy, ix))
                         continue;
                     long base = ((long)iy * g.W + ix) * C;
                     int first = count++ == 0;
@@ -229,7 +229,7 @@ BNN_INLINE void bnn_avgpool(const void *x, bnn_dtype xt, float *y, bnn_win g)
             for (int ky = 0; ky < g.Kh; ky++)
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
-                    if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W)
+                    if (bnn_padded(&g, iy, ix))
                         continue;
                     long base = ((long)iy * g.W + ix) * g.C;
                     if (count++ == 0)

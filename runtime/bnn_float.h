@@ -18,6 +18,7 @@
  *     bit t % BNN_W; bdense 16 units a block, one uint16 mask an input,
  *     [block][input], bit k of unit 16 block + k;
  *   - dense weights [N][U].
+ * With valid padding the bounds are not tested (bnn_padded).
  * Where BNN_FVEC (bnn_base.h), conv2d keeps a block of 1, 2 or 4 vectors
  * of output channels in registers over the taps (as many as divide the
  * output channels of a group), and bdense on a float input 16 sums in
@@ -46,7 +47,7 @@ BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const fl
             for (int kx = 0; kx < g->Kw; kx++) {
                 int iy = oy * g->sh - g->pt + ky * g->dh;
                 int ix = ox * g->sw - g->pl + kx * g->dw;
-                int out = iy < 0 || iy >= g->H || ix < 0 || ix >= g->W;
+                int out = bnn_padded(g, iy, ix);
                 if (out && g->pad != BNN_PAD_SAME_ONE)
                     continue;
                 for (long ci = 0; ci < cg; ci++) {
@@ -94,7 +95,7 @@ BNN_INLINE void bnn_conv2d(const void *x, bnn_dtype xt, float *y, const float *w
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky * g.dh;
                     int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = iy < 0 || iy >= g.H || ix < 0 || ix >= g.W;
+                    int out = bnn_padded(&g, iy, ix);
                     if (out && g.pad != BNN_PAD_SAME_ONE)
                         continue;
                     for (int gr = 0; gr < g.groups; gr++)
@@ -128,7 +129,7 @@ BNN_INLINE void bnn_depthwise_conv2d(const void *x, bnn_dtype xt, float *y, cons
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky * g.dh;
                     int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = iy < 0 || iy >= g.H || ix < 0 || ix >= g.W;
+                    int out = bnn_padded(&g, iy, ix);
                     if (out && g.pad != BNN_PAD_SAME_ONE)
                         continue;
                     for (int c = 0; c < g.C; c++) {
@@ -159,7 +160,8 @@ BNN_INLINE void bnn_conv2d_bw(const void *x, bnn_dtype xt, float *y, const bnn_w
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky * g.dh;
                     int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = iy < 0 || iy >= g.H || ix < 0 || ix >= g.W, t = ky * g.Kw + kx;
+                    int out = bnn_padded(&g, iy, ix);
+                    int t = ky * g.Kw + kx;
                     if (out && g.pad != BNN_PAD_SAME_ONE)
                         continue;
                     for (int gr = 0; gr < g.groups; gr++)
