@@ -68,7 +68,7 @@ BNN_INLINE long bnn_words(long n)
 
 /* Bit c of pixel i / C of a packed binary tensor of C channels (CW words a
  * pixel), i the flat index of the element: 1 is +1. */
-static inline int bnn_bit(const bnn_word *p, long i, long C, long CW)
+BNN_INLINE int bnn_bit(const bnn_word *p, long i, long C, long CW)
 {
     long c = i % C;
     return (int)((p[(i / C) * CW + c / BNN_W] >> (c % BNN_W)) & 1u);
@@ -93,7 +93,7 @@ BNN_INLINE float bnn_ld(const void *x, bnn_dtype t, long i, long C)
 
 /* ORs n bits of s from bit soff into d from bit doff, up to a word at a
  * time (the bits of d there are zero). */
-static inline void bnn_copy_bits(bnn_word *d, long doff, const bnn_word *s, long soff, long n)
+BNN_INLINE void bnn_copy_bits(bnn_word *d, long doff, const bnn_word *s, long soff, long n)
 {
     while (n > 0) {
         long k = n < BNN_W ? n : BNN_W;
@@ -111,7 +111,7 @@ static inline void bnn_copy_bits(bnn_word *d, long doff, const bnn_word *s, long
 }
 
 /* Sets n bits of d from bit doff (+1 activations on same_one padding). */
-static inline void bnn_set_bits(bnn_word *d, long doff, long n)
+BNN_INLINE void bnn_set_bits(bnn_word *d, long doff, long n)
 {
     while (n > 0) {
         long k = n < BNN_W ? n : BNN_W;

@@ -25,7 +25,7 @@ static inline int32_t bnn_pop(bnn_word x)
 #endif
 }
 
-#define BNN_POP_ATTR
+#define BNN_BLOCK BNN_INLINE
 #include "bnn_scalar.h"
 
 #endif

@@ -24,7 +24,7 @@ static inline int32_t bnn_pop(bnn_word x)
     return bnn_pop_swar(x);
 }
 
-#define BNN_POP_ATTR
+#define BNN_BLOCK BNN_INLINE
 #include "bnn_scalar.h"
 
 #endif

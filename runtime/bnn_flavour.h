@@ -17,8 +17,9 @@
 #ifndef BNN_HAVE_CONV_OUT4
 /* nb whole blocks of outputs of four pixels: y[p * ys + b * BNN_L + l] =
  * N - 2 pops of field p (a[p * n ..]) with block b of the weights (w + b *
- * n * BNN_L). */
-static inline void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,
+ * n * BNN_L). Inlined into the layer: it carries no target attribute, and
+ * calls the flavour's bnn_block_pop4. */
+BNN_INLINE void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,
                           int32_t *y, long ys)
 {
     for (int b = 0; b < nb; b++) {

@@ -28,7 +28,7 @@ static inline int32_t bnn_pop(bnn_word x)
 #endif
 }
 
-#define BNN_POP_ATTR __attribute__((target("popcnt")))
+#define BNN_BLOCK __attribute__((target("popcnt"))) static inline
 #include "bnn_scalar.h"
 
 #endif

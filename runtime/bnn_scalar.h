@@ -4,8 +4,13 @@
  *
  * A flavour header (bnn_portable.h, bnn_cortexm.h, bnn_builtin.h,
  * bnn_popcnt_x86.h) defines `bnn_pop(x)`, the popcount of one bnn_word,
- * and BNN_POP_ATTR (the function attribute its callers need: the x86
- * target("popcnt"), else nothing), then includes this file. With one lane
+ * and BNN_BLOCK, the storage class and attributes of the blocks: BNN_INLINE
+ * where the popcount needs no attribute, so that the blocks are inlined
+ * into the layer and specialised for its word count (clang propagates
+ * constants into a called function before it inlines, so a block called
+ * from an inlined layer would not be); `static inline` with the x86
+ * target("popcnt") otherwise (such a function cannot be always_inline
+ * into code compiled without it). It then includes this file. With one lane
  * (BNN_L 1) the binary weights of an output channel are its own row of
  * words, and the blocks below are the contracts every flavour implements
  * (runtime/README.md, "Flavours"):
@@ -24,8 +29,7 @@
 
 #define BNN_L 1
 
-BNN_POP_ATTR
-static inline void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
+BNN_BLOCK void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
 {
     int32_t s = 0;
     for (int j = 0; j < n; j++)
@@ -33,8 +37,7 @@ static inline void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, in
     pops[0] = s;
 }
 
-BNN_POP_ATTR
-static inline void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
+BNN_BLOCK void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
 {
     int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (int j = 0; j < n; j++) {
