@@ -1,0 +1,283 @@
+/*
+ * bnn_elem.h: the layers that read each element once, or a window of
+ * them without weights: binarisation (sign, the fused sign(batchnorm)
+ * threshold), FINN's thresholds, the element-wise operations, the pools,
+ * softmax.
+ *
+ * A tensor is P pixels of C channels, row-major (docs/semantics.md
+ * section 1); the channel of flat element i is i % C, and these loops run
+ * over pixels, then channels: contiguous, no division, vectorisable. A b1
+ * output is packed a word at a time (bnn_base.h). Float operations follow
+ * docs/semantics.md to the bit, every product and sum its own statement;
+ * the inputs they read may be of any type (bnn_ld).
+ */
+#ifndef BNN_ELEM_H
+#define BNN_ELEM_H
+
+#include "bnn_base.h"
+#include "bnn_binary.h"
+
+/* sign on an input of type xt into b1: +1 where x >= 0 (u8 always; b1
+ * the identity; -0.0f gives +1, NaN -1). */
+BNN_INLINE void bnn_sign(const void *x, bnn_dtype xt, bnn_word *y, long P, long C)
+{
+    long CW = bnn_words(C);
+    for (long px = 0; px < P; px++)
+        for (int cw = 0; cw < CW; cw++) {
+            bnn_word acc = 0;
+            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
+                long i = px * C + cw * BNN_W + b;
+                int bit = xt == BNN_B1    ? bnn_bit((const bnn_word *)x, i, C, CW)
+                          : xt == BNN_F32 ? ((const float *)x)[i] >= 0.0f
+                          : xt == BNN_U8  ? 1
+                                          : ((const int32_t *)x)[i] >= 0;
+                acc |= (bnn_word)bit << b;
+            }
+            y[px * CW + cw] = acc;
+        }
+}
+
+/* sign(batchnorm(x)) on an integer x (i32, or u8 when xt is BNN_U8), by
+ * one integer compare a channel: +1 where (x >= t[c]) differs from bit c
+ * of d (d[c / 8] >> c % 8; set where the compare is x <= t[c] - 1). The
+ * emitter finds t and d by evaluating the float expression for the
+ * integers the layer can produce (docs/codegen.md). */
+BNN_INLINE void bnn_threshold_int(const void *x, bnn_dtype xt, bnn_word *y, const int32_t *t,
+                                  const uint8_t *d, long P, long C)
+{
+    long CW = bnn_words(C);
+    for (long px = 0; px < P; px++)
+        for (int cw = 0; cw < CW; cw++) {
+            bnn_word acc = 0;
+            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
+                int c = cw * BNN_W + b;
+                long i = px * C + c;
+                int32_t v = xt == BNN_U8 ? ((const uint8_t *)x)[i] : ((const int32_t *)x)[i];
+                int bit = (v >= t[c]) ^ ((d[c >> 3] >> (c & 7)) & 1);
+                acc |= (bnn_word)bit << b;
+            }
+            y[px * CW + cw] = acc;
+        }
+}
+
+/* sign(batchnorm(x)) as floats: +1 where (float)x * scale[c] + shift[c]
+ * >= 0, a rounded product then a rounded sum. */
+BNN_INLINE void bnn_threshold_f(const void *x, bnn_dtype xt, bnn_word *y, const float *scale,
+                                const float *shift, long P, long C)
+{
+    long CW = bnn_words(C);
+    for (long px = 0; px < P; px++)
+        for (int cw = 0; cw < CW; cw++) {
+            bnn_word acc = 0;
+            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
+                int c = cw * BNN_W + b;
+                float p = bnn_ld(x, xt, px * C + c, C) * scale[c];
+                float v = p + shift[c];
+                int bit = v >= 0.0f;
+                acc |= (bnn_word)bit << b;
+            }
+            y[px * CW + cw] = acc;
+        }
+}
+
+/* thresholds with one level, into b1: +1 where x >= t[c] (t the integer
+ * threshold: ceil(T) for x >= T, floor(T) + 1 for x > T). */
+BNN_INLINE void bnn_thresholds_b1(const int32_t *x, bnn_word *y, const int32_t *t, long P, long C)
+{
+    long CW = bnn_words(C);
+    for (long px = 0; px < P; px++)
+        for (int cw = 0; cw < CW; cw++) {
+            bnn_word acc = 0;
+            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
+                int c = cw * BNN_W + b;
+                acc |= (bnn_word)(x[px * C + c] >= t[c]) << b;
+            }
+            y[px * CW + cw] = acc;
+        }
+}
+
+/* thresholds with K levels into u8: the count of t[c][k] (int32 [C][K])
+ * that x reaches. */
+BNN_INLINE void bnn_thresholds_u8(const int32_t *x, uint8_t *y, const int32_t *t, long P, long C,
+                                  long K)
+{
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++) {
+            int32_t v = x[px * C + c];
+            const int32_t *tc = t + c * K;
+            int count = 0;
+            for (int k = 0; k < K; k++)
+                count += v >= tc[k];
+            y[px * C + c] = (uint8_t)count;
+        }
+}
+
+/* The element-wise operations on float results (docs/semantics.md
+ * section 3), over P pixels of C channels of x of type xt. */
+typedef enum { BNN_RELU, BNN_HARDTANH, BNN_SIGMOID } bnn_unary;
+
+/* relu (x > 0 ? x : 0, so -0.0f gives +0.0f), hardtanh (clamp to [-1,
+ * 1]), sigmoid (1 / (1 + expf(-x)), each step rounded). */
+BNN_INLINE void bnn_unary_op(const void *x, bnn_dtype xt, float *y, long P, long C, bnn_unary op)
+{
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++) {
+            long i = px * C + c;
+            float v = bnn_ld(x, xt, i, C);
+            if (op == BNN_RELU) {
+                y[i] = v > 0.0f ? v : 0.0f;
+            } else if (op == BNN_HARDTANH) {
+                y[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
+            } else {
+                float e = expf(-v);
+                float d = 1.0f + e;
+                y[i] = 1.0f / d;
+            }
+        }
+}
+
+/* batchnorm, folded: y = x * scale[c] + shift[c], a rounded product then a
+ * rounded sum. */
+BNN_INLINE void bnn_batchnorm(const void *x, bnn_dtype xt, float *y, const float *scale,
+                              const float *shift, long P, long C)
+{
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++) {
+            long i = px * C + c;
+            float p = bnn_ld(x, xt, i, C) * scale[c];
+            y[i] = p + shift[c];
+        }
+}
+
+/* prelu: y = x >= 0 ? x : alpha[c] * x. */
+BNN_INLINE void bnn_prelu(const void *x, bnn_dtype xt, float *y, const float *alpha, long P, long C)
+{
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++) {
+            long i = px * C + c;
+            float v = bnn_ld(x, xt, i, C);
+            float p = alpha[c] * v;
+            y[i] = v >= 0.0f ? v : p;
+        }
+}
+
+/* add of two i32 tensors: the exact sum, wrapping as two's complement (the
+ * shapes keep it in range). */
+BNN_INLINE void bnn_add_i32(const int32_t *a, const int32_t *b, int32_t *y, long n)
+{
+    for (long i = 0; i < n; i++)
+        y[i] = (int32_t)((uint32_t)a[i] + (uint32_t)b[i]);
+}
+
+/* add of anything else: (float)a + (float)b, one rounded sum. */
+BNN_INLINE void bnn_add_f(const void *a, bnn_dtype at, const void *b, bnn_dtype bt, float *y,
+                          long P, long C)
+{
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++) {
+            long i = px * C + c;
+            float u = bnn_ld(a, at, i, C);
+            float v = bnn_ld(b, bt, i, C);
+            y[i] = u + v;
+        }
+}
+
+/* maxpool over x of type xt (g: the window; g.Co = g.C): the largest
+ * element of the real taps, from the first real tap on in (ky, kx) order
+ * (y = x > y ? x : y); on b1, the OR of the words. */
+BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
+{
+    long C = xt == BNN_B1 ? bnn_words(g.C) : g.C;
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            long o = ((long)oy * g.Wo + ox) * C;
+            int count = 0;
+            for (int ky = 0; ky < g.Kh; ky++)
+                for (int kx = 0; kx < g.Kw; kx++) {
+                    int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
+                    if (bnn_padded(&g, iy, ix))
+                        continue;
+                    long base = ((long)iy * g.W + ix) * C;
+                    int first = count++ == 0;
+                    for (long c = 0; c < C; c++) {
+                        if (xt == BNN_B1) {
+                            bnn_word v = ((const bnn_word *)x)[base + c], *q = (bnn_word *)y + o + c;
+                            *q = first ? v : *q | v;
+                        } else if (xt == BNN_F32) {
+                            float v = ((const float *)x)[base + c], *q = (float *)y + o + c;
+                            *q = first ? v : v > *q ? v : *q;
+                        } else if (xt == BNN_I32) {
+                            int32_t v = ((const int32_t *)x)[base + c], *q = (int32_t *)y + o + c;
+                            *q = first ? v : v > *q ? v : *q;
+                        } else {
+                            uint8_t v = ((const uint8_t *)x)[base + c], *q = (uint8_t *)y + o + c;
+                            *q = first ? v : v > *q ? v : *q;
+                        }
+                    }
+                }
+        }
+}
+
+/* avgpool: s = 0.0f, plus each real tap in (ky, kx) order, then s /
+ * (float)count of the real taps. */
+BNN_INLINE void bnn_avgpool(const void *x, bnn_dtype xt, float *y, bnn_win g)
+{
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            float *yo = y + ((long)oy * g.Wo + ox) * g.C;
+            int count = 0;
+            for (int ky = 0; ky < g.Kh; ky++)
+                for (int kx = 0; kx < g.Kw; kx++) {
+                    int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
+                    if (bnn_padded(&g, iy, ix))
+                        continue;
+                    long base = ((long)iy * g.W + ix) * g.C;
+                    if (count++ == 0)
+                        for (int c = 0; c < g.C; c++)
+                            yo[c] = 0.0f;
+                    for (int c = 0; c < g.C; c++) {
+                        float v = bnn_ld(x, xt, base + c, g.C);
+                        yo[c] = yo[c] + v;
+                    }
+                }
+            for (int c = 0; c < g.C; c++)
+                yo[c] = yo[c] / (float)count;
+        }
+}
+
+/* global_avgpool over HW pixels of C channels: each channel's sum in pixel
+ * order, then divided by (float)HW. */
+BNN_INLINE void bnn_global_avgpool(const void *x, bnn_dtype xt, float *y, long HW, long C)
+{
+    for (long c = 0; c < C; c++)
+        y[c] = 0.0f;
+    for (long p = 0; p < HW; p++)
+        for (long c = 0; c < C; c++) {
+            float v = bnn_ld(x, xt, p * C + c, C);
+            y[c] = y[c] + v;
+        }
+    for (long c = 0; c < C; c++)
+        y[c] = y[c] / (float)HW;
+}
+
+/* softmax over the whole tensor of N elements (C channels, for a b1 x):
+ * m the largest, e_i = expf(x_i - m), s their sum in order, y_i = e_i /
+ * s. */
+BNN_INLINE void bnn_softmax(const void *x, bnn_dtype xt, float *y, long N, long C)
+{
+    float m = 0.0f, s = 0.0f;
+    for (long i = 0; i < N; i++) {
+        float v = bnn_ld(x, xt, i, C);
+        if (i == 0 || v > m)
+            m = v;
+    }
+    for (long i = 0; i < N; i++) {
+        float d = bnn_ld(x, xt, i, C) - m;
+        y[i] = expf(d);
+        s = s + y[i];
+    }
+    for (long i = 0; i < N; i++)
+        y[i] = y[i] / s;
+}
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * bnn_float.h: the float layers (conv2d, depthwise_conv2d, dense, and
+ * bconv2d/bdense on a float input) and the epilogue of every dot product.
+ *
+ * They follow docs/semantics.md to the bit: each output is a sum started
+ * at 0.0f, of its taps in (ky, kx, ci) order, every product and every sum
+ * its own statement. The file that includes this header must not let the
+ * compiler fuse them into an FMA: bnn_kernels.h sets `#pragma STDC
+ * FP_CONTRACT OFF` (clang) or `#pragma GCC optimize("fp-contract=off")`
+ * (gcc) before it. The input may be of any type (bnn_ld: f32, i32 and u8
+ * converted, b1 read as -1.0f or +1.0f). Layouts:
+ *   - conv2d weights [Kh][Kw][C / groups][Co], or in chunks of 64 output
+ *     channels [Co / 64][Kh][Kw][C / groups][64] (`chunk64`, Co a multiple
+ *     of 64) so that a block of vectors reads its weights in order;
+ *   - depthwise weights [Kh][Kw][C][m];
+ *   - binary weights on a float input: bconv2d in kernel packing, word
+ *     ci * ceil(taps / BNN_W) + t / BNN_W of output channel co's row,
+ *     bit t % BNN_W; bdense 16 units a block, one uint16 mask an input,
+ *     [block][input], bit k of unit 16 block + k;
+ *   - dense weights [N][U].
+ * With valid padding the bounds are not tested (bnn_padded).
+ * Where BNN_FVEC (bnn_base.h), conv2d keeps a block of 1, 2 or 4 vectors
+ * of output channels in registers over the taps (as many as divide the
+ * output channels of a group), and bdense on a float input 16 sums in
+ * four vectors; each lane still sums one output in the scalar order.
+ */
+#ifndef BNN_FLOAT_H
+#define BNN_FLOAT_H
+
+#include "bnn_base.h"
+#include "bnn_binary.h"
+
+#if BNN_FVEC
+/* conv2d's vector path: outputs (oy, ox) of every channel, na vectors of
+ * BNN_FV channels at a time (na = 4, 2 or 1, dividing the channels of a
+ * group). */
+BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const float *w,
+                                const bnn_win *g, int chunk64, int na, int oy, int ox)
+{
+    long cg = g->C / g->groups, cog = g->Co / g->groups, taps = (long)g->Kh * g->Kw;
+    for (int cb = 0; cb < g->Co; cb += na * BNN_FV) {
+        int gr = (int)(cb / cog);
+        bnn_vf acc[4];
+        for (int k = 0; k < na; k++)
+            acc[k] = (bnn_vf){0};
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                int iy = oy * g->sh - g->pt + ky * g->dh;
+                int ix = ox * g->sw - g->pl + kx * g->dw;
+                int out = bnn_padded(g, iy, ix);
+                if (out && g->pad != BNN_PAD_SAME_ONE)
+                    continue;
+                for (long ci = 0; ci < cg; ci++) {
+                    long xi = ((long)iy * g->W + ix) * g->C + gr * cg + ci;
+                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g->C);
+                    const float *wr =
+                        chunk64 ? w + (((long)(cb / 64) * taps + ky * g->Kw + kx) * cg + ci) * 64 +
+                                      cb % 64
+                                : w + ((long)(ky * g->Kw + kx) * cg + ci) * g->Co + cb;
+                    bnn_vf xs = (bnn_vf){0} + xv;
+                    for (int k = 0; k < na; k++) {
+                        bnn_vf wv;
+                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);
+                        bnn_vf p = xs * wv;
+                        acc[k] = acc[k] + p;
+                    }
+                }
+            }
+        memcpy(yo + cb, acc, (size_t)na * sizeof(bnn_vf));
+    }
+}
+#endif
+
+/* conv2d (float weights w, see above) of x of type xt: y[Ho][Wo][Co]
+ * float. A same_one padded tap reads 1.0f; a zero-padded one is skipped. */
+BNN_INLINE void bnn_conv2d(const void *x, bnn_dtype xt, float *y, const float *w, bnn_win g,
+                           int chunk64)
+{
+    long cg = g.C / g.groups, cog = g.Co / g.groups, taps = (long)g.Kh * g.Kw;
+#if BNN_FVEC
+    int na = cog % (4 * BNN_FV) == 0 ? 4 : cog % (2 * BNN_FV) == 0 ? 2 : cog % BNN_FV == 0 ? 1 : 0;
+#endif
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            float *yo = y + ((long)oy * g.Wo + ox) * g.Co;
+#if BNN_FVEC
+            if (na) {
+                bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, na, oy, ox);
+                continue;
+            }
+#endif
+            for (int co = 0; co < g.Co; co++)
+                yo[co] = 0.0f;
+            for (int ky = 0; ky < g.Kh; ky++)
+                for (int kx = 0; kx < g.Kw; kx++) {
+                    int iy = oy * g.sh - g.pt + ky * g.dh;
+                    int ix = ox * g.sw - g.pl + kx * g.dw;
+                    int out = bnn_padded(&g, iy, ix);
+                    if (out && g.pad != BNN_PAD_SAME_ONE)
+                        continue;
+                    for (int gr = 0; gr < g.groups; gr++)
+                        for (long ci = 0; ci < cg; ci++) {
+                            long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
+                            float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
+                            for (long co = gr * cog; co < (gr + 1) * cog; co++) {
+                                float p = xv * (chunk64 ? w[(((co / 64) * taps + ky * g.Kw + kx) *
+                                                                 cg + ci) * 64 + co % 64]
+                                                        : w[((long)(ky * g.Kw + kx) * cg + ci) *
+                                                                g.Co + co]);
+                                yo[co] = yo[co] + p;
+                            }
+                        }
+                }
+        }
+}
+
+/* depthwise_conv2d: output channel c * m + k reads input channel c,
+ * weights [Kh][Kw][C][m]; g.Co = C * m, g.groups = C. */
+BNN_INLINE void bnn_depthwise_conv2d(const void *x, bnn_dtype xt, float *y, const float *w,
+                                     bnn_win g)
+{
+    long m = g.Co / g.C;
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            float *yo = y + ((long)oy * g.Wo + ox) * g.Co;
+            for (int co = 0; co < g.Co; co++)
+                yo[co] = 0.0f;
+            for (int ky = 0; ky < g.Kh; ky++)
+                for (int kx = 0; kx < g.Kw; kx++) {
+                    int iy = oy * g.sh - g.pt + ky * g.dh;
+                    int ix = ox * g.sw - g.pl + kx * g.dw;
+                    int out = bnn_padded(&g, iy, ix);
+                    if (out && g.pad != BNN_PAD_SAME_ONE)
+                        continue;
+                    for (int c = 0; c < g.C; c++) {
+                        float xv = out ? 1.0f : bnn_ld(x, xt, ((long)iy * g.W + ix) * g.C + c, g.C);
+                        const float *wr = w + ((long)(ky * g.Kw + kx) * g.C + c) * m;
+                        float *ya = yo + c * m;
+                        for (long k = 0; k < m; k++) {
+                            float p = xv * wr[k];
+                            ya[k] = ya[k] + p;
+                        }
+                    }
+                }
+        }
+}
+
+/* bconv2d with binary weights (kernel packing, one row of C / groups *
+ * ceil(taps / BNN_W) words an output channel) on a float input: x * (+1
+ * or -1) is exactly x or -x, added in the order of conv2d. */
+BNN_INLINE void bnn_conv2d_bw(const void *x, bnn_dtype xt, float *y, const bnn_word *w, bnn_win g)
+{
+    long cg = g.C / g.groups, cog = g.Co / g.groups, KW = bnn_words((long)g.Kh * g.Kw);
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            float *yo = y + ((long)oy * g.Wo + ox) * g.Co;
+            for (int co = 0; co < g.Co; co++)
+                yo[co] = 0.0f;
+            for (int ky = 0; ky < g.Kh; ky++)
+                for (int kx = 0; kx < g.Kw; kx++) {
+                    int iy = oy * g.sh - g.pt + ky * g.dh;
+                    int ix = ox * g.sw - g.pl + kx * g.dw;
+                    int out = bnn_padded(&g, iy, ix);
+                    int t = ky * g.Kw + kx;
+                    if (out && g.pad != BNN_PAD_SAME_ONE)
+                        continue;
+                    for (int gr = 0; gr < g.groups; gr++)
+                        for (long ci = 0; ci < cg; ci++) {
+                            long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
+                            float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
+                            for (long co = gr * cog; co < (gr + 1) * cog; co++) {
+                                bnn_word wv = w[co * cg * KW + ci * KW + t / BNN_W];
+                                float p = xv * (float)(2 * (int)((wv >> (t % BNN_W)) & 1u) - 1);
+                                yo[co] = yo[co] + p;
+                            }
+                        }
+                }
+        }
+}
+
+/* dense with float weights [N][U] on x of N values of type xt. */
+BNN_INLINE void bnn_dense(const void *x, bnn_dtype xt, float *y, const float *w, long N, long U)
+{
+    for (long u = 0; u < U; u++)
+        y[u] = 0.0f;
+    for (long i = 0; i < N; i++) {
+        float xv = bnn_ld(x, xt, i, N);
+        const float *wr = w + i * U;
+        for (long u = 0; u < U; u++) {
+            float p = xv * wr[u];
+            y[u] = y[u] + p;
+        }
+    }
+}
+
+#if BNN_FVEC
+static const bnn_v4u bnn_fbit[4] = {{1u, 2u, 4u, 8u}, {16u, 32u, 64u, 128u},
+    {256u, 512u, 1024u, 2048u}, {4096u, 8192u, 16384u, 32768u}};
+static const bnn_v4u bnn_fsign = {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u};
+#endif
+
+/* bdense with binary weights on a float input: 16 units a block, masks
+ * wm[block][N] (bit k: unit 16 block + k is +1). With vectors, a lane
+ * adds x with its sign bit flipped where the weight is -1 (exactly x * -1
+ * for every number but a NaN), in the order of the scalar loop. */
+BNN_INLINE void bnn_bdense_f(const void *x, bnn_dtype xt, float *y, const uint16_t *w, long N,
+                             long U)
+{
+    for (long blk = 0; blk < (U + 15) / 16; blk++) {
+        float acc[16];
+        const uint16_t *wm = w + blk * N;
+#if BNN_FVEC
+        bnn_v4f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+        for (long i = 0; i < N; i++) {
+            float xv = bnn_ld(x, xt, i, N);
+            uint32_t xb;
+            memcpy(&xb, &xv, 4);
+            bnn_v4u m = (bnn_v4u){0, 0, 0, 0} + (uint32_t)wm[i];
+            bnn_v4u xs = (bnn_v4u){0, 0, 0, 0} + xb;
+            a0 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[0]) == 0) & bnn_fsign));
+            a1 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[1]) == 0) & bnn_fsign));
+            a2 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[2]) == 0) & bnn_fsign));
+            a3 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[3]) == 0) & bnn_fsign));
+        }
+        memcpy(acc, &a0, 16);
+        memcpy(acc + 4, &a1, 16);
+        memcpy(acc + 8, &a2, 16);
+        memcpy(acc + 12, &a3, 16);
+#else
+        for (int k = 0; k < 16; k++)
+            acc[k] = 0.0f;
+        for (long i = 0; i < N; i++) {
+            float xv = bnn_ld(x, xt, i, N);
+            unsigned mv = wm[i];
+            for (int k = 0; k < 16; k++) {
+                float p = xv * (float)(2 * (int)((mv >> k) & 1u) - 1);
+                acc[k] = acc[k] + p;
+            }
+        }
+#endif
+        for (int k = 0; k < 16 && blk * 16 + k < U; k++)
+            y[blk * 16 + k] = acc[k];
+    }
+}
+
+/* The end of a dot product (docs/semantics.md section 3), in place over a
+ * layer's output of P pixels of C channels once its kernel has written
+ * it: v = v * scale[c] (scale not NULL), then v = v + bias[c] (bias not
+ * NULL), each a rounded float statement. With `from_int` the elements are
+ * the int32 dot products of a binary or bit-serial layer, which become
+ * floats in place (memcpy: the bytes change type). */
+BNN_INLINE void bnn_epilogue(void *y, long P, long C, const float *scale, const float *bias,
+                             int from_int)
+{
+    unsigned char *q = (unsigned char *)y;
+    for (long px = 0; px < P; px++)
+        for (long c = 0; c < C; c++, q += 4) {
+            float v;
+            if (from_int) {
+                int32_t a;
+                memcpy(&a, q, 4);
+                v = (float)a;
+            } else {
+                memcpy(&v, q, 4);
+            }
+            if (scale) {
+                float p = v * scale[c];
+                v = p;
+            }
+            if (bias) {
+                float b = v + bias[c];
+                v = b;
+            }
+            memcpy(q, &v, 4);
+        }
+}
+
+#endif

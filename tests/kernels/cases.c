@@ -1,0 +1,469 @@
+/*
+ * cases.c: the kernel library's test cases (cases.h): every layer
+ * function on random data from fixed seeds, over odd channel counts (1,
+ * 31, 33, 65, 100), the three paddings, strides 1 and 2, dilations,
+ * groups, the three packings of binary convolutions, a bias and a weight
+ * scale, bit-serial u8 inputs of 8 and of fewer bits, and every input
+ * type a float layer reads.
+ */
+#include "cases.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int chans[5] = {1, 31, 33, 65, 100};
+
+/* xorshift64*: the same numbers on every machine. */
+static uint64_t rng_state;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)((rng_state * 2685821657736338717u) >> 32);
+}
+
+/* A float in [-2, 2) in steps of 1/64, or one of the awkward values. */
+static float rnd_float(void)
+{
+    uint32_t r = rnd();
+    if (r % 61 == 0)
+        return (r / 61) % 2 ? -0.0f : 0.0f;
+    return ((float)(int)(r % 256) - 128.0f) / 64.0f + (float)(r >> 24) / 65536.0f;
+}
+
+static float *floats(long n)
+{
+    float *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    for (long i = 0; i < n; i++)
+        v[i] = rnd_float();
+    return v;
+}
+
+/* Binary weights as the interpreter reads them: +1 where v >= 0. */
+static float *signs(long n)
+{
+    float *v = malloc((size_t)(n ? n : 1) * sizeof *v);
+    for (long i = 0; i < n; i++)
+        v[i] = rnd() % 2 ? 1.0f : -1.0f;
+    return v;
+}
+
+/* An input tensor of type t with n elements; u8 values below 2^bits, i32
+ * values in [lo, hi]. */
+static kc_tensor input(char t, long n, int bits, int lo, int hi)
+{
+    kc_tensor x;
+    memset(&x, 0, sizeof x);
+    x.t = t;
+    x.n = n;
+    size_t m = (size_t)(n ? n : 1);
+    switch (t) {
+    case 'f':
+        x.f = floats(n);
+        break;
+    case 'i':
+        x.i = malloc(m * sizeof *x.i);
+        for (long i = 0; i < n; i++)
+            x.i[i] = lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1));
+        break;
+    case 'u':
+        x.u = malloc(m);
+        for (long i = 0; i < n; i++)
+            x.u[i] = (uint8_t)(rnd() & ((1u << bits) - 1));
+        break;
+    default:
+        x.b = malloc(m);
+        for (long i = 0; i < n; i++)
+            x.b[i] = rnd() % 2 ? 1 : -1;
+        break;
+    }
+    return x;
+}
+
+void kc_tensor_free(kc_tensor *t)
+{
+    free(t->f);
+    free(t->i);
+    free(t->u);
+    free(t->b);
+    memset(t, 0, sizeof *t);
+}
+
+void kc_out_hw(const kc_case *c, int *Ho, int *Wo)
+{
+    int d[2] = {c->dh, c->dw}, s[2] = {c->sh, c->sw}, k[2] = {c->Kh, c->Kw}, in[2] = {c->H, c->W};
+    int o[2];
+    for (int a = 0; a < 2; a++)
+        o[a] = c->pad == 0 ? (in[a] - d[a] * (k[a] - 1) - 1) / s[a] + 1 : (in[a] + s[a] - 1) / s[a];
+    *Ho = o[0];
+    *Wo = o[1];
+}
+
+char kc_out_type(const kc_case *c)
+{
+    switch (c->op) {
+    case KC_BCONV:
+    case KC_BDENSE:
+    case KC_BCONV_BS:
+    case KC_BDENSE_BS:
+        return c->bias || c->wscale ? 'f' : 'i';
+    case KC_SIGN:
+    case KC_THRESHOLD:
+        return 'b';
+    case KC_THRESHOLDS:
+        return c->levels == 1 ? 'b' : 'u';
+    case KC_ADD:
+        return c->x.t == 'i' && c->x2.t == 'i' ? 'i' : 'f';
+    case KC_MAXPOOL:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_PAD:
+        return c->x.t;
+    case KC_CONCAT:
+        return c->x.t == c->x2.t ? c->x.t : 'f';
+    default:
+        return 'f';
+    }
+}
+
+long kc_out_elems(const kc_case *c)
+{
+    int Ho, Wo;
+    kc_out_hw(c, &Ho, &Wo);
+    long P = c->H ? (long)c->H * c->W : 1;
+    switch (c->op) {
+    case KC_BCONV:
+    case KC_BCONV_BS:
+    case KC_CONV:
+    case KC_DWCONV:
+    case KC_CONV_BW:
+        return (long)Ho * Wo * c->Co;
+    case KC_MAXPOOL:
+    case KC_AVGPOOL:
+        return (long)Ho * Wo * c->C;
+    case KC_BDENSE:
+    case KC_BDENSE_BS:
+    case KC_DENSE:
+    case KC_BDENSE_F:
+        return c->Co;
+    case KC_GAVGPOOL:
+        return c->C;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        return (long)c->o[0] * c->o[1] * c->o[2];
+    default:
+        return P * c->C;
+    }
+}
+
+/* A window layer's geometry from index j: strides, dilations, kernels
+ * and sizes vary together so that every combination turns up. */
+static void window(kc_case *c, int j, int C, int pad)
+{
+    c->H = 6 + j % 2;
+    c->W = 7;
+    c->C = C;
+    c->pad = pad;
+    c->sh = 1 + j % 2;
+    c->sw = 1 + (j / 3) % 2;
+    c->dh = 1 + (j / 2) % 2;
+    c->dw = 1 + (j / 5) % 2;
+    c->Kh = j % 4 == 0 ? 1 : 3;
+    c->Kw = j % 4 == 0 ? 1 : j % 4 == 3 ? 2 : 3;
+    c->groups = 1;
+}
+
+static void make_bconv(kc_case *c, int j)
+{
+    static const int co_list[7] = {1, 7, 33, 64, 100, 24, 16};
+    c->op = KC_BCONV;
+    window(c, j, chans[j % 5], (j / 5) % 3);
+    c->pack = j / 15;
+    c->Co = co_list[j % 7];
+    if (j % 4 == 1) { /* a whole window inside: four pixels through bnn_conv_out4 */
+        c->dh = c->dw = c->sh = c->sw = 1;
+    }
+    if (c->C == 100 && j % 2 == 0) {
+        c->groups = 2;
+        c->Co = j % 4 ? 64 : 100;
+    }
+    long taps = (long)c->Kh * c->Kw;
+    c->x = input('b', (long)c->H * c->W * c->C, 0, 0, 0);
+    c->nw = taps * (c->C / c->groups) * c->Co;
+    c->w = signs(c->nw);
+    if (j % 4 == 2)
+        c->bias = floats(c->Co);
+    if (j % 8 == 3)
+        c->wscale = floats(c->Co);
+}
+
+static void make_bitserial(kc_case *c, int j)
+{
+    c->op = KC_BCONV_BS;
+    window(c, j + 1, chans[j % 5], j % 3);
+    c->Co = j % 2 ? 33 : 8;
+    if (c->C == 100 && j % 2 == 0)
+        c->groups = 2;
+    c->bits = j % 2 ? 2 : 8;
+    c->x = input('u', (long)c->H * c->W * c->C, c->bits, 0, 0);
+    c->nw = (long)c->Kh * c->Kw * (c->C / c->groups) * c->Co;
+    c->w = signs(c->nw);
+    if (j % 3 == 1)
+        c->bias = floats(c->Co), c->wscale = floats(c->Co);
+}
+
+static void make_dense(kc_case *c, kc_op op, int j)
+{
+    static const int ns[7] = {1, 31, 33, 65, 100, 1000, 4100};
+    static const int us[5] = {1, 7, 33, 16, 100};
+    c->op = op;
+    c->C = ns[j % 7];
+    c->Co = us[j % 5];
+    char t = op == KC_BDENSE ? 'b' : op == KC_BDENSE_BS ? 'u' : j % 3 != 1 ? 'f'
+             : op == KC_DENSE ? 'b' : 'i';
+    c->bits = j % 2 ? 3 : 8;
+    if (op == KC_BDENSE_BS && j % 3 == 0)
+        c->C = 3000 + 1000 * (j % 2); /* over BNN_CHUNK words: the stream */
+    c->x = input(t, c->C, c->bits, 0, 0);
+    c->nw = (long)c->C * c->Co;
+    c->w = op == KC_DENSE ? floats(c->nw) : signs(c->nw);
+    if (j % 3 == 2 && op != KC_BDENSE_F)
+        c->bias = floats(c->Co);
+    if (j % 4 == 1 && (op == KC_BDENSE || op == KC_BDENSE_BS))
+        c->wscale = floats(c->Co);
+}
+
+static void make_conv(kc_case *c, kc_op op, int j)
+{
+    static const int co_list[7] = {1, 8, 16, 33, 64, 48, 128};
+    c->op = op;
+    window(c, j, chans[j % 5], (j / 5) % 3);
+    c->Co = op == KC_DWCONV ? c->C * (1 + j % 2) : co_list[j % 7];
+    if (op == KC_CONV && c->C == 100 && j % 2 == 0)
+        c->groups = 4, c->Co = 64;
+    if (op == KC_DWCONV)
+        c->groups = c->C;
+    c->chunk64 = op == KC_CONV && c->groups == 1 && c->Co % 64 == 0 && j % 2;
+    static const char types[4] = {'f', 'b', 'i', 'u'};
+    c->x = input(op == KC_CONV ? types[j % 4] : 'f', (long)c->H * c->W * c->C, 8, -100, 100);
+    c->nw = (long)c->Kh * c->Kw * (op == KC_DWCONV ? c->Co : (c->C / c->groups) * c->Co);
+    c->w = op == KC_CONV_BW ? signs(c->nw) : floats(c->nw);
+    if (j % 3 == 0)
+        c->bias = floats(c->Co);
+}
+
+static void make_pool(kc_case *c, kc_op op, int j)
+{
+    static const char types[4] = {'f', 'i', 'u', 'b'};
+    c->op = op;
+    window(c, 0, chans[j % 5], j % 2);
+    c->Kh = c->Kw = 2 + j % 2;
+    c->sh = c->sw = 2;
+    c->Co = c->C;
+    c->x = input(op == KC_MAXPOOL ? types[j % 4] : j % 3 == 2 ? 'b' : 'f',
+                 (long)c->H * c->W * c->C, 8, -1000, 1000);
+}
+
+/* Element-wise layers on [3, 2, C]. */
+static void make_elem(kc_case *c, kc_op op, int j)
+{
+    static const char types[4] = {'f', 'i', 'u', 'b'};
+    c->op = op;
+    c->H = op == KC_GAVGPOOL || op == KC_SOFTMAX ? 2 + j % 2 : 3, c->W = 2, c->C = chans[j % 5];
+    long n = (long)c->H * c->W * c->C;
+    char t = op == KC_SIGN || op == KC_BATCHNORM || op == KC_RELU ? types[j % 4] : 'f';
+    if (op == KC_THRESHOLD)
+        t = j % 3 == 2 ? 'f' : j % 3 == 1 ? 'u' : 'i';
+    if (op == KC_THRESHOLDS)
+        t = 'i';
+    c->lo = t == 'u' ? 0 : -300;
+    c->hi = t == 'u' ? 255 : 300;
+    c->x = input(t, n, 8, c->lo, c->hi);
+    if (op == KC_THRESHOLD || op == KC_BATCHNORM) {
+        c->scale = floats(c->C);
+        c->shift = floats(c->C);
+        for (int k = 0; k < c->C; k++)
+            c->shift[k] *= 64.0f; /* thresholds inside the range */
+        if (c->C > 1)
+            c->scale[0] = 0.0f; /* a constant channel */
+    }
+    if (op == KC_PRELU)
+        c->alpha = floats(c->C);
+    if (op == KC_THRESHOLDS) {
+        c->levels = 1 + 3 * (j % 3);
+        c->strict = j % 2;
+        c->nw = (long)c->C * c->levels;
+        c->w = malloc((size_t)c->nw * sizeof *c->w);
+        for (int ch = 0; ch < c->C; ch++) { /* sorted; integers and halves */
+            float v = (float)((int)(rnd() % 200) - 300);
+            for (int k = 0; k < c->levels; k++) {
+                v += (float)(rnd() % 120) / 2.0f;
+                c->w[ch * c->levels + k] = v;
+            }
+        }
+    }
+    if (op == KC_ADD) {
+        static const char a[4] = {'i', 'f', 'f', 'b'}, b[4] = {'i', 'f', 'i', 'f'};
+        kc_tensor_free(&c->x);
+        c->x = input(a[j % 4], n, 8, -1000000, 1000000);
+        c->x2 = input(b[j % 4], n, 8, -1000000, 1000000);
+    }
+}
+
+/* Shape operations on [3, 4, C] of every type. */
+static void make_shape(kc_case *c, kc_op op, int j)
+{
+    static const char types[4] = {'f', 'i', 'u', 'b'};
+    static const int perms[3][3] = {{2, 0, 1}, {1, 0, 2}, {0, 2, 1}};
+    c->op = op;
+    c->H = 3, c->W = 4, c->C = chans[j % 5];
+    char t = types[j % 4];
+    c->o[0] = c->H, c->o[1] = c->W, c->o[2] = c->C;
+    switch (op) {
+    case KC_CONCAT:
+        c->C2 = chans[(j + 2) % 5];
+        c->o[2] = c->C + c->C2;
+        c->x2 = input(j % 3 ? t : types[(j + 1) % 4], (long)c->H * c->W * c->C2, 8, -50, 50);
+        break;
+    case KC_FLATTEN:
+        t = 'b';
+        c->o[0] = c->o[1] = 1, c->o[2] = c->H * c->W * c->C;
+        break;
+    case KC_RESHAPE: /* b1 [3, 4, C] as [3, 4 C]: its bits repacked */
+        t = 'b';
+        c->o[0] = 1, c->o[1] = c->H, c->o[2] = c->W * c->C;
+        break;
+    case KC_TRANSPOSE: {
+        int in[3] = {c->H, c->W, c->C};
+        for (int k = 0; k < 3; k++)
+            c->perm[k] = perms[j % 3][k], c->o[k] = in[c->perm[k]];
+        break;
+    }
+    case KC_SLICE:
+        c->begin[0] = j % 2, c->begin[1] = 1, c->begin[2] = c->C > 2 ? c->C / 3 : 0;
+        c->end[0] = c->H, c->end[1] = 3, c->end[2] = c->C > 1 ? c->C - 1 : 1;
+        for (int k = 0; k < 3; k++)
+            c->o[k] = c->end[k] - c->begin[k];
+        break;
+    case KC_MUL:
+        c->m[0] = j % 2 ? c->H : 1, c->m[1] = j % 3 ? 1 : c->W, c->m[2] = j % 4 ? c->C : 1;
+        c->x2 = input(types[(j + 1) % 4], (long)c->m[0] * c->m[1] * c->m[2], 8, -50, 50);
+        break;
+    default: /* pad_channels */
+        c->before = j % 3, c->after = 1 + j % 2;
+        c->value = t == 'b' ? (j % 2 ? 1 : -1) : t == 'f' ? -1.5 : 7;
+        c->o[2] = c->before + c->C + c->after;
+        break;
+    }
+    c->x = input(t, (long)c->H * c->W * c->C, 8, -50, 50);
+}
+
+/* The families: op, how many cases. */
+static const struct {
+    kc_op op;
+    int n;
+} families[] = {
+    {KC_BCONV, 45}, {KC_BDENSE, 10}, {KC_BCONV_BS, 15}, {KC_BDENSE_BS, 8}, {KC_CONV, 21},
+    {KC_DWCONV, 6}, {KC_CONV_BW, 9}, {KC_DENSE, 7}, {KC_BDENSE_F, 7}, {KC_SIGN, 8},
+    {KC_THRESHOLD, 9}, {KC_THRESHOLDS, 6}, {KC_BATCHNORM, 4}, {KC_RELU, 4}, {KC_HARDTANH, 2},
+    {KC_SIGMOID, 2}, {KC_PRELU, 2}, {KC_ADD, 4}, {KC_MAXPOOL, 8}, {KC_AVGPOOL, 6},
+    {KC_GAVGPOOL, 2}, {KC_SOFTMAX, 2}, {KC_CONCAT, 8}, {KC_FLATTEN, 5}, {KC_TRANSPOSE, 8},
+    {KC_SLICE, 8}, {KC_RESHAPE, 5}, {KC_MUL, 8}, {KC_PAD, 8},
+};
+
+int kc_count(void)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        n += families[i].n;
+    return n;
+}
+
+void kc_make(int k, kc_case *c)
+{
+    memset(c, 0, sizeof *c);
+    rng_state = 0x9E3779B97F4A7C15u ^ ((uint64_t)(k + 1) * 0xD1B54A32D192ED03u);
+    size_t f = 0;
+    int j = k;
+    while (j >= families[f].n)
+        j -= families[f++].n;
+    c->dh = c->dw = c->sh = c->sw = c->Kh = c->Kw = c->groups = 1;
+    switch (families[f].op) {
+    case KC_BCONV:
+        make_bconv(c, j);
+        break;
+    case KC_BCONV_BS:
+        make_bitserial(c, j);
+        break;
+    case KC_BDENSE:
+    case KC_BDENSE_BS:
+    case KC_DENSE:
+    case KC_BDENSE_F:
+        make_dense(c, families[f].op, j);
+        break;
+    case KC_CONV:
+    case KC_DWCONV:
+    case KC_CONV_BW:
+        make_conv(c, families[f].op, j);
+        break;
+    case KC_MAXPOOL:
+    case KC_AVGPOOL:
+        make_pool(c, families[f].op, j);
+        break;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        make_shape(c, families[f].op, j);
+        break;
+    default:
+        make_elem(c, families[f].op, j);
+        break;
+    }
+}
+
+void kc_free(kc_case *c)
+{
+    kc_tensor_free(&c->x);
+    kc_tensor_free(&c->x2);
+    free(c->w);
+    free(c->bias);
+    free(c->wscale);
+    free(c->scale);
+    free(c->shift);
+    free(c->alpha);
+    memset(c, 0, sizeof *c);
+}
+
+void kc_describe(const kc_case *c, char *buf, size_t n)
+{
+    static const char *names[] = {"bconv2d", "bdense", "bconv2d bit-serial", "bdense bit-serial",
+                                  "conv2d", "depthwise_conv2d", "bconv2d (float input)", "dense",
+                                  "bdense (float input)", "sign", "threshold", "thresholds",
+                                  "batchnorm", "relu", "hardtanh", "sigmoid", "prelu", "add",
+                                  "maxpool", "avgpool", "global_avgpool", "softmax", "concat",
+                                  "flatten", "transpose", "slice", "reshape", "mul",
+                                  "pad_channels"};
+    static const char *pads[] = {"valid", "same", "same_one"}, *packs[] = {"channel", "dense",
+                                                                           "kernel"};
+    snprintf(buf, n,
+             "%s %c[%d,%d,%d] -> %d: kernel %dx%d stride %d,%d dilation %d,%d groups %d, %s "
+             "padding, %s packing, %d bits, levels %d%s%s%s%s",
+             names[c->op], c->x.t, c->H, c->W, c->C, c->Co, c->Kh, c->Kw, c->sh, c->sw, c->dh,
+             c->dw, c->groups, pads[c->pad], packs[c->pack], c->bits, c->levels,
+             c->strict ? " strict" : "", c->chunk64 ? ", chunks of 64" : "",
+             c->bias ? ", bias" : "", c->wscale ? ", scaled" : "");
+}

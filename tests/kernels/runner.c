@@ -1,0 +1,388 @@
+/*
+ * runner.c: one flavour of the kernel library on the test cases
+ * (cases.h). Compiled once per flavour, with -DBNN_FLAVOUR='"bnn_X.h"',
+ * -DBNN_W and -DKC_RUN=kc_run_NAME (tests/CMakeLists.txt,
+ * tests/kernels/neon.sh): it packs each case's parameters as the emitter
+ * lays them out for the library (runtime/README.md), calls the layer's
+ * function, and unpacks the output.
+ */
+#include BNN_FLAVOUR
+#include "bnn_kernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "cases.h"
+
+void KC_RUN(const kc_case *c, kc_tensor *out);
+
+static void *zalloc(size_t n)
+{
+    return calloc(n ? n : 1, 1);
+}
+
+/* The input as the library reads it: b1 packed per pixel of C channels. */
+static const void *lib_input(const kc_tensor *x, long C, bnn_word **packed, bnn_dtype *t)
+{
+    *packed = NULL;
+    switch (x->t) {
+    case 'f':
+        *t = BNN_F32;
+        return x->f;
+    case 'i':
+        *t = BNN_I32;
+        return x->i;
+    case 'u':
+        *t = BNN_U8;
+        return x->u;
+    default: {
+        long P = x->n / C;
+        bnn_word *p = zalloc((size_t)(P * bnn_words(C)) * sizeof *p);
+        bnn_pack_input(x->b, p, P, C);
+        *t = BNN_B1;
+        *packed = p;
+        return p;
+    }
+    }
+}
+
+/* Per-channel packed filters wb[co][words] into blocks of BNN_L channels
+ * per group, [group][block][word][lane]. */
+static bnn_word *blocks(const bnn_word *wb, long groups, long per, long words)
+{
+    long nb = (per + BNN_L - 1) / BNN_L;
+    bnn_word *t = zalloc((size_t)(groups * nb * words * BNN_L) * sizeof *t);
+    for (long g = 0; g < groups; g++)
+        for (long co = 0; co < per; co++)
+            for (long j = 0; j < words; j++)
+                t[((g * nb + co / BNN_L) * words + j) * BNN_L + co % BNN_L] =
+                    wb[(g * per + co) * words + j];
+    return t;
+}
+
+/* The filters of a binary layer (weights w[t][ci][co], taps * cg rows)
+ * packed as pk, blocked; with wpop, the +1 weights per channel and tap,
+ * and npos, (2^bits - 1) times the +1 weights per channel. */
+static bnn_word *filters(const float *w, long taps, long cg, long Co, long groups, bnn_pack pk,
+                         int16_t **wpop, int32_t **npos, int bits)
+{
+    long words = bnn_field_words(pk, taps, cg);
+    bnn_word *wb = zalloc((size_t)(Co * words) * sizeof *wb);
+    *wpop = zalloc((size_t)(Co * taps) * sizeof **wpop);
+    *npos = zalloc((size_t)Co * sizeof **npos);
+    for (long co = 0; co < Co; co++)
+        for (long t = 0; t < taps; t++)
+            for (long ci = 0; ci < cg; ci++)
+                if (w[(t * cg + ci) * Co + co] >= 0) {
+                    long b = bnn_field_bit(pk, t, ci, taps, cg);
+                    wb[co * words + b / BNN_W] |= (bnn_word)1 << (b % BNN_W);
+                    (*wpop)[co * taps + t]++;
+                    (*npos)[co] += (1 << bits) - 1;
+                }
+    bnn_word *blk = blocks(wb, groups, Co / groups, words);
+    free(wb);
+    return blk;
+}
+
+static bnn_win geometry(const kc_case *c)
+{
+    return bnn_window(c->H, c->W, c->C, c->Co, c->Kh, c->Kw, c->sh, c->sw, c->dh, c->dw,
+                      c->groups, (bnn_pad)c->pad);
+}
+
+/* bconv2d and bdense on b1 or u8, and their epilogue. */
+static void run_binary(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t;
+    bnn_word *xp;
+    const void *x = lib_input(&c->x, c->C, &xp, &t);
+    int conv = c->op == KC_BCONV || c->op == KC_BCONV_BS, bs = c->op == KC_BCONV_BS ||
+                                                              c->op == KC_BDENSE_BS;
+    long taps = conv ? (long)c->Kh * c->Kw : 1, cg = c->C / c->groups;
+    bnn_pack pk = conv && !bs ? (bnn_pack)c->pack : BNN_PACK_DENSE;
+    int16_t *wpop;
+    int32_t *npos;
+    bnn_word *w = filters(c->w, taps, cg, c->Co, c->groups, pk, &wpop, &npos, bs ? c->bits : 1);
+    int32_t *y = zalloc((size_t)out->n * 4);
+    bnn_word *col = zalloc((size_t)(8 * bnn_field_words(pk, taps, cg) + 8 * BNN_CHUNK) *
+                           sizeof *col);
+    int *padded = zalloc((size_t)(4 * taps) * sizeof *padded);
+    if (c->op == KC_BCONV)
+        bnn_bconv2d(x, y, w, c->pad == 1 ? wpop : NULL, geometry(c), pk, col, padded);
+    else if (c->op == KC_BCONV_BS)
+        bnn_bconv2d_bitserial(x, y, w, npos, geometry(c), c->bits, col);
+    else if (c->op == KC_BDENSE)
+        bnn_bdense(x, y, w, c->C, c->Co);
+    else
+        bnn_bdense_bitserial(x, y, w, npos, c->C, c->Co, c->bits, col);
+    if (c->wscale || c->bias)
+        bnn_epilogue(y, out->n / c->Co, c->Co, c->wscale, c->bias, 1);
+    if (out->t == 'f')
+        out->f = (float *)y;
+    else
+        out->i = y;
+    free(xp), free(w), free(wpop), free(npos), free(col), free(padded);
+}
+
+/* The float convolutions and dense layers, and their epilogue. */
+static void run_float(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t;
+    bnn_word *xp;
+    const void *x = lib_input(&c->x, c->C, &xp, &t);
+    float *y = zalloc((size_t)out->n * 4);
+    long taps = (long)c->Kh * c->Kw, cg = c->C / c->groups, Co = c->Co;
+    if (c->op == KC_CONV && c->chunk64) {
+        float *cw = zalloc((size_t)c->nw * sizeof *cw);
+        for (long tp = 0; tp < taps; tp++)
+            for (long ci = 0; ci < cg; ci++)
+                for (long co = 0; co < Co; co++)
+                    cw[(((co / 64) * taps + tp) * cg + ci) * 64 + co % 64] =
+                        c->w[(tp * cg + ci) * Co + co];
+        bnn_conv2d(x, t, y, cw, geometry(c), 1);
+        free(cw);
+    } else if (c->op == KC_CONV) {
+        bnn_conv2d(x, t, y, c->w, geometry(c), 0);
+    } else if (c->op == KC_DWCONV) {
+        bnn_depthwise_conv2d(x, t, y, c->w, geometry(c));
+    } else if (c->op == KC_CONV_BW) {
+        long KW = bnn_words(taps), words = cg * KW;
+        bnn_word *wb = zalloc((size_t)(Co * words) * sizeof *wb);
+        for (long co = 0; co < Co; co++)
+            for (long tp = 0; tp < taps; tp++)
+                for (long ci = 0; ci < cg; ci++)
+                    if (c->w[(tp * cg + ci) * Co + co] >= 0)
+                        wb[co * words + ci * KW + tp / BNN_W] |= (bnn_word)1 << (tp % BNN_W);
+        bnn_conv2d_bw(x, t, y, wb, geometry(c));
+        free(wb);
+    } else if (c->op == KC_DENSE) {
+        bnn_dense(x, t, y, c->w, c->C, Co);
+    } else {
+        long nb = (Co + 15) / 16;
+        uint16_t *m = zalloc((size_t)(nb * c->C) * sizeof *m);
+        for (long u = 0; u < Co; u++)
+            for (long i = 0; i < c->C; i++)
+                if (c->w[i * Co + u] >= 0)
+                    m[(u / 16) * c->C + i] |= (uint16_t)(1u << (u % 16));
+        bnn_bdense_f(x, t, y, m, c->C, Co);
+        free(m);
+    }
+    if (c->wscale || c->bias)
+        bnn_epilogue(y, out->n / Co, Co, c->wscale, c->bias, 0);
+    out->f = y;
+    free(xp);
+}
+
+/* sign(x * scale + shift) >= 0 for integer x: the least (scale > 0) or
+ * greatest (scale < 0) integer of [lo, hi] that gives +1, as the emitter
+ * finds it (src/emit_c.c, int_threshold), then t += dir. */
+static int positive(int64_t x, float scale, float shift)
+{
+    float p = (float)x * scale;
+    float v = p + shift;
+    return v >= 0.0f;
+}
+
+static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
+                          uint8_t *dirs, long c)
+{
+    int dir = 0;
+    int64_t a, b;
+    if (scale > 0) {
+        for (a = lo, b = hi + 1; a < b;) {
+            int64_t m = a + (b - a) / 2;
+            if (positive(m, scale, shift))
+                b = m;
+            else
+                a = m + 1;
+        }
+    } else if (scale < 0) {
+        for (a = lo - 1, b = hi; a < b;) {
+            int64_t m = a + (b - a + 1) / 2;
+            if (positive(m, scale, shift))
+                a = m;
+            else
+                b = m - 1;
+        }
+        dir = 1;
+    } else {
+        a = positive(0, scale, shift) ? lo : hi + 1;
+    }
+    *tau = (int32_t)(a + dir);
+    dirs[c / 8] |= (uint8_t)(dir << (c % 8));
+}
+
+/* The layers that binarise: sign, threshold, thresholds. */
+static void run_binarize(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t;
+    bnn_word *xp;
+    const void *x = lib_input(&c->x, c->C, &xp, &t);
+    long P = c->x.n / c->C, CW = bnn_words(c->C);
+    bnn_word *y = zalloc((size_t)(P * CW) * sizeof *y);
+    if (c->op == KC_SIGN) {
+        bnn_sign(x, t, y, P, c->C);
+    } else if (c->op == KC_THRESHOLD && t == BNN_F32) {
+        bnn_threshold_f(x, t, y, c->scale, c->shift, P, c->C);
+    } else if (c->op == KC_THRESHOLD) {
+        int32_t *tau = zalloc((size_t)c->C * sizeof *tau);
+        uint8_t *d = zalloc((size_t)(c->C + 7) / 8);
+        for (long ch = 0; ch < c->C; ch++)
+            int_threshold(c->scale[ch], c->shift[ch], c->lo, c->hi, &tau[ch], d, ch);
+        bnn_threshold_int(x, t, y, tau, d, P, c->C);
+        free(tau), free(d);
+    } else {
+        int32_t *tau = zalloc((size_t)c->nw * sizeof *tau);
+        for (long i = 0; i < c->nw; i++)
+            tau[i] = (int32_t)(c->strict ? floor((double)c->w[i]) + 1 : ceil((double)c->w[i]));
+        if (c->levels == 1)
+            bnn_thresholds_b1(c->x.i, y, tau, P, c->C);
+        else
+            bnn_thresholds_u8(c->x.i, out->u = zalloc((size_t)out->n), tau, P, c->C, c->levels);
+        free(tau);
+    }
+    if (out->t == 'b') {
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(y, out->b, out->n, c->C);
+    }
+    (void)CW;
+    free(y), free(xp);
+}
+
+/* Element-wise layers, pools, softmax. */
+static void run_elem(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t, t2 = BNN_F32;
+    bnn_word *xp, *xp2 = NULL;
+    const void *x = lib_input(&c->x, c->C, &xp, &t), *x2 = NULL;
+    long P = c->x.n / c->C;
+    void *y = zalloc((size_t)(out->n * 16 + 64)); /* b1: up to a word a pixel */
+    if (c->op == KC_ADD)
+        x2 = lib_input(&c->x2, c->C, &xp2, &t2);
+    switch (c->op) {
+    case KC_BATCHNORM: bnn_batchnorm(x, t, y, c->scale, c->shift, P, c->C); break;
+    case KC_RELU: bnn_unary_op(x, t, y, P, c->C, BNN_RELU); break;
+    case KC_HARDTANH: bnn_unary_op(x, t, y, P, c->C, BNN_HARDTANH); break;
+    case KC_SIGMOID: bnn_unary_op(x, t, y, P, c->C, BNN_SIGMOID); break;
+    case KC_PRELU: bnn_prelu(x, t, y, c->alpha, P, c->C); break;
+    case KC_ADD:
+        if (t == BNN_I32 && t2 == BNN_I32)
+            bnn_add_i32(x, x2, y, c->x.n);
+        else
+            bnn_add_f(x, t, x2, t2, y, P, c->C);
+        break;
+    case KC_MAXPOOL: bnn_maxpool(x, t, y, geometry(c)); break;
+    case KC_AVGPOOL: bnn_avgpool(x, t, y, geometry(c)); break;
+    case KC_GAVGPOOL: bnn_global_avgpool(x, t, y, P, c->C); break;
+    default: bnn_softmax(x, t, y, c->x.n, c->C); break;
+    }
+    switch (out->t) {
+    case 'f': out->f = y; break;
+    case 'i': out->i = y; break;
+    case 'u': out->u = y; break;
+    default: /* a maxpool of b1 */
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(y, out->b, out->n, c->C);
+        free(y);
+    }
+    free(xp), free(xp2);
+}
+
+/* A walk over [1, o0, o1, o2] with steps s through the input. */
+static bnn_walk walk(const int *o, long s0, long s1, long s2)
+{
+    bnn_walk w = {{1, o[0], o[1], o[2]}, {0, s0, s1, s2}};
+    return w;
+}
+
+/* The shape operations, with their steps worked out as the emitter does
+ * (src/emit_c.c: row_major, broadcast_steps, emit_slice). */
+static void run_shape(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t, t2 = BNN_F32, yt = out->t == 'f' ? BNN_F32 : out->t == 'i' ? BNN_I32
+                                   : out->t == 'u' ? BNN_U8 : BNN_B1;
+    bnn_word *xp, *xp2 = NULL;
+    const void *x = lib_input(&c->x, c->C, &xp, &t), *x2 = NULL;
+    long P = (long)c->H * c->W, yC = c->o[2], st[3] = {(long)c->W * c->C, c->C, 1};
+    void *y = zalloc((size_t)(out->n * 16 + 64));
+    if (c->x2.t)
+        x2 = lib_input(&c->x2, c->op == KC_CONCAT ? c->C2 : c->m[2], &xp2, &t2);
+    switch (c->op) {
+    case KC_CONCAT:
+        bnn_concat(x, t, c->C, y, yt, P, yC, c->C, 0);
+        bnn_concat(x2, t2, c->C2, y, yt, P, yC, c->C2, c->C);
+        break;
+    case KC_FLATTEN:
+        bnn_concat(x, t, c->C, y, yt, 1, out->n, out->n, 0);
+        break;
+    case KC_RESHAPE:
+        bnn_gather(x, y, t, walk(c->o, 0, c->o[2], 1), 0, c->C, yC);
+        break;
+    case KC_TRANSPOSE:
+        bnn_gather(x, y, t, walk(c->o, st[c->perm[0]], st[c->perm[1]], st[c->perm[2]]), 0, c->C,
+                   yC);
+        break;
+    case KC_SLICE:
+        bnn_gather(x, y, t, walk(c->o, st[0], st[1], st[2]),
+                   c->begin[0] * st[0] + c->begin[1] * st[1] + c->begin[2], c->C, yC);
+        break;
+    case KC_MUL: {
+        long ms[3] = {(long)c->m[1] * c->m[2], c->m[2], 1};
+        bnn_mul(x, t, c->C, x2, t2, c->m[2], y, walk(c->o, st[0], st[1], st[2]),
+                walk(c->o, c->m[0] > 1 ? ms[0] : 0, c->m[1] > 1 ? ms[1] : 0,
+                     c->m[2] > 1 ? ms[2] : 0));
+        break;
+    }
+    default:
+        bnn_pad_channels(x, y, t, P, c->C, yC, c->before, c->value);
+        break;
+    }
+    switch (out->t) {
+    case 'f': out->f = y; break;
+    case 'i': out->i = y; break;
+    case 'u': out->u = y; break;
+    default:
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(y, out->b, out->n, yC);
+        free(y);
+    }
+    free(xp), free(xp2);
+}
+
+void KC_RUN(const kc_case *c, kc_tensor *out)
+{
+    out->t = kc_out_type(c);
+    out->n = kc_out_elems(c);
+    switch (c->op) {
+    case KC_BCONV:
+    case KC_BDENSE:
+    case KC_BCONV_BS:
+    case KC_BDENSE_BS:
+        run_binary(c, out);
+        break;
+    case KC_CONV:
+    case KC_DWCONV:
+    case KC_CONV_BW:
+    case KC_DENSE:
+    case KC_BDENSE_F:
+        run_float(c, out);
+        break;
+    case KC_SIGN:
+    case KC_THRESHOLD:
+    case KC_THRESHOLDS:
+        run_binarize(c, out);
+        break;
+    case KC_CONCAT:
+    case KC_FLATTEN:
+    case KC_TRANSPOSE:
+    case KC_SLICE:
+    case KC_RESHAPE:
+    case KC_MUL:
+    case KC_PAD:
+        run_shape(c, out);
+        break;
+    default:
+        run_elem(c, out);
+        break;
+    }
+}
