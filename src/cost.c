@@ -145,6 +145,15 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
                  : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
                                               : PACK_DENSE;
     o->kernels = word_prop(t, "kernels", "portable");
+    /* The vector kernels are written for one register width: with 64-bit
+     * words their weights come in blocks of vector / word lanes, which
+     * must be that width's (emit_c.c chooses the code by the lanes). */
+    int need = !strcmp(o->kernels, "avx2") ? 256 : !strcmp(o->kernels, "avx512") ? 512
+               : !strcmp(o->kernels, "neon") ? 128 : 0;
+    if (need && o->word == 64 && o->vector != need)
+        return refuse(c, o, ir_target_get(t, "kernels")->loc,
+                      "kernels = %s compute on %d-bit vectors, but 'vector' is %d bits",
+                      o->kernels, need, o->vector);
     for (int k = 0; k < OP_COUNT; k++) {
         char path[96];
         snprintf(path, sizeof path, "ops.%s", ops_table[k].name);

@@ -1341,6 +1341,23 @@ static void test_target_errors(void **state) {
                  "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
                  "}\n",
                  "vec", "'vector' (96 bits) must be a multiple of 'word' (64 bits)");
+    /* The vector kernels' lanes are their register's: AVX2 code on a
+     * 128-bit vector would be emitted as NEON's two lanes. */
+    target_error("bnn 1;\n"
+                 "target k {\n"
+                 "    clock = 1 GHz; word = 64 bits; vector = 128 bits;\n"
+                 "    kernels = avx2;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "k", "t.bnn:4:15: error: kernels = avx2 compute on 256-bit vectors, but "
+                      "'vector' is 128 bits");
+    target_error("bnn 1;\n"
+                 "target k {\n"
+                 "    clock = 1 GHz; word = 64 bits; vector = 256 bits;\n"
+                 "    kernels = neon;\n"
+                 "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"
+                 "}\n",
+                 "k", "kernels = neon compute on 128-bit vectors, but 'vector' is 256 bits");
     target_error("bnn 1;\n"
                  "target w16 {\n"
                  "    clock = 1 GHz; word = 16 bits;\n"
