@@ -14,6 +14,8 @@ need="$need protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx pytho
 need="$need libhdf5-dev python3-h5py"
 # The valgrind test label (docs/robustness.md).
 need="$need valgrind"
+# The HTML reports rendered in headless Chromium (tests/cli/browser.py).
+need="$need chromium"
 # The C back end's tests: AArch64 (NEON) under qemu, Cortex-M section sizes.
 need="$need gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-arm-none-eabi"
 # The editor tests (tests/editors) run these commands, as command:package.
