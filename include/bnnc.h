@@ -839,6 +839,11 @@ struct json_t *report_json_num(double v);
 bool report_json_write(FILE *f, struct json_t *doc);
 /* The same data as JSON (docs/report-schema.json); false if it fails. */
 bool report_json(FILE *f, const CostResult *r);
+/* The same as one self-contained HTML page (inline SVG: the layers' times
+ * by kind and memory level, a roofline, the memory fits), and the
+ * per-layer table as CSV (report_html.c, docs/report.md). */
+void report_html(FILE *f, const CostResult *r);
+void report_csv(FILE *f, const CostResult *r);
 /* The terms of the formula for one layer. */
 void report_explain(FILE *f, const CostResult *r, const CostLayer *l);
 /* The catalog: one line per target with its key figures. */
@@ -909,6 +914,12 @@ extern const char *const solve_class_names[];  /* NULL-terminated */
 void solve_run(Ctx *c, IrGraph *g, const IrModule *m, const SolveOptions *o, SolveResult *out);
 void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
 bool solve_json(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
+/* The answer as one HTML page: every target a point of rate against price
+ * and against power (report_html.c, docs/inverse.md). */
+void solve_html(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
+/* One reason of a rejected target, as the text answer prints it (lines
+ * indented by six spaces). */
+void solve_why_text(FILE *f, const SolveEntry *e, const SolveWhy *w, const SolveOptions *o);
 
 /* ----------------------------------------------------------- weights_ */
 

@@ -34,7 +34,12 @@ const CliOpt cli_options[] = {
     {"--report", CLI_FLAG, OPT_REPORT, B, CMD_BNNC, "--report",
      "print the forward-task report (needs --target)"},
     {"--format", CLI_VALUE, OPT_FORMAT, B, CMD_BNNC, "--format FMT",
-     "report format: text (default) or json"},
+     "report format: text (default), json, html (one\n"
+     "page with charts; also --solve-fps) or csv (the\n"
+     "per-layer table)"},
+    {"--output", CLI_VALUE, OPT_OUTPUT, CMD_BNNC, CMD_BNNC, "--output FILE",
+     "write the report or the --solve-fps answer to FILE\n"
+     "(whole or not at all) instead of standard output"},
     {"--threads", CLI_VALUE, OPT_THREADS, B, CMD_BNNC, "--threads N|auto",
      "cores the inference may use (default 1, what the\n"
      "code bnnc emits runs on; auto: all)"},

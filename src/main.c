@@ -23,9 +23,9 @@
 static const CliCmd bnnc_cmd = {
     "bnnc", CMD_BNNC,
     "usage: bnnc [options] FILE\n"
-    "       bnnc FILE --target T --report [--format text|json]\n"
+    "       bnnc FILE --target T --report [--format text|json|html|csv] [--output F]\n"
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
-    "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps]\n"
+    "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps] [--format html]\n"
     "       bnnc bench FILE --target T [--reps N] [--clock F|host] [--format json]\n"
     "       bnnc calibrate -o HOST.bnn [--name NAME]   (bnnc calibrate --help)\n"
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
@@ -83,6 +83,9 @@ static const CliCmd calibrate_cmd = {
     "\n"
     "options:\n",
     ""};
+typedef enum { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_CSV } ReportFormat;
+static const char *const format_names[] = {"text", "json", "html", "csv", NULL};
+
 typedef struct {
     const char *file;
     bool dump_ir;
@@ -90,6 +93,8 @@ typedef struct {
     bool list_targets;
     bool report;
     bool json;
+    ReportFormat format;       /* --format */
+    const char *output;        /* --output FILE: the report or the answer */
     const char *target;
     const char *network;
     const char *explain;
@@ -209,9 +214,12 @@ static int bnnc_word(Ctx *c, Options *o, OptId id, const char *v) {
         o->emit = v;
         break;
     case OPT_FORMAT:
-        if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
-            return cli_usage_error("bnnc", "--format takes text or json, not '%s'", v);
-        o->json = strcmp(v, "json") == 0;
+        while (format_names[k] && strcmp(format_names[k], v) != 0)
+            k++;
+        if (!format_names[k])
+            return cli_usage_error("bnnc", "--format takes text, json, html or csv, not '%s'", v);
+        o->format = (ReportFormat)k;
+        o->json = o->format == FMT_JSON;
         break;
     case OPT_RANK:
         while (k < 4 && strcmp(solve_rank_names[k], v) != 0)
@@ -355,6 +363,9 @@ static int bnnc_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
     case OPT_OUT:
         o->out_dir = v;
         break;
+    case OPT_OUTPUT:
+        o->output = v;
+        break;
     case OPT_WEIGHTS:
         o->weights = v;
         break;
@@ -391,8 +402,17 @@ static int parse_args(int argc, char **argv, Ctx *c, Options *o) {
         return cli_usage_error("bnnc", "%s", "no input file");
     if ((o->report || o->explain) && !o->target)
         return cli_usage_error("bnnc", "%s needs --target", o->report ? "--report" : "--explain");
-    if (o->json && !o->report && !o->solve_fps && !o->bench)
-        return cli_usage_error("bnnc", "%s", "--format json goes with --report or --solve-fps");
+    if (o->format && !o->report && !o->solve_fps && !o->bench)
+        return cli_usage_error("bnnc", "--format %s goes with --report or --solve-fps",
+                               format_names[o->format]);
+    if (o->format >= FMT_HTML && o->bench)
+        return cli_usage_error("bnnc", "bnnc bench takes --format text or json, not '%s'",
+                               format_names[o->format]);
+    if (o->format == FMT_CSV && o->solve_fps)
+        return cli_usage_error("bnnc", "%s", "--format csv is the report's per-layer table: it "
+                                             "goes with --report, not --solve-fps");
+    if (o->output && ((!o->report && !o->solve_fps) || o->explain))
+        return cli_usage_error("bnnc", "%s", "--output goes with --report or --solve-fps");
     if (o->bench && (!o->target || o->report || o->explain || o->solve_fps || o->emit))
         return cli_usage_error("bnnc", "%s", "bnnc bench FILE needs --target T, and takes no "
                                              "--report, --explain, --solve-fps or --emit");
@@ -509,6 +529,19 @@ static bool load_all(Ctx *c, Options *o, const char **target_name) {
     return true;
 }
 
+/* After the report or the answer went to f (stdout or of, --output):
+ * puts the file in place, or drops it when writing failed (!ok). False
+ * after reporting. */
+static bool finish_output(Ctx *c, const Options *o, OutFile *of, bool ok) {
+    if (!o->output)
+        return ok;
+    if (!ok) {
+        out_discard(of);
+        return false;
+    }
+    return out_commit(c, of, 1);
+}
+
 /* The inverse task: the passes but compression run once; compression is
  * per target, in solve_run. */
 static int solve(Ctx *c, Options *o, IrModule *m) {
@@ -524,12 +557,22 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
                        o->max_price, o->max_power, o->classes, compress};
     SolveResult r;
     solve_run(c, g, m, &so, &r);
-    if (o->json) {
-        if (!solve_json(stdout, g, &so, &r))
-            return EXIT_INTERNAL;
-    } else {
-        solve_text(stdout, g, &so, &r);
+    FILE *f = stdout;
+    OutFile of;
+    if (o->output) {
+        if (!out_open(c, &of, o->output))
+            return EXIT_INPUT;
+        f = of.f;
     }
+    bool ok = true;
+    if (o->format == FMT_JSON)
+        ok = solve_json(f, g, &so, &r);
+    else if (o->format == FMT_HTML)
+        solve_html(f, g, &so, &r);
+    else
+        solve_text(f, g, &so, &r);
+    if (!finish_output(c, o, &of, ok))
+        return ok ? EXIT_INPUT : EXIT_INTERNAL;
     return r.nfeasible ? EXIT_OK : EXIT_NONE;
 }
 
@@ -668,9 +711,29 @@ static int run(Ctx *c, Options *o) {
     cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);
     if (o->explain)
         return explain(c, o->explain, g, &r, explain_existed);
-    if (o->json)
-        return report_json(stdout, &r) ? EXIT_OK : EXIT_INTERNAL;
-    report_text(stdout, &r);
+    FILE *f = stdout;
+    OutFile of;
+    if (o->output) {
+        if (!out_open(c, &of, o->output))
+            return EXIT_INPUT;
+        f = of.f;
+    }
+    bool ok = true;
+    switch (o->format) {
+    case FMT_JSON:
+        ok = report_json(f, &r);
+        break;
+    case FMT_HTML:
+        report_html(f, &r);
+        break;
+    case FMT_CSV:
+        report_csv(f, &r);
+        break;
+    default:
+        report_text(f, &r);
+    }
+    if (!finish_output(c, o, &of, ok))
+        return ok ? EXIT_INPUT : EXIT_INTERNAL;
     return EXIT_OK;
 }
 

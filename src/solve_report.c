@@ -22,7 +22,7 @@ static void threads_text(char *buf, size_t n, const SolveOptions *o) {
         snprintf(buf, n, "at most %d", o->threads);
 }
 
-static void print_why(FILE *f, const SolveEntry *e, const SolveWhy *w, const SolveOptions *o) {
+void solve_why_text(FILE *f, const SolveEntry *e, const SolveWhy *w, const SolveOptions *o) {
     char a[32], b[32], x[32];
     switch (w->kind) {
     case WHY_INCOMPLETE:
@@ -142,7 +142,7 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
                     e->t.cores == 1 ? "" : "s");
         }
         for (int k = 0; k < e->nwhy; k++)
-            print_why(f, e, &e->why[k], o);
+            solve_why_text(f, e, &e->why[k], o);
         if (e->compression == 1)
             fputs("      turning compression on (-fcompress) would make it feasible\n", f);
     }

@@ -81,7 +81,7 @@ check network-near 1 "$bnnc" "$root/examples/mnist_mlp.bnn" --target cortex-m4 -
 check network-unknown 1 "$bnnc" nets.bnn --target cortex-m4 --report --network c && grep -q "^bnnc: error: no network called 'c'$" err && ok || ko network-unknown
 # --format
 check json 0 "$bnnc" "$l" --target stm32f4 --report --format json && /usr/bin/python3 -m json.tool out >/dev/null && ok || ko json
-check format-bad 2 "$bnnc" "$l" --target stm32f4 --report --format xml && grep -q "text or json, not 'xml'" err && ok || ko format-bad
+check format-bad 2 "$bnnc" "$l" --target stm32f4 --report --format xml && grep -q "^bnnc: error: --format takes text, json, html or csv, not 'xml'$" err && ok || ko format-bad
 check json-needs-report 2 "$bnnc" "$l" --target stm32f4 --format json && ok || ko json-needs-report
 # --threads: stated in the report; the cores bound it.
 check threads 0 "$bnnc" "$q" --target cortex-a53 --report --threads 2 && grep -q ': 2 threads,' out && ok || ko threads
@@ -144,7 +144,7 @@ check max-clock-json 0 "$bnnc" "$l" --target stm32f4 --report --format json && /
 import json; d = json.load(open("out")); assert d["target"]["max_clock_hz"] == 180e6' && ok || ko max-clock-json
 
 # The man page and --help name every option.
-for opt in --target --report --format --threads --memory-model --explain --network --list-targets --dump-ir-after -fno-; do
+for opt in --target --report --format --output --threads --memory-model --explain --network --list-targets --dump-ir-after -fno-; do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
     "$bnnc" --help | grep -q -- "$opt" && ok || ko "--help lacks $opt"
 done

@@ -4,7 +4,8 @@
 #   parse, check   every .bnn file: examples, tests/bad, tests/good,
 #                  the standard library, the codegen targets;
 #   report         the same networks, each behind three option bytes
-#                  (target, options: fuzz_report.c);
+#                  (target, options: fuzz_report.c; the second also
+#                  writes the HTML and CSV reports);
 #   emit, safetensors, npy   seeds.py's files;
 #   onnx           the models of tests/import/test_onnx.py;
 #   h5             seeds_h5.py's Keras .h5 files (tests/import/);
@@ -23,7 +24,7 @@ for f in $bnn; do
     cp "$f" "$out/parse/$i.bnn"
     cp "$f" "$out/check/$i.bnn"
     k=0
-    for p in '\000\000' '\007\041' '\377\020'; do
+    for p in '\000\000' '\007\141' '\377\020'; do
         k=$((k + 1))
         { printf "$p"; cat "$f"; } > "$out/report/$i-$k"
     done

@@ -1,17 +1,20 @@
 /*
  * fuzz_report.c: the forward task, as `bnnc FILE --target T --report`
- * runs it: check, the passes for the target, the cost model, the text and
- * JSON reports and every layer's --explain.
+ * runs it: check, the passes for the target, the cost model, the text,
+ * JSON, HTML and CSV reports and every layer's --explain.
  *
  * The input's first byte picks the target: with its top bit clear, one of
  * the standard catalog (read once, at start); with it set, the first
  * target the input itself declares that the cost model takes. The second byte picks the options: the
- * memory model, the threads, passes off (-O0), the report format. The
+ * memory model, the threads, passes off (-O0), the report format, and
+ * (bit 6) the HTML page and the CSV table, checked for inf and nan. The
  * rest is the .bnn text.
  */
 #include "fuzz.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +58,33 @@ static void check_finite(const CostResult *r, const char *text) {
             if (!isfinite(f[k]) || f[k] < 0)
                 fuzz_fail("a layer's figure is not a finite, non-negative number", text);
     }
+}
+
+/* Whether s holds "inf" or "nan" as a word of its own (not "inference"). */
+static bool has_nonfinite(const char *s) {
+    static const char *const words[] = {"inf", "nan"};
+    for (int w = 0; w < 2; w++)
+        for (const char *p = s; (p = strstr(p, words[w])); p++) {
+            char before = p > s ? p[-1] : ' ', after = p[3];
+            if (!isalpha((unsigned char)before) && !isalpha((unsigned char)after))
+                return true;
+        }
+    return false;
+}
+
+/* The HTML page and the CSV table of r: no inf or nan in either. */
+static void check_html(const CostResult *r, const char *text) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return;
+    report_html(m, r);
+    report_csv(m, r);
+    fclose(m);
+    if (has_nonfinite(buf))
+        fuzz_fail("inf or nan in the HTML or CSV report", text);
+    free(buf);
 }
 
 /* The first target of m the cost model takes, into t. */
@@ -111,6 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (opt & 32)
             for (int k = 0; k < r.n; k++)
                 report_explain(out, &r, &r.layers[k]);
+        if (opt & 64)
+            check_html(&r, text);
     }
 done:
     ctx_free(&c);

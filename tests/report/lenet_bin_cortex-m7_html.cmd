@@ -1,0 +1,1 @@
+examples/lenet_bin.bnn --target cortex-m7 --report --format html
