@@ -99,7 +99,8 @@ def holds(path, arrays, dtypes, what):
 
 # float64 arrays for the float tensors (written as float32), int8 -1/+1
 # for the binary weights: a .npz file.
-arrays = {n: (a.astype(np.float64) if d == "F32" else a.astype(np.int64)) for n, (d, a) in t.items()}
+arrays = {n: (a.astype(np.float64) if d == "F32" else a.astype(np.int64))
+          for n, (d, a) in t.items()}
 np.savez("w.npz", **arrays)
 rc, out, err = tool_run(lenet, "w.safetensors", "w.npz")
 if ok(rc == 0 and out == "" and err == "", "npz: %s" % err):
@@ -144,7 +145,8 @@ if ok(rc == 0, "01: %s" % err):
 # A listing saved to a file instead of running bnnc.
 with open("l.json", "w") as f:
     json.dump(lst, f)
-rc, out, err = tool_run(lenet, "l.safetensors", "w.npz", "--listing", "l.json", "--bnnc", "/nonexistent")
+rc, out, err = tool_run(lenet, "l.safetensors", "w.npz", "--listing", "l.json",
+                        "--bnnc", "/nonexistent")
 ok(rc == 0 and os.path.isfile("l.safetensors"), "--listing: %s" % err)
 
 # Errors: each message, exit 1, no file written.
@@ -153,7 +155,8 @@ E = "make_weights.py: error: "
 
 def error(name, want, *args, out="e.safetensors"):
     rc, o, err = tool_run(lenet, out, *args)
-    ok(rc == 1 and err == "".join(E + w + "\n" for w in want) and not os.path.exists("e.safetensors"),
+    ok(rc == 1 and err == "".join(E + w + "\n" for w in want) and
+       not os.path.exists("e.safetensors"),
        "%s: exit %d, stderr %r" % (name, rc, err))
 
 

@@ -10,8 +10,9 @@ tensors with F32 or I8 (binary weights, -1/+1) and `bnnc run --weights` on
 it writes the same bytes as `bnnc run --seed 1`; the template of zeros
 holds zeros (binary weights +1) and runs, its float outputs 0 when the last
 layer is a float dense. Then the text listing of lenet_bin against a golden
-file, --network, and every error with its exit status and message, no file
-left behind by a failed --template.
+file, --emit c on a seed-1 template against --emit c --seed 1 (the same C
+but for the notes on random weights), --network, and every error with its
+exit status and message, no file left behind by a failed --template.
 """
 import atexit
 import json
@@ -238,6 +239,27 @@ rc, out, err = run("weights", lenet)
 golden = open(os.path.join(here, "weights_lenet_bin.txt")).read()
 ok(rc == 0 and out == golden, "lenet_bin text listing differs from the golden:\n" + out)
 
+# --emit c reads the seed-1 template as it makes seed 1's values: the
+# same C, but for the comments and the macro that say the weights are
+# random.
+for ex in ("lenet_bin", "mnist_mlp"):
+    path = os.path.join(root, "examples", ex + ".bnn")
+    run("weights", path, "--template", "e.st", "--seed", "1")
+    r1 = run(path, "--target", "cortex-m7", "--emit", "c", "-o", "e_seed", "--seed", "1")
+    r2 = run(path, "--target", "cortex-m7", "--emit", "c", "-o", "e_tmpl", "--weights", "e.st")
+    if ok(r1[0] == 0 and r2[0] == 0, "%s: --emit c: %s %s" % (ex, r1[2], r2[2])):
+        for f in sorted(os.listdir("e_seed")):
+            a = [ln.replace(" (pseudo-random: not trained)", "")
+                 for ln in open(os.path.join("e_seed", f))]
+            a = [ln for ln in a
+                 if not re.search("pseudo-random|nothing useful|_RANDOM_WEIGHTS", ln)]
+            b = list(open(os.path.join("e_tmpl", f)))
+            ok(len(a) > 10 and [ln for ln in a if ln != "\n"] == [ln for ln in b if ln != "\n"],
+               "%s: --emit c %s differs between --seed 1 and its template" % (ex, f))
+    shutil.rmtree("e_seed", True)
+    shutil.rmtree("e_tmpl", True)
+    os.unlink("e.st")
+
 # A network with a bias, a scale, a prelu per channel and per element,
 # thresholds and a depthwise convolution; --network among several.
 src = """bnn 1;
@@ -345,7 +367,8 @@ with open("keep.st", "w") as g:
     g.write("old")
 error("keeps the old file", 1, "bnnc: error: no network called 'nope'\n", "weights", "many.bnn",
       "--network", "nope", "--template", "keep.st")
-ok(open("keep.st").read() == "old" and not [n for n in os.listdir(".") if re.search(r"\.tmp\w{6}$", n)],
+ok(open("keep.st").read() == "old" and
+   not [n for n in os.listdir(".") if re.search(r"\.tmp\w{6}$", n)],
    "an error replaced keep.st or left a temporary")
 # A device is written in place.
 rc, out, err = run("weights", "many.bnn", "--network", "other", "--template", "/dev/null")
