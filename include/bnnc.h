@@ -49,7 +49,7 @@
  *          estimate; calib_ `bnnc calibrate` (calibrate.c): a target
  *          description of this machine from micro-benchmarks.
  *   cmd_   subcommands with their own options (cmd_run.c: `bnnc run`;
- *          cmd_import.c: `bnnc import`).
+ *          cmd_import.c: `bnnc import`; cmd_weights.c: `bnnc weights`).
  *   cli_   the command lines (cli.c): one table of every command's
  *          options (cli_options), from which each command's parser
  *          (cli_parse, on getopt_long), its --help and its "did you
@@ -967,6 +967,23 @@ bool weights_parse(Ctx *c, const IrGraph *g, const char *path, const unsigned ch
 bool weights_random(Ctx *c, const IrGraph *g, uint64_t seed, Weights *out);
 /* The parameters of the layer called `layer`, or NULL. */
 const LayerParams *weights_get(const Weights *w, const char *layer);
+/* One tensor of a network's safetensors file (docs/weights.md section 1). */
+typedef struct {
+    const char *name;          /* LAYER.SUFFIX */
+    const char *layer;
+    const char *suffix;        /* "weight", "gamma", "bias", ... */
+    const IrNode *node;        /* the layer (its op says the layout) */
+    int rank;
+    int64_t dims[4];
+    int64_t elems;
+    bool binary;               /* binary weights: F32 or I8 */
+} WeightTensor;
+/* The tensors graph g needs (what weights_load checks a file against),
+ * sorted by name; with seed and vals non-NULL, *vals[i] holds tensor i's
+ * values as weights_random(seed) makes them, before any folding. False
+ * after reporting when they take more than BNNC_MAX_RUN_BYTES. */
+bool weights_tensors(Ctx *c, const IrGraph *g, const uint64_t *seed, WeightTensor **out, int *n,
+                     float ***vals);
 
 /* --------------------------------------------------------------- npy_ */
 
@@ -1114,6 +1131,8 @@ bool emit_c_fits(Ctx *c, const IrGraph *g, const Plan *p, int word);
 
 /* `bnnc run ...`: argv[0] is "run". Returns the exit status. */
 int cmd_run(int argc, char **argv);
+/* `bnnc weights ...`: argv[0] is "weights". Returns the exit status. */
+int cmd_weights(int argc, char **argv);
 /* How a .npy array of shape dims (rank) holds the items of a batch for an
  * input of shape s (docs/weights.md section 3): BATCH_ONE, s itself;
  * BATCH_STACKED, [N] + s; BATCH_AXIS, when s[0] is 1, [N] + s[1:] with N
@@ -1133,7 +1152,8 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
  * `const char *` at byte off of each; NULL when none is near. */
 const char *cli_nearest(Ctx *c, const char *s, const PtrVec *v, size_t off);
 /* The commands, as bits of a mask (CliOpt.cmds, CliOpt.help). */
-enum { CMD_BNNC = 1, CMD_BENCH = 2, CMD_RUN = 4, CMD_IMPORT = 8, CMD_CALIBRATE = 16 };
+enum { CMD_BNNC = 1, CMD_BENCH = 2, CMD_RUN = 4, CMD_IMPORT = 8, CMD_CALIBRATE = 16,
+       CMD_WEIGHTS = 32 };
 
 /* How an option takes its value. */
 typedef enum {
@@ -1152,7 +1172,7 @@ typedef enum {
     OPT_SEED, OPT_REPS, OPT_CLOCK, OPT_FORMAT, OPT_THREADS, OPT_SOLVE_FPS, OPT_TARGETS,
     OPT_RANK, OPT_MAX_PRICE, OPT_MAX_POWER, OPT_CLASS, OPT_MEMORY_MODEL, OPT_DUMP_AFTER,
     OPT_O0, OPT_O1, OPT_PASS, OPT_INPUT, OPT_OUTPUT, OPT_NETWORKS, OPT_NAME, OPT_FROM,
-    OPT_SOURCE
+    OPT_SOURCE, OPT_TEMPLATE
 } OptId;
 
 /* One row of the option table of every command (cli_options, cli.c):

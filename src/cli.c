@@ -1,6 +1,7 @@
 /*
  * cli.c: what the commands (`bnnc` and `bnnc bench`, main.c; `bnnc run`,
- * cmd_run.c; `bnnc import`, cmd_import.c; `bnnc calibrate`, main.c) share
+ * cmd_run.c; `bnnc import`, cmd_import.c; `bnnc calibrate`, main.c;
+ * `bnnc weights`, cmd_weights.c) share
  * on their command lines: the one table of their options, from which each
  * command's parser, its --help and its "did you mean" come; usage errors;
  * the options every command takes (-I, --color, --help); the import
@@ -22,7 +23,7 @@
 
 enum {
     B = CMD_BNNC | CMD_BENCH,        /* bnnc and bnnc bench share a parser */
-    ALL = B | CMD_RUN | CMD_IMPORT | CMD_CALIBRATE,
+    ALL = B | CMD_RUN | CMD_IMPORT | CMD_CALIBRATE | CMD_WEIGHTS,
 };
 
 /* The rows of a command's --help in the order it lists them. */
@@ -130,11 +131,22 @@ const CliOpt cli_options[] = {
     {"--source", CLI_VALUE, OPT_SOURCE, CMD_CALIBRATE, CMD_CALIBRATE, "--source TEXT",
      "with --from: where the cycles came from, for the\n"
      "comments (default: an instruction model)"},
+    /* bnnc weights. */
+    {"--template", CLI_VALUE, OPT_TEMPLATE, CMD_WEIGHTS, CMD_WEIGHTS, "--template FILE",
+     "write a safetensors file of the tensors: zeros\n"
+     "(binary weights +1), or with --seed what bnnc run\n"
+     "--seed makes"},
+    {"--seed", CLI_VALUE, OPT_SEED, CMD_WEIGHTS, CMD_WEIGHTS, "--seed S",
+     "with --template: the values of seed S"},
+    {"--format", CLI_VALUE, OPT_FORMAT, CMD_WEIGHTS, CMD_WEIGHTS, "--format FMT",
+     "the listing: text (default) or json"},
+    {"--network", CLI_VALUE, OPT_NETWORK, CMD_WEIGHTS, CMD_WEIGHTS, "--network NAME",
+     "the network when FILE declares several"},
     /* Shared. */
-    {"-I", CLI_JOINED, OPT_INCLUDE, B | CMD_RUN, CMD_BNNC | CMD_RUN, "-I DIR",
+    {"-I", CLI_JOINED, OPT_INCLUDE, B | CMD_RUN | CMD_WEIGHTS, CMD_BNNC | CMD_RUN | CMD_WEIGHTS, "-I DIR",
      "add DIR to the import search path (repeatable)"},
-    {"--color", CLI_EQUALS, OPT_COLOR, B | CMD_RUN | CMD_IMPORT, CMD_BNNC | CMD_RUN | CMD_IMPORT,
-     "--color=WHEN", "colour diagnostics: auto (default), always, never"},
+    {"--color", CLI_EQUALS, OPT_COLOR, B | CMD_RUN | CMD_IMPORT | CMD_WEIGHTS,
+     CMD_BNNC | CMD_RUN | CMD_IMPORT | CMD_WEIGHTS, "--color=WHEN", "colour diagnostics: auto (default), always, never"},
     {"--print-tables", CLI_FLAG, OPT_PRINT_TABLES, B, CMD_BNNC, "--print-tables",
      "print the language's keywords, operations,\n"
      "attributes, units and target properties"},

@@ -31,6 +31,8 @@ static const CliCmd bnnc_cmd = {
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
     "                                                 (bnnc run --help)\n"
     "       bnnc import MODEL -o DIR                  (bnnc import --help)\n"
+    "       bnnc weights FILE [--template W.safetensors [--seed S]]\n"
+    "                                                 (bnnc weights --help)\n"
     "       bnnc --list-targets [FILE]\n"
     "\n"
     "Checks a .bnn file (a network, block and target description) and exits\n"
@@ -813,6 +815,8 @@ int main(int argc, char **argv) {
         return cmd_run(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "import") == 0)
         return cmd_import(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "weights") == 0)
+        return cmd_weights(argc - 1, argv + 1);
     Ctx c;
     ctx_init(&c);
     Options o;

@@ -973,3 +973,32 @@ const LayerParams *weights_get(const Weights *w, const char *layer) {
             return &w->v[i];
     return NULL;
 }
+
+/* ------------------------------------------------------------- listing */
+
+bool weights_tensors(Ctx *c, const IrGraph *g, const uint64_t *seed, WeightTensor **out, int *n,
+                     float ***vals) {
+    Needs s;
+    *out = NULL;
+    *n = 0;
+    if (vals)
+        *vals = NULL;
+    if (!list_needs(c, g, &s))
+        return false;
+    WeightTensor *t = mem_array(&c->arena, (size_t)s.n + 1, sizeof *t);
+    float **v = seed && vals ? mem_array(&c->arena, (size_t)s.n + 1, sizeof(float *)) : NULL;
+    for (int i = 0; i < s.n; i++) {
+        const Need *e = &s.v[i];
+        t[i] = (WeightTensor){.name = e->name, .layer = e->layer, .suffix = suffix[e->kind],
+                              .node = e->node, .rank = e->rank, .elems = e->elems,
+                              .binary = e->binary};
+        memcpy(t[i].dims, e->dims, sizeof t[i].dims);
+        if (v)
+            v[i] = random_tensor(c, e, *seed);
+    }
+    *out = t;
+    *n = s.n;
+    if (vals)
+        *vals = v;
+    return true;
+}

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const unsigned cmds[] = {CMD_BNNC, CMD_BENCH, CMD_RUN, CMD_IMPORT, CMD_CALIBRATE};
+static const unsigned cmds[] = {CMD_BNNC, CMD_BENCH, CMD_RUN, CMD_IMPORT, CMD_CALIBRATE,
+                                CMD_WEIGHTS};
+enum { NCMDS = (int)(sizeof cmds / sizeof cmds[0]) };
 
 /* What the command's handler was given. */
 typedef struct {
@@ -40,9 +42,10 @@ static int record(Ctx *c, void *st, const CliOpt *o, const char *v) {
 /* cli_parse of argv (NULL-terminated, argv[0] the program) for command
  * `bit`, the --help and errors into a temporary file. */
 static int parse(unsigned bit, Seen *s, Ctx *c, char **argv) {
-    static const CliCmd cmd[5] = {{"t", CMD_BNNC, "", ""}, {"t", CMD_BENCH, "", ""},
-                                  {"t", CMD_RUN, "", ""}, {"t", CMD_IMPORT, "", ""},
-                                  {"t", CMD_CALIBRATE, "", ""}};
+    static const CliCmd cmd[NCMDS] = {{"t", CMD_BNNC, "", ""}, {"t", CMD_BENCH, "", ""},
+                                      {"t", CMD_RUN, "", ""}, {"t", CMD_IMPORT, "", ""},
+                                      {"t", CMD_CALIBRATE, "", ""},
+                                      {"t", CMD_WEIGHTS, "", ""}};
     int k = 0;
     while (cmd[k].bit != bit)
         k++;
@@ -86,7 +89,7 @@ static void test_table(void **state) {
         /* Listed by a command that takes it (-O1 and --help: on the line
          * of -O0 and -h). */
         bool listed = false;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < NCMDS; k++) {
             if (!(o->cmds & cmds[k]))
                 continue;
             char *h = help_of(cmds[k]);
@@ -109,7 +112,7 @@ static void test_table(void **state) {
  * the context). */
 static void test_accepted(void **state) {
     (void)state;
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < NCMDS; k++) {
         for (int i = 0; i < cli_noptions; i++) {
             const CliOpt *o = &cli_options[i];
             if (!(o->cmds & cmds[k]))
