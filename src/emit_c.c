@@ -295,6 +295,24 @@ static Win window_of(const IrNode *n) {
 
 /* Bit position of (tap t, channel ci of the group) in a receptive field
  * packed as p; taps = Kh * Kw, cg = channels per group. */
+/* The library's names of the paddings and packings (runtime/bnn_base.h,
+ * bnn_binary.h). */
+static const char *const pad_names[] = {"BNN_PAD_VALID", "BNN_PAD_SAME", "BNN_PAD_SAME_ONE"};
+static const char *const pack_names[] = {
+    [PACK_CHANNEL] = "BNN_PACK_CHANNEL", [PACK_DENSE] = "BNN_PACK_DENSE",
+    [PACK_KERNEL] = "BNN_PACK_KERNEL"};
+
+/* A window as the library's bnn_win, a compound literal of constants. */
+static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
+    snprintf(out, len,
+             "(bnn_win){%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+             "%lld, %lld, %lld, %s}",
+             (long long)w->H, (long long)w->Wd, (long long)w->C, (long long)w->Ho,
+             (long long)w->Wo, (long long)w->Co, (long long)w->Kh, (long long)w->Kw,
+             (long long)w->sh, (long long)w->sw, (long long)w->dh, (long long)w->dw,
+             (long long)w->pt, (long long)w->pl, (long long)groups, pad_names[pad]);
+}
+
 static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t cg, int W) {
     switch (p) {
     case PACK_CHANNEL:
@@ -324,9 +342,9 @@ static int block_array(Emit *e, const uint64_t *wb, int64_t groups, int64_t per,
     return id;
 }
 
-/* Emits the gather of the receptive field of output (oy, ox) of group gr
- * into col[] (zeroed first), and the count of padded taps into npad with
- * their correction of the popcount. */
+/* bconv2d on a b1 input: the weights packed and blocked for the
+ * library's bnn_bconv2d, wpop (+1 weights per output channel and tap) for
+ * padding = same, and one call with its scratch on the stack. */
 static void emit_bconv(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
@@ -337,7 +355,6 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     int64_t taps = w.Kh * w.Kw;
     Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
     int64_t words = cost_words(n, pk, W);
-    int64_t xcw = cwords(w.C, W);
     int pad = (int)n->at->v[A_PADDING][0];
     const LayerParams *lp = params(e, n->name);
     if (!lp)
@@ -368,187 +385,20 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     }
     free(wb);
     free(wpop);
-    char xp[96], yp[96];
+    char xp[96], yp[96], win[256];
     buf(e, xp, sizeof xp, x);
     buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    /* A word copy of the pixel's channel words serves channel packing with
-     * one group (padding bits are zero in both); other layouts move bits. */
-    bool copy = pk == PACK_CHANNEL && g == 1;
-    e->use_pop4 = true;
-    e->use_bit |= pk == PACK_KERNEL;
-    /* Four output pixels at a time (in raster order, across rows) share
-     * each weight load. */
-    fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4] = {0}, padded[4][%lld] = {{0}};\n",
+    win_literal(win, sizeof win, &w, g, pad);
+    /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
+    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
+    fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
             (long long)words, (long long)taps);
-    fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
-            yp);
-    /* The cost model's weight passes follow this block (cost.c). */
-    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_block_pop4 handles four positions");
-    fprintf(f, "        for (long q0 = 0; q0 < %lld; q0 += 4)\n"
-               "        for (int gr = 0; gr < %lld; gr++) {\n"
-               "            int np = %lld - q0 < 4 ? (int)(%lld - q0) : 4;\n",
-            (long long)(w.Ho * w.Wo), (long long)g, (long long)(w.Ho * w.Wo),
-            (long long)(w.Ho * w.Wo));
-    /* Channel packing overwrites every word of a field it gathers; the
-     * fields past np are computed and not used. Bit gathers start from
-     * zero. */
-    if (!copy)
-        fputs("            memset(col, 0, sizeof col);\n", f);
-    /* clang 14 at -O2 with AVX2 vectorises this bit gather over the four
-     * pixels into wrong code (tests/codegen/grouped_gather.bnn; clang 19
-     * and gcc are right); vectors gain nothing here. */
-    if (!copy)
-        fputs("#if defined(__clang__)\n#pragma clang loop vectorize(disable)\n#endif\n", f);
-    fprintf(f, "            for (int p = 0; p < np; p++) {\n"
-               "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
-               "            npad[p] = 0;\n",
-            (long long)w.Wo, (long long)w.Wo);
-    /* With padding = valid every window is inside the input: the rows
-     * are all there is (no dead gather for a compiler to warn about). */
-    bool only_rows = copy && w.dh == 1 && w.dw == 1 && pad == PAD_VALID;
-    if (only_rows) {
-        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "                memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld + ky) * %lld + ox * %lld) * %lld,\n"
-                   "                       %lld * sizeof(bnn_word));\n"
-                   "            }\n",
-                (long long)w.Kh, (long long)(w.Kw * xcw), (long long)w.sh, (long long)w.Wd,
-                (long long)w.sw, (long long)xcw, (long long)(w.Kw * xcw));
-    } else if (copy && w.dh == 1 && w.dw == 1) {
-        /* Inside the input, a row of the window is Kw pixels side by side:
-         * one copy a row. */
-        fprintf(f, "            int ix0 = ox * %lld - %lld;\n"
-                   "            if (ix0 >= 0 && ix0 + %lld <= %lld && oy * %lld - %lld >= 0 &&\n"
-                   "                oy * %lld - %lld + %lld <= %lld) {\n"
-                   "                for (int ky = 0; ky < %lld; ky++)\n"
-                   "                    memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld - %lld + ky) * %lld + ix0) * %lld,\n"
-                   "                           %lld * sizeof(bnn_word));\n"
-                   "                continue;\n"
-                   "            }\n",
-                (long long)w.sw, (long long)w.pl, (long long)w.Kw, (long long)w.Wd,
-                (long long)w.sh, (long long)w.pt, (long long)w.sh, (long long)w.pt,
-                (long long)w.Kh, (long long)w.H, (long long)w.Kh, (long long)(w.Kw * xcw),
-                (long long)w.sh, (long long)w.pt, (long long)w.Wd, (long long)xcw,
-                (long long)(w.Kw * xcw));
-    }
-    if (!only_rows) {
-        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "            for (int kx = 0; kx < %lld; kx++) {\n"
-                   "                int t = ky * %lld + kx;\n"
-                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
-                   "                int ix = ox * %lld - %lld + kx * %lld;\n",
-                (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
-                (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
-                (long long)w.dw);
-        fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-                (long long)w.H, (long long)w.Wd);
-        if (pad == PAD_SAME) {
-            /* A tap on the zero padding: no bits (the correction needs a = 0). */
-            fputs("                if (out) {\n"
-                  "                    padded[p][npad[p]++] = t;\n", f);
-            if (copy)
-                fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
-                        (long long)xcw, (long long)xcw);
-            fputs("                    continue;\n"
-                  "                }\n",
-                  f);
-        }
-        else if (pad == PAD_VALID)
-            fputs("                (void)out;\n", f);
-        if (copy) {
-            fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
-            if (pad == PAD_SAME_ONE) {
-                fprintf(f, "                if (out) {\n"
-                           "                    for (int j = 0; j < %lld; j++)\n"
-                           "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
-                        (long long)xcw, (long long)(w.C / W));
-                if (w.C % W)
-                    fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
-                else
-                    fputs("~(bnn_word)0;\n", f);
-                fputs("                    continue;\n                }\n", f);
-            }
-            fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
-                    (long long)w.Wd, (long long)xcw, (long long)xcw);
-        } else if (pk != PACK_KERNEL) {
-            /* Channel packing of a group, or dense packing: the tap's channel
-             * bits, a word at a time, shifted into place. */
-            e->use_copy_bits = true;
-            fprintf(f, "                long b = (long)t * %lld;\n",
-                    (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
-            e->use_set_bits |= pad == PAD_SAME_ONE;
-            if (pad == PAD_SAME_ONE)
-                fprintf(f, "                if (out) {\n"
-                           "                    bnn_set_bits(col[p], b, %lld);\n"
-                           "                    continue;\n"
-                           "                }\n",
-                        (long long)cg);
-            fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
-                    (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
-        } else {
-            fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
-            if (pad == PAD_SAME_ONE)
-                fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                        (long long)xcw);
-            else
-                fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                        (long long)xcw);
-            switch (pk) {
-            case PACK_CHANNEL:
-                fprintf(f, "                    long b = (long)t * %lld + ci;\n",
-                        (long long)(cwords(cg, W) * W));
-                break;
-            case PACK_DENSE:
-                fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
-                break;
-            default:
-                fprintf(f, "                    long b = (long)ci * %lld + t;\n",
-                        (long long)(cwords(taps, W) * W));
-                break;
-            }
-            fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
-                  "                }\n",
-                  f);
-        }
-        fputs("            }\n            }\n", f);
-    }
-    int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
-    fprintf(f, "            int b0 = 0;\n"
-               "            if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0) {\n"
-               "                /* The whole blocks of four inner pixels in one call. */\n"
-               "                b0 = %lld / BNN_L;\n"
-               "                bnn_conv_out4(col[0], %s_w%d + (long)gr * %lld * %lld * BNN_L, %lld, b0, %lld,\n"
-               "                              y + q0 * %lld + gr * %lld, %lld);\n"
-               "            }\n"
-               "            for (int b = b0; b < %lld; b++) {\n"
-               "                const bnn_word *wb = %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L;\n"
-               "                int32_t pops[4 * BNN_L];\n"
-               "                bnn_block_pop4(col[0], wb, %lld, pops);\n"
-               "                for (int p = 0; p < np; p++) {\n"
-               "                int32_t *yo = y + (q0 + p) * %lld + gr * %lld;\n"
-               "                if (npad[p] == 0 && (b + 1) * BNN_L <= %lld) {\n"
-               "                    /* A whole block, no zero padding: N - 2 popcount. */\n"
-               "                    for (int l = 0; l < BNN_L; l++)\n"
-               "                        yo[b * BNN_L + l] = %lld - 2 * pops[p * BNN_L + l];\n"
-               "                    continue;\n"
-               "                }\n"
-               "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
-               "                    int co = b * BNN_L + l;\n"
-               "                    int32_t pop = pops[p * BNN_L + l];\n",
-            (long long)cog, e->name, wid, (long long)nb, (long long)words, (long long)words,
-            (long long)(taps * cg), (long long)w.Co, (long long)cog,
-            (long long)w.Co, (long long)nb, e->name, wid, (long long)nb, (long long)words,
-            (long long)words, (long long)w.Co, (long long)cog, (long long)cog,
-            (long long)(taps * cg), (long long)cog);
-    if (pad == PAD_SAME)
-        fprintf(f, "                    for (int k = 0; k < npad[p]; k++)\n"
-                   "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[p][k]];\n",
-                e->name, pid, (long long)cog, (long long)taps);
-    fprintf(f, "                    yo[co] = %lld - npad[p] * %lld - 2 * pop;\n"
-               "                }\n                }\n            }\n",
-            (long long)(taps * cg), (long long)cg);
-    fputs("            (void)padded;\n        }\n    }\n", f);
+    fprintf(f, "        bnn_bconv2d(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
+    if (pid >= 0)
+        fprintf(f, "%s_w%d,\n", e->name, pid);
+    else
+        fputs("NULL,\n", f);
+    fprintf(f, "                    %s, %s, col, padded);\n    }\n", win, pack_names[pk]);
 }
 
 static void emit_bdense(Emit *e, const IrNode *n) {
@@ -573,14 +423,8 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     free(wb);
     buf(e, xp, sizeof xp, x);
     buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    int64_t nb = (U + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
-    fprintf(f, "    for (int b = 0; b < %lld; b++) {\n"
-               "        int32_t pops[BNN_L];\n"
-               "        bnn_block_pop((const bnn_word *)%s, %s_w%d + (long)b * %lld * BNN_L, %lld, pops);\n"
-               "        for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++)\n"
-               "            %s[b * BNN_L + l] = %lld - 2 * pops[l];\n    }\n",
-            (long long)nb, xp, e->name, wid, (long long)words, (long long)words, (long long)U, yp,
-            (long long)N);
+    fprintf(f, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name,
+            wid, (long long)N, (long long)U);
 }
 
 /* ------------------------------------------------------- float layers */
