@@ -44,6 +44,8 @@
  *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
  *          the checked IR in plain arithmetic (docs/semantics.md).
  *   emit_  the C emitter (emit_c.c, `--emit c`): kernels for the target.
+ *   runtime_ the kernel library (runtime/ headers) embedded in bnnc
+ *          (emit_runtime.c): the headers the emitted code includes.
  *   host_  building and running programs on this machine (host.c).
  *   bench_ `bnnc bench` (bench.c): the emitted code timed against the
  *          estimate; calib_ `bnnc calibrate` (calibrate.c): a target
@@ -1076,6 +1078,26 @@ const char *emit_name(Ctx *c, const IrGraph *g);
 /* The binary kernels the emitter writes for t (bnn_word, BNN_W, BNN_L,
  * bnn_block_pop): what bnnc calibrate times. */
 void emit_kernels(Ctx *c, const CostTarget *t, FILE *f);
+
+/* The kernel library (runtime/ headers), linked into bnnc as data by
+ * cmake/embed_runtime.cmake, sorted by name; emit_runtime.c. */
+typedef struct {
+    const char *name;          /* "bnn_kernels.h" */
+    const unsigned char *text; /* size bytes, then a NUL */
+    size_t size;
+} RuntimeFile;
+extern const RuntimeFile runtime_files[];
+extern const int runtime_nfiles;
+/* The library file of that name, or NULL. */
+const RuntimeFile *runtime_file(const char *name);
+/* The flavour header of t's `kernels` on t's word (runtime/README.md). */
+const char *runtime_flavour(const CostTarget *t);
+/* Marks used[i] for file name and every file it includes, in turn
+ * (used: runtime_nfiles flags). */
+void runtime_closure(const char *name, bool *used);
+/* Writes file name into out with its includes of library files expanded
+ * in place, each once (done: runtime_nfiles flags). */
+void runtime_expand(FILE *out, const char *name, bool *done);
 
 /* ------------------------------------------------------ host_ bench_ */
 

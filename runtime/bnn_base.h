@@ -51,6 +51,16 @@ typedef uint32_t bnn_word;
 #define BNN_INLINE static inline
 #endif
 
+/* Before a loop: clang must not vectorise it. clang 14 at -O2 with AVX2
+ * vectorises the bit gather of a grouped binary convolution over its four
+ * pixels into wrong code (tests/codegen/grouped_gather.bnn; clang 19 and
+ * gcc are right); vectors gain nothing there. */
+#if defined(__clang__)
+#define BNN_NO_VECTORIZE _Pragma("clang loop vectorize(disable)")
+#else
+#define BNN_NO_VECTORIZE
+#endif
+
 /* Element types of a tensor read by a float operation: f32 as float, i32
  * as int32_t, u8 as uint8_t, b1 packed in words (above). */
 typedef enum { BNN_F32, BNN_I32, BNN_U8, BNN_B1 } bnn_dtype;

@@ -221,9 +221,16 @@ BNN_INLINE void bnn_bconv2d(const bnn_word *x, int32_t *y, const bnn_word *w, co
              * the fields past np are computed and not used. */
             if (!copy || np < 4)
                 memset(col, 0, (size_t)(4 * words) * sizeof(bnn_word));
-            for (int p = 0; p < np; p++)
-                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
-                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+            if (copy) {
+                for (int p = 0; p < np; p++)
+                    npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                               (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+            } else { /* bits moved one by one: not vectorised (bnn_base.h) */
+                BNN_NO_VECTORIZE
+                for (int p = 0; p < np; p++)
+                    npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                               (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+            }
             bnn_bconv_out(y, w, wpop, &g, words, col, npad, padded, q0, np, gr);
         }
 }

@@ -6,8 +6,9 @@
  *                   of the inputs and outputs, the arena size;
  *   NAME.c          the layers as straight-line loop nests with every size
  *                   a constant, over one static arena laid out by the
- *                   buffer planner (plan.c), and the popcount kernel of the
- *                   target's flavour (`kernels` property);
+ *                   buffer planner (plan.c), including the kernel library
+ *                   (runtime/, the flavour of the target's `kernels`),
+ *                   whose headers go next to it (emit_runtime.c);
  *   NAME_weights.c  the parameters: binary weights packed as the
  *                   compression pass chose, float weights, folded batch
  *                   norms, and the integer thresholds of fused sign(bn).
@@ -15,7 +16,7 @@
  * order as the reference interpreter; float products and sums are separate
  * statements so no compiler fuses them. No malloc: the arena is static.
  * The files are written all or none through outfile.c: temporaries in DIR
- * itself, renamed over the old files only when all three are complete and
+ * itself, renamed over the old files only when all are complete and
  * every destination has been checked.
  */
 #include "bnnc.h"
@@ -147,348 +148,6 @@ static void ld_float(Emit *e, char *out, size_t len, const IrNode *x, const char
     else
         snprintf(out, len, "(float)%s[%s]", p, idx);
 }
-
-/* --------------------------------------------------------- the prelude */
-
-static const char prelude_common[] =
-    "#include <stdint.h>\n"
-    "#include <string.h>\n"
-    "#include <math.h>\n"
-    "\n"
-    "/* Float products and sums are separate statements and must stay unfused\n"
-    " * to match the reference interpreter bit for bit (docs/semantics.md). */\n"
-    "#if defined(__clang__)\n"
-    "#pragma STDC FP_CONTRACT OFF\n"
-    "#elif defined(__GNUC__)\n"
-    "#pragma GCC optimize(\"fp-contract=off\")\n"
-    "#endif\n"
-    "\n";
-
-/* The popcount of a word and the XOR-popcount of two rows of words, in
- * the flavour of the target's kernels. */
-static void emit_out4_generic(FILE *f, const char *attr) {
-    fprintf(f, "/* nb whole blocks of outputs of four pixels: y[p * ys + b * BNN_L + l] =\n"
-               " * N - 2 pops. */\n"
-               "%sstatic void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,\n"
-               "                          int32_t *y, long ys)\n{\n"
-               "    for (int b = 0; b < nb; b++) {\n"
-               "        int32_t pops[4 * BNN_L];\n"
-               "        bnn_block_pop4(a, w + (long)b * n * BNN_L, n, pops);\n"
-               "        for (int p = 0; p < 4; p++)\n"
-               "            for (int l = 0; l < BNN_L; l++)\n"
-               "                y[p * ys + b * BNN_L + l] = N - 2 * pops[p * BNN_L + l];\n"
-               "    }\n}\n\n",
-            attr);
-}
-
-static void emit_popcount(Emit *e, FILE *f) {
-    const char *k = e->t->kernels;
-    bool w64 = e->W == 64;
-    fprintf(f, "typedef uint%d_t bnn_word;\n#define BNN_W %d\n\n", e->W, e->W);
-    if (e->use_copy_bits)
-        fputs("/* ORs n bits of s from bit soff into d from bit doff, up to a word at a\n"
-              " * time (the bits of d there are zero). */\n"
-              "static inline void bnn_copy_bits(bnn_word *d, long doff, const bnn_word *s, long soff, long n)\n{\n"
-              "    while (n > 0) {\n"
-              "        long k = n < BNN_W ? n : BNN_W;\n"
-              "        long sw = soff / BNN_W, sb = soff % BNN_W, dw = doff / BNN_W, db = doff % BNN_W;\n"
-              "        bnn_word v = s[sw] >> sb;\n"
-              "        if (sb && sb + k > BNN_W)\n"
-              "            v |= s[sw + 1] << (BNN_W - sb);\n"
-              "        if (k < BNN_W)\n"
-              "            v &= ((bnn_word)1 << k) - 1u;\n"
-              "        d[dw] |= v << db;\n"
-              "        if (db && db + k > BNN_W)\n"
-              "            d[dw + 1] |= v >> (BNN_W - db);\n"
-              "        n -= k, soff += k, doff += k;\n"
-              "    }\n}\n\n",
-              f);
-    if (e->use_set_bits)
-        fputs("/* Sets n bits of d from bit doff (+1 activations on same_one padding). */\n"
-              "static inline void bnn_set_bits(bnn_word *d, long doff, long n)\n{\n"
-              "    while (n > 0) {\n"
-              "        long k = n < BNN_W ? n : BNN_W;\n"
-              "        long dw = doff / BNN_W, db = doff % BNN_W;\n"
-              "        bnn_word v = k < BNN_W ? ((bnn_word)1 << k) - 1u : ~(bnn_word)0;\n"
-              "        d[dw] |= v << db;\n"
-              "        if (db && db + k > BNN_W)\n"
-              "            d[dw + 1] |= v >> (BNN_W - db);\n"
-              "        n -= k, doff += k;\n"
-              "    }\n}\n\n",
-              f);
-    if (e->use_fvec)
-        fputs("/* Vectors of floats where the compiler has them (GNU C) and the\n"
-              " * machine SIMD: bdense on a float input keeps 16 sums in four of 4\n"
-              " * floats; conv2d keeps 4 of BNN_FV floats, the widest registers. */\n"
-              "#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))\n"
-              "#define BNN_FVEC 1\n"
-              "#if defined(__AVX512F__)\n#define BNN_FV 16\n#elif defined(__AVX__)\n#define BNN_FV 8\n"
-              "#else\n#define BNN_FV 4\n#endif\n"
-              "typedef float bnn_vf __attribute__((vector_size(BNN_FV * 4)));\n"
-              "typedef float bnn_v4f __attribute__((vector_size(16)));\n"
-              "typedef uint32_t bnn_v4u __attribute__((vector_size(16)));\n",
-              f);
-    if (e->use_fmask)
-        fputs("static const bnn_v4u bnn_fbit[4] = {{1u, 2u, 4u, 8u}, {16u, 32u, 64u, 128u},\n"
-              "    {256u, 512u, 1024u, 2048u}, {4096u, 8192u, 16384u, 32768u}};\n"
-              "static const bnn_v4u bnn_fsign = {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u};\n",
-              f);
-    if (e->use_fvec)
-        fputs("#else\n#define BNN_FVEC 0\n#endif\n\n", f);
-    if (e->use_bit)
-        fputs("/* Bit c of pixel i / C of a packed binary tensor: 1 is +1. */\n"
-              "static inline int bnn_bit(const bnn_word *p, long i, long C, long CW)\n{\n"
-              "    long c = i % C;\n"
-              "    return (int)((p[(i / C) * CW + c / BNN_W] >> (c % BNN_W)) & 1u);\n}\n\n",
-              f);
-    if (!e->use_xor_pop && !e->use_pop4)
-        return;
-    int L = cost_co_lanes(e->t);
-    bool x86 = !strcmp(k, "popcnt") || !strcmp(k, "avx2") || !strcmp(k, "avx512");
-    if (!strcmp(k, "neon"))
-        fputs("#if !defined(__aarch64__)\n#error \"these kernels are for AArch64 (NEON)\"\n"
-              "#endif\n#include <arm_neon.h>\n\n",
-              f);
-    if (x86)
-        fputs("#if !defined(__x86_64__)\n#error \"these kernels are for x86-64\"\n#endif\n"
-              "#include <immintrin.h>\n\n",
-              f);
-    fprintf(f, "/* Output channels in blocks of %d: the weights of a block are stored\n"
-               " * word by word, lane by lane, so one activation word meets %d filters. */\n"
-               "#define BNN_L %d\n\n",
-            L, L, L);
-    if (L == 8) {
-        if (e->use_pop4)
-            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
-              " * weight load: pops[p * 8 + l]. */\n"
-              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
-              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;\n"
-              "    for (int j = 0; j < n; j++) {\n"
-              "        __m512i v = _mm512_loadu_si512((const void *)(w + 8 * j));\n"
-              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[j]), v)));\n"
-              "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[n + j]), v)));\n"
-              "        s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[2 * n + j]), v)));\n"
-              "        s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_set1_epi64((long long)a[3 * n + j]), v)));\n"
-              "    }\n"
-              "    _mm256_storeu_si256((__m256i *)pops, _mm512_cvtepi64_epi32(s0));\n"
-              "    _mm256_storeu_si256((__m256i *)(pops + 8), _mm512_cvtepi64_epi32(s1));\n"
-              "    _mm256_storeu_si256((__m256i *)(pops + 16), _mm512_cvtepi64_epi32(s2));\n"
-              "    _mm256_storeu_si256((__m256i *)(pops + 24), _mm512_cvtepi64_epi32(s3));\n"
-              "}\n\n",
-              f);
-        if (e->use_pop4)
-            fputs("/* nb whole blocks of outputs of four pixels: y[p * ys + b * 8 + l] =\n"
-                  " * N - 2 pops, two blocks at a time (eight sums; each activation word\n"
-                  " * broadcast once for two weight vectors). */\n"
-                  "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
-                  "static void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int nb, int32_t N,\n"
-                  "                          int32_t *y, long ys)\n{\n"
-                  "    const __m256i nn = _mm256_set1_epi32(N);\n"
-                  "    int b = 0;\n"
-                  "    for (; b + 2 <= nb; b += 2) {\n"
-                  "        const bnn_word *w0 = w + (long)b * n * 8, *w1 = w0 + (long)n * 8;\n"
-                  "        __m512i s[8];\n"
-                  "        for (int k = 0; k < 8; k++)\n"
-                  "            s[k] = _mm512_setzero_si512();\n"
-                  "        for (int j = 0; j < n; j++) {\n"
-                  "            __m512i v0 = _mm512_loadu_si512((const void *)(w0 + 8 * j));\n"
-                  "            __m512i v1 = _mm512_loadu_si512((const void *)(w1 + 8 * j));\n"
-                  "            for (int p = 0; p < 4; p++) {\n"
-                  "                __m512i x = _mm512_set1_epi64((long long)a[p * n + j]);\n"
-                  "                s[p] = _mm512_add_epi64(s[p], _mm512_popcnt_epi64(_mm512_xor_si512(x, v0)));\n"
-                  "                s[4 + p] = _mm512_add_epi64(s[4 + p], _mm512_popcnt_epi64(_mm512_xor_si512(x, v1)));\n"
-                  "            }\n"
-                  "        }\n"
-                  "        for (int p = 0; p < 4; p++) {\n"
-                  "            _mm256_storeu_si256((__m256i *)(y + p * ys + b * 8),\n"
-                  "                _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s[p]), 1)));\n"
-                  "            _mm256_storeu_si256((__m256i *)(y + p * ys + b * 8 + 8),\n"
-                  "                _mm256_sub_epi32(nn, _mm256_slli_epi32(_mm512_cvtepi64_epi32(s[4 + p]), 1)));\n"
-                  "        }\n"
-                  "    }\n"
-                  "    if (b < nb) {\n"
-                  "        int32_t pops[32];\n"
-                  "        bnn_block_pop4(a, w + (long)b * n * 8, n, pops);\n"
-                  "        for (int p = 0; p < 4; p++)\n"
-                  "            for (int l = 0; l < 8; l++)\n"
-                  "                y[p * ys + b * 8 + l] = N - 2 * pops[p * 8 + l];\n"
-                  "    }\n"
-                  "}\n\n",
-                  f);
-        if (e->use_xor_pop)
-            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX-512 VPOPCNTQ, the\n"
-              " * activation word broadcast to the 8 lanes. */\n"
-              "__attribute__((target(\"avx512f,avx512vpopcntdq\")))\n"
-              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();\n"
-              "    int j = 0;\n"
-              "    for (; j + 2 <= n; j += 2) {\n"
-              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
-              "            _mm512_set1_epi64((long long)a[j]), _mm512_loadu_si512((const void *)(w + 8 * j)))));\n"
-              "        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
-              "            _mm512_set1_epi64((long long)a[j + 1]), _mm512_loadu_si512((const void *)(w + 8 * j + 8)))));\n"
-              "    }\n"
-              "    if (j < n)\n"
-              "        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(\n"
-              "            _mm512_set1_epi64((long long)a[j]), _mm512_loadu_si512((const void *)(w + 8 * j)))));\n"
-              "    _mm256_storeu_si256((__m256i *)pops, _mm512_cvtepi64_epi32(_mm512_add_epi64(s0, s1)));\n"
-              "}\n\n",
-              f);
-    } else if (L == 4) {
-        if (e->use_pop4)
-            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
-              " * weight load: pops[p * 4 + l]. */\n"
-              "__attribute__((target(\"avx2\")))\n"
-              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
-              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
-              "    const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();\n"
-              "    __m256i acc[4] = {zero, zero, zero, zero};\n"
-              "    for (int j = 0; j < n;) {\n"
-              "        __m256i bytes[4] = {zero, zero, zero, zero};\n"
-              "        int end = n - j > 31 ? j + 31 : n;\n"
-              "        for (; j < end; j++) {\n"
-              "            __m256i v = _mm256_loadu_si256((const __m256i *)(w + 4 * j));\n"
-              "            for (int p = 0; p < 4; p++) {\n"
-              "                __m256i x = _mm256_xor_si256(_mm256_set1_epi64x((long long)a[p * n + j]), v);\n"
-              "                bytes[p] = _mm256_add_epi8(bytes[p], _mm256_add_epi8(\n"
-              "                    _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
-              "                    _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low))));\n"
-              "            }\n        }\n"
-              "        for (int p = 0; p < 4; p++)\n"
-              "            acc[p] = _mm256_add_epi64(acc[p], _mm256_sad_epu8(bytes[p], zero));\n"
-              "    }\n"
-              "    for (int p = 0; p < 4; p++) {\n"
-              "        long long sum[4];\n"
-              "        _mm256_storeu_si256((__m256i *)sum, acc[p]);\n"
-              "        for (int l = 0; l < 4; l++)\n"
-              "            pops[p * 4 + l] = (int32_t)sum[l];\n"
-              "    }\n}\n\n",
-              f);
-        if (e->use_xor_pop)
-            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): AVX2, popcount by\n"
-              " * nibble lookup (VPSHUFB) into byte counters, summed (VPSADBW) every 31\n"
-              " * words before a byte can overflow. */\n"
-              "__attribute__((target(\"avx2\")))\n"
-              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,\n"
-              "                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);\n"
-              "    const __m256i low = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();\n"
-              "    __m256i acc = zero;\n"
-              "    for (int j = 0; j < n;) {\n"
-              "        __m256i bytes = zero;\n"
-              "        int end = n - j > 31 ? j + 31 : n;\n"
-              "        for (; j < end; j++) {\n"
-              "            __m256i x = _mm256_xor_si256(_mm256_set1_epi64x((long long)a[j]),\n"
-              "                                         _mm256_loadu_si256((const __m256i *)(w + 4 * j)));\n"
-              "            bytes = _mm256_add_epi8(bytes, _mm256_add_epi8(\n"
-              "                _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low)),\n"
-              "                _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low))));\n"
-              "        }\n"
-              "        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(bytes, zero));\n"
-              "    }\n"
-              "    long long sum[4];\n"
-              "    _mm256_storeu_si256((__m256i *)sum, acc);\n"
-              "    for (int l = 0; l < 4; l++)\n"
-              "        pops[l] = (int32_t)sum[l];\n"
-              "}\n\n",
-              f);
-    } else if (L == 2) {
-        if (e->use_pop4)
-            fputs("/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
-              " * weight load: pops[p * 2 + l]. */\n"
-              "static void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    uint64x2_t acc[4] = {vdupq_n_u64(0), vdupq_n_u64(0), vdupq_n_u64(0), vdupq_n_u64(0)};\n"
-              "    for (int j = 0; j < n;) {\n"
-              "        uint8x16_t bytes[4] = {vdupq_n_u8(0), vdupq_n_u8(0), vdupq_n_u8(0), vdupq_n_u8(0)};\n"
-              "        int end = n - j > 31 ? j + 31 : n;\n"
-              "        for (; j < end; j++) {\n"
-              "            uint64x2_t v = vld1q_u64(w + 2 * j);\n"
-              "            for (int p = 0; p < 4; p++)\n"
-              "                bytes[p] = vaddq_u8(bytes[p], vcntq_u8(vreinterpretq_u8_u64(\n"
-              "                    veorq_u64(vdupq_n_u64(a[p * n + j]), v))));\n"
-              "        }\n"
-              "        for (int p = 0; p < 4; p++)\n"
-              "            acc[p] = vpadalq_u32(acc[p], vpaddlq_u16(vpaddlq_u8(bytes[p])));\n"
-              "    }\n"
-              "    for (int p = 0; p < 4; p++) {\n"
-              "        pops[p * 2] = (int32_t)vgetq_lane_u64(acc[p], 0);\n"
-              "        pops[p * 2 + 1] = (int32_t)vgetq_lane_u64(acc[p], 1);\n"
-              "    }\n}\n\n",
-              f);
-        if (e->use_xor_pop)
-            fputs("/* pops[l] = sum over j of popcount(a[j] XOR w[j][l]): NEON CNT into byte\n"
-              " * counters, widened (UADALP) every 31 words before a byte can overflow. */\n"
-              "static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-              "    uint64x2_t acc = vdupq_n_u64(0);\n"
-              "    for (int j = 0; j < n;) {\n"
-              "        uint8x16_t bytes = vdupq_n_u8(0);\n"
-              "        int end = n - j > 31 ? j + 31 : n;\n"
-              "        for (; j < end; j++)\n"
-              "            bytes = vaddq_u8(bytes, vcntq_u8(vreinterpretq_u8_u64(\n"
-              "                veorq_u64(vdupq_n_u64(a[j]), vld1q_u64(w + 2 * j)))));\n"
-              "        acc = vpadalq_u32(acc, vpaddlq_u16(vpaddlq_u8(bytes)));\n"
-              "    }\n"
-              "    pops[0] = (int32_t)vgetq_lane_u64(acc, 0);\n"
-              "    pops[1] = (int32_t)vgetq_lane_u64(acc, 1);\n"
-              "}\n\n",
-              f);
-    } else {
-        /* One lane: the scalar popcount of one word, then a row. */
-        if (!strcmp(k, "builtin"))
-            fprintf(f, "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                       "    return __builtin_popcount%s(x);\n}\n\n",
-                    w64 ? "ll" : "");
-        else if (x86)
-            fprintf(f, "/* The POPCNT instruction. */\n__attribute__((target(\"popcnt\")))\n"
-                       "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                       "    return (int32_t)_mm_popcnt_u%d(x);\n}\n\n",
-                    w64 ? 64 : 32);
-        else if (w64)
-            fputs("/* Branch-free SWAR popcount, inline (no library call). */\n"
-                  "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                  "    x = x - ((x >> 1) & 0x5555555555555555u);\n"
-                  "    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);\n"
-                  "    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;\n"
-                  "    return (int32_t)((x * 0x0101010101010101u) >> 56);\n}\n\n",
-                  f);
-        else
-            fputs("/* Branch-free SWAR popcount, inline (no library call). */\n"
-                  "static inline int32_t bnn_pop(bnn_word x)\n{\n"
-                  "    x = x - ((x >> 1) & 0x55555555u);\n"
-                  "    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);\n"
-                  "    x = (x + (x >> 4)) & 0x0F0F0F0Fu;\n"
-                  "    return (int32_t)((x * 0x01010101u) >> 24);\n}\n\n",
-                  f);
-        if (e->use_xor_pop)
-            fprintf(f, "/* pops[0] = sum over j of popcount(a[j] XOR w[j]). */\n"
-                   "%sstatic void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-                   "    int32_t s = 0;\n"
-                   "    for (int j = 0; j < n; j++)\n"
-                   "        s += bnn_pop(a[j] ^ w[j]);\n"
-                   "    pops[0] = s;\n}\n\n",
-                x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
-        if (e->use_pop4)
-            fprintf(f, "/* The same for four receptive fields a[p * n + j], p < 4, that share each\n"
-                   " * weight word: pops[p]. */\n"
-                   "%sstatic void bnn_block_pop4(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)\n{\n"
-                   "    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;\n"
-                   "    for (int j = 0; j < n; j++) {\n"
-                   "        bnn_word v = w[j];\n"
-                   "        s0 += bnn_pop(a[j] ^ v);\n"
-                   "        s1 += bnn_pop(a[n + j] ^ v);\n"
-                   "        s2 += bnn_pop(a[2 * n + j] ^ v);\n"
-                   "        s3 += bnn_pop(a[3 * n + j] ^ v);\n"
-                   "    }\n"
-                   "    pops[0] = s0;\n    pops[1] = s1;\n    pops[2] = s2;\n    pops[3] = s3;\n}\n\n",
-                x86 ? "__attribute__((target(\"popcnt\")))\n" : "");
-    }
-    if (e->use_pop4 && L != 8)
-        emit_out4_generic(f, "");
-}
-
-/* ------------------------------------------------------------ weights */
 
 static int wcount; /* arrays written so far (names W0, W1, ...) */
 
@@ -636,6 +295,24 @@ static Win window_of(const IrNode *n) {
 
 /* Bit position of (tap t, channel ci of the group) in a receptive field
  * packed as p; taps = Kh * Kw, cg = channels per group. */
+/* The library's names of the paddings and packings (runtime/bnn_base.h,
+ * bnn_binary.h). */
+static const char *const pad_names[] = {"BNN_PAD_VALID", "BNN_PAD_SAME", "BNN_PAD_SAME_ONE"};
+static const char *const pack_names[] = {
+    [PACK_CHANNEL] = "BNN_PACK_CHANNEL", [PACK_DENSE] = "BNN_PACK_DENSE",
+    [PACK_KERNEL] = "BNN_PACK_KERNEL"};
+
+/* A window as the library's bnn_win, a compound literal of constants. */
+static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
+    snprintf(out, len,
+             "(bnn_win){%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
+             "%lld, %lld, %lld, %s}",
+             (long long)w->H, (long long)w->Wd, (long long)w->C, (long long)w->Ho,
+             (long long)w->Wo, (long long)w->Co, (long long)w->Kh, (long long)w->Kw,
+             (long long)w->sh, (long long)w->sw, (long long)w->dh, (long long)w->dw,
+             (long long)w->pt, (long long)w->pl, (long long)groups, pad_names[pad]);
+}
+
 static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t cg, int W) {
     switch (p) {
     case PACK_CHANNEL:
@@ -665,9 +342,9 @@ static int block_array(Emit *e, const uint64_t *wb, int64_t groups, int64_t per,
     return id;
 }
 
-/* Emits the gather of the receptive field of output (oy, ox) of group gr
- * into col[] (zeroed first), and the count of padded taps into npad with
- * their correction of the popcount. */
+/* bconv2d on a b1 input: the weights packed and blocked for the
+ * library's bnn_bconv2d, wpop (+1 weights per output channel and tap) for
+ * padding = same, and one call with its scratch on the stack. */
 static void emit_bconv(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
@@ -678,7 +355,6 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     int64_t taps = w.Kh * w.Kw;
     Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
     int64_t words = cost_words(n, pk, W);
-    int64_t xcw = cwords(w.C, W);
     int pad = (int)n->at->v[A_PADDING][0];
     const LayerParams *lp = params(e, n->name);
     if (!lp)
@@ -709,187 +385,20 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     }
     free(wb);
     free(wpop);
-    char xp[96], yp[96];
+    char xp[96], yp[96], win[256];
     buf(e, xp, sizeof xp, x);
     buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    /* A word copy of the pixel's channel words serves channel packing with
-     * one group (padding bits are zero in both); other layouts move bits. */
-    bool copy = pk == PACK_CHANNEL && g == 1;
-    e->use_pop4 = true;
-    e->use_bit |= pk == PACK_KERNEL;
-    /* Four output pixels at a time (in raster order, across rows) share
-     * each weight load. */
-    fprintf(f, "    {\n        bnn_word col[4][%lld];\n        int npad[4] = {0}, padded[4][%lld] = {{0}};\n",
+    win_literal(win, sizeof win, &w, g, pad);
+    /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
+    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
+    fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
             (long long)words, (long long)taps);
-    fprintf(f, "        const bnn_word *x = (const bnn_word *)%s;\n        int32_t *y = %s;\n", xp,
-            yp);
-    /* The cost model's weight passes follow this block (cost.c). */
-    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_block_pop4 handles four positions");
-    fprintf(f, "        for (long q0 = 0; q0 < %lld; q0 += 4)\n"
-               "        for (int gr = 0; gr < %lld; gr++) {\n"
-               "            int np = %lld - q0 < 4 ? (int)(%lld - q0) : 4;\n",
-            (long long)(w.Ho * w.Wo), (long long)g, (long long)(w.Ho * w.Wo),
-            (long long)(w.Ho * w.Wo));
-    /* Channel packing overwrites every word of a field it gathers; the
-     * fields past np are computed and not used. Bit gathers start from
-     * zero. */
-    if (!copy)
-        fputs("            memset(col, 0, sizeof col);\n", f);
-    /* clang 14 at -O2 with AVX2 vectorises this bit gather over the four
-     * pixels into wrong code (tests/codegen/grouped_gather.bnn; clang 19
-     * and gcc are right); vectors gain nothing here. */
-    if (!copy)
-        fputs("#if defined(__clang__)\n#pragma clang loop vectorize(disable)\n#endif\n", f);
-    fprintf(f, "            for (int p = 0; p < np; p++) {\n"
-               "            int oy = (int)((q0 + p) / %lld), ox = (int)((q0 + p) %% %lld);\n"
-               "            npad[p] = 0;\n",
-            (long long)w.Wo, (long long)w.Wo);
-    /* With padding = valid every window is inside the input: the rows
-     * are all there is (no dead gather for a compiler to warn about). */
-    bool only_rows = copy && w.dh == 1 && w.dw == 1 && pad == PAD_VALID;
-    if (only_rows) {
-        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "                memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld + ky) * %lld + ox * %lld) * %lld,\n"
-                   "                       %lld * sizeof(bnn_word));\n"
-                   "            }\n",
-                (long long)w.Kh, (long long)(w.Kw * xcw), (long long)w.sh, (long long)w.Wd,
-                (long long)w.sw, (long long)xcw, (long long)(w.Kw * xcw));
-    } else if (copy && w.dh == 1 && w.dw == 1) {
-        /* Inside the input, a row of the window is Kw pixels side by side:
-         * one copy a row. */
-        fprintf(f, "            int ix0 = ox * %lld - %lld;\n"
-                   "            if (ix0 >= 0 && ix0 + %lld <= %lld && oy * %lld - %lld >= 0 &&\n"
-                   "                oy * %lld - %lld + %lld <= %lld) {\n"
-                   "                for (int ky = 0; ky < %lld; ky++)\n"
-                   "                    memcpy(col[p] + ky * %lld, x + ((long)(oy * %lld - %lld + ky) * %lld + ix0) * %lld,\n"
-                   "                           %lld * sizeof(bnn_word));\n"
-                   "                continue;\n"
-                   "            }\n",
-                (long long)w.sw, (long long)w.pl, (long long)w.Kw, (long long)w.Wd,
-                (long long)w.sh, (long long)w.pt, (long long)w.sh, (long long)w.pt,
-                (long long)w.Kh, (long long)w.H, (long long)w.Kh, (long long)(w.Kw * xcw),
-                (long long)w.sh, (long long)w.pt, (long long)w.Wd, (long long)xcw,
-                (long long)(w.Kw * xcw));
-    }
-    if (!only_rows) {
-        fprintf(f, "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "            for (int kx = 0; kx < %lld; kx++) {\n"
-                   "                int t = ky * %lld + kx;\n"
-                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
-                   "                int ix = ox * %lld - %lld + kx * %lld;\n",
-                (long long)w.Kh, (long long)w.Kw, (long long)w.Kw, (long long)w.sh,
-                (long long)w.pt, (long long)w.dh, (long long)w.sw, (long long)w.pl,
-                (long long)w.dw);
-        fprintf(f, "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-                (long long)w.H, (long long)w.Wd);
-        if (pad == PAD_SAME) {
-            /* A tap on the zero padding: no bits (the correction needs a = 0). */
-            fputs("                if (out) {\n"
-                  "                    padded[p][npad[p]++] = t;\n", f);
-            if (copy)
-                fprintf(f, "                    memset(col[p] + t * %lld, 0, %lld * sizeof(bnn_word));\n",
-                        (long long)xcw, (long long)xcw);
-            fputs("                    continue;\n"
-                  "                }\n",
-                  f);
-        }
-        else if (pad == PAD_VALID)
-            fputs("                (void)out;\n", f);
-        if (copy) {
-            fprintf(f, "                bnn_word *d = col[p] + t * %lld;\n", (long long)xcw);
-            if (pad == PAD_SAME_ONE) {
-                fprintf(f, "                if (out) {\n"
-                           "                    for (int j = 0; j < %lld; j++)\n"
-                           "                        d[j] = j < %lld ? ~(bnn_word)0 : ",
-                        (long long)xcw, (long long)(w.C / W));
-                if (w.C % W)
-                    fprintf(f, "(((bnn_word)1 << %lld) - 1u);\n", (long long)(w.C % W));
-                else
-                    fputs("~(bnn_word)0;\n", f);
-                fputs("                    continue;\n                }\n", f);
-            }
-            fprintf(f, "                memcpy(d, x + ((long)iy * %lld + ix) * %lld, %lld * sizeof(bnn_word));\n",
-                    (long long)w.Wd, (long long)xcw, (long long)xcw);
-        } else if (pk != PACK_KERNEL) {
-            /* Channel packing of a group, or dense packing: the tap's channel
-             * bits, a word at a time, shifted into place. */
-            e->use_copy_bits = true;
-            fprintf(f, "                long b = (long)t * %lld;\n",
-                    (long long)(pk == PACK_CHANNEL ? cwords(cg, W) * W : cg));
-            e->use_set_bits |= pad == PAD_SAME_ONE;
-            if (pad == PAD_SAME_ONE)
-                fprintf(f, "                if (out) {\n"
-                           "                    bnn_set_bits(col[p], b, %lld);\n"
-                           "                    continue;\n"
-                           "                }\n",
-                        (long long)cg);
-            fprintf(f, "                bnn_copy_bits(col[p], b, x + ((long)iy * %lld + ix) * %lld, gr * %lld, %lld);\n",
-                    (long long)w.Wd, (long long)xcw, (long long)cg, (long long)cg);
-        } else {
-            fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n", (long long)cg);
-            if (pad == PAD_SAME_ONE)
-                fprintf(f, "                    int bit = out ? 1 : bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                        (long long)xcw);
-            else
-                fprintf(f, "                    int bit = bnn_bit(x, ((long)iy * %lld + ix) * %lld + gr * %lld + ci, %lld, %lld);\n",
-                        (long long)w.Wd, (long long)w.C, (long long)cg, (long long)w.C,
-                        (long long)xcw);
-            switch (pk) {
-            case PACK_CHANNEL:
-                fprintf(f, "                    long b = (long)t * %lld + ci;\n",
-                        (long long)(cwords(cg, W) * W));
-                break;
-            case PACK_DENSE:
-                fprintf(f, "                    long b = (long)t * %lld + ci;\n", (long long)cg);
-                break;
-            default:
-                fprintf(f, "                    long b = (long)ci * %lld + t;\n",
-                        (long long)(cwords(taps, W) * W));
-                break;
-            }
-            fputs("                    col[p][b / BNN_W] |= (bnn_word)bit << (b % BNN_W);\n"
-                  "                }\n",
-                  f);
-        }
-        fputs("            }\n            }\n", f);
-    }
-    int64_t nb = (cog + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
-    fprintf(f, "            int b0 = 0;\n"
-               "            if (np == 4 && (npad[0] | npad[1] | npad[2] | npad[3]) == 0) {\n"
-               "                /* The whole blocks of four inner pixels in one call. */\n"
-               "                b0 = %lld / BNN_L;\n"
-               "                bnn_conv_out4(col[0], %s_w%d + (long)gr * %lld * %lld * BNN_L, %lld, b0, %lld,\n"
-               "                              y + q0 * %lld + gr * %lld, %lld);\n"
-               "            }\n"
-               "            for (int b = b0; b < %lld; b++) {\n"
-               "                const bnn_word *wb = %s_w%d + (long)(gr * %lld + b) * %lld * BNN_L;\n"
-               "                int32_t pops[4 * BNN_L];\n"
-               "                bnn_block_pop4(col[0], wb, %lld, pops);\n"
-               "                for (int p = 0; p < np; p++) {\n"
-               "                int32_t *yo = y + (q0 + p) * %lld + gr * %lld;\n"
-               "                if (npad[p] == 0 && (b + 1) * BNN_L <= %lld) {\n"
-               "                    /* A whole block, no zero padding: N - 2 popcount. */\n"
-               "                    for (int l = 0; l < BNN_L; l++)\n"
-               "                        yo[b * BNN_L + l] = %lld - 2 * pops[p * BNN_L + l];\n"
-               "                    continue;\n"
-               "                }\n"
-               "                for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++) {\n"
-               "                    int co = b * BNN_L + l;\n"
-               "                    int32_t pop = pops[p * BNN_L + l];\n",
-            (long long)cog, e->name, wid, (long long)nb, (long long)words, (long long)words,
-            (long long)(taps * cg), (long long)w.Co, (long long)cog,
-            (long long)w.Co, (long long)nb, e->name, wid, (long long)nb, (long long)words,
-            (long long)words, (long long)w.Co, (long long)cog, (long long)cog,
-            (long long)(taps * cg), (long long)cog);
-    if (pad == PAD_SAME)
-        fprintf(f, "                    for (int k = 0; k < npad[p]; k++)\n"
-                   "                        pop -= %s_w%d[(long)(gr * %lld + co) * %lld + padded[p][k]];\n",
-                e->name, pid, (long long)cog, (long long)taps);
-    fprintf(f, "                    yo[co] = %lld - npad[p] * %lld - 2 * pop;\n"
-               "                }\n                }\n            }\n",
-            (long long)(taps * cg), (long long)cg);
-    fputs("            (void)padded;\n        }\n    }\n", f);
+    fprintf(f, "        bnn_bconv2d(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
+    if (pid >= 0)
+        fprintf(f, "%s_w%d,\n", e->name, pid);
+    else
+        fputs("NULL,\n", f);
+    fprintf(f, "                    %s, %s, col, padded);\n    }\n", win, pack_names[pk]);
 }
 
 static void emit_bdense(Emit *e, const IrNode *n) {
@@ -914,14 +423,8 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     free(wb);
     buf(e, xp, sizeof xp, x);
     buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    int64_t nb = (U + cost_co_lanes(e->t) - 1) / cost_co_lanes(e->t);
-    fprintf(f, "    for (int b = 0; b < %lld; b++) {\n"
-               "        int32_t pops[BNN_L];\n"
-               "        bnn_block_pop((const bnn_word *)%s, %s_w%d + (long)b * %lld * BNN_L, %lld, pops);\n"
-               "        for (int l = 0; l < BNN_L && b * BNN_L + l < %lld; l++)\n"
-               "            %s[b * BNN_L + l] = %lld - 2 * pops[l];\n    }\n",
-            (long long)nb, xp, e->name, wid, (long long)words, (long long)words, (long long)U, yp,
-            (long long)N);
+    fprintf(f, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name,
+            wid, (long long)N, (long long)U);
 }
 
 /* ------------------------------------------------------- float layers */
@@ -2082,6 +1585,21 @@ static bool check_names(Emit *e) {
                                                      : "");
             ok = false;
         }
+    /* The kernel library's headers are written next to NAME.h (every
+     * target's, so that a name does not work on one target only). */
+    for (int i = 0; i < runtime_nfiles; i++) {
+        const char *h = runtime_files[i].name;
+        size_t hl = strlen(h) - 2; /* without ".h" */
+        char *stem = mem_printf(&c->arena, "%.*s", (int)hl, h);
+        if (!same_nocase(e->name, stem))
+            continue;
+        diag_error(c, g->loc,
+                   "network '%s' would be written to '%s.h', the name of a header of bnnc's "
+                   "kernel library written next to it%s; rename the network",
+                   g->name, e->name,
+                   strcmp(e->name, stem) ? " on a file system that ignores case" : "");
+        ok = false;
+    }
     for (int pass = 0; pass < 2; pass++) {
         const PtrVec *v = pass ? &g->outputs : &g->inputs;
         const char *what = pass ? "output" : "input", *pre = pass ? "out_" : "in_";
@@ -2242,9 +1760,11 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     fprintf(f, "/* %s.c: generated by bnnc %s from network '%s' for target '%s'\n"
                " * (kernels: %s, %d-bit words). Do not edit. */\n",
             e->name, BNNC_VERSION, g->name, e->t->name, e->t->kernels, e->W);
-    fputs(prelude_common, f);
-    fprintf(f, "#include \"%s.h\"\n\n", e->name);
-    emit_popcount(e, f);
+    /* The kernel library: the flavour, then the core (write_all writes
+     * the headers next to this file). */
+    fprintf(f, "\n#define BNN_W %d\n#include \"%s\"\n#include \"bnn_kernels.h\"\n\n"
+               "#include \"%s.h\"\n",
+            e->W, runtime_flavour(e->t), e->name);
     emit_align(e, f);
     fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena BNN_ALIGN;\n\n",
             (long long)(e->plan.arena ? e->plan.arena : 16));
@@ -2347,13 +1867,27 @@ static bool write_all(Emit *e, const char *dir) {
     }
     size_t dl = strlen(dir);
     const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    /* NAME.h, NAME.c, NAME_weights.c, then the library headers NAME.c
+     * includes, as in runtime/. */
+    bool *used = mem_array(&c->arena, (size_t)runtime_nfiles, sizeof(bool));
+    runtime_closure(runtime_flavour(e->t), used);
+    runtime_closure("bnn_kernels.h", used);
     const char *ext[3] = {".h", ".c", "_weights.c"};
-    OutFile files[3];
+    const RuntimeFile **lib = mem_array(&c->arena, (size_t)runtime_nfiles + 3, sizeof *lib);
+    const char **path = mem_array(&c->arena, (size_t)runtime_nfiles + 3, sizeof(char *));
+    int nf = 0;
+    for (; nf < 3; nf++)
+        path[nf] = mem_printf(&c->arena, "%s%s%s%s", dir, sep, e->name, ext[nf]);
+    for (int i = 0; i < runtime_nfiles; i++)
+        if (used[i]) {
+            lib[nf] = &runtime_files[i];
+            path[nf++] = mem_printf(&c->arena, "%s%s%s", dir, sep, runtime_files[i].name);
+        }
+    OutFile *files = mem_array(&c->arena, (size_t)nf, sizeof(OutFile));
     int n = 0;
     bool ok = true;
-    for (; n < 3 && ok; n++)
-        if (!(ok = out_open(c, &files[n],
-                            mem_printf(&c->arena, "%s%s%s%s", dir, sep, e->name, ext[n]))))
+    for (; n < nf && ok; n++)
+        if (!(ok = out_open(c, &files[n], path[n])))
             break;
     if (ok) {
         e->h = files[0].f;
@@ -2363,11 +1897,13 @@ static bool write_all(Emit *e, const char *dir) {
         const char **out = io_names(e, &e->g->outputs, "out_");
         emit_source(e, in, out);
         emit_header(e, in, out);
+        for (int i = 3; i < nf; i++)
+            fwrite(lib[i]->text, 1, lib[i]->size, files[i].f);
         if (e->ok && !check_params(e, in, out))
             e->ok = false;
-        ok = e->ok && out_commit(c, files, 3);
+        ok = e->ok && out_commit(c, files, nf);
         if (!e->ok)
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < nf; i++)
                 out_discard(&files[i]);
     } else {
         for (int i = 0; i < n; i++)
@@ -2379,8 +1915,9 @@ static bool write_all(Emit *e, const char *dir) {
 }
 
 void emit_kernels(Ctx *c, const CostTarget *t, FILE *f) {
-    Emit e = {.c = c, .t = t, .W = t->word, .ok = true, .use_xor_pop = true, .use_pop4 = true};
-    emit_popcount(&e, f);
+    bool *done = mem_array(&c->arena, (size_t)runtime_nfiles, sizeof(bool));
+    fprintf(f, "#define BNN_W %d\n", t->word);
+    runtime_expand(f, runtime_flavour(t), done);
 }
 
 const char *emit_name(Ctx *c, const IrGraph *g) {

@@ -24,7 +24,9 @@ BNN
 l=$root/examples/lenet_bin.bnn
 
 check emit 0 "$bnnc" $l --target cortex-m4 --emit c -o out1 && [ -f out1/lenet_bin.h ] &&
-    [ -f out1/lenet_bin.c ] && [ -f out1/lenet_bin_weights.c ] && [ "$(ls out1 | wc -l)" -eq 3 ] &&
+    [ -f out1/lenet_bin.c ] && [ -f out1/lenet_bin_weights.c ] &&
+    [ "$(ls out1 | tr '\n' ' ')" = "bnn_base.h bnn_binary.h bnn_cortexm.h bnn_elem.h bnn_flavour.h bnn_float.h bnn_kernels.h bnn_portable.h bnn_scalar.h bnn_shape.h lenet_bin.c lenet_bin.h lenet_bin_weights.c " ] &&
+    cmp out1/bnn_cortexm.h "$root/runtime/bnn_cortexm.h" && cmp out1/bnn_kernels.h "$root/runtime/bnn_kernels.h" &&
     grep -q "warning: no --weights: the parameters are pseudo-random (seed 1)" err &&
     grep -q '^#define LENET_BIN_RANDOM_WEIGHTS 1$' out1/lenet_bin.h && [ ! -s out ] && ok || ko emit
 # The arena is the report's peak activation memory.
@@ -107,6 +109,15 @@ for n in math:2:9 Stdio:2:9 _net:2:9; do
     printf 'bnn 1;\nnetwork %s {\n    input x : f32[4];\n    y = relu(x);\n    output y;\n}\n' "${n%%:*}" > lib.bnn
     check "lib-${n%%:*}" 1 "$bnnc" lib.bnn --target cortex-m4 --emit c -o n4 &&
         grep -q "^lib.bnn:${n#*:}: error: .*network '${n%%:*}'" err && [ ! -e n4 ] && ok || ko "network '${n%%:*}'"
+done
+# The kernel library's headers go next to NAME.h: a network of one of
+# their names (any target's, in any case) is refused.
+for n in bnn_kernels BNN_Base bnn_avx2; do
+    printf 'bnn 1;\nnetwork %s {\n    input x : f32[4];\n    y = relu(x);\n    output y;\n}\n' "$n" > lib.bnn
+    case $n in BNN_Base) fs=" on a file system that ignores case" ;; *) fs="" ;; esac
+    check "lib-$n" 1 "$bnnc" lib.bnn --target cortex-m4 --emit c -o n4 &&
+        grep -q "^lib.bnn:2:9: error: network '$n' would be written to '$n.h', the name of a header of bnnc's kernel library written next to it$fs; rename the network$" err &&
+        [ ! -e n4 ] && ok || ko "network '$n'"
 done
 # Every macro of the header is defined once, on the examples and networks
 # with names that are close but not the same.
