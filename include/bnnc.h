@@ -1241,8 +1241,9 @@ void cli_help(FILE *f, const CliCmd *cmd);
 int cli_unknown_option(Ctx *c, const CliCmd *cmd, const char *a);
 /* The import search path after the -I folders: BNNC_PATH, the stdlib. */
 void cli_search_path(Ctx *c);
-/* A decimal seed from 0 to 2^64 - 1. */
-bool cli_seed(const char *s, uint64_t *out);
+/* --seed of command cmd: a decimal from 0 to 2^64 - 1 into *out, EXIT_OK;
+ * else the usage error (cli_usage_error) that says so. */
+int cli_seed(const char *cmd, const char *s, uint64_t *out);
 /* The network called name, or the one the main file declares; NULL after
  * reporting (`what` the command does with it: "run", "estimate"). */
 IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *what);

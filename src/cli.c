@@ -330,16 +330,15 @@ void cli_search_path(Ctx *c) {
     vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
 }
 
-bool cli_seed(const char *s, uint64_t *out) {
-    if (!*s || *s == '-' || *s == '+')
-        return false;
-    char *end;
+int cli_seed(const char *cmd, const char *s, uint64_t *out) {
+    char *end = NULL;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return false;
+    bool digits = *s && *s != '-' && *s != '+';
+    unsigned long long v = digits ? strtoull(s, &end, 10) : 0;
+    if (!digits || *end || errno)
+        return cli_usage_error(cmd, "--seed takes a whole number from 0 to 2^64 - 1, not '%s'", s);
     *out = v;
-    return true;
+    return EXIT_OK;
 }
 
 IrGraph *cli_network(Ctx *c, const IrModule *m, const char *name, const char *what) {

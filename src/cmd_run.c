@@ -76,9 +76,11 @@ static int run_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
         o->weights = v;
         break;
     case OPT_SEED:
-        if (!cli_seed(v, &o->seed))
-            return cli_usage_error("bnnc run", "--seed takes a whole number from 0 to 2^64 - 1, "
-                                   "not '%s'", v);
+        {
+            int rc = cli_seed("bnnc run", v, &o->seed);
+            if (rc != EXIT_OK)
+                return rc;
+        }
         o->seed_arg = v;
         break;
     case OPT_INPUT:

@@ -273,9 +273,11 @@ static int bnnc_value(Ctx *c, Options *o, OptId id, const char *v) {
     long n;
     switch (id) {
     case OPT_SEED:
-        if (!cli_seed(v, &o->seed))
-            return cli_usage_error("bnnc", "--seed takes a whole number from 0 to 2^64 - 1, "
-                                   "not '%s'", v);
+        {
+            int rc = cli_seed("bnnc", v, &o->seed);
+            if (rc != EXIT_OK)
+                return rc;
+        }
         o->seed_given = true;
         break;
     case OPT_REPS:
