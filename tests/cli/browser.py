@@ -20,7 +20,8 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report_pages import Page, check_report_page, check_solve_page, report_json, run, solve_json  # noqa: E402
+from report_pages import (EXAMPLES, Page, Tally, check_report_page, check_solve_page,  # noqa: E402
+                          report_json, run, solve_json)
 
 bnnc, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,19 +29,9 @@ if not browser:
     print("SKIP: chromium is not installed (scripts/setup.sh installs Debian's chromium "
           "package); the pages were not rendered")
     sys.exit(77)
-examples = ["mnist_mlp", "lenet_bin", "vgg_cifar10", "birealnet18", "quicknet"]
-passed = failed = 0
-
-
-def check(what, errors):
-    global passed, failed
-    if errors:
-        failed += 1
-        print("FAIL %s:" % what)
-        for e in errors[:10]:
-            print("  " + e)
-    else:
-        passed += 1
+examples = EXAMPLES
+tally = Tally("browser")
+check = tally.check
 
 
 def chromium(tmp, *args):
@@ -143,5 +134,4 @@ with tempfile.TemporaryDirectory() as tmp:
         colours = [("feasible target", (0x2c, 0xa0, 0x2c))] if sol["feasible"] else []
         check("%s solve: the screenshot" % ex, screenshot_errors(png, colours))
 
-print("browser: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+tally.finish()

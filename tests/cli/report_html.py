@@ -19,22 +19,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report_pages import Page, check_report_page, check_solve_page, report_json, run, solve_json  # noqa: E402
+from report_pages import (EXAMPLES, Page, Tally, check_report_page, check_solve_page,  # noqa: E402
+                          report_json, run, solve_json)
 
 bnnc, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-examples = ["mnist_mlp", "lenet_bin", "vgg_cifar10", "birealnet18", "quicknet"]
-passed = failed = 0
-
-
-def check(what, errors):
-    global passed, failed
-    if errors:
-        failed += 1
-        print("FAIL %s:" % what)
-        for e in errors[:10]:
-            print("  " + e)
-    else:
-        passed += 1
+examples = EXAMPLES
+tally = Tally("html")
+check = tally.check
 
 
 def self_contained(text):
@@ -171,5 +162,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check("--output replaces a file", [] if f.read().startswith("layer,op,")
               else ["old.csv not replaced"])
 
-print("html: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+tally.finish()

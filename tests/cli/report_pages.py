@@ -7,6 +7,7 @@ come from bnnc's JSON output, read with json, never from the HTML."""
 import html.parser
 import json
 import subprocess
+import sys
 
 
 class Page(html.parser.HTMLParser):
@@ -58,6 +59,30 @@ class Page(html.parser.HTMLParser):
                 continue
             out.append((a, title))
         return out
+
+
+EXAMPLES = ["mnist_mlp", "lenet_bin", "vgg_cifar10", "birealnet18", "quicknet"]
+
+
+class Tally:
+    """Checks counted: check() prints the first errors of a failed one;
+    finish() prints the totals and exits 1 if any failed."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def check(self, what, errors):
+        if errors:
+            self.failed += 1
+            print("FAIL %s:" % what)
+            for e in errors[:10]:
+                print("  " + e)
+        else:
+            self.passed += 1
+
+    def finish(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        sys.exit(1 if self.failed else 0)
 
 
 def run(bnnc, *args, want=0):
