@@ -254,10 +254,21 @@ static bool attr_ints(Reader *R, const char *name, int want, int64_t def, int64_
 
 /* ------------------------------------------------------- constants */
 
+/* The product of a's and b's (both at least 0), or BNNC_MAX_ELEMS + 1
+ * once it passes BNNC_MAX_ELEMS: a shape from a damaged model can
+ * multiply past int64_t, and every caller refuses more than
+ * BNNC_MAX_ELEMS elements. */
+static int64_t mul_cap(int64_t a, int64_t b) {
+    int64_t n;
+    if (__builtin_mul_overflow(a, b, &n) || n > BNNC_MAX_ELEMS)
+        return BNNC_MAX_ELEMS + 1;
+    return n;
+}
+
 static int64_t elems_of(int rank, const int64_t *d) {
     int64_t n = 1;
     for (int i = 0; i < rank; i++)
-        n *= d[i];
+        n = mul_cap(n, d[i]);
     return n;
 }
 
@@ -2149,11 +2160,15 @@ static bool map_concat(Reader *R) {
  * to the model shape d (rank r): the same elements in the same order. */
 static bool reshape_to(Reader *R, Val *x, int r, const int64_t *d) {
     int64_t total = elems_of(x->rank, x->dims);
-    if (elems_of(r, d) != total)
-        return fail(R, "its shape has %lld elements, its input %lld",
-                    (long long)elems_of(r, d), (long long)total);
     if (r < 1)
         return fail(R, "its output is a scalar; bnnc's tensors have 1 to 4 dimensions");
+    for (int i = 0; i < r; i++)
+        if (d[i] > BNNC_MAX_DIM)
+            return fail(R, "its output has a dimension of %lld; bnnc takes at most %lld",
+                        (long long)d[i], (long long)BNNC_MAX_DIM);
+    if (elems_of(r, d) != total || total > BNNC_MAX_ELEMS)
+        return fail(R, "its shape has %lld elements, its input %lld",
+                    (long long)elems_of(r, d), (long long)total);
     Val like = *x;
     like.rank = r;
     memcpy(like.dims, d, sizeof(int64_t) * (size_t)r);
@@ -2218,8 +2233,10 @@ static bool map_reshape(Reader *R) {
         if (axis < 0 || axis > x->rank)
             return fail(R, "its axis is out of range");
         int64_t a = 1, b = 1;
-        for (int i = 0; i < x->rank; i++)
-            *(i < axis ? &a : &b) *= x->dims[i];
+        for (int i = 0; i < x->rank; i++) {
+            int64_t *p = i < axis ? &a : &b;
+            *p = mul_cap(*p, x->dims[i]);
+        }
         d[0] = a, d[1] = b, r = 2;
     } else if (!strcmp(op, "Reshape")) {
         static const char *const known[] = {"allowzero", NULL};
@@ -2244,7 +2261,7 @@ static bool map_reshape(Reader *R) {
             if (v < 0 || v > BNNC_MAX_DIM || v != floor(v))
                 return fail(R, "its shape has a dimension of %g", s->v[i]);
             d[i] = (int64_t)v;
-            known_n *= d[i];
+            known_n = mul_cap(known_n, d[i]);
         }
         if (minus >= 0) {
             int64_t total = elems_of(x->rank, x->dims);
