@@ -302,6 +302,11 @@ static const char *const pack_names[] = {
     [PACK_CHANNEL] = "BNN_PACK_CHANNEL", [PACK_DENSE] = "BNN_PACK_DENSE",
     [PACK_KERNEL] = "BNN_PACK_KERNEL"};
 
+/* The library's element types (bnn_dtype) by DType. */
+static const char *const dtype_names[] = {
+    [DT_NONE] = "BNN_F32", [DT_B1] = "BNN_B1", [DT_U8] = "BNN_U8", [DT_I32] = "BNN_I32",
+    [DT_F32] = "BNN_F32"};
+
 /* A window as the library's bnn_win, a compound literal of constants. */
 static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
     snprintf(out, len,
@@ -442,7 +447,7 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;
-    char what[256], yp[96], xv[256];
+    char what[256], yp[96];
     /* Binary weights on a float input stay packed, in kernel packing:
      * word ci * KW + t / W, bit t % W of output channel co. */
     bool bw = n->weights == W_BINARY;
@@ -482,127 +487,19 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
             wid = float_array(e, lp->w, lp->nw, what);
         }
     }
+    char xp[96], win[256];
+    buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "xi");
-    fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
-               "    for (int ox = 0; ox < %lld; ox++) {\n"
-               "        float *yo = %s + ((long)oy * %lld + ox) * %lld;\n",
-            (long long)w.Ho, (long long)w.Wo, yp, (long long)w.Wo, (long long)w.Co);
-    if (!bw && !dw) {
-        /* Where the compiler has vector types, a block of 4 vectors of
-         * output channels stays in registers over the taps and input
-         * channels: each sum is still 0 + p(tap 0, ci 0) + ... in the
-         * scalar loop's order. */
-        e->use_fvec = true;
-        /* BNN_NA vectors a block: 4, 2 or 1, as many as divide the
-         * output channels of a group. */
-        fprintf(f, "#if BNN_FVEC\n#undef BNN_NA\n#if %lld %% (4 * BNN_FV) == 0\n#define BNN_NA 4\n"
-                   "#elif %lld %% (2 * BNN_FV) == 0\n#define BNN_NA 2\n"
-                   "#elif %lld %% BNN_FV == 0\n#define BNN_NA 1\n#else\n#define BNN_NA 0\n#endif\n"
-                   "#if BNN_NA\n",
-                (long long)cog, (long long)cog, (long long)cog);
-        fprintf(f, "        for (int cb = 0; cb < %lld; cb += BNN_NA * BNN_FV) {\n"
-                   "            int gr = cb / %lld;\n"
-                   "            bnn_vf acc[BNN_NA];\n"
-                   "            for (int k = 0; k < BNN_NA; k++)\n"
-                   "                acc[k] = (bnn_vf){0};\n"
-                   "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "            for (int kx = 0; kx < %lld; kx++) {\n"
-                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
-                   "                int ix = ox * %lld - %lld + kx * %lld;\n"
-                   "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-                (long long)w.Co, (long long)cog, (long long)w.Kh, (long long)w.Kw,
-                (long long)w.sh, (long long)w.pt, (long long)w.dh, (long long)w.sw,
-                (long long)w.pl, (long long)w.dw, (long long)w.H, (long long)w.Wd);
-        if (pad != PAD_SAME_ONE)
-            fputs("                if (out)\n                    continue;\n", f);
-        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n"
-                   "                    long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
-                (long long)cg, (long long)w.Wd, (long long)w.C, (long long)cg);
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                    float xv = out ? 1.0f : %s;\n", xv);
-        else
-            fprintf(f, "                    float xv = %s;\n", xv);
-        if (chunk)
-            fprintf(f, "                    const float *wr = %s_w%d + (((long)(cb / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + cb %% 64;\n",
-                    e->name, wid, (long long)taps, (long long)w.Kw, (long long)cg);
-        else
-            fprintf(f, "                    const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + ci) * %lld + cb;\n",
-                    e->name, wid, (long long)w.Kw, (long long)cg, (long long)w.Co);
-        fprintf(f, "                    bnn_vf xs = (bnn_vf){0} + xv;\n"
-                   "                    for (int k = 0; k < BNN_NA; k++) {\n"
-                   "                        bnn_vf wv;\n"
-                   "                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);\n"
-                   "                        bnn_vf p = xs * wv;\n"
-                   "                        acc[k] = acc[k] + p;\n"
-                   "                    }\n"
-                   "                }\n            }\n"
-                   "            memcpy(yo + cb, acc, sizeof acc);\n"
-                   "        }\n        continue;\n");
-        fputs("#endif\n", f);
-        fputs("#endif\n", f);
-    }
-    fprintf(f, "        for (int co = 0; co < %lld; co++)\n"
-               "            yo[co] = 0.0f;\n",
-            (long long)w.Co);
-    fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
-               "        for (int kx = 0; kx < %lld; kx++) {\n"
-               "            int iy = oy * %lld - %lld + ky * %lld;\n"
-               "            int ix = ox * %lld - %lld + kx * %lld;\n"
-               "            int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-            (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt,
-            (long long)w.dh, (long long)w.sw, (long long)w.pl, (long long)w.dw, (long long)w.H,
-            (long long)w.Wd);
-    if (pad != PAD_SAME_ONE)
-        fputs("            if (out)\n                continue;\n", f);
-    fprintf(f, "            for (int gr = 0; gr < %lld; gr++)\n"
-               "            for (int ci = 0; ci < %lld; ci++) {\n",
-            (long long)g, (long long)cg);
-    fprintf(f, "                long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
-            (long long)w.Wd, (long long)w.C, (long long)cg);
-    if (pad == PAD_SAME_ONE)
-        fprintf(f, "                float xv = out ? 1.0f : %s;\n", xv);
+    win_literal(win, sizeof win, &w, g, pad);
+    if (bw)
+        fprintf(f, "    bnn_conv2d_bw(%s, %s, %s, %s_w%d,\n                  %s);\n", xp,
+                dtype_names[x->type], yp, e->name, wid, win);
+    else if (dw)
+        fprintf(f, "    bnn_depthwise_conv2d(%s, %s, %s, %s_w%d,\n                         %s);\n",
+                xp, dtype_names[x->type], yp, e->name, wid, win);
     else
-        fprintf(f, "                float xv = %s;\n", xv);
-    if (bw) { /* x * (+1 or -1) is exactly x or -x */
-        fprintf(f, "                int t = ky * %lld + kx;\n"
-                   "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    bnn_word wv = %s_w%d[(long)co * %lld + ci * %lld + t / BNN_W];\n"
-                   "                    float p = xv * (float)(2 * (int)((wv >> (t %% BNN_W)) & 1u) - 1);\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n            }\n        }\n    }\n",
-                (long long)w.Kw, (long long)cog, (long long)cog, e->name, wid, (long long)words,
-                (long long)KW);
-        return;
-    }
-    /* Weights: conv [ky][kx][ci][co] (or in chunks of 64 output
-     * channels); depthwise [ky][kx][c][m]. */
-    if (chunk) {
-        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    float p = xv * %s_w%d[(((long)(co / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + co %% 64];\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n            }\n        }\n    }\n",
-                (long long)cog, (long long)cog, e->name, wid, (long long)taps, (long long)w.Kw,
-                (long long)cg);
-        return;
-    }
-    fprintf(f, "                const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + %s) * %lld;\n",
-            e->name, wid, (long long)w.Kw, (long long)(dw ? w.C : cg), dw ? "gr" : "ci",
-            (long long)(dw ? cog : w.Co));
-    if (dw)
-        fprintf(f, "                float *ya = yo + gr * %lld;\n"
-                   "                for (int m = 0; m < %lld; m++) {\n"
-                   "                    float p = xv * wr[m];\n"
-                   "                    ya[m] = ya[m] + p;\n"
-                   "                }\n",
-                (long long)cog, (long long)cog);
-    else
-        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    float p = xv * wr[co];\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n",
-                (long long)cog, (long long)cog);
-    fputs("            }\n        }\n    }\n", f);
+        fprintf(f, "    bnn_conv2d(%s, %s, %s, %s_w%d,\n               %s, %d);\n", xp,
+                dtype_names[x->type], yp, e->name, wid, win, chunk);
 }
 
 static void emit_dense_float(Emit *e, const IrNode *n) {
@@ -612,13 +509,13 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;
-    char what[256], yp[96], xv[256];
+    char what[256], xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "i");
+    int wid;
     if (n->weights == W_BINARY) {
         /* Binary weights on a float input: 16 units a block, one 16-bit
-         * mask per input, [block][input]; each unit still sums its inputs
-         * in order, and x * (+1 or -1) is exactly x or -x. */
+         * mask per input, [block][input] (bnn_bdense_f). */
         int64_t nb = (U + 15) / 16;
         int32_t *m = xmalloc((size_t)(nb * N) * sizeof *m);
         memset(m, 0, (size_t)(nb * N) * sizeof *m);
@@ -628,59 +525,16 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
                     m[(u / 16) * N + i] |= 1 << (u % 16);
         snprintf(what, sizeof what, "%s: binary weights, [%lld blocks of 16 units][%lld inputs]",
                  n->name, (long long)nb, (long long)N);
-        int wid = mask_array(e, m, nb * N, what);
+        wid = mask_array(e, m, nb * N, what);
         free(m);
-        /* Where the compiler has vector types and the machine SIMD, four
-         * vectors of 4 lanes hold the 16 sums: a lane adds x with its sign
-         * bit flipped where the weight is -1 (exactly x * -1 for every
-         * number but a NaN), in the same order as the scalar loop. */
-        e->use_fvec = e->use_fmask = true;
-        fprintf(f, "    for (int blk = 0; blk < %lld; blk++) {\n"
-                   "        float acc[16];\n"
-                   "        const uint16_t *wm = %s_w%d + (long)blk * %lld;\n"
-                   "#if BNN_FVEC\n"
-                   "        bnn_v4f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};\n"
-                   "        for (long i = 0; i < %lld; i++) {\n"
-                   "            float xv = %s;\n"
-                   "            uint32_t xb;\n"
-                   "            memcpy(&xb, &xv, 4);\n"
-                   "            bnn_v4u m = (bnn_v4u){0, 0, 0, 0} + (uint32_t)wm[i];\n"
-                   "            bnn_v4u xs = (bnn_v4u){0, 0, 0, 0} + xb;\n"
-                   "            a0 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[0]) == 0) & bnn_fsign));\n"
-                   "            a1 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[1]) == 0) & bnn_fsign));\n"
-                   "            a2 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[2]) == 0) & bnn_fsign));\n"
-                   "            a3 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[3]) == 0) & bnn_fsign));\n"
-                   "        }\n"
-                   "        memcpy(acc, &a0, 16);\n        memcpy(acc + 4, &a1, 16);\n"
-                   "        memcpy(acc + 8, &a2, 16);\n        memcpy(acc + 12, &a3, 16);\n"
-                   "#else\n"
-                   "        for (int k = 0; k < 16; k++)\n            acc[k] = 0.0f;\n"
-                   "        for (long i = 0; i < %lld; i++) {\n"
-                   "            float xv = %s;\n"
-                   "            unsigned mv = wm[i];\n"
-                   "            for (int k = 0; k < 16; k++) {\n"
-                   "                float p = xv * (float)(2 * (int)((mv >> k) & 1u) - 1);\n"
-                   "                acc[k] = acc[k] + p;\n"
-                   "            }\n        }\n"
-                   "#endif\n"
-                   "        for (int k = 0; k < 16 && blk * 16 + k < %lld; k++)\n"
-                   "            %s[blk * 16 + k] = acc[k];\n    }\n",
-                (long long)nb, e->name, wid, (long long)N, (long long)N, xv, (long long)N, xv,
-                (long long)U, yp);
-        return;
+    } else {
+        snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N,
+                 (long long)U);
+        wid = float_array(e, lp->w, lp->nw, what);
     }
-    snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
-    int wid = float_array(e, lp->w, lp->nw, what);
-    fprintf(f, "    {\n        float *y = %s;\n"
-               "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
-               "        for (long i = 0; i < %lld; i++) {\n"
-               "            float xv = %s;\n"
-               "            const float *wr = %s_w%d + i * %lld;\n"
-               "            for (int u = 0; u < %lld; u++) {\n"
-               "                float p = xv * wr[u];\n"
-               "                y[u] = y[u] + p;\n"
-               "            }\n        }\n    }\n",
-            yp, (long long)U, (long long)N, xv, e->name, wid, (long long)U, (long long)U);
+    fprintf(f, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
+            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, dtype_names[x->type], yp,
+            e->name, wid, (long long)N, (long long)U);
 }
 
 /* The end of a dot product (docs/semantics.md section 3), over the
@@ -707,20 +561,14 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
         snprintf(what, sizeof what, "%s: bias per output channel", n->name);
         bid = float_array(e, lp->bias, lp->nout, what);
     }
-    FILE *f = e->src;
-    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-               "    for (long c = 0; c < %lld; c++) {\n"
-               "        unsigned char *q = A + %lld + 4 * (px * %lld + c);\n",
-            (long long)P, (long long)C, (long long)e->plan.buf[n->id].offset, (long long)C);
-    if (ir_is_binary(n) || ir_is_bitserial(n))
-        fputs("        int32_t a;\n        memcpy(&a, q, 4);\n        float v = (float)a;\n", f);
-    else
-        fputs("        float v;\n        memcpy(&v, q, 4);\n", f);
+    char sp[64] = "NULL", bp[64] = "NULL";
     if (sc)
-        fprintf(f, "        float p = v * %s_w%d[c];\n        v = p;\n", e->name, sid);
+        snprintf(sp, sizeof sp, "%s_w%d", e->name, sid);
     if (bi)
-        fprintf(f, "        float b = v + %s_w%d[c];\n        v = b;\n", e->name, bid);
-    fputs("        memcpy(q, &v, 4);\n    }\n", f);
+        snprintf(bp, sizeof bp, "%s_w%d", e->name, bid);
+    fprintf(e->src, "    bnn_epilogue(A + %lld, %lld, %lld, %s, %s, %d);\n",
+            (long long)e->plan.buf[n->id].offset, (long long)P, (long long)C, sp, bp,
+            ir_is_binary(n) || ir_is_bitserial(n));
 }
 
 /* ---------------------------------------------------- element layers */
