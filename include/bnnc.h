@@ -43,7 +43,8 @@
  *   npy_   NumPy .npy arrays (npy.c): the interpreter's inputs, outputs.
  *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
  *          the checked IR in plain arithmetic (docs/semantics.md).
- *   emit_  the C emitter (emit_c.c, `--emit c`): kernels for the target.
+ *   emit_  the C emitter (emit_c.c, `--emit c`): the graph lowered to
+ *          calls of the kernel library, the arena plan, the weights.
  *   runtime_ the kernel library (runtime/ headers) embedded in bnnc
  *          (emit_runtime.c): the headers the emitted code includes.
  *   host_  building and running programs on this machine (host.c).
@@ -1075,8 +1076,9 @@ int emit_param_align(const CostTarget *t);
 int64_t emit_param_bytes(const CostTarget *t, int64_t bytes);
 /* NAME: the C identifier of a network's files and functions. */
 const char *emit_name(Ctx *c, const IrGraph *g);
-/* The binary kernels the emitter writes for t (bnn_word, BNN_W, BNN_L,
- * bnn_block_pop): what bnnc calibrate times. */
+/* The binary kernels of t's flavour (bnn_word, BNN_W, BNN_L,
+ * bnn_block_pop): the library's flavour header with its includes
+ * expanded (runtime_expand), what bnnc calibrate times. */
 void emit_kernels(Ctx *c, const CostTarget *t, FILE *f);
 
 /* The kernel library (runtime/ headers), linked into bnnc as data by

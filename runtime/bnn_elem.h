@@ -188,6 +188,7 @@ BNN_INLINE void bnn_add_f(const void *a, bnn_dtype at, const void *b, bnn_dtype 
 BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
 {
     long C = xt == BNN_B1 ? bnn_words(g.C) : g.C;
+    long sz = xt == BNN_B1 ? (long)sizeof(bnn_word) : xt == BNN_U8 ? 1 : 4;
     for (int oy = 0; oy < g.Ho; oy++)
         for (int ox = 0; ox < g.Wo; ox++) {
             long o = ((long)oy * g.Wo + ox) * C;
@@ -198,20 +199,26 @@ BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
                     if (bnn_padded(&g, iy, ix))
                         continue;
                     long base = ((long)iy * g.W + ix) * C;
-                    int first = count++ == 0;
+                    /* The first real tap copied, the others compared:
+                     * the compare loop tests nothing else (gcc does not
+                     * unswitch a test of the first tap inside it). */
+                    if (count++ == 0) {
+                        memcpy((unsigned char *)y + o * sz, (const unsigned char *)x + base * sz,
+                               (size_t)(C * sz));
+                        continue;
+                    }
                     for (long c = 0; c < C; c++) {
                         if (xt == BNN_B1) {
-                            bnn_word v = ((const bnn_word *)x)[base + c], *q = (bnn_word *)y + o + c;
-                            *q = first ? v : *q | v;
+                            ((bnn_word *)y)[o + c] |= ((const bnn_word *)x)[base + c];
                         } else if (xt == BNN_F32) {
                             float v = ((const float *)x)[base + c], *q = (float *)y + o + c;
-                            *q = first ? v : v > *q ? v : *q;
+                            *q = v > *q ? v : *q;
                         } else if (xt == BNN_I32) {
                             int32_t v = ((const int32_t *)x)[base + c], *q = (int32_t *)y + o + c;
-                            *q = first ? v : v > *q ? v : *q;
+                            *q = v > *q ? v : *q;
                         } else {
                             uint8_t v = ((const uint8_t *)x)[base + c], *q = (uint8_t *)y + o + c;
-                            *q = first ? v : v > *q ? v : *q;
+                            *q = v > *q ? v : *q;
                         }
                     }
                 }

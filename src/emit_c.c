@@ -4,17 +4,18 @@
  * Writes three C99 files for one network after the passes:
  *   NAME.h          the API: one inference function, the sizes and shapes
  *                   of the inputs and outputs, the arena size;
- *   NAME.c          the layers as straight-line loop nests with every size
- *                   a constant, over one static arena laid out by the
- *                   buffer planner (plan.c), including the kernel library
+ *   NAME.c          a call of a kernel library function a layer, every
+ *                   size a constant, over one static arena laid out by
+ *                   the buffer planner (plan.c); it includes the library
  *                   (runtime/, the flavour of the target's `kernels`),
  *                   whose headers go next to it (emit_runtime.c);
  *   NAME_weights.c  the parameters: binary weights packed as the
  *                   compression pass chose, float weights, folded batch
  *                   norms, and the integer thresholds of fused sign(bn).
- * Every layer computes exactly what docs/semantics.md says, in the same
- * order as the reference interpreter; float products and sums are separate
- * statements so no compiler fuses them. No malloc: the arena is static.
+ * The emitter lowers the graph only: the arrays of weights and their
+ * packing, the arena plan, and per layer the library call that computes
+ * exactly what docs/semantics.md says (runtime/README.md). No malloc: the
+ * arena is static.
  * The files are written all or none through outfile.c: temporaries in DIR
  * itself, renamed over the old files only when all are complete and
  * every destination has been checked.
@@ -40,11 +41,6 @@ typedef struct {
     FILE *h, *wf;              /* NAME.h, NAME_weights.c */
     FILE *decl;                /* NAME.c: the prelude and declarations */
     FILE *src;                 /* the body of the inference function */
-    bool use_xor_pop, use_bit; /* which helpers the body calls */
-    bool use_fvec;             /* float vectors: bnn_vf (conv2d) */
-    bool use_fmask;            /* bdense on a float input: bnn_v4f, bnn_fbit */
-    bool use_pop4;             /* bnn_block_pop4 (binary convolutions) */
-    bool use_copy_bits, use_set_bits; /* bnn_copy_bits, bnn_set_bits (gathers) */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
     int64_t pad;               /* zero elements the open array ends with */
     int W;                     /* word bits */
@@ -134,19 +130,6 @@ static void buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
 /* Pointer expression to node n's buffer. */
 static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
     buf_as(e, out, len, n, n->type);
-}
-
-/* An element of x at flat index `idx` (a C expression) as a float. */
-static void ld_float(Emit *e, char *out, size_t len, const IrNode *x, const char *idx) {
-    char p[96];
-    buf(e, p, sizeof p, x);
-    if (x->type == DT_F32)
-        snprintf(out, len, "%s[%s]", p, idx);
-    else if (x->type == DT_B1 && (e->use_bit = true))
-        snprintf(out, len, "(float)(2 * bnn_bit(%s, %s, %lld, %lld) - 1)", p, idx,
-                 (long long)shape_channels(&x->shape), (long long)cwords(shape_channels(&x->shape), e->W));
-    else
-        snprintf(out, len, "(float)%s[%s]", p, idx);
 }
 
 static int wcount; /* arrays written so far (names W0, W1, ...) */
@@ -302,6 +285,18 @@ static const char *const pack_names[] = {
     [PACK_CHANNEL] = "BNN_PACK_CHANNEL", [PACK_DENSE] = "BNN_PACK_DENSE",
     [PACK_KERNEL] = "BNN_PACK_KERNEL"};
 
+/* The library's element types (bnn_dtype) by DType. */
+static const char *const dtype_names[] = {
+    [DT_NONE] = "BNN_F32", [DT_B1] = "BNN_B1", [DT_U8] = "BNN_U8", [DT_I32] = "BNN_I32",
+    [DT_F32] = "BNN_F32"};
+
+/* A walk (bnn_shape.h) as a compound literal: extents d, steps st. */
+static void walk_literal(char *out, size_t len, const int64_t *d, const int64_t *st) {
+    snprintf(out, len, "(bnn_walk){{%lld, %lld, %lld, %lld}, {%lld, %lld, %lld, %lld}}",
+             (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3], (long long)st[0],
+             (long long)st[1], (long long)st[2], (long long)st[3]);
+}
+
 /* A window as the library's bnn_win, a compound literal of constants. */
 static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
     snprintf(out, len,
@@ -416,7 +411,6 @@ static void emit_bdense(Emit *e, const IrNode *n) {
             if (lp->w[i * U + u] >= 0)
                 wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
     char what[256], xp[96], yp[96];
-    e->use_xor_pop = true;
     snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name, (long long)U,
              (long long)words);
     int wid = block_array(e, wb, 1, U, words, what);
@@ -442,7 +436,7 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;
-    char what[256], yp[96], xv[256];
+    char what[256], yp[96];
     /* Binary weights on a float input stay packed, in kernel packing:
      * word ci * KW + t / W, bit t % W of output channel co. */
     bool bw = n->weights == W_BINARY;
@@ -482,127 +476,19 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
             wid = float_array(e, lp->w, lp->nw, what);
         }
     }
+    char xp[96], win[256];
+    buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "xi");
-    fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
-               "    for (int ox = 0; ox < %lld; ox++) {\n"
-               "        float *yo = %s + ((long)oy * %lld + ox) * %lld;\n",
-            (long long)w.Ho, (long long)w.Wo, yp, (long long)w.Wo, (long long)w.Co);
-    if (!bw && !dw) {
-        /* Where the compiler has vector types, a block of 4 vectors of
-         * output channels stays in registers over the taps and input
-         * channels: each sum is still 0 + p(tap 0, ci 0) + ... in the
-         * scalar loop's order. */
-        e->use_fvec = true;
-        /* BNN_NA vectors a block: 4, 2 or 1, as many as divide the
-         * output channels of a group. */
-        fprintf(f, "#if BNN_FVEC\n#undef BNN_NA\n#if %lld %% (4 * BNN_FV) == 0\n#define BNN_NA 4\n"
-                   "#elif %lld %% (2 * BNN_FV) == 0\n#define BNN_NA 2\n"
-                   "#elif %lld %% BNN_FV == 0\n#define BNN_NA 1\n#else\n#define BNN_NA 0\n#endif\n"
-                   "#if BNN_NA\n",
-                (long long)cog, (long long)cog, (long long)cog);
-        fprintf(f, "        for (int cb = 0; cb < %lld; cb += BNN_NA * BNN_FV) {\n"
-                   "            int gr = cb / %lld;\n"
-                   "            bnn_vf acc[BNN_NA];\n"
-                   "            for (int k = 0; k < BNN_NA; k++)\n"
-                   "                acc[k] = (bnn_vf){0};\n"
-                   "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "            for (int kx = 0; kx < %lld; kx++) {\n"
-                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
-                   "                int ix = ox * %lld - %lld + kx * %lld;\n"
-                   "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-                (long long)w.Co, (long long)cog, (long long)w.Kh, (long long)w.Kw,
-                (long long)w.sh, (long long)w.pt, (long long)w.dh, (long long)w.sw,
-                (long long)w.pl, (long long)w.dw, (long long)w.H, (long long)w.Wd);
-        if (pad != PAD_SAME_ONE)
-            fputs("                if (out)\n                    continue;\n", f);
-        fprintf(f, "                for (int ci = 0; ci < %lld; ci++) {\n"
-                   "                    long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
-                (long long)cg, (long long)w.Wd, (long long)w.C, (long long)cg);
-        if (pad == PAD_SAME_ONE)
-            fprintf(f, "                    float xv = out ? 1.0f : %s;\n", xv);
-        else
-            fprintf(f, "                    float xv = %s;\n", xv);
-        if (chunk)
-            fprintf(f, "                    const float *wr = %s_w%d + (((long)(cb / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + cb %% 64;\n",
-                    e->name, wid, (long long)taps, (long long)w.Kw, (long long)cg);
-        else
-            fprintf(f, "                    const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + ci) * %lld + cb;\n",
-                    e->name, wid, (long long)w.Kw, (long long)cg, (long long)w.Co);
-        fprintf(f, "                    bnn_vf xs = (bnn_vf){0} + xv;\n"
-                   "                    for (int k = 0; k < BNN_NA; k++) {\n"
-                   "                        bnn_vf wv;\n"
-                   "                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);\n"
-                   "                        bnn_vf p = xs * wv;\n"
-                   "                        acc[k] = acc[k] + p;\n"
-                   "                    }\n"
-                   "                }\n            }\n"
-                   "            memcpy(yo + cb, acc, sizeof acc);\n"
-                   "        }\n        continue;\n");
-        fputs("#endif\n", f);
-        fputs("#endif\n", f);
-    }
-    fprintf(f, "        for (int co = 0; co < %lld; co++)\n"
-               "            yo[co] = 0.0f;\n",
-            (long long)w.Co);
-    fprintf(f, "        for (int ky = 0; ky < %lld; ky++)\n"
-               "        for (int kx = 0; kx < %lld; kx++) {\n"
-               "            int iy = oy * %lld - %lld + ky * %lld;\n"
-               "            int ix = ox * %lld - %lld + kx * %lld;\n"
-               "            int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n",
-            (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt,
-            (long long)w.dh, (long long)w.sw, (long long)w.pl, (long long)w.dw, (long long)w.H,
-            (long long)w.Wd);
-    if (pad != PAD_SAME_ONE)
-        fputs("            if (out)\n                continue;\n", f);
-    fprintf(f, "            for (int gr = 0; gr < %lld; gr++)\n"
-               "            for (int ci = 0; ci < %lld; ci++) {\n",
-            (long long)g, (long long)cg);
-    fprintf(f, "                long xi = ((long)iy * %lld + ix) * %lld + gr * %lld + ci;\n",
-            (long long)w.Wd, (long long)w.C, (long long)cg);
-    if (pad == PAD_SAME_ONE)
-        fprintf(f, "                float xv = out ? 1.0f : %s;\n", xv);
+    win_literal(win, sizeof win, &w, g, pad);
+    if (bw)
+        fprintf(f, "    bnn_conv2d_bw(%s, %s, %s, %s_w%d,\n                  %s);\n", xp,
+                dtype_names[x->type], yp, e->name, wid, win);
+    else if (dw)
+        fprintf(f, "    bnn_depthwise_conv2d(%s, %s, %s, %s_w%d,\n                         %s);\n",
+                xp, dtype_names[x->type], yp, e->name, wid, win);
     else
-        fprintf(f, "                float xv = %s;\n", xv);
-    if (bw) { /* x * (+1 or -1) is exactly x or -x */
-        fprintf(f, "                int t = ky * %lld + kx;\n"
-                   "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    bnn_word wv = %s_w%d[(long)co * %lld + ci * %lld + t / BNN_W];\n"
-                   "                    float p = xv * (float)(2 * (int)((wv >> (t %% BNN_W)) & 1u) - 1);\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n            }\n        }\n    }\n",
-                (long long)w.Kw, (long long)cog, (long long)cog, e->name, wid, (long long)words,
-                (long long)KW);
-        return;
-    }
-    /* Weights: conv [ky][kx][ci][co] (or in chunks of 64 output
-     * channels); depthwise [ky][kx][c][m]. */
-    if (chunk) {
-        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    float p = xv * %s_w%d[(((long)(co / 64) * %lld + ky * %lld + kx) * %lld + ci) * 64 + co %% 64];\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n            }\n        }\n    }\n",
-                (long long)cog, (long long)cog, e->name, wid, (long long)taps, (long long)w.Kw,
-                (long long)cg);
-        return;
-    }
-    fprintf(f, "                const float *wr = %s_w%d + ((long)(ky * %lld + kx) * %lld + %s) * %lld;\n",
-            e->name, wid, (long long)w.Kw, (long long)(dw ? w.C : cg), dw ? "gr" : "ci",
-            (long long)(dw ? cog : w.Co));
-    if (dw)
-        fprintf(f, "                float *ya = yo + gr * %lld;\n"
-                   "                for (int m = 0; m < %lld; m++) {\n"
-                   "                    float p = xv * wr[m];\n"
-                   "                    ya[m] = ya[m] + p;\n"
-                   "                }\n",
-                (long long)cog, (long long)cog);
-    else
-        fprintf(f, "                for (int co = gr * %lld; co < (gr + 1) * %lld; co++) {\n"
-                   "                    float p = xv * wr[co];\n"
-                   "                    yo[co] = yo[co] + p;\n"
-                   "                }\n",
-                (long long)cog, (long long)cog);
-    fputs("            }\n        }\n    }\n", f);
+        fprintf(f, "    bnn_conv2d(%s, %s, %s, %s_w%d,\n               %s, %d);\n", xp,
+                dtype_names[x->type], yp, e->name, wid, win, chunk);
 }
 
 static void emit_dense_float(Emit *e, const IrNode *n) {
@@ -612,13 +498,13 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
     const LayerParams *lp = params(e, n->name);
     if (!lp)
         return;
-    char what[256], yp[96], xv[256];
+    char what[256], xp[96], yp[96];
+    buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "i");
+    int wid;
     if (n->weights == W_BINARY) {
         /* Binary weights on a float input: 16 units a block, one 16-bit
-         * mask per input, [block][input]; each unit still sums its inputs
-         * in order, and x * (+1 or -1) is exactly x or -x. */
+         * mask per input, [block][input] (bnn_bdense_f). */
         int64_t nb = (U + 15) / 16;
         int32_t *m = xmalloc((size_t)(nb * N) * sizeof *m);
         memset(m, 0, (size_t)(nb * N) * sizeof *m);
@@ -628,59 +514,16 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
                     m[(u / 16) * N + i] |= 1 << (u % 16);
         snprintf(what, sizeof what, "%s: binary weights, [%lld blocks of 16 units][%lld inputs]",
                  n->name, (long long)nb, (long long)N);
-        int wid = mask_array(e, m, nb * N, what);
+        wid = mask_array(e, m, nb * N, what);
         free(m);
-        /* Where the compiler has vector types and the machine SIMD, four
-         * vectors of 4 lanes hold the 16 sums: a lane adds x with its sign
-         * bit flipped where the weight is -1 (exactly x * -1 for every
-         * number but a NaN), in the same order as the scalar loop. */
-        e->use_fvec = e->use_fmask = true;
-        fprintf(f, "    for (int blk = 0; blk < %lld; blk++) {\n"
-                   "        float acc[16];\n"
-                   "        const uint16_t *wm = %s_w%d + (long)blk * %lld;\n"
-                   "#if BNN_FVEC\n"
-                   "        bnn_v4f a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};\n"
-                   "        for (long i = 0; i < %lld; i++) {\n"
-                   "            float xv = %s;\n"
-                   "            uint32_t xb;\n"
-                   "            memcpy(&xb, &xv, 4);\n"
-                   "            bnn_v4u m = (bnn_v4u){0, 0, 0, 0} + (uint32_t)wm[i];\n"
-                   "            bnn_v4u xs = (bnn_v4u){0, 0, 0, 0} + xb;\n"
-                   "            a0 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[0]) == 0) & bnn_fsign));\n"
-                   "            a1 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[1]) == 0) & bnn_fsign));\n"
-                   "            a2 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[2]) == 0) & bnn_fsign));\n"
-                   "            a3 += (bnn_v4f)(xs ^ ((bnn_v4u)((m & bnn_fbit[3]) == 0) & bnn_fsign));\n"
-                   "        }\n"
-                   "        memcpy(acc, &a0, 16);\n        memcpy(acc + 4, &a1, 16);\n"
-                   "        memcpy(acc + 8, &a2, 16);\n        memcpy(acc + 12, &a3, 16);\n"
-                   "#else\n"
-                   "        for (int k = 0; k < 16; k++)\n            acc[k] = 0.0f;\n"
-                   "        for (long i = 0; i < %lld; i++) {\n"
-                   "            float xv = %s;\n"
-                   "            unsigned mv = wm[i];\n"
-                   "            for (int k = 0; k < 16; k++) {\n"
-                   "                float p = xv * (float)(2 * (int)((mv >> k) & 1u) - 1);\n"
-                   "                acc[k] = acc[k] + p;\n"
-                   "            }\n        }\n"
-                   "#endif\n"
-                   "        for (int k = 0; k < 16 && blk * 16 + k < %lld; k++)\n"
-                   "            %s[blk * 16 + k] = acc[k];\n    }\n",
-                (long long)nb, e->name, wid, (long long)N, (long long)N, xv, (long long)N, xv,
-                (long long)U, yp);
-        return;
+    } else {
+        snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N,
+                 (long long)U);
+        wid = float_array(e, lp->w, lp->nw, what);
     }
-    snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N, (long long)U);
-    int wid = float_array(e, lp->w, lp->nw, what);
-    fprintf(f, "    {\n        float *y = %s;\n"
-               "        for (int u = 0; u < %lld; u++)\n            y[u] = 0.0f;\n"
-               "        for (long i = 0; i < %lld; i++) {\n"
-               "            float xv = %s;\n"
-               "            const float *wr = %s_w%d + i * %lld;\n"
-               "            for (int u = 0; u < %lld; u++) {\n"
-               "                float p = xv * wr[u];\n"
-               "                y[u] = y[u] + p;\n"
-               "            }\n        }\n    }\n",
-            yp, (long long)U, (long long)N, xv, e->name, wid, (long long)U, (long long)U);
+    fprintf(f, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
+            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, dtype_names[x->type], yp,
+            e->name, wid, (long long)N, (long long)U);
 }
 
 /* The end of a dot product (docs/semantics.md section 3), over the
@@ -707,20 +550,14 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
         snprintf(what, sizeof what, "%s: bias per output channel", n->name);
         bid = float_array(e, lp->bias, lp->nout, what);
     }
-    FILE *f = e->src;
-    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-               "    for (long c = 0; c < %lld; c++) {\n"
-               "        unsigned char *q = A + %lld + 4 * (px * %lld + c);\n",
-            (long long)P, (long long)C, (long long)e->plan.buf[n->id].offset, (long long)C);
-    if (ir_is_binary(n) || ir_is_bitserial(n))
-        fputs("        int32_t a;\n        memcpy(&a, q, 4);\n        float v = (float)a;\n", f);
-    else
-        fputs("        float v;\n        memcpy(&v, q, 4);\n", f);
+    char sp[64] = "NULL", bp[64] = "NULL";
     if (sc)
-        fprintf(f, "        float p = v * %s_w%d[c];\n        v = p;\n", e->name, sid);
+        snprintf(sp, sizeof sp, "%s_w%d", e->name, sid);
     if (bi)
-        fprintf(f, "        float b = v + %s_w%d[c];\n        v = b;\n", e->name, bid);
-    fputs("        memcpy(q, &v, 4);\n    }\n", f);
+        snprintf(bp, sizeof bp, "%s_w%d", e->name, bid);
+    fprintf(e->src, "    bnn_epilogue(A + %lld, %lld, %lld, %s, %s, %d);\n",
+            (long long)e->plan.buf[n->id].offset, (long long)P, (long long)C, sp, bp,
+            ir_is_binary(n) || ir_is_bitserial(n));
 }
 
 /* ---------------------------------------------------- element layers */
@@ -811,80 +648,53 @@ static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
 static void emit_binarize(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape), CW = cwords(C, e->W);
-    char yp[96], xp[96], xv[256], cond[512];
+    int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape);
+    char yp[96], xp[96];
     buf(e, yp, sizeof yp, n);
     buf(e, xp, sizeof xp, x);
-    int sid = -1, hid = -1, tid = -1, did = -1;
-    if (n->op == OP_THRESHOLD) {
-        const LayerParams *lp = params(e, n->folds);
-        if (!lp)
-            return;
-        char what[256];
-        bool integer = x->type == DT_I32 || x->type == DT_U8;
-        for (int64_t c = 0; c < C && integer; c++)
-            integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
-        if (integer) {
-            int64_t lo, hi;
-            if (x->type == DT_U8)
-                lo = 0, hi = 255;
-            else
-                int_range(x, &lo, &hi);
-            int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
-            /* x <= t is !(x >= t + 1): one compare, then the direction bit
-             * (t <= hi < INT32_MAX, so t + 1 does not overflow). */
-            for (int64_t c = 0; c < C; c++) {
-                int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
-                tau[c] += dir[c];
-            }
-            snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d",
-                     n->name, n->folds);
-            tid = int_array(e, "int32_t", tau, C, what);
-            snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-            did = bits_array(e, dir, C, what);
-            free(tau);
-            free(dir);
-            snprintf(cond, sizeof cond,
-                     "((%s[i] >= %s_w%d[c]) ^ ((%s_w%d[c >> 3] >> (c & 7)) & 1))", xp, e->name, tid,
-                     e->name, did);
-        } else {
-            snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
-            sid = float_array(e, lp->scale, lp->nc, what);
-            snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
-            hid = float_array(e, lp->shift, lp->nc, what);
-            cond[0] = 0;
-        }
-    } else if (x->type == DT_B1) {
-        e->use_bit = true;
-        snprintf(cond, sizeof cond, "bnn_bit((const bnn_word *)%s, i, %lld, %lld)", xp,
-                 (long long)C, (long long)CW);
-    } else if (x->type == DT_F32) {
-        snprintf(cond, sizeof cond, "(%s[i] >= 0.0f)", xp);
-    } else if (x->type == DT_U8) {
-        snprintf(cond, sizeof cond, "((void)i, 1)"); /* a u8 is never negative */
-    } else {
-        snprintf(cond, sizeof cond, "(%s[i] >= 0)", xp);
+    const char *xt = dtype_names[x->type];
+    if (n->op != OP_THRESHOLD) {
+        fprintf(f, "    bnn_sign(%s, %s, %s, %lld, %lld);\n", xp, xt, yp, (long long)P,
+                (long long)C);
+        return;
     }
-    ld_float(e, xv, sizeof xv, x, "i");
-    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-               "    for (int cw = 0; cw < %lld; cw++) {\n"
-               "        bnn_word acc = 0;\n"
-               "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++) {\n"
-               "            int c = cw * BNN_W + b;\n"
-               "            long i = px * %lld + c;\n",
-            (long long)P, (long long)CW, (long long)C, (long long)C);
-    if (sid >= 0)
-        fprintf(f, "            float p = %s * %s_w%d[c];\n"
-                   "            float v = p + %s_w%d[c];\n"
-                   "            int bit = v >= 0.0f;\n",
-                xv, e->name, sid, e->name, hid);
+    const LayerParams *lp = params(e, n->folds);
+    if (!lp)
+        return;
+    char what[256];
+    bool integer = x->type == DT_I32 || x->type == DT_U8;
+    for (int64_t c = 0; c < C && integer; c++)
+        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
+    if (!integer) {
+        snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
+        int sid = float_array(e, lp->scale, lp->nc, what);
+        snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
+        int hid = float_array(e, lp->shift, lp->nc, what);
+        fprintf(f, "    bnn_threshold_f(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
+                e->name, sid, e->name, hid, (long long)P, (long long)C);
+        return;
+    }
+    int64_t lo, hi;
+    if (x->type == DT_U8)
+        lo = 0, hi = 255;
     else
-        fprintf(f, "            int bit = %s;\n", cond);
-    fprintf(f, "            (void)c;\n"
-               "            acc |= (bnn_word)bit << b;\n"
-               "        }\n"
-               "        %s[px * %lld + cw] = acc;\n    }\n",
-            yp, (long long)CW);
+        int_range(x, &lo, &hi);
+    int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
+    /* x <= t is !(x >= t + 1): one compare, then the direction bit
+     * (t <= hi < INT32_MAX, so t + 1 does not overflow). */
+    for (int64_t c = 0; c < C; c++) {
+        int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
+        tau[c] += dir[c];
+    }
+    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
+             n->folds);
+    int tid = int_array(e, "int32_t", tau, C, what);
+    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
+    int did = bits_array(e, dir, C, what);
+    free(tau);
+    free(dir);
+    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
+            e->name, tid, e->name, did, (long long)P, (long long)C);
 }
 
 /* bconv2d and bdense on a u8 input of B bits (ir_value_bits), bit-serial
@@ -942,76 +752,26 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
     int sid = int_array(e, "int32_t", npos, Co, what);
     free(wb);
     free(npos);
-    e->use_xor_pop = true;
     buf(e, xp, sizeof xp, x);
     buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    int64_t L = cost_co_lanes(e->t), nb = (cog + L - 1) / L;
-    fprintf(f, "    {\n        const uint8_t *x = %s;\n        int32_t *y = %s;\n", xp, yp);
     if (conv) {
-        fprintf(f, "        bnn_word col[%d][%lld];\n"
-                   "        for (int oy = 0; oy < %lld; oy++)\n"
-                   "        for (int ox = 0; ox < %lld; ox++)\n"
-                   "        for (int gr = 0; gr < %lld; gr++) {\n"
-                   "            int32_t *yo = y + ((long)oy * %lld + ox) * %lld + gr * %lld;\n"
-                   "            const long j0 = 0;\n"
-                   "            const int nw = %lld;\n"
-                   "            memset(col, 0, sizeof col);\n"
-                   "            for (int ky = 0; ky < %lld; ky++)\n"
-                   "            for (int kx = 0; kx < %lld; kx++) {\n"
-                   "                int iy = oy * %lld - %lld + ky * %lld;\n"
-                   "                int ix = ox * %lld - %lld + kx * %lld;\n"
-                   "                int out = iy < 0 || iy >= %lld || ix < 0 || ix >= %lld;\n"
-                   "                for (int ci = 0; ci < %lld; ci++) {\n"
-                   "                    long b = (long)(ky * %lld + kx) * %lld + ci;\n"
-                   "                    unsigned v = out ? %du : x[((long)iy * %lld + ix) * %lld + gr * %lld + ci];\n"
-                   "                    for (int p = 0; p < %d; p++)\n"
-                   "                        col[p][b / BNN_W] |= (bnn_word)((v >> p) & 1u) << (b %% BNN_W);\n"
-                   "                }\n            }\n"
-                   "            for (int co = 0; co < %lld; co++)\n"
-                   "                yo[co] = %s_w%d[gr * %lld + co];\n",
-                B, (long long)words, (long long)w.Ho, (long long)w.Wo, (long long)g,
-                (long long)w.Wo, (long long)Co, (long long)cog, (long long)words,
-                (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt,
-                (long long)w.dh, (long long)w.sw, (long long)w.pl, (long long)w.dw,
-                (long long)w.H, (long long)w.Wd, (long long)cg, (long long)w.Kw, (long long)cg,
-                pad == PAD_SAME_ONE ? 1 : 0, (long long)w.Wd, (long long)w.C, (long long)cg, B,
-                (long long)cog, e->name, sid, (long long)cog);
+        char win[256];
+        win_literal(win, sizeof win, &w, g, pad);
+        fprintf(f, "    {\n        bnn_word col[%d * %lld];\n"
+                   "        bnn_bconv2d_bitserial(%s, %s, %s_w%d, %s_w%d,\n"
+                   "                              %s, %d, col);\n    }\n",
+                B, (long long)words, xp, yp, e->name, wid, e->name, sid, win, B);
     } else {
-        fprintf(f, "        const int gr = 0;\n        int32_t *yo = y;\n"
-                   "        for (int u = 0; u < %lld; u++)\n"
-                   "            yo[u] = %s_w%d[u];\n"
-                   "        for (long j0 = 0; j0 < %lld; j0 += %d) {\n"
-                   "            int nw = %lld - j0 < %d ? (int)(%lld - j0) : %d;\n"
-                   "            bnn_word col[%d][%d];\n"
-                   "            memset(col, 0, sizeof col);\n"
-                   "            for (long b = j0 * BNN_W; b < %lld && b < (j0 + nw) * BNN_W; b++) {\n"
-                   "                unsigned v = x[b];\n"
-                   "                long k = b - j0 * BNN_W;\n"
-                   "                for (int p = 0; p < %d; p++)\n"
-                   "                    col[p][k / BNN_W] |= (bnn_word)((v >> p) & 1u) << (k %% BNN_W);\n"
-                   "            }\n",
-                (long long)Co, e->name, sid, (long long)words, BNN_CHUNK, (long long)words,
-                BNN_CHUNK, (long long)words, BNN_CHUNK, B, BNN_CHUNK, (long long)N, B);
+        fprintf(f, "    {\n        bnn_word col[%d * BNN_CHUNK];\n"
+                   "        bnn_bdense_bitserial(%s, %s, %s_w%d, %s_w%d, %lld, %lld, %d, col);\n    }\n",
+                B, xp, yp, e->name, wid, e->name, sid, (long long)N, (long long)Co, B);
     }
-    /* The weights of a block are [word][lane]: those of words j0.. start
-     * at j0 * BNN_L. */
-    fprintf(f, "            for (int blk = 0; blk < %lld; blk++) {\n"
-               "                const bnn_word *wb = %s_w%d + ((long)(gr * %lld + blk) * %lld + j0) * BNN_L;\n"
-               "                int32_t pops[BNN_L];\n"
-               "                for (int p = 0; p < %d; p++) {\n"
-               "                    bnn_block_pop(col[p], wb, nw, pops);\n"
-               "                    for (int l = 0; l < BNN_L && blk * BNN_L + l < %lld; l++)\n"
-               "                        yo[blk * BNN_L + l] -= pops[l] * (1 << p);\n"
-               "                }\n"
-               "            }\n        }\n    }\n",
-            (long long)nb, e->name, wid, (long long)nb, (long long)words, B, (long long)cog);
 }
 
 /* thresholds: the count of integer thresholds x reaches, tau = ceil(T)
  * (x >= T) or floor(T) + 1 (x > T), exact for the integer x; one level
  * packs the bit (+1: reached), more store the count as a u8. */
 static void emit_thresholds(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
     int64_t K = n->at->v[A_LEVELS][0];
     bool strict = n->at->v[A_STRICT][0] != 0;
@@ -1028,214 +788,113 @@ static void emit_thresholds(Emit *e, const IrNode *n) {
     free(tau);
     buf(e, xp, sizeof xp, n->in[0]);
     buf(e, yp, sizeof yp, n);
-    if (n->type == DT_B1) {
-        int64_t CW = cwords(C, e->W);
-        fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                   "    for (int cw = 0; cw < %lld; cw++) {\n"
-                   "        bnn_word acc = 0;\n"
-                   "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++) {\n"
-                   "            int c = cw * BNN_W + b;\n"
-                   "            acc |= (bnn_word)(%s[px * %lld + c] >= %s_w%d[c]) << b;\n"
-                   "        }\n"
-                   "        %s[px * %lld + cw] = acc;\n    }\n",
-                (long long)P, (long long)CW, (long long)C, xp, (long long)C, e->name, tid, yp,
-                (long long)CW);
-        return;
-    }
-    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-               "    for (long c = 0; c < %lld; c++) {\n"
-               "        int32_t v = %s[px * %lld + c];\n"
-               "        const int32_t *t = %s_w%d + c * %lld;\n"
-               "        int count = 0;\n"
-               "        for (int k = 0; k < %lld; k++)\n"
-               "            count += v >= t[k];\n"
-               "        %s[px * %lld + c] = (uint8_t)count;\n    }\n",
-            (long long)P, (long long)C, xp, (long long)C, e->name, tid, (long long)K,
-            (long long)K, yp, (long long)C);
+    if (n->type == DT_B1)
+        fprintf(e->src, "    bnn_thresholds_b1(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, tid,
+                (long long)P, (long long)C);
+    else
+        fprintf(e->src, "    bnn_thresholds_u8(%s, %s, %s_w%d, %lld, %lld, %lld);\n", xp, yp,
+                e->name, tid, (long long)P, (long long)C, (long long)K);
 }
 
 static void emit_elementwise(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    int64_t N = shape_elems(&n->shape), C = shape_channels(&n->shape);
-    char yp[96], xv[256], bv[256];
+    int64_t N = shape_elems(&n->shape), C = shape_channels(&n->shape), P = N / C;
+    char yp[96], xp[96], what[256];
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "i");
-    /* Pixels, then channels: contiguous, no division, vectorisable. */
-    fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-               "    for (long c = 0; c < %lld; c++) {\n        long i = px * %lld + c;\n",
-            (long long)(N / C), (long long)C, (long long)C);
+    buf(e, xp, sizeof xp, x);
+    const char *xt = dtype_names[x->type];
+    const LayerParams *lp = NULL;
+    if ((n->op == OP_BATCHNORM || n->op == OP_PRELU) && !(lp = params(e, n->name)))
+        return;
     switch (n->op) {
     case OP_BATCHNORM: {
-        const LayerParams *lp = params(e, n->name);
-        if (!lp)
-            return;
-        char what[256];
         snprintf(what, sizeof what, "%s: scale", n->name);
-        int s = float_array(e, lp->scale, lp->nc, what);
+        int sid = float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift", n->name);
-        int h = float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "        float p = %s * %s_w%d[c];\n        %s[i] = p + %s_w%d[c];\n", xv,
-                e->name, s, yp, e->name, h);
+        int hid = float_array(e, lp->shift, lp->nc, what);
+        fprintf(f, "    bnn_batchnorm(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
+                e->name, sid, e->name, hid, (long long)P, (long long)C);
         break;
     }
     case OP_RELU:
-        fprintf(f, "        float v = %s;\n        %s[i] = v > 0.0f ? v : 0.0f;\n", xv, yp);
-        break;
     case OP_HARDTANH:
-        fprintf(f, "        float v = %s;\n        %s[i] = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);\n",
-                xv, yp);
-        break;
-    case OP_SIGMOID: /* 1 / (1 + e^-x), each step rounded; C99 expf */
-        fprintf(f, "        float v = %s;\n        float e = expf(-v);\n"
-                   "        float d = 1.0f + e;\n        %s[i] = 1.0f / d;\n",
-                xv, yp);
+    case OP_SIGMOID:
+        fprintf(f, "    bnn_unary_op(%s, %s, %s, %lld, %lld, %s);\n", xp, xt, yp, (long long)P,
+                (long long)C,
+                n->op == OP_RELU ? "BNN_RELU" : n->op == OP_HARDTANH ? "BNN_HARDTANH" : "BNN_SIGMOID");
         break;
     case OP_PRELU: {
-        const LayerParams *lp = params(e, n->name);
-        if (!lp)
-            return;
-        char what[256];
         snprintf(what, sizeof what, "%s: alpha", n->name);
-        int a = float_array(e, lp->alpha, lp->nc, what);
-        /* one alpha per channel, or per element (per_element = yes) */
-        fprintf(f, "        float v = %s;\n        float p = %s_w%d[%s] * v;\n"
-                   "        %s[i] = v >= 0.0f ? v : p;\n",
-                xv, e->name, a, ir_flag(n, A_PER_ELEMENT) ? "i" : "c", yp);
+        int aid = float_array(e, lp->alpha, lp->nc, what);
+        if (!ir_flag(n, A_PER_ELEMENT))
+            fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, %lld, %lld);\n", xp, xt, yp, e->name,
+                    aid, (long long)P, (long long)C);
+        else if (x->type != DT_B1) /* an alpha per element: one pixel of N channels */
+            fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, 1, %lld);\n", xp, xt, yp, e->name, aid,
+                    (long long)N);
+        else /* b1 packs each pixel on its own: one call a pixel */
+            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
+                       "        bnn_prelu(%s + px * %lld, BNN_B1, %s + px * %lld, %s_w%d + px * %lld, 1, %lld);\n",
+                    (long long)P, xp, (long long)cwords(C, e->W), yp, (long long)C, e->name, aid,
+                    (long long)C, (long long)C);
         break;
     }
     case OP_ADD: {
         const IrNode *b = n->in[1];
-        if (n->type == DT_I32) {
-            char ap[96], bp[96];
-            buf(e, ap, sizeof ap, x);
-            buf(e, bp, sizeof bp, b);
-            fprintf(f, "        %s[i] = (int32_t)((uint32_t)%s[i] + (uint32_t)%s[i]);\n", yp, ap, bp);
-        } else {
-            ld_float(e, bv, sizeof bv, b, "i");
-            fprintf(f, "        float a = %s;\n        float b = %s;\n        %s[i] = a + b;\n", xv,
-                    bv, yp);
-        }
+        char bp[96];
+        buf(e, bp, sizeof bp, b);
+        if (n->type == DT_I32)
+            fprintf(f, "    bnn_add_i32(%s, %s, %s, %lld);\n", xp, bp, yp, (long long)N);
+        else
+            fprintf(f, "    bnn_add_f(%s, %s, %s, %s, %s, %lld, %lld);\n", xp, xt, bp,
+                    dtype_names[b->type], yp, (long long)P, (long long)C);
         break;
     }
     default:
         break;
     }
-    fputs("    }\n", f);
 }
 
 /* Pools: per output pixel, the taps in (ky, kx) order, each a pass over
  * the channels (the order of docs/semantics.md per channel, and a loop
  * the compiler can vectorise). */
 static void emit_pool(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     const IrNode *x = n->in[0];
     Win w = window_of(n);
-    char yp[96], xp[96], xv[256];
+    char yp[96], xp[96], win[256];
     buf(e, yp, sizeof yp, n);
     buf(e, xp, sizeof xp, x);
-    bool bin = x->type == DT_B1 && n->op == OP_MAXPOOL;
-    int64_t C = bin ? cwords(w.C, e->W) : w.C;
-    const char *et = bin ? "bnn_word" : n->op == OP_AVGPOOL ? "float" : ctype(x->type);
-    fprintf(f, "    for (int oy = 0; oy < %lld; oy++)\n"
-               "    for (int ox = 0; ox < %lld; ox++) {\n"
-               "        %s *yo = (%s *)%s + ((long)oy * %lld + ox) * %lld;\n"
-               "        int count = 0;\n"
-               "        for (int ky = 0; ky < %lld; ky++)\n"
-               "        for (int kx = 0; kx < %lld; kx++) {\n"
-               "            int iy = oy * %lld - %lld + ky;\n"
-               "            int ix = ox * %lld - %lld + kx;\n"
-               "            if (iy < 0 || iy >= %lld || ix < 0 || ix >= %lld)\n"
-               "                continue;\n"
-               "            long base = ((long)iy * %lld + ix) * %lld;\n",
-            (long long)w.Ho, (long long)w.Wo, et, et, yp, (long long)w.Wo, (long long)C,
-            (long long)w.Kh, (long long)w.Kw, (long long)w.sh, (long long)w.pt, (long long)w.sw,
-            (long long)w.pl, (long long)w.H, (long long)w.Wd, (long long)w.Wd, (long long)C);
-    if (bin || n->op == OP_MAXPOOL) {
-        /* The first real tap, then the larger (for bits: the OR). */
-        fprintf(f, "            const %s *xr = (const %s *)%s + base;\n"
-                   "            if (count++ == 0)\n"
-                   "                for (int c = 0; c < %lld; c++)\n"
-                   "                    yo[c] = xr[c];\n"
-                   "            else\n"
-                   "                for (int c = 0; c < %lld; c++)\n",
-                et, et, xp, (long long)C, (long long)C);
-        if (bin)
-            fputs("                    yo[c] |= xr[c];\n        }\n    }\n", f);
-        else
-            fputs("                    yo[c] = xr[c] > yo[c] ? xr[c] : yo[c];\n        }\n    }\n",
-                  f);
-        return;
-    }
-    ld_float(e, xv, sizeof xv, x, "base + c");
-    fprintf(f, "            if (count++ == 0)\n"
-               "                for (int c = 0; c < %lld; c++)\n"
-               "                    yo[c] = 0.0f;\n"
-               "            for (int c = 0; c < %lld; c++) {\n"
-               "                float v = %s;\n"
-               "                yo[c] = yo[c] + v;\n"
-               "            }\n        }\n"
-               "        for (int c = 0; c < %lld; c++)\n"
-               "            yo[c] = yo[c] / (float)count;\n    }\n",
-            (long long)C, (long long)C, xv, (long long)C);
+    win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
+    fprintf(e->src, "    %s(%s, %s, %s,\n                %s);\n",
+            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, dtype_names[x->type], yp, win);
 }
 
 static void emit_global_avgpool(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
-    int64_t HW = x->shape.d[0] * x->shape.d[1], C = x->shape.d[2];
-    char yp[96], xv[256];
+    char yp[96], xp[96];
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, x, "p * C + c");
-    /* Each channel's sum in pixel order, the channels side by side. */
-    fprintf(e->src, "    {\n        float *y = %s;\n        const long C = %lld;\n"
-                    "        for (long c = 0; c < C; c++)\n            y[c] = 0.0f;\n"
-                    "        for (long p = 0; p < %lld; p++)\n"
-                    "        for (long c = 0; c < C; c++) {\n"
-                    "            float v = %s;\n            y[c] = y[c] + v;\n        }\n"
-                    "        for (long c = 0; c < C; c++)\n"
-                    "            y[c] = y[c] / (float)%lld;\n    }\n",
-            yp, (long long)C, (long long)HW, xv, (long long)HW);
+    buf(e, xp, sizeof xp, x);
+    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type],
+            yp, (long long)(x->shape.d[0] * x->shape.d[1]), (long long)x->shape.d[2]);
 }
 
 /* concat, and flatten when it copies: element by element (bits for b1). */
 static void emit_copy(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     char yp[96], xp[96];
     buf(e, yp, sizeof yp, n);
     int64_t P = shape_pixels(&n->shape), C = shape_channels(&n->shape);
     int64_t off = 0;
+    if (n->type == DT_B1) /* bnn_concat ORs the bits in */
+        fprintf(e->src, "    memset(%s, 0, %lld);\n", yp,
+                (long long)(P * cwords(C, e->W) * (e->W / 8)));
     for (int k = 0; k < n->nin; k++) {
         const IrNode *x = n->in[k];
         int64_t Cx = n->op == OP_FLATTEN ? C : shape_channels(&x->shape);
         buf(e, xp, sizeof xp, x);
-        if (n->type == DT_B1) {
-            int64_t xcw = cwords(shape_channels(&x->shape), e->W), ycw = cwords(C, e->W);
-            e->use_bit = true;
-            if (k == 0)
-                fprintf(f, "    memset(%s, 0, %lld);\n", yp,
-                        (long long)(P * ycw * (e->W / 8)));
-            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                       "    for (long c = 0; c < %lld; c++) {\n"
-                       "        long i = px * %lld + c, o = %lld + c;\n"
-                       "        bnn_word bit = (bnn_word)bnn_bit((const bnn_word *)%s, i, %lld, %lld);\n"
-                       "        %s[px * %lld + o / BNN_W] |= bit << (o %% BNN_W);\n    }\n",
-                    (long long)P, (long long)Cx, (long long)Cx, (long long)off, xp,
-                    (long long)shape_channels(&x->shape), (long long)xcw, yp, (long long)ycw);
-        } else if (x->type == n->type) {
-            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                       "        memcpy(%s + px * %lld + %lld, %s + px * %lld, %lld * sizeof(%s));\n",
-                    (long long)P, yp, (long long)C, (long long)off, xp, (long long)Cx,
-                    (long long)Cx, ctype(n->type));
-        } else { /* mixed types concatenate as f32 */
-            char xv[256];
-            ld_float(e, xv, sizeof xv, x, "px * Cx + c");
-            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                       "    for (long c = 0; c < %lld; c++) {\n"
-                       "        const long Cx = %lld;\n"
-                       "        %s[px * %lld + %lld + c] = %s;\n    }\n",
-                    (long long)P, (long long)Cx, (long long)Cx, yp, (long long)C, (long long)off,
-                    xv);
-        }
+        fprintf(e->src, "    bnn_concat(%s, %s, %lld, %s, %s, %lld, %lld, %lld, %lld);\n", xp,
+                dtype_names[x->type], (long long)shape_channels(&x->shape), yp,
+                dtype_names[n->type], (long long)P, (long long)C, (long long)Cx, (long long)off);
         off += Cx;
     }
 }
@@ -1244,7 +903,6 @@ static void emit_copy(Emit *e, const IrNode *n) {
  * output in row-major order (o the flat index of j): a transpose, a
  * slice, a reshape that repacks bits. Bits for b1, one by one. */
 static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t base) {
-    FILE *f = e->src;
     const IrNode *x = n->in[0];
     const Shape *s = &n->shape;
     int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
@@ -1253,36 +911,13 @@ static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t b
         d[off + k] = s->d[k];
         st[off + k] = step[k];
     }
-    char xp[96], yp[96];
+    char xp[96], yp[96], wk[256];
     buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    bool bits = n->type == DT_B1;
-    const char *t = ctype(n->type);
-    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n"
-               "        long o = 0;\n",
-            t, t, xp, t, yp);
-    if (bits) {
-        e->use_bit = true;
-        fprintf(f, "        memset(y, 0, %lld);\n", (long long)plan_bytes(n, e->W));
-    }
-    fprintf(f, "        for (long a = 0; a < %lld; a++)\n"
-               "        for (long b = 0; b < %lld; b++)\n"
-               "        for (long c = 0; c < %lld; c++)\n"
-               "        for (long d = 0; d < %lld; d++) {\n"
-               "            long i = %lld + a * %lld + b * %lld + c * %lld + d * %lld;\n",
-            (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3], (long long)base,
-            (long long)st[0], (long long)st[1], (long long)st[2], (long long)st[3]);
-    if (bits) {
-        int64_t cx = shape_channels(&x->shape), cy = shape_channels(s);
-        fprintf(f, "            bnn_word bit = (bnn_word)bnn_bit(x, i, %lld, %lld);\n"
-                   "            y[(o / %lld) * %lld + (o %% %lld) / BNN_W] |= bit << (o %% %lld %% BNN_W);\n"
-                   "            o++;\n",
-                (long long)cx, (long long)cwords(cx, e->W), (long long)cy,
-                (long long)cwords(cy, e->W), (long long)cy, (long long)cy);
-    } else {
-        fputs("            y[o++] = x[i];\n", f);
-    }
-    fputs("        }\n    }\n", f);
+    walk_literal(wk, sizeof wk, d, st);
+    fprintf(e->src, "    bnn_gather(%s, %s, %s, %s, %lld, %lld, %lld);\n", xp, yp,
+            dtype_names[n->type], wk, (long long)base, (long long)shape_channels(&x->shape),
+            (long long)shape_channels(s));
 }
 
 static void row_major(const Shape *s, int64_t *st) {
@@ -1308,28 +943,21 @@ static void broadcast_steps(const IrNode *x, int64_t *st) {
 /* mul: y = (float)a * (float)b over the output in row-major order, each
  * input read through its broadcast steps. */
 static void emit_mul(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
     for (int k = 0; k < n->shape.rank; k++)
         d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
     broadcast_steps(n->in[0], sa);
     broadcast_steps(n->in[1], sb);
-    char yp[96], av[256], bv[256];
+    const IrNode *a = n->in[0], *b = n->in[1];
+    char yp[96], ap[96], bp[96], wa[256], wb[256];
     buf(e, yp, sizeof yp, n);
-    ld_float(e, av, sizeof av, n->in[0], "ia");
-    ld_float(e, bv, sizeof bv, n->in[1], "ib");
-    fprintf(f, "    {\n        float *y = %s;\n        long o = 0;\n"
-               "        for (long i = 0; i < %lld; i++)\n"
-               "        for (long j = 0; j < %lld; j++)\n"
-               "        for (long k = 0; k < %lld; k++)\n"
-               "        for (long l = 0; l < %lld; l++) {\n"
-               "            long ia = i * %lld + j * %lld + k * %lld + l * %lld;\n"
-               "            long ib = i * %lld + j * %lld + k * %lld + l * %lld;\n"
-               "            float a = %s;\n            float b = %s;\n"
-               "            y[o++] = a * b;\n        }\n    }\n",
-            yp, (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3],
-            (long long)sa[0], (long long)sa[1], (long long)sa[2], (long long)sa[3],
-            (long long)sb[0], (long long)sb[1], (long long)sb[2], (long long)sb[3], av, bv);
+    buf(e, ap, sizeof ap, a);
+    buf(e, bp, sizeof bp, b);
+    walk_literal(wa, sizeof wa, d, sa);
+    walk_literal(wb, sizeof wb, d, sb);
+    fprintf(e->src, "    bnn_mul(%s, %s, %lld, %s, %s, %lld, %s,\n            %s,\n            %s);\n",
+            ap, dtype_names[a->type], (long long)shape_channels(&a->shape), bp,
+            dtype_names[b->type], (long long)shape_channels(&b->shape), yp, wa, wb);
 }
 
 static void emit_slice(Emit *e, const IrNode *n) {
@@ -1345,45 +973,15 @@ static void emit_slice(Emit *e, const IrNode *n) {
 /* pad_channels: per pixel, `before` values, the input's channels (a copy
  * of the row; bits one by one for b1), `after` values. */
 static void emit_pad_channels(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     const IrNode *x = n->in[0];
     int64_t C = shape_channels(&x->shape), Co = shape_channels(&n->shape);
     int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
-    double v = n->at->r[A_VALUE];
     char xp[96], yp[96];
     buf(e, xp, sizeof xp, x);
     buf(e, yp, sizeof yp, n);
-    const char *t = ctype(n->type);
-    fprintf(f, "    {\n        const %s *x = (const %s *)%s;\n        %s *y = %s;\n", t, t, xp,
-            t, yp);
-    if (n->type == DT_B1) {
-        int64_t xcw = cwords(C, e->W), ycw = cwords(Co, e->W);
-        e->use_bit = true;
-        fprintf(f, "        memset(y, 0, %lld);\n"
-                   "        for (long p = 0; p < %lld; p++)\n"
-                   "        for (long c = 0; c < %lld; c++) {\n"
-                   "            bnn_word bit = c < %lld || c >= %lld ? %du\n"
-                   "                : (bnn_word)bnn_bit(x, p * %lld + c - %lld, %lld, %lld);\n"
-                   "            y[p * %lld + c / BNN_W] |= bit << (c %% BNN_W);\n"
-                   "        }\n    }\n",
-                (long long)plan_bytes(n, e->W), (long long)P, (long long)Co, (long long)before,
-                (long long)(before + C), v > 0 ? 1 : 0, (long long)C, (long long)before,
-                (long long)C, (long long)xcw, (long long)ycw);
-        return;
-    }
-    char val[64];
-    if (n->type == DT_F32)
-        float_text(val, sizeof val, (float)v);
-    else
-        snprintf(val, sizeof val, "%lld", (long long)v);
-    fprintf(f, "        for (long p = 0; p < %lld; p++) {\n"
-               "            %s *yp = y + p * %lld;\n"
-               "            for (long c = 0; c < %lld; c++)\n                yp[c] = %s;\n"
-               "            memcpy(yp + %lld, x + p * %lld, %lld * sizeof(%s));\n"
-               "            for (long c = %lld; c < %lld; c++)\n                yp[c] = %s;\n"
-               "        }\n    }\n",
-            (long long)P, t, (long long)Co, (long long)before, val, (long long)before,
-            (long long)C, (long long)C, t, (long long)(before + C), (long long)Co, val);
+    fprintf(e->src, "    bnn_pad_channels(%s, %s, %s, %lld, %lld, %lld, %lld, %.17g);\n", xp, yp,
+            dtype_names[n->type], (long long)P, (long long)C, (long long)Co, (long long)before,
+            n->at->r[A_VALUE]);
 }
 
 static void emit_transpose(Emit *e, const IrNode *n) {
@@ -1395,21 +993,12 @@ static void emit_transpose(Emit *e, const IrNode *n) {
 }
 
 static void emit_softmax(Emit *e, const IrNode *n) {
-    int64_t N = shape_elems(&n->shape);
-    char yp[96], xv[256];
+    const IrNode *x = n->in[0];
+    char yp[96], xp[96];
     buf(e, yp, sizeof yp, n);
-    ld_float(e, xv, sizeof xv, n->in[0], "i");
-    fprintf(e->src, "    {\n        float m = 0.0f, s = 0.0f;\n"
-                    "        for (long i = 0; i < %lld; i++) {\n"
-                    "            float v = %s;\n"
-                    "            if (i == 0 || v > m)\n                m = v;\n        }\n"
-                    "        for (long i = 0; i < %lld; i++) {\n"
-                    "            float d = %s - m;\n"
-                    "            %s[i] = expf(d);\n"
-                    "            s = s + %s[i];\n        }\n"
-                    "        for (long i = 0; i < %lld; i++)\n"
-                    "            %s[i] = %s[i] / s;\n    }\n",
-            (long long)N, xv, (long long)N, xv, yp, yp, (long long)N, yp, yp);
+    buf(e, xp, sizeof xp, x);
+    fprintf(e->src, "    bnn_softmax(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type], yp,
+            (long long)shape_elems(&n->shape), (long long)shape_channels(&x->shape));
 }
 
 /* ------------------------------------------------------------- layers */
@@ -1750,9 +1339,6 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         /* The layer's code sits between two timing points (bnnc bench). */
         fprintf(e->src, "    BNN_TIME(%d);\n", ++nlayers);
     }
-    /* Inputs in and outputs out use bnn_bit for binary tensors. */
-    for (int i = 0; i < g->outputs.n; i++)
-        e->use_bit |= ((IrNode *)g->outputs.v[i])->type == DT_B1;
     fclose(e->src);
     fclose(e->decl);
     e->src = NULL;
@@ -1791,15 +1377,8 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1) {
-            int64_t C = shape_channels(&x->shape), CW = cwords(C, e->W), P = shape_pixels(&x->shape);
-            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                       "    for (int cw = 0; cw < %lld; cw++) {\n"
-                       "        bnn_word acc = 0;\n"
-                       "        for (int b = 0; b < BNN_W && cw * BNN_W + b < %lld; b++)\n"
-                       "            acc |= (bnn_word)(%s[px * %lld + cw * BNN_W + b] >= 0) << b;\n"
-                       "        %s[px * %lld + cw] = acc;\n    }\n",
-                    (long long)P, (long long)CW, (long long)C, in[i], (long long)C, xp,
-                    (long long)CW);
+            fprintf(f, "    bnn_pack_input(%s, %s, %lld, %lld);\n", in[i], xp,
+                    (long long)shape_pixels(&x->shape), (long long)shape_channels(&x->shape));
         } else {
             fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", xp, in[i], (long long)N,
                     ctype(x->type));
@@ -1816,10 +1395,8 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1)
-            fprintf(f, "    for (long i = 0; i < %lld; i++)\n"
-                       "        %s[i] = bnn_bit((const bnn_word *)%s, i, %lld, %lld) ? 1 : -1;\n",
-                    (long long)N, out[i], xp, (long long)shape_channels(&x->shape),
-                    (long long)cwords(shape_channels(&x->shape), e->W));
+            fprintf(f, "    bnn_unpack_output(%s, %s, %lld, %lld);\n", xp, out[i], (long long)N,
+                    (long long)shape_channels(&x->shape));
         else
             fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", out[i], xp, (long long)N,
                     ctype(x->type));
