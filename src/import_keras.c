@@ -297,7 +297,7 @@ static bool jpair(Kr *k, json_t *conf, const char *key, int64_t def, int64_t out
 }
 
 static bool jint(Kr *k, json_t *conf, const char *key, int64_t def, int64_t *out) {
-    int64_t p[2];
+    int64_t p[2] = {0, 0}; /* gcc -O3 cannot see that jpair sets both */
     json_t *v = json_object_get(conf, key);
     if (v && !json_is_null(v) && !json_is_integer(v))
         return lerr(k, "'%s' must be an integer", key);
