@@ -2,7 +2,8 @@
 """compare.py: the emitted C of two bnnc builds, timed layer by layer in one run.
 
     python3 bench/compare.py OLD_BNNC NEW_BNNC [--target T] [--rounds N]
-                             [--cc CC] [--limit F] FILE.bnn...
+                             [--cc CC] [--old-cc CC] [--new-cc CC] [--limit F]
+                             FILE.bnn...
 
 For every network, `bnnc bench FILE --target T --format json` runs with the
 old and the new bnnc in turn (old, new, new, old, ... so that a drift of
@@ -12,7 +13,10 @@ over the rounds. Prints a Markdown table per network (old and new time in
 microseconds, new / old) and lists the layers slower than 1 + F (default
 0.05) whose old time is at least 1 microsecond (below that a timing point
 costs about as much as the layer). Exit status 0 when no such layer, 1
-otherwise, 2 on bad usage or a bench that failed.
+otherwise, 2 on bad usage or a bench that failed. --cc sets $CC for both
+(`bnnc bench` builds with $CC, default cc); --old-cc and --new-cc for one
+side each, to compare two compilers (or compiler options, through a
+wrapper script) on the same bnnc.
 """
 import argparse
 import json
@@ -44,13 +48,16 @@ def main():
     ap.add_argument("--target", default="zen4")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cc", default="")
+    ap.add_argument("--old-cc", default="")
+    ap.add_argument("--new-cc", default="")
     ap.add_argument("--limit", type=float, default=0.05)
     a = ap.parse_args()
     if a.rounds < 1:
         ap.error("--rounds must be at least 1")
     slow = []
     for path in a.files:
-        first = bench(a.old, path, a.target, 0, a.cc)
+        cc = {"old": a.old_cc or a.cc, "new": a.new_cc or a.cc}
+        first = bench(a.old, path, a.target, 0, cc["old"])
         reps = first["reps"]
         best = {"old": {}, "new": {}}
         total = {"old": float("inf"), "new": float("inf")}
@@ -58,7 +65,7 @@ def main():
         for k in range(a.rounds):
             order = ("old", "new") if k % 2 == 0 else ("new", "old")
             for which in order:
-                res = bench(getattr(a, which), path, a.target, reps, a.cc)
+                res = bench(getattr(a, which), path, a.target, reps, cc[which])
                 if [(l["name"], l["op"]) for l in res["layers"]] != layers:
                     sys.stderr.write("compare.py: %s: the two builds give different layers\n" % path)
                     sys.exit(2)
@@ -67,7 +74,8 @@ def main():
                     prev = best[which].get(l["name"], float("inf"))
                     best[which][l["name"]] = min(prev, l["measured_s"])
         print("### %s (--target %s, %d inferences per round, %d rounds%s)\n" %
-              (first["network"], a.target, reps, a.rounds, ", CC=" + a.cc if a.cc else ""))
+              (first["network"], a.target, reps, a.rounds,
+               "".join(", %s CC=%s" % (k, cc[k]) for k in ("old", "new") if cc[k])))
         print("| layer | op | old µs | new µs | new / old |")
         print("|---|---|---:|---:|---:|")
         for name, op in layers:

@@ -185,42 +185,47 @@ BNN_INLINE void bnn_add_f(const void *a, bnn_dtype at, const void *b, bnn_dtype 
 /* maxpool over x of type xt (g: the window; g.Co = g.C): the largest
  * element of the real taps, from the first real tap on in (ky, kx) order
  * (y = x > y ? x : y); on b1, the OR of the words. */
+/* One window tap of maxpool over rows of type T: the first real tap
+ * copied, the others compared, in loops of their own (a test of `first`
+ * inside the compare loop keeps gcc from vectorising it). */
+#define BNN_MAX_ROW(T)                                                                            \
+    do {                                                                                          \
+        T *yo_ = (T *)y + o;                                                                      \
+        const T *xr_ = (const T *)x + base;                                                       \
+        if (first)                                                                                \
+            for (long c = 0; c < C; c++)                                                          \
+                yo_[c] = xr_[c];                                                                  \
+        else                                                                                      \
+            for (long c = 0; c < C; c++)                                                          \
+                yo_[c] = xr_[c] > yo_[c] ? xr_[c] : yo_[c];                                       \
+    } while (0)
+
 BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
 {
     long C = xt == BNN_B1 ? bnn_words(g.C) : g.C;
-    long sz = xt == BNN_B1 ? (long)sizeof(bnn_word) : xt == BNN_U8 ? 1 : 4;
     for (int oy = 0; oy < g.Ho; oy++)
         for (int ox = 0; ox < g.Wo; ox++) {
             long o = ((long)oy * g.Wo + ox) * C;
-            int count = 0;
+            int first = 1;
             for (int ky = 0; ky < g.Kh; ky++)
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
                     if (bnn_padded(&g, iy, ix))
                         continue;
                     long base = ((long)iy * g.W + ix) * C;
-                    /* The first real tap copied, the others compared:
-                     * the compare loop tests nothing else (gcc does not
-                     * unswitch a test of the first tap inside it). */
-                    if (count++ == 0) {
-                        memcpy((unsigned char *)y + o * sz, (const unsigned char *)x + base * sz,
-                               (size_t)(C * sz));
-                        continue;
+                    if (xt == BNN_B1) {
+                        bnn_word *yo = (bnn_word *)y + o;
+                        const bnn_word *xr = (const bnn_word *)x + base;
+                        for (long c = 0; c < C; c++)
+                            yo[c] = first ? xr[c] : yo[c] | xr[c];
+                    } else if (xt == BNN_F32) {
+                        BNN_MAX_ROW(float);
+                    } else if (xt == BNN_I32) {
+                        BNN_MAX_ROW(int32_t);
+                    } else {
+                        BNN_MAX_ROW(uint8_t);
                     }
-                    for (long c = 0; c < C; c++) {
-                        if (xt == BNN_B1) {
-                            ((bnn_word *)y)[o + c] |= ((const bnn_word *)x)[base + c];
-                        } else if (xt == BNN_F32) {
-                            float v = ((const float *)x)[base + c], *q = (float *)y + o + c;
-                            *q = v > *q ? v : *q;
-                        } else if (xt == BNN_I32) {
-                            int32_t v = ((const int32_t *)x)[base + c], *q = (int32_t *)y + o + c;
-                            *q = v > *q ? v : *q;
-                        } else {
-                            uint8_t v = ((const uint8_t *)x)[base + c], *q = (uint8_t *)y + o + c;
-                            *q = v > *q ? v : *q;
-                        }
-                    }
+                    first = 0;
                 }
         }
 }

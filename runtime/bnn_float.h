@@ -38,8 +38,10 @@ BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const fl
                                 const bnn_win *g, int chunk64, int na, int oy, int ox)
 {
     long cg = g->C / g->groups, cog = g->Co / g->groups, taps = (long)g->Kh * g->Kw;
+    long wstride = chunk64 ? 64 : g->Co; /* floats from one (tap, ci) row to the next */
     for (int cb = 0; cb < g->Co; cb += na * BNN_FV) {
         int gr = (int)(cb / cog);
+        const float *wb = chunk64 ? w + (long)(cb / 64) * taps * cg * 64 + cb % 64 : w + cb;
         bnn_vf acc[4];
         for (int k = 0; k < na; k++)
             acc[k] = (bnn_vf){0};
@@ -50,13 +52,11 @@ BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const fl
                 int out = bnn_padded(g, iy, ix);
                 if (out && g->pad != BNN_PAD_SAME_ONE)
                     continue;
-                for (long ci = 0; ci < cg; ci++) {
+                const float *wt = wb + (long)(ky * g->Kw + kx) * cg * wstride;
+                for (int ci = 0; ci < cg; ci++) {
                     long xi = ((long)iy * g->W + ix) * g->C + gr * cg + ci;
                     float xv = out ? 1.0f : bnn_ld(x, xt, xi, g->C);
-                    const float *wr =
-                        chunk64 ? w + (((long)(cb / 64) * taps + ky * g->Kw + kx) * cg + ci) * 64 +
-                                      cb % 64
-                                : w + ((long)(ky * g->Kw + kx) * cg + ci) * g->Co + cb;
+                    const float *wr = wt + ci * wstride;
                     bnn_vf xs = (bnn_vf){0} + xv;
                     for (int k = 0; k < na; k++) {
                         bnn_vf wv;
