@@ -34,9 +34,13 @@
 #define BNN_AVX512_ATTR __attribute__((target("avx512f,avx512vpopcntdq")))
 
 /* pops[l] = sum over j of popcount(a[j] XOR w[8 * j + l]): AVX-512
- * VPOPCNTQ, the activation word broadcast to the 8 lanes. */
-BNN_AVX512_ATTR
-static inline void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
+ * VPOPCNTQ, the activation word broadcast to the 8 lanes. Not inlined:
+ * inlined into bnn_bdense's loop over blocks, gcc 12 hoists the n
+ * broadcasts of the activation (the same for every block) out of it and
+ * spills them to the stack, 6% slower than a call (docs/benchmarks.md);
+ * the call still gets a clone for its constant n. */
+BNN_AVX512_ATTR __attribute__((noinline, unused))
+static void bnn_block_pop(const bnn_word *a, const bnn_word *w, int n, int32_t *pops)
 {
     __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
     int j = 0;
