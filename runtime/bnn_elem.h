@@ -237,19 +237,25 @@ BNN_INLINE void bnn_avgpool(const void *x, bnn_dtype xt, float *y, bnn_win g)
     for (int oy = 0; oy < g.Ho; oy++)
         for (int ox = 0; ox < g.Wo; ox++) {
             float *yo = y + ((long)oy * g.Wo + ox) * g.C;
-            int count = 0;
+            int count = 0; /* at least 1: a window holds a real tap */
+            for (int c = 0; c < g.C; c++)
+                yo[c] = 0.0f;
             for (int ky = 0; ky < g.Kh; ky++)
                 for (int kx = 0; kx < g.Kw; kx++) {
                     int iy = oy * g.sh - g.pt + ky, ix = ox * g.sw - g.pl + kx;
                     if (bnn_padded(&g, iy, ix))
                         continue;
                     long base = ((long)iy * g.W + ix) * g.C;
-                    if (count++ == 0)
+                    count++;
+                    if (xt == BNN_F32) { /* a float row read as one (vectorised) */
+                        const float *xr = (const float *)x + base;
                         for (int c = 0; c < g.C; c++)
-                            yo[c] = 0.0f;
-                    for (int c = 0; c < g.C; c++) {
-                        float v = bnn_ld(x, xt, base + c, g.C);
-                        yo[c] = yo[c] + v;
+                            yo[c] = yo[c] + xr[c];
+                    } else {
+                        for (int c = 0; c < g.C; c++) {
+                            float v = bnn_ld(x, xt, base + c, g.C);
+                            yo[c] = yo[c] + v;
+                        }
                     }
                 }
             for (int c = 0; c < g.C; c++)
