@@ -43,6 +43,7 @@ typedef struct {
     FILE *src;                 /* the body of the inference function */
     int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
     int64_t pad;               /* zero elements the open array ends with */
+    int narrays;               /* weight arrays written so far: NAME_w0, NAME_w1, ... */
     int W;                     /* word bits */
     bool ok;
 } Emit;
@@ -132,8 +133,6 @@ static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
     buf_as(e, out, len, n, n->type);
 }
 
-static int wcount; /* arrays written so far (names W0, W1, ...) */
-
 /* BNN_ALIGN: the weight arrays and the arena start on a boundary of the
  * target's vector (GNU C), so that no vector load splits a cache line. */
 static void emit_align(Emit *e, FILE *f) {
@@ -153,7 +152,7 @@ static void emit_align(Emit *e, FILE *f) {
  * up, so that no compiler pads between the arrays and NAME_WEIGHT_BYTES
  * is the file's .rodata to the byte. */
 static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
-    int id = wcount++;
+    int id = e->narrays++;
     int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
                    : !strcmp(type, "int16_t") || !strcmp(type, "uint16_t") ? 2
                    : !strcmp(type, "uint8_t")                         ? 1
@@ -1218,7 +1217,7 @@ static bool check_names(Emit *e) {
     return ok;
 }
 
-/* After the layers are emitted (wcount arrays): a parameter of the
+/* After the layers are emitted (e->narrays arrays): a parameter of the
  * inference function must not hide a weights array NAME_wK it reads (a
  * network 'in' and an input 'w0'). */
 static bool check_params(Emit *e, const char **in, const char **out) {
@@ -1234,7 +1233,7 @@ static bool check_params(Emit *e, const char **in, const char **out) {
             const char *p = param[i], *k = p + nl + 2;
             if (strncmp(p, e->name, nl) || p[nl] != '_' || p[nl + 1] != 'w' || !*k ||
                 strspn(k, "0123456789") != strlen(k) || (k[0] == '0' && k[1]) ||
-                strlen(k) > 9 || atoi(k) >= wcount)
+                strlen(k) > 9 || atoi(k) >= e->narrays)
                 continue;
             diag_error_at(c, x->loc, x->origin,
                           "%s '%s' would be the C parameter '%s', which is also the name of a "
@@ -1504,7 +1503,6 @@ const char *emit_name(Ctx *c, const IrGraph *g) {
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir) {
     Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true};
     e.name = emit_name(c, g);
-    wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
     if (!emit_c_fits(c, g, &e.plan, t->word) || !check_names(&e))
         return false;
