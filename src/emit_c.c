@@ -20,7 +20,7 @@
  * itself, renamed over the old files only when all are complete and
  * every destination has been checked.
  */
-#include "bnnc.h"
+#include "emit_c.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -30,23 +30,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct {
-    Ctx *c;
-    const IrGraph *g;
-    const CostTarget *t;
-    const Weights *w;
-    Plan plan;
-    const char *name;          /* C prefix: the network name made an identifier */
-    FILE *h, *wf;              /* NAME.h, NAME_weights.c */
-    FILE *decl;                /* NAME.c: the prelude and declarations */
-    FILE *src;                 /* the body of the inference function */
-    int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
-    int64_t pad;               /* zero elements the open array ends with */
-    int narrays;               /* weight arrays written so far: NAME_w0, NAME_w1, ... */
-    int W;                     /* word bits */
-    bool ok;
-} Emit;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -74,28 +57,7 @@ static char *upper(Arena *a, const char *s) {
     return o;
 }
 
-/* A float constant that reads back to the same bits, into out[n]. */
-static void float_text(char *out, size_t n, float v) {
-    if (isnan(v))
-        snprintf(out, n, "(0.0f/0.0f)");
-    else if (isinf(v))
-        snprintf(out, n, "%s", v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)");
-    else if (v == 0 && signbit(v))
-        snprintf(out, n, "-0.0f");
-    else {
-        char b[32];
-        snprintf(b, sizeof b, "%.9g", (double)v);
-        snprintf(out, n, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
-    }
-}
-
-static void put_float(FILE *f, float v) {
-    char b[48];
-    float_text(b, sizeof b, v);
-    fputs(b, f);
-}
-
-static const LayerParams *params(Emit *e, const char *layer) {
+static const LayerParams *emit_params(Emit *e, const char *layer) {
     const LayerParams *p = weights_get(e->w, layer);
     if (!p) {
         diag_plain(e->c, "internal error: no parameters for layer '%s'", layer);
@@ -104,13 +66,8 @@ static const LayerParams *params(Emit *e, const char *layer) {
     return p;
 }
 
-/* Words of W bits per pixel for C channels. */
-static int64_t cwords(int64_t C, int W) {
-    return (C + W - 1) / W;
-}
-
 /* The C type of an element of type t (b1: the word). */
-static const char *ctype(DType t) {
+static const char *emit_ctype(DType t) {
     switch (t) {
     case DT_F32:
         return "float";
@@ -124,13 +81,13 @@ static const char *ctype(DType t) {
 }
 
 /* Pointer expression to node n's buffer, as elements of type t. */
-static void buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
-    snprintf(out, len, "((%s *)(A + %lld))", ctype(t), (long long)e->plan.buf[n->id].offset);
+static void emit_buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
+    snprintf(out, len, "((%s *)(A + %lld))", emit_ctype(t), (long long)e->plan.buf[n->id].offset);
 }
 
 /* Pointer expression to node n's buffer. */
-static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
-    buf_as(e, out, len, n, n->type);
+static void emit_buf(Emit *e, char *out, size_t len, const IrNode *n) {
+    emit_buf_as(e, out, len, n, n->type);
 }
 
 /* BNN_ALIGN: the weight arrays and the arena start on a boundary of the
@@ -146,105 +103,7 @@ static void emit_align(Emit *e, FILE *f) {
         fputs("\n#define BNN_ALIGN\n", f);
 }
 
-/* Opens a const array of n elements in NAME_weights.c and its extern in
- * NAME.c. The array takes a whole number of the layout's units
- * (emit_param_bytes): weights_close adds the zero elements that make it
- * up, so that no compiler pads between the arrays and NAME_WEIGHT_BYTES
- * is the file's .rodata to the byte. */
-static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
-    int id = e->narrays++;
-    int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
-                   : !strcmp(type, "int16_t") || !strcmp(type, "uint16_t") ? 2
-                   : !strcmp(type, "uint8_t")                         ? 1
-                                                                      : e->W / 8;
-    int64_t len = emit_param_bytes(e->t, size * (n ? n : 1)) / size;
-    e->pad = len - n;
-    e->weight_bytes += len * size;
-    char pad[64] = "";
-    if (len - (n ? n : 1))
-        snprintf(pad, sizeof pad, " (and %lld zero%s to whole %d-byte units)",
-                 (long long)(len - (n ? n : 1)), len - (n ? n : 1) > 1 ? "s" : "",
-                 emit_param_align(e->t));
-    fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s%s */\n", type, e->name, id,
-            (long long)len, what, pad);
-    fprintf(e->wf, "\n/* %s%s */\nconst %s %s_w%d[%lld] BNN_ALIGN = {", what, pad, type, e->name,
-            id, (long long)len);
-    return id;
-}
-
-/* Closes the array opened by weights_array after its n elements: the zero
- * elements up to its length. */
-static void weights_close(Emit *e, int64_t n) {
-    for (int64_t i = 0; i < e->pad; i++)
-        fputs(n + i == 0 ? "0" : ((n + i) % 16 ? ", 0" : ",\n    0"), e->wf);
-    fputs("\n};\n", e->wf);
-}
-
-static void put_sep(FILE *f, int64_t i, int per_line) {
-    fputs(i % per_line ? ", " : (i ? ",\n    " : "\n    "), f);
-}
-
-static int float_array(Emit *e, const float *v, int64_t n, const char *what) {
-    int id = weights_array(e, "float", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 6);
-        put_float(e->wf, v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-/* An array of integers of C type `type` (int32_t or int16_t). */
-static int int_array(Emit *e, const char *type, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, type, n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 10);
-        fprintf(e->wf, "%ld", (long)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-static int bits_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int64_t bytes = (n + 7) / 8;
-    int id = weights_array(e, "uint8_t", bytes, what);
-    for (int64_t i = 0; i < bytes; i++) {
-        unsigned b = 0;
-        for (int k = 0; k < 8 && i * 8 + k < n; k++)
-            b |= (unsigned)(v[i * 8 + k] != 0) << k;
-        put_sep(e->wf, i, 12);
-        fprintf(e->wf, "0x%02x", b);
-    }
-    weights_close(e, bytes);
-    return id;
-}
-
-static int mask_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "uint16_t", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 10);
-        fprintf(e->wf, "0x%04x", (unsigned)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-static int word_array(Emit *e, const uint64_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "bnn_word", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, e->W == 64 ? 4 : 6);
-        fprintf(e->wf, e->W == 64 ? "0x%016llxu" : "0x%08llxu", (unsigned long long)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
 /* ------------------------------------------------------ binary layers */
-
-/* Geometry of a window op along both axes (docs/semantics.md section 3). */
-typedef struct {
-    int64_t H, Wd, C, Ho, Wo, Co, Kh, Kw, sh, sw, dh, dw, pt, pl;
-} Win;
 
 static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int pad) {
     if (pad == PAD_VALID)
@@ -253,7 +112,7 @@ static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t
     return total > 0 ? total / 2 : 0;
 }
 
-static Win window_of(const IrNode *n) {
+static Win emit_window(const IrNode *n) {
     const IrNode *x = n->in[0];
     Win w;
     bool pool = n->op == OP_MAXPOOL || n->op == OP_AVGPOOL;
@@ -275,8 +134,6 @@ static Win window_of(const IrNode *n) {
     return w;
 }
 
-/* Bit position of (tap t, channel ci of the group) in a receptive field
- * packed as p; taps = Kh * Kw, cg = channels per group. */
 /* The library's names of the paddings and packings (runtime/bnn_base.h,
  * bnn_binary.h). */
 static const char *const pad_names[] = {"BNN_PAD_VALID", "BNN_PAD_SAME", "BNN_PAD_SAME_ONE"};
@@ -285,7 +142,7 @@ static const char *const pack_names[] = {
     [PACK_KERNEL] = "BNN_PACK_KERNEL"};
 
 /* The library's element types (bnn_dtype) by DType. */
-static const char *const dtype_names[] = {
+static const char *const emit_dtype_names[] = {
     [DT_NONE] = "BNN_F32", [DT_B1] = "BNN_B1", [DT_U8] = "BNN_U8", [DT_I32] = "BNN_I32",
     [DT_F32] = "BNN_F32"};
 
@@ -297,7 +154,7 @@ static void walk_literal(char *out, size_t len, const int64_t *d, const int64_t 
 }
 
 /* A window as the library's bnn_win, a compound literal of constants. */
-static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
+static void emit_win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
     snprintf(out, len,
              "(bnn_win){%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
              "%lld, %lld, %lld, %s}",
@@ -307,82 +164,27 @@ static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int
              (long long)w->pt, (long long)w->pl, (long long)groups, pad_names[pad]);
 }
 
-static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t cg, int W) {
-    switch (p) {
-    case PACK_CHANNEL:
-        return (t * cwords(cg, W)) * W + ci;
-    case PACK_DENSE:
-        return t * cg + ci;
-    default: /* kernel */
-        return (ci * cwords(taps, W)) * W + t;
-    }
-}
-
-/* Writes per-channel packed weights wb[co][words] (co in 0..groups *
- * per - 1) as blocks of L channels, word by word, lane by lane:
- * [group][block][word][lane], zero in the lanes past a group's channels. */
-static int block_array(Emit *e, const uint64_t *wb, int64_t groups, int64_t per, int64_t words,
-                       const char *what) {
-    int64_t L = cost_co_lanes(e->t), nb = (per + L - 1) / L;
-    int64_t n = groups * nb * words * L;
-    uint64_t *t = xmalloc((size_t)n * sizeof *t);
-    memset(t, 0, (size_t)n * sizeof *t);
-    for (int64_t g = 0; g < groups; g++)
-        for (int64_t co = 0; co < per; co++)
-            for (int64_t j = 0; j < words; j++)
-                t[((g * nb + co / L) * words + j) * L + co % L] = wb[(g * per + co) * words + j];
-    int id = word_array(e, t, n, what);
-    free(t);
-    return id;
-}
-
 /* bconv2d on a b1 input: the weights packed and blocked for the
  * library's bnn_bconv2d, wpop (+1 weights per output channel and tap) for
  * padding = same, and one call with its scratch on the stack. */
 static void emit_bconv(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    Win w = window_of(n);
-    int W = e->W;
+    Win w = emit_window(n);
     int64_t g = n->at->v[A_GROUPS][0];
-    int64_t cg = w.C / g, cog = w.Co / g;
     int64_t taps = w.Kh * w.Kw;
     Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
-    int64_t words = cost_words(n, pk, W);
+    int64_t words = cost_words(n, pk, e->W);
     int pad = (int)n->at->v[A_PADDING][0];
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
-    /* Pack the weights: wb[co][words]; wpop[co][t]: +1 weights of tap t. */
-    uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
-    int32_t *wpop = xmalloc((size_t)(w.Co * taps) * sizeof *wpop);
-    memset(wpop, 0, (size_t)(w.Co * taps) * sizeof *wpop);
-    for (int64_t co = 0; co < w.Co; co++)
-        for (int64_t t = 0; t < taps; t++)
-            for (int64_t ci = 0; ci < cg; ci++) {
-                float v = lp->w[(t * cg + ci) * w.Co + co];
-                if (v >= 0) {
-                    int64_t b = field_bit(pk, t, ci, taps, cg, W);
-                    wb[co * words + b / W] |= (uint64_t)1 << (b % W);
-                    wpop[co * taps + t]++;
-                }
-            }
-    char what[256];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], %s packing", n->name,
-             (long long)w.Co, (long long)words, ir_packing_names[pk]);
-    int wid = block_array(e, wb, g, cog, words, what);
-    int pid = -1;
-    if (pad == PAD_SAME) {
-        snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
-        pid = int_array(e, "int16_t", wpop, w.Co * taps, what);
-    }
-    free(wb);
-    free(wpop);
+    int pid;
+    int wid = emit_pack_bconv(e, n, lp, &w, pk, words, &pid);
     char xp[96], yp[96], win[256];
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    win_literal(win, sizeof win, &w, g, pad);
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
+    emit_win_literal(win, sizeof win, &w, g, pad);
     /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
     _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
     fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
@@ -396,28 +198,17 @@ static void emit_bconv(Emit *e, const IrNode *n) {
 }
 
 static void emit_bdense(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     const IrNode *x = n->in[0];
     int64_t N = x->shape.d[0], U = n->shape.d[0];
-    int64_t words = cwords(N, e->W);
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
-    uint64_t *wb = xmalloc((size_t)(U * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(U * words) * sizeof *wb);
-    for (int64_t u = 0; u < U; u++)
-        for (int64_t i = 0; i < N; i++)
-            if (lp->w[i * U + u] >= 0)
-                wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name, (long long)U,
-             (long long)words);
-    int wid = block_array(e, wb, 1, U, words, what);
-    free(wb);
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    fprintf(f, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name,
-            wid, (long long)N, (long long)U);
+    int wid = emit_pack_bdense(e, n, lp, N, U);
+    char xp[96], yp[96];
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
+    fprintf(e->src, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, wid,
+            (long long)N, (long long)U);
 }
 
 /* ------------------------------------------------------- float layers */
@@ -427,102 +218,43 @@ static void emit_bdense(Emit *e, const IrNode *n) {
 static void emit_conv_float(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
-    Win w = window_of(n);
-    bool dw = n->op == OP_DEPTHWISE_CONV2D;
+    Win w = emit_window(n);
+    bool dw = n->op == OP_DEPTHWISE_CONV2D, bw = n->weights == W_BINARY;
     int64_t g = dw ? w.C : n->at->v[A_GROUPS][0];
-    int64_t cg = dw ? 1 : w.C / g, cog = w.Co / g;
     int pad = (int)n->at->v[A_PADDING][0];
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
-    char what[256], yp[96];
-    /* Binary weights on a float input stay packed, in kernel packing:
-     * word ci * KW + t / W, bit t % W of output channel co. */
-    bool bw = n->weights == W_BINARY;
-    int64_t taps = w.Kh * w.Kw, KW = cwords(taps, e->W), words = cg * KW;
     bool chunk = !dw && !bw && e->t->vector >= 128 && w.Co % 64 == 0;
-    int wid;
-    if (bw) {
-        uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
-        memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
-        for (int64_t co = 0; co < w.Co; co++)
-            for (int64_t t = 0; t < taps; t++)
-                for (int64_t ci = 0; ci < cg; ci++)
-                    if (lp->w[(t * cg + ci) * w.Co + co] >= 0)
-                        wb[co * words + ci * KW + t / e->W] |= (uint64_t)1 << (t % e->W);
-        snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], kernel packing",
-                 n->name, (long long)w.Co, (long long)words);
-        wid = word_array(e, wb, w.Co * words, what);
-        free(wb);
-    } else {
-        if (chunk) {
-            /* In chunks of 64 output channels, [Co / 64][ky][kx][ci][64]:
-             * the vector kernel reads a chunk's weights in order. */
-            float *cw = xmalloc((size_t)lp->nw * sizeof *cw);
-            for (int64_t t = 0; t < taps; t++)
-                for (int64_t ci = 0; ci < cg; ci++)
-                    for (int64_t co = 0; co < w.Co; co++)
-                        cw[(((co / 64) * taps + t) * cg + ci) * 64 + co % 64] =
-                            lp->w[(t * cg + ci) * w.Co + co];
-            snprintf(what, sizeof what, "%s: weights [%lld / 64][%lld][%lld][%lld][64]", n->name,
-                     (long long)w.Co, (long long)w.Kh, (long long)w.Kw, (long long)cg);
-            wid = float_array(e, cw, lp->nw, what);
-            free(cw);
-        } else {
-            snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name,
-                     (long long)w.Kh, (long long)w.Kw, (long long)(dw ? w.C : cg),
-                     (long long)(dw ? cog : w.Co));
-            wid = float_array(e, lp->w, lp->nw, what);
-        }
-    }
-    char xp[96], win[256];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    win_literal(win, sizeof win, &w, g, pad);
+    int wid = emit_pack_conv_float(e, n, lp, &w, g, chunk);
+    char xp[96], yp[96], win[256];
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf(e, yp, sizeof yp, n);
+    emit_win_literal(win, sizeof win, &w, g, pad);
     if (bw)
         fprintf(f, "    bnn_conv2d_bw(%s, %s, %s, %s_w%d,\n                  %s);\n", xp,
-                dtype_names[x->type], yp, e->name, wid, win);
+                emit_dtype_names[x->type], yp, e->name, wid, win);
     else if (dw)
         fprintf(f, "    bnn_depthwise_conv2d(%s, %s, %s, %s_w%d,\n                         %s);\n",
-                xp, dtype_names[x->type], yp, e->name, wid, win);
+                xp, emit_dtype_names[x->type], yp, e->name, wid, win);
     else
         fprintf(f, "    bnn_conv2d(%s, %s, %s, %s_w%d,\n               %s, %d);\n", xp,
-                dtype_names[x->type], yp, e->name, wid, win, chunk);
+                emit_dtype_names[x->type], yp, e->name, wid, win, chunk);
 }
 
 static void emit_dense_float(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
     const IrNode *x = n->in[0];
     int64_t N = x->shape.d[0], U = n->shape.d[0];
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
-    char what[256], xp[96], yp[96];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    int wid;
-    if (n->weights == W_BINARY) {
-        /* Binary weights on a float input: 16 units a block, one 16-bit
-         * mask per input, [block][input] (bnn_bdense_f). */
-        int64_t nb = (U + 15) / 16;
-        int32_t *m = xmalloc((size_t)(nb * N) * sizeof *m);
-        memset(m, 0, (size_t)(nb * N) * sizeof *m);
-        for (int64_t u = 0; u < U; u++)
-            for (int64_t i = 0; i < N; i++)
-                if (lp->w[i * U + u] >= 0)
-                    m[(u / 16) * N + i] |= 1 << (u % 16);
-        snprintf(what, sizeof what, "%s: binary weights, [%lld blocks of 16 units][%lld inputs]",
-                 n->name, (long long)nb, (long long)N);
-        wid = mask_array(e, m, nb * N, what);
-        free(m);
-    } else {
-        snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N,
-                 (long long)U);
-        wid = float_array(e, lp->w, lp->nw, what);
-    }
-    fprintf(f, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
-            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, dtype_names[x->type], yp,
-            e->name, wid, (long long)N, (long long)U);
+    int wid = emit_pack_dense_float(e, n, lp, N, U);
+    char xp[96], yp[96];
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf(e, yp, sizeof yp, n);
+    fprintf(e->src, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
+            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, emit_dtype_names[x->type],
+            yp, e->name, wid, (long long)N, (long long)U);
 }
 
 /* The end of a dot product (docs/semantics.md section 3), over the
@@ -535,7 +267,7 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
     bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
     if (!sc && !bi)
         return;
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
     int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
@@ -543,11 +275,11 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
     int sid = -1, bid = -1;
     if (sc) {
         snprintf(what, sizeof what, "%s: weight scale per output channel", n->name);
-        sid = float_array(e, lp->wscale, lp->nout, what);
+        sid = emit_float_array(e, lp->wscale, lp->nout, what);
     }
     if (bi) {
         snprintf(what, sizeof what, "%s: bias per output channel", n->name);
-        bid = float_array(e, lp->bias, lp->nout, what);
+        bid = emit_float_array(e, lp->bias, lp->nout, what);
     }
     char sp[64] = "NULL", bp[64] = "NULL";
     if (sc)
@@ -649,15 +381,15 @@ static void emit_binarize(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape);
     char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    const char *xt = dtype_names[x->type];
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    const char *xt = emit_dtype_names[x->type];
     if (n->op != OP_THRESHOLD) {
         fprintf(f, "    bnn_sign(%s, %s, %s, %lld, %lld);\n", xp, xt, yp, (long long)P,
                 (long long)C);
         return;
     }
-    const LayerParams *lp = params(e, n->folds);
+    const LayerParams *lp = emit_params(e, n->folds);
     if (!lp)
         return;
     char what[256];
@@ -666,9 +398,9 @@ static void emit_binarize(Emit *e, const IrNode *n) {
         integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
     if (!integer) {
         snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
-        int sid = float_array(e, lp->scale, lp->nc, what);
+        int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
-        int hid = float_array(e, lp->shift, lp->nc, what);
+        int hid = emit_float_array(e, lp->shift, lp->nc, what);
         fprintf(f, "    bnn_threshold_f(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
                 e->name, sid, e->name, hid, (long long)P, (long long)C);
         return;
@@ -687,9 +419,9 @@ static void emit_binarize(Emit *e, const IrNode *n) {
     }
     snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
              n->folds);
-    int tid = int_array(e, "int32_t", tau, C, what);
+    int tid = emit_int_array(e, "int32_t", tau, C, what);
     snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-    int did = bits_array(e, dir, C, what);
+    int did = emit_bits_array(e, dir, C, what);
     free(tau);
     free(dir);
     fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
@@ -706,7 +438,6 @@ static void emit_binarize(Emit *e, const IrNode *n) {
  * B XNOR-popcount passes, exact. A convolution gathers each field whole;
  * a dense layer streams its input in chunks of BNN_CHUNK words, so that
  * the planes on the stack stay small. */
-#define BNN_CHUNK 32
 static void emit_bitserial(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     const IrNode *x = n->in[0];
@@ -714,7 +445,7 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
     Win w = {0};
     int64_t g = 1, cg, Co, taps = 1;
     if (conv) {
-        w = window_of(n);
+        w = emit_window(n);
         g = n->at->v[A_GROUPS][0];
         cg = w.C / g;
         Co = w.Co;
@@ -723,39 +454,19 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
         cg = x->shape.d[0];
         Co = n->shape.d[0];
     }
-    int64_t cog = Co / g, N = taps * cg, words = cwords(N, e->W);
+    int64_t N = taps * cg, words = emit_cwords(N, e->W);
     int B = ir_value_bits(x);
-    int pad = conv ? (int)n->at->v[A_PADDING][0] : PAD_VALID;
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
-    uint64_t *wb = xmalloc((size_t)(Co * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(Co * words) * sizeof *wb);
-    int32_t *npos = xmalloc((size_t)Co * sizeof *npos);
-    for (int64_t co = 0; co < Co; co++) {
-        npos[co] = 0;
-        for (int64_t i = 0; i < N; i++) /* i = t * cg + ci: the layout of w too */
-            if (lp->w[i * Co + co] >= 0) {
-                npos[co]++;
-                wb[co * words + i / e->W] |= (uint64_t)1 << (i % e->W);
-            }
-    }
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], dense packing", n->name,
-             (long long)Co, (long long)words);
-    int wid = block_array(e, wb, g, cog, words, what);
-    snprintf(what, sizeof what, "%s: (2^%d - 1) x the +1 weights of each output channel",
-             n->name, B);
-    for (int64_t co = 0; co < Co; co++) /* <= 255 N < 2^31 (sema) */
-        npos[co] *= (1 << B) - 1;
-    int sid = int_array(e, "int32_t", npos, Co, what);
-    free(wb);
-    free(npos);
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
+    int sid;
+    int wid = emit_pack_bitserial(e, n, lp, g, Co, N, &sid);
+    char xp[96], yp[96];
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     if (conv) {
         char win[256];
-        win_literal(win, sizeof win, &w, g, pad);
+        emit_win_literal(win, sizeof win, &w, g, (int)n->at->v[A_PADDING][0]);
         fprintf(f, "    {\n        bnn_word col[%d * %lld];\n"
                    "        bnn_bconv2d_bitserial(%s, %s, %s_w%d, %s_w%d,\n"
                    "                              %s, %d, col);\n    }\n",
@@ -774,7 +485,7 @@ static void emit_thresholds(Emit *e, const IrNode *n) {
     int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
     int64_t K = n->at->v[A_LEVELS][0];
     bool strict = n->at->v[A_STRICT][0] != 0;
-    const LayerParams *lp = params(e, n->name);
+    const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
         return;
     int32_t *tau = xmalloc((size_t)(C * K) * sizeof *tau);
@@ -783,10 +494,10 @@ static void emit_thresholds(Emit *e, const IrNode *n) {
     char what[256], xp[96], yp[96];
     snprintf(what, sizeof what, "%s: integer thresholds [%lld][%lld], x %s T is x >= t", n->name,
              (long long)C, (long long)K, strict ? ">" : ">=");
-    int tid = int_array(e, "int32_t", tau, C * K, what);
+    int tid = emit_int_array(e, "int32_t", tau, C * K, what);
     free(tau);
-    buf(e, xp, sizeof xp, n->in[0]);
-    buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, n->in[0]);
+    emit_buf(e, yp, sizeof yp, n);
     if (n->type == DT_B1)
         fprintf(e->src, "    bnn_thresholds_b1(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, tid,
                 (long long)P, (long long)C);
@@ -800,18 +511,18 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     int64_t N = shape_elems(&n->shape), C = shape_channels(&n->shape), P = N / C;
     char yp[96], xp[96], what[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    const char *xt = dtype_names[x->type];
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    const char *xt = emit_dtype_names[x->type];
     const LayerParams *lp = NULL;
-    if ((n->op == OP_BATCHNORM || n->op == OP_PRELU) && !(lp = params(e, n->name)))
+    if ((n->op == OP_BATCHNORM || n->op == OP_PRELU) && !(lp = emit_params(e, n->name)))
         return;
     switch (n->op) {
     case OP_BATCHNORM: {
         snprintf(what, sizeof what, "%s: scale", n->name);
-        int sid = float_array(e, lp->scale, lp->nc, what);
+        int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift", n->name);
-        int hid = float_array(e, lp->shift, lp->nc, what);
+        int hid = emit_float_array(e, lp->shift, lp->nc, what);
         fprintf(f, "    bnn_batchnorm(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
                 e->name, sid, e->name, hid, (long long)P, (long long)C);
         break;
@@ -825,7 +536,7 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         break;
     case OP_PRELU: {
         snprintf(what, sizeof what, "%s: alpha", n->name);
-        int aid = float_array(e, lp->alpha, lp->nc, what);
+        int aid = emit_float_array(e, lp->alpha, lp->nc, what);
         if (!ir_flag(n, A_PER_ELEMENT))
             fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, %lld, %lld);\n", xp, xt, yp, e->name,
                     aid, (long long)P, (long long)C);
@@ -835,19 +546,19 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         else /* b1 packs each pixel on its own: one call a pixel */
             fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
                        "        bnn_prelu(%s + px * %lld, BNN_B1, %s + px * %lld, %s_w%d + px * %lld, 1, %lld);\n",
-                    (long long)P, xp, (long long)cwords(C, e->W), yp, (long long)C, e->name, aid,
+                    (long long)P, xp, (long long)emit_cwords(C, e->W), yp, (long long)C, e->name, aid,
                     (long long)C, (long long)C);
         break;
     }
     case OP_ADD: {
         const IrNode *b = n->in[1];
         char bp[96];
-        buf(e, bp, sizeof bp, b);
+        emit_buf(e, bp, sizeof bp, b);
         if (n->type == DT_I32)
             fprintf(f, "    bnn_add_i32(%s, %s, %s, %lld);\n", xp, bp, yp, (long long)N);
         else
             fprintf(f, "    bnn_add_f(%s, %s, %s, %s, %s, %lld, %lld);\n", xp, xt, bp,
-                    dtype_names[b->type], yp, (long long)P, (long long)C);
+                    emit_dtype_names[b->type], yp, (long long)P, (long long)C);
         break;
     }
     default:
@@ -860,40 +571,40 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
  * the compiler can vectorise). */
 static void emit_pool(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
-    Win w = window_of(n);
+    Win w = emit_window(n);
     char yp[96], xp[96], win[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    emit_win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
     fprintf(e->src, "    %s(%s, %s, %s,\n                %s);\n",
-            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, dtype_names[x->type], yp, win);
+            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, emit_dtype_names[x->type], yp, win);
 }
 
 static void emit_global_avgpool(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type],
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp, emit_dtype_names[x->type],
             yp, (long long)(x->shape.d[0] * x->shape.d[1]), (long long)x->shape.d[2]);
 }
 
 /* concat, and flatten when it copies: element by element (bits for b1). */
 static void emit_copy(Emit *e, const IrNode *n) {
     char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
+    emit_buf(e, yp, sizeof yp, n);
     int64_t P = shape_pixels(&n->shape), C = shape_channels(&n->shape);
     int64_t off = 0;
     if (n->type == DT_B1) /* bnn_concat ORs the bits in */
         fprintf(e->src, "    memset(%s, 0, %lld);\n", yp,
-                (long long)(P * cwords(C, e->W) * (e->W / 8)));
+                (long long)(P * emit_cwords(C, e->W) * (e->W / 8)));
     for (int k = 0; k < n->nin; k++) {
         const IrNode *x = n->in[k];
         int64_t Cx = n->op == OP_FLATTEN ? C : shape_channels(&x->shape);
-        buf(e, xp, sizeof xp, x);
+        emit_buf(e, xp, sizeof xp, x);
         fprintf(e->src, "    bnn_concat(%s, %s, %lld, %s, %s, %lld, %lld, %lld, %lld);\n", xp,
-                dtype_names[x->type], (long long)shape_channels(&x->shape), yp,
-                dtype_names[n->type], (long long)P, (long long)C, (long long)Cx, (long long)off);
+                emit_dtype_names[x->type], (long long)shape_channels(&x->shape), yp,
+                emit_dtype_names[n->type], (long long)P, (long long)C, (long long)Cx, (long long)off);
         off += Cx;
     }
 }
@@ -911,11 +622,11 @@ static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t b
         st[off + k] = step[k];
     }
     char xp[96], yp[96], wk[256];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf(e, yp, sizeof yp, n);
     walk_literal(wk, sizeof wk, d, st);
     fprintf(e->src, "    bnn_gather(%s, %s, %s, %s, %lld, %lld, %lld);\n", xp, yp,
-            dtype_names[n->type], wk, (long long)base, (long long)shape_channels(&x->shape),
+            emit_dtype_names[n->type], wk, (long long)base, (long long)shape_channels(&x->shape),
             (long long)shape_channels(s));
 }
 
@@ -949,14 +660,14 @@ static void emit_mul(Emit *e, const IrNode *n) {
     broadcast_steps(n->in[1], sb);
     const IrNode *a = n->in[0], *b = n->in[1];
     char yp[96], ap[96], bp[96], wa[256], wb[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, ap, sizeof ap, a);
-    buf(e, bp, sizeof bp, b);
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, ap, sizeof ap, a);
+    emit_buf(e, bp, sizeof bp, b);
     walk_literal(wa, sizeof wa, d, sa);
     walk_literal(wb, sizeof wb, d, sb);
     fprintf(e->src, "    bnn_mul(%s, %s, %lld, %s, %s, %lld, %s,\n            %s,\n            %s);\n",
-            ap, dtype_names[a->type], (long long)shape_channels(&a->shape), bp,
-            dtype_names[b->type], (long long)shape_channels(&b->shape), yp, wa, wb);
+            ap, emit_dtype_names[a->type], (long long)shape_channels(&a->shape), bp,
+            emit_dtype_names[b->type], (long long)shape_channels(&b->shape), yp, wa, wb);
 }
 
 static void emit_slice(Emit *e, const IrNode *n) {
@@ -976,10 +687,10 @@ static void emit_pad_channels(Emit *e, const IrNode *n) {
     int64_t C = shape_channels(&x->shape), Co = shape_channels(&n->shape);
     int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
     char xp[96], yp[96];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    emit_buf(e, yp, sizeof yp, n);
     fprintf(e->src, "    bnn_pad_channels(%s, %s, %s, %lld, %lld, %lld, %lld, %.17g);\n", xp, yp,
-            dtype_names[n->type], (long long)P, (long long)C, (long long)Co, (long long)before,
+            emit_dtype_names[n->type], (long long)P, (long long)C, (long long)Co, (long long)before,
             n->at->r[A_VALUE]);
 }
 
@@ -994,9 +705,9 @@ static void emit_transpose(Emit *e, const IrNode *n) {
 static void emit_softmax(Emit *e, const IrNode *n) {
     const IrNode *x = n->in[0];
     char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    fprintf(e->src, "    bnn_softmax(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type], yp,
+    emit_buf(e, yp, sizeof yp, n);
+    emit_buf(e, xp, sizeof xp, x);
+    fprintf(e->src, "    bnn_softmax(%s, %s, %s, %lld, %lld);\n", xp, emit_dtype_names[x->type], yp,
             (long long)shape_elems(&n->shape), (long long)shape_channels(&x->shape));
 }
 
@@ -1373,14 +1084,14 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     for (int i = 0; i < g->inputs.n; i++) {
         const IrNode *x = g->inputs.v[i];
         char xp[96];
-        buf(e, xp, sizeof xp, x);
+        emit_buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1) {
             fprintf(f, "    bnn_pack_input(%s, %s, %lld, %lld);\n", in[i], xp,
                     (long long)shape_pixels(&x->shape), (long long)shape_channels(&x->shape));
         } else {
             fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", xp, in[i], (long long)N,
-                    ctype(x->type));
+                    emit_ctype(x->type));
         }
     }
     if (body)
@@ -1391,14 +1102,14 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     for (int i = 0; i < g->outputs.n; i++) {
         const IrNode *x = g->outputs.v[i];
         char xp[96];
-        buf(e, xp, sizeof xp, x);
+        emit_buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1)
             fprintf(f, "    bnn_unpack_output(%s, %s, %lld, %lld);\n", xp, out[i], (long long)N,
                     (long long)shape_channels(&x->shape));
         else
             fprintf(f, "    memcpy(%s, %s, %lld * sizeof(%s));\n", out[i], xp, (long long)N,
-                    ctype(x->type));
+                    emit_ctype(x->type));
     }
     fputs("}\n\n", f);
     fprintf(f, "void %s_infer_v(const void *const *inputs, void *const *outputs)\n{\n    %s_infer(",
