@@ -57,7 +57,7 @@ static char *upper(Arena *a, const char *s) {
     return o;
 }
 
-static const LayerParams *emit_params(Emit *e, const char *layer) {
+const LayerParams *emit_params(Emit *e, const char *layer) {
     const LayerParams *p = weights_get(e->w, layer);
     if (!p) {
         diag_plain(e->c, "internal error: no parameters for layer '%s'", layer);
@@ -86,7 +86,7 @@ static void emit_buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t
 }
 
 /* Pointer expression to node n's buffer. */
-static void emit_buf(Emit *e, char *out, size_t len, const IrNode *n) {
+void emit_buf(Emit *e, char *out, size_t len, const IrNode *n) {
     emit_buf_as(e, out, len, n, n->type);
 }
 
@@ -142,7 +142,7 @@ static const char *const pack_names[] = {
     [PACK_KERNEL] = "BNN_PACK_KERNEL"};
 
 /* The library's element types (bnn_dtype) by DType. */
-static const char *const emit_dtype_names[] = {
+const char *const emit_dtype_names[] = {
     [DT_NONE] = "BNN_F32", [DT_B1] = "BNN_B1", [DT_U8] = "BNN_U8", [DT_I32] = "BNN_I32",
     [DT_F32] = "BNN_F32"};
 
@@ -293,141 +293,6 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
 
 /* ---------------------------------------------------- element layers */
 
-/* The integer threshold of sign(x * scale + shift) over x in [lo, hi]:
- * the output is +1 where x >= tau (dir 0) or x <= tau (dir 1), found by
- * evaluating the same float expression as the interpreter. */
-static bool bn_positive(int64_t x, float scale, float shift) {
-    float p = (float)x * scale;
-    float v = p + shift;
-    return v >= 0.0f;
-}
-
-static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
-                          int32_t *dir) {
-    if (scale > 0) { /* non-decreasing: the least x that is positive */
-        int64_t a = lo, b = hi + 1;
-        while (a < b) {
-            int64_t m = a + (b - a) / 2;
-            if (bn_positive(m, scale, shift))
-                b = m;
-            else
-                a = m + 1;
-        }
-        *tau = (int32_t)a;
-        *dir = 0;
-    } else if (scale < 0) { /* non-increasing: the greatest x that is positive */
-        int64_t a = lo - 1, b = hi;
-        while (a < b) {
-            int64_t m = a + (b - a + 1) / 2;
-            if (bn_positive(m, scale, shift))
-                a = m;
-            else
-                b = m - 1;
-        }
-        *tau = (int32_t)a;
-        *dir = 1;
-    } else { /* constant (or NaN: never positive) */
-        *tau = bn_positive(0, scale, shift) ? (int32_t)lo : (int32_t)(hi + 1);
-        *dir = 0;
-    }
-}
-
-/* Bounds of an i32 value: binary dot products are within [-N, N]. */
-static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
-    switch (n->op) {
-    case OP_BCONV2D:
-    case OP_BDENSE: /* on b1: -N..N; on u8 of B bits: -(2^B - 1) N..(2^B - 1) N */
-        *hi = cost_fan_in(n) * (ir_is_bitserial(n) ? (1 << ir_value_bits(n->in[0])) - 1 : 1);
-        *lo = -*hi;
-        return;
-    case OP_MAXPOOL:
-        int_range(n->in[0], lo, hi);
-        return;
-    case OP_ADD: {
-        int64_t a, b, c, d;
-        int_range(n->in[0], &a, &b);
-        int_range(n->in[1], &c, &d);
-        *lo = a + c;
-        *hi = b + d;
-        if (*lo < INT32_MIN + 1)
-            *lo = INT32_MIN + 1;
-        if (*hi > INT32_MAX - 1)
-            *hi = INT32_MAX - 1;
-        return;
-    }
-    case OP_CONCAT: {
-        int64_t a, b;
-        *lo = INT32_MAX;
-        *hi = INT32_MIN;
-        for (int i = 0; i < n->nin; i++) {
-            int_range(n->in[i], &a, &b);
-            if (a < *lo)
-                *lo = a;
-            if (b > *hi)
-                *hi = b;
-        }
-        return;
-    }
-    default:
-        *lo = INT32_MIN + 1;
-        *hi = INT32_MAX - 1;
-        return;
-    }
-}
-
-/* sign or threshold into a packed binary tensor: one word at a time. */
-static void emit_binarize(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape);
-    char yp[96], xp[96];
-    emit_buf(e, yp, sizeof yp, n);
-    emit_buf(e, xp, sizeof xp, x);
-    const char *xt = emit_dtype_names[x->type];
-    if (n->op != OP_THRESHOLD) {
-        fprintf(f, "    bnn_sign(%s, %s, %s, %lld, %lld);\n", xp, xt, yp, (long long)P,
-                (long long)C);
-        return;
-    }
-    const LayerParams *lp = emit_params(e, n->folds);
-    if (!lp)
-        return;
-    char what[256];
-    bool integer = x->type == DT_I32 || x->type == DT_U8;
-    for (int64_t c = 0; c < C && integer; c++)
-        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
-    if (!integer) {
-        snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
-        int sid = emit_float_array(e, lp->scale, lp->nc, what);
-        snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
-        int hid = emit_float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "    bnn_threshold_f(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-                e->name, sid, e->name, hid, (long long)P, (long long)C);
-        return;
-    }
-    int64_t lo, hi;
-    if (x->type == DT_U8)
-        lo = 0, hi = 255;
-    else
-        int_range(x, &lo, &hi);
-    int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
-    /* x <= t is !(x >= t + 1): one compare, then the direction bit
-     * (t <= hi < INT32_MAX, so t + 1 does not overflow). */
-    for (int64_t c = 0; c < C; c++) {
-        int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
-        tau[c] += dir[c];
-    }
-    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
-             n->folds);
-    int tid = emit_int_array(e, "int32_t", tau, C, what);
-    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-    int did = emit_bits_array(e, dir, C, what);
-    free(tau);
-    free(dir);
-    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-            e->name, tid, e->name, did, (long long)P, (long long)C);
-}
-
 /* bconv2d and bdense on a u8 input of B bits (ir_value_bits), bit-serial
  * (docs/cost-model.md): the receptive field is read as B planes of
  * dense-packed bits, plane p holding bit p of each value (a same_one
@@ -476,34 +341,6 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
                    "        bnn_bdense_bitserial(%s, %s, %s_w%d, %s_w%d, %lld, %lld, %d, col);\n    }\n",
                 B, xp, yp, e->name, wid, e->name, sid, (long long)N, (long long)Co, B);
     }
-}
-
-/* thresholds: the count of integer thresholds x reaches, tau = ceil(T)
- * (x >= T) or floor(T) + 1 (x > T), exact for the integer x; one level
- * packs the bit (+1: reached), more store the count as a u8. */
-static void emit_thresholds(Emit *e, const IrNode *n) {
-    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
-    int64_t K = n->at->v[A_LEVELS][0];
-    bool strict = n->at->v[A_STRICT][0] != 0;
-    const LayerParams *lp = emit_params(e, n->name);
-    if (!lp)
-        return;
-    int32_t *tau = xmalloc((size_t)(C * K) * sizeof *tau);
-    for (int64_t i = 0; i < C * K; i++) /* |T| <= 2^30 (weights.c): no overflow */
-        tau[i] = (int32_t)(strict ? floor((double)lp->w[i]) + 1 : ceil((double)lp->w[i]));
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: integer thresholds [%lld][%lld], x %s T is x >= t", n->name,
-             (long long)C, (long long)K, strict ? ">" : ">=");
-    int tid = emit_int_array(e, "int32_t", tau, C * K, what);
-    free(tau);
-    emit_buf(e, xp, sizeof xp, n->in[0]);
-    emit_buf(e, yp, sizeof yp, n);
-    if (n->type == DT_B1)
-        fprintf(e->src, "    bnn_thresholds_b1(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, tid,
-                (long long)P, (long long)C);
-    else
-        fprintf(e->src, "    bnn_thresholds_u8(%s, %s, %s_w%d, %lld, %lld, %lld);\n", xp, yp,
-                e->name, tid, (long long)P, (long long)C, (long long)K);
 }
 
 static void emit_elementwise(Emit *e, const IrNode *n) {

@@ -5,7 +5,9 @@
  * emit_name, emit_kernels); this header is for its own files only:
  *   emit_c.c        the driver: per layer the call of the kernel
  *                   library, the names checks, NAME.h, NAME.c, the
- *                   files written all or none;
+ *                   files written all or none, and the helpers below;
+ *   emit_thresh.c   sign, threshold and thresholds: the integer
+ *                   thresholds of fused batch norms, exact;
  *   emit_weights.c  the const arrays of NAME_weights.c and the packing
  *                   of each layer's weights into them.
  * One Emit holds all the state of one emission: the emitter is
@@ -43,6 +45,22 @@ typedef struct {
 static inline int64_t emit_cwords(int64_t C, int W) {
     return (C + W - 1) / W;
 }
+
+/* ----------------------------------------------------------- emit_c.c */
+
+/* The parameters of `layer`, or NULL after reporting an internal error. */
+const LayerParams *emit_params(Emit *e, const char *layer);
+/* Into out[len]: a pointer expression to node n's buffer in the arena. */
+void emit_buf(Emit *e, char *out, size_t len, const IrNode *n);
+/* The library's element types (bnn_dtype) by DType. */
+extern const char *const emit_dtype_names[];
+
+/* ------------------------------------------------------ emit_thresh.c */
+
+/* sign and threshold into a packed binary tensor; thresholds into bits
+ * (one level) or u8 counts. */
+void emit_binarize(Emit *e, const IrNode *n);
+void emit_thresholds(Emit *e, const IrNode *n);
 
 /* ------------------------------------------------------ emit_weights.c */
 
