@@ -3,9 +3,11 @@
  *
  * include/bnnc.h keeps the emitter's public entry points (emit_c,
  * emit_name, emit_kernels); this header is for its own files only:
- *   emit_c.c        the driver: per layer the call of the kernel
- *                   library, the names checks, NAME.h, NAME.c, the
- *                   files written all or none, and the helpers below;
+ *   emit_c.c        the driver: the names checks, NAME.h, NAME.c's
+ *                   prelude and inference functions, the files written
+ *                   all or none, and the helpers below;
+ *   emit_layers.c   per layer, the call of the kernel library
+ *                   (runtime/) that computes it;
  *   emit_thresh.c   sign, threshold and thresholds: the integer
  *                   thresholds of fused batch norms, exact;
  *   emit_weights.c  the const arrays of NAME_weights.c and the packing
@@ -50,10 +52,18 @@ static inline int64_t emit_cwords(int64_t C, int W) {
 
 /* The parameters of `layer`, or NULL after reporting an internal error. */
 const LayerParams *emit_params(Emit *e, const char *layer);
-/* Into out[len]: a pointer expression to node n's buffer in the arena. */
+/* Into out[len]: a pointer expression to node n's buffer in the arena,
+ * as elements of type t (emit_buf: of its own type). */
+void emit_buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t);
 void emit_buf(Emit *e, char *out, size_t len, const IrNode *n);
+
+/* ------------------------------------------------------ emit_layers.c */
+
 /* The library's element types (bnn_dtype) by DType. */
 extern const char *const emit_dtype_names[];
+/* Layer n into the body of the inference function (e->src), its weights
+ * into NAME_weights.c. */
+void emit_layer(Emit *e, const IrNode *n);
 
 /* ------------------------------------------------------ emit_thresh.c */
 
