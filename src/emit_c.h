@@ -72,7 +72,7 @@ void emit_layer(Emit *e, const IrNode *n);
 void emit_binarize(Emit *e, const IrNode *n);
 void emit_thresholds(Emit *e, const IrNode *n);
 
-/* ------------------------------------------------------ emit_weights.c */
+/* ----------------------------------------------------- emit_weights.c */
 
 /* Const arrays in NAME_weights.c, each with its extern in NAME.c and the
  * comment `what`; each returns the array's number K (NAME_wK). */

@@ -253,7 +253,7 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
             ir_is_binary(n) || ir_is_bitserial(n));
 }
 
-/* ---------------------------------------------------- element layers */
+/* ----------------------------------------------------- element layers */
 
 static void emit_elementwise(Emit *e, const IrNode *n) {
     FILE *f = e->src;
@@ -295,8 +295,8 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         else /* b1 packs each pixel on its own: one call a pixel */
             fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
                        "        bnn_prelu(%s + px * %lld, BNN_B1, %s + px * %lld, %s_w%d + px * %lld, 1, %lld);\n",
-                    (long long)P, xp, (long long)emit_cwords(C, e->W), yp, (long long)C, e->name, aid,
-                    (long long)C, (long long)C);
+                    (long long)P, xp, (long long)emit_cwords(C, e->W), yp, (long long)C, e->name,
+                    aid, (long long)C, (long long)C);
         break;
     }
     case OP_ADD: {
@@ -326,7 +326,8 @@ static void emit_pool(Emit *e, const IrNode *n) {
     emit_buf(e, xp, sizeof xp, x);
     win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
     fprintf(e->src, "    %s(%s, %s, %s,\n                %s);\n",
-            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, emit_dtype_names[x->type], yp, win);
+            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, emit_dtype_names[x->type], yp,
+            win);
 }
 
 static void emit_global_avgpool(Emit *e, const IrNode *n) {
@@ -334,8 +335,9 @@ static void emit_global_avgpool(Emit *e, const IrNode *n) {
     char yp[96], xp[96];
     emit_buf(e, yp, sizeof yp, n);
     emit_buf(e, xp, sizeof xp, x);
-    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp, emit_dtype_names[x->type],
-            yp, (long long)(x->shape.d[0] * x->shape.d[1]), (long long)x->shape.d[2]);
+    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp,
+            emit_dtype_names[x->type], yp, (long long)(x->shape.d[0] * x->shape.d[1]),
+            (long long)x->shape.d[2]);
 }
 
 /* concat, and flatten when it copies: element by element (bits for b1). */
@@ -353,7 +355,8 @@ static void emit_copy(Emit *e, const IrNode *n) {
         emit_buf(e, xp, sizeof xp, x);
         fprintf(e->src, "    bnn_concat(%s, %s, %lld, %s, %s, %lld, %lld, %lld, %lld);\n", xp,
                 emit_dtype_names[x->type], (long long)shape_channels(&x->shape), yp,
-                emit_dtype_names[n->type], (long long)P, (long long)C, (long long)Cx, (long long)off);
+                emit_dtype_names[n->type], (long long)P, (long long)C, (long long)Cx,
+                (long long)off);
         off += Cx;
     }
 }
