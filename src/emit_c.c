@@ -13,39 +13,23 @@
  *                   compression pass chose, float weights, folded batch
  *                   norms, and the integer thresholds of fused sign(bn).
  * The emitter lowers the graph only: the arrays of weights and their
- * packing, the arena plan, and per layer the library call that computes
- * exactly what docs/semantics.md says (runtime/README.md). No malloc: the
- * arena is static.
- * The files are written all or none through outfile.c: temporaries in DIR
- * itself, renamed over the old files only when all are complete and
- * every destination has been checked.
+ * packing (emit_weights.c, emit_thresh.c), the arena plan, and per layer
+ * the library call that computes exactly what docs/semantics.md says
+ * (emit_layers.c, runtime/README.md). No malloc: the arena is static.
+ * This file is the driver: it checks the C names the network's names
+ * become, writes NAME.h and NAME.c around the layers, and writes the
+ * files all or none through outfile.c: temporaries in DIR itself, renamed
+ * over the old files only when all are complete and every destination
+ * has been checked. src/emit_c.h lists the parts and what they share.
  */
-#include "bnnc.h"
+#include "emit_c.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct {
-    Ctx *c;
-    const IrGraph *g;
-    const CostTarget *t;
-    const Weights *w;
-    Plan plan;
-    const char *name;          /* C prefix: the network name made an identifier */
-    FILE *h, *wf;              /* NAME.h, NAME_weights.c */
-    FILE *decl;                /* NAME.c: the prelude and declarations */
-    FILE *src;                 /* the body of the inference function */
-    int64_t weight_bytes;      /* of the arrays in NAME_weights.c */
-    int64_t pad;               /* zero elements the open array ends with */
-    int W;                     /* word bits */
-    bool ok;
-} Emit;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -73,39 +57,13 @@ static char *upper(Arena *a, const char *s) {
     return o;
 }
 
-/* A float constant that reads back to the same bits, into out[n]. */
-static void float_text(char *out, size_t n, float v) {
-    if (isnan(v))
-        snprintf(out, n, "(0.0f/0.0f)");
-    else if (isinf(v))
-        snprintf(out, n, "%s", v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)");
-    else if (v == 0 && signbit(v))
-        snprintf(out, n, "-0.0f");
-    else {
-        char b[32];
-        snprintf(b, sizeof b, "%.9g", (double)v);
-        snprintf(out, n, "%s%sf", b, strpbrk(b, ".e") ? "" : ".0");
-    }
-}
-
-static void put_float(FILE *f, float v) {
-    char b[48];
-    float_text(b, sizeof b, v);
-    fputs(b, f);
-}
-
-static const LayerParams *params(Emit *e, const char *layer) {
+const LayerParams *emit_params(Emit *e, const char *layer) {
     const LayerParams *p = weights_get(e->w, layer);
     if (!p) {
         diag_plain(e->c, "internal error: no parameters for layer '%s'", layer);
         e->ok = false;
     }
     return p;
-}
-
-/* Words of W bits per pixel for C channels. */
-static int64_t cwords(int64_t C, int W) {
-    return (C + W - 1) / W;
 }
 
 /* The C type of an element of type t (b1: the word). */
@@ -123,16 +81,14 @@ static const char *ctype(DType t) {
 }
 
 /* Pointer expression to node n's buffer, as elements of type t. */
-static void buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
+void emit_buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t) {
     snprintf(out, len, "((%s *)(A + %lld))", ctype(t), (long long)e->plan.buf[n->id].offset);
 }
 
 /* Pointer expression to node n's buffer. */
-static void buf(Emit *e, char *out, size_t len, const IrNode *n) {
-    buf_as(e, out, len, n, n->type);
+void emit_buf(Emit *e, char *out, size_t len, const IrNode *n) {
+    emit_buf_as(e, out, len, n, n->type);
 }
-
-static int wcount; /* arrays written so far (names W0, W1, ...) */
 
 /* BNN_ALIGN: the weight arrays and the arena start on a boundary of the
  * target's vector (GNU C), so that no vector load splits a cache line. */
@@ -147,957 +103,7 @@ static void emit_align(Emit *e, FILE *f) {
         fputs("\n#define BNN_ALIGN\n", f);
 }
 
-/* Opens a const array of n elements in NAME_weights.c and its extern in
- * NAME.c. The array takes a whole number of the layout's units
- * (emit_param_bytes): weights_close adds the zero elements that make it
- * up, so that no compiler pads between the arrays and NAME_WEIGHT_BYTES
- * is the file's .rodata to the byte. */
-static int weights_array(Emit *e, const char *type, int64_t n, const char *what) {
-    int id = wcount++;
-    int64_t size = !strcmp(type, "float") || !strcmp(type, "int32_t") ? 4
-                   : !strcmp(type, "int16_t") || !strcmp(type, "uint16_t") ? 2
-                   : !strcmp(type, "uint8_t")                         ? 1
-                                                                      : e->W / 8;
-    int64_t len = emit_param_bytes(e->t, size * (n ? n : 1)) / size;
-    e->pad = len - n;
-    e->weight_bytes += len * size;
-    char pad[64] = "";
-    if (len - (n ? n : 1))
-        snprintf(pad, sizeof pad, " (and %lld zero%s to whole %d-byte units)",
-                 (long long)(len - (n ? n : 1)), len - (n ? n : 1) > 1 ? "s" : "",
-                 emit_param_align(e->t));
-    fprintf(e->decl, "extern const %s %s_w%d[%lld]; /* %s%s */\n", type, e->name, id,
-            (long long)len, what, pad);
-    fprintf(e->wf, "\n/* %s%s */\nconst %s %s_w%d[%lld] BNN_ALIGN = {", what, pad, type, e->name,
-            id, (long long)len);
-    return id;
-}
-
-/* Closes the array opened by weights_array after its n elements: the zero
- * elements up to its length. */
-static void weights_close(Emit *e, int64_t n) {
-    for (int64_t i = 0; i < e->pad; i++)
-        fputs(n + i == 0 ? "0" : ((n + i) % 16 ? ", 0" : ",\n    0"), e->wf);
-    fputs("\n};\n", e->wf);
-}
-
-static void put_sep(FILE *f, int64_t i, int per_line) {
-    fputs(i % per_line ? ", " : (i ? ",\n    " : "\n    "), f);
-}
-
-static int float_array(Emit *e, const float *v, int64_t n, const char *what) {
-    int id = weights_array(e, "float", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 6);
-        put_float(e->wf, v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-/* An array of integers of C type `type` (int32_t or int16_t). */
-static int int_array(Emit *e, const char *type, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, type, n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 10);
-        fprintf(e->wf, "%ld", (long)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-static int bits_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int64_t bytes = (n + 7) / 8;
-    int id = weights_array(e, "uint8_t", bytes, what);
-    for (int64_t i = 0; i < bytes; i++) {
-        unsigned b = 0;
-        for (int k = 0; k < 8 && i * 8 + k < n; k++)
-            b |= (unsigned)(v[i * 8 + k] != 0) << k;
-        put_sep(e->wf, i, 12);
-        fprintf(e->wf, "0x%02x", b);
-    }
-    weights_close(e, bytes);
-    return id;
-}
-
-static int mask_array(Emit *e, const int32_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "uint16_t", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, 10);
-        fprintf(e->wf, "0x%04x", (unsigned)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-static int word_array(Emit *e, const uint64_t *v, int64_t n, const char *what) {
-    int id = weights_array(e, "bnn_word", n, what);
-    for (int64_t i = 0; i < n; i++) {
-        put_sep(e->wf, i, e->W == 64 ? 4 : 6);
-        fprintf(e->wf, e->W == 64 ? "0x%016llxu" : "0x%08llxu", (unsigned long long)v[i]);
-    }
-    weights_close(e, n);
-    return id;
-}
-
-/* ------------------------------------------------------ binary layers */
-
-/* Geometry of a window op along both axes (docs/semantics.md section 3). */
-typedef struct {
-    int64_t H, Wd, C, Ho, Wo, Co, Kh, Kw, sh, sw, dh, dw, pt, pl;
-} Win;
-
-static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int pad) {
-    if (pad == PAD_VALID)
-        return 0;
-    int64_t total = (out - 1) * s + (k - 1) * d + 1 - in;
-    return total > 0 ? total / 2 : 0;
-}
-
-static Win window_of(const IrNode *n) {
-    const IrNode *x = n->in[0];
-    Win w;
-    bool pool = n->op == OP_MAXPOOL || n->op == OP_AVGPOOL;
-    w.H = x->shape.d[0];
-    w.Wd = x->shape.d[1];
-    w.C = x->shape.d[2];
-    w.Ho = n->shape.d[0];
-    w.Wo = n->shape.d[1];
-    w.Co = n->shape.d[2];
-    w.Kh = pool ? n->at->v[A_SIZE][0] : n->at->v[A_KERNEL][0];
-    w.Kw = pool ? n->at->v[A_SIZE][1] : n->at->v[A_KERNEL][1];
-    w.sh = n->at->v[A_STRIDE][0];
-    w.sw = n->at->v[A_STRIDE][1];
-    w.dh = pool ? 1 : n->at->v[A_DILATION][0];
-    w.dw = pool ? 1 : n->at->v[A_DILATION][1];
-    int pad = (int)n->at->v[A_PADDING][0];
-    w.pt = pad_before(w.H, w.Ho, w.Kh, w.sh, w.dh, pad);
-    w.pl = pad_before(w.Wd, w.Wo, w.Kw, w.sw, w.dw, pad);
-    return w;
-}
-
-/* Bit position of (tap t, channel ci of the group) in a receptive field
- * packed as p; taps = Kh * Kw, cg = channels per group. */
-/* The library's names of the paddings and packings (runtime/bnn_base.h,
- * bnn_binary.h). */
-static const char *const pad_names[] = {"BNN_PAD_VALID", "BNN_PAD_SAME", "BNN_PAD_SAME_ONE"};
-static const char *const pack_names[] = {
-    [PACK_CHANNEL] = "BNN_PACK_CHANNEL", [PACK_DENSE] = "BNN_PACK_DENSE",
-    [PACK_KERNEL] = "BNN_PACK_KERNEL"};
-
-/* The library's element types (bnn_dtype) by DType. */
-static const char *const dtype_names[] = {
-    [DT_NONE] = "BNN_F32", [DT_B1] = "BNN_B1", [DT_U8] = "BNN_U8", [DT_I32] = "BNN_I32",
-    [DT_F32] = "BNN_F32"};
-
-/* A walk (bnn_shape.h) as a compound literal: extents d, steps st. */
-static void walk_literal(char *out, size_t len, const int64_t *d, const int64_t *st) {
-    snprintf(out, len, "(bnn_walk){{%lld, %lld, %lld, %lld}, {%lld, %lld, %lld, %lld}}",
-             (long long)d[0], (long long)d[1], (long long)d[2], (long long)d[3], (long long)st[0],
-             (long long)st[1], (long long)st[2], (long long)st[3]);
-}
-
-/* A window as the library's bnn_win, a compound literal of constants. */
-static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int pad) {
-    snprintf(out, len,
-             "(bnn_win){%lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, %lld, "
-             "%lld, %lld, %lld, %s}",
-             (long long)w->H, (long long)w->Wd, (long long)w->C, (long long)w->Ho,
-             (long long)w->Wo, (long long)w->Co, (long long)w->Kh, (long long)w->Kw,
-             (long long)w->sh, (long long)w->sw, (long long)w->dh, (long long)w->dw,
-             (long long)w->pt, (long long)w->pl, (long long)groups, pad_names[pad]);
-}
-
-static int64_t field_bit(Packing p, int64_t t, int64_t ci, int64_t taps, int64_t cg, int W) {
-    switch (p) {
-    case PACK_CHANNEL:
-        return (t * cwords(cg, W)) * W + ci;
-    case PACK_DENSE:
-        return t * cg + ci;
-    default: /* kernel */
-        return (ci * cwords(taps, W)) * W + t;
-    }
-}
-
-/* Writes per-channel packed weights wb[co][words] (co in 0..groups *
- * per - 1) as blocks of L channels, word by word, lane by lane:
- * [group][block][word][lane], zero in the lanes past a group's channels. */
-static int block_array(Emit *e, const uint64_t *wb, int64_t groups, int64_t per, int64_t words,
-                       const char *what) {
-    int64_t L = cost_co_lanes(e->t), nb = (per + L - 1) / L;
-    int64_t n = groups * nb * words * L;
-    uint64_t *t = xmalloc((size_t)n * sizeof *t);
-    memset(t, 0, (size_t)n * sizeof *t);
-    for (int64_t g = 0; g < groups; g++)
-        for (int64_t co = 0; co < per; co++)
-            for (int64_t j = 0; j < words; j++)
-                t[((g * nb + co / L) * words + j) * L + co % L] = wb[(g * per + co) * words + j];
-    int id = word_array(e, t, n, what);
-    free(t);
-    return id;
-}
-
-/* bconv2d on a b1 input: the weights packed and blocked for the
- * library's bnn_bconv2d, wpop (+1 weights per output channel and tap) for
- * padding = same, and one call with its scratch on the stack. */
-static void emit_bconv(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    Win w = window_of(n);
-    int W = e->W;
-    int64_t g = n->at->v[A_GROUPS][0];
-    int64_t cg = w.C / g, cog = w.Co / g;
-    int64_t taps = w.Kh * w.Kw;
-    Packing pk = n->packing == PACK_NONE ? PACK_KERNEL : n->packing;
-    int64_t words = cost_words(n, pk, W);
-    int pad = (int)n->at->v[A_PADDING][0];
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    /* Pack the weights: wb[co][words]; wpop[co][t]: +1 weights of tap t. */
-    uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
-    int32_t *wpop = xmalloc((size_t)(w.Co * taps) * sizeof *wpop);
-    memset(wpop, 0, (size_t)(w.Co * taps) * sizeof *wpop);
-    for (int64_t co = 0; co < w.Co; co++)
-        for (int64_t t = 0; t < taps; t++)
-            for (int64_t ci = 0; ci < cg; ci++) {
-                float v = lp->w[(t * cg + ci) * w.Co + co];
-                if (v >= 0) {
-                    int64_t b = field_bit(pk, t, ci, taps, cg, W);
-                    wb[co * words + b / W] |= (uint64_t)1 << (b % W);
-                    wpop[co * taps + t]++;
-                }
-            }
-    char what[256];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], %s packing", n->name,
-             (long long)w.Co, (long long)words, ir_packing_names[pk]);
-    int wid = block_array(e, wb, g, cog, words, what);
-    int pid = -1;
-    if (pad == PAD_SAME) {
-        snprintf(what, sizeof what, "%s: +1 weights per output channel and tap", n->name);
-        pid = int_array(e, "int16_t", wpop, w.Co * taps, what);
-    }
-    free(wb);
-    free(wpop);
-    char xp[96], yp[96], win[256];
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    win_literal(win, sizeof win, &w, g, pad);
-    /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
-    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
-    fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
-            (long long)words, (long long)taps);
-    fprintf(f, "        bnn_bconv2d(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
-    if (pid >= 0)
-        fprintf(f, "%s_w%d,\n", e->name, pid);
-    else
-        fputs("NULL,\n", f);
-    fprintf(f, "                    %s, %s, col, padded);\n    }\n", win, pack_names[pk]);
-}
-
-static void emit_bdense(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    int64_t N = x->shape.d[0], U = n->shape.d[0];
-    int64_t words = cwords(N, e->W);
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    uint64_t *wb = xmalloc((size_t)(U * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(U * words) * sizeof *wb);
-    for (int64_t u = 0; u < U; u++)
-        for (int64_t i = 0; i < N; i++)
-            if (lp->w[i * U + u] >= 0)
-                wb[u * words + i / e->W] |= (uint64_t)1 << (i % e->W);
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words]", n->name, (long long)U,
-             (long long)words);
-    int wid = block_array(e, wb, 1, U, words, what);
-    free(wb);
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    fprintf(f, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name,
-            wid, (long long)N, (long long)U);
-}
-
-/* ------------------------------------------------------- float layers */
-
-/* conv2d, bconv2d with a float input, depthwise_conv2d: accumulate in
- * the output, in (ky, kx, ci) order per output (docs/semantics.md). */
-static void emit_conv_float(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    Win w = window_of(n);
-    bool dw = n->op == OP_DEPTHWISE_CONV2D;
-    int64_t g = dw ? w.C : n->at->v[A_GROUPS][0];
-    int64_t cg = dw ? 1 : w.C / g, cog = w.Co / g;
-    int pad = (int)n->at->v[A_PADDING][0];
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    char what[256], yp[96];
-    /* Binary weights on a float input stay packed, in kernel packing:
-     * word ci * KW + t / W, bit t % W of output channel co. */
-    bool bw = n->weights == W_BINARY;
-    int64_t taps = w.Kh * w.Kw, KW = cwords(taps, e->W), words = cg * KW;
-    bool chunk = !dw && !bw && e->t->vector >= 128 && w.Co % 64 == 0;
-    int wid;
-    if (bw) {
-        uint64_t *wb = xmalloc((size_t)(w.Co * words) * sizeof *wb);
-        memset(wb, 0, (size_t)(w.Co * words) * sizeof *wb);
-        for (int64_t co = 0; co < w.Co; co++)
-            for (int64_t t = 0; t < taps; t++)
-                for (int64_t ci = 0; ci < cg; ci++)
-                    if (lp->w[(t * cg + ci) * w.Co + co] >= 0)
-                        wb[co * words + ci * KW + t / e->W] |= (uint64_t)1 << (t % e->W);
-        snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], kernel packing",
-                 n->name, (long long)w.Co, (long long)words);
-        wid = word_array(e, wb, w.Co * words, what);
-        free(wb);
-    } else {
-        if (chunk) {
-            /* In chunks of 64 output channels, [Co / 64][ky][kx][ci][64]:
-             * the vector kernel reads a chunk's weights in order. */
-            float *cw = xmalloc((size_t)lp->nw * sizeof *cw);
-            for (int64_t t = 0; t < taps; t++)
-                for (int64_t ci = 0; ci < cg; ci++)
-                    for (int64_t co = 0; co < w.Co; co++)
-                        cw[(((co / 64) * taps + t) * cg + ci) * 64 + co % 64] =
-                            lp->w[(t * cg + ci) * w.Co + co];
-            snprintf(what, sizeof what, "%s: weights [%lld / 64][%lld][%lld][%lld][64]", n->name,
-                     (long long)w.Co, (long long)w.Kh, (long long)w.Kw, (long long)cg);
-            wid = float_array(e, cw, lp->nw, what);
-            free(cw);
-        } else {
-            snprintf(what, sizeof what, "%s: weights [%lld][%lld][%lld][%lld]", n->name,
-                     (long long)w.Kh, (long long)w.Kw, (long long)(dw ? w.C : cg),
-                     (long long)(dw ? cog : w.Co));
-            wid = float_array(e, lp->w, lp->nw, what);
-        }
-    }
-    char xp[96], win[256];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    win_literal(win, sizeof win, &w, g, pad);
-    if (bw)
-        fprintf(f, "    bnn_conv2d_bw(%s, %s, %s, %s_w%d,\n                  %s);\n", xp,
-                dtype_names[x->type], yp, e->name, wid, win);
-    else if (dw)
-        fprintf(f, "    bnn_depthwise_conv2d(%s, %s, %s, %s_w%d,\n                         %s);\n",
-                xp, dtype_names[x->type], yp, e->name, wid, win);
-    else
-        fprintf(f, "    bnn_conv2d(%s, %s, %s, %s_w%d,\n               %s, %d);\n", xp,
-                dtype_names[x->type], yp, e->name, wid, win, chunk);
-}
-
-static void emit_dense_float(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    int64_t N = x->shape.d[0], U = n->shape.d[0];
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    char what[256], xp[96], yp[96];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    int wid;
-    if (n->weights == W_BINARY) {
-        /* Binary weights on a float input: 16 units a block, one 16-bit
-         * mask per input, [block][input] (bnn_bdense_f). */
-        int64_t nb = (U + 15) / 16;
-        int32_t *m = xmalloc((size_t)(nb * N) * sizeof *m);
-        memset(m, 0, (size_t)(nb * N) * sizeof *m);
-        for (int64_t u = 0; u < U; u++)
-            for (int64_t i = 0; i < N; i++)
-                if (lp->w[i * U + u] >= 0)
-                    m[(u / 16) * N + i] |= 1 << (u % 16);
-        snprintf(what, sizeof what, "%s: binary weights, [%lld blocks of 16 units][%lld inputs]",
-                 n->name, (long long)nb, (long long)N);
-        wid = mask_array(e, m, nb * N, what);
-        free(m);
-    } else {
-        snprintf(what, sizeof what, "%s: weights [%lld][%lld]", n->name, (long long)N,
-                 (long long)U);
-        wid = float_array(e, lp->w, lp->nw, what);
-    }
-    fprintf(f, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
-            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, dtype_names[x->type], yp,
-            e->name, wid, (long long)N, (long long)U);
-}
-
-/* The end of a dot product (docs/semantics.md section 3), over the
- * layer's output once its kernel has written it: times the weight scale
- * (scaled = yes), then plus the bias (bias = yes), each a rounded float
- * statement, per output channel c. A binary or bit-serial layer's
- * kernel leaves its i32 dot products there, which become floats in place (memcpy: the
- * bytes change type). */
-static void emit_epilogue(Emit *e, const IrNode *n) {
-    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
-    if (!sc && !bi)
-        return;
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
-    char what[256];
-    int sid = -1, bid = -1;
-    if (sc) {
-        snprintf(what, sizeof what, "%s: weight scale per output channel", n->name);
-        sid = float_array(e, lp->wscale, lp->nout, what);
-    }
-    if (bi) {
-        snprintf(what, sizeof what, "%s: bias per output channel", n->name);
-        bid = float_array(e, lp->bias, lp->nout, what);
-    }
-    char sp[64] = "NULL", bp[64] = "NULL";
-    if (sc)
-        snprintf(sp, sizeof sp, "%s_w%d", e->name, sid);
-    if (bi)
-        snprintf(bp, sizeof bp, "%s_w%d", e->name, bid);
-    fprintf(e->src, "    bnn_epilogue(A + %lld, %lld, %lld, %s, %s, %d);\n",
-            (long long)e->plan.buf[n->id].offset, (long long)P, (long long)C, sp, bp,
-            ir_is_binary(n) || ir_is_bitserial(n));
-}
-
-/* ---------------------------------------------------- element layers */
-
-/* The integer threshold of sign(x * scale + shift) over x in [lo, hi]:
- * the output is +1 where x >= tau (dir 0) or x <= tau (dir 1), found by
- * evaluating the same float expression as the interpreter. */
-static bool bn_positive(int64_t x, float scale, float shift) {
-    float p = (float)x * scale;
-    float v = p + shift;
-    return v >= 0.0f;
-}
-
-static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
-                          int32_t *dir) {
-    if (scale > 0) { /* non-decreasing: the least x that is positive */
-        int64_t a = lo, b = hi + 1;
-        while (a < b) {
-            int64_t m = a + (b - a) / 2;
-            if (bn_positive(m, scale, shift))
-                b = m;
-            else
-                a = m + 1;
-        }
-        *tau = (int32_t)a;
-        *dir = 0;
-    } else if (scale < 0) { /* non-increasing: the greatest x that is positive */
-        int64_t a = lo - 1, b = hi;
-        while (a < b) {
-            int64_t m = a + (b - a + 1) / 2;
-            if (bn_positive(m, scale, shift))
-                a = m;
-            else
-                b = m - 1;
-        }
-        *tau = (int32_t)a;
-        *dir = 1;
-    } else { /* constant (or NaN: never positive) */
-        *tau = bn_positive(0, scale, shift) ? (int32_t)lo : (int32_t)(hi + 1);
-        *dir = 0;
-    }
-}
-
-/* Bounds of an i32 value: binary dot products are within [-N, N]. */
-static void int_range(const IrNode *n, int64_t *lo, int64_t *hi) {
-    switch (n->op) {
-    case OP_BCONV2D:
-    case OP_BDENSE: /* on b1: -N..N; on u8 of B bits: -(2^B - 1) N..(2^B - 1) N */
-        *hi = cost_fan_in(n) * (ir_is_bitserial(n) ? (1 << ir_value_bits(n->in[0])) - 1 : 1);
-        *lo = -*hi;
-        return;
-    case OP_MAXPOOL:
-        int_range(n->in[0], lo, hi);
-        return;
-    case OP_ADD: {
-        int64_t a, b, c, d;
-        int_range(n->in[0], &a, &b);
-        int_range(n->in[1], &c, &d);
-        *lo = a + c;
-        *hi = b + d;
-        if (*lo < INT32_MIN + 1)
-            *lo = INT32_MIN + 1;
-        if (*hi > INT32_MAX - 1)
-            *hi = INT32_MAX - 1;
-        return;
-    }
-    case OP_CONCAT: {
-        int64_t a, b;
-        *lo = INT32_MAX;
-        *hi = INT32_MIN;
-        for (int i = 0; i < n->nin; i++) {
-            int_range(n->in[i], &a, &b);
-            if (a < *lo)
-                *lo = a;
-            if (b > *hi)
-                *hi = b;
-        }
-        return;
-    }
-    default:
-        *lo = INT32_MIN + 1;
-        *hi = INT32_MAX - 1;
-        return;
-    }
-}
-
-/* sign or threshold into a packed binary tensor: one word at a time. */
-static void emit_binarize(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    int64_t C = shape_channels(&n->shape), P = shape_pixels(&n->shape);
-    char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    const char *xt = dtype_names[x->type];
-    if (n->op != OP_THRESHOLD) {
-        fprintf(f, "    bnn_sign(%s, %s, %s, %lld, %lld);\n", xp, xt, yp, (long long)P,
-                (long long)C);
-        return;
-    }
-    const LayerParams *lp = params(e, n->folds);
-    if (!lp)
-        return;
-    char what[256];
-    bool integer = x->type == DT_I32 || x->type == DT_U8;
-    for (int64_t c = 0; c < C && integer; c++)
-        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
-    if (!integer) {
-        snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
-        int sid = float_array(e, lp->scale, lp->nc, what);
-        snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
-        int hid = float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "    bnn_threshold_f(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-                e->name, sid, e->name, hid, (long long)P, (long long)C);
-        return;
-    }
-    int64_t lo, hi;
-    if (x->type == DT_U8)
-        lo = 0, hi = 255;
-    else
-        int_range(x, &lo, &hi);
-    int32_t *tau = xmalloc((size_t)C * sizeof *tau), *dir = xmalloc((size_t)C * sizeof *dir);
-    /* x <= t is !(x >= t + 1): one compare, then the direction bit
-     * (t <= hi < INT32_MAX, so t + 1 does not overflow). */
-    for (int64_t c = 0; c < C; c++) {
-        int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
-        tau[c] += dir[c];
-    }
-    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
-             n->folds);
-    int tid = int_array(e, "int32_t", tau, C, what);
-    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-    int did = bits_array(e, dir, C, what);
-    free(tau);
-    free(dir);
-    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-            e->name, tid, e->name, did, (long long)P, (long long)C);
-}
-
-/* bconv2d and bdense on a u8 input of B bits (ir_value_bits), bit-serial
- * (docs/cost-model.md): the receptive field is read as B planes of
- * dense-packed bits, plane p holding bit p of each value (a same_one
- * padded tap is the value 1, a zero-padded one 0). With the weights' +1
- * bits, the plane's dot product with the -1/+1 weights is npos - pop_p
- * (pop_p = popcount(plane XOR w), npos the filter's +1 weights), so the
- * output is sum_p 2^p (npos - pop_p) = (2^B - 1) npos - sum_p 2^p pop_p:
- * B XNOR-popcount passes, exact. A convolution gathers each field whole;
- * a dense layer streams its input in chunks of BNN_CHUNK words, so that
- * the planes on the stack stay small. */
-#define BNN_CHUNK 32
-static void emit_bitserial(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    bool conv = n->op == OP_BCONV2D;
-    Win w = {0};
-    int64_t g = 1, cg, Co, taps = 1;
-    if (conv) {
-        w = window_of(n);
-        g = n->at->v[A_GROUPS][0];
-        cg = w.C / g;
-        Co = w.Co;
-        taps = w.Kh * w.Kw;
-    } else {
-        cg = x->shape.d[0];
-        Co = n->shape.d[0];
-    }
-    int64_t cog = Co / g, N = taps * cg, words = cwords(N, e->W);
-    int B = ir_value_bits(x);
-    int pad = conv ? (int)n->at->v[A_PADDING][0] : PAD_VALID;
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    uint64_t *wb = xmalloc((size_t)(Co * words) * sizeof *wb);
-    memset(wb, 0, (size_t)(Co * words) * sizeof *wb);
-    int32_t *npos = xmalloc((size_t)Co * sizeof *npos);
-    for (int64_t co = 0; co < Co; co++) {
-        npos[co] = 0;
-        for (int64_t i = 0; i < N; i++) /* i = t * cg + ci: the layout of w too */
-            if (lp->w[i * Co + co] >= 0) {
-                npos[co]++;
-                wb[co * words + i / e->W] |= (uint64_t)1 << (i % e->W);
-            }
-    }
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: binary weights [%lld][%lld words], dense packing", n->name,
-             (long long)Co, (long long)words);
-    int wid = block_array(e, wb, g, cog, words, what);
-    snprintf(what, sizeof what, "%s: (2^%d - 1) x the +1 weights of each output channel",
-             n->name, B);
-    for (int64_t co = 0; co < Co; co++) /* <= 255 N < 2^31 (sema) */
-        npos[co] *= (1 << B) - 1;
-    int sid = int_array(e, "int32_t", npos, Co, what);
-    free(wb);
-    free(npos);
-    buf(e, xp, sizeof xp, x);
-    buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    if (conv) {
-        char win[256];
-        win_literal(win, sizeof win, &w, g, pad);
-        fprintf(f, "    {\n        bnn_word col[%d * %lld];\n"
-                   "        bnn_bconv2d_bitserial(%s, %s, %s_w%d, %s_w%d,\n"
-                   "                              %s, %d, col);\n    }\n",
-                B, (long long)words, xp, yp, e->name, wid, e->name, sid, win, B);
-    } else {
-        fprintf(f, "    {\n        bnn_word col[%d * BNN_CHUNK];\n"
-                   "        bnn_bdense_bitserial(%s, %s, %s_w%d, %s_w%d, %lld, %lld, %d, col);\n    }\n",
-                B, xp, yp, e->name, wid, e->name, sid, (long long)N, (long long)Co, B);
-    }
-}
-
-/* thresholds: the count of integer thresholds x reaches, tau = ceil(T)
- * (x >= T) or floor(T) + 1 (x > T), exact for the integer x; one level
- * packs the bit (+1: reached), more store the count as a u8. */
-static void emit_thresholds(Emit *e, const IrNode *n) {
-    int64_t C = shape_channels(&n->shape), P = shape_elems(&n->shape) / C;
-    int64_t K = n->at->v[A_LEVELS][0];
-    bool strict = n->at->v[A_STRICT][0] != 0;
-    const LayerParams *lp = params(e, n->name);
-    if (!lp)
-        return;
-    int32_t *tau = xmalloc((size_t)(C * K) * sizeof *tau);
-    for (int64_t i = 0; i < C * K; i++) /* |T| <= 2^30 (weights.c): no overflow */
-        tau[i] = (int32_t)(strict ? floor((double)lp->w[i]) + 1 : ceil((double)lp->w[i]));
-    char what[256], xp[96], yp[96];
-    snprintf(what, sizeof what, "%s: integer thresholds [%lld][%lld], x %s T is x >= t", n->name,
-             (long long)C, (long long)K, strict ? ">" : ">=");
-    int tid = int_array(e, "int32_t", tau, C * K, what);
-    free(tau);
-    buf(e, xp, sizeof xp, n->in[0]);
-    buf(e, yp, sizeof yp, n);
-    if (n->type == DT_B1)
-        fprintf(e->src, "    bnn_thresholds_b1(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, tid,
-                (long long)P, (long long)C);
-    else
-        fprintf(e->src, "    bnn_thresholds_u8(%s, %s, %s_w%d, %lld, %lld, %lld);\n", xp, yp,
-                e->name, tid, (long long)P, (long long)C, (long long)K);
-}
-
-static void emit_elementwise(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    const IrNode *x = n->in[0];
-    int64_t N = shape_elems(&n->shape), C = shape_channels(&n->shape), P = N / C;
-    char yp[96], xp[96], what[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    const char *xt = dtype_names[x->type];
-    const LayerParams *lp = NULL;
-    if ((n->op == OP_BATCHNORM || n->op == OP_PRELU) && !(lp = params(e, n->name)))
-        return;
-    switch (n->op) {
-    case OP_BATCHNORM: {
-        snprintf(what, sizeof what, "%s: scale", n->name);
-        int sid = float_array(e, lp->scale, lp->nc, what);
-        snprintf(what, sizeof what, "%s: shift", n->name);
-        int hid = float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "    bnn_batchnorm(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-                e->name, sid, e->name, hid, (long long)P, (long long)C);
-        break;
-    }
-    case OP_RELU:
-    case OP_HARDTANH:
-    case OP_SIGMOID:
-        fprintf(f, "    bnn_unary_op(%s, %s, %s, %lld, %lld, %s);\n", xp, xt, yp, (long long)P,
-                (long long)C,
-                n->op == OP_RELU ? "BNN_RELU" : n->op == OP_HARDTANH ? "BNN_HARDTANH" : "BNN_SIGMOID");
-        break;
-    case OP_PRELU: {
-        snprintf(what, sizeof what, "%s: alpha", n->name);
-        int aid = float_array(e, lp->alpha, lp->nc, what);
-        if (!ir_flag(n, A_PER_ELEMENT))
-            fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, %lld, %lld);\n", xp, xt, yp, e->name,
-                    aid, (long long)P, (long long)C);
-        else if (x->type != DT_B1) /* an alpha per element: one pixel of N channels */
-            fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, 1, %lld);\n", xp, xt, yp, e->name, aid,
-                    (long long)N);
-        else /* b1 packs each pixel on its own: one call a pixel */
-            fprintf(f, "    for (long px = 0; px < %lld; px++)\n"
-                       "        bnn_prelu(%s + px * %lld, BNN_B1, %s + px * %lld, %s_w%d + px * %lld, 1, %lld);\n",
-                    (long long)P, xp, (long long)cwords(C, e->W), yp, (long long)C, e->name, aid,
-                    (long long)C, (long long)C);
-        break;
-    }
-    case OP_ADD: {
-        const IrNode *b = n->in[1];
-        char bp[96];
-        buf(e, bp, sizeof bp, b);
-        if (n->type == DT_I32)
-            fprintf(f, "    bnn_add_i32(%s, %s, %s, %lld);\n", xp, bp, yp, (long long)N);
-        else
-            fprintf(f, "    bnn_add_f(%s, %s, %s, %s, %s, %lld, %lld);\n", xp, xt, bp,
-                    dtype_names[b->type], yp, (long long)P, (long long)C);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-/* Pools: per output pixel, the taps in (ky, kx) order, each a pass over
- * the channels (the order of docs/semantics.md per channel, and a loop
- * the compiler can vectorise). */
-static void emit_pool(Emit *e, const IrNode *n) {
-    const IrNode *x = n->in[0];
-    Win w = window_of(n);
-    char yp[96], xp[96], win[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
-    fprintf(e->src, "    %s(%s, %s, %s,\n                %s);\n",
-            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, dtype_names[x->type], yp, win);
-}
-
-static void emit_global_avgpool(Emit *e, const IrNode *n) {
-    const IrNode *x = n->in[0];
-    char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    fprintf(e->src, "    bnn_global_avgpool(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type],
-            yp, (long long)(x->shape.d[0] * x->shape.d[1]), (long long)x->shape.d[2]);
-}
-
-/* concat, and flatten when it copies: element by element (bits for b1). */
-static void emit_copy(Emit *e, const IrNode *n) {
-    char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    int64_t P = shape_pixels(&n->shape), C = shape_channels(&n->shape);
-    int64_t off = 0;
-    if (n->type == DT_B1) /* bnn_concat ORs the bits in */
-        fprintf(e->src, "    memset(%s, 0, %lld);\n", yp,
-                (long long)(P * cwords(C, e->W) * (e->W / 8)));
-    for (int k = 0; k < n->nin; k++) {
-        const IrNode *x = n->in[k];
-        int64_t Cx = n->op == OP_FLATTEN ? C : shape_channels(&x->shape);
-        buf(e, xp, sizeof xp, x);
-        fprintf(e->src, "    bnn_concat(%s, %s, %lld, %s, %s, %lld, %lld, %lld, %lld);\n", xp,
-                dtype_names[x->type], (long long)shape_channels(&x->shape), yp,
-                dtype_names[n->type], (long long)P, (long long)C, (long long)Cx, (long long)off);
-        off += Cx;
-    }
-}
-
-/* y[o] = x[base + sum over k of j_k * step[k]] for every index j of n's
- * output in row-major order (o the flat index of j): a transpose, a
- * slice, a reshape that repacks bits. Bits for b1, one by one. */
-static void emit_gather(Emit *e, const IrNode *n, const int64_t *step, int64_t base) {
-    const IrNode *x = n->in[0];
-    const Shape *s = &n->shape;
-    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, st[IR_MAX_RANK] = {0};
-    int off = IR_MAX_RANK - s->rank;
-    for (int k = 0; k < s->rank; k++) {
-        d[off + k] = s->d[k];
-        st[off + k] = step[k];
-    }
-    char xp[96], yp[96], wk[256];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    walk_literal(wk, sizeof wk, d, st);
-    fprintf(e->src, "    bnn_gather(%s, %s, %s, %s, %lld, %lld, %lld);\n", xp, yp,
-            dtype_names[n->type], wk, (long long)base, (long long)shape_channels(&x->shape),
-            (long long)shape_channels(s));
-}
-
-static void row_major(const Shape *s, int64_t *st) {
-    int64_t v = 1;
-    for (int k = s->rank - 1; k >= 0; k--) {
-        st[k] = v;
-        v *= s->d[k];
-    }
-}
-
-/* The steps through x of each axis of the output of an operation that
- * broadcasts x (IR_MAX_RANK axes,
- * padded from the front): 0 where x is broadcast. */
-static void broadcast_steps(const IrNode *x, int64_t *st) {
-    int64_t xs[IR_MAX_RANK];
-    row_major(&x->shape, xs);
-    for (int k = 0; k < IR_MAX_RANK; k++) {
-        int kx = k - (IR_MAX_RANK - x->shape.rank);
-        st[k] = kx >= 0 && x->shape.d[kx] > 1 ? xs[kx] : 0;
-    }
-}
-
-/* mul: y = (float)a * (float)b over the output in row-major order, each
- * input read through its broadcast steps. */
-static void emit_mul(Emit *e, const IrNode *n) {
-    int64_t d[IR_MAX_RANK] = {1, 1, 1, 1}, sa[IR_MAX_RANK], sb[IR_MAX_RANK];
-    for (int k = 0; k < n->shape.rank; k++)
-        d[IR_MAX_RANK - n->shape.rank + k] = n->shape.d[k];
-    broadcast_steps(n->in[0], sa);
-    broadcast_steps(n->in[1], sb);
-    const IrNode *a = n->in[0], *b = n->in[1];
-    char yp[96], ap[96], bp[96], wa[256], wb[256];
-    buf(e, yp, sizeof yp, n);
-    buf(e, ap, sizeof ap, a);
-    buf(e, bp, sizeof bp, b);
-    walk_literal(wa, sizeof wa, d, sa);
-    walk_literal(wb, sizeof wb, d, sb);
-    fprintf(e->src, "    bnn_mul(%s, %s, %lld, %s, %s, %lld, %s,\n            %s,\n            %s);\n",
-            ap, dtype_names[a->type], (long long)shape_channels(&a->shape), bp,
-            dtype_names[b->type], (long long)shape_channels(&b->shape), yp, wa, wb);
-}
-
-static void emit_slice(Emit *e, const IrNode *n) {
-    const Shape *xs = &n->in[0]->shape;
-    int64_t st[IR_MAX_RANK], base = 0;
-    row_major(xs, st);
-    int nb = n->at->len[A_BEGIN];
-    for (int k = 0; k < nb; k++)
-        base += n->at->v[A_BEGIN][k] * st[nb == 1 ? xs->rank - 1 : k];
-    emit_gather(e, n, st, base);
-}
-
-/* pad_channels: per pixel, `before` values, the input's channels (a copy
- * of the row; bits one by one for b1), `after` values. */
-static void emit_pad_channels(Emit *e, const IrNode *n) {
-    const IrNode *x = n->in[0];
-    int64_t C = shape_channels(&x->shape), Co = shape_channels(&n->shape);
-    int64_t P = shape_pixels(&n->shape), before = n->at->v[A_BEFORE][0];
-    char xp[96], yp[96];
-    buf(e, xp, sizeof xp, x);
-    buf(e, yp, sizeof yp, n);
-    fprintf(e->src, "    bnn_pad_channels(%s, %s, %s, %lld, %lld, %lld, %lld, %.17g);\n", xp, yp,
-            dtype_names[n->type], (long long)P, (long long)C, (long long)Co, (long long)before,
-            n->at->r[A_VALUE]);
-}
-
-static void emit_transpose(Emit *e, const IrNode *n) {
-    int64_t st[IR_MAX_RANK], step[IR_MAX_RANK];
-    row_major(&n->in[0]->shape, st);
-    for (int k = 0; k < n->shape.rank; k++)
-        step[k] = st[n->at->v[A_PERM][k]];
-    emit_gather(e, n, step, 0);
-}
-
-static void emit_softmax(Emit *e, const IrNode *n) {
-    const IrNode *x = n->in[0];
-    char yp[96], xp[96];
-    buf(e, yp, sizeof yp, n);
-    buf(e, xp, sizeof xp, x);
-    fprintf(e->src, "    bnn_softmax(%s, %s, %s, %lld, %lld);\n", xp, dtype_names[x->type], yp,
-            (long long)shape_elems(&n->shape), (long long)shape_channels(&x->shape));
-}
-
-/* ------------------------------------------------------------- layers */
-
-static void emit_layer(Emit *e, const IrNode *n) {
-    FILE *f = e->src;
-    char shape[64];
-    shape_format(shape, sizeof shape, &n->shape);
-    fprintf(f, "\n    /* %s: %s -> %s%s", n->name, ops_table[n->op].name, dtype_name(n->type),
-            shape);
-    if (n->packing != PACK_NONE)
-        fprintf(f, ", %s packing", ir_packing_names[n->packing]);
-    fputs(" */\n", f);
-    switch (n->op) {
-    case OP_CONV2D:
-    case OP_DEPTHWISE_CONV2D:
-        emit_conv_float(e, n);
-        break;
-    case OP_BCONV2D:
-        if (ir_is_binary(n))
-            emit_bconv(e, n);
-        else if (ir_is_bitserial(n))
-            emit_bitserial(e, n);
-        else
-            emit_conv_float(e, n);
-        break;
-    case OP_DENSE:
-        emit_dense_float(e, n);
-        break;
-    case OP_BDENSE:
-        if (ir_is_binary(n))
-            emit_bdense(e, n);
-        else if (ir_is_bitserial(n))
-            emit_bitserial(e, n);
-        else
-            emit_dense_float(e, n);
-        break;
-    case OP_THRESHOLDS:
-        emit_thresholds(e, n);
-        break;
-    case OP_SIGN:
-    case OP_THRESHOLD:
-        emit_binarize(e, n);
-        break;
-    case OP_BATCHNORM:
-    case OP_RELU:
-    case OP_HARDTANH:
-    case OP_PRELU:
-    case OP_ADD:
-    case OP_SIGMOID:
-        emit_elementwise(e, n);
-        break;
-    case OP_MAXPOOL:
-    case OP_AVGPOOL:
-        emit_pool(e, n);
-        break;
-    case OP_GLOBAL_AVGPOOL:
-        emit_global_avgpool(e, n);
-        break;
-    case OP_CONCAT:
-        emit_copy(e, n);
-        break;
-    case OP_FLATTEN:
-        if (plan_is_view(n, e->W))
-            fputs("    /* a view of its input: nothing to do */\n", f);
-        else
-            emit_copy(e, n);
-        break;
-    case OP_RESHAPE:
-        if (plan_is_view(n, e->W)) {
-            fputs("    /* a view of its input: nothing to do */\n", f);
-        } else { /* b1 whose packing changes: the bits in order */
-            int64_t st[IR_MAX_RANK];
-            row_major(&n->shape, st);
-            emit_gather(e, n, st, 0);
-        }
-        break;
-    case OP_TRANSPOSE:
-        emit_transpose(e, n);
-        break;
-    case OP_MUL:
-        emit_mul(e, n);
-        break;
-    case OP_SLICE:
-        emit_slice(e, n);
-        break;
-    case OP_PAD_CHANNELS:
-        emit_pad_channels(e, n);
-        break;
-    case OP_SOFTMAX:
-        emit_softmax(e, n);
-        break;
-    case OP_COUNT: /* network inputs are copied in by the caller */
-        break;
-    }
-    emit_epilogue(e, n);
-}
-
-/* ------------------------------------------------------- API and files */
+/* ------------------------------------------------- inputs and outputs */
 
 static const char *io_ctype(DType t) {
     switch (t) {
@@ -1122,7 +128,7 @@ static const char **io_names(Emit *e, const PtrVec *v, const char *prefix) {
     return names;
 }
 
-/* ------------------------------------------------------------- names */
+/* -------------------------------------------------------------- names */
 
 /* The headers of the C library (C11, and C23's stdbit and stdckdint) and
  * the intrinsics headers the generated code includes: a NAME.h of one of
@@ -1218,7 +224,7 @@ static bool check_names(Emit *e) {
     return ok;
 }
 
-/* After the layers are emitted (wcount arrays): a parameter of the
+/* After the layers are emitted (e->narrays arrays): a parameter of the
  * inference function must not hide a weights array NAME_wK it reads (a
  * network 'in' and an input 'w0'). */
 static bool check_params(Emit *e, const char **in, const char **out) {
@@ -1234,7 +240,7 @@ static bool check_params(Emit *e, const char **in, const char **out) {
             const char *p = param[i], *k = p + nl + 2;
             if (strncmp(p, e->name, nl) || p[nl] != '_' || p[nl + 1] != 'w' || !*k ||
                 strspn(k, "0123456789") != strlen(k) || (k[0] == '0' && k[1]) ||
-                strlen(k) > 9 || atoi(k) >= wcount)
+                strlen(k) > 9 || atoi(k) >= e->narrays)
                 continue;
             diag_error_at(c, x->loc, x->origin,
                           "%s '%s' would be the C parameter '%s', which is also the name of a "
@@ -1246,6 +252,17 @@ static bool check_params(Emit *e, const char **in, const char **out) {
         }
     }
     return ok;
+}
+
+/* ------------------------------------------------------------- NAME.h */
+
+/* The parameters of NAME_infer: the inputs, then the outputs. */
+static void put_params(FILE *f, const IrGraph *g, const char **in, const char **out) {
+    for (int i = 0; i < g->inputs.n; i++)
+        fprintf(f, "%sconst %s *%s", i ? ", " : "", io_ctype(((IrNode *)g->inputs.v[i])->type),
+                in[i]);
+    for (int i = 0; i < g->outputs.n; i++)
+        fprintf(f, ", %s *%s", io_ctype(((IrNode *)g->outputs.v[i])->type), out[i]);
 }
 
 static void emit_header(Emit *e, const char **in, const char **out) {
@@ -1287,11 +304,7 @@ static void emit_header(Emit *e, const char **in, const char **out) {
         }
     }
     fprintf(h, "/* One inference. Not reentrant: the arena is static. */\nvoid %s_infer(", e->name);
-    for (int i = 0; i < g->inputs.n; i++)
-        fprintf(h, "%sconst %s *%s", i ? ", " : "", io_ctype(((IrNode *)g->inputs.v[i])->type),
-                in[i]);
-    for (int i = 0; i < g->outputs.n; i++)
-        fprintf(h, ", %s *%s", io_ctype(((IrNode *)g->outputs.v[i])->type), out[i]);
+    put_params(h, g, in, out);
     fputs(");\n\n", h);
     fprintf(h, "/* The same with arrays of pointers, inputs and outputs in order. */\n"
                "void %s_infer_v(const void *const *inputs, void *const *outputs);\n\n",
@@ -1305,29 +318,31 @@ static void emit_header(Emit *e, const char **in, const char **out) {
     fprintf(h, "#endif\n");
 }
 
+/* --------------------------------------------- NAME.c, NAME_weights.c */
+
 static char type_letter(DType t) {
     return t == DT_F32 ? 'f' : t == DT_I32 ? 'i' : t == DT_U8 ? 'u' : 'b';
 }
 
-static void emit_source(Emit *e, const char **in, const char **out) {
-    FILE *f = e->decl;
+/* The layers, into memory: the body of the inference function (*body)
+ * and the externs of their weights (*externs), which go before it in
+ * NAME.c; NAME.c's prelude depends on what they use. The number of
+ * layers, or -1 after reporting. */
+static int emit_body(Emit *e, char **body, size_t *blen, char **externs, size_t *elen) {
     const IrGraph *g = e->g;
-    fprintf(e->wf, "/* %s_weights.c: generated by bnnc %s: the parameters of network '%s'\n"
-                   " * for target '%s'%s. Do not edit. */\n#include <stdint.h>\n\n"
-                   "typedef uint%d_t bnn_word;\n",
-            e->name, BNNC_VERSION, g->name, e->t->name,
-            e->w->random ? " (pseudo-random: not trained)" : "", e->W);
-    emit_align(e, e->wf);
-    /* The layers first, into buffers: the prelude depends on what they
-     * use, and their weights' declarations go before the function. */
-    char *body = NULL, *externs = NULL;
-    size_t blen = 0, elen = 0;
-    e->src = open_memstream(&body, &blen);
-    e->decl = open_memstream(&externs, &elen);
+    FILE *f = e->decl;
+    e->src = open_memstream(body, blen);
+    e->decl = open_memstream(externs, elen);
     if (!e->src || !e->decl) {
         diag_plain(e->c, "cannot allocate memory for the generated code");
         e->ok = false;
-        return;
+        if (e->src)
+            fclose(e->src);
+        if (e->decl)
+            fclose(e->decl);
+        e->src = NULL;
+        e->decl = f;
+        return -1;
     }
     int nlayers = 0;
     fputs("    BNN_TIME(0);\n", e->src);
@@ -1343,16 +358,24 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     fclose(e->decl);
     e->src = NULL;
     e->decl = f;
+    return nlayers;
+}
+
+/* NAME.c up to its declarations: the kernel library, the arena, the
+ * timing points of nlayers layers. */
+static void source_prelude(Emit *e, int nlayers) {
+    FILE *f = e->decl;
     fprintf(f, "/* %s.c: generated by bnnc %s from network '%s' for target '%s'\n"
                " * (kernels: %s, %d-bit words). Do not edit. */\n",
-            e->name, BNNC_VERSION, g->name, e->t->name, e->t->kernels, e->W);
+            e->name, BNNC_VERSION, e->g->name, e->t->name, e->t->kernels, e->W);
     /* The kernel library: the flavour, then the core (write_all writes
      * the headers next to this file). */
     fprintf(f, "\n#define BNN_W %d\n#include \"%s\"\n#include \"bnn_kernels.h\"\n\n"
                "#include \"%s.h\"\n",
             e->W, runtime_flavour(e->t), e->name);
     emit_align(e, f);
-    fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n} bnn_arena BNN_ALIGN;\n\n",
+    fprintf(f, "static union {\n    uint64_t align;\n    unsigned char b[%lld];\n"
+               "} bnn_arena BNN_ALIGN;\n\n",
             (long long)(e->plan.arena ? e->plan.arena : 16));
     fprintf(f, "/* Built with -DBNN_TIMING, each layer ends with a call of bnn_timing(k),\n"
                " * k = 1 .. %d, and the inference starts with bnn_timing(0): bnnc bench\n"
@@ -1360,21 +383,21 @@ static void emit_source(Emit *e, const char **in, const char **out) {
                "#ifdef BNN_TIMING\nvoid bnn_timing(int point);\n#define BNN_TIME(k) bnn_timing(k)\n"
                "const int %s_num_layers = %d;\n#else\n#define BNN_TIME(k) ((void)0)\n#endif\n\n",
             nlayers, e->name, nlayers);
-    if (externs)
-        fwrite(externs, 1, elen, f);
-    free(externs);
+}
+
+/* NAME_infer: the inputs into the arena (b1 packed), the layers' body,
+ * the outputs out of it. */
+static void source_infer(Emit *e, const char **in, const char **out, const char *body,
+                         size_t blen) {
+    FILE *f = e->decl;
+    const IrGraph *g = e->g;
     fprintf(f, "\nvoid %s_infer(", e->name);
-    for (int i = 0; i < g->inputs.n; i++)
-        fprintf(f, "%sconst %s *%s", i ? ", " : "", io_ctype(((IrNode *)g->inputs.v[i])->type),
-                in[i]);
-    for (int i = 0; i < g->outputs.n; i++)
-        fprintf(f, ", %s *%s", io_ctype(((IrNode *)g->outputs.v[i])->type), out[i]);
+    put_params(f, g, in, out);
     fputs(")\n{\n    unsigned char *const A = bnn_arena.b;\n", f);
-    /* Inputs into the arena. */
     for (int i = 0; i < g->inputs.n; i++) {
         const IrNode *x = g->inputs.v[i];
         char xp[96];
-        buf(e, xp, sizeof xp, x);
+        emit_buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1) {
             fprintf(f, "    bnn_pack_input(%s, %s, %lld, %lld);\n", in[i], xp,
@@ -1386,13 +409,11 @@ static void emit_source(Emit *e, const char **in, const char **out) {
     }
     if (body)
         fwrite(body, 1, blen, f);
-    free(body);
-    /* Outputs out of the arena. */
     fputc('\n', f);
     for (int i = 0; i < g->outputs.n; i++) {
         const IrNode *x = g->outputs.v[i];
         char xp[96];
-        buf(e, xp, sizeof xp, x);
+        emit_buf(e, xp, sizeof xp, x);
         int64_t N = shape_elems(&x->shape);
         if (x->type == DT_B1)
             fprintf(f, "    bnn_unpack_output(%s, %s, %lld, %lld);\n", xp, out[i], (long long)N,
@@ -1402,6 +423,13 @@ static void emit_source(Emit *e, const char **in, const char **out) {
                     ctype(x->type));
     }
     fputs("}\n\n", f);
+}
+
+/* NAME_infer_v, and the element counts and types of the inputs and
+ * outputs. */
+static void source_tables(Emit *e) {
+    FILE *f = e->decl;
+    const IrGraph *g = e->g;
     fprintf(f, "void %s_infer_v(const void *const *inputs, void *const *outputs)\n{\n    %s_infer(",
             e->name, e->name);
     for (int i = 0; i < g->inputs.n; i++)
@@ -1415,13 +443,40 @@ static void emit_source(Emit *e, const char **in, const char **out) {
         const char *what = pass ? "output" : "input";
         fprintf(f, "const long %s_%s_sizes[%d] = {", e->name, what, v->n);
         for (int i = 0; i < v->n; i++)
-            fprintf(f, "%s%lld", i ? ", " : "", (long long)shape_elems(&((IrNode *)v->v[i])->shape));
+            fprintf(f, "%s%lld", i ? ", " : "",
+                    (long long)shape_elems(&((IrNode *)v->v[i])->shape));
         fprintf(f, "};\nconst char %s_%s_types[%d] = \"", e->name, what, v->n + 1);
         for (int i = 0; i < v->n; i++)
             fputc(type_letter(((IrNode *)v->v[i])->type), f);
         fputs("\";\n", f);
     }
 }
+
+/* NAME_weights.c's opening (its arrays follow as the layers ask for
+ * them), then NAME.c: the layers first, into memory, then the prelude,
+ * their externs, the inference functions and the tables. */
+static void emit_source(Emit *e, const char **in, const char **out) {
+    fprintf(e->wf, "/* %s_weights.c: generated by bnnc %s: the parameters of network '%s'\n"
+                   " * for target '%s'%s. Do not edit. */\n#include <stdint.h>\n\n"
+                   "typedef uint%d_t bnn_word;\n",
+            e->name, BNNC_VERSION, e->g->name, e->t->name,
+            e->w->random ? " (pseudo-random: not trained)" : "", e->W);
+    emit_align(e, e->wf);
+    char *body = NULL, *externs = NULL;
+    size_t blen = 0, elen = 0;
+    int nlayers = emit_body(e, &body, &blen, &externs, &elen);
+    if (nlayers >= 0) {
+        source_prelude(e, nlayers);
+        if (externs)
+            fwrite(externs, 1, elen, e->decl);
+        source_infer(e, in, out, body, blen);
+        source_tables(e);
+    }
+    free(externs);
+    free(body);
+}
+
+/* -------------------------------------------------------------- files */
 
 /* Writes the files into dir (made if it does not exist), all or none
  * (out_open, out_commit): their temporaries go in dir itself, so only dir
@@ -1504,7 +559,6 @@ const char *emit_name(Ctx *c, const IrGraph *g) {
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir) {
     Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true};
     e.name = emit_name(c, g);
-    wcount = 0;
     plan_graph(c, g, t->word, &e.plan);
     if (!emit_c_fits(c, g, &e.plan, t->word) || !check_names(&e))
         return false;

@@ -175,7 +175,7 @@ static void run_float(const kc_case *c, kc_tensor *out)
 
 /* sign(x * scale + shift) >= 0 for integer x: the least (scale > 0) or
  * greatest (scale < 0) integer of [lo, hi] that gives +1, as the emitter
- * finds it (src/emit_c.c, int_threshold), then t += dir. */
+ * finds it (src/emit_thresh.c, int_threshold), then t += dir. */
 static int positive(int64_t x, float scale, float shift)
 {
     float p = (float)x * scale;
@@ -296,7 +296,7 @@ static bnn_walk walk(const int *o, long s0, long s1, long s2)
 }
 
 /* The shape operations, with their steps worked out as the emitter does
- * (src/emit_c.c: row_major, broadcast_steps, emit_slice). */
+ * (src/emit_layers.c: row_major, broadcast_steps, emit_slice). */
 static void run_shape(const kc_case *c, kc_tensor *out)
 {
     bnn_dtype t, t2 = BNN_F32, yt = out->t == 'f' ? BNN_F32 : out->t == 'i' ? BNN_I32
