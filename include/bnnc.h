@@ -1291,6 +1291,19 @@ struct Ctx {
 
 void ctx_init(Ctx *c);
 void ctx_free(Ctx *c);
+/* The standard library folder (ctx.c, docs/bnnc.1 ENVIRONMENT): the one
+ * BNNC_STDLIB names; else, for the bnnc of its build folder, the source
+ * tree's; else the installed one beside the executable. NULL when the
+ * executable's folder is unknown. */
 const char *ctx_stdlib_dir(void);
+/* NULL when ctx_stdlib_dir() is a folder; else what is missing and where
+ * bnnc looked, for a message: "no standard library folder '...' (...)". */
+const char *ctx_stdlib_problem(void);
+/* main's argv[0]: how the executable is found where /proc is absent. */
+void ctx_set_argv0(const char *argv0);
+/* The absolute path, free of links, of the executable run as argv0: a
+ * path, or a bare name looked up on path (PATH's ':'-separated form);
+ * false when there is none. out holds PATH_MAX bytes. */
+bool ctx_find_exe(const char *argv0, const char *path, char *out);
 
 #endif

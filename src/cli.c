@@ -232,7 +232,11 @@ void cli_help(FILE *f, const CliCmd *cmd) {
                 fprintf(f, "%21s", "");
         }
     }
-    fprintf(f, cmd->foot, ctx_stdlib_dir());
+    /* The standard library folder in use, or none and why. */
+    const char *problem = ctx_stdlib_problem();
+    char none[4096];
+    snprintf(none, sizeof none, "none: %s", problem ? problem : "");
+    fprintf(f, cmd->foot, problem ? none : ctx_stdlib_dir());
 }
 
 /* getopt_long's view of cmd's rows: long options (val: 256 + the row's
@@ -327,7 +331,9 @@ void cli_search_path(Ctx *c) {
             vec_push(&c->arena, &c->search, mem_strndup(&c->arena, p, n));
         p += n + (e ? 1 : 0);
     }
-    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
+    /* Even when it is missing: the note of a missing import names it. */
+    if (ctx_stdlib_dir())
+        vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
 }
 
 int cli_seed(const char *cmd, const char *s, uint64_t *out) {

@@ -159,6 +159,8 @@ static void do_imports(Loader *L, int file, Ast *root) {
                                 (char *)c->search.v[k]);
             diag_note(c, loc_none(), "looked for '%s%s' in: %s", it->name,
                       has_suffix(it->name, ".bnn") ? "" : ".bnn", list);
+            if (ctx_stdlib_problem())
+                diag_note(c, loc_none(), "%s", ctx_stdlib_problem());
             continue;
         }
         load_file(L, found, it->loc);
@@ -247,6 +249,10 @@ bool load_program(Ctx *c, const char *path) {
 
 bool load_catalog(Ctx *c) {
     char *path = find_import(c, ".", "std/targets");
+    if (!path && ctx_stdlib_problem()) {
+        diag_plain(c, "cannot find the target catalog 'std/targets.bnn': %s", ctx_stdlib_problem());
+        return false;
+    }
     if (!path) {
         diag_plain(c, "cannot find the target catalog 'std/targets.bnn' in the standard "
                       "library folder '%s'", ctx_stdlib_dir());

@@ -46,7 +46,7 @@ static const CliCmd bnnc_cmd = {
     "\n"
     "environment:\n"
     "  BNNC_PATH          ':'-separated folders searched for imports\n"
-    "  BNNC_STDLIB        the standard library folder (default: %s)\n"
+    "  BNNC_STDLIB        the standard library folder (in use: %s)\n"
     "  NO_COLOR           when set and not empty, no colour in auto mode\n"
     "\n"
     "exit status: 0 ok, 1 errors in the input, 2 bad usage, 3 no target\n"
@@ -813,6 +813,7 @@ static int calibrate_args(Ctx *c, int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    ctx_set_argv0(argv[0]);
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "import") == 0)

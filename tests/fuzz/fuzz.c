@@ -23,7 +23,8 @@ void fuzz_ctx(Ctx *c) {
     ctx_init(c);
     c->err = fuzz_sink();
     c->color = false;
-    vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
+    if (ctx_stdlib_dir()) /* NULL: no /proc and no BNNC_STDLIB */
+        vec_push(&c->arena, &c->search, (void *)ctx_stdlib_dir());
 }
 
 char *fuzz_text(const uint8_t *data, size_t size, size_t max) {

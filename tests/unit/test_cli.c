@@ -4,13 +4,18 @@
  * the name is taken once, --help lists it (and the man page names it),
  * each spelling its kind allows reaches the command with the value, and
  * the spellings getopt_long would allow but bnnc refuses (abbreviations,
- * a value given to a flag, a value missing) are usage errors.
+ * a value given to a flag, a value missing) are usage errors. And
+ * ctx_find_exe, with which bnnc finds itself, and so its standard
+ * library, where /proc is absent.
  */
 #include "support.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const unsigned cmds[] = {CMD_BNNC, CMD_BENCH, CMD_RUN, CMD_IMPORT, CMD_CALIBRATE,
                                 CMD_WEIGHTS};
@@ -208,11 +213,76 @@ static void test_refused(void **state) {
     ctx_free(&c);
 }
 
+static void make_file(const char *dir, const char *name, mode_t mode) {
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(chmod(p, mode), 0);
+}
+
+/* ctx_find_exe: how bnnc finds itself where there is no /proc/self/exe
+ * (its standard library is beside it, ctx.c): argv[0] as a path, or a
+ * bare name on PATH, the first executable regular file in PATH's order
+ * (an empty entry is the current folder), links resolved. */
+static void test_find_exe(void **state) {
+    (void)state;
+    char tmpl[] = "/tmp/bnnc_find_exe_XXXXXX", real[PATH_MAX], out[PATH_MAX], cwd[PATH_MAX];
+    char bin[PATH_MAX + 16], plain[PATH_MAX + 16], p[2 * PATH_MAX + 64];
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, real));
+    snprintf(bin, sizeof bin, "%s/bin", real);
+    snprintf(plain, sizeof plain, "%s/plain", real);
+    assert_int_equal(mkdir(bin, 0700), 0);
+    assert_int_equal(mkdir(plain, 0700), 0);
+    make_file(bin, "tool", 0755);
+    make_file(plain, "tool", 0644); /* not executable */
+    assert_int_equal(mkdir(strcat(strcpy(p, bin), "/dir"), 0700), 0);
+    char want[PATH_MAX + 32];
+    snprintf(want, sizeof want, "%s/tool", bin);
+    snprintf(p, sizeof p, "%s/link", real);
+    assert_int_equal(symlink(want, p), 0);
+
+    assert_false(ctx_find_exe(NULL, "/usr/bin", out));
+    assert_false(ctx_find_exe("", "/usr/bin", out));
+    /* A path, absolute, through a link, relative to the current folder. */
+    assert_true(ctx_find_exe(want, NULL, out));
+    assert_string_equal(out, want);
+    assert_true(ctx_find_exe(p, NULL, out));
+    assert_string_equal(out, want);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(real), 0);
+    assert_true(ctx_find_exe("bin/tool", NULL, out));
+    assert_string_equal(out, want);
+    assert_false(ctx_find_exe("plain/tool", NULL, out)); /* not executable */
+    assert_false(ctx_find_exe("bin/dir", NULL, out));    /* a folder */
+    /* A bare name: PATH in order, the non-executable one skipped. */
+    snprintf(p, sizeof p, "/nonexistent:%s:%s", plain, bin);
+    assert_true(ctx_find_exe("tool", p, out));
+    assert_string_equal(out, want);
+    assert_false(ctx_find_exe("tool", plain, out));
+    assert_false(ctx_find_exe("dir", bin, out));
+    assert_false(ctx_find_exe("tool", NULL, out));
+    assert_false(ctx_find_exe("tool", "", out)); /* "": the current folder, which has none */
+    /* An empty entry is the current folder. */
+    assert_int_equal(chdir(bin), 0);
+    assert_true(ctx_find_exe("tool", "/nonexistent:", out));
+    assert_string_equal(out, want);
+    assert_true(ctx_find_exe("tool", "", out));
+    assert_string_equal(out, want);
+    assert_int_equal(chdir(cwd), 0);
+
+    snprintf(p, sizeof p, "rm -rf '%s'", real);
+    assert_int_equal(system(p), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_accepted),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_find_exe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
