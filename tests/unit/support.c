@@ -155,6 +155,12 @@ void tmp_cleanup(void) {
     tmp_root[0] = 0;
 }
 
+int tmp_teardown(void **state) {
+    (void)state;
+    tmp_cleanup();
+    return 0;
+}
+
 void write_bytes(const char *path, const void *p, size_t n) {
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)

@@ -79,6 +79,8 @@ const char *quiet_diag(Quiet *q);
 const char *tmp_dir(void);
 const char *tmp_path(const char *name);
 void tmp_cleanup(void);
+/* A cmocka teardown that calls tmp_cleanup. */
+int tmp_teardown(void **state);
 /* Writes n bytes to path; fails the test if it cannot. */
 void write_bytes(const char *path, const void *p, size_t n);
 

@@ -124,15 +124,9 @@ static void test_emit_again(void **state) {
     free(c);
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tmp_cleanup();
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_emit_again, teardown),
+        cmocka_unit_test_teardown(test_emit_again, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

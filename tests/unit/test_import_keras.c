@@ -418,20 +418,14 @@ static void test_probe(void **state) {
     free(diag);
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tmp_cleanup();
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_quant_conv, teardown),
-        cmocka_unit_test_teardown(test_batchnorm, teardown),
-        cmocka_unit_test_teardown(test_prelu, teardown),
-        cmocka_unit_test_teardown(test_reshape, teardown),
-        cmocka_unit_test_teardown(test_paths, teardown),
-        cmocka_unit_test_teardown(test_probe, teardown),
+        cmocka_unit_test_teardown(test_quant_conv, tmp_teardown),
+        cmocka_unit_test_teardown(test_batchnorm, tmp_teardown),
+        cmocka_unit_test_teardown(test_prelu, tmp_teardown),
+        cmocka_unit_test_teardown(test_reshape, tmp_teardown),
+        cmocka_unit_test_teardown(test_paths, tmp_teardown),
+        cmocka_unit_test_teardown(test_probe, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

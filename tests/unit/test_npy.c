@@ -10,12 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int teardown(void **state) {
-    (void)state;
-    tmp_cleanup();
-    return 0;
-}
-
 /* A .npy file with the given header dict (padded as numpy pads it), and
  * data. */
 static void write_npy(const char *path, int major, const char *dict, const void *data, size_t n) {
@@ -299,13 +293,13 @@ static void test_write_atomic(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_round_trip, teardown),
-        cmocka_unit_test_teardown(test_header_text, teardown),
-        cmocka_unit_test_teardown(test_version2_and_bool, teardown),
-        cmocka_unit_test_teardown(test_errors, teardown),
-        cmocka_unit_test_teardown(test_bounds, teardown),
-        cmocka_unit_test_teardown(test_read_check, teardown),
-        cmocka_unit_test_teardown(test_write_atomic, teardown),
+        cmocka_unit_test_teardown(test_round_trip, tmp_teardown),
+        cmocka_unit_test_teardown(test_header_text, tmp_teardown),
+        cmocka_unit_test_teardown(test_version2_and_bool, tmp_teardown),
+        cmocka_unit_test_teardown(test_errors, tmp_teardown),
+        cmocka_unit_test_teardown(test_bounds, tmp_teardown),
+        cmocka_unit_test_teardown(test_read_check, tmp_teardown),
+        cmocka_unit_test_teardown(test_write_atomic, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,12 +23,6 @@ static void expect_diag(Quiet *q, const char *text) {
         fail_msg("expected \"%s\" in:\n%s", text, quiet_diag(q));
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tmp_cleanup();
-    return 0;
-}
-
 /* The contents of path, at most 255 bytes ("" when it cannot be read). */
 static const char *contents(const char *path) {
     static char buf[256];
@@ -253,13 +247,13 @@ static void test_fifo(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_new_and_replace, teardown),
-        cmocka_unit_test_teardown(test_links, teardown),
-        cmocka_unit_test_teardown(test_refused, teardown),
-        cmocka_unit_test_teardown(test_all_or_none, teardown),
-        cmocka_unit_test_teardown(test_check_discard, teardown),
-        cmocka_unit_test_teardown(test_long_name, teardown),
-        cmocka_unit_test_teardown(test_fifo, teardown),
+        cmocka_unit_test_teardown(test_new_and_replace, tmp_teardown),
+        cmocka_unit_test_teardown(test_links, tmp_teardown),
+        cmocka_unit_test_teardown(test_refused, tmp_teardown),
+        cmocka_unit_test_teardown(test_all_or_none, tmp_teardown),
+        cmocka_unit_test_teardown(test_check_discard, tmp_teardown),
+        cmocka_unit_test_teardown(test_long_name, tmp_teardown),
+        cmocka_unit_test_teardown(test_fifo, tmp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,12 +48,6 @@ static void good_tensors(StTensor *t) {
     memcpy(t, g, sizeof g);
 }
 
-static int teardown(void **state) {
-    (void)state;
-    tmp_cleanup();
-    return 0;
-}
-
 static IrGraph *compile(Run *r, const char *src) {
     run_source(r, src);
     if (!r->ok)
@@ -732,16 +726,16 @@ static void test_get_unsorted(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_load_good, teardown),
-        cmocka_unit_test_teardown(test_load_tensor_errors, teardown),
-        cmocka_unit_test_teardown(test_load_file_errors, teardown),
-        cmocka_unit_test_teardown(test_load_nonfinite, teardown),
-        cmocka_unit_test_teardown(test_load_binary_encoding, teardown),
-        cmocka_unit_test_teardown(test_load_attr_tensors, teardown),
-        cmocka_unit_test_teardown(test_load_bounds, teardown),
+        cmocka_unit_test_teardown(test_load_good, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_tensor_errors, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_file_errors, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_nonfinite, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_binary_encoding, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_attr_tensors, tmp_teardown),
+        cmocka_unit_test_teardown(test_load_bounds, tmp_teardown),
         cmocka_unit_test(test_random_deterministic),
         cmocka_unit_test(test_random_independent),
-        cmocka_unit_test_teardown(test_prelu_per_element_alpha, teardown),
+        cmocka_unit_test_teardown(test_prelu_per_element_alpha, tmp_teardown),
         cmocka_unit_test(test_random_batchnorm),
         cmocka_unit_test(test_random_threshold),
         cmocka_unit_test(test_random_thresholds),
