@@ -5,7 +5,7 @@
 # its arena is on a 32-byte boundary) in one program with two instances
 # of LeNet in two threads (two_nets.c): every output of NAME_invoke and of
 # the old NAME_infer equal, byte for byte, to `bnnc run`'s, and the status
-# codes of bad arguments.
+# codes of bad arguments; and no data race under ThreadSanitizer.
 bnnc=$1 root=$2
 here=$root/tests/api
 py=/usr/bin/python3
@@ -55,4 +55,21 @@ for cc in gcc clang; do
     cmp -s got/lenet_a.raw got/lenet_b.raw && fail "the two images gave the same logits"
     echo "api: $cc: two LeNet instances in two threads and the MLP = bnnc run, old API = new"
 done
+# The same under ThreadSanitizer: no data race between the two contexts
+# (a static arena shared by the threads is one). Skipped, saying so, where
+# clang cannot build or run it.
+if clang -std=c99 -O1 -g -fsanitize=thread -pthread -Ilenet -Imlp -o two_tsan "$here/two_nets.c" \
+        lenet/lenet_bin.c lenet/lenet_bin_weights.c mlp/mnist_mlp.c mlp/mnist_mlp_weights.c \
+        $isa -lm 2>/dev/null; then
+    rm -rf got && mkdir got
+    if TSAN_OPTIONS=halt_on_error=1 ./two_tsan img1.raw img2.raw vec.raw got 2>tsan.txt; then
+        echo "api: ThreadSanitizer: no data race"
+    elif grep -q 'unexpected memory mapping\|FATAL: ThreadSanitizer' tsan.txt; then
+        echo "api: ThreadSanitizer does not run here: $(head -1 tsan.txt)"
+    else
+        head -20 tsan.txt; fail "two_nets under ThreadSanitizer"
+    fi
+else
+    echo "api: no ThreadSanitizer build (clang -fsanitize=thread): skipped"
+fi
 exit 0
