@@ -3,8 +3,9 @@
  *
  * Emits the network's C for the target with its timing points, writes a
  * driver that fills the inputs with random values, warms up, then times
- * whole inferences (the median of the repetitions) and, in separate
- * repetitions, every layer (the time between its timing points, averaged),
+ * whole inferences (NAME_invoke, in an arena of the driver's: the median
+ * of the repetitions) and, in separate repetitions, every layer (the time
+ * between its timing points, averaged),
  * builds both with the host's C compiler (-O3 -march=native), runs it, and
  * prints the measured and the estimated rates and their relative error,
  * for the network and for each layer. The estimate is the forward task on
@@ -20,10 +21,13 @@
  * are timed in separate repetitions; each figure is a median. */
 static const char driver[] =
     "#define _POSIX_C_SOURCE 199309L\n"
-    "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <time.h>\n"
+    "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <time.h>\n"
     "#include NET_H\n"
     "#define CAT(a, b) a##b\n#define XCAT(a, b) CAT(a, b)\n"
-    "#define INFER_V XCAT(NET, _infer_v)\n"
+    "/* The caller's arena (docs/codegen.md, \"The API\"). */\n"
+    "#define ARENA_BYTES XCAT(NET_UP, _ARENA_BYTES)\n#define ARENA_ALIGN XCAT(NET_UP, _ARENA_ALIGN)\n"
+    "static unsigned char mem[ARENA_BYTES + ARENA_ALIGN];\nstatic XCAT(NET, _ctx) ctx;\n"
+    "#define INFER_V(in, out) XCAT(NET, _invoke_v)(&ctx, in, out)\n"
     "extern const int XCAT(NET, _num_layers);\n"
     "static double now(void)\n{\n    struct timespec t;\n"
     "    clock_gettime(CLOCK_MONOTONIC, &t);\n    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;\n}\n"
@@ -39,6 +43,9 @@ static const char driver[] =
     "    const char *it = XCAT(NET, _input_types), *ot = XCAT(NET, _output_types);\n"
     "    void *in[64], *out[64];\n"
     "    int nin = (int)strlen(it), nout = (int)strlen(ot);\n"
+    "    unsigned char *arena = mem + (ARENA_ALIGN - (uintptr_t)mem % ARENA_ALIGN) % ARENA_ALIGN;\n"
+    "    if (XCAT(NET, _init)(&ctx, arena, ARENA_BYTES) != 0) {\n"
+    "        fprintf(stderr, \"bench: the network's init failed\\n\");\n        return 1;\n    }\n"
     "    srand(1);\n"
     "    for (int i = 0; i < nin; i++) {\n"
     "        long n = XCAT(NET, _input_sizes)[i];\n"
@@ -87,7 +94,12 @@ bool bench_measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights 
         char *drv = mem_printf(&c->arena, "%s/bench.c", dir);
         FILE *f = fopen(drv, "w");
         if (f) {
-            fprintf(f, "#define NET %s\n#define NET_H \"%s/%s.h\"\n%s", name, out, name, driver);
+            char *up = mem_strdup(&c->arena, name);
+            for (char *p = up; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 'a' + 'A');
+            fprintf(f, "#define NET %s\n#define NET_UP %s\n#define NET_H \"%s/%s.h\"\n%s", name,
+                    up, out, name, driver);
             fclose(f);
             const char *srcs[3] = {drv, mem_printf(&c->arena, "%s/%s.c", out, name),
                                    mem_printf(&c->arena, "%s/%s_weights.c", out, name)};

@@ -58,7 +58,8 @@ one() {
         t-avx2) isa="-mavx2 -mpopcnt" ;;
         t-avx512) isa="-march=native" ;;
     esac
-    if ! $build -std=c99 -O2 $isa -Wall -Wextra -Werror -DNET="$name" -include "$d/out/$name.h" \
+    if ! $build -std=c99 -O2 $isa -Wall -Wextra -Werror -DNET="$name" \
+            -DNET_UP="$(echo "$name" | tr a-z A-Z)" -include "$d/out/$name.h" \
             -o "$d/prog" "$here/harness.c" "$d/out/$name.c" "$d/out/${name}_weights.c" -lm \
             2>"$d/err"; then
         echo "compile error:"; head -20 "$d/err"; return 1

@@ -2,13 +2,21 @@
  * harness.c: runs one network emitted by `bnnc --emit c` on .npy inputs
  * and writes its outputs as .npy files, for the differential tests.
  *
- *   cc -std=c99 -DNET=name -include DIR/name.h harness.c DIR/name.c
- *      DIR/name_weights.c -lm
+ *   cc -std=c99 -DNET=name -DNET_UP=NAME -include DIR/name.h harness.c
+ *      DIR/name.c DIR/name_weights.c -lm
  *   ./a.out IN.npy... -- OUT.npy...
+ *
+ * With NET_UP (NAME, the name in upper case: its macros' prefix) the
+ * network runs twice: through NAME_invoke_v in an arena of the harness,
+ * filled with garbage first (the code must not read what it has not
+ * written), and through NAME_infer_v in the static arena; the two outputs
+ * must be the same, bit for bit (docs/codegen.md, "The API"). Without it
+ * (tests/import/test_onnx.py), only through NAME_infer_v.
  *
  * Inputs are read as the network's types (f32 '<f4', i32 '<i4', u8 '|u1',
  * b1 '|i1'); the element count must match. Outputs are written flat.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +24,11 @@
 #define CAT(a, b) a##b
 #define XCAT(a, b) CAT(a, b)
 #define INFER_V XCAT(NET, _infer_v)
+#define INVOKE_V XCAT(NET, _invoke_v)
+#define INIT XCAT(NET, _init)
+#define CTX XCAT(NET, _ctx)
+#define ARENA_BYTES XCAT(NET_UP, _ARENA_BYTES)
+#define ARENA_ALIGN XCAT(NET_UP, _ARENA_ALIGN)
 #define IN_SIZES XCAT(NET, _input_sizes)
 #define IN_TYPES XCAT(NET, _input_types)
 #define OUT_SIZES XCAT(NET, _output_sizes)
@@ -92,12 +105,39 @@ int main(int argc, char **argv) {
     void *out[16] = {0};
     for (int i = 0; i < nin; i++)
         in[i] = read_npy(argv[1 + i], IN_TYPES[i], IN_SIZES[i]);
-    for (int i = 0; i < nout; i++)
+    void *old[16] = {0};
+    for (int i = 0; i < nout; i++) {
         out[i] = calloc((size_t)OUT_SIZES[i] + 1, item(OUT_TYPES[i]));
+        old[i] = calloc((size_t)OUT_SIZES[i] + 1, item(OUT_TYPES[i]));
+    }
+#ifdef NET_UP
+    unsigned char *mem = malloc((size_t)ARENA_BYTES + ARENA_ALIGN);
+    if (!mem) {
+        fprintf(stderr, "harness: out of memory\n");
+        return 1;
+    }
+    memset(mem, 0xa5, (size_t)ARENA_BYTES + ARENA_ALIGN);
+    unsigned char *arena = mem + (ARENA_ALIGN - (uintptr_t)mem % ARENA_ALIGN) % ARENA_ALIGN;
+    CTX ctx;
+    int st = INIT(&ctx, arena, ARENA_BYTES);
+    if (st != 0 || (st = INVOKE_V(&ctx, in, out)) != 0) {
+        fprintf(stderr, "harness: status %d\n", st);
+        return 1;
+    }
+    INFER_V(in, old);
+    for (int i = 0; i < nout; i++)
+        if (memcmp(out[i], old[i], (size_t)OUT_SIZES[i] * item(OUT_TYPES[i])) != 0) {
+            fprintf(stderr, "harness: output %d of invoke and of infer differ\n", i);
+            return 1;
+        }
+    free(mem);
+#else
     INFER_V(in, out);
+#endif
     for (int i = 0; i < nout; i++) {
         write_npy(argv[nin + 2 + i], OUT_TYPES[i], OUT_SIZES[i], out[i]);
         free(out[i]);
+        free(old[i]);
     }
     for (int i = 0; i < nin; i++)
         free((void *)in[i]);
