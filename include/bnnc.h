@@ -864,6 +864,9 @@ void report_num(char *buf, size_t n, double v);
 void report_time(char *buf, size_t n, double s);
 void report_bytes(char *buf, size_t n, double b);
 void report_freq(char *buf, size_t n, double hz);
+/* A layer's count cells of 32 bytes: bMACs, fMACs, and on a binary or
+ * bit-serial layer XNOROP and LXNOROP; "-" where there is none. */
+void report_layer_counts(const CostLayer *l, char *a, char *b, char *x, char *lx);
 
 /* ------------------------------------------------------------- solve_ */
 
@@ -925,6 +928,9 @@ bool solve_json(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
 void solve_html(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveResult *r);
 /* One reason of a rejected target, as the text answer prints it (lines
  * indented by six spaces). */
+/* A device's price and power cells of 32 bytes: "12.5 USD", "3 W", or
+ * "-" where the catalog gives none. */
+void solve_price_power(const SolveEntry *e, char *pr, char *pw);
 void solve_why_text(FILE *f, const SolveEntry *e, const SolveWhy *w, const SolveOptions *o);
 
 /* ----------------------------------------------------------- weights_ */
@@ -988,6 +994,11 @@ typedef struct {
  * sorted by name; with seed and vals non-NULL, *vals[i] holds tensor i's
  * values as weights_random(seed) makes them, before any folding. False
  * after reporting when they take more than BNNC_MAX_RUN_BYTES. */
+/* A safetensors file in memory: the 8-byte length, header h as compact
+ * JSON (h is released) padded with spaces to 8 bytes, then `data` bytes
+ * for the caller to fill from *body on. NULL when h cannot be written
+ * (weights.c; bnnc weights --template and bnnc import write with it). */
+unsigned char *weights_st_buffer(struct json_t *h, size_t data, size_t *len, unsigned char **body);
 bool weights_tensors(Ctx *c, const IrGraph *g, const uint64_t *seed, WeightTensor **out, int *n,
                      float ***vals);
 

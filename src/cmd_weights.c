@@ -242,20 +242,10 @@ static unsigned char *make_template(const IrGraph *g, const WeightTensor *t, int
         json_object_set_new(h, t[i].name, e);
         off += bytes;
     }
-    char *text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(h);
-    if (!text)
+    unsigned char *d;
+    unsigned char *b = weights_st_buffer(h, (size_t)off, len, &d);
+    if (!b)
         return NULL;
-    size_t hl = strlen(text), pad = (8 - hl % 8) % 8;
-    uint64_t hlen = hl + pad;
-    *len = 8 + (size_t)hlen + (size_t)off;
-    unsigned char *b = xmalloc(*len);
-    for (int k = 0; k < 8; k++)
-        b[k] = (unsigned char)(hlen >> (8 * k));
-    memcpy(b + 8, text, hl);
-    memset(b + 8 + hl, ' ', pad);
-    free(text);
-    unsigned char *d = b + 8 + hlen;
     for (int i = 0; i < n; i++)
         for (int64_t e = 0; e < t[i].elems; e++) {
             float v = vals ? vals[i][e] : 0.0f;

@@ -201,20 +201,14 @@ static unsigned char *make_safetensors(Names *nm, const char *name, size_t *len)
             off += 4 * n;
         }
     }
-    char *text = ok ? json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(h);
-    if (!text)
+    if (!ok) {
+        json_decref(h);
         return NULL;
-    size_t hl = strlen(text), pad = (8 - hl % 8) % 8;
-    *len = 8 + hl + pad + (size_t)off;
-    unsigned char *b = xmalloc(*len);
-    uint64_t hlen = hl + pad;
-    for (int k = 0; k < 8; k++)
-        b[k] = (unsigned char)(hlen >> (8 * k));
-    memcpy(b + 8, text, hl);
-    memset(b + 8 + hl, ' ', pad);
-    free(text);
-    unsigned char *d = b + 8 + hlen;
+    }
+    unsigned char *d;
+    unsigned char *b = weights_st_buffer(h, (size_t)off, len, &d);
+    if (!b)
+        return NULL;
     for (int i = 0; i < g->nlayers; i++) {
         const ImpLayer *l = &g->layers[i];
         for (int t = 0; t < l->ntensors; t++) {

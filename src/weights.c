@@ -1002,3 +1002,21 @@ bool weights_tensors(Ctx *c, const IrGraph *g, const uint64_t *seed, WeightTenso
         *vals = v;
     return true;
 }
+
+unsigned char *weights_st_buffer(json_t *h, size_t data, size_t *len, unsigned char **body) {
+    char *text = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(h);
+    if (!text)
+        return NULL;
+    size_t hl = strlen(text), pad = (8 - hl % 8) % 8;
+    uint64_t hlen = hl + pad;
+    *len = 8 + (size_t)hlen + data;
+    unsigned char *b = xmalloc(*len);
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(hlen >> (8 * k));
+    memcpy(b + 8, text, hl);
+    memset(b + 8 + hl, ' ', pad);
+    free(text);
+    *body = b + 8 + hlen;
+    return b;
+}
