@@ -533,6 +533,14 @@ static bool load_all(Ctx *c, Options *o, const char **target_name) {
     return true;
 }
 
+/* Where the report or the answer goes: stdout, or of opened on --output
+ * (finish_output puts it in place). NULL after reporting. */
+static FILE *start_output(Ctx *c, const Options *o, OutFile *of) {
+    if (!o->output)
+        return stdout;
+    return out_open(c, of, o->output) ? of->f : NULL;
+}
+
 /* After the report or the answer went to f (stdout or of, --output):
  * puts the file in place, or drops it when writing failed (!ok). False
  * after reporting. */
@@ -561,13 +569,10 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
                        o->max_price, o->max_power, o->classes, compress};
     SolveResult r;
     solve_run(c, g, m, &so, &r);
-    FILE *f = stdout;
     OutFile of;
-    if (o->output) {
-        if (!out_open(c, &of, o->output))
-            return EXIT_INPUT;
-        f = of.f;
-    }
+    FILE *f = start_output(c, o, &of);
+    if (!f)
+        return EXIT_INPUT;
     bool ok = true;
     if (o->format == FMT_JSON)
         ok = solve_json(f, g, &so, &r);
@@ -715,13 +720,10 @@ static int run(Ctx *c, Options *o) {
     cost_run(c, g, &t, o->model, o->threads < 0 ? 1 : o->threads ? o->threads : t.cores, &r);
     if (o->explain)
         return explain(c, o->explain, g, &r, explain_existed);
-    FILE *f = stdout;
     OutFile of;
-    if (o->output) {
-        if (!out_open(c, &of, o->output))
-            return EXIT_INPUT;
-        f = of.f;
-    }
+    FILE *f = start_output(c, o, &of);
+    if (!f)
+        return EXIT_INPUT;
     bool ok = true;
     switch (o->format) {
     case FMT_JSON:
