@@ -78,6 +78,21 @@ void report_time(char *buf, size_t n, double s) {
         snprintf(buf, n, v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s", v, u[k].u);
 }
 
+void report_layer_counts(const CostLayer *l, char *a, char *b, char *x, char *lx) {
+    strcpy(a, "-");
+    strcpy(b, "-");
+    strcpy(x, "-");
+    strcpy(lx, "-");
+    if (l->bmacs)
+        report_count(a, 32, (double)l->bmacs);
+    if (l->fmacs)
+        report_count(b, 32, (double)l->fmacs);
+    if (ir_is_binary(l->n) || ir_is_bitserial(l->n)) {
+        report_count(x, 32, (double)l->xnorop);
+        report_count(lx, 32, l->lxnorop);
+    }
+}
+
 void report_bytes(char *buf, size_t n, double b) {
     static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int k = 0;
@@ -166,18 +181,7 @@ void report_text(FILE *f, const CostResult *r) {
         shape_format(shape, sizeof shape, &n->shape);
         snprintf(sh, sizeof sh, "%s%s", dtype_name(n->type), shape);
         bool bin = ir_is_binary(n) || ir_is_bitserial(n);
-        strcpy(a, "-");
-        strcpy(b, "-");
-        strcpy(x, "-");
-        strcpy(lx, "-");
-        if (l->bmacs)
-            report_count(a, sizeof a, (double)l->bmacs);
-        if (l->fmacs)
-            report_count(b, sizeof b, (double)l->fmacs);
-        if (bin) {
-            report_count(x, sizeof x, (double)l->xnorop);
-            report_count(lx, sizeof lx, l->lxnorop);
-        }
+        report_layer_counts(l, a, b, x, lx);
         report_count(cy, sizeof cy, l->cycles);
         report_time(tm, sizeof tm, l->time);
         char util[16] = "-";

@@ -399,17 +399,10 @@ static void layer_table(FILE *f, const CostResult *r) {
     for (int i = 0; i < r->n; i++) {
         const CostLayer *l = &r->layers[i];
         bool bin = ir_is_binary(l->n) || ir_is_bitserial(l->n);
-        char a[32] = "-", b[32] = "-", x[32] = "-", lx[32] = "-", u[16] = "-", cy[32], tm[32],
-             sh[64];
-        if (l->bmacs)
-            report_count(a, sizeof a, (double)l->bmacs);
-        if (l->fmacs)
-            report_count(b, sizeof b, (double)l->fmacs);
-        if (bin) {
-            report_count(x, sizeof x, (double)l->xnorop);
-            report_count(lx, sizeof lx, l->lxnorop);
+        char a[32], b[32], x[32], lx[32], u[16] = "-", cy[32], tm[32], sh[64];
+        report_layer_counts(l, a, b, x, lx);
+        if (bin)
             snprintf(u, sizeof u, "%.0f%%", l->util * 100);
-        }
         report_count(cy, sizeof cy, l->cycles);
         report_time(tm, sizeof tm, l->time);
         shape_format(sh, sizeof sh, &l->n->shape);
@@ -699,14 +692,7 @@ void solve_html(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
                 report_num(mg, sizeof mg - 1, e->margin);
                 strcat(mg, "x");
             }
-            if (e->t.price >= 0) {
-                report_num(pr, sizeof pr - 4, e->t.price);
-                strcat(pr, " USD");
-            }
-            if (e->t.power >= 0) {
-                report_num(pw, sizeof pw - 2, e->t.power);
-                strcat(pw, " W");
-            }
+            solve_price_power(e, pr, pw);
             fputs("<tr><td>", f);
             esc(f, e->t.name);
             fputs("</td><td class=\"l\">", f);

@@ -22,6 +22,19 @@ static void threads_text(char *buf, size_t n, const SolveOptions *o) {
         snprintf(buf, n, "at most %d", o->threads);
 }
 
+void solve_price_power(const SolveEntry *e, char *pr, char *pw) {
+    strcpy(pr, "-");
+    strcpy(pw, "-");
+    if (e->t.price >= 0) {
+        report_num(pr, 32 - 4, e->t.price);
+        strcat(pr, " USD");
+    }
+    if (e->t.power >= 0) {
+        report_num(pw, 32 - 2, e->t.power);
+        strcat(pw, " W");
+    }
+}
+
 void solve_why_text(FILE *f, const SolveEntry *e, const SolveWhy *w, const SolveOptions *o) {
     char a[32], b[32], x[32];
     switch (w->kind) {
@@ -117,16 +130,7 @@ void solve_text(FILE *f, const IrGraph *g, const SolveOptions *o, const SolveRes
         } else {
             snprintf(hr, sizeof hr, "unknown");
         }
-        snprintf(pr, sizeof pr, "-");
-        snprintf(pw, sizeof pw, "-");
-        if (e->t.price >= 0) {
-            report_num(pr, sizeof pr - 4, e->t.price);
-            strcat(pr, " USD");
-        }
-        if (e->t.power >= 0) {
-            report_num(pw, sizeof pw - 2, e->t.power);
-            strcat(pw, " W");
-        }
+        solve_price_power(e, pr, pw);
         fprintf(f, "  %-16s %-11s %9s %9s %9s  %-24s %9s %9s\n", e->t.name, e->t.cls, a, mg,
                 b, hr, pr, pw);
     }
