@@ -98,8 +98,9 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
                      ImpGraph *g);
 /* Reads the bytes as import_keras_mem does, in a child process that gets
  * `seconds`: HDF5 may loop or crash on a damaged file. 0 when the child
- * finished (import_keras_mem will do as it did); 1 after reporting that it
- * did not finish in time, 2 that it failed otherwise. */
+ * accepted the model (import_keras_mem will do as it did); 1 after
+ * reporting that it did not finish in time, 2 that it failed otherwise,
+ * 3 after showing the diagnostics with which it refused the model. */
 int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
                        unsigned seconds);
 

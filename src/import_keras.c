@@ -39,6 +39,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,6 +154,68 @@ static void h5close(hid_t *id, herr_t (*fn)(hid_t)) {
     *id = -1;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define KR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KR_ASAN 1
+#endif
+#endif
+
+/* HDF5 trusts a variable-length string's length as a file states it: it
+ * allocates and clears that much (up to 4 GiB) before it finds that the
+ * heap holds no such string (fuzz_h5: regress/h5/hdf5-vlen-huge). While it
+ * reads an attribute of strings, which bnnc takes up to KR_MAX_ATTR bytes
+ * long, the address space may grow by KR_STR_MEM at most (RLIMIT_AS), so
+ * that such an allocation fails and HDF5 reports an error. */
+#define KR_STR_MEM (4 * KR_MAX_ATTR + ((size_t)64 << 20))
+
+typedef struct {
+    struct rlimit was;
+    bool set;
+} KrLimit;
+
+/* Lowers the address-space limit to the present size plus `more` bytes
+ * (kr_unlimit puts it back). Not in an AddressSanitizer build, whose
+ * shadow memory reserves terabytes of address space (the fuzz harness
+ * bounds allocations through ASan's max_allocation_size_mb there), nor
+ * where /proc/self/statm is absent. */
+static KrLimit kr_limit(size_t more) {
+    KrLimit l = {.set = false};
+#ifndef KR_ASAN
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    bool got = f && fscanf(f, "%lu", &pages) == 1;
+    if (f)
+        fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    if (!got || page <= 0 || getrlimit(RLIMIT_AS, &l.was) != 0)
+        return l;
+    rlim_t want = (rlim_t)pages * (rlim_t)page + (rlim_t)more;
+    if (l.was.rlim_cur != RLIM_INFINITY && l.was.rlim_cur <= want)
+        return l;
+    struct rlimit r = l.was;
+    r.rlim_cur = want;
+    l.set = setrlimit(RLIMIT_AS, &r) == 0;
+#else
+    (void)more;
+#endif
+    return l;
+}
+
+static void kr_unlimit(KrLimit *l) {
+    if (l->set)
+        setrlimit(RLIMIT_AS, &l->was);
+    l->set = false;
+}
+
+/* Why an HDF5 read failed, for its message: "" unless an allocation did. */
+static const char *kr_why(void) {
+    return errno == ENOMEM ? ": HDF5 asked for more memory than the file can need, so the file "
+                             "is damaged"
+                           : "";
+}
+
 /* The strings of attribute `name` of obj: one string, or an array of
  * them, of fixed or variable length. Returns the count (*out arena-owned),
  * -1 when there is no such attribute, -2 after reporting (`what` names the
@@ -186,9 +249,13 @@ static int read_strings(Kr *k, hid_t obj, const char *name, const char *what, ch
     }
     if (var) {
         char **p = calloc((size_t)n + 1, sizeof *p);
-        if (!p || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Aread(a, mt, p) < 0) {
+        KrLimit lim = kr_limit(KR_STR_MEM);
+        errno = 0;
+        herr_t got = p && H5Tset_size(mt, H5T_VARIABLE) >= 0 ? H5Aread(a, mt, p) : -1;
+        kr_unlimit(&lim);
+        if (got < 0) {
+            ferr(k, "cannot read the attribute %s%s", what, kr_why());
             free(p);
-            ferr(k, "cannot read the attribute %s", what);
             goto done;
         }
         size_t total = 0;
@@ -1628,16 +1695,34 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
 /* HDF5 is not hardened against damaged files: on some it loops for
  * minutes, on others it may crash (fuzz_h5 found loops in its global heap
  * within a minute). So a file is first read by a child process under a
- * time limit, its diagnostics discarded; bnnc reads it itself only when
- * the child finished, with the same result since the reading is
- * deterministic. */
+ * time limit; its diagnostics are shown when it refuses the file, and bnnc
+ * reads the file itself only when the child accepted it, with the same
+ * result since the reading is deterministic. */
+
+/* Copies what the child wrote to f (its diagnostics) to c's stream. */
+static void kr_relay(Ctx *c, FILE *f) {
+    char chunk[4096];
+    size_t n;
+    rewind(f);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, c->err);
+}
+
 int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
                        unsigned seconds) {
+    /* The child's diagnostics, for the parent to show. */
+    FILE *said = tmpfile();
+    if (!said) {
+        diag_plain(c, "'%s': cannot make a temporary file for reading it: %s", path,
+                   strerror(errno));
+        return 2;
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         diag_plain(c, "'%s': cannot start the process that reads it: %s", path,
                    strerror(errno));
+        fclose(said);
         return 2;
     }
     if (pid == 0) {
@@ -1651,33 +1736,41 @@ int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_
         alarm(seconds);
         Ctx cc;
         ctx_init(&cc);
-        FILE *null = fopen("/dev/null", "w");
-        cc.err = null ? null : stderr;
+        cc.color = c->color;
+        cc.err = said;
         ImpGraph g;
         memset(&g, 0, sizeof g);
         int rc = import_keras_mem(&cc, path, buf, len, &g);
         ctx_free(&cc);
-        if (null)
-            fclose(null);
+        fflush(said);
         _exit(rc == EXIT_OK ? 0 : 3);
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) {
             diag_plain(c, "'%s': lost the process that reads it: %s", path, strerror(errno));
+            fclose(said);
             return 2;
         }
-    if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3))
-        return 0;
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
+    int rc;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        rc = 0;
+    } else if (WIFEXITED(st) && WEXITSTATUS(st) == 3) {
+        kr_relay(c, said);
+        c->errors++;
+        rc = 3;
+    } else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
         diag_plain(c, "'%s': HDF5 did not finish reading it in %u s: the file is damaged", path,
                    seconds);
-        return 1;
+        rc = 1;
+    } else {
+        diag_plain(c, "'%s': HDF5 failed reading it (%s %d): the file is damaged", path,
+                   WIFSIGNALED(st) ? "signal" : "exit status",
+                   WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+        rc = 2;
     }
-    diag_plain(c, "'%s': HDF5 failed reading it (%s %d): the file is damaged", path,
-               WIFSIGNALED(st) ? "signal" : "exit status",
-               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-    return 2;
+    fclose(said);
+    return rc;
 }
 
 int import_keras(Ctx *c, const char *path, ImpGraph *g) {

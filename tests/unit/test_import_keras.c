@@ -14,7 +14,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+
+/* As in fuzz_h5: under AddressSanitizer, where the reader cannot bound
+ * HDF5 with an address-space limit, an allocation over 256 MiB fails. */
+const char *__asan_default_options(void);
+__attribute__((used)) const char *__asan_default_options(void) {
+    return "allocator_may_return_null=1:max_allocation_size_mb=256";
+}
 
 /* ------------------------------------------------------------ writing */
 
@@ -418,6 +426,46 @@ static void test_probe(void **state) {
     free(diag);
 }
 
+/* A damaged file whose model_config string says it is 1.8 GiB long (fuzz_h5
+ * found it): HDF5 would allocate and clear that much before finding the
+ * heap holds no such string. The reader bounds the memory of that read, so
+ * the child refuses the file with a message saying why, shown once, and
+ * takes far less memory than the string's stated length. */
+static void test_vlen_huge(void **state) {
+    (void)state;
+    const char *path = BNNC_TEST_EXAMPLES "/../tests/fuzz/regress/h5/hdf5-vlen-huge";
+    unsigned char *buf;
+    size_t len;
+    Ctx c;
+    ctx_init(&c);
+    c.color = false;
+    char *diag;
+    size_t dlen;
+    c.err = open_memstream(&diag, &dlen);
+    assert_true(src_read_all(&c, path, "", &buf, &len));
+    assert_int_equal(import_keras_probe(&c, "huge.h5", buf, len, 10), 3);
+    fflush(c.err);
+    const char *want = "bnnc: error: 'huge.h5': cannot read the attribute 'model_config': HDF5 "
+                       "asked for more memory than the file can need, so the file is damaged\n";
+    assert_string_equal(diag, want);
+    assert_int_equal(c.errors, 1);
+    struct rusage ru;
+    assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    assert_true(ru.ru_maxrss < 1024L * 1024); /* KiB */
+    /* read here, the same */
+    rewind(c.err);
+    ImpGraph g;
+    memset(&g, 0, sizeof g);
+    assert_int_equal(import_keras_mem(&c, "huge.h5", buf, len, &g), EXIT_INPUT);
+    fflush(c.err);
+    assert_string_equal(diag, want);
+    free(buf);
+    fclose(c.err);
+    c.err = stderr;
+    ctx_free(&c);
+    free(diag);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_quant_conv, tmp_teardown),
@@ -426,6 +474,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_reshape, tmp_teardown),
         cmocka_unit_test_teardown(test_paths, tmp_teardown),
         cmocka_unit_test_teardown(test_probe, tmp_teardown),
+        cmocka_unit_test(test_vlen_huge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
