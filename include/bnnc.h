@@ -1196,7 +1196,11 @@ enum { CMD_BNNC = 1, CMD_BENCH = 2, CMD_RUN = 4, CMD_IMPORT = 8, CMD_CALIBRATE =
 /* How an option takes its value. */
 typedef enum {
     CLI_FLAG,   /* none: NAME exactly */
-    CLI_VALUE,  /* NAME VALUE or NAME=VALUE (-o too: -o DIR, -o=DIR) */
+    CLI_VALUE,  /* NAME VALUE or NAME=VALUE (-o too: -o DIR, -o=DIR); a
+                   later value replaces an earlier one */
+    CLI_ONCE,   /* the same, but a second use is an error ("-o is given
+                   twice"): a file to write or read, where the user cannot
+                   mean two */
     CLI_EQUALS, /* NAME=VALUE only (--color=WHEN) */
     CLI_JOINED, /* NAME VALUE or NAMEVALUE (-I DIR, -IDIR) */
     CLI_SUFFIX  /* NAMEVALUE only, VALUE not empty (-fPASS) */

@@ -101,7 +101,7 @@ const CliOpt cli_options[] = {
      "measured"},
     {"--format", CLI_VALUE, OPT_FORMAT, 0, CMD_BENCH, "--format json", "the comparison as JSON"},
     /* bnnc run. */
-    {"--weights", CLI_VALUE, OPT_WEIGHTS, CMD_RUN, CMD_RUN, "--weights FILE",
+    {"--weights", CLI_ONCE, OPT_WEIGHTS, CMD_RUN, CMD_RUN, "--weights FILE",
      "the parameters, a safetensors file"},
     {"--seed", CLI_VALUE, OPT_SEED, CMD_RUN, CMD_RUN, "--seed S",
      "without --weights: random parameters from seed S\n"
@@ -109,15 +109,15 @@ const CliOpt cli_options[] = {
     {"--input", CLI_VALUE, OPT_INPUT, CMD_RUN, CMD_RUN, "--input FILE",
      "a .npy array for the next network input, or a\n"
      "batch of them"},
-    {"--output", CLI_VALUE, OPT_OUTPUT, CMD_RUN, CMD_RUN, "--output PATH",
+    {"--output", CLI_ONCE, OPT_OUTPUT, CMD_RUN, CMD_RUN, "--output PATH",
      "the output file, or folder"},
     {"--network", CLI_VALUE, OPT_NETWORK, CMD_RUN, CMD_RUN, "--network NAME",
      "the network to run when FILE declares several"},
     /* bnnc import. */
-    {"-o", CLI_VALUE, OPT_OUT, CMD_IMPORT, CMD_IMPORT, "-o DIR",
+    {"-o", CLI_ONCE, OPT_OUT, CMD_IMPORT, CMD_IMPORT, "-o DIR",
      "the folder the two files go into (made if missing)"},
     /* bnnc calibrate. */
-    {"-o", CLI_VALUE, OPT_OUT, CMD_CALIBRATE, CMD_CALIBRATE, "-o FILE",
+    {"-o", CLI_ONCE, OPT_OUT, CMD_CALIBRATE, CMD_CALIBRATE, "-o FILE",
      "the target description to write; with --from, the\n"
      "file for T's derived sections (default: standard output)"},
     {"--name", CLI_VALUE, OPT_NAME, CMD_CALIBRATE, CMD_CALIBRATE, "--name NAME",
@@ -132,7 +132,7 @@ const CliOpt cli_options[] = {
      "with --from: where the cycles came from, for the\n"
      "comments (default: an instruction model)"},
     /* bnnc weights. */
-    {"--template", CLI_VALUE, OPT_TEMPLATE, CMD_WEIGHTS, CMD_WEIGHTS, "--template FILE",
+    {"--template", CLI_ONCE, OPT_TEMPLATE, CMD_WEIGHTS, CMD_WEIGHTS, "--template FILE",
      "write a safetensors file of the tensors: zeros\n"
      "(binary weights +1), or with --seed what bnnc run\n"
      "--seed makes"},
@@ -185,6 +185,7 @@ static const CliOpt *cli_match(const CliCmd *cmd, const char *a) {
                 return o;
             break;
         case CLI_VALUE:
+        case CLI_ONCE:
             if (!after || after == '=')
                 return o;
             break;
@@ -290,6 +291,7 @@ int cli_parse(Ctx *c, const CliCmd *cmd, int argc, char **argv, CliFn fn, void *
     struct option *lo = mem_array(&c->arena, (size_t)cli_noptions + 1, sizeof *lo);
     char *so = mem_alloc(&c->arena, 3 * (size_t)cli_noptions + 3);
     getopt_tables(cmd, lo, so);
+    bool *seen = mem_array(&c->arena, (size_t)cli_noptions, sizeof *seen);
     optind = 0; /* glibc: start afresh */
     opterr = 0;
     for (int i = 1; i < argc;) {
@@ -310,9 +312,13 @@ int cli_parse(Ctx *c, const CliCmd *cmd, int argc, char **argv, CliFn fn, void *
         else if (ch == '?' || !o) /* not reached: a was checked */
             return cli_usage_error(cmd->name, "unknown option '%s'", a);
         else {
+            if (o->arg == CLI_ONCE && seen[o - cli_options])
+                return cli_usage_error(cmd->name, "%s is given twice", o->name);
+            seen[o - cli_options] = true;
             if (o->arg == CLI_FLAG)
                 v = NULL;
-            else if (o->arg == CLI_VALUE && o->name[1] != '-' && a[2] == '=')
+            else if ((o->arg == CLI_VALUE || o->arg == CLI_ONCE) && o->name[1] != '-' &&
+                     a[2] == '=')
                 v++; /* -o=DIR */
             rc = o->id <= OPT_COLOR ? cli_common(c, cmd, o, v) : fn(c, st, o, v);
         }

@@ -102,8 +102,6 @@ static int import_option(Ctx *c, void *st, const CliOpt *o, const char *v) {
             return cli_usage_error("bnnc import", "more than one model ('%s')", v);
         a->model = v;
     } else if (o->id == OPT_OUT) {
-        if (a->dir)
-            return cli_usage_error("bnnc import", "%s", "-o is given twice");
         a->dir = v;
     }
     return EXIT_OK;

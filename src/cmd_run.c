@@ -71,8 +71,6 @@ static int run_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
         o->network = v;
         break;
     case OPT_WEIGHTS:
-        if (o->weights)
-            return cli_usage_error("bnnc run", "%s", "--weights is given twice");
         o->weights = v;
         break;
     case OPT_SEED:
@@ -87,8 +85,6 @@ static int run_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
         vec_push(&c->arena, &o->inputs, (void *)v);
         break;
     case OPT_OUTPUT:
-        if (o->output)
-            return cli_usage_error("bnnc run", "%s", "--output is given twice");
         o->output = v;
         break;
     default:

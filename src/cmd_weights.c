@@ -70,8 +70,6 @@ static int weights_option(Ctx *c, void *st, const CliOpt *opt, const char *v) {
         o->format = v;
         break;
     case OPT_TEMPLATE:
-        if (o->template_path)
-            return cli_usage_error("bnnc weights", "%s", "--template is given twice");
         o->template_path = v;
         break;
     case OPT_SEED:

@@ -77,4 +77,23 @@ for opt in --dump-ir --print-tables --color --version; do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$root/docs/bnnc.1" && ok || ko "man page lacks $opt"
 done
 
+# An option a command takes once is an error the second time (cli_parse,
+# CliOpt.once), before anything is read or written; bnnc's own options
+# take the later value.
+for cmd in "run ok.bnn --weights a.st --weights b.st|bnnc run|--weights" \
+           "run ok.bnn --output a.npy --output=b.npy|bnnc run|--output" \
+           "import m.onnx -o d1 -o d2|bnnc import|-o" \
+           "weights ok.bnn --template a.st --template b.st|bnnc weights|--template" \
+           "calibrate --from c.txt --target host -o a.bnn -o=b.bnn|bnnc calibrate|-o"; do
+    args=${cmd%%|*} rest=${cmd#*|} sub=${rest%%|*} opt=${rest#*|}
+    # shellcheck disable=SC2086
+    check "$sub $opt twice" 2 "$bnnc" $args && [ ! -s out ] \
+        && [ "$(head -1 err)" = "bnnc: error: $opt is given twice" ] \
+        && grep -q "^Try '$sub --help' for more information.$" err \
+        && [ ! -e d1 ] && [ ! -e d2 ] && [ ! -e a.st ] && [ ! -e b.st ] && [ ! -e a.bnn ] \
+        && ok || ko "$sub $opt twice"
+done
+check "bnnc --format twice" 0 "$bnnc" ok.bnn --target zen4 --report --format json --format text \
+    && grep -q '^network n' out && ok || ko "bnnc --format twice: the later wins"
+
 summary flags

@@ -127,10 +127,10 @@ static void test_accepted(void **state) {
             snprintf(eq, sizeof eq, "%s=always", o->name);
             char *forms[3][4] = {{"bnnc", (char *)o->name, NULL}};
             int nf = 1;
-            if (o->arg == CLI_VALUE || o->arg == CLI_JOINED) {
+            if (o->arg == CLI_VALUE || o->arg == CLI_ONCE || o->arg == CLI_JOINED) {
                 forms[0][2] = "always";
                 forms[1][0] = "bnnc";
-                forms[1][1] = o->arg == CLI_VALUE ? eq : joined;
+                forms[1][1] = o->arg == CLI_JOINED ? joined : eq;
                 nf = 2;
             } else if (o->arg == CLI_EQUALS) {
                 forms[0][1] = eq;
@@ -163,6 +163,41 @@ static void test_accepted(void **state) {
             }
         }
     }
+}
+
+/* A CLI_ONCE row given twice, in either spelling, is a usage error after
+ * one call of the handler; a CLI_VALUE row twice reaches the handler twice
+ * (the later value wins). */
+static void test_once(void **state) {
+    (void)state;
+    int once = 0;
+    for (int k = 0; k < NCMDS; k++) {
+        for (int i = 0; i < cli_noptions; i++) {
+            const CliOpt *o = &cli_options[i];
+            if (!(o->cmds & cmds[k]) || (o->arg != CLI_ONCE && o->arg != CLI_VALUE) ||
+                o->id <= OPT_COLOR)
+                continue;
+            char eq[64];
+            snprintf(eq, sizeof eq, "%s=b", o->name);
+            char *argv[] = {"bnnc", (char *)o->name, "a", eq, NULL};
+            Ctx c;
+            ctx_init(&c);
+            Seen s;
+            int rc = parse(cmds[k], &s, &c, argv);
+            if (o->arg == CLI_ONCE) {
+                once++;
+                if (rc != EXIT_USAGE || s.calls != 1)
+                    fail_msg("%s twice was taken (command %u)", o->name, cmds[k]);
+            } else if (rc != EXIT_OK || s.calls != 2 || strcmp(s.value, "b") != 0) {
+                fail_msg("%s twice did not reach the handler twice (command %u)", o->name,
+                         cmds[k]);
+            }
+            ctx_free(&c);
+        }
+    }
+    /* run's --weights and --output, import's -o, calibrate's -o, weights's
+     * --template */
+    assert_int_equal(once, 5);
 }
 
 /* What getopt_long alone would take and bnnc refuses; operands in place. */
@@ -281,6 +316,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_accepted),
+        cmocka_unit_test(test_once),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_find_exe),
     };
