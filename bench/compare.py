@@ -2,8 +2,8 @@
 """compare.py: the emitted C of two bnnc builds, timed layer by layer in one run.
 
     python3 bench/compare.py OLD_BNNC NEW_BNNC [--target T] [--rounds N]
-                             [--cc CC] [--old-cc CC] [--new-cc CC] [--limit F]
-                             FILE.bnn...
+                             [--confirm M] [--cc CC] [--old-cc CC]
+                             [--new-cc CC] [--limit F] FILE.bnn...
 
 For every network, `bnnc bench FILE --target T --format json` runs with the
 old and the new bnnc in turn (old, new, new, old, ... so that a drift of
@@ -12,7 +12,12 @@ number of inferences per round; each layer keeps its least measured time
 over the rounds. Prints a Markdown table per network (old and new time in
 microseconds, new / old) and lists the layers slower than 1 + F (default
 0.05) whose old time is at least 1 microsecond (below that a timing point
-costs about as much as the layer). Exit status 0 when no such layer, 1
+costs about as much as the layer). With --confirm M, a network with such
+layers is measured again, M rounds from scratch, and a layer is slower
+only when the second measurement finds it slower too: on this shared
+machine the same code built twice (OLD = NEW) shows layers 5% apart in
+one measurement, and one measurement cannot tell those from a real
+regression. Exit status 0 when no such layer, 1
 otherwise, 2 on bad usage or a bench that failed. --cc sets $CC for both
 (`bnnc bench` builds with $CC, default cc); --old-cc and --new-cc for one
 side each, to compare two compilers (or compiler options, through a
@@ -40,6 +45,35 @@ def bench(bnnc, path, target, reps, cc):
     return json.loads(r.stdout)
 
 
+def measure(a, path, cc, reps, layers, rounds):
+    """Each build's least time per layer, and per network, over `rounds`
+    rounds taken in turns (old, new, new, old, ...)."""
+    best = {"old": {}, "new": {}}
+    total = {"old": float("inf"), "new": float("inf")}
+    for k in range(rounds):
+        order = ("old", "new") if k % 2 == 0 else ("new", "old")
+        for which in order:
+            res = bench(getattr(a, which), path, a.target, reps, cc[which])
+            if [(l["name"], l["op"]) for l in res["layers"]] != layers:
+                sys.stderr.write("compare.py: %s: the two builds give different layers\n" % path)
+                sys.exit(2)
+            total[which] = min(total[which], res["measured_s"])
+            for l in res["layers"]:
+                prev = best[which].get(l["name"], float("inf"))
+                best[which][l["name"]] = min(prev, l["measured_s"])
+    return best, total
+
+
+def ratio_of(best, name):
+    o = best["old"][name]
+    return best["new"][name] / o if o > 0 else float("nan")
+
+
+def is_slow(best, name, limit):
+    """Slower than 1 + limit, for a layer of 1 µs or more."""
+    return best["old"][name] * 1e6 >= 1.0 and ratio_of(best, name) > 1 + limit
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("old")
@@ -47,6 +81,7 @@ def main():
     ap.add_argument("files", nargs="+")
     ap.add_argument("--target", default="zen4")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--confirm", type=int, default=0)
     ap.add_argument("--cc", default="")
     ap.add_argument("--old-cc", default="")
     ap.add_argument("--new-cc", default="")
@@ -54,27 +89,22 @@ def main():
     a = ap.parse_args()
     if a.rounds < 1:
         ap.error("--rounds must be at least 1")
-    slow = []
+    if a.confirm < 0:
+        ap.error("--confirm must be 0 or more")
+    slow, unconfirmed = [], []
     for path in a.files:
         cc = {"old": a.old_cc or a.cc, "new": a.new_cc or a.cc}
         first = bench(a.old, path, a.target, 0, cc["old"])
         reps = first["reps"]
-        best = {"old": {}, "new": {}}
-        total = {"old": float("inf"), "new": float("inf")}
         layers = [(l["name"], l["op"]) for l in first["layers"]]
-        for k in range(a.rounds):
-            order = ("old", "new") if k % 2 == 0 else ("new", "old")
-            for which in order:
-                res = bench(getattr(a, which), path, a.target, reps, cc[which])
-                if [(l["name"], l["op"]) for l in res["layers"]] != layers:
-                    sys.stderr.write("compare.py: %s: the two builds give different layers\n" % path)
-                    sys.exit(2)
-                total[which] = min(total[which], res["measured_s"])
-                for l in res["layers"]:
-                    prev = best[which].get(l["name"], float("inf"))
-                    best[which][l["name"]] = min(prev, l["measured_s"])
-        print("### %s (--target %s, %d inferences per round, %d rounds%s)\n" %
+        best, total = measure(a, path, cc, reps, layers, a.rounds)
+        flagged = [name for name, _ in layers if is_slow(best, name, a.limit)]
+        again = None
+        if flagged and a.confirm > 0:
+            again, _ = measure(a, path, cc, reps, layers, a.confirm)
+        print("### %s (--target %s, %d inferences per round, %d rounds%s%s)\n" %
               (first["network"], a.target, reps, a.rounds,
+               ", %d rounds again for the layers over the limit" % a.confirm if again else "",
                "".join(", %s CC=%s" % (k, cc[k]) for k in ("old", "new") if cc[k])))
         print("| layer | op | old µs | new µs | new / old |")
         print("|---|---|---:|---:|---:|")
@@ -82,13 +112,21 @@ def main():
             o, n = best["old"][name] * 1e6, best["new"][name] * 1e6
             ratio = n / o if o > 0 else float("nan")
             mark = ""
-            if o >= 1.0 and ratio > 1 + a.limit:
-                mark = " **slower**"
-                slow.append("%s/%s %.3f" % (first["network"], name, ratio))
+            if name in flagged:
+                if again is None or is_slow(again, name, a.limit):
+                    mark = " **slower**"
+                    slow.append("%s/%s %.3f" % (first["network"], name, ratio))
+                    if again is not None:
+                        mark += " (again %.3f)" % ratio_of(again, name)
+                else:
+                    mark = " (again %.3f)" % ratio_of(again, name)
+                    unconfirmed.append("%s/%s" % (first["network"], name))
             print("| %s | %s | %.2f | %.2f | %s%s |" %
                   (name, op, o, n, "%.3f" % ratio if o > 0 else "-", mark))
         o, n = total["old"] * 1e6, total["new"] * 1e6
         print("| **network** | | %.2f | %.2f | %.3f |\n" % (o, n, n / o))
+    if unconfirmed:
+        print("slower than %.0f%% once, not again: %s" % (a.limit * 100, ", ".join(unconfirmed)))
     if slow:
         print("slower than %.0f%%: %s" % (a.limit * 100, ", ".join(slow)))
         return 1
