@@ -100,8 +100,10 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
  * `seconds`: HDF5 may loop or crash on a damaged file. 0 when the child
  * accepted the model (import_keras_mem will do as it did); 1 after
  * reporting that it did not finish in time, 2 that it failed otherwise,
- * 3 after showing the diagnostics with which it refused the model. */
+ * 3 after showing the diagnostics with which it refused the model.
+ * *wstatus (when not NULL) gets the child's wait status, for the fuzz
+ * harness to tell how it ended. */
 int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
-                       unsigned seconds);
+                       unsigned seconds, int *wstatus);
 
 #endif

@@ -1709,7 +1709,7 @@ static void kr_relay(Ctx *c, FILE *f) {
 }
 
 int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
-                       unsigned seconds) {
+                       unsigned seconds, int *wstatus) {
     /* The child's diagnostics, for the parent to show. */
     FILE *said = tmpfile();
     if (!said) {
@@ -1752,6 +1752,8 @@ int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_
             fclose(said);
             return 2;
         }
+    if (wstatus)
+        *wstatus = st;
     int rc;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
         rc = 0;
@@ -1790,7 +1792,7 @@ int import_keras(Ctx *c, const char *path, ImpGraph *g) {
         diag_plain(c, "'%s': the model file is larger than %lld MiB, the most bnnc reads", path,
                    (long long)(BNNC_MAX_RUN_BYTES >> 20));
         rc = EXIT_INPUT;
-    } else if (import_keras_probe(c, path, buf, len, KR_SECONDS) != 0) {
+    } else if (import_keras_probe(c, path, buf, len, KR_SECONDS, NULL) != 0) {
         rc = EXIT_INPUT;
     } else {
         rc = import_keras_mem(c, path, buf, len, g);

@@ -406,7 +406,7 @@ static void test_probe(void **state) {
     size_t dlen;
     c.err = open_memstream(&diag, &dlen);
     assert_true(src_read_all(&c, path, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "loop.h5", buf, len, 1), 1);
+    assert_int_equal(import_keras_probe(&c, "loop.h5", buf, len, 1, NULL), 1);
     fflush(c.err);
     assert_non_null(strstr(diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in 1 s: "
                                  "the file is damaged"));
@@ -418,7 +418,7 @@ static void test_probe(void **state) {
     write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
     free(buf);
     assert_true(src_read_all(&c, good, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "g.h5", buf, len, 10), 0);
+    assert_int_equal(import_keras_probe(&c, "g.h5", buf, len, 10, NULL), 0);
     free(buf);
     fclose(c.err);
     c.err = stderr;
@@ -443,7 +443,7 @@ static void test_vlen_huge(void **state) {
     size_t dlen;
     c.err = open_memstream(&diag, &dlen);
     assert_true(src_read_all(&c, path, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "huge.h5", buf, len, 10), 3);
+    assert_int_equal(import_keras_probe(&c, "huge.h5", buf, len, 10, NULL), 3);
     fflush(c.err);
     const char *want = "bnnc: error: 'huge.h5': cannot read the attribute 'model_config': HDF5 "
                        "asked for more memory than the file can need, so the file is damaged\n";
