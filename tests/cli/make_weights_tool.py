@@ -17,7 +17,6 @@ import atexit
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,31 +28,17 @@ tool = os.path.join(root, "tools", "make_weights.py")
 sys.path.insert(0, os.path.join(root, "tools"))
 import make_weights  # noqa: E402
 
-passes = fails = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stcheck  # noqa: E402
 
-
-def ok(cond, what):
-    global passes, fails
-    if cond:
-        passes += 1
-    else:
-        fails += 1
-        print("FAIL", what)
-    return cond
+tally = stcheck.Tally("make_weights")
+ok = tally.ok
 
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        b = f.read()
-    (hl,) = struct.unpack("<Q", b[:8])
-    h = json.loads(b[8:8 + hl])
-    meta = h.pop("__metadata__", {})
-    out = {}
-    for name, e in h.items():
-        lo, hi = e["data_offsets"]
-        dt = {"F32": "<f4", "I8": "i1"}[e["dtype"]]
-        out[name] = (e["dtype"], np.frombuffer(b[8 + hl + lo:8 + hl + hi], dt).reshape(e["shape"]))
-    return out, meta
+    """{name: (dtype, values)}, metadata."""
+    got, meta = stcheck.read_safetensors(path)
+    return {n: (d, a) for n, (d, _, a) in got.items()}, meta
 
 
 def tool_run(*args):
@@ -203,5 +188,4 @@ except make_weights.WeightsError as e:
 rc, o, err = tool_run(lenet)
 ok(rc == 2 and "usage: make_weights.py" in err, "usage: %s" % err)
 
-print("make_weights: %d passed, %d failed" % (passes, fails))
-sys.exit(1 if fails else 0)
+tally.finish()

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -28,43 +27,17 @@ import numpy as np
 
 bnnc, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 here = os.path.dirname(os.path.abspath(__file__))
-fails = 0
-passes = 0
+sys.path.insert(0, here)
+import stcheck  # noqa: E402
 
-
-def ok(cond, what):
-    global fails, passes
-    if cond:
-        passes += 1
-    else:
-        fails += 1
-        print("FAIL", what)
-    return cond
+tally = stcheck.Tally("weights_cmd")
+ok = tally.ok
+read_safetensors = stcheck.read_safetensors
 
 
 def run(*args, cwd=None):
     p = subprocess.run([bnnc] + list(args), capture_output=True, cwd=cwd)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
-
-
-def read_safetensors(path):
-    """{name: (dtype, shape, values as numpy)}, metadata."""
-    with open(path, "rb") as f:
-        b = f.read()
-    (hl,) = struct.unpack("<Q", b[:8])
-    assert hl % 8 == 0, "header not padded to 8"
-    h = json.loads(b[8:8 + hl])
-    data = b[8 + hl:]
-    meta = h.pop("__metadata__", {})
-    out, end = {}, 0
-    for name, e in h.items():
-        lo, hi = e["data_offsets"]
-        dt = {"F32": "<f4", "I8": "i1"}[e["dtype"]]
-        a = np.frombuffer(data[lo:hi], dt).reshape(e["shape"])
-        out[name] = (e["dtype"], e["shape"], a)
-        end = max(end, hi)
-    assert end == len(data), "data longer than its tensors"
-    return out, meta
 
 
 def expected(dump):
@@ -378,5 +351,4 @@ rc, out, err = run("weights", "--help")
 ok(rc == 0 and all(o in out for o in ("--template", "--seed", "--format", "--network", "-I",
                                       "--color")), "--help: %s" % out)
 
-print("weights_cmd: %d passed, %d failed" % (passes, fails))
-sys.exit(1 if fails else 0)
+tally.finish()
