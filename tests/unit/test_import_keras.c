@@ -392,38 +392,54 @@ static void test_paths(void **state) {
     expect_error(text, want);
 }
 
+/* A context whose diagnostics go to a memory stream (*diag), and the bytes
+ * of tests/fuzz/regress/h5/NAME; probe_end frees them. */
+typedef struct {
+    Ctx c;
+    char *diag;
+    size_t dlen;
+    unsigned char *buf;
+    size_t len;
+} Probe;
+
+static void probe_begin(Probe *p, const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/../tests/fuzz/regress/h5/%s", BNNC_TEST_EXAMPLES, name);
+    ctx_init(&p->c);
+    p->c.color = false;
+    p->c.err = open_memstream(&p->diag, &p->dlen);
+    assert_true(src_read_all(&p->c, path, "", &p->buf, &p->len));
+}
+
+static void probe_end(Probe *p) {
+    free(p->buf);
+    fclose(p->c.err);
+    p->c.err = stderr;
+    ctx_free(&p->c);
+    free(p->diag);
+}
+
 /* HDF5 loops on some damaged files (fuzz_h5 found this one): the child
  * that reads the file first is stopped at its time limit, and the error
  * says so. */
 static void test_probe(void **state) {
     (void)state;
-    const char *path = BNNC_TEST_EXAMPLES "/../tests/fuzz/regress/h5/hdf5-global-heap-loop";
-    unsigned char *buf;
-    size_t len;
-    Ctx c;
-    ctx_init(&c);
-    char *diag;
-    size_t dlen;
-    c.err = open_memstream(&diag, &dlen);
-    assert_true(src_read_all(&c, path, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "loop.h5", buf, len, 1, NULL), 1);
-    fflush(c.err);
-    assert_non_null(strstr(diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in 1 s: "
-                                 "the file is damaged"));
+    Probe p;
+    probe_begin(&p, "hdf5-global-heap-loop");
+    assert_int_equal(import_keras_probe(&p.c, "loop.h5", p.buf, p.len, 1, NULL), 1);
+    fflush(p.c.err);
+    assert_non_null(strstr(p.diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in "
+                                   "1 s: the file is damaged"));
     /* a good file: the child finishes */
     const char *good = tmp_path("g.h5");
     float g[2] = {1, 2}, z[2] = {0, 0}, one[2] = {1, 1};
     W w[] = {{"l/gamma:0", 1, {2}, g}, {"l/beta:0", 1, {2}, z}, {"l/moving_mean:0", 1, {2}, z},
              {"l/moving_variance:0", 1, {2}, one}};
     write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
-    free(buf);
-    assert_true(src_read_all(&c, good, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "g.h5", buf, len, 10, NULL), 0);
-    free(buf);
-    fclose(c.err);
-    c.err = stderr;
-    ctx_free(&c);
-    free(diag);
+    free(p.buf);
+    assert_true(src_read_all(&p.c, good, "", &p.buf, &p.len));
+    assert_int_equal(import_keras_probe(&p.c, "g.h5", p.buf, p.len, 10, NULL), 0);
+    probe_end(&p);
 }
 
 /* A damaged file whose model_config string says it is 1.8 GiB long (fuzz_h5
@@ -433,37 +449,25 @@ static void test_probe(void **state) {
  * takes far less memory than the string's stated length. */
 static void test_vlen_huge(void **state) {
     (void)state;
-    const char *path = BNNC_TEST_EXAMPLES "/../tests/fuzz/regress/h5/hdf5-vlen-huge";
-    unsigned char *buf;
-    size_t len;
-    Ctx c;
-    ctx_init(&c);
-    c.color = false;
-    char *diag;
-    size_t dlen;
-    c.err = open_memstream(&diag, &dlen);
-    assert_true(src_read_all(&c, path, "", &buf, &len));
-    assert_int_equal(import_keras_probe(&c, "huge.h5", buf, len, 10, NULL), 3);
-    fflush(c.err);
+    Probe p;
+    probe_begin(&p, "hdf5-vlen-huge");
+    assert_int_equal(import_keras_probe(&p.c, "huge.h5", p.buf, p.len, 10, NULL), 3);
+    fflush(p.c.err);
     const char *want = "bnnc: error: 'huge.h5': cannot read the attribute 'model_config': HDF5 "
                        "asked for more memory than the file can need, so the file is damaged\n";
-    assert_string_equal(diag, want);
-    assert_int_equal(c.errors, 1);
+    assert_string_equal(p.diag, want);
+    assert_int_equal(p.c.errors, 1);
     struct rusage ru;
     assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0);
     assert_true(ru.ru_maxrss < 1024L * 1024); /* KiB */
     /* read here, the same */
-    rewind(c.err);
+    rewind(p.c.err);
     ImpGraph g;
     memset(&g, 0, sizeof g);
-    assert_int_equal(import_keras_mem(&c, "huge.h5", buf, len, &g), EXIT_INPUT);
-    fflush(c.err);
-    assert_string_equal(diag, want);
-    free(buf);
-    fclose(c.err);
-    c.err = stderr;
-    ctx_free(&c);
-    free(diag);
+    assert_int_equal(import_keras_mem(&p.c, "huge.h5", p.buf, p.len, &g), EXIT_INPUT);
+    fflush(p.c.err);
+    assert_string_equal(p.diag, want);
+    probe_end(&p);
 }
 
 int main(void) {
