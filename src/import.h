@@ -97,13 +97,18 @@ char *import_ident(Arena *a, const char *s);
 int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t len,
                      ImpGraph *g);
 /* Reads the bytes as import_keras_mem does, in a child process that gets
- * `seconds`: HDF5 may loop or crash on a damaged file. 0 when the child
- * accepted the model (import_keras_mem will do as it did); 1 after
- * reporting that it did not finish in time, 2 that it failed otherwise,
- * 3 after showing the diagnostics with which it refused the model.
- * *wstatus (when not NULL) gets the child's wait status, for the fuzz
- * harness to tell how it ended. */
-int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
-                       unsigned seconds, int *wstatus);
+ * `seconds` (HDF5 may loop, crash or write over memory on a damaged file)
+ * and sends the graph back (import_pipe.c), into g (g->a, when NULL,
+ * becomes c's arena). 0 when the child read the model; 1 after reporting
+ * that it did not finish in time, 2 that it failed otherwise, 3 after
+ * showing the diagnostics with which it refused the model. */
+int import_keras_isolated(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                          unsigned seconds, ImpGraph *g);
+/* The graph as a stream of bytes for another process of the same build:
+ * false when it cannot be written, or when what is read is short, damaged
+ * or past bnnc's limits (import_pipe.c). receive allocates in g->a and
+ * sets the graph's format, inputs, layers and outputs. */
+bool imp_graph_send(FILE *f, const ImpGraph *g);
+bool imp_graph_receive(FILE *f, ImpGraph *g);
 
 #endif

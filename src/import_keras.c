@@ -46,7 +46,7 @@
 /* An attribute of strings bnnc reads (model_config, layer_names,
  * weight_names): at most this many bytes. */
 #define KR_MAX_ATTR ((size_t)64 << 20)
-/* The time HDF5 gets to read a model (import_keras_probe). */
+/* The time HDF5 gets to read a model (import_keras_isolated). */
 #define KR_SECONDS 20
 /* Layers of a model, and inputs of one layer. */
 #define KR_MAX_LAYERS 1000000
@@ -1693,11 +1693,12 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
 }
 
 /* HDF5 is not hardened against damaged files: on some it loops for
- * minutes, on others it may crash (fuzz_h5 found loops in its global heap
- * within a minute). So a file is first read by a child process under a
- * time limit; its diagnostics are shown when it refuses the file, and bnnc
- * reads the file itself only when the child accepted it, with the same
- * result since the reading is deterministic. */
+ * minutes, on others it crashes or writes over memory it does not own
+ * (fuzz_h5 found each: docs/robustness.md). So the model is read in a
+ * child process under a time limit, and the child sends the graph it made
+ * to bnnc through a pipe (import_pipe.c); HDF5 never runs in bnnc's own
+ * process. The child's diagnostics go to a temporary file, shown when it
+ * refuses the model. */
 
 /* Copies what the child wrote to f (its diagnostics) to c's stream. */
 static void kr_relay(Ctx *c, FILE *f) {
@@ -1708,43 +1709,73 @@ static void kr_relay(Ctx *c, FILE *f) {
         fwrite(chunk, 1, n, c->err);
 }
 
-int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_t len,
-                       unsigned seconds, int *wstatus) {
-    /* The child's diagnostics, for the parent to show. */
+/* The child: reads the model, sends the graph to `to` (exit 0) or ends
+ * with exit status 3 after writing its diagnostics to `said`. */
+static _Noreturn void kr_child(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                               unsigned seconds, FILE *said, FILE *to) {
+    /* SIGALRM ends the child, whatever the parent did with it (a shell
+     * may ignore or block it, libFuzzer handles it). */
+    signal(SIGALRM, SIG_DFL);
+    sigset_t alrm;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+    alarm(seconds);
+    Ctx cc;
+    ctx_init(&cc);
+    cc.color = c->color;
+    cc.err = said;
+    ImpGraph g;
+    memset(&g, 0, sizeof g);
+    int rc = import_keras_mem(&cc, path, buf, len, &g);
+    bool sent = rc == EXIT_OK && imp_graph_send(to, &g);
+    fflush(said);
+    _exit(rc != EXIT_OK ? 3 : sent ? 0 : 4);
+}
+
+int import_keras_isolated(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                          unsigned seconds, ImpGraph *g) {
     FILE *said = tmpfile();
-    if (!said) {
-        diag_plain(c, "'%s': cannot make a temporary file for reading it: %s", path,
+    int fd[2] = {-1, -1};
+    if (!said || pipe(fd) != 0) {
+        diag_plain(c, "'%s': cannot set up the process that reads it: %s", path,
                    strerror(errno));
+        if (said)
+            fclose(said);
         return 2;
     }
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0) {
+    if (pid == 0) {
+        close(fd[0]);
+        FILE *to = fdopen(fd[1], "wb");
+        if (!to)
+            _exit(4);
+        kr_child(c, path, buf, len, seconds, said, to);
+    }
+    close(fd[1]);
+    FILE *from = pid > 0 ? fdopen(fd[0], "rb") : NULL;
+    if (pid < 0 || !from) {
         diag_plain(c, "'%s': cannot start the process that reads it: %s", path,
                    strerror(errno));
+        if (from)
+            fclose(from);
+        else
+            close(fd[0]);
         fclose(said);
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
         return 2;
     }
-    if (pid == 0) {
-        /* SIGALRM ends the child, whatever the parent did with it (a shell
-         * may ignore or block it, libFuzzer handles it). */
-        signal(SIGALRM, SIG_DFL);
-        sigset_t alrm;
-        sigemptyset(&alrm);
-        sigaddset(&alrm, SIGALRM);
-        sigprocmask(SIG_UNBLOCK, &alrm, NULL);
-        alarm(seconds);
-        Ctx cc;
-        ctx_init(&cc);
-        cc.color = c->color;
-        cc.err = said;
-        ImpGraph g;
-        memset(&g, 0, sizeof g);
-        int rc = import_keras_mem(&cc, path, buf, len, &g);
-        ctx_free(&cc);
-        fflush(said);
-        _exit(rc == EXIT_OK ? 0 : 3);
-    }
+    if (!g->a)
+        g->a = &c->arena;
+    /* Read while the child writes (a pipe holds 64 KiB); the end of the
+     * stream comes when the child ends, whatever way. */
+    bool got = imp_graph_receive(from, g);
+    if (!got)
+        while (fgetc(from) != EOF) {
+        }
+    fclose(from);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) {
@@ -1752,10 +1783,8 @@ int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_
             fclose(said);
             return 2;
         }
-    if (wstatus)
-        *wstatus = st;
     int rc;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && got) {
         rc = 0;
     } else if (WIFEXITED(st) && WEXITSTATUS(st) == 3) {
         kr_relay(c, said);
@@ -1765,6 +1794,10 @@ int import_keras_probe(Ctx *c, const char *path, const unsigned char *buf, size_
         diag_plain(c, "'%s': HDF5 did not finish reading it in %u s: the file is damaged", path,
                    seconds);
         rc = 1;
+    } else if (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 4)) {
+        diag_plain(c, "'%s': the process that read it could not hand over the network it read",
+                   path);
+        rc = 2;
     } else {
         diag_plain(c, "'%s': HDF5 failed reading it (%s %d): the file is damaged", path,
                    WIFSIGNALED(st) ? "signal" : "exit status",
@@ -1792,10 +1825,10 @@ int import_keras(Ctx *c, const char *path, ImpGraph *g) {
         diag_plain(c, "'%s': the model file is larger than %lld MiB, the most bnnc reads", path,
                    (long long)(BNNC_MAX_RUN_BYTES >> 20));
         rc = EXIT_INPUT;
-    } else if (import_keras_probe(c, path, buf, len, KR_SECONDS, NULL) != 0) {
-        rc = EXIT_INPUT;
     } else {
-        rc = import_keras_mem(c, path, buf, len, g);
+        if (!g->source)
+            g->source = path;
+        rc = import_keras_isolated(c, path, buf, len, KR_SECONDS, g) == 0 ? EXIT_OK : EXIT_INPUT;
     }
     free(buf);
     return rc;

@@ -13,8 +13,8 @@
  * regress/h5/hdf5-heap-read-overrun; H5Fclose frees a heap buffer that is
  * not one: regress/h5/hdf5-heap-free), and on some it writes over freed
  * memory unseen, so that the process fails minutes later in another
- * input's free. bnnc import reads a model first in a child process for
- * that reason (import_keras_probe). Here each input is read, checked and
+ * input's free. bnnc import reads a model in a child process for that
+ * reason (import_keras_isolated). Here each input is read, checked and
  * written (all of the above) in a child process of its own with 2
  * seconds, its standard error in a file; the parent never runs HDF5. A
  * child that finishes copies its coverage counters (libFuzzer's inline

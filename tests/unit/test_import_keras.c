@@ -426,19 +426,60 @@ static void test_probe(void **state) {
     (void)state;
     Probe p;
     probe_begin(&p, "hdf5-global-heap-loop");
-    assert_int_equal(import_keras_probe(&p.c, "loop.h5", p.buf, p.len, 1, NULL), 1);
+    ImpGraph g;
+    memset(&g, 0, sizeof g);
+    assert_int_equal(import_keras_isolated(&p.c, "loop.h5", p.buf, p.len, 1, &g), 1);
     fflush(p.c.err);
     assert_non_null(strstr(p.diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in "
                                    "1 s: the file is damaged"));
-    /* a good file: the child finishes */
+    /* a good file: the child reads it and hands over the graph the
+     * reader makes in this process */
     const char *good = tmp_path("g.h5");
-    float g[2] = {1, 2}, z[2] = {0, 0}, one[2] = {1, 1};
-    W w[] = {{"l/gamma:0", 1, {2}, g}, {"l/beta:0", 1, {2}, z}, {"l/moving_mean:0", 1, {2}, z},
-             {"l/moving_variance:0", 1, {2}, one}};
+    float gamma[2] = {1, 2}, z[2] = {0, 0}, one[2] = {1, 1};
+    W w[] = {{"l/gamma:0", 1, {2}, gamma}, {"l/beta:0", 1, {2}, z},
+             {"l/moving_mean:0", 1, {2}, z}, {"l/moving_variance:0", 1, {2}, one}};
     write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
     free(p.buf);
     assert_true(src_read_all(&p.c, good, "", &p.buf, &p.len));
-    assert_int_equal(import_keras_probe(&p.c, "g.h5", p.buf, p.len, 10, NULL), 0);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(import_keras_isolated(&p.c, "g.h5", p.buf, p.len, 10, &g), 0);
+    ImpGraph here;
+    memset(&here, 0, sizeof here);
+    assert_int_equal(import_keras_mem(&p.c, "g.h5", p.buf, p.len, &here), EXIT_OK);
+    assert_string_equal(g.format, "Keras .h5");
+    assert_int_equal(g.ninputs, here.ninputs);
+    assert_int_equal(g.nlayers, here.nlayers);
+    assert_int_equal(g.noutputs, here.noutputs);
+    for (int i = 0; i < g.ninputs; i++) {
+        assert_string_equal(g.inputs[i].name, here.inputs[i].name);
+        assert_int_equal(g.inputs[i].type, here.inputs[i].type);
+        assert_int_equal(g.inputs[i].rank, here.inputs[i].rank);
+        assert_memory_equal(g.inputs[i].shape, here.inputs[i].shape,
+                            sizeof g.inputs[i].shape[0] * (size_t)g.inputs[i].rank);
+    }
+    for (int i = 0; i < g.nlayers; i++) {
+        const ImpLayer *a = &g.layers[i], *b = &here.layers[i];
+        assert_string_equal(a->name, b->name);
+        assert_string_equal(a->op, b->op);
+        assert_string_equal(a->attrs, b->attrs);
+        assert_string_equal(a->src_type, b->src_type);
+        assert_int_equal(a->nin, b->nin);
+        for (int j = 0; j < a->nin; j++)
+            assert_string_equal(a->inputs[j], b->inputs[j]);
+        assert_int_equal(a->ntensors, b->ntensors);
+        for (int t = 0; t < a->ntensors; t++) {
+            const ImpTensor *x = &a->tensors[t], *y = &b->tensors[t];
+            assert_int_equal(x->rank, y->rank);
+            int64_t n = 1;
+            for (int d = 0; d < x->rank; d++) {
+                assert_int_equal(x->shape[d], y->shape[d]);
+                n *= x->shape[d];
+            }
+            assert_memory_equal(x->data, y->data, (size_t)n * sizeof(float));
+        }
+    }
+    for (int i = 0; i < g.noutputs; i++)
+        assert_string_equal(g.outputs[i], here.outputs[i]);
     probe_end(&p);
 }
 
@@ -451,7 +492,9 @@ static void test_vlen_huge(void **state) {
     (void)state;
     Probe p;
     probe_begin(&p, "hdf5-vlen-huge");
-    assert_int_equal(import_keras_probe(&p.c, "huge.h5", p.buf, p.len, 10, NULL), 3);
+    ImpGraph none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(import_keras_isolated(&p.c, "huge.h5", p.buf, p.len, 10, &none), 3);
     fflush(p.c.err);
     const char *want = "bnnc: error: 'huge.h5': cannot read the attribute 'model_config': HDF5 "
                        "asked for more memory than the file can need, so the file is damaged\n";
@@ -470,6 +513,82 @@ static void test_vlen_huge(void **state) {
     probe_end(&p);
 }
 
+/* The graph stream between the child and bnnc (import_pipe.c): a graph
+ * comes back as it went, and every cut of the stream, a wrong magic, a
+ * count past the limits or bytes after the end are refused. */
+static void test_pipe(void **state) {
+    (void)state;
+    Arena a;
+    mem_init(&a);
+    float w[6] = {1, -1, 0.5f, 2, -3, 4};
+    ImpTensor t = {"weight", 2, {2, 3}, w};
+    const char *ins[] = {"x"};
+    ImpLayer L = {"d", "dense", ins, 1, "units = 2", &t, 1, "dense_1", "Dense"};
+    ImpInput in = {"x", DT_F32, 2, {1, 3}};
+    const char *outs[] = {"d"};
+    ImpGraph g = {&a, "n", "m.h5", "Keras .h5", &in, 1, &L, 1, outs, 1};
+    char *bytes;
+    size_t n;
+    FILE *f = open_memstream(&bytes, &n);
+    assert_true(imp_graph_send(f, &g));
+    fclose(f);
+    ImpGraph back;
+    memset(&back, 0, sizeof back);
+    back.a = &a;
+    f = fmemopen(bytes, n, "rb");
+    assert_true(imp_graph_receive(f, &back));
+    fclose(f);
+    assert_string_equal(back.format, "Keras .h5");
+    assert_int_equal(back.ninputs, 1);
+    assert_string_equal(back.inputs[0].name, "x");
+    assert_int_equal(back.inputs[0].type, DT_F32);
+    assert_int_equal(back.inputs[0].shape[1], 3);
+    assert_int_equal(back.nlayers, 1);
+    assert_string_equal(back.layers[0].attrs, "units = 2");
+    assert_string_equal(back.layers[0].src_name, "dense_1");
+    assert_string_equal(back.layers[0].inputs[0], "x");
+    assert_string_equal(back.layers[0].tensors[0].suffix, "weight");
+    assert_memory_equal(back.layers[0].tensors[0].data, w, sizeof w);
+    assert_string_equal(back.outputs[0], "d");
+    /* every cut is refused */
+    for (size_t cut = 0; cut < n; cut++) {
+        ImpGraph x;
+        memset(&x, 0, sizeof x);
+        x.a = &a;
+        f = fmemopen(bytes, cut ? cut : 1, "rb");
+        if (cut == 0)
+            fgetc(f);
+        if (imp_graph_receive(f, &x))
+            fail_msg("a stream cut at %zu bytes of %zu was taken", cut, n);
+        fclose(f);
+    }
+    /* one byte more, a wrong magic, a count of layers past the limit */
+    char *more = malloc(n + 1);
+    memcpy(more, bytes, n);
+    more[n] = 0;
+    ImpGraph x;
+    memset(&x, 0, sizeof x);
+    x.a = &a;
+    f = fmemopen(more, n + 1, "rb");
+    assert_false(imp_graph_receive(f, &x));
+    fclose(f);
+    more[0] ^= 1;
+    f = fmemopen(more, n, "rb");
+    assert_false(imp_graph_receive(f, &x));
+    fclose(f);
+    more[0] ^= 1;
+    /* the layer count follows the magic (8), the format (8 + 9) and the
+     * input count (8) */
+    int64_t big = (int64_t)1 << 40;
+    memcpy(more + 8 + 8 + 9 + 8, &big, sizeof big);
+    f = fmemopen(more, n, "rb");
+    assert_false(imp_graph_receive(f, &x));
+    fclose(f);
+    free(more);
+    free(bytes);
+    mem_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_quant_conv, tmp_teardown),
@@ -479,6 +598,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_paths, tmp_teardown),
         cmocka_unit_test_teardown(test_probe, tmp_teardown),
         cmocka_unit_test(test_vlen_huge),
+        cmocka_unit_test(test_pipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
