@@ -3,9 +3,10 @@
  *
  * Included at the end of each flavour header, after BNN_L,
  * bnn_block_pop and bnn_block_pop4: the generic bnn_conv_out4 (the
- * flavours but AVX-512 use it; bnn_avx512.h has its own, register-blocked
- * two blocks at a time, and defines BNN_HAVE_CONV_OUT4), and the check
- * that one flavour only is in the translation unit.
+ * flavours but AVX-512 and NEON use it; bnn_avx512.h has its own,
+ * register-blocked two blocks at a time, bnn_neon.h its own, four blocks
+ * at a time, and they define BNN_HAVE_CONV_OUT4), and the check that one
+ * flavour only is in the translation unit.
  */
 #ifndef BNN_FLAVOUR_H
 #define BNN_FLAVOUR_H

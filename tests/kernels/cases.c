@@ -207,6 +207,59 @@ static void make_bconv(kc_case *c, int j)
         c->wscale = floats(c->Co);
 }
 
+/* Binary convolutions for the register-blocked bnn_conv_out4 of the
+ * vector flavours: output channels 2 to 17 (NEON's 1 to 8 blocks of two:
+ * a multiple of four blocks, 1, 2 or 3 past one, and a last block of one
+ * channel), field words 1 to 192 (odd and even) in the three packings,
+ * the three paddings, strides 1 and 2, grouped, and pixel counts that are
+ * not a multiple of four. */
+static void make_bconv_blocks(kc_case *c, int j)
+{
+    static const int co_list[8] = {2, 3, 8, 9, 10, 12, 14, 17};
+    static const int c_list[6] = {64, 128, 1, 100, 65, 192};
+    c->op = KC_BCONV;
+    c->H = 5 + j % 4;
+    c->W = 6 + (j / 4) % 3;
+    c->C = c_list[j % 6];
+    c->Co = co_list[j % 8];
+    c->pad = j % 3;
+    c->sh = c->sw = 1 + (j / 3) % 2;
+    c->Kh = 3;
+    c->Kw = j % 5 == 4 ? 2 : 3;
+    c->pack = (j / 8) % 3;
+    if (c->C % 2 == 0 && c->Co % 2 == 0 && j % 4 == 2)
+        c->groups = 2;
+    c->x = input('b', (long)c->H * c->W * c->C, 0, 0, 0);
+    c->nw = (long)c->Kh * c->Kw * (c->C / c->groups) * c->Co;
+    c->w = signs(c->nw);
+    if (j % 5 == 2)
+        c->bias = floats(c->Co);
+}
+
+/* Fields past the reach of 16-bit counters: a b1 input whose XOR with the
+ * weights is 1 at 10 bits of 16 (inputs +1 and weights -1 three times in
+ * four), so that a counter that were not widened in time would overflow.
+ * bconv2d: four pixels of a 1x2 window over 262400 channels, 8200 words a
+ * field, 10 output channels (four blocks of two, then one); bdense:
+ * 844800 inputs, 13200 words, 3 units. */
+static void make_wide(kc_case *c, kc_op op)
+{
+    int conv = op == KC_BCONV;
+    c->op = op;
+    c->C = conv ? 262400 : 844800;
+    c->Co = conv ? 10 : 3;
+    if (conv)
+        c->H = 1, c->W = 5, c->Kw = 2;
+    long n = conv ? (long)c->W * c->C : c->C;
+    c->x = input('b', n, 0, 0, 0);
+    for (long i = 0; i < n; i++)
+        c->x.b[i] = rnd() % 4 ? 1 : -1;
+    c->nw = (long)c->Kw * c->C * c->Co;
+    c->w = malloc((size_t)c->nw * sizeof *c->w);
+    for (long i = 0; i < c->nw; i++)
+        c->w[i] = rnd() % 4 ? -1.0f : 1.0f;
+}
+
 static void make_bitserial(kc_case *c, int j)
 {
     c->op = KC_BCONV_BS;
@@ -369,16 +422,20 @@ static void make_shape(kc_case *c, kc_op op, int j)
 }
 
 /* The families: op, how many cases. */
+/* The families: op, how many cases, and for a binary layer the maker (0
+ * the op's own, 1 make_bconv_blocks, 2 make_wide). */
 static const struct {
     kc_op op;
-    int n;
+    int n, maker;
 } families[] = {
-    {KC_BCONV, 45}, {KC_BDENSE, 10}, {KC_BCONV_BS, 15}, {KC_BDENSE_BS, 8}, {KC_CONV, 21},
-    {KC_DWCONV, 6}, {KC_CONV_BW, 9}, {KC_DENSE, 7}, {KC_BDENSE_F, 7}, {KC_SIGN, 8},
-    {KC_THRESHOLD, 9}, {KC_THRESHOLDS, 6}, {KC_BATCHNORM, 4}, {KC_RELU, 4}, {KC_HARDTANH, 2},
-    {KC_SIGMOID, 2}, {KC_PRELU, 2}, {KC_ADD, 4}, {KC_MAXPOOL, 8}, {KC_AVGPOOL, 6},
-    {KC_GAVGPOOL, 2}, {KC_SOFTMAX, 2}, {KC_CONCAT, 8}, {KC_FLATTEN, 5}, {KC_TRANSPOSE, 8},
-    {KC_SLICE, 8}, {KC_RESHAPE, 5}, {KC_MUL, 8}, {KC_PAD, 8},
+    {KC_BCONV, 45, 0}, {KC_BDENSE, 10, 0}, {KC_BCONV_BS, 15, 0}, {KC_BDENSE_BS, 8, 0},
+    {KC_CONV, 21, 0}, {KC_DWCONV, 6, 0}, {KC_CONV_BW, 9, 0}, {KC_DENSE, 7, 0},
+    {KC_BDENSE_F, 7, 0}, {KC_SIGN, 8, 0}, {KC_THRESHOLD, 9, 0}, {KC_THRESHOLDS, 6, 0},
+    {KC_BATCHNORM, 4, 0}, {KC_RELU, 4, 0}, {KC_HARDTANH, 2, 0}, {KC_SIGMOID, 2, 0},
+    {KC_PRELU, 2, 0}, {KC_ADD, 4, 0}, {KC_MAXPOOL, 8, 0}, {KC_AVGPOOL, 6, 0},
+    {KC_GAVGPOOL, 2, 0}, {KC_SOFTMAX, 2, 0}, {KC_CONCAT, 8, 0}, {KC_FLATTEN, 5, 0},
+    {KC_TRANSPOSE, 8, 0}, {KC_SLICE, 8, 0}, {KC_RESHAPE, 5, 0}, {KC_MUL, 8, 0}, {KC_PAD, 8, 0},
+    {KC_BCONV, 24, 1}, {KC_BCONV, 1, 2}, {KC_BDENSE, 1, 2},
 };
 
 int kc_count(void)
@@ -398,6 +455,14 @@ void kc_make(int k, kc_case *c)
     while (j >= families[f].n)
         j -= families[f++].n;
     c->dh = c->dw = c->sh = c->sw = c->Kh = c->Kw = c->groups = 1;
+    if (families[f].maker == 1) {
+        make_bconv_blocks(c, j);
+        return;
+    }
+    if (families[f].maker == 2) {
+        make_wide(c, families[f].op);
+        return;
+    }
     switch (families[f].op) {
     case KC_BCONV:
         make_bconv(c, j);

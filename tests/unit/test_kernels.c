@@ -273,31 +273,57 @@ NOT_X86(avx512)
 
 /* The cases cover what they promise: each padding, packing, channel
  * count, stride, dilation, grouped and bit-serial width turns up in the
- * binary convolutions. */
+ * binary convolutions; the register-blocked bnn_conv_out4 of NEON (blocks
+ * of two channels, four at a time) meets every remainder of blocks (0 to
+ * 3, and a last block of one channel) with +1 and with no padding, in the
+ * three packings, with strides 1 and 2; and a convolution's field is so
+ * wide that NEON's 16-bit counters would overflow if they were not
+ * widened in time: at 10 bits of 16 set (make_wide), a counter passes
+ * 65535 after 6554 words (a filter's sum of four counters, widened every
+ * 1023 words, after 1639); a dense layer's input as wide, 13200 words. */
 static void test_coverage(void **state)
 {
     (void)state;
     int pads[3] = {0}, packs[3] = {0}, chans[101] = {0}, s2 = 0, d2 = 0, grouped = 0, b2 = 0,
-        b8 = 0, epi = 0, out4 = 0;
+        b8 = 0, epi = 0, out4 = 0, rem[4][3] = {{0}}, odd_co = 0, bpacks[3] = {0}, bs2 = 0,
+        wide_conv = 0, wide_dense = 0;
     for (int k = 0; k < ncases; k++) {
         const kc_case *c = &cases[k];
         if (c->op == KC_BCONV) {
-            pads[c->pad]++, packs[c->pack]++, chans[c->C]++;
+            pads[c->pad]++, packs[c->pack]++;
+            if (c->C <= 100)
+                chans[c->C]++;
             s2 += c->sh == 2 || c->sw == 2, d2 += c->dh == 2 || c->dw == 2;
             grouped += c->groups > 1, epi += c->bias || c->wscale;
             out4 += c->pad == 0 && c->Co % 8 == 0 && c->Co >= 16;
+            int Ho, Wo, cog = c->Co / c->groups;
+            kc_out_hw(c, &Ho, &Wo);
+            if ((long)Ho * Wo >= 4 && c->pad != 1) {
+                rem[(cog / 2) % 4][c->pad]++;
+                odd_co += cog % 2 == 1 && cog > 2;
+                bpacks[c->pack]++, bs2 += c->sh == 2;
+            }
+            wide_conv += (long)c->Kh * c->Kw * ((c->C + 63) / 64) > 6554;
         }
+        if (c->op == KC_BDENSE)
+            wide_dense += (c->C + 63) / 64 > 13108;
         if (c->op == KC_BCONV_BS)
             b2 += c->bits == 2, b8 += c->bits == 8;
     }
     for (int i = 0; i < 3; i++) {
         assert_true(pads[i] >= 5);
         assert_true(packs[i] >= 5);
+        assert_true(bpacks[i] >= 3);
+    }
+    for (int r = 0; r < 4; r++) {
+        assert_true(rem[r][0] >= 1);
+        assert_true(rem[r][2] >= 1);
     }
     int want[5] = {1, 31, 33, 65, 100};
     for (int i = 0; i < 5; i++)
         assert_true(chans[want[i]] >= 3);
-    assert_true(s2 && d2 && grouped && b2 && b8 && epi && out4);
+    assert_true(s2 && d2 && grouped && b2 && b8 && epi && out4 && odd_co && bs2);
+    assert_true(wide_conv && wide_dense);
 }
 
 /* Writes the interpreter's outputs: for each case its type letter, its

@@ -305,12 +305,18 @@ def mca_cycles(blocks, used, core, work):
     return cyc
 
 
-def layer_cycles(bnnc, core, src, net, target, work, seed=1, show=0):
+def layer_cycles(bnnc, core, src, net, target, work, seed=1, show=0, runtime=None):
     """Per timing point (layer 1..n): cycles, and calls charged; with show,
-    the `show` costliest blocks of each layer on standard error."""
+    the `show` costliest blocks of each layer on standard error; with
+    runtime, a folder whose kernel library headers replace the ones bnnc
+    wrote (another revision's runtime/, same interface)."""
     out = os.path.join(work, net)
     run([bnnc, src, "--network", net, "--target", target, "--emit", "c", "-o", out,
          "--seed", str(seed)])
+    if runtime:
+        for h in os.listdir(out):
+            if h.startswith("bnn_") and h.endswith(".h"):
+                shutil.copyfile(os.path.join(runtime, h), os.path.join(out, h))
     name = [f[:-2] for f in os.listdir(out) if f.endswith(".c") and not f.endswith("_weights.c")][0]
     csrc = os.path.join(out, name + ".c")
     nl = int(re.search(r"_num_layers = (\d+)", open(csrc).read()).group(1))
@@ -398,6 +404,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--update-catalog", action="store_true")
     ap.add_argument("--keep", help="keep the work files in this folder")
+    ap.add_argument("--runtime", help="compile with the kernel library headers of this "
+                                      "folder (e.g. another revision's runtime/) instead of "
+                                      "the ones bnnc writes")
     ap.add_argument("--blocks", type=int, default=0,
                     help="print each layer's N costliest blocks (N > 1: with their code)")
     ap.add_argument("--list", action="store_true")
@@ -420,7 +429,7 @@ def main():
                 m = re.search(r"(?m)^network\s+([\w-]+)", open(a.network).read())
                 net = m.group(1)
             res = layer_cycles(a.bnnc, core, a.network, net, a.target or core["target"], work,
-                               show=a.blocks)
+                               show=a.blocks, runtime=a.runtime)
             total = 0.0
             print("# %s on %s: %s -mcpu=%s (%s); %s" % (net, a.core, mca_v, core["mcpu"],
                                                       core["note"], clang_v))
@@ -442,7 +451,8 @@ def main():
                  (" ".join(core["run"]) or "the host, natively")]
         for net in ("calib_bconv", "calib_ops"):
             for k, (c, calls) in enumerate(layer_cycles(a.bnnc, core, src, net, core["target"],
-                                                        work, show=a.blocks), 1):
+                                                        work, show=a.blocks,
+                                                        runtime=a.runtime), 1):
                 lines.append("%s %d %.1f%s" % (net, k, c, "  # calls charged: %s" %
                                                ", ".join("%s x%d at %d cycles" %
                                                          (fn, n, CALL_CYCLES.get(fn, DEFAULT_CALL))
