@@ -8,8 +8,9 @@
 #     flavour, at -O2, plain and with the flavour's -m flags (-mpopcnt,
 #     -mavx2, -mavx512f -mavx512vpopcntdq);
 #   - bnn_neon.h with aarch64-linux-gnu-gcc and clang --target=aarch64;
-#   - bnn_cortexm.h with arm-none-eabi-gcc and clang --target=thumbv7em
-#     -mcpu=cortex-m7, and no popcount of a library in the object.
+#   - bnn_cortexm.h with arm-none-eabi-gcc and clang for Cortex-M7
+#     (thumbv7em) and Cortex-M0+ (thumbv6m), no popcount of a library in
+#     the object, USADA8 in the M7's and none in the M0+'s.
 # What the machine lacks is skipped, and said.
 root=$1
 rt=$root/runtime
@@ -73,25 +74,39 @@ if command -v clang >/dev/null && [ -d /usr/aarch64-linux-gnu/include ]; then
     neon clang --target=aarch64-linux-gnu
 else skipped="$skipped clang-aarch64(no /usr/aarch64-linux-gnu)"; fi
 
-# Cortex-M7 (Thumb-2): the software popcount, never a library call.
+# Cortex-M (Thumb): the software popcount, never a library call; on the
+# cores with the DSP extension (M7) the byte sums are USADA8, on ARMv6-M
+# (M0+) the path without it (tests/kernels/cortexm.sh runs both).
 cortexm() {
+    dsp=$1
+    shift
     printf '#include "bnn_cortexm.h"\n' >"$tmp/h.c"
-    try "bnn_cortexm.h alone ($1)" "$@" $flags "$tmp/h.c"
-    try "use_all cortexm ($1)" "$@" $flags '-DBNN_FLAVOUR="bnn_cortexm.h"' "$use"
+    try "bnn_cortexm.h alone ($*)" "$@" $flags "$tmp/h.c"
+    try "use_all cortexm ($*)" "$@" $flags '-DBNN_FLAVOUR="bnn_cortexm.h"' "$use"
     nmtool=nm; command -v arm-none-eabi-nm >/dev/null && nmtool=arm-none-eabi-nm
     if ! $nmtool "$tmp/o.o" >"$tmp/syms" 2>&1; then
-        fail=$((fail + 1)); echo "FAIL $1: $nmtool cannot read the object"; cat "$tmp/syms"
+        fail=$((fail + 1)); echo "FAIL $*: $nmtool cannot read the object"; cat "$tmp/syms"
     elif grep -qi popcount "$tmp/syms"; then
-        fail=$((fail + 1)); echo "FAIL $1: a library popcount is called:"; grep -i popcount "$tmp/syms"
+        fail=$((fail + 1)); echo "FAIL $*: a library popcount is called:"; grep -i popcount "$tmp/syms"
     fi
+    if command -v arm-none-eabi-objdump >/dev/null; then
+        n=$(arm-none-eabi-objdump -d "$tmp/o.o" | grep -c usada8)
+        if [ "$dsp" = dsp ] && [ "$n" -eq 0 ]; then
+            fail=$((fail + 1)); echo "FAIL $*: no USADA8 with the DSP extension"
+        elif [ "$dsp" = nodsp ] && [ "$n" -ne 0 ]; then
+            fail=$((fail + 1)); echo "FAIL $*: USADA8 on a core without the DSP extension"
+        fi
+    else skipped="$skipped arm-none-eabi-objdump"; fi
 }
 newlib=/usr/lib/arm-none-eabi/include
 if command -v arm-none-eabi-gcc >/dev/null; then
-    cortexm arm-none-eabi-gcc -mcpu=cortex-m7 -mthumb
+    cortexm dsp arm-none-eabi-gcc -mcpu=cortex-m7 -mthumb
+    cortexm nodsp arm-none-eabi-gcc -mcpu=cortex-m0plus -mthumb
 else skipped="$skipped arm-none-eabi-gcc"; fi
 if command -v clang >/dev/null && [ -d $newlib ]; then
-    cortexm clang --target=thumbv7em-none-eabi -mcpu=cortex-m7 -isystem $newlib
-else skipped="$skipped clang-thumbv7em(no newlib headers in $newlib)"; fi
+    cortexm dsp clang --target=thumbv7em-none-eabi -mcpu=cortex-m7 -isystem $newlib
+    cortexm nodsp clang --target=thumbv6m-none-eabi -mcpu=cortex-m0plus -isystem $newlib
+else skipped="$skipped clang-thumb(no newlib headers in $newlib)"; fi
 
 [ -n "$skipped" ] && echo "not checked on this machine:$skipped"
 echo "kernels.compile: $pass compiled, $fail failed"

@@ -12,6 +12,13 @@
 
 #include "cases.h"
 
+/* The flavour's runner and its name in the messages: NEON, unless the
+ * build names another (tests/kernels/cortexm.sh: bnn_cortexm.h). */
+#ifndef KC_MAIN_RUN
+#define KC_MAIN_RUN kc_run_neon
+#define KC_MAIN_NAME "neon"
+#endif
+
 static int differs(const kc_tensor *got, char t, int64_t n, const void *want, long *first)
 {
     size_t sz = t == 'f' || t == 'i' ? 4 : 1;
@@ -53,11 +60,12 @@ int main(int argc, char **argv)
         long first = -1;
         memset(&got, 0, sizeof got);
         kc_make(k, &c);
-        kc_run_neon(&c, &got);
+        KC_MAIN_RUN(&c, &got);
         if (differs(&got, t, m, want, &first)) {
             char what[512];
             kc_describe(&c, what, sizeof what);
-            fprintf(stderr, "neon, case %d (%s): differs from the interpreter at element %ld\n", k,
+            fprintf(stderr,
+                    KC_MAIN_NAME ", case %d (%s): differs from the interpreter at element %ld\n", k,
                     what, first);
             failed++;
         }
@@ -66,6 +74,6 @@ int main(int argc, char **argv)
         free(want);
     }
     fclose(f);
-    printf("neon: %d cases, %d differ from the interpreter\n", n, failed);
+    printf(KC_MAIN_NAME ": %d cases, %d differ from the interpreter\n", n, failed);
     return failed != 0;
 }
