@@ -445,6 +445,13 @@ static double epilogue_cycles(const IrNode *n, const CostTarget *t, const char *
 static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                             const char **what);
 
+/* Cycles to put one bit of a u8 value into its bit plane (a bit-serial
+ * layer's gather): extract, shift, and a read-modify-write of the plane's
+ * word (load, or, store). */
+static double cost_plane_bit(const CostTarget *t) {
+    return t->load + t->store + 3 * t->add;
+}
+
 /* Cycles of a layer's non-binary work on one core: its kernel's, and its
  * epilogue's (measured operation costs do not include it). */
 static double other_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
@@ -500,13 +507,16 @@ static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
     case OP_BDENSE:
         if (ir_is_bitserial(n)) {
             /* Each output takes off its B planes' 2^p popcounts; each
-             * position gathers B bits of each of its field's values. */
+             * position gathers B bits of each of its field's values, and
+             * the kernels (bnn_bconv2d_bitserial, bnn_bdense_bitserial)
+             * take a bit in five instructions: extract it, shift it to
+             * its place, load, or and store its plane's word. */
             double b = ir_value_bits(n->in[0]);
             double gathered = (double)shape_pixels(&n->shape) * (double)cost_fan_in(n) *
                               (double)(n->op == OP_BCONV2D ? n->at->v[A_GROUPS][0] : 1);
-            *what = "outputs x bits x add / float lanes + positions x inputs x bits x add "
-                    "(bit planes)";
-            return out * b * t->add / fl + gathered * b * t->add;
+            *what = "outputs x bits x add / float lanes + positions x inputs x bits x "
+                    "(load + store + 3 add) (bit planes)";
+            return out * b * t->add / fl + gathered * b * cost_plane_bit(t);
         }
         if (!ir_is_binary(n)) {
             *what = "float MACs x fmac / float lanes (float input, binary weights)";
