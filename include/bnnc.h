@@ -97,6 +97,17 @@
  * an MCU). */
 #define BNNC_MAX_EMIT (((int64_t)1 << 31) - 1)
 
+/* Whether this translation unit is built with AddressSanitizer (gcc's
+ * macro, or clang's feature test): its shadow memory reserves terabytes of
+ * address space, so an address-space limit (RLIMIT_AS) cannot be used. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BNNC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BNNC_ASAN 1
+#endif
+#endif
+
 /* Exit status of the driver. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NONE = 3, EXIT_INTERNAL = 70 };
 

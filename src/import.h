@@ -67,6 +67,8 @@ typedef struct {
  * (EXIT_INTERNAL), and nothing is written. Returns EXIT_OK, EXIT_INPUT
  * (a file could not be written) or EXIT_INTERNAL, after reporting. */
 int import_write(Ctx *c, const ImpGraph *g, const char *dir, const char *name);
+/* The elements of a tensor: the product of its shape. */
+int64_t imp_tensor_elems(const ImpTensor *x);
 
 /* The readers: fill g (g->a set by the caller, and g->network, g->source)
  * from the model at path. EXIT_OK, or EXIT_INPUT after reporting an error
@@ -104,6 +106,9 @@ int import_keras_mem(Ctx *c, const char *path, const unsigned char *buf, size_t 
  * showing the diagnostics with which it refused the model. */
 int import_keras_isolated(Ctx *c, const char *path, const unsigned char *buf, size_t len,
                           unsigned seconds, ImpGraph *g);
+/* In a child process: SIGALRM ends it after `seconds`, whatever its parent
+ * did with the signal (import_keras_isolated's child, fuzz_h5's). */
+void import_alarm(unsigned seconds);
 /* The graph as a stream of bytes for another process of the same build:
  * false when it cannot be written, or when what is read is short, damaged
  * or past bnnc's limits (import_pipe.c). receive allocates in g->a and

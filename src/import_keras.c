@@ -154,14 +154,6 @@ static void h5close(hid_t *id, herr_t (*fn)(hid_t)) {
     *id = -1;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KR_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KR_ASAN 1
-#endif
-#endif
-
 /* HDF5 trusts a variable-length string's length as a file states it: it
  * allocates and clears that much (up to 4 GiB) before it finds that the
  * heap holds no such string (fuzz_h5: regress/h5/hdf5-vlen-huge). While it
@@ -182,7 +174,7 @@ typedef struct {
  * where /proc/self/statm is absent. */
 static KrLimit kr_limit(size_t more) {
     KrLimit l = {.set = false};
-#ifndef KR_ASAN
+#ifndef BNNC_ASAN
     FILE *f = fopen("/proc/self/statm", "r");
     unsigned long pages = 0;
     bool got = f && fscanf(f, "%lu", &pages) == 1;
@@ -1709,18 +1701,22 @@ static void kr_relay(Ctx *c, FILE *f) {
         fwrite(chunk, 1, n, c->err);
 }
 
-/* The child: reads the model, sends the graph to `to` (exit 0) or ends
- * with exit status 3 after writing its diagnostics to `said`. */
-static _Noreturn void kr_child(Ctx *c, const char *path, const unsigned char *buf, size_t len,
-                               unsigned seconds, FILE *said, FILE *to) {
-    /* SIGALRM ends the child, whatever the parent did with it (a shell
-     * may ignore or block it, libFuzzer handles it). */
+void import_alarm(unsigned seconds) {
+    /* whatever the parent did with SIGALRM: a shell may ignore or block
+     * it, libFuzzer handles it */
     signal(SIGALRM, SIG_DFL);
     sigset_t alrm;
     sigemptyset(&alrm);
     sigaddset(&alrm, SIGALRM);
     sigprocmask(SIG_UNBLOCK, &alrm, NULL);
     alarm(seconds);
+}
+
+/* The child: reads the model, sends the graph to `to` (exit 0) or ends
+ * with exit status 3 after writing its diagnostics to `said`. */
+static _Noreturn void kr_child(Ctx *c, const char *path, const unsigned char *buf, size_t len,
+                               unsigned seconds, FILE *said, FILE *to) {
+    import_alarm(seconds);
     Ctx cc;
     ctx_init(&cc);
     cc.color = c->color;

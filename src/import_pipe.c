@@ -38,13 +38,6 @@ static bool put_shape(FILE *f, int rank, const int64_t *shape) {
     return ok;
 }
 
-static int64_t elems(int rank, const int64_t *shape) {
-    int64_t n = 1;
-    for (int d = 0; d < rank; d++)
-        n *= shape[d];
-    return n;
-}
-
 bool imp_graph_send(FILE *f, const ImpGraph *g) {
     bool ok = fwrite(PIPE_MAGIC, 1, 8, f) == 8 && put_str(f, g->format) &&
               put_int(f, g->ninputs) && put_int(f, g->nlayers) && put_int(f, g->noutputs);
@@ -61,7 +54,7 @@ bool imp_graph_send(FILE *f, const ImpGraph *g) {
             ok = put_str(f, L->inputs[j]);
         for (int t = 0; ok && t < L->ntensors; t++) {
             const ImpTensor *x = &L->tensors[t];
-            int64_t n = elems(x->rank, x->shape);
+            int64_t n = imp_tensor_elems(x);
             ok = put_str(f, x->suffix) && put_shape(f, x->rank, x->shape) &&
                  (n == 0 || fwrite(x->data, sizeof(float), (size_t)n, f) == (size_t)n);
         }
@@ -126,7 +119,7 @@ static bool get_shape(In *r, int *rank, int64_t *shape) {
 static bool get_tensor(In *r, ImpTensor *x) {
     if (!get_str(r, &x->suffix) || !get_shape(r, &x->rank, x->shape))
         return false;
-    int64_t n = elems(x->rank, x->shape);
+    int64_t n = imp_tensor_elems(x);
     if (n > (BNNC_MAX_RUN_BYTES - r->bytes) / (int64_t)sizeof(float))
         return false;
     r->bytes += n * (int64_t)sizeof(float);

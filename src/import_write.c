@@ -34,6 +34,13 @@ static bool alnum(char ch) {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
 }
 
+int64_t imp_tensor_elems(const ImpTensor *x) {
+    int64_t n = 1;
+    for (int k = 0; k < x->rank; k++)
+        n *= x->shape[k];
+    return n;
+}
+
 char *import_ident(Arena *a, const char *s) {
     while (*s && !alnum(*s)) /* "/0/Conv": "0_Conv", then "n_0_Conv" */
         s++;
@@ -213,9 +220,7 @@ static unsigned char *make_safetensors(Names *nm, const char *name, size_t *len)
         const ImpLayer *l = &g->layers[i];
         for (int t = 0; t < l->ntensors; t++) {
             const ImpTensor *x = &l->tensors[t];
-            int64_t n = 1;
-            for (int k = 0; k < x->rank; k++)
-                n *= x->shape[k];
+            int64_t n = imp_tensor_elems(x);
             for (int64_t e = 0; e < n; e++) {
                 uint32_t u;
                 memcpy(&u, &x->data[e], 4);

@@ -107,12 +107,8 @@ bool fuzz_import_small(const ImpGraph *g) {
             return false;
     }
     for (int i = 0; i < g->nlayers; i++)
-        for (int t = 0; t < g->layers[i].ntensors; t++) {
-            int64_t n = 1;
-            for (int k = 0; k < g->layers[i].tensors[t].rank; k++)
-                n *= g->layers[i].tensors[t].shape[k];
-            if (n > (1 << 20))
+        for (int t = 0; t < g->layers[i].ntensors; t++)
+            if (imp_tensor_elems(&g->layers[i].tensors[t]) > (1 << 20))
                 return false;
-        }
     return true;
 }

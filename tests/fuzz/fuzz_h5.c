@@ -50,15 +50,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FUZZ_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FUZZ_ASAN 1
-#endif
-#endif
-
-#ifdef FUZZ_ASAN
+#ifdef BNNC_ASAN
 /* Whether the first stack frame of a sanitizer report that is in libhdf5
  * or in bnnc's code is in libhdf5. Frames of the sanitizer's runtime and
  * interceptors and of libc (memcpy, free) are neither. */
@@ -177,12 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* libFuzzer's death callback would write a crash file from here */
         if (__sanitizer_set_death_callback)
             __sanitizer_set_death_callback(NULL);
-        signal(SIGALRM, SIG_DFL);
-        sigset_t alrm;
-        sigemptyset(&alrm);
-        sigaddset(&alrm, SIGALRM);
-        sigprocmask(SIG_UNBLOCK, &alrm, NULL);
-        alarm(2);
+        import_alarm(2);
         check(data, size);
         if (__lsan_do_recoverable_leak_check && __lsan_do_recoverable_leak_check())
             _exit(LEAKED);
@@ -210,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t n = fread(report, 1, sizeof report - 1, t);
         report[n] = 0;
         bool ours = strstr(report, "fuzz: ") != NULL; /* fuzz_fail */
-#ifdef FUZZ_ASAN
+#ifdef BNNC_ASAN
         ours = ours || !hdf5_crash(report);
 #endif
         if (ours) {
