@@ -12,13 +12,8 @@
 #     interpreter's outputs that test_kernels writes on the host, to the bit.
 # Without the cross compiler or qemu-arm the test is skipped (exit 77).
 tk=$1 root=$2
-missing=""
-command -v arm-linux-gnueabihf-gcc >/dev/null || missing="$missing arm-linux-gnueabihf-gcc"
-command -v qemu-arm >/dev/null || missing="$missing qemu-arm"
-if [ -n "$missing" ]; then
-    echo "kernels.cortexm skipped: this machine lacks$missing"
-    exit 77
-fi
+. "$root/tests/kernels/cross.sh"
+need kernels.cortexm arm-linux-gnueabihf-gcc qemu-arm
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 k=$root/tests/kernels

@@ -7,13 +7,8 @@
 # Without the cross compiler or qemu the test is skipped (exit 77), saying
 # what is missing.
 tk=$1 root=$2
-missing=""
-command -v aarch64-linux-gnu-gcc >/dev/null || missing="$missing aarch64-linux-gnu-gcc"
-command -v qemu-aarch64 >/dev/null || missing="$missing qemu-aarch64"
-if [ -n "$missing" ]; then
-    echo "kernels.neon skipped: this machine lacks$missing"
-    exit 77
-fi
+. "$root/tests/kernels/cross.sh"
+need kernels.neon aarch64-linux-gnu-gcc qemu-aarch64
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 "$tk" --write-expected "$tmp/expected" || { echo "test_kernels --write-expected failed"; exit 1; }

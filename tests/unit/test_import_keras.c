@@ -392,14 +392,16 @@ static void test_paths(void **state) {
     expect_error(text, want);
 }
 
-/* A context whose diagnostics go to a memory stream (*diag), and the bytes
- * of tests/fuzz/regress/h5/NAME; probe_end frees them. */
+/* A context whose diagnostics go to a memory stream (*diag), the bytes
+ * of tests/fuzz/regress/h5/NAME, and an empty graph for
+ * import_keras_isolated to fill; probe_end frees them. */
 typedef struct {
     Ctx c;
     char *diag;
     size_t dlen;
     unsigned char *buf;
     size_t len;
+    ImpGraph g;
 } Probe;
 
 static void probe_begin(Probe *p, const char *name) {
@@ -409,6 +411,7 @@ static void probe_begin(Probe *p, const char *name) {
     p->c.color = false;
     p->c.err = open_memstream(&p->diag, &p->dlen);
     assert_true(src_read_all(&p->c, path, "", &p->buf, &p->len));
+    memset(&p->g, 0, sizeof p->g);
 }
 
 static void probe_end(Probe *p) {
@@ -426,9 +429,7 @@ static void test_probe(void **state) {
     (void)state;
     Probe p;
     probe_begin(&p, "hdf5-global-heap-loop");
-    ImpGraph g;
-    memset(&g, 0, sizeof g);
-    assert_int_equal(import_keras_isolated(&p.c, "loop.h5", p.buf, p.len, 1, &g), 1);
+    assert_int_equal(import_keras_isolated(&p.c, "loop.h5", p.buf, p.len, 1, &p.g), 1);
     fflush(p.c.err);
     assert_non_null(strstr(p.diag, "bnnc: error: 'loop.h5': HDF5 did not finish reading it in "
                                    "1 s: the file is damaged"));
@@ -441,8 +442,9 @@ static void test_probe(void **state) {
     write_h5(good, model_cfg("BatchNormalization", "\"axis\": -1"), "l", w, 4);
     free(p.buf);
     assert_true(src_read_all(&p.c, good, "", &p.buf, &p.len));
-    memset(&g, 0, sizeof g);
-    assert_int_equal(import_keras_isolated(&p.c, "g.h5", p.buf, p.len, 10, &g), 0);
+    memset(&p.g, 0, sizeof p.g);
+    assert_int_equal(import_keras_isolated(&p.c, "g.h5", p.buf, p.len, 10, &p.g), 0);
+    const ImpGraph g = p.g;
     ImpGraph here;
     memset(&here, 0, sizeof here);
     assert_int_equal(import_keras_mem(&p.c, "g.h5", p.buf, p.len, &here), EXIT_OK);
@@ -492,9 +494,7 @@ static void test_vlen_huge(void **state) {
     (void)state;
     Probe p;
     probe_begin(&p, "hdf5-vlen-huge");
-    ImpGraph none;
-    memset(&none, 0, sizeof none);
-    assert_int_equal(import_keras_isolated(&p.c, "huge.h5", p.buf, p.len, 10, &none), 3);
+    assert_int_equal(import_keras_isolated(&p.c, "huge.h5", p.buf, p.len, 10, &p.g), 3);
     fflush(p.c.err);
     const char *want = "bnnc: error: 'huge.h5': cannot read the attribute 'model_config': HDF5 "
                        "asked for more memory than the file can need, so the file is damaged\n";
