@@ -17,66 +17,108 @@
 #include "bnn_base.h"
 #include "bnn_binary.h"
 
-/* sign on an input of type xt into b1: +1 where x >= 0 (u8 always; b1
- * the identity; -0.0f gives +1, NaN -1). */
+/* y = the word of nb bits (nb <= BNN_W) whose bit b is the 0 or 1 of BIT,
+ * an expression in the loop variable b: with the flavour's
+ * bnn_pack_bytes (bnn_flavour.h), the bits go to bytes first, a loop of
+ * compares that compilers vectorise, then into the word; otherwise each
+ * is ORed in as it is computed. */
+#if defined(BNN_HAVE_PACK_BYTES)
+#define BNN_PACK_BITS(y, nb, b, BIT)                  \
+    do {                                              \
+        uint8_t m_[BNN_W];                            \
+        for (int b = 0; b < (nb); b++)                \
+            m_[b] = (uint8_t)(BIT);                   \
+        (y) = bnn_pack_bytes(m_, (nb));               \
+    } while (0)
+#else
+#define BNN_PACK_BITS(y, nb, b, BIT)                  \
+    do {                                              \
+        bnn_word a_ = 0;                              \
+        for (int b = 0; b < (nb); b++)                \
+            a_ |= (bnn_word)(BIT) << b;               \
+        (y) = a_;                                     \
+    } while (0)
+#endif
+
+/* The channels of word cw of a pixel of C channels. */
+BNN_INLINE int bnn_word_bits(long C, int cw)
+{
+    return C - (long)cw * BNN_W < BNN_W ? (int)(C - (long)cw * BNN_W) : BNN_W;
+}
+
+/* sign of element i (channel c = i % C) of x: +1 where x >= 0 (u8
+ * always; b1 the identity; -0.0f gives +1, NaN -1). */
+BNN_INLINE int bnn_sign_bit(const void *x, bnn_dtype xt, long i, long C, long CW)
+{
+    return xt == BNN_B1    ? bnn_bit((const bnn_word *)x, i, C, CW)
+           : xt == BNN_F32 ? ((const float *)x)[i] >= 0.0f
+           : xt == BNN_U8  ? 1
+                           : ((const int32_t *)x)[i] >= 0;
+}
+
+/* sign on an input of type xt into b1 (bnn_sign_bit). */
 BNN_INLINE void bnn_sign(const void *x, bnn_dtype xt, bnn_word *y, long P, long C)
 {
     long CW = bnn_words(C);
     for (long px = 0; px < P; px++)
         for (int cw = 0; cw < CW; cw++) {
-            bnn_word acc = 0;
-            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
-                long i = px * C + cw * BNN_W + b;
-                int bit = xt == BNN_B1    ? bnn_bit((const bnn_word *)x, i, C, CW)
-                          : xt == BNN_F32 ? ((const float *)x)[i] >= 0.0f
-                          : xt == BNN_U8  ? 1
-                                          : ((const int32_t *)x)[i] >= 0;
-                acc |= (bnn_word)bit << b;
-            }
-            y[px * CW + cw] = acc;
+            long i0 = px * C + (long)cw * BNN_W;
+            BNN_PACK_BITS(y[px * CW + cw], bnn_word_bits(C, cw), b,
+                          bnn_sign_bit(x, xt, i0 + b, C, CW));
         }
 }
 
-/* sign(batchnorm(x)) on an integer x (i32, or u8 when xt is BNN_U8), by
- * one integer compare a channel: +1 where (x >= t[c]) differs from bit c
- * of d (d[c / 8] >> c % 8; set where the compare is x <= t[c] - 1). The
- * emitter finds t and d by evaluating the float expression for the
- * integers the layer can produce (docs/codegen.md). */
+/* The bit of sign(batchnorm(v)) for channel c by one integer compare:
+ * (v >= t[c]) differs from bit c of d (d[c / 8] >> c % 8; set where the
+ * compare is v <= t[c] - 1). */
+BNN_INLINE int bnn_threshold_bit(int32_t v, const int32_t *t, const uint8_t *d, int c)
+{
+    return (v >= t[c]) ^ ((d[c >> 3] >> (c & 7)) & 1);
+}
+
+/* sign(batchnorm(x)) on an integer x (i32, or u8 when xt is BNN_U8),
+ * bnn_threshold_bit a channel. The emitter finds t and d by evaluating
+ * the float expression for the integers the layer can produce
+ * (docs/codegen.md). */
 BNN_INLINE void bnn_threshold_int(const void *x, bnn_dtype xt, bnn_word *y, const int32_t *t,
                                   const uint8_t *d, long P, long C)
 {
     long CW = bnn_words(C);
     for (long px = 0; px < P; px++)
         for (int cw = 0; cw < CW; cw++) {
-            bnn_word acc = 0;
-            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
-                int c = cw * BNN_W + b;
-                long i = px * C + c;
-                int32_t v = xt == BNN_U8 ? ((const uint8_t *)x)[i] : ((const int32_t *)x)[i];
-                int bit = (v >= t[c]) ^ ((d[c >> 3] >> (c & 7)) & 1);
-                acc |= (bnn_word)bit << b;
-            }
-            y[px * CW + cw] = acc;
+            long i0 = px * C + (long)cw * BNN_W;
+            int c0 = cw * BNN_W;
+            if (xt == BNN_U8)
+                BNN_PACK_BITS(y[px * CW + cw], bnn_word_bits(C, cw), b,
+                              bnn_threshold_bit(((const uint8_t *)x)[i0 + b], t, d, c0 + b));
+            else
+                BNN_PACK_BITS(y[px * CW + cw], bnn_word_bits(C, cw), b,
+                              bnn_threshold_bit(((const int32_t *)x)[i0 + b], t, d, c0 + b));
         }
 }
 
-/* sign(batchnorm(x)) as floats: +1 where (float)x * scale[c] + shift[c]
- * >= 0, a rounded product then a rounded sum. */
+/* The bit of sign(batchnorm(x)) as floats for element i, channel c: +1
+ * where (float)x * scale[c] + shift[c] >= 0, a rounded product then a
+ * rounded sum. */
+BNN_INLINE int bnn_threshold_f_bit(const void *x, bnn_dtype xt, long i, long C, int c,
+                                   const float *scale, const float *shift)
+{
+    float p = bnn_ld(x, xt, i, C) * scale[c];
+    float v = p + shift[c];
+    return v >= 0.0f;
+}
+
+/* sign(batchnorm(x)) as floats (bnn_threshold_f_bit). */
 BNN_INLINE void bnn_threshold_f(const void *x, bnn_dtype xt, bnn_word *y, const float *scale,
                                 const float *shift, long P, long C)
 {
     long CW = bnn_words(C);
     for (long px = 0; px < P; px++)
         for (int cw = 0; cw < CW; cw++) {
-            bnn_word acc = 0;
-            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
-                int c = cw * BNN_W + b;
-                float p = bnn_ld(x, xt, px * C + c, C) * scale[c];
-                float v = p + shift[c];
-                int bit = v >= 0.0f;
-                acc |= (bnn_word)bit << b;
-            }
-            y[px * CW + cw] = acc;
+            long i0 = px * C + (long)cw * BNN_W;
+            int c0 = cw * BNN_W;
+            BNN_PACK_BITS(y[px * CW + cw], bnn_word_bits(C, cw), b,
+                          bnn_threshold_f_bit(x, xt, i0 + b, C, c0 + b, scale, shift));
         }
 }
 
@@ -87,12 +129,9 @@ BNN_INLINE void bnn_thresholds_b1(const int32_t *x, bnn_word *y, const int32_t *
     long CW = bnn_words(C);
     for (long px = 0; px < P; px++)
         for (int cw = 0; cw < CW; cw++) {
-            bnn_word acc = 0;
-            for (int b = 0; b < BNN_W && cw * BNN_W + b < C; b++) {
-                int c = cw * BNN_W + b;
-                acc |= (bnn_word)(x[px * C + c] >= t[c]) << b;
-            }
-            y[px * CW + cw] = acc;
+            long i0 = px * C + (long)cw * BNN_W;
+            int c0 = cw * BNN_W;
+            BNN_PACK_BITS(y[px * CW + cw], bnn_word_bits(C, cw), b, x[i0 + b] >= t[c0 + b]);
         }
 }
 

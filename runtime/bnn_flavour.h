@@ -33,4 +33,28 @@ BNN_INLINE void bnn_conv_out4(const bnn_word *a, const bnn_word *w, int n, int n
 }
 #endif
 
+/* bnn_pack_bytes(m, n): the word whose bit b is m[b] (each 0 or 1), b < n
+ * <= BNN_W. The binarising layers (bnn_elem.h) compare a word's elements
+ * into bytes, a loop compilers vectorise, then pack them here: on x86-64
+ * SSE2's PMOVMSKB takes 16 bytes at a time (every x86-64 has it, so no
+ * target attribute). Elsewhere BNN_HAVE_PACK_BYTES stays undefined and
+ * the layers OR each bit into the word as it is computed, the code whose
+ * instruction models the catalog's Arm figures are. */
+#if !defined(BNN_HAVE_PACK_BYTES) && defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#define BNN_HAVE_PACK_BYTES 1
+BNN_INLINE bnn_word bnn_pack_bytes(const uint8_t *m, int n)
+{
+    bnn_word w = 0;
+    int b = 0;
+    for (; b + 16 <= n; b += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(m + b));
+        w |= (bnn_word)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 7)) << b;
+    }
+    for (; b < n; b++)
+        w |= (bnn_word)m[b] << b;
+    return w;
+}
+#endif
+
 #endif
