@@ -4,14 +4,17 @@
  * the `sync` of a target (docs/cost-model.md, the parallel term).
  *
  *     cc -std=c99 -O2 -pthread -Iruntime -DBNN_THREADS=2 -o barrier bench/barrier.c
- *     ./barrier [CALLS]
+ *     ./barrier [CALLS [WORK]]
  *
- * Times CALLS (default 200000) calls of bnn_parallel_for with N parts
- * that do nothing (each part writes a word of its own), back to back as
- * a network's layers are, after 1000 to start the pool and warm up; five
- * rounds, and prints the least and the median time per call. The calls
- * of one inference are as close together (a layer of QuickNet takes 10
- * to 200 us), so the workers are spinning, not asleep, when one comes.
+ * Times CALLS (default 20000) calls of bnn_parallel_for with N parts
+ * that each work WORK us (default 5: a loop on the clock), back to back
+ * as a network's layers are, after 1000 to start the pool and warm up;
+ * five rounds. With the parts on N cores a call would take WORK us: what
+ * it takes beyond is the sync, printed as the least and the median over
+ * the rounds. (Parts that do nothing measure nothing: the caller claims
+ * them all before a worker comes.) The calls of one inference are as
+ * close together (a layer of QuickNet takes 5 to 200 us), so the workers
+ * are spinning, not asleep, when one comes.
  */
 #define _POSIX_C_SOURCE 199309L
 #define BNN_W 64
@@ -29,12 +32,15 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static volatile long sink[BNN_THREADS * 16];
+static double work;
 
 static void part(void *ctx, int t)
 {
     (void)ctx;
-    sink[t * 16]++; /* a cache line each */
+    (void)t;
+    double t0 = now();
+    while (now() - t0 < work)
+        ;
 }
 
 static int cmp(const void *a, const void *b)
@@ -45,7 +51,8 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    long calls = argc > 1 ? atol(argv[1]) : 200000;
+    long calls = argc > 1 ? atol(argv[1]) : 20000;
+    work = (argc > 2 ? atof(argv[2]) : 5) * 1e-6;
     double r[5];
     for (int k = 0; k < 1000; k++)
         bnn_parallel_for(part, NULL, BNN_THREADS);
@@ -53,10 +60,10 @@ int main(int argc, char **argv)
         double t0 = now();
         for (long k = 0; k < calls; k++)
             bnn_parallel_for(part, NULL, BNN_THREADS);
-        r[round] = (now() - t0) / (double)calls;
+        r[round] = (now() - t0) / (double)calls - work;
     }
     qsort(r, 5, sizeof r[0], cmp);
-    printf("threads %d: %.3g us a call (least of 5 rounds), median %.3g us\n", BNN_THREADS,
-           r[0] * 1e6, r[2] * 1e6);
+    printf("threads %d, parts of %.3g us: sync %.3g us a call (least of 5 rounds), median %.3g us\n",
+           BNN_THREADS, work * 1e6, r[0] * 1e6, r[2] * 1e6);
     return 0;
 }

@@ -6,8 +6,9 @@
 # after the other, last first, and counts them: the outputs are the same
 # bytes as the code of one thread's, every call asks for 3 parts, there is
 # one call per split layer (the number of bnn_layerK functions), and the
-# objects reference no pthread function. With arm-none-eabi-gcc, the same
-# NAME.c compiles for Cortex-M4.
+# objects reference no pthread function. Then the pool of 2 and 3 threads
+# under ThreadSanitizer (clang). With arm-none-eabi-gcc, the same NAME.c
+# compiles for Cortex-M4.
 bnnc=$1 root=$2
 here=$root/tests/codegen
 tmp=$(mktemp -d) || exit 2
@@ -66,6 +67,32 @@ done
 grep -q "^calls $((2 * nsplit)) bad 0$" "$tmp/err3" ||
     fail "hook: $(cat "$tmp/err3"), expected $((2 * nsplit)) calls of 3 parts"
 nm "$tmp/p3" | grep -qi pthread && fail "the hook build references pthread"
+# The pool itself under ThreadSanitizer: no two parts of a layer write
+# the same bytes, no part reads what another writes, the pool's words are
+# shared through atomics; and the outputs are still one thread's.
+if echo 'int main(void){return 0;}' > "$tmp/t.c" &&
+        clang -fsanitize=thread -o "$tmp/t" "$tmp/t.c" 2>/dev/null && "$tmp/t"; then
+    for n in 2 3; do
+        "$bnnc" "$net" --target t-portable64 $opts --emit c -o "$tmp/pool$n" --threads $n \
+            2>/dev/null || fail "emit --threads $n (t-portable64)"
+        "$bnnc" "$net" --target t-portable64 $opts --emit c -o "$tmp/one64" 2>/dev/null ||
+            fail "emit (t-portable64)"
+        for d in pool$n one64; do
+            clang -std=c99 -O1 -g -fsanitize=thread -pthread -Wall -Wextra -Werror \
+                -DNET=threads_rows -DNET_UP=THREADS_ROWS -include "$tmp/$d/threads_rows.h" \
+                -o "$tmp/$d.prog" "$here/harness.c" "$tmp/$d/threads_rows.c" \
+                "$tmp/$d/threads_rows_weights.c" -lm || fail "tsan compile $d"
+            TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$tmp/$d.prog" "$tmp/in.npy" -- \
+                "$tmp/$d.u.npy" "$tmp/$d.k.npy" "$tmp/$d.w.npy" 2>"$tmp/tsan" ||
+                { head -30 "$tmp/tsan"; fail "ThreadSanitizer, $n threads"; }
+        done
+        for o in u k w; do
+            cmp "$tmp/pool$n.$o.npy" "$tmp/one64.$o.npy" || fail "output $o, $n threads under tsan"
+        done
+    done
+else
+    echo "not run on this machine: ThreadSanitizer (clang -fsanitize=thread)"
+fi
 if command -v arm-none-eabi-gcc >/dev/null; then
     "$bnnc" "$net" --target cortex-m4 --seed 5 --emit c -o "$tmp/m4" --threads 2 2>/dev/null ||
         fail "emit cortex-m4"
