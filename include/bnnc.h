@@ -659,6 +659,8 @@ typedef struct {
     double validated_error;    /* largest |error| of the validation; < 0: none */
     double overhead;           /* cycles per inference */
     double overhead_s;         /* the overhead when given as a time, else 0 */
+    double sync;               /* cycles of one bnn_parallel_for (a layer's barrier) */
+    double sync_s;             /* the same when given as a time, else 0 */
     Packing packing;           /* most compact packing its kernels support */
     const char *kernels;       /* the C emitter's popcount flavour */
     /* `ops { relu = ...; }`: an operation's measured cost in cycles per
@@ -689,6 +691,18 @@ int64_t cost_fan_in(const IrNode *n);
 /* Output channels a binary kernel handles at once: the target's lanes
  * for the vector kernels (avx2, avx512, neon on 64-bit words), else 1. */
 int cost_co_lanes(const CostTarget *t);
+/* The units the code of --threads N splits layer n into (runtime/
+ * bnn_parts.h): output rows of a window layer, blocks of output channels
+ * of a dense one, pixels (an i32 add: elements) of an element-wise one;
+ * 1 for a layer that runs on one thread (softmax, the copies and
+ * gathers, global_avgpool, a prelu with an alpha per element). */
+int64_t cost_split_units(const IrNode *n, const CostTarget *t);
+/* The bnn_parallel_for calls of layer n in that code: 0 when it does not
+ * split, else 1, and 2 with an epilogue (weight scale, bias) of its own. */
+int cost_split_calls(const IrNode *n, const CostTarget *t);
+/* The largest part of `units` split into `threads` parts, as a fraction
+ * of all: ceil(units / threads) / units (1 for one unit or one thread). */
+double cost_parallel_share(int64_t units, int threads);
 /* The units of work of a measured operation cost (`ops { OP = ...; }`):
  * MACs, output elements, output taps or input elements (*what says). */
 double cost_op_units(const IrNode *n, const char **what);
@@ -736,7 +750,8 @@ typedef struct {
     const char *epilogue_what; /* NULL: none */
     double cycles;             /* cycles on one core: time on one core x clock */
     int threads;               /* cores this layer runs on */
-    int64_t units;             /* parallel units: output rows or features */
+    int64_t units;             /* parallel units (cost_split_units) */
+    int calls;                 /* its bnn_parallel_for calls (cost_split_calls) */
     double t_compute, t_traffic;   /* seconds at the target's clock */
     double time, share;
     /* The same split by how it scales, for cost_time: compute cycles take
@@ -1091,6 +1106,10 @@ bool interp_run_into(Ctx *c, const IrGraph *g, const Weights *w, const Tensor *i
  * destination checked before any is replaced. Returns false after
  * reporting. */
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir);
+/* The same, each layer split into `threads` parts run by bnn_parallel_for
+ * (runtime/bnn_threads.h) when threads > 1 (docs/codegen.md, "Threads"). */
+bool emit_c_threads(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+                    const char *dir, int threads);
 /* The parameters' layout in NAME_weights.c (emit_fits.c): each const
  * array takes a whole number of emit_param_align(t) bytes, zero elements
  * at its end, so that no compiler pads between the arrays and the file's
@@ -1132,7 +1151,7 @@ void runtime_expand(FILE *out, const char *name, bool *done);
 char *host_tmpdir(Ctx *c);
 void host_rmtree(const char *dir);
 /* Builds srcs into prog with $CC (else cc) -std=c99 -O3 -march=native
- * -DBNN_TIMING, without a shell; false after reporting the compiler's
+ * -DBNN_TIMING -pthread, without a shell; false after reporting the compiler's
  * first messages. */
 bool host_compile(Ctx *c, const char *dir, const char *prog, const char *const *srcs, int nsrc);
 /* Runs argv (argv[0] a path) and returns its standard output, or NULL
@@ -1143,6 +1162,7 @@ typedef struct {
     MemModel model;
     int reps;                  /* 0: as many as fit in about a second */
     bool json;
+    int threads;               /* parts of each layer in the code timed (--threads) */
 } BenchOptions;
 
 /* Times g's emitted code for t on this machine: the median whole
@@ -1150,6 +1170,10 @@ typedef struct {
  * estimate's, nlayers of them); false after reporting. */
 bool bench_measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, int reps,
                    double *whole, int *nreps, double *layers, int nlayers);
+/* The same for the code of --threads N (emit_c_threads). */
+bool bench_measure_threads(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+                           int reps, int threads, double *whole, int *nreps, double *layers,
+                           int nlayers);
 /* `bnnc calibrate`: writes a target description of this machine to
  * out_path (target `name`), from micro-benchmarks of the emitted code. */
 int calibrate_run(Ctx *c, const char *out_path, const char *name);

@@ -11,7 +11,8 @@
  * builds both with the host's C compiler (-O3 -march=native), runs it, and
  * prints the measured and the estimated rates and their relative error,
  * for the network and for each layer. The estimate is the forward task on
- * one thread: the emitted code runs on one.
+ * as many threads as the code timed runs on (--threads N: the code of
+ * emit_c_threads, each layer in N parts; the default one).
  */
 #include "bnnc.h"
 
@@ -86,12 +87,18 @@ static const char driver[] =
 
 bool bench_measure(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, int reps,
                    double *whole, int *nreps, double *layers, int nlayers) {
+    return bench_measure_threads(c, g, t, w, reps, 1, whole, nreps, layers, nlayers);
+}
+
+bool bench_measure_threads(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+                           int reps, int threads, double *whole, int *nreps, double *layers,
+                           int nlayers) {
     char *dir = host_tmpdir(c);
     if (!dir)
         return false;
     bool ok = false;
     char *out = mem_printf(&c->arena, "%s/out", dir);
-    if (emit_c(c, g, t, w, out)) {
+    if (emit_c_threads(c, g, t, w, out, threads)) {
         const char *name = emit_name(c, g);
         char *drv = mem_printf(&c->arena, "%s/bench.c", dir);
         FILE *f = fopen(drv, "w");
@@ -156,11 +163,11 @@ int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
         return EXIT_INPUT;
     }
     CostResult r;
-    cost_run(c, g, t, o->model, 1, &r);
+    cost_run(c, g, t, o->model, o->threads, &r);
     double *meas = mem_array(&c->arena, (size_t)r.n + 1, sizeof(double));
     double whole = 0;
     int reps = 0;
-    if (!bench_measure(c, g, t, w, o->reps, &whole, &reps, meas, r.n))
+    if (!bench_measure_threads(c, g, t, w, o->reps, o->threads, &whole, &reps, meas, r.n))
         return EXIT_INPUT;
     double err = rel_err(r.time, whole);
     if (o->json) {
@@ -179,8 +186,9 @@ int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
         return EXIT_OK;
     }
     char a[32], b[32];
-    printf("network %s on target %s (kernels %s, %d-bit words), 1 thread, memory model %s\n",
-           g->name, t->name, t->kernels, t->word, cost_model_names[o->model]);
+    printf("network %s on target %s (kernels %s, %d-bit words), %d thread%s, memory model %s\n",
+           g->name, t->name, t->kernels, t->word, o->threads, o->threads == 1 ? "" : "s",
+           cost_model_names[o->model]);
     printf("measured: the emitted C built with -O3 -march=native; the least of three medians "
            "of %d runs\n\n",
            reps);

@@ -789,7 +789,8 @@ static void write_host(FILE *f, const Calib *k, const char *name) {
     fprintf(f, "    clock = %.4g GHz;    # measured: 8 dependent adds an iteration, best of 3\n",
             k->clock / 1e9);
     fprintf(f, "    cores = %ld;    # sysconf(_SC_NPROCESSORS_ONLN)\n", k->cores > 0 ? k->cores : 1);
-    fprintf(f, "    efficiency = 0.9;    # estimate: bnnc's code runs on one core; not measured\n");
+    fprintf(f, "    sync = 0.5 us;    # estimate: one bnn_parallel_for, bench/barrier.c on the 2-vCPU "
+               "x86 host (docs/benchmarks.md); not measured by bnnc calibrate\n");
     fprintf(f, "    figures = measured;    # every figure below was measured on this machine\n");
     write_overlap(f, k);
     fprintf(f, "    word = 64 bits;\n    vector = %d bits;    # %s\n    lanes = %d;\n",

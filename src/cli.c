@@ -42,8 +42,9 @@ const CliOpt cli_options[] = {
      "write the report or the --solve-fps answer to FILE\n"
      "(whole or not at all) instead of standard output"},
     {"--threads", CLI_VALUE, OPT_THREADS, B, CMD_BNNC, "--threads N|auto",
-     "cores the inference may use (default 1, what the\n"
-     "code bnnc emits runs on; auto: all)"},
+     "cores the inference may use (default 1; auto: all);\n"
+     "with --emit c and bnnc bench, the code splits each\n"
+     "layer into N parts on N threads"},
     {"--memory-model", CLI_VALUE, OPT_MEMORY_MODEL, B, CMD_BNNC, "--memory-model M",
      "lxnorop (default) or roofline"},
     {"--clock", CLI_VALUE, OPT_CLOCK, B, CMD_BNNC, "--clock F",
@@ -99,6 +100,10 @@ const CliOpt cli_options[] = {
     {"--clock", CLI_VALUE, OPT_CLOCK, 0, CMD_BENCH, "--clock F|host",
      "estimate at another clock; host: this machine's,\n"
      "measured"},
+    {"--threads", CLI_VALUE, OPT_THREADS, 0, CMD_BENCH, "--threads N",
+     "time the code of N threads (each layer in N\n"
+     "parts, built with -pthread) against the estimate\n"
+     "on N cores (default 1)"},
     {"--format", CLI_VALUE, OPT_FORMAT, 0, CMD_BENCH, "--format json", "the comparison as JSON"},
     /* bnnc run. */
     {"--weights", CLI_ONCE, OPT_WEIGHTS, CMD_RUN, CMD_RUN, "--weights FILE",

@@ -140,6 +140,9 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
     const TProp *ov = ir_target_get(t, "overhead");
     o->overhead = in_cycles(ov, o->clock);
     o->overhead_s = ov && ov->dim == DIM_TIME ? ov->value : 0;
+    const TProp *sy = ir_target_get(t, "sync");
+    o->sync = in_cycles(sy, o->clock);
+    o->sync_s = sy && sy->dim == DIM_TIME ? sy->value : 0;
     const char *pk = word_prop(t, "packing", "dense");
     o->packing = strcmp(pk, "kernel") == 0 ? PACK_KERNEL
                  : strcmp(pk, "channel") == 0 ? PACK_CHANNEL
@@ -360,6 +363,49 @@ int cost_co_lanes(const CostTarget *t) {
     const char *k = t->kernels ? t->kernels : "portable";
     bool vec = !strcmp(k, "avx2") || !strcmp(k, "avx512") || !strcmp(k, "neon");
     return vec && t->word == 64 ? t->lanes : 1;
+}
+
+int64_t cost_split_units(const IrNode *n, const CostTarget *t) {
+    int64_t U = n->shape.d[0];
+    switch (n->op) {
+    case OP_CONV2D:
+    case OP_DEPTHWISE_CONV2D:
+    case OP_BCONV2D:
+    case OP_MAXPOOL:
+    case OP_AVGPOOL:
+        return n->shape.d[0]; /* output rows */
+    case OP_BDENSE: /* on a float input, as dense */
+    case OP_DENSE:
+        if (n->op == OP_BDENSE && (ir_is_binary(n) || ir_is_bitserial(n)))
+            return ceil_div(U, cost_co_lanes(t));
+        return n->weights == W_BINARY ? ceil_div(U, 16) : U;
+    case OP_PRELU:
+        if (ir_flag(n, A_PER_ELEMENT))
+            return 1;
+        return shape_pixels(&n->shape);
+    case OP_ADD:
+        if (n->type == DT_I32)
+            return shape_elems(&n->shape);
+        return shape_pixels(&n->shape);
+    case OP_THRESHOLDS:
+        return shape_elems(&n->shape) / shape_channels(&n->shape);
+    case OP_SIGN:
+    case OP_THRESHOLD:
+    case OP_BATCHNORM:
+    case OP_RELU:
+    case OP_HARDTANH:
+    case OP_SIGMOID:
+        return shape_pixels(&n->shape);
+    default:
+        return 1;
+    }
+}
+
+int cost_split_calls(const IrNode *n, const CostTarget *t) {
+    if (cost_split_units(n, t) < 2)
+        return 0;
+    bool epi = ir_flag(n, A_SCALED) || ir_flag(n, A_BIAS);
+    return 1 + (epi && shape_elems(&n->shape) / shape_channels(&n->shape) >= 2);
 }
 
 /* Binary layers' output channels are packed in blocks of the kernels'
@@ -641,32 +687,40 @@ static int64_t weight_passes(const IrNode *n) {
     }
 }
 
-/* Parallel units of a layer: output rows of [H, W, C], or output
- * features of [N]; of any other rank, its first dimension above 1. */
-static int64_t layer_units(const IrNode *n) {
-    const Shape *s = &n->shape;
-    if (s->rank == 1 || s->rank == 3)
-        return s->d[0];
-    for (int i = 0; i < s->rank; i++)
-        if (s->d[i] > 1)
-            return s->d[i];
-    return 1;
+double cost_parallel_share(int64_t units, int threads) {
+    if (units < 2 || threads < 2)
+        return 1;
+    return (double)ceil_div(units, threads) / (double)units;
+}
+
+/* The compute of layer l on `threads` threads as a fraction of its
+ * compute on one: the largest part's share of its units, over the
+ * target's efficiency (1 unless it says) when more than one runs. */
+static double compute_share(const CostLayer *l, const CostTarget *t, int threads) {
+    if (l->threads < 2)
+        return 1;
+    return cost_parallel_share(l->units, threads) / t->efficiency;
 }
 
 /* A layer's time at clock f on up to `threads` cores (sets l->threads).
- * Compute divides among the cores; traffic does not (the levels past the
- * fastest are shared). Overlapped, the time is the larger of the two
- * (roofline always overlaps); else their sum. */
+ * The code of --threads N splits the layer's units (cost_split_units)
+ * into N parts of floor or ceil(units / N), so the compute is the
+ * largest part's; each bnn_parallel_for the layer makes costs the
+ * target's `sync` on top (the barrier; docs/cost-model.md). Traffic does
+ * not divide (the levels past the fastest are shared). Overlapped, the
+ * time is the larger of compute and traffic (roofline always overlaps);
+ * else their sum. */
 static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, double f,
                          int threads) {
     int p = l->units < threads ? (int)l->units : threads;
-    double pe = p > 1 ? p * t->efficiency : 1;
     l->threads = p;
-    double compute = l->cyc_f / (f * pe);
+    double compute = l->cyc_f / f * compute_share(l, t, threads);
     double traffic = l->traffic_s + l->traffic_c / f;
-    if (model == MEM_ROOFLINE || t->overlap)
-        return compute > traffic ? compute : traffic;
-    return compute + traffic;
+    double time = model == MEM_ROOFLINE || t->overlap ? (compute > traffic ? compute : traffic)
+                                                      : compute + traffic;
+    if (p > 1)
+        time += l->calls * (t->sync_s ? t->sync_s : t->sync / f);
+    return time;
 }
 
 /* `bytes` moved from level k: seconds over a bandwidth in B/s, cycles
@@ -751,10 +805,10 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     }
     traffic(t, l->level, l->act_traffic, l);
     traffic(t, l->wlevel, l->wt_traffic, l);
-    l->units = layer_units(n);
+    l->units = cost_split_units(n, t);
+    l->calls = cost_split_calls(n, t);
     l->time = layer_time(l, t, model, t->clock, threads);
-    double pe = l->threads > 1 ? l->threads * t->efficiency : 1;
-    l->t_compute = l->cyc_f / (t->clock * pe);
+    l->t_compute = l->cyc_f / t->clock * compute_share(l, t, threads);
     l->t_traffic = l->traffic_s + l->traffic_c / t->clock;
     /* Cycles on one core; beyond compute, what the traffic adds. */
     double one = l->cyc_f / t->clock;

@@ -415,6 +415,12 @@ static void source_prelude(Emit *e, int nlayers) {
     fprintf(f, "\n#define BNN_W %d\n#include \"%s\"\n#include \"bnn_kernels.h\"\n\n"
                "#include \"%s.h\"\n",
             e->W, runtime_flavour(e->t), e->name);
+    if (e->threads > 1)
+        fprintf(f, "\n/* Each layer in %d parts, run by bnn_parallel_for (bnn_threads.h): a pool\n"
+                   " * of POSIX threads (link with -pthread), or with -DBNN_PARALLEL_HOOK the\n"
+                   " * program's own bnn_parallel_for. */\n#define BNN_THREADS %d\n"
+                   "#include \"bnn_threads.h\"\n",
+                e->threads, e->threads);
     emit_align(e, f);
     fprintf(f, "\n/* The arena of %s_infer. Built with -DBNN_ARENA_SECTION='\".name\"' it goes\n"
                " * to that section (GNU C); with -DBNN_NO_STATIC_ARENA it and %s_infer are\n"
@@ -622,6 +628,8 @@ static bool write_all(Emit *e, const char *dir) {
     bool *used = mem_array(&c->arena, (size_t)runtime_nfiles, sizeof(bool));
     runtime_closure(runtime_flavour(e->t), used);
     runtime_closure("bnn_kernels.h", used);
+    if (e->threads > 1)
+        runtime_closure("bnn_threads.h", used);
     const char *ext[3] = {".h", ".c", "_weights.c"};
     const RuntimeFile **lib = mem_array(&c->arena, (size_t)runtime_nfiles + 3, sizeof *lib);
     const char **path = mem_array(&c->arena, (size_t)runtime_nfiles + 3, sizeof(char *));
@@ -675,7 +683,12 @@ const char *emit_name(Ctx *c, const IrGraph *g) {
 }
 
 bool emit_c(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w, const char *dir) {
-    Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true};
+    return emit_c_threads(c, g, t, w, dir, 1);
+}
+
+bool emit_c_threads(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
+                    const char *dir, int threads) {
+    Emit e = {.c = c, .g = g, .t = t, .w = w, .W = t->word, .ok = true, .threads = threads};
     e.name = emit_name(c, g);
     plan_graph(c, g, t->word, &e.plan);
     if (!emit_c_fits(c, g, &e.plan, t->word) || !check_names(&e))

@@ -35,6 +35,9 @@ typedef struct {
     int64_t pad;               /* zero elements the open array ends with */
     int narrays;               /* weight arrays written so far: NAME_w0, NAME_w1, ... */
     int W;                     /* word bits */
+    int threads;               /* parts of a layer (--threads); 1: no split */
+    bool part;                 /* writing a layer's part function (bnn_X_part) */
+    int nparts;                /* part functions written: bnn_layer0, ... */
     bool ok;
 } Emit;
 
@@ -42,6 +45,11 @@ typedef struct {
 typedef struct {
     int64_t H, Wd, C, Ho, Wo, Co, Kh, Kw, sh, sw, dh, dw, pt, pl;
 } Win;
+
+/* In a layer's part function the library calls are bnn_X_part(..., t, n)
+ * (runtime/bnn_parts.h); elsewhere bnn_X(...). */
+#define EMIT_PART(e) ((e)->part ? "_part" : "")
+#define EMIT_TARGS(e) ((e)->part ? ", t, n" : "")
 
 /* Words of W bits per pixel for C channels. */
 static inline int64_t emit_cwords(int64_t C, int W) {

@@ -13,6 +13,8 @@
  */
 #include "emit_c.h"
 
+#include <stdlib.h>
+
 /* -------------------------------------------------- windows, literals */
 
 static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int pad) {
@@ -101,12 +103,12 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
     fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
             (long long)words, (long long)taps);
-    fprintf(f, "        bnn_bconv2d(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
+    fprintf(f, "        bnn_bconv2d%s(%s, %s, %s_w%d, ", EMIT_PART(e), xp, yp, e->name, wid);
     if (pid >= 0)
         fprintf(f, "%s_w%d,\n", e->name, pid);
     else
         fputs("NULL,\n", f);
-    fprintf(f, "                    %s, %s, col, padded);\n    }\n", win, pack_names[pk]);
+    fprintf(f, "                    %s, %s, col, padded%s);\n    }\n", win, pack_names[pk], EMIT_TARGS(e));
 }
 
 static void emit_bdense(Emit *e, const IrNode *n) {
@@ -119,8 +121,8 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     char xp[96], yp[96];
     emit_buf(e, xp, sizeof xp, x);
     emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
-    fprintf(e->src, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, wid,
-            (long long)N, (long long)U);
+    fprintf(e->src, "    bnn_bdense%s(%s, %s, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e), xp, yp, e->name,
+            wid, (long long)N, (long long)U, EMIT_TARGS(e));
 }
 
 /* bconv2d and bdense on a u8 input of B bits (ir_value_bits), bit-serial
@@ -163,13 +165,15 @@ static void emit_bitserial(Emit *e, const IrNode *n) {
         char win[256];
         win_literal(win, sizeof win, &w, g, (int)n->at->v[A_PADDING][0]);
         fprintf(f, "    {\n        bnn_word col[%d * %lld];\n"
-                   "        bnn_bconv2d_bitserial(%s, %s, %s_w%d, %s_w%d,\n"
-                   "                              %s, %d, col);\n    }\n",
-                B, (long long)words, xp, yp, e->name, wid, e->name, sid, win, B);
+                   "        bnn_bconv2d_bitserial%s(%s, %s, %s_w%d, %s_w%d,\n"
+                   "                              %s, %d, col%s);\n    }\n",
+                B, (long long)words, EMIT_PART(e), xp, yp, e->name, wid, e->name, sid, win, B,
+                EMIT_TARGS(e));
     } else {
         fprintf(f, "    {\n        bnn_word col[%d * BNN_CHUNK];\n"
-                   "        bnn_bdense_bitserial(%s, %s, %s_w%d, %s_w%d, %lld, %lld, %d, col);\n    }\n",
-                B, xp, yp, e->name, wid, e->name, sid, (long long)N, (long long)Co, B);
+                   "        bnn_bdense_bitserial%s(%s, %s, %s_w%d, %s_w%d, %lld, %lld, %d, col%s);\n    }\n",
+                B, EMIT_PART(e), xp, yp, e->name, wid, e->name, sid, (long long)N, (long long)Co, B,
+                EMIT_TARGS(e));
     }
 }
 
@@ -194,14 +198,14 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     emit_buf(e, yp, sizeof yp, n);
     win_literal(win, sizeof win, &w, g, pad);
     if (bw)
-        fprintf(f, "    bnn_conv2d_bw(%s, %s, %s, %s_w%d,\n                  %s);\n", xp,
-                emit_dtype_names[x->type], yp, e->name, wid, win);
+        fprintf(f, "    bnn_conv2d_bw%s(%s, %s, %s, %s_w%d,\n                  %s%s);\n",
+                EMIT_PART(e), xp, emit_dtype_names[x->type], yp, e->name, wid, win, EMIT_TARGS(e));
     else if (dw)
-        fprintf(f, "    bnn_depthwise_conv2d(%s, %s, %s, %s_w%d,\n                         %s);\n",
-                xp, emit_dtype_names[x->type], yp, e->name, wid, win);
+        fprintf(f, "    bnn_depthwise_conv2d%s(%s, %s, %s, %s_w%d,\n                         %s%s);\n",
+                EMIT_PART(e), xp, emit_dtype_names[x->type], yp, e->name, wid, win, EMIT_TARGS(e));
     else
-        fprintf(f, "    bnn_conv2d(%s, %s, %s, %s_w%d,\n               %s, %d);\n", xp,
-                emit_dtype_names[x->type], yp, e->name, wid, win, chunk);
+        fprintf(f, "    bnn_conv2d%s(%s, %s, %s, %s_w%d,\n               %s, %d%s);\n", EMIT_PART(e), xp,
+                emit_dtype_names[x->type], yp, e->name, wid, win, chunk, EMIT_TARGS(e));
 }
 
 static void emit_dense_float(Emit *e, const IrNode *n) {
@@ -214,9 +218,9 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
     char xp[96], yp[96];
     emit_buf(e, xp, sizeof xp, x);
     emit_buf(e, yp, sizeof yp, n);
-    fprintf(e->src, "    %s(%s, %s, %s, %s_w%d, %lld, %lld);\n",
-            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", xp, emit_dtype_names[x->type],
-            yp, e->name, wid, (long long)N, (long long)U);
+    fprintf(e->src, "    %s%s(%s, %s, %s, %s_w%d, %lld, %lld%s);\n",
+            n->weights == W_BINARY ? "bnn_bdense_f" : "bnn_dense", EMIT_PART(e), xp,
+            emit_dtype_names[x->type], yp, e->name, wid, (long long)N, (long long)U, EMIT_TARGS(e));
 }
 
 /* The end of a dot product (docs/semantics.md section 3), over the
@@ -248,9 +252,9 @@ static void emit_epilogue(Emit *e, const IrNode *n) {
         snprintf(sp, sizeof sp, "%s_w%d", e->name, sid);
     if (bi)
         snprintf(bp, sizeof bp, "%s_w%d", e->name, bid);
-    fprintf(e->src, "    bnn_epilogue(A + %lld, %lld, %lld, %s, %s, %d);\n",
+    fprintf(e->src, "    bnn_epilogue%s(A + %lld, %lld, %lld, %s, %s, %d%s);\n", EMIT_PART(e),
             (long long)e->plan.buf[n->id].offset, (long long)P, (long long)C, sp, bp,
-            ir_is_binary(n) || ir_is_bitserial(n));
+            ir_is_binary(n) || ir_is_bitserial(n), EMIT_TARGS(e));
 }
 
 /* ----------------------------------------------------- element layers */
@@ -272,23 +276,24 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift", n->name);
         int hid = emit_float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "    bnn_batchnorm(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-                e->name, sid, e->name, hid, (long long)P, (long long)C);
+        fprintf(f, "    bnn_batchnorm%s(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e), xp,
+                xt, yp, e->name, sid, e->name, hid, (long long)P, (long long)C, EMIT_TARGS(e));
         break;
     }
     case OP_RELU:
     case OP_HARDTANH:
     case OP_SIGMOID:
-        fprintf(f, "    bnn_unary_op(%s, %s, %s, %lld, %lld, %s);\n", xp, xt, yp, (long long)P,
-                (long long)C,
-                n->op == OP_RELU ? "BNN_RELU" : n->op == OP_HARDTANH ? "BNN_HARDTANH" : "BNN_SIGMOID");
+        fprintf(f, "    bnn_unary_op%s(%s, %s, %s, %lld, %lld, %s%s);\n", EMIT_PART(e), xp, xt, yp,
+                (long long)P, (long long)C,
+                n->op == OP_RELU ? "BNN_RELU" : n->op == OP_HARDTANH ? "BNN_HARDTANH" : "BNN_SIGMOID",
+                EMIT_TARGS(e));
         break;
     case OP_PRELU: {
         snprintf(what, sizeof what, "%s: alpha", n->name);
         int aid = emit_float_array(e, lp->alpha, lp->nc, what);
         if (!ir_flag(n, A_PER_ELEMENT))
-            fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, %lld, %lld);\n", xp, xt, yp, e->name,
-                    aid, (long long)P, (long long)C);
+            fprintf(f, "    bnn_prelu%s(%s, %s, %s, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e), xp, xt,
+                    yp, e->name, aid, (long long)P, (long long)C, EMIT_TARGS(e));
         else if (x->type != DT_B1) /* an alpha per element: one pixel of N channels */
             fprintf(f, "    bnn_prelu(%s, %s, %s, %s_w%d, 1, %lld);\n", xp, xt, yp, e->name, aid,
                     (long long)N);
@@ -304,10 +309,11 @@ static void emit_elementwise(Emit *e, const IrNode *n) {
         char bp[96];
         emit_buf(e, bp, sizeof bp, b);
         if (n->type == DT_I32)
-            fprintf(f, "    bnn_add_i32(%s, %s, %s, %lld);\n", xp, bp, yp, (long long)N);
+            fprintf(f, "    bnn_add_i32%s(%s, %s, %s, %lld%s);\n", EMIT_PART(e), xp, bp, yp,
+                    (long long)N, EMIT_TARGS(e));
         else
-            fprintf(f, "    bnn_add_f(%s, %s, %s, %s, %s, %lld, %lld);\n", xp, xt, bp,
-                    emit_dtype_names[b->type], yp, (long long)P, (long long)C);
+            fprintf(f, "    bnn_add_f%s(%s, %s, %s, %s, %s, %lld, %lld%s);\n", EMIT_PART(e), xp, xt,
+                    bp, emit_dtype_names[b->type], yp, (long long)P, (long long)C, EMIT_TARGS(e));
         break;
     }
     default:
@@ -325,9 +331,9 @@ static void emit_pool(Emit *e, const IrNode *n) {
     emit_buf(e, yp, sizeof yp, n);
     emit_buf(e, xp, sizeof xp, x);
     win_literal(win, sizeof win, &w, 1, (int)n->at->v[A_PADDING][0]);
-    fprintf(e->src, "    %s(%s, %s, %s,\n                %s);\n",
-            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", xp, emit_dtype_names[x->type], yp,
-            win);
+    fprintf(e->src, "    %s%s(%s, %s, %s,\n                %s%s);\n",
+            n->op == OP_MAXPOOL ? "bnn_maxpool" : "bnn_avgpool", EMIT_PART(e), xp,
+            emit_dtype_names[x->type], yp, win, EMIT_TARGS(e));
 }
 
 static void emit_global_avgpool(Emit *e, const IrNode *n) {
@@ -465,15 +471,9 @@ static void emit_softmax(Emit *e, const IrNode *n) {
 
 /* ------------------------------------------------------------- layers */
 
-void emit_layer(Emit *e, const IrNode *n) {
+/* The layer's library call(s) into e->src, without its epilogue. */
+static void emit_layer_call(Emit *e, const IrNode *n) {
     FILE *f = e->src;
-    char shape[64];
-    shape_format(shape, sizeof shape, &n->shape);
-    fprintf(f, "\n    /* %s: %s -> %s%s", n->name, ops_table[n->op].name, dtype_name(n->type),
-            shape);
-    if (n->packing != PACK_NONE)
-        fprintf(f, ", %s packing", ir_packing_names[n->packing]);
-    fputs(" */\n", f);
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
@@ -556,5 +556,52 @@ void emit_layer(Emit *e, const IrNode *n) {
     case OP_COUNT: /* network inputs are copied in by the caller */
         break;
     }
-    emit_epilogue(e, n);
+}
+
+/* With --threads N: what `what` writes for layer n, as a function of its
+ * own, bnn_layerK(ctx, t), that computes part t of N (the library's
+ * bnn_X_part calls), before the inference function (e->decl, after the
+ * layer's weights); the body calls bnn_parallel_for on it. */
+static void emit_parts(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNode *)) {
+    FILE *body = e->src;
+    char *text = NULL;
+    size_t len = 0;
+    if (!(e->src = open_memstream(&text, &len))) {
+        e->src = body;
+        diag_plain(e->c, "cannot allocate memory for the generated code");
+        e->ok = false;
+        return;
+    }
+    e->part = true;
+    what(e, n);
+    e->part = false;
+    fclose(e->src);
+    e->src = body;
+    int k = e->nparts++;
+    fprintf(e->decl, "\n/* %s: part t of %d */\nstatic void bnn_layer%d(void *ctx, int t)\n{\n"
+                     "    unsigned char *const A = (unsigned char *)ctx;\n"
+                     "    const int n = BNN_THREADS;\n%s}\n",
+            n->name, e->threads, k, text ? text : "");
+    fprintf(body, "    bnn_parallel_for(bnn_layer%d, A, BNN_THREADS);\n", k);
+    free(text);
+}
+
+void emit_layer(Emit *e, const IrNode *n) {
+    FILE *f = e->src;
+    char shape[64];
+    shape_format(shape, sizeof shape, &n->shape);
+    fprintf(f, "\n    /* %s: %s -> %s%s", n->name, ops_table[n->op].name, dtype_name(n->type),
+            shape);
+    if (n->packing != PACK_NONE)
+        fprintf(f, ", %s packing", ir_packing_names[n->packing]);
+    fputs(" */\n", f);
+    int calls = e->threads > 1 ? cost_split_calls(n, e->t) : 0;
+    if (calls >= 1)
+        emit_parts(e, n, emit_layer_call);
+    else
+        emit_layer_call(e, n);
+    if (calls == 2)
+        emit_parts(e, n, emit_epilogue);
+    else
+        emit_epilogue(e, n);
 }

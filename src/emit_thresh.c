@@ -110,8 +110,8 @@ void emit_binarize(Emit *e, const IrNode *n) {
     emit_buf(e, xp, sizeof xp, x);
     const char *xt = emit_dtype_names[x->type];
     if (n->op != OP_THRESHOLD) {
-        fprintf(f, "    bnn_sign(%s, %s, %s, %lld, %lld);\n", xp, xt, yp, (long long)P,
-                (long long)C);
+        fprintf(f, "    bnn_sign%s(%s, %s, %s, %lld, %lld%s);\n", EMIT_PART(e), xp, xt, yp,
+                (long long)P, (long long)C, EMIT_TARGS(e));
         return;
     }
     const LayerParams *lp = emit_params(e, n->folds);
@@ -126,8 +126,9 @@ void emit_binarize(Emit *e, const IrNode *n) {
         int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
         int hid = emit_float_array(e, lp->shift, lp->nc, what);
-        fprintf(f, "    bnn_threshold_f(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-                e->name, sid, e->name, hid, (long long)P, (long long)C);
+        fprintf(f, "    bnn_threshold_f%s(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld%s);\n",
+                EMIT_PART(e), xp, xt, yp, e->name, sid, e->name, hid, (long long)P, (long long)C,
+                EMIT_TARGS(e));
         return;
     }
     int64_t lo, hi;
@@ -149,8 +150,8 @@ void emit_binarize(Emit *e, const IrNode *n) {
     int did = emit_bits_array(e, dir, C, what);
     free(tau);
     free(dir);
-    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-            e->name, tid, e->name, did, (long long)P, (long long)C);
+    fprintf(f, "    bnn_threshold_int%s(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e),
+            xp, xt, yp, e->name, tid, e->name, did, (long long)P, (long long)C, EMIT_TARGS(e));
 }
 
 /* thresholds: the count of integer thresholds x reaches, tau = ceil(T)
@@ -174,9 +175,10 @@ void emit_thresholds(Emit *e, const IrNode *n) {
     emit_buf(e, xp, sizeof xp, n->in[0]);
     emit_buf(e, yp, sizeof yp, n);
     if (n->type == DT_B1)
-        fprintf(e->src, "    bnn_thresholds_b1(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, tid,
-                (long long)P, (long long)C);
+        fprintf(e->src, "    bnn_thresholds_b1%s(%s, %s, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e), xp,
+                yp, e->name, tid, (long long)P, (long long)C, EMIT_TARGS(e));
     else
-        fprintf(e->src, "    bnn_thresholds_u8(%s, %s, %s_w%d, %lld, %lld, %lld);\n", xp, yp,
-                e->name, tid, (long long)P, (long long)C, (long long)K);
+        fprintf(e->src, "    bnn_thresholds_u8%s(%s, %s, %s_w%d, %lld, %lld, %lld%s);\n",
+                EMIT_PART(e), xp, yp, e->name, tid, (long long)P, (long long)C, (long long)K,
+                EMIT_TARGS(e));
 }

@@ -76,7 +76,7 @@ bool host_compile(Ctx *c, const char *dir, const char *prog, const char *const *
     const char *cc = getenv("CC");
     if (!cc || !*cc)
         cc = "cc";
-    const char *flags[] = {"-std=c99", "-O3", "-march=native", "-DBNN_TIMING", "-o", prog};
+    const char *flags[] = {"-std=c99", "-O3", "-march=native", "-DBNN_TIMING", "-pthread", "-o", prog};
     int nf = (int)(sizeof flags / sizeof flags[0]);
     char **argv = mem_array(&c->arena, (size_t)(nf + nsrc + 4), sizeof(char *));
     int k = 0;

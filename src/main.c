@@ -26,7 +26,8 @@ static const CliCmd bnnc_cmd = {
     "       bnnc FILE --target T --report [--format text|json|html|csv] [--output F]\n"
     "       bnnc FILE --target T --emit c -o DIR [--weights W.safetensors | --seed N]\n"
     "       bnnc [FILE] --solve-fps R [--rank margin|price|power|fps] [--format html]\n"
-    "       bnnc bench FILE --target T [--reps N] [--clock F|host] [--format json]\n"
+    "       bnnc bench FILE --target T [--reps N] [--clock F|host] [--threads N]\n"
+    "                  [--format json]\n"
     "       bnnc calibrate -o HOST.bnn [--name NAME]   (bnnc calibrate --help)\n"
     "       bnnc run FILE (--weights W | --seed S) --input X.npy --output Y.npy\n"
     "                                                 (bnnc run --help)\n"
@@ -55,7 +56,8 @@ static const CliCmd bnnc_cmd = {
 /* bnnc bench: bnnc's parser, bnnc's names in messages, its own --help. */
 static const CliCmd bench_cmd = {
     "bnnc", CMD_BENCH,
-    "usage: bnnc bench FILE --target T [--reps N] [--clock F|host] [--memory-model M]\n"
+    "usage: bnnc bench FILE --target T [--reps N] [--clock F|host] [--threads N]\n"
+    "                  [--memory-model M]\n"
     "                  [--weights W.safetensors | --seed N] [--network NAME]\n"
     "                  [--format json] [-fPASS | -fno-PASS | -O0 | -O1] [-I DIR]\n"
     "\n"
@@ -694,11 +696,13 @@ static int run(Ctx *c, Options *o) {
     if (!pass_run(c, &m, &o->passes, stdout))
         return EXIT_INTERNAL;
     if (o->bench) {
-        BenchOptions bo = {o->model, o->reps, o->json};
+        BenchOptions bo = {o->model, o->reps, o->json,
+                           o->threads < 0 ? 1 : o->threads ? o->threads : t.cores};
         return bench_run(c, g, &t, &w, &bo);
     }
     if (o->emit) {
-        if (!emit_c(c, g, &t, &w, o->out_dir))
+        if (!emit_c_threads(c, g, &t, &w, o->out_dir,
+                            o->threads < 0 ? 1 : o->threads ? o->threads : t.cores))
             return EXIT_INPUT;
         if (w.random)
             fprintf(stderr, "bnnc: warning: no --weights: the parameters are pseudo-random "

@@ -344,11 +344,17 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
                 l->other_what, l->epilogue_what);
     else
         fprintf(f, "  other cycles        = %s: %s\n", G6(l->cyc_other), l->other_what);
-    double e = l->threads > 1 ? t->efficiency : 1;
     report_time(tm, sizeof tm, l->t_compute);
-    fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x %d x %s) = %s\n",
-            ir_is_binary(n) || serial ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f), G6(t->clock),
-            l->threads, G6(e), tm);
+    if (l->threads > 1) /* the largest of N parts of u units (docs/cost-model.md) */
+        fprintf(f, "  compute             = %s%s cycles x ceil(u / N) / u / (f x e) = %s x "
+                   "ceil(%lld / %d) / %lld / (%s x %s) = %s\n",
+                ir_is_binary(n) || serial ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f),
+                (long long)l->units, r->threads, (long long)l->units, G6(t->clock),
+                G6(t->efficiency), tm);
+    else
+        fprintf(f, "  compute             = %s%s cycles / (f x p x e) = %s / (%s x 1 x 1) = %s\n",
+                ir_is_binary(n) || serial ? "XNOR + other = " : "", G6(l->cyc_f), G6(l->cyc_f),
+                G6(t->clock), tm);
     fprintf(f, "  working set         = %lld B (weights %lld, inputs %lld, output %lld)\n",
             (long long)l->ws_bytes, (long long)(l->weight_bytes + l->param_bytes),
             (long long)l->in_bytes, (long long)l->out_bytes);
@@ -381,6 +387,12 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
         fprintf(f, "  time                = compute + traffic = %s + %s = %s (%.2f%% of the "
                    "total); overlap = no\n",
                 ct, bt, tm, 100 * l->share);
+    if (l->threads > 1) {
+        char sy[32];
+        report_time(sy, sizeof sy, t->sync_s ? t->sync_s : t->sync / t->clock);
+        fprintf(f, "  sync                = %d bnn_parallel_for x %s, in the time (the barrier)\n",
+                l->calls, sy);
+    }
     fprintf(f, "  cycles (one core)   = %s (memory beyond compute %s)\n", G6(l->cycles),
             G6(l->cyc_mem));
     if ((ir_is_binary(n) || serial) && !roof)

@@ -48,6 +48,7 @@ static const PropSpec top_props[] = {
     {"packing", DIM_NAME, DIM_NAME, packing_words, 0, 0, 0, 0, false, false},
     {"kernels", DIM_NAME, DIM_NAME, kernels_words, 0, 0, 0, 0, false, false},
     {"overhead", DIM_CYCLES, DIM_TIME, NULL, 0, 1e12, 0, 1e3, false, false},
+    {"sync", DIM_CYCLES, DIM_TIME, NULL, 0, 1e12, 0, 1, false, false},
     {"overlap", DIM_NAME, DIM_NAME, overlap_words, 0, 0, 0, 0, false, false},
     {"figures", DIM_NAME, DIM_NAME, figures_words, 0, 0, 0, 0, false, false},
     {"validated_error", DIM_NUMBER, DIM_NUMBER, NULL, 0, 10, 0, 0, false, false},
@@ -93,7 +94,7 @@ static const char *const cost_names[] = {"xnor",    "popcount", "accumulate", "f
 const char *const target_property_names[] = {
     "clock", "max_clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
     "class", "popcount", "packing", "kernels", "overhead", "overlap", "figures",
-    "validated_error", "cost", "memory", "ops", "size", "bandwidth", "holds", NULL,
+    "validated_error", "sync", "cost", "memory", "ops", "size", "bandwidth", "holds", NULL,
 };
 const char *const target_words[] = {
     "mcu", "application", "desktop", "server", "hardware", "software",

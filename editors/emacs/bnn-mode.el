@@ -83,7 +83,7 @@ attributes and target properties have `font-lock-variable-name-face'.")
 
 (defconst bnn-properties
   '("clock" "max_clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
-    "class" "popcount" "packing" "kernels" "overhead" "overlap" "figures"
+    "class" "popcount" "packing" "kernels" "overhead" "overlap" "figures" "sync"
     "validated_error" "cost" "memory" "ops" "size" "bandwidth" "holds")
   "Target property and section names.")
 

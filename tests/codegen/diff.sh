@@ -10,7 +10,16 @@
 # With gcc-aarch64-linux-gnu and qemu-aarch64, the NEON kernels run under
 # qemu too (the examples, and every 10th random network). gcc and clang
 # build the host programs in turn.
+# With THREADS=N (N > 1), the code is emitted with --threads N (each layer
+# in N parts on a pool of threads, runtime/bnn_threads.h) and built with
+# -pthread, and its outputs must also be the same bytes as those of the
+# code of one thread, built by the same compiler.
 bnnc=$1 root=$2 count=${3:-200}
+threads=${THREADS:-1}
+topt="" tcc=""
+if [ "$threads" -gt 1 ]; then
+    topt="--threads $threads" tcc="-pthread"
+fi
 here=$root/tests/codegen
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -38,8 +47,9 @@ one() {
     net=$1 target=$2 seed=$3
     d=$tmp/w
     rm -rf "$d" && mkdir -p "$d/ref" "$d/in"
+    # shellcheck disable=SC2086
     if ! "$bnnc" "$net" --target "$target" --targets "$here/targets.bnn" --no-catalog \
-            --emit c -o "$d/out" --seed "$seed" 2>"$d/err"; then
+            --emit c -o "$d/out" --seed "$seed" $topt 2>"$d/err"; then
         grep -v 'pseudo-random' "$d/err"; return 1
     fi
     name=$(basename "$d"/out/*_weights.c _weights.c)
@@ -58,11 +68,21 @@ one() {
         t-avx2) isa="-mavx2 -mpopcnt" ;;
         t-avx512) isa="-march=native" ;;
     esac
-    if ! $build -std=c99 -O2 $isa -Wall -Wextra -Werror -DNET="$name" \
+    if ! $build -std=c99 -O2 $isa $tcc -Wall -Wextra -Werror -DNET="$name" \
             -DNET_UP="$(echo "$name" | tr a-z A-Z)" -include "$d/out/$name.h" \
             -o "$d/prog" "$here/harness.c" "$d/out/$name.c" "$d/out/${name}_weights.c" -lm \
             2>"$d/err"; then
         echo "compile error:"; head -20 "$d/err"; return 1
+    fi
+    if [ "$threads" -gt 1 ]; then
+        "$bnnc" "$net" --target "$target" --targets "$here/targets.bnn" --no-catalog \
+            --emit c -o "$d/one" --seed "$seed" 2>/dev/null || return 1
+        if ! $build -std=c99 -O2 $isa -Wall -Wextra -Werror -DNET="$name" \
+                -DNET_UP="$(echo "$name" | tr a-z A-Z)" -include "$d/one/$name.h" \
+                -o "$d/prog1" "$here/harness.c" "$d/one/$name.c" "$d/one/${name}_weights.c" -lm \
+                2>"$d/err"; then
+            echo "compile error (one thread):"; head -20 "$d/err"; return 1
+        fi
     fi
     # Inputs (type letters from the generated C, shapes from its header)
     # and the interpreter's outputs depend only on the network and the
@@ -104,6 +124,21 @@ one() {
         sed -n 's/^max relative float difference //p' "$d/cmp" >> "$tmp/diffs"
         k=$((k + 1))
     done
+    if [ "$threads" -gt 1 ]; then
+        ones="" k=0
+        for o in $outs; do ones="$ones $d/one$k.npy"; k=$((k + 1)); done
+        # shellcheck disable=SC2086
+        if ! $run "$d/prog1" $ins -- $ones 2>"$d/err"; then
+            echo "run error (one thread):"; head -5 "$d/err"; return 1
+        fi
+        k=0
+        for o in $outs; do
+            if ! cmp "$d/one$k.npy" "$d/got$k.npy"; then
+                echo "output '$o': $threads threads and one differ"; return 1
+            fi
+            k=$((k + 1))
+        done
+    fi
     return 0
 }
 
@@ -164,7 +199,13 @@ for fl in $flavours; do
     check "$here/prelu_elem.bnn" "$fl" 4
 done
 [ -n "$qemu" ] && check "$here/prelu_elem.bnn" t-neon 4
+# Every layer the code of --threads N splits, with fewer rows, channel
+# blocks or pixels than parts too.
+for fl in $flavours; do
+    check "$here/threads_rows.bnn" "$fl" 5
+done
+[ -n "$qemu" ] && check "$here/threads_rows.bnn" t-neon 5
 [ -n "$skipped" ] && echo "not run on this machine:$skipped"
 [ -s "$tmp/diffs" ] && echo "largest relative difference of a float output: $(sort -g "$tmp/diffs" | tail -1)"
-echo "codegen: $pass passed, $fail failed"
+echo "codegen ($threads thread(s)): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

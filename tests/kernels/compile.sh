@@ -34,7 +34,7 @@ try() {
 }
 
 host_headers="bnn_base.h bnn_portable.h bnn_builtin.h bnn_kernels.h bnn_binary.h bnn_float.h bnn_elem.h
-    bnn_shape.h"
+    bnn_shape.h bnn_parts.h"
 case $(uname -m) in
     x86_64) host_headers="$host_headers bnn_popcnt_x86.h bnn_avx2.h bnn_avx512.h"
             host_flavours="portable builtin popcnt_x86 avx2 avx512" ;;
@@ -51,6 +51,10 @@ for cc in gcc clang; do
             try "use_all $f" $cc $flags -DBNN_W=$w "-DBNN_FLAVOUR=\"bnn_$f.h\"" "$use"
         done
         try "use_all cortexm (host)" $cc $flags -DBNN_W=32 '-DBNN_FLAVOUR="bnn_cortexm.h"' "$use"
+        # The pool of --threads N, and the program's hook instead.
+        printf '#define BNN_W %s\n#define BNN_THREADS 3\n#include "bnn_threads.h"\n' $w >"$tmp/h.c"
+        try "bnn_threads.h alone (pool), $w-bit words" $cc $flags -pthread "$tmp/h.c"
+        try "bnn_threads.h alone (hook), $w-bit words" $cc $flags -DBNN_PARALLEL_HOOK "$tmp/h.c"
     done
     if [ "$(uname -m)" = x86_64 ]; then
         try "use_all popcnt -mpopcnt" $cc $flags -mpopcnt -DBNN_W=64 '-DBNN_FLAVOUR="bnn_popcnt_x86.h"' "$use"

@@ -1132,6 +1132,116 @@ static void test_threads(void **state) {
     est_free(&e);
 }
 
+/* The parallel term (docs/cost-model.md): the code of --threads N splits
+ * a layer's units into N parts of floor or ceil(units / N), so its compute
+ * is ceil(units / N) / units of one thread's, and each bnn_parallel_for
+ * it makes costs the target's sync. par: 4 cores, efficiency 1 (not
+ * given), sync 3 us; one memory level, the fastest: no traffic, so a
+ * layer's time on one thread is its cycles / f. */
+static const char par_src[] =
+    "bnn 1;\n"
+    "target par {\n"
+    "    clock = 1 GHz; cores = 4; word = 64 bits; vector = 128 bits; sync = 3 us;\n"
+    "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 2 cycles; }\n"
+    "    memory { ram { size = 1 GiB; } }\n"
+    "}\n"
+    "target par-cycles : par { sync = 1500 cycles; }\n"
+    "network par {\n"
+    "    input x : b1[3, 8, 64];\n"
+    "    input v : f32[100];\n"
+    "    c = bconv2d(x, filters = 64, kernel = 3, padding = same_one);\n"              /* 3 rows */
+    "    e = bconv2d(x, filters = 64, kernel = 3, padding = same_one, scaled = yes);\n" /* + epilogue */
+    "    d = dense(v, units = 5);\n"                                                      /* 5 units */
+    "    s = softmax(v);\n"                                                               /* 1 */
+    "    output c, e, d, s;\n"
+    "}\n";
+
+static void test_parallel_model(void **state) {
+    (void)state;
+    /* The largest part: ceil(u / N) / u. */
+    assert_near(cost_parallel_share(3, 2), 2 / 3.0);
+    assert_near(cost_parallel_share(3, 4), 1 / 3.0);
+    assert_near(cost_parallel_share(7, 2), 4 / 7.0);
+    assert_near(cost_parallel_share(5, 4), 2 / 5.0);
+    assert_near(cost_parallel_share(8, 4), 1 / 4.0);
+    assert_near(cost_parallel_share(1, 4), 1);
+    assert_near(cost_parallel_share(8, 1), 1);
+    Est one, e;
+    est_source(&one, par_src, "par", 0, MEM_LXNOROP, 1);
+    assert_near(one.t.sync_s, 3e-6);
+    assert_near(one.t.sync, 3000);
+    const char *names[] = {"c", "e", "d", "s"};
+    double t1[4];
+    for (int i = 0; i < 4; i++) { /* one thread: no split, no sync */
+        const CostLayer *l = find_layer(&one, names[i]);
+        assert_int_equal(l->threads, 1);
+        t1[i] = l->cycles / 1e9;
+        assert_near(l->time, t1[i]);
+    }
+    /* units: c and e 3 rows, d 5 units, s none; calls: e 2 (its weight
+     * scale a pass of its own over 3 x 8 pixels), c and d 1, s 0. */
+    assert_int_equal(find_layer(&one, "c")->units, 3);
+    assert_int_equal(find_layer(&one, "d")->units, 5);
+    assert_int_equal(find_layer(&one, "s")->units, 1);
+    assert_int_equal(find_layer(&one, "c")->calls, 1);
+    assert_int_equal(find_layer(&one, "e")->calls, 2);
+    assert_int_equal(find_layer(&one, "d")->calls, 1);
+    assert_int_equal(find_layer(&one, "s")->calls, 0);
+    /* 2 threads: c 2 rows of 3 + 3 us; e the same + 2 x 3 us; d 3 units
+     * of 5 + 3 us; s as on one thread. */
+    est_source(&e, par_src, "par", 0, MEM_LXNOROP, 2);
+    assert_int_equal(find_layer(&e, "c")->threads, 2);
+    assert_near(find_layer(&e, "c")->time, t1[0] * 2 / 3 + 3e-6);
+    assert_near(find_layer(&e, "e")->time, t1[1] * 2 / 3 + 6e-6);
+    assert_near(find_layer(&e, "d")->time, t1[2] * 3 / 5 + 3e-6);
+    assert_int_equal(find_layer(&e, "s")->threads, 1);
+    assert_near(find_layer(&e, "s")->time, t1[3]);
+    assert_near(e.res.time, t1[0] * 2 / 3 + t1[1] * 2 / 3 + t1[2] * 3 / 5 + t1[3] + 12e-6);
+    est_free(&e);
+    /* 4 threads: c on 3 (a row each: 1/3), d 2 units of 5. */
+    est_source(&e, par_src, "par", 0, MEM_LXNOROP, 4);
+    assert_int_equal(find_layer(&e, "c")->threads, 3);
+    assert_near(find_layer(&e, "c")->time, t1[0] / 3 + 3e-6);
+    assert_near(find_layer(&e, "d")->time, t1[2] * 2 / 5 + 3e-6);
+    est_free(&e);
+    /* sync in cycles: 1500 at 1 GHz is 1.5 us; at 2 GHz (cost_time) 0.75 us. */
+    est_source(&e, par_src, "par-cycles", 0, MEM_LXNOROP, 2);
+    assert_near(find_layer(&e, "c")->time, t1[0] * 2 / 3 + 1.5e-6);
+    double at2 = cost_time(&e.res, 2e9, 2);
+    assert_near(at2, (t1[0] * 2 / 3 + t1[1] * 2 / 3 + t1[2] * 3 / 5 + t1[3]) / 2 + 4 * 0.75e-6);
+    est_free(&e);
+    est_free(&one);
+}
+
+/* The units the code of --threads N splits each layer of the ops network
+ * into (cost_split_units): rows of a window layer, dense units (in
+ * blocks of the kernels' lanes for binary weights, 1 on the portable
+ * kernels; of 16 on a float input), pixels of an element-wise layer,
+ * elements of an i32 add; 1 for what runs on one thread. */
+static void test_split_units(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, ops_src, "syn", 0, MEM_LXNOROP, 1);
+    static const struct {
+        const char *name;
+        int64_t units;
+    } want[] = {
+        {"cv", 6},  {"bc", 6},  {"bf", 6},  {"dw", 6},  {"gc", 6},   {"bk", 2}, {"pw", 8},
+        {"bpw", 8}, {"de", 10}, {"bd", 10}, {"bdf", 1}, {"re", 64},  {"pr", 64}, {"ht", 64},
+        {"mp", 4},  {"mpb", 4}, {"ap", 4},  {"gp", 1},  {"ad", 64},  {"adi", 288}, {"fs", 1},
+        {"sm", 1},  {"th", 64}, {"rt", 1},  {"tx", 1},  {"mu", 1},   {"sg", 64}, {"sl", 1},
+        {"pc", 1},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const CostLayer *l = find_layer(&e, want[i].name);
+        if (l->units != want[i].units)
+            fail_msg("%s: %lld units, expected %lld", want[i].name, (long long)l->units,
+                     (long long)want[i].units);
+        assert_int_equal(l->calls, want[i].units > 1);
+    }
+    est_free(&e);
+}
+
 /* A microcontroller: W = 32 = vector (lanes 1, fl 1), c_x = 1 + 12 + 1
  * = 14; element costs default to 1. In order, it stalls on its loads:
  * overlap = no, compute and traffic add. Weights live in flash (100 MB/s);
@@ -1636,6 +1746,8 @@ int main(void) {
         cmocka_unit_test(test_clock_override),
         cmocka_unit_test(test_overhead),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_parallel_model),
+        cmocka_unit_test(test_split_units),
         cmocka_unit_test(test_lxnorop_mcu),
         cmocka_unit_test(test_roofline),
         cmocka_unit_test(test_target_errors),
