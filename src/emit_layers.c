@@ -13,6 +13,8 @@
  */
 #include "emit_c.h"
 
+#include <string.h>
+
 /* -------------------------------------------------- windows, literals */
 
 static int64_t pad_before(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int pad) {
@@ -74,6 +76,121 @@ static void win_literal(char *out, size_t len, const Win *w, int64_t groups, int
              (long long)w->pt, (long long)w->pl, (long long)groups, pad_names[pad]);
 }
 
+/* ---------------------------------------------------- fused epilogues */
+
+/* The epilogue of a fused binary layer (pass_fuse_epilogue.c) as a
+ * bnn_epi `ep` in an open block of the body: the layer's weight scale and
+ * bias, then a bnn_epi_step per fused layer, its parameters written as
+ * arrays; the output floats, or bits when the chain ends in a sign or a
+ * threshold (a threshold right on the integer dot products is one
+ * integer compare a channel, as emit_binarize does). Returns whether the
+ * output is bits; out[len] names the bnn_epi. */
+static bool emit_fused_epilogue(Emit *e, const IrNode *n, char *out, size_t len) {
+    FILE *f = e->src;
+    const IrEpi *ep = n->epi;
+    bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
+    int64_t C = shape_channels(&n->shape);
+    char what[256], sp[64] = "NULL", bp[64] = "NULL", tp[64] = "NULL", dp[64] = "NULL";
+    const LayerParams *lp = (sc || bi) ? emit_params(e, n->name) : NULL;
+    if ((sc || bi) && !lp)
+        return false;
+    if (sc) {
+        snprintf(what, sizeof what, "%s: weight scale per output channel", n->name);
+        snprintf(sp, sizeof sp, "%s_w%d", e->name, emit_float_array(e, lp->wscale, lp->nout, what));
+    }
+    if (bi) {
+        snprintf(what, sizeof what, "%s: bias per output channel", n->name);
+        snprintf(bp, sizeof bp, "%s_w%d", e->name, emit_float_array(e, lp->bias, lp->nout, what));
+    }
+    /* Which steps are bnn_epi_steps: not a sign, nor an integer threshold
+     * (the output kind says those). */
+    const char *kind = "BNN_EPI_F32";
+    int nsteps = 0;
+    bool *isstep = mem_array(&e->c->arena, (size_t)ep->n, sizeof(bool));
+    for (int k = 0; k < ep->n; k++) {
+        const IrEpiStep *s = &ep->v[k];
+        const LayerParams *p = NULL;
+        if (s->op == OP_BATCHNORM || s->op == OP_PRELU || s->op == OP_THRESHOLD)
+            if (!(p = emit_params(e, s->params)))
+                return false;
+        if (s->op == OP_SIGN) {
+            kind = "BNN_EPI_SIGN";
+        } else if (s->op == OP_THRESHOLD && k == 0 && ep->dot == DT_I32 &&
+                   emit_int_threshold_ok(ep->dot, p, C)) {
+            int did, tid = emit_int_thresholds(e, n, s->name, s->params, p, C, &did);
+            snprintf(tp, sizeof tp, "%s_w%d", e->name, tid);
+            snprintf(dp, sizeof dp, "%s_w%d", e->name, did);
+            kind = "BNN_EPI_THRESHOLD_INT";
+        } else {
+            isstep[k] = true;
+            nsteps++;
+        }
+    }
+    fputs("    {\n", f);
+    if (nsteps)
+        fprintf(f, "        const bnn_epi_step epi%d[%d] = {\n", n->id, nsteps);
+    for (int k = 0; k < ep->n; k++) {
+        const IrEpiStep *s = &ep->v[k];
+        if (!isstep[k])
+            continue;
+        const LayerParams *p = s->op == OP_ADD || s->op == OP_RELU || s->op == OP_HARDTANH
+                                   ? NULL
+                                   : emit_params(e, s->params);
+        fputs("            {", f);
+        switch (s->op) {
+        case OP_BATCHNORM:
+        case OP_THRESHOLD: {
+            snprintf(what, sizeof what, "%s: scale of %s", n->name, s->params);
+            int sid = emit_float_array(e, p->scale, p->nc, what);
+            snprintf(what, sizeof what, "%s: shift of %s", n->name, s->params);
+            int hid = emit_float_array(e, p->shift, p->nc, what);
+            fprintf(f, "BNN_EPI_BATCHNORM, %s_w%d, %s_w%d, NULL, BNN_F32", e->name, sid, e->name,
+                    hid);
+            if (s->op == OP_THRESHOLD) /* sign(batchnorm(v)) */
+                kind = "BNN_EPI_SIGN";
+            break;
+        }
+        case OP_RELU:
+        case OP_HARDTANH:
+            fprintf(f, "%s, NULL, NULL, NULL, BNN_F32",
+                    s->op == OP_RELU ? "BNN_EPI_RELU" : "BNN_EPI_HARDTANH");
+            break;
+        case OP_PRELU: {
+            snprintf(what, sizeof what, "%s: alpha of %s", n->name, s->params);
+            int aid = emit_float_array(e, p->alpha, p->nc, what);
+            bool elem = s->at->has[A_PER_ELEMENT] && s->at->v[A_PER_ELEMENT][0];
+            fprintf(f, "%s, %s_w%d, NULL, NULL, BNN_F32",
+                    elem ? "BNN_EPI_PRELU_ELEM" : "BNN_EPI_PRELU", e->name, aid);
+            break;
+        }
+        case OP_ADD: {
+            const IrNode *x = n->in[s->other];
+            char xp[96];
+            emit_buf(e, xp, sizeof xp, x);
+            fprintf(f, "%s, NULL, NULL, %s, %s", s->second ? "BNN_EPI_ADD_REV" : "BNN_EPI_ADD", xp,
+                    emit_dtype_names[x->type]);
+            break;
+        }
+        default:
+            break;
+        }
+        fputs("},\n", f);
+    }
+    if (nsteps)
+        fputs("        };\n", f);
+    snprintf(out, len, "ep%d", n->id);
+    fprintf(f, "        const bnn_epi ep%d = {%s, %s, ", n->id, sp, bp);
+    if (nsteps)
+        fprintf(f, "epi%d", n->id);
+    else
+        fputs("NULL", f);
+    char side[96] = "NULL";
+    if (ep->side)
+        emit_buf(e, side, sizeof side, ep->side);
+    fprintf(f, ", %d, %s, %s, %s, %s};\n", nsteps, kind, tp, dp, side);
+    return strcmp(kind, "BNN_EPI_F32") != 0;
+}
+
 /* ------------------------------------------------------ binary layers */
 
 /* bconv2d on a b1 input: the weights packed and blocked for the
@@ -99,6 +216,24 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     win_literal(win, sizeof win, &w, g, pad);
     /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
     _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
+    if (n->epi) {
+        char ep[64], acc[32];
+        bool bits = emit_fused_epilogue(e, n, ep, sizeof ep);
+        snprintf(acc, sizeof acc, "%s", bits ? "acc" : "NULL");
+        fprintf(f, "        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
+                (long long)words, (long long)taps);
+        if (bits)
+            fprintf(f, "        int32_t acc[4 * %lld];\n", (long long)w.Co);
+        emit_buf(e, yp, sizeof yp, n);
+        fprintf(f, "        bnn_bconv2d_epi(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
+        if (pid >= 0)
+            fprintf(f, "%s_w%d,\n", e->name, pid);
+        else
+            fputs("NULL,\n", f);
+        fprintf(f, "                        %s, %s, col, padded, %s, &%s);\n    }\n", win,
+                pack_names[pk], acc, ep);
+        return;
+    }
     fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
             (long long)words, (long long)taps);
     fprintf(f, "        bnn_bconv2d(%s, %s, %s_w%d, ", xp, yp, e->name, wid);
@@ -119,6 +254,16 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     char xp[96], yp[96];
     emit_buf(e, xp, sizeof xp, x);
     emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
+    if (n->epi) {
+        char ep[64];
+        bool bits = emit_fused_epilogue(e, n, ep, sizeof ep);
+        if (bits)
+            fprintf(e->src, "        int32_t acc[%lld];\n", (long long)U);
+        emit_buf(e, yp, sizeof yp, n);
+        fprintf(e->src, "        bnn_bdense_epi(%s, %s, %s_w%d, %lld, %lld, %s, &%s);\n    }\n", xp,
+                yp, e->name, wid, (long long)N, (long long)U, bits ? "acc" : "NULL", ep);
+        return;
+    }
     fprintf(e->src, "    bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp, yp, e->name, wid,
             (long long)N, (long long)U);
 }
@@ -227,7 +372,7 @@ static void emit_dense_float(Emit *e, const IrNode *n) {
  * bytes change type). */
 static void emit_epilogue(Emit *e, const IrNode *n) {
     bool sc = ir_flag(n, A_SCALED), bi = ir_flag(n, A_BIAS);
-    if (!sc && !bi)
+    if ((!sc && !bi) || (n->op != OP_THRESHOLD && n->epi)) /* fused: in the kernel's */
         return;
     const LayerParams *lp = emit_params(e, n->name);
     if (!lp)
@@ -503,7 +648,10 @@ void emit_layer(Emit *e, const IrNode *n) {
         break;
     case OP_SIGN:
     case OP_THRESHOLD:
-        emit_binarize(e, n);
+        if (ir_side_of(n))
+            fprintf(f, "    /* written by the kernel of %s */\n", ir_side_of(n)->name);
+        else
+            emit_binarize(e, n);
         break;
     case OP_BATCHNORM:
     case OP_RELU:

@@ -118,10 +118,7 @@ void emit_binarize(Emit *e, const IrNode *n) {
     if (!lp)
         return;
     char what[256];
-    bool integer = x->type == DT_I32 || x->type == DT_U8;
-    for (int64_t c = 0; c < C && integer; c++)
-        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
-    if (!integer) {
+    if (!emit_int_threshold_ok(x->type, lp, C)) {
         snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
         int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
@@ -130,6 +127,14 @@ void emit_binarize(Emit *e, const IrNode *n) {
                 e->name, sid, e->name, hid, (long long)P, (long long)C);
         return;
     }
+    int did, tid = emit_int_thresholds(e, x, n->name, n->folds, lp, C, &did);
+    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
+            e->name, tid, e->name, did, (long long)P, (long long)C);
+}
+
+int emit_int_thresholds(Emit *e, const IrNode *x, const char *name, const char *folds,
+                        const LayerParams *lp, int64_t C, int *did) {
+    char what[256];
     int64_t lo, hi;
     if (x->type == DT_U8)
         lo = 0, hi = 255;
@@ -142,15 +147,20 @@ void emit_binarize(Emit *e, const IrNode *n) {
         int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
         tau[c] += dir[c];
     }
-    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
-             n->folds);
+    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", name, folds);
     int tid = emit_int_array(e, "int32_t", tau, C, what);
-    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-    int did = emit_bits_array(e, dir, C, what);
+    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", name);
+    *did = emit_bits_array(e, dir, C, what);
     free(tau);
     free(dir);
-    fprintf(f, "    bnn_threshold_int(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld);\n", xp, xt, yp,
-            e->name, tid, e->name, did, (long long)P, (long long)C);
+    return tid;
+}
+
+bool emit_int_threshold_ok(DType xt, const LayerParams *lp, int64_t C) {
+    bool integer = xt == DT_I32 || xt == DT_U8;
+    for (int64_t c = 0; c < C && integer; c++)
+        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
+    return integer;
 }
 
 /* thresholds: the count of integer thresholds x reaches, tau = ceil(T)

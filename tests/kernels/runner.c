@@ -124,6 +124,78 @@ static void run_binary(const kc_case *c, kc_tensor *out)
     free(xp), free(w), free(wpop), free(npos), free(col), free(padded);
 }
 
+static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
+                          uint8_t *dirs, long c);
+
+/* bconv2d and bdense on b1 with a fused chain (cases.h, KC_EPI_...). */
+static void run_epi(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t, zt = BNN_F32;
+    bnn_word *xp, *zp = NULL;
+    const void *x = lib_input(&c->x, c->C, &xp, &t);
+    const void *z = c->x2.t ? lib_input(&c->x2, c->Co, &zp, &zt) : NULL;
+    int conv = c->op == KC_BCONV_EPI;
+    long taps = conv ? (long)c->Kh * c->Kw : 1, cg = c->C / c->groups;
+    bnn_pack pk = conv ? (bnn_pack)c->pack : BNN_PACK_DENSE;
+    int16_t *wpop;
+    int32_t *npos;
+    bnn_word *w = filters(c->w, taps, cg, c->Co, c->groups, pk, &wpop, &npos, 1);
+    long P = out->n / c->Co, CW = bnn_words(c->Co);
+    int side = c->epi == KC_EPI_SIDE, bits = out->t == 'b' && !side;
+    void *y = zalloc((size_t)(bits ? P * CW * (long)sizeof(bnn_word) : out->n * 4));
+    int32_t *acc = bits ? zalloc((size_t)(4 * c->Co) * 4) : NULL;
+    bnn_word *sb = side ? zalloc((size_t)(P * CW) * sizeof *sb) : NULL;
+    bnn_word *col = zalloc((size_t)(4 * bnn_field_words(pk, taps, cg)) * sizeof *col);
+    int *padded = zalloc((size_t)(4 * taps) * sizeof *padded);
+    bnn_epi_step s[3];
+    bnn_epi e = {c->wscale, c->bias, s, 0, bits ? BNN_EPI_SIGN : BNN_EPI_F32, NULL, NULL, sb};
+    int32_t *tt = NULL;
+    uint8_t *dd = NULL;
+    switch (c->epi) {
+    case KC_EPI_FLOAT:
+    case KC_EPI_SIDE:
+        s[0] = (bnn_epi_step){BNN_EPI_BATCHNORM, c->scale, c->shift, NULL, BNN_F32};
+        s[1] = (bnn_epi_step){BNN_EPI_RELU, NULL, NULL, NULL, BNN_F32};
+        s[2] = (bnn_epi_step){BNN_EPI_ADD, NULL, NULL, z, zt};
+        e.n = 3;
+        break;
+    case KC_EPI_SIGN:
+        s[0] = (bnn_epi_step){BNN_EPI_BATCHNORM, c->scale, c->shift, NULL, BNN_F32};
+        s[1] = (bnn_epi_step){BNN_EPI_PRELU, c->alpha, NULL, NULL, BNN_F32};
+        s[2] = (bnn_epi_step){BNN_EPI_HARDTANH, NULL, NULL, NULL, BNN_F32};
+        e.n = 3;
+        break;
+    case KC_EPI_THRF:
+        s[0] = (bnn_epi_step){BNN_EPI_ADD_REV, NULL, NULL, z, zt};
+        s[1] = (bnn_epi_step){BNN_EPI_BATCHNORM, c->scale, c->shift, NULL, BNN_F32};
+        e.n = 2;
+        break;
+    default: { /* the dot product is within [-N, N] */
+        long N = taps * cg;
+        tt = zalloc((size_t)c->Co * sizeof *tt);
+        dd = zalloc((size_t)(c->Co + 7) / 8);
+        for (long co = 0; co < c->Co; co++)
+            int_threshold(c->scale[co], c->shift[co], -N, N, &tt[co], dd, co);
+        e.out = BNN_EPI_THRESHOLD_INT, e.t = tt, e.d = dd;
+        break;
+    }
+    }
+    if (conv)
+        bnn_bconv2d_epi(x, y, w, c->pad == 1 ? wpop : NULL, geometry(c), pk, col, padded, acc,
+                        &e);
+    else
+        bnn_bdense_epi(x, y, w, c->C, c->Co, acc, &e);
+    if (bits || side) { /* the side bits: the floats are KC_EPI_FLOAT's */
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(side ? sb : y, out->b, out->n, c->Co);
+        free(y), free(sb);
+    } else {
+        out->f = y;
+    }
+    free(xp), free(zp), free(w), free(wpop), free(npos), free(col), free(padded), free(acc);
+    free(tt), free(dd);
+}
+
 /* The float convolutions and dense layers, and their epilogue. */
 static void run_float(const kc_case *c, kc_tensor *out)
 {
@@ -380,6 +452,10 @@ void KC_RUN(const kc_case *c, kc_tensor *out)
     case KC_MUL:
     case KC_PAD:
         run_shape(c, out);
+        break;
+    case KC_BCONV_EPI:
+    case KC_BDENSE_EPI:
+        run_epi(c, out);
         break;
     default:
         run_elem(c, out);
