@@ -66,16 +66,15 @@ typedef struct {
     bnn_word *side; /* BNN_EPI_F32: the floats' signs as b1 too (bnn_sign); or NULL */
 } bnn_epi;
 
-/* Row px of C channels: the int32 dot products acc[C] (read with memcpy:
- * for a float output they are the output row itself) through the chain
- * into y (float [P][C], or b1 [P][ceil(C / BNN_W)] words). */
-BNN_INLINE void bnn_epi_row(const bnn_epi *e, const void *acc, void *y, long px, long C)
+/* One word's worth of channels, c0 = cw * BNN_W to c0 + nb: called with
+ * nb = BNN_W, a constant, for every whole word, so that its loops have a
+ * fixed trip count (vectorised without remainders) and the chunk stays in
+ * registers; then once with the channels left. */
+BNN_INLINE void bnn_epi_chunk(const bnn_epi *e, const unsigned char *q, void *y, long px, long C,
+                              long CW, long cw, int nb)
 {
-    const unsigned char *q = (const unsigned char *)acc;
-    long CW = bnn_words(C);
-    for (long cw = 0; cw < CW; cw++) {
-        long c0 = cw * BNN_W;
-        int nb = C - c0 < BNN_W ? (int)(C - c0) : BNN_W;
+    long c0 = cw * BNN_W;
+    {
         int32_t a[BNN_W];
         float v[BNN_W];
         memcpy(a, q + c0 * 4, (size_t)nb * 4);
@@ -87,7 +86,7 @@ BNN_INLINE void bnn_epi_row(const bnn_epi *e, const void *acc, void *y, long px,
                 bits |= (bnn_word)bit << b;
             }
             ((bnn_word *)y)[px * CW + cw] = bits;
-            continue;
+            return;
         }
         for (int b = 0; b < nb; b++)
             v[b] = (float)a[b];
@@ -128,17 +127,23 @@ BNN_INLINE void bnn_epi_row(const bnn_epi *e, const void *acc, void *y, long px,
                 break;
             }
             case BNN_EPI_ADD:
-                for (int b = 0; b < nb; b++) {
-                    float u = bnn_ld(s->x, s->xt, px * C + c0 + b, C);
-                    v[b] = v[b] + u;
-                }
+            case BNN_EPI_ADD_REV: {
+                /* The other operand as floats first: a float row read as
+                 * one (vectorised), any other type through bnn_ld. */
+                float u[BNN_W];
+                if (s->xt == BNN_F32)
+                    memcpy(u, (const float *)s->x + px * C + c0, (size_t)nb * 4);
+                else
+                    for (int b = 0; b < nb; b++)
+                        u[b] = bnn_ld(s->x, s->xt, px * C + c0 + b, C);
+                if (s->op == BNN_EPI_ADD)
+                    for (int b = 0; b < nb; b++)
+                        v[b] = v[b] + u[b];
+                else
+                    for (int b = 0; b < nb; b++)
+                        v[b] = u[b] + v[b];
                 break;
-            case BNN_EPI_ADD_REV:
-                for (int b = 0; b < nb; b++) {
-                    float u = bnn_ld(s->x, s->xt, px * C + c0 + b, C);
-                    v[b] = u + v[b];
-                }
-                break;
+            }
             }
         }
         if (e->out == BNN_EPI_F32) {
@@ -156,6 +161,19 @@ BNN_INLINE void bnn_epi_row(const bnn_epi *e, const void *acc, void *y, long px,
             ((bnn_word *)y)[px * CW + cw] = bits;
         }
     }
+}
+
+/* Row px of C channels: the int32 dot products acc[C] (read with memcpy:
+ * for a float output they are the output row itself) through the chain
+ * into y (float [P][C], or b1 [P][ceil(C / BNN_W)] words). */
+BNN_INLINE void bnn_epi_row(const bnn_epi *e, const void *acc, void *y, long px, long C)
+{
+    const unsigned char *q = (const unsigned char *)acc;
+    long CW = bnn_words(C), whole = C / BNN_W;
+    for (long cw = 0; cw < whole; cw++)
+        bnn_epi_chunk(e, q, y, px, C, CW, cw, BNN_W);
+    if (whole < CW)
+        bnn_epi_chunk(e, q, y, px, C, CW, whole, (int)(C - whole * BNN_W));
 }
 
 /* bconv2d on a b1 input (bnn_bconv2d's arguments) with epilogue e into
