@@ -379,6 +379,11 @@ static void make_elem(kc_case *c, kc_op op, int j)
     c->lo = t == 'u' ? 0 : -300;
     c->hi = t == 'u' ? 255 : 300;
     c->x = input(t, n, 8, c->lo, c->hi);
+    if (op == KC_SIGN && t == 'f') /* the edges of v >= 0, one a pixel, in turn */
+        for (long i = 0; i < n; i += c->C) {
+            static const float edge[4] = {-0.0f, 0.0f, NAN, -1e-45f};
+            c->x.f[i + (i / c->C * 7) % c->C] = edge[i / c->C % 4];
+        }
     if (op == KC_THRESHOLD || op == KC_BATCHNORM) {
         c->scale = floats(c->C);
         c->shift = floats(c->C);
