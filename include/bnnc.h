@@ -29,7 +29,8 @@
  *   ir_    the IR (ir.c): graph of layers, its verifier and its text form.
  *   pass_  optimisation passes over the IR, one per file (pass_*.c), and
  *          their pipeline (pass.c): dead-value removal, batchnorm + sign
- *          fusion into thresholds, filter compression.
+ *          fusion into thresholds, filter compression, element-wise
+ *          epilogues fused into binary layers.
  *   plan_  the activation buffer planner (plan.c): live ranges, arena
  *          offsets, the arena size the report and the C emitter share.
  *   cost_  the cost model (cost.c, docs/cost-model.md): a target's
@@ -524,8 +525,52 @@ struct IrNode {
     DType in_type;             /* element type of the (first) input */
     WeightKind weights;
     Packing packing;           /* binary layers: set by filter compression */
-    const char *folds;         /* threshold: the batchnorm it folds in */
+    /* One or the other, by op: a threshold's `folds`, the batchnorm it
+     * folds in; a bconv2d or bdense's `epi`, the element-wise layers
+     * fused into its kernel (pass_fuse_epilogue.c), NULL for none. */
+    union {
+        const char *folds;
+        const struct IrEpi *epi;
+    };
 };
+
+/* A layer fused into the kernel of a dot product (pass_fuse_epilogue.c,
+ * docs/semantics.md section 5): the layer's own name and operation
+ * (batchnorm, relu, prelu, hardtanh, add, sign, threshold), the layer
+ * whose parameters it reads (its own; a threshold's batchnorm), and for
+ * an add, the index in the fused node's inputs of the other tensor and
+ * whether the chain's value is the add's second operand. */
+typedef struct {
+    OpId op;
+    const char *name;
+    const char *params;
+    const IrAttrs *at;         /* the folded layer's attributes */
+    int other;                 /* add: input index of the other tensor; else -1 */
+    bool second;               /* add: the chain's value is in[1] */
+    DType type;                /* the folded layer's output type */
+} IrEpiStep;
+
+/* The steps, in the order the unfused layers ran; `label` names the kind
+ * of the fused layer in the reports ("bconv2d+relu+bn+add"); `dot` the
+ * output element type of the dot product itself (i32 or f32). */
+typedef struct IrEpi {
+    IrEpiStep *v;
+    int n;
+    DType dot;
+    const char *label;
+    /* A sign of the chain's f32 value that the kernel writes too, as
+     * packed bits, when that value has other readers; the sign's node
+     * stays, right after this one, and computes nothing (ir_side_of). */
+    IrNode *side;
+} IrEpi;
+
+/* The operation's name, or a fused layer's label (reports, bench). */
+const char *ir_op_label(const IrNode *n);
+/* The fused layer whose kernel writes sign n's bits (IrEpi.side), or
+ * NULL when n computes its own. */
+const IrNode *ir_side_of(const IrNode *n);
+/* The inputs of n beyond its operation's own (an epilogue's adds). */
+int ir_epi_inputs(const IrNode *n);
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
@@ -834,7 +879,9 @@ void plan_graph(Ctx *c, const IrGraph *g, int word, Plan *out);
 #define PASSES(X)                                                           \
     X(DCE, "dce", pass_dce, "remove values that do not reach an output")    \
     X(FUSE, "fuse-bn-sign", pass_fuse, "fold batchnorm + sign into thresholds") \
-    X(COMPRESS, "compress", pass_compress, "filter compression: fewest words per output")
+    X(COMPRESS, "compress", pass_compress, "filter compression: fewest words per output") \
+    X(FUSE_EPI, "fuse-epilogue", pass_fuse_epilogue,                         \
+      "fuse element-wise layers into binary layers' kernels")
 
 typedef enum {
 #define X(id, name, fn, help) PASS_##id,

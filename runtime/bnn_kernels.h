@@ -16,7 +16,8 @@
  * b1, bit-serial on u8), bnn_float.h (float convolutions and dense layers,
  * the epilogue), bnn_elem.h (binarisation, thresholds, element-wise
  * operations, pools, softmax), bnn_shape.h (concat, transpose, slice,
- * repacking reshapes, pad_channels, mul, b1 inputs and outputs). Every
+ * repacking reshapes, pad_channels, mul, b1 inputs and outputs),
+ * bnn_fused.h (binary layers with their element-wise chain fused in). Every
  * function computes what docs/semantics.md says, bit for bit; the float
  * ones need the file's floating-point contraction off, which this header
  * sets for gcc and clang (an FMA would round once where the contract
@@ -39,5 +40,6 @@
 #include "bnn_float.h"
 #include "bnn_elem.h"
 #include "bnn_shape.h"
+#include "bnn_fused.h"
 
 #endif

@@ -180,7 +180,7 @@ int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
         for (int i = 0; i < r.n; i++)
             printf("    {\"name\": \"%s\", \"op\": \"%s\", \"measured_s\": %.9g, "
                    "\"estimated_s\": %.9g}%s\n",
-                   r.layers[i].n->name, ops_table[r.layers[i].n->op].name, meas[i],
+                   r.layers[i].n->name, ir_op_label(r.layers[i].n), meas[i],
                    r.layers[i].time, i + 1 < r.n ? "," : "");
         printf("  ]\n}\n");
         return EXIT_OK;
@@ -205,7 +205,7 @@ int bench_run(Ctx *c, const IrGraph *g, const CostTarget *t, const Weights *w,
         report_time(a, sizeof a, l->time);
         report_time(b, sizeof b, meas[i]);
         sum += meas[i];
-        printf("%-*.*s  %-16s %10s %10s %+7.1f%%\n", wn, wn, l->n->name, ops_table[l->n->op].name,
+        printf("%-*.*s  %-16s %10s %10s %+7.1f%%\n", wn, wn, l->n->name, ir_op_label(l->n),
                a, b, 100 * rel_err(l->time, meas[i]));
     }
     report_time(a, sizeof a, r.time);

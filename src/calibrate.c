@@ -359,6 +359,7 @@ static bool time_network(Ctx *c, IrModule *m, const char *name, const CostTarget
     weights_random(c, g, 1, &w);
     PassOptions po;
     pass_defaults(&po);
+    po.on[PASS_FUSE_EPI] = false; /* each layer timed on its own */
     po.target = t;
     IrModule one = {0};
     vec_push(&c->arena, &one.graphs, g);
@@ -863,6 +864,7 @@ static IrGraph *prepare(Ctx *c, IrModule *m, const char *name, const CostTarget 
     IrGraph *g = (IrGraph *)graph_named(m, name);
     PassOptions po;
     pass_defaults(&po);
+    po.on[PASS_FUSE_EPI] = false; /* each layer timed on its own */
     po.target = t;
     IrModule one = {0};
     vec_push(&c->arena, &one.graphs, g);

@@ -86,7 +86,8 @@ const CliOpt cli_options[] = {
      "--solve-fps: only targets of these classes: mcu,\n"
      "application, desktop, server (repeatable)"},
     {"-f", CLI_SUFFIX, OPT_PASS, B, CMD_BNNC, "-fPASS, -fno-PASS",
-     "turn a pass on or off: dce, fuse-bn-sign, compress"},
+     "turn a pass on or off: dce, fuse-bn-sign, compress,\n"
+     "fuse-epilogue"},
     {"-O0", CLI_FLAG, OPT_O0, B, CMD_BNNC, "-O0, -O1", "all passes off / on (default -O1)"},
     {"-O1", CLI_FLAG, OPT_O1, B, 0, NULL, NULL},
     {"--dump-ir", CLI_FLAG, OPT_DUMP_IR, B, CMD_BNNC, "--dump-ir",

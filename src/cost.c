@@ -310,6 +310,18 @@ static void count_params(const IrNode *n, int64_t *bin, int64_t *flt, int64_t *f
     *flt += (ir_flag(n, A_BIAS) + ir_flag(n, A_SCALED)) * c;
     if (ir_flag(n, A_FROZEN))
         *frozen = *bin + *flt;
+    /* A fused layer's parameters are still the network's. */
+    for (int k = 0; n->op != OP_THRESHOLD && n->epi && k < n->epi->n; k++) {
+        const IrEpiStep *s = &n->epi->v[k];
+        if (s->op == OP_BATCHNORM || s->op == OP_THRESHOLD) {
+            *flt += 2 * c;
+            *frozen += 2 * c;
+        } else if (s->op == OP_PRELU) {
+            *flt += s->at->has[A_PER_ELEMENT] && s->at->v[A_PER_ELEMENT][0]
+                        ? shape_elems(&n->shape)
+                        : c;
+        }
+    }
 }
 
 /* Bytes of the parameters a layer keeps besides packed binary weights,
@@ -321,6 +333,20 @@ static int64_t param_bytes(const IrNode *n, int64_t unit) {
 #define ARRAY(bytes) (ceil_div((bytes), unit) * unit)
     /* A weight scale and a bias: a float per output channel each. */
     int64_t epi = (ir_flag(n, A_SCALED) + ir_flag(n, A_BIAS)) * ARRAY(4 * c);
+    /* The fused layers' arrays (emit_layers.c): a batchnorm's folded scale
+     * and shift, a threshold's (or its int32 thresholds and direction
+     * bits, on the integer dot product), a prelu's alphas. */
+    for (int k = 0; n->op != OP_THRESHOLD && n->epi && k < n->epi->n; k++) {
+        const IrEpiStep *s = &n->epi->v[k];
+        if (s->op == OP_THRESHOLD && k == 0 && n->epi->dot == DT_I32)
+            epi += ARRAY(4 * c) + ARRAY(ceil_div(c, 8));
+        else if (s->op == OP_BATCHNORM || s->op == OP_THRESHOLD)
+            epi += 2 * ARRAY(4 * c);
+        else if (s->op == OP_PRELU)
+            epi += ARRAY(4 * (s->at->has[A_PER_ELEMENT] && s->at->v[A_PER_ELEMENT][0]
+                                  ? shape_elems(&n->shape)
+                                  : c));
+    }
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:
@@ -484,8 +510,31 @@ static double epilogue_cycles(const IrNode *n, const CostTarget *t, const char *
             : sc    ? "elements x fmac / float lanes (weight scale)"
             : bi    ? "elements x fadd / float lanes (bias)"
                     : NULL;
-    return (double)shape_elems(&n->shape) * ((sc ? t->fmac : 0) + (bi ? t->fadd : 0)) /
-           t->flanes;
+    double per = (sc ? t->fmac : 0) + (bi ? t->fadd : 0);
+    /* The layers fused into the kernel (pass fuse-epilogue): each one's
+     * arithmetic per element, as its own layer's formula below, but no
+     * tensor read or written: their bytes are gone from the graph. */
+    if (n->op != OP_THRESHOLD && n->epi) {
+        for (int k = 0; k < n->epi->n; k++)
+            switch (n->epi->v[k].op) {
+            case OP_BATCHNORM: per += t->fmac; break;
+            case OP_RELU: per += t->compare; break;
+            case OP_HARDTANH: per += 2 * t->compare; break;
+            case OP_PRELU: per += t->compare + t->fmac; break;
+            case OP_ADD: per += t->fadd; break;
+            case OP_SIGN: per += t->compare + t->add; break;
+            case OP_THRESHOLD: /* on the integer dot product, one compare */
+                per += (k == 0 && n->epi->dot == DT_I32 ? 0 : t->fmac) + t->compare + t->add;
+                break;
+            default: break;
+            }
+        if (n->epi->side) /* the side sign's compare and bit insert */
+            per += t->compare + t->add;
+        *what = sc || bi ? "elements x (weight scale, bias and the fused layers' operations) / "
+                           "float lanes"
+                         : "elements x the fused layers' operations / float lanes";
+    }
+    return (double)shape_elems(&n->shape) * per / t->flanes;
 }
 
 static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
@@ -529,7 +578,7 @@ static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
                          : 0;
     /* Unpacking a binary input's bits for a float dense layer. */
     double ucyc = cost_unpacks(n) && t->unpack > 0 ? in * t->unpack : 0;
-    if (measured >= 0 && !plan_is_view(n, t->word)) {
+    if (measured >= 0 && !plan_is_view(n, t->word) && !ir_side_of(n)) {
         double units = op_units(n, fmacs, what);
         if (gather)
             *what = "outputs x the target's measured cost per output + positions x source "
@@ -579,6 +628,10 @@ static double kernel_cycles(const IrNode *n, const CostTarget *t, int64_t fmacs,
         return out * t->fmac / fl;
     case OP_SIGN:
     case OP_THRESHOLD:
+        if (ir_side_of(n)) {
+            *what = "none (written by the kernel of the fused layer before it)";
+            return 0;
+        }
         *what = "elements x (compare + add) / float lanes (binarise and pack)";
         return out * (t->compare + t->add) / fl;
     case OP_THRESHOLDS:
@@ -765,7 +818,10 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
     for (int k = 0; k < n->nin; k++)
         l->in_bytes += plan_bytes(n->in[k], t->word);
     l->out_bytes = plan_bytes(n, t->word);
-    bool view = plan_is_view(n, t->word); /* moves no byte */
+    /* A fused layer writes its side sign's bits; that sign moves nothing. */
+    if (n->op != OP_THRESHOLD && n->op != OP_COUNT && n->epi && n->epi->side)
+        l->out_bytes += plan_bytes(n->epi->side, t->word);
+    bool view = plan_is_view(n, t->word) || ir_side_of(n); /* moves no byte */
     int64_t act_bytes = view ? 0 : l->in_bytes + l->out_bytes;
     l->ws_bytes = l->weight_bytes + l->param_bytes + act_bytes;
     /* Memory levels. An MCU keeps weights in their own level and

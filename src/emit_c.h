@@ -79,6 +79,14 @@ void emit_layer(Emit *e, const IrNode *n);
  * (one level) or u8 counts. */
 void emit_binarize(Emit *e, const IrNode *n);
 void emit_thresholds(Emit *e, const IrNode *n);
+/* Whether sign(batchnorm(x)) with lp's scale and shift is decided by an
+ * integer compare: x an integer (of type xt), the scale and shift finite. */
+bool emit_int_threshold_ok(DType xt, const LayerParams *lp, int64_t C);
+/* The integer thresholds of sign(batchnorm(x)) (x's range, lp's folded
+ * scale and shift, C channels) as two arrays, for layer `name` folding
+ * batchnorm `folds`: returns t's array, *did d's (bnn_threshold_int). */
+int emit_int_thresholds(Emit *e, const IrNode *x, const char *name, const char *folds,
+                        const LayerParams *lp, int64_t C, int *did);
 
 /* ----------------------------------------------------- emit_weights.c */
 

@@ -109,6 +109,10 @@ void emit_binarize(Emit *e, const IrNode *n) {
     emit_buf(e, yp, sizeof yp, n);
     emit_buf(e, xp, sizeof xp, x);
     const char *xt = emit_dtype_names[x->type];
+    if (n->op != OP_THRESHOLD && x->type == DT_F32 && !e->part) { /* vector compares (bnn_fused.h) */
+        fprintf(f, "    bnn_epi_pack(%s, %s, %lld, %lld);\n", yp, xp, (long long)P, (long long)C);
+        return;
+    }
     if (n->op != OP_THRESHOLD) {
         fprintf(f, "    bnn_sign%s(%s, %s, %s, %lld, %lld%s);\n", EMIT_PART(e), xp, xt, yp,
                 (long long)P, (long long)C, EMIT_TARGS(e));
@@ -118,10 +122,7 @@ void emit_binarize(Emit *e, const IrNode *n) {
     if (!lp)
         return;
     char what[256];
-    bool integer = x->type == DT_I32 || x->type == DT_U8;
-    for (int64_t c = 0; c < C && integer; c++)
-        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
-    if (!integer) {
+    if (!emit_int_threshold_ok(x->type, lp, C)) {
         snprintf(what, sizeof what, "%s: scale of %s", n->name, n->folds);
         int sid = emit_float_array(e, lp->scale, lp->nc, what);
         snprintf(what, sizeof what, "%s: shift of %s", n->name, n->folds);
@@ -131,6 +132,14 @@ void emit_binarize(Emit *e, const IrNode *n) {
                 EMIT_TARGS(e));
         return;
     }
+    int did, tid = emit_int_thresholds(e, x, n->name, n->folds, lp, C, &did);
+    fprintf(f, "    bnn_threshold_int%s(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e),
+            xp, xt, yp, e->name, tid, e->name, did, (long long)P, (long long)C, EMIT_TARGS(e));
+}
+
+int emit_int_thresholds(Emit *e, const IrNode *x, const char *name, const char *folds,
+                        const LayerParams *lp, int64_t C, int *did) {
+    char what[256];
     int64_t lo, hi;
     if (x->type == DT_U8)
         lo = 0, hi = 255;
@@ -143,15 +152,20 @@ void emit_binarize(Emit *e, const IrNode *n) {
         int_threshold(lp->scale[c], lp->shift[c], lo, hi, &tau[c], &dir[c]);
         tau[c] += dir[c];
     }
-    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", n->name,
-             n->folds);
+    snprintf(what, sizeof what, "%s: thresholds of %s: +1 where (x >= t) != d", name, folds);
     int tid = emit_int_array(e, "int32_t", tau, C, what);
-    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", n->name);
-    int did = emit_bits_array(e, dir, C, what);
+    snprintf(what, sizeof what, "%s: d, bit c: the compare is x <= t - 1", name);
+    *did = emit_bits_array(e, dir, C, what);
     free(tau);
     free(dir);
-    fprintf(f, "    bnn_threshold_int%s(%s, %s, %s, %s_w%d, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e),
-            xp, xt, yp, e->name, tid, e->name, did, (long long)P, (long long)C, EMIT_TARGS(e));
+    return tid;
+}
+
+bool emit_int_threshold_ok(DType xt, const LayerParams *lp, int64_t C) {
+    bool integer = xt == DT_I32 || xt == DT_U8;
+    for (int64_t c = 0; c < C && integer; c++)
+        integer = isfinite(lp->scale[c]) && isfinite(lp->shift[c]);
+    return integer;
 }
 
 /* thresholds: the count of integer thresholds x reaches, tau = ceil(T)

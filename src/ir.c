@@ -57,6 +57,29 @@ DType ir_dot_type(const IrNode *n, DType in) {
     return DT_F32;
 }
 
+const char *ir_op_label(const IrNode *n) {
+    if (n->op == OP_COUNT)
+        return "input";
+    return n->op != OP_THRESHOLD && n->epi ? n->epi->label : ops_table[n->op].name;
+}
+
+const IrNode *ir_side_of(const IrNode *n) {
+    if (n->op != OP_SIGN || n->nin != 1)
+        return NULL;
+    const IrNode *p = n->in[0];
+    return (p->op == OP_BCONV2D || p->op == OP_BDENSE) && p->epi && p->epi->side == n ? p
+                                                                                     : NULL;
+}
+
+int ir_epi_inputs(const IrNode *n) {
+    int k = 0;
+    if (n->op == OP_THRESHOLD || n->op == OP_COUNT || !n->epi)
+        return 0;
+    for (int i = 0; i < n->epi->n; i++)
+        k += n->epi->v[i].other >= 0;
+    return k;
+}
+
 int64_t ir_prelu_alphas(const IrNode *n) {
     return ir_flag(n, A_PER_ELEMENT) ? shape_elems(&n->shape) : shape_channels(&n->shape);
 }
@@ -175,8 +198,23 @@ void ir_dump_graph(FILE *f, const IrGraph *g) {
                 dump_attr(f, n, a);
         if (n->packing != PACK_NONE)
             fprintf(f, " pack=%s", ir_packing_names[n->packing]);
-        if (n->folds)
+        if (n->op == OP_THRESHOLD && n->folds)
             fprintf(f, " folds=%%%s", n->folds);
+        if (n->op != OP_THRESHOLD && n->epi) {
+            /* The fused layers, in order: an add names its other tensor. */
+            fputs(" epilogue=[", f);
+            for (int k = 0; k < n->epi->n; k++) {
+                const IrEpiStep *s = &n->epi->v[k];
+                fprintf(f, "%s%s %%%s", k ? ", " : "", ops_table[s->op].name, s->name);
+                if (s->other >= 0)
+                    fprintf(f, "(%%%s)", n->in[s->other]->name);
+                else if (s->op == OP_THRESHOLD)
+                    fprintf(f, "(folds %%%s)", s->params);
+            }
+            fputc(']', f);
+            if (n->epi->side)
+                fprintf(f, " side=%%%s", n->epi->side->name);
+        }
         fprintf(f, "  ; in=%s", dtype_name(n->in_type));
         if (n->weights != W_NONE)
             fprintf(f, " w=%s", n->weights == W_BINARY ? "b1" : "f32");
@@ -236,7 +274,9 @@ bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
                 return fail(c, after, g, n, "unknown operation");
             if (n->op < OP_COUNT) {
                 const OpDesc *d = &ops_table[n->op];
-                if (n->nin < d->nin_min || (d->nin_max >= 0 && n->nin > d->nin_max))
+                int extra = ir_epi_inputs(n);
+                if (n->nin - extra < d->nin_min ||
+                    (d->nin_max >= 0 && n->nin - extra > d->nin_max))
                     return fail(c, after, g, n, "wrong number of inputs");
             } else if (n->nin != 0) {
                 return fail(c, after, g, n, "an input has inputs");
@@ -255,8 +295,16 @@ bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
                 return fail(c, after, g, n, "no element type");
             if (n->packing != PACK_NONE && !ir_is_binary(n))
                 return fail(c, after, g, n, "packing on a layer that is not binary");
-            if ((n->op == OP_THRESHOLD) != (n->folds != NULL))
+            if (n->op == OP_THRESHOLD && n->folds == NULL)
                 return fail(c, after, g, n, "a threshold without its batchnorm");
+            if (n->op != OP_THRESHOLD && n->epi &&
+                ((n->op != OP_BCONV2D && n->op != OP_BDENSE) || !ir_is_binary(n) ||
+                 n->epi->n < 1))
+                return fail(c, after, g, n, "an epilogue on a layer that is not binary");
+            if (n->op != OP_THRESHOLD && n->epi && n->epi->side &&
+                (n->type != DT_F32 || n->epi->side->id != n->id + 1 ||
+                 g->nodes.v[n->id + 1] != n->epi->side || !ir_side_of(n->epi->side)))
+                return fail(c, after, g, n, "the sign its kernel writes is not its next layer");
         }
         for (int i = 0; i < g->outputs.n; i++) {
             const IrNode *o = g->outputs.v[i];

@@ -588,7 +588,8 @@ static int solve(Ctx *c, Options *o, IrModule *m) {
 }
 
 /* --explain NAME: the terms of layer NAME's cost in estimate r of g; or
- * what became of it (folded by fuse-bn-sign, removed by dce: `existed` in
+ * what became of it (folded by fuse-bn-sign, fused by fuse-epilogue,
+ * removed by dce: `existed` in
  * the checked graph), or an error. */
 static int explain(Ctx *c, const char *name, const IrGraph *g, const CostResult *r,
                    bool existed) {
@@ -599,13 +600,21 @@ static int explain(Ctx *c, const char *name, const IrGraph *g, const CostResult 
         }
     for (int i = 0; i < r->n; i++) {
         const IrNode *n = r->layers[i].n;
-        if (n->folds && strcmp(n->folds, name) == 0) {
+        if (n->op == OP_THRESHOLD && strcmp(n->folds, name) == 0) {
             printf("layer %s: folded into %s (a threshold) by the pass fuse-bn-sign, which "
                    "-fno-fuse-bn-sign turns off; its cost is part of %s's:\n",
                    name, n->name, n->name);
             report_explain(stdout, r, &r->layers[i]);
             return EXIT_OK;
         }
+        for (int k = 0; n->op != OP_THRESHOLD && n->epi && k < n->epi->n; k++)
+            if (strcmp(n->epi->v[k].name, name) == 0) {
+                printf("layer %s: fused into %s (%s) by the pass fuse-epilogue, which "
+                       "-fno-fuse-epilogue turns off; its cost is part of %s's:\n",
+                       name, n->name, n->epi->label, n->name);
+                report_explain(stdout, r, &r->layers[i]);
+                return EXIT_OK;
+            }
     }
     if (existed) {
         diag_plain(c, "layer '%s' of network '%s' was removed by the pass dce: its value "

@@ -3,7 +3,8 @@
  *
  * The passes are declared once in bnnc.h's PASSES table, in the order they
  * run: dead-value removal (pass_dce.c), batchnorm + sign fusion
- * (pass_fuse.c), filter compression (pass_compress.c). Each can be turned
+ * (pass_fuse.c), filter compression (pass_compress.c), element-wise
+ * epilogues fused into binary layers (pass_fuse_epilogue.c). Each can be turned
  * off (-fno-NAME); -O0 turns them all off. The IR verifier runs after
  * every pass, and --dump-ir-after=NAME prints the IR at that point.
  */

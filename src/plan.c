@@ -8,7 +8,8 @@
  * is not released before the view's last reader. Buffers are placed in execution order, each
  * at the lowest offset where it overlaps no buffer alive at the same time
  * (first fit); a buffer is released after its last reader runs, so a layer
- * never writes over its own input. The arena size is the peak activation
+ * never writes over its own input (nor a sign whose bits a fused layer's
+ * kernel writes, ir_side_of, over that layer's inputs). The arena size is the peak activation
  * memory that the report prints and the C emitter allocates. Binary
  * tensors are packed per pixel: ceil(C / W) words of W bits.
  */
@@ -74,6 +75,14 @@ void plan_graph(Ctx *c, const IrGraph *g, int word, Plan *p) {
         PlanBuf *o = &p->buf[b->owner];
         if (o->last < i)
             o->last = i;
+        /* A sign whose bits its producer's kernel writes (ir_side_of):
+         * its buffer must not take the place of what that kernel reads. */
+        const IrNode *side = ir_side_of(x);
+        for (int k = 0; side && k < side->nin; k++) {
+            PlanBuf *q = &p->buf[p->buf[side->in[k]->id].owner];
+            if (q->last < i)
+                q->last = i;
+        }
     }
     for (int i = 0; i < g->outputs.n; i++)
         p->buf[p->buf[((IrNode *)g->outputs.v[i])->id].owner].last = n;

@@ -188,7 +188,7 @@ void report_text(FILE *f, const CostResult *r) {
         if (bin)
             snprintf(util, sizeof util, "%.0f%%", l->util * 100);
         fprintf(f, "%-*.*s  %-16s %-18s %8s %8s %8s %5s %8s %-5s %8s %9s %5.1f%%\n", wname, wname,
-                n->name, ops_table[n->op].name, sh, a, b, x, util, lx,
+                n->name, ir_op_label(n), sh, a, b, x, util, lx,
                 level_name(t, l->level), cy, tm, l->share * 100);
     }
     report_count(a, sizeof a, (double)r->bmacs);
@@ -232,7 +232,7 @@ void report_text(FILE *f, const CostResult *r) {
     fputs("  bottlenecks   ", f);
     for (int k = 0; k < 3 && top[k] >= 0; k++)
         fprintf(f, "%s %s (%s) %.1f%%", k ? "," : "", r->layers[top[k]].n->name,
-                ops_table[r->layers[top[k]].n->op].name, 100 * r->layers[top[k]].share);
+                ir_op_label(r->layers[top[k]].n), 100 * r->layers[top[k]].share);
     fputc('\n', f);
     if (r->nbinary) {
         report_count(a, sizeof a, (double)r->xnorop_before);
@@ -301,7 +301,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
     const IrNode *n = l->n;
     char shape[64], tm[32];
     shape_format(shape, sizeof shape, &n->shape);
-    fprintf(f, "layer %s: %s -> %s%s on %s (memory model %s)\n", n->name, ops_table[n->op].name,
+    fprintf(f, "layer %s: %s -> %s%s on %s (memory model %s)\n", n->name, ir_op_label(n),
             dtype_name(n->type), shape, t->name, cost_model_names[r->model]);
     bool serial = ir_is_bitserial(n);
     if (ir_is_binary(n) || serial) {

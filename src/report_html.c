@@ -215,7 +215,7 @@ static void layer_bars(FILE *f, const CostResult *r) {
         fprintf(f, "\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"><title>",
                 left, y + 1, px(w), kind_colors[k]);
         esc(f, l->n->name);
-        fprintf(f, ": %s -> %s%s, %s; activations in ", ops_table[l->n->op].name,
+        fprintf(f, ": %s -> %s%s, %s; activations in ", ir_op_label(l->n),
                 dtype_name(l->n->type), sh, kind_names[k]);
         esc(f, level_of(r->t, l->level));
         fprintf(f, "; %s (%.1f%% of the latency)</title></rect>", tm, 100 * l->share);
@@ -410,7 +410,7 @@ static void layer_table(FILE *f, const CostResult *r) {
         esc(f, l->n->name);
         fprintf(f, "</td><td class=\"l\">%s</td><td class=\"l\">%s%s</td><td>%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td><td>%s</td><td class=\"l\">",
-                ops_table[l->n->op].name, dtype_name(l->n->type), sh, a, b, x, u, lx);
+                ir_op_label(l->n), dtype_name(l->n->type), sh, a, b, x, u, lx);
         esc(f, level_of(r->t, l->level));
         fprintf(f, "</td><td>%s</td><td>%s</td><td>%.1f%%</td></tr>\n", cy, tm, 100 * l->share);
     }
@@ -503,7 +503,7 @@ void report_csv(FILE *f, const CostResult *r) {
                      (long long)n->shape.d[k]);
         }
         csv_field(f, n->name);
-        csv_text(f, ops_table[n->op].name);
+        csv_text(f, ir_op_label(n));
         csv_text(f, dtype_name(n->type));
         csv_text(f, shape);
         csv_text(f, kind_names[layer_kind(l)]);

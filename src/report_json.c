@@ -63,7 +63,7 @@ static json_t *layer_json(const CostResult *r, const CostLayer *l) {
     bool bin = ir_is_binary(n);
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:s, s:b, s:I, s:I, s:o, s:o, s:o}", "name", n->name, "op",
-        ops_table[n->op].name, "shape", shape, "dtype", dtype_name(n->type), "binary", bin,
+        ir_op_label(n), "shape", shape, "dtype", dtype_name(n->type), "binary", bin,
         "binary_macs", (json_int_t)l->bmacs, "float_macs", (json_int_t)l->fmacs,
         "memory_level", level_or_null(r->t, l->level), "weight_memory_level",
         level_or_null(r->t, l->wlevel), "threads", json_integer(l->threads));

@@ -25,7 +25,7 @@ l=$root/examples/lenet_bin.bnn
 
 check emit 0 "$bnnc" $l --target cortex-m4 --emit c -o out1 && [ -f out1/lenet_bin.h ] &&
     [ -f out1/lenet_bin.c ] && [ -f out1/lenet_bin_weights.c ] &&
-    [ "$(ls out1 | tr '\n' ' ')" = "bnn_base.h bnn_binary.h bnn_cortexm.h bnn_elem.h bnn_flavour.h bnn_float.h bnn_kernels.h bnn_portable.h bnn_scalar.h bnn_shape.h lenet_bin.c lenet_bin.h lenet_bin_weights.c " ] &&
+    [ "$(ls out1 | tr '\n' ' ')" = "bnn_base.h bnn_binary.h bnn_cortexm.h bnn_elem.h bnn_flavour.h bnn_float.h bnn_fused.h bnn_kernels.h bnn_portable.h bnn_scalar.h bnn_shape.h lenet_bin.c lenet_bin.h lenet_bin_weights.c " ] &&
     cmp out1/bnn_cortexm.h "$root/runtime/bnn_cortexm.h" && cmp out1/bnn_kernels.h "$root/runtime/bnn_kernels.h" &&
     grep -q "warning: no --weights: the parameters are pseudo-random (seed 1)" err &&
     grep -q '^#define LENET_BIN_RANDOM_WEIGHTS 1$' out1/lenet_bin.h && [ ! -s out ] && ok || ko emit

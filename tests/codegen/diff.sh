@@ -7,6 +7,7 @@
 # -Werror (-mavx2 or -march=native for the AVX2 and AVX-512 flavours), run
 # it and `bnnc run` on the same random inputs, and compare
 # every output (integers and bits exactly, floats within 1e-5 relative).
+# DIFF_FLAGS: more options for the emitting bnnc (-fno-fuse-epilogue).
 # With gcc-aarch64-linux-gnu and qemu-aarch64, the NEON kernels run under
 # qemu too (the examples, and every 10th random network). gcc and clang
 # build the host programs in turn.
@@ -49,7 +50,7 @@ one() {
     rm -rf "$d" && mkdir -p "$d/ref" "$d/in"
     # shellcheck disable=SC2086
     if ! "$bnnc" "$net" --target "$target" --targets "$here/targets.bnn" --no-catalog \
-            --emit c -o "$d/out" --seed "$seed" $topt 2>"$d/err"; then
+            --emit c -o "$d/out" --seed "$seed" $topt $DIFF_FLAGS 2>"$d/err"; then
         grep -v 'pseudo-random' "$d/err"; return 1
     fi
     name=$(basename "$d"/out/*_weights.c _weights.c)
@@ -193,6 +194,12 @@ for cc in $all_ccs; do
     done
 done
 ccs=$all_ccs
+# Fused epilogues (pass fuse-epilogue): chains into floats, into bits,
+# an integer threshold, a bdense with a weight scale and a prelu.
+for fl in $flavours; do
+    check "$here/fused.bnn" "$fl" 5
+done
+[ -n "$qemu" ] && check "$here/fused.bnn" t-neon 5
 # prelu with an alpha per element, on tensors of rank 1, 3 and 4, on
 # every flavour (after the random networks, which keep their compilers).
 for fl in $flavours; do

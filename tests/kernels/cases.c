@@ -113,6 +113,9 @@ char kc_out_type(const kc_case *c)
     case KC_SIGN:
     case KC_THRESHOLD:
         return 'b';
+    case KC_BCONV_EPI:
+    case KC_BDENSE_EPI:
+        return c->epi == KC_EPI_FLOAT ? 'f' : 'b';
     case KC_THRESHOLDS:
         return c->levels == 1 ? 'b' : 'u';
     case KC_ADD:
@@ -142,7 +145,10 @@ long kc_out_elems(const kc_case *c)
     case KC_CONV:
     case KC_DWCONV:
     case KC_CONV_BW:
+    case KC_BCONV_EPI:
         return (long)Ho * Wo * c->Co;
+    case KC_BDENSE_EPI:
+        return c->Co;
     case KC_MAXPOOL:
     case KC_AVGPOOL:
         return (long)Ho * Wo * c->C;
@@ -260,6 +266,37 @@ static void make_wide(kc_case *c, kc_op op)
         c->w[i] = rnd() % 4 ? -1.0f : 1.0f;
 }
 
+/* A binary layer with a fused chain: the geometry and weights of
+ * make_bconv or make_dense, the chain's parameters per output channel. */
+static void make_dense(kc_case *c, kc_op op, int j);
+static void make_epi(kc_case *c, kc_op op, int j)
+{
+    if (op == KC_BCONV_EPI)
+        make_bconv(c, (3 * j + 1) % 45); /* make_bconv takes j < 45 */
+    else
+        make_dense(c, KC_BDENSE, j + 1);
+    c->op = op;
+    c->epi = j % 5;
+    if (c->epi == KC_EPI_THRI) { /* the threshold on the integers */
+        free(c->bias), free(c->wscale);
+        c->bias = c->wscale = NULL;
+    }
+    c->scale = floats(c->Co);
+    c->shift = floats(c->Co);
+    for (int k = 0; k < c->Co; k++)
+        c->shift[k] *= 16.0f; /* thresholds inside the range */
+    if (c->Co > 1)
+        c->scale[0] = 0.0f; /* a constant channel */
+    if (c->Co > 2)
+        c->scale[1] = -c->scale[1] - 0.25f; /* a falling one */
+    c->alpha = floats(c->Co);
+    long n = kc_out_elems(c);
+    if (c->epi == KC_EPI_FLOAT)
+        c->x2 = input('b', n, 0, 0, 0);
+    if (c->epi == KC_EPI_THRF || c->epi == KC_EPI_SIDE)
+        c->x2 = input('f', n, 0, 0, 0);
+}
+
 static void make_bitserial(kc_case *c, int j)
 {
     c->op = KC_BCONV_BS;
@@ -342,6 +379,11 @@ static void make_elem(kc_case *c, kc_op op, int j)
     c->lo = t == 'u' ? 0 : -300;
     c->hi = t == 'u' ? 255 : 300;
     c->x = input(t, n, 8, c->lo, c->hi);
+    if (op == KC_SIGN && t == 'f') /* the edges of v >= 0, one a pixel, in turn */
+        for (long i = 0; i < n; i += c->C) {
+            static const float edge[4] = {-0.0f, 0.0f, NAN, -1e-45f};
+            c->x.f[i + (i / c->C * 7) % c->C] = edge[i / c->C % 4];
+        }
     if (op == KC_THRESHOLD || op == KC_BATCHNORM) {
         c->scale = floats(c->C);
         c->shift = floats(c->C);
@@ -436,6 +478,7 @@ static const struct {
     {KC_GAVGPOOL, 2, 0}, {KC_SOFTMAX, 2, 0}, {KC_CONCAT, 8, 0}, {KC_FLATTEN, 5, 0},
     {KC_TRANSPOSE, 8, 0}, {KC_SLICE, 8, 0}, {KC_RESHAPE, 5, 0}, {KC_MUL, 8, 0}, {KC_PAD, 8, 0},
     {KC_BCONV, 24, 1}, {KC_BCONV, 1, 2}, {KC_BDENSE, 1, 2},
+    {KC_BCONV_EPI, 20, 0}, {KC_BDENSE_EPI, 10, 0},
 };
 
 int kc_count(void)
@@ -494,6 +537,10 @@ void kc_make(int k, kc_case *c)
     case KC_PAD:
         make_shape(c, families[f].op, j);
         break;
+    case KC_BCONV_EPI:
+    case KC_BDENSE_EPI:
+        make_epi(c, families[f].op, j);
+        break;
     default:
         make_elem(c, families[f].op, j);
         break;
@@ -521,14 +568,14 @@ void kc_describe(const kc_case *c, char *buf, size_t n)
                                   "batchnorm", "relu", "hardtanh", "sigmoid", "prelu", "add",
                                   "maxpool", "avgpool", "global_avgpool", "softmax", "concat",
                                   "flatten", "transpose", "slice", "reshape", "mul",
-                                  "pad_channels"};
+                                  "pad_channels", "bconv2d fused", "bdense fused"};
     static const char *pads[] = {"valid", "same", "same_one"}, *packs[] = {"channel", "dense",
                                                                            "kernel"};
     snprintf(buf, n,
              "%s %c[%d,%d,%d] -> %d: kernel %dx%d stride %d,%d dilation %d,%d groups %d, %s "
-             "padding, %s packing, %d bits, levels %d%s%s%s%s",
+             "padding, %s packing, %d bits, levels %d%s%s%s%s, chain %d",
              names[c->op], c->x.t, c->H, c->W, c->C, c->Co, c->Kh, c->Kw, c->sh, c->sw, c->dh,
              c->dw, c->groups, pads[c->pad], packs[c->pack], c->bits, c->levels,
              c->strict ? " strict" : "", c->chunk64 ? ", chunks of 64" : "",
-             c->bias ? ", bias" : "", c->wscale ? ", scaled" : "");
+             c->bias ? ", bias" : "", c->wscale ? ", scaled" : "", c->epi);
 }

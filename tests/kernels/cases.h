@@ -20,8 +20,19 @@ typedef enum {
     KC_BCONV, KC_BDENSE, KC_BCONV_BS, KC_BDENSE_BS, KC_CONV, KC_DWCONV, KC_CONV_BW, KC_DENSE,
     KC_BDENSE_F, KC_SIGN, KC_THRESHOLD, KC_THRESHOLDS, KC_BATCHNORM, KC_RELU, KC_HARDTANH,
     KC_SIGMOID, KC_PRELU, KC_ADD, KC_MAXPOOL, KC_AVGPOOL, KC_GAVGPOOL, KC_SOFTMAX, KC_CONCAT,
-    KC_FLATTEN, KC_TRANSPOSE, KC_SLICE, KC_RESHAPE, KC_MUL, KC_PAD
+    KC_FLATTEN, KC_TRANSPOSE, KC_SLICE, KC_RESHAPE, KC_MUL, KC_PAD, KC_BCONV_EPI, KC_BDENSE_EPI
 } kc_op;
+
+/* The chains of the fused binary layers (KC_BCONV_EPI, KC_BDENSE_EPI;
+ * runtime/bnn_fused.h), on the dot product c (weights "c"), z an input of
+ * the output's shape:
+ *   KC_EPI_FLOAT   b = batchnorm(c); r = relu(b); y = add(r, z), z b1
+ *   KC_EPI_SIGN    b = batchnorm(c); p = prelu(b); h = hardtanh(p); y = sign(h)
+ *   KC_EPI_THRF    a = add(z, c); b = batchnorm(a); y = sign(b), z f32
+ *   KC_EPI_THRI    b = batchnorm(c); y = sign(b), on the integer c
+ *   KC_EPI_SIDE    KC_EPI_FLOAT's chain into a, y = sign(a): the kernel
+ *                  writes a's floats and, on the side, y's bits, z f32 */
+enum { KC_EPI_FLOAT, KC_EPI_SIGN, KC_EPI_THRF, KC_EPI_THRI, KC_EPI_SIDE };
 
 /* A tensor: t is 'f' (f32), 'i' (i32), 'u' (u8) or 'b' (b1 as int8 -1/+1). */
 typedef struct {
@@ -44,6 +55,7 @@ typedef struct {
     int levels, strict;
     int chunk64;  /* conv2d: weights in chunks of 64 output channels */
     int lo, hi;   /* threshold on integers: the range of x */
+    int epi;      /* fused binary layers: KC_EPI_... */
     kc_tensor x, x2;
     float *w;     /* weights (or thresholds T[C][levels]) */
     long nw;

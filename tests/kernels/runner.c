@@ -124,6 +124,102 @@ static void run_binary(const kc_case *c, kc_tensor *out)
     free(xp), free(w), free(wpop), free(npos), free(col), free(padded);
 }
 
+static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
+                          uint8_t *dirs, long c);
+
+/* One block of a fused layer's chain (cases.h, KC_EPI_...), as the
+ * emitter writes it (src/emit_layers.c, emit_fused_chain): np pixels from
+ * q0 of Co channels, the dot products in acc (b1 output) or in the float
+ * rows yf, the floats in v. */
+static void epi_block(const kc_case *c, void *y, float *yf, int32_t *acc, float *v, bnn_word *sb,
+                      const void *z, bnn_dtype zt, const int32_t *tt, const uint8_t *dd, long q0,
+                      long np)
+{
+    long Co = c->Co, CW = bnn_words(Co);
+    int bits = y != (void *)yf;
+    if (c->epi == KC_EPI_THRI) {
+        bnn_threshold_int(acc, BNN_I32, (bnn_word *)y + q0 * CW, tt, dd, np, Co);
+        return;
+    }
+    bnn_epi_float(v, bits ? acc : (const int32_t *)v, np, Co, c->wscale, c->bias);
+    switch (c->epi) {
+    case KC_EPI_FLOAT:
+    case KC_EPI_SIDE:
+        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
+        bnn_unary_op(v, BNN_F32, v, np, Co, BNN_RELU);
+        bnn_add_f(v, BNN_F32, bnn_epi_at(z, zt, q0, Co), zt, v, np, Co);
+        break;
+    case KC_EPI_SIGN:
+        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
+        bnn_prelu(v, BNN_F32, v, c->alpha, np, Co);
+        bnn_unary_op(v, BNN_F32, v, np, Co, BNN_HARDTANH);
+        break;
+    default: /* KC_EPI_THRF */
+        bnn_add_f(bnn_epi_at(z, zt, q0, Co), zt, v, BNN_F32, v, np, Co);
+        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
+        break;
+    }
+    if (bits)
+        bnn_epi_pack((bnn_word *)y + q0 * CW, v, np, Co);
+    else if (sb)
+        bnn_epi_pack(sb + q0 * CW, v, np, Co);
+}
+
+/* bconv2d and bdense on b1 with a fused chain (cases.h, KC_EPI_...). */
+static void run_epi(const kc_case *c, kc_tensor *out)
+{
+    bnn_dtype t, zt = BNN_F32;
+    bnn_word *xp, *zp = NULL;
+    const void *x = lib_input(&c->x, c->C, &xp, &t);
+    const void *z = c->x2.t ? lib_input(&c->x2, c->Co, &zp, &zt) : NULL;
+    int conv = c->op == KC_BCONV_EPI;
+    long taps = conv ? (long)c->Kh * c->Kw : 1, cg = c->C / c->groups;
+    bnn_pack pk = conv ? (bnn_pack)c->pack : BNN_PACK_DENSE;
+    int16_t *wpop;
+    int32_t *npos;
+    bnn_word *w = filters(c->w, taps, cg, c->Co, c->groups, pk, &wpop, &npos, 1);
+    long P = out->n / c->Co, CW = bnn_words(c->Co), blk = conv ? 4 : 1;
+    int side = c->epi == KC_EPI_SIDE, bits = out->t == 'b' && !side;
+    void *y = zalloc((size_t)(bits ? P * CW * (long)sizeof(bnn_word) : out->n * 4));
+    int32_t *acc = bits ? zalloc((size_t)(blk * c->Co) * 4) : NULL;
+    float *vb = bits ? zalloc((size_t)(blk * c->Co) * 4) : NULL;
+    bnn_word *sb = side ? zalloc((size_t)(P * CW) * sizeof *sb) : NULL;
+    bnn_word *col = zalloc((size_t)(4 * bnn_field_words(pk, taps, cg)) * sizeof *col);
+    int *padded = zalloc((size_t)(4 * taps) * sizeof *padded);
+    int32_t *tt = NULL;
+    uint8_t *dd = NULL;
+    if (c->epi == KC_EPI_THRI) { /* the dot product is within [-N, N] */
+        long N = taps * cg;
+        tt = zalloc((size_t)c->Co * sizeof *tt);
+        dd = zalloc((size_t)(c->Co + 7) / 8);
+        for (long co = 0; co < c->Co; co++)
+            int_threshold(c->scale[co], c->shift[co], -N, N, &tt[co], dd, co);
+    }
+    float *yf = bits ? NULL : (float *)y;
+    if (conv) {
+        for (long q0 = 0; q0 < P; q0 += 4) {
+            float *v = bits ? vb : yf + q0 * c->Co;
+            int np = bnn_bconv2d_block(x, bits ? acc : (int32_t *)v, w,
+                                       c->pad == 1 ? wpop : NULL, geometry(c), pk, col, padded,
+                                       q0);
+            epi_block(c, y, yf, acc, v, sb, z, zt, tt, dd, q0, np);
+        }
+    } else {
+        float *v = bits ? vb : yf;
+        bnn_bdense(x, bits ? acc : (int32_t *)v, w, c->C, c->Co);
+        epi_block(c, y, yf, acc, v, sb, z, zt, tt, dd, 0, 1);
+    }
+    if (bits || side) { /* the side bits: the floats are KC_EPI_FLOAT's */
+        out->b = zalloc((size_t)out->n);
+        bnn_unpack_output(side ? sb : y, out->b, out->n, c->Co);
+        free(y), free(sb);
+    } else {
+        out->f = y;
+    }
+    free(xp), free(zp), free(w), free(wpop), free(npos), free(col), free(padded), free(acc);
+    free(vb), free(tt), free(dd);
+}
+
 /* The float convolutions and dense layers, and their epilogue. */
 static void run_float(const kc_case *c, kc_tensor *out)
 {
@@ -220,7 +316,9 @@ static void run_binarize(const kc_case *c, kc_tensor *out)
     const void *x = lib_input(&c->x, c->C, &xp, &t);
     long P = c->x.n / c->C, CW = bnn_words(c->C);
     bnn_word *y = zalloc((size_t)(P * CW) * sizeof *y);
-    if (c->op == KC_SIGN) {
+    if (c->op == KC_SIGN && t == BNN_F32) { /* as the emitter writes it (emit_binarize) */
+        bnn_epi_pack(y, x, P, c->C);
+    } else if (c->op == KC_SIGN) {
         bnn_sign(x, t, y, P, c->C);
     } else if (c->op == KC_THRESHOLD && t == BNN_F32) {
         bnn_threshold_f(x, t, y, c->scale, c->shift, P, c->C);
@@ -380,6 +478,10 @@ void KC_RUN(const kc_case *c, kc_tensor *out)
     case KC_MUL:
     case KC_PAD:
         run_shape(c, out);
+        break;
+    case KC_BCONV_EPI:
+    case KC_BDENSE_EPI:
+        run_epi(c, out);
         break;
     default:
         run_elem(c, out);

@@ -50,7 +50,7 @@ static void source(const kc_case *c, char *src, size_t n)
     else
         snprintf(in, sizeof in, "%s[%d]", tname(c->x.t), c->C);
     bool conv = c->op == KC_BCONV || c->op == KC_BCONV_BS || c->op == KC_CONV ||
-                c->op == KC_CONV_BW || c->op == KC_DWCONV;
+                c->op == KC_CONV_BW || c->op == KC_DWCONV || c->op == KC_BCONV_EPI;
     window_attrs(c, a, sizeof a, conv);
     const char *epi = c->bias && c->wscale ? ", bias = yes, scaled = yes"
                       : c->bias            ? ", bias = yes"
@@ -111,6 +111,31 @@ static void source(const kc_case *c, char *src, size_t n)
         snprintf(layer, sizeof layer, "y = pad_channels(x, before = %d, after = %d, value = %g);",
                  c->before, c->after, c->value);
         break;
+    case KC_BCONV_EPI:
+    case KC_BDENSE_EPI: {
+        static const char *chains[] = {
+            [KC_EPI_FLOAT] = "b = batchnorm(c); r = relu(b); y = add(r, z);",
+            [KC_EPI_SIGN] = "b = batchnorm(c); p = prelu(b); h = hardtanh(p); y = sign(h);",
+            [KC_EPI_THRF] = "a = add(z, c); b = batchnorm(a); y = sign(b);",
+            [KC_EPI_THRI] = "b = batchnorm(c); y = sign(b);",
+            [KC_EPI_SIDE] = "b = batchnorm(c); r = relu(b); a = add(r, z); y = sign(a);"};
+        char dot[320], z[64] = "";
+        if (c->op == KC_BCONV_EPI)
+            snprintf(dot, sizeof dot, "c = bconv2d(x, filters = %d, %s, groups = %d);", c->Co, a,
+                     c->groups);
+        else
+            snprintf(dot, sizeof dot, "c = bdense(x, units = %d%s);", c->Co, epi);
+        if (c->x2.t) {
+            int Ho, Wo;
+            kc_out_hw(c, &Ho, &Wo);
+            if (c->op == KC_BCONV_EPI)
+                snprintf(z, sizeof z, "input z : %s[%d, %d, %d]; ", tname(c->x2.t), Ho, Wo, c->Co);
+            else
+                snprintf(z, sizeof z, "input z : %s[%d]; ", tname(c->x2.t), c->Co);
+        }
+        snprintf(layer, sizeof layer, "%s%s %s", z, dot, chains[c->epi]);
+        break;
+    }
     default: {
         static const char *ops[] = {[KC_SIGN] = "sign", [KC_BATCHNORM] = "batchnorm",
                                     [KC_RELU] = "relu", [KC_HARDTANH] = "hardtanh",
@@ -150,6 +175,13 @@ static void interpret(int k)
     if (c->op == KC_PRELU)
         lp = (LayerParams){.layer = "y", .alpha = c->alpha, .nc = c->C};
     Weights w = {.v = &lp, .n = 1};
+    LayerParams chain[3] = {
+        {.layer = "c", .w = c->w, .nw = c->nw, .bias = c->bias, .wscale = c->wscale,
+         .nout = c->Co},
+        {.layer = "b", .scale = c->scale, .shift = c->shift, .nc = c->Co},
+        {.layer = "p", .alpha = c->alpha, .nc = c->Co}};
+    if (c->op == KC_BCONV_EPI || c->op == KC_BDENSE_EPI)
+        w = (Weights){.v = chain, .n = c->epi == KC_EPI_SIGN ? 3 : 2};
     Tensor in[2] = {to_tensor(&c->x), to_tensor(&c->x2)};
     if (!interp_run(&r->c, r->m.graphs.v[0], &w, in, &expected[k])) {
         fflush(r->err);

@@ -2,7 +2,9 @@
  * test_passes.c: the optimisation passes (docs/cost-model.md sections 1
  * and 3): fuse-bn-sign folds sign(batchnorm(x)) into a threshold when the
  * batchnorm has no other reader, dce removes what reaches no output, and
- * the IR verifier accepts the graph after each pass.
+ * the IR verifier accepts the graph after each pass; fuse-epilogue folds
+ * the element-wise chain after a binary dot product into its node, and
+ * stops where it must.
  */
 #include "support.h"
 
@@ -59,7 +61,7 @@ static void test_fuse_integer_input(void **state) {
                      "    a = sign(batchnorm(c));\n"
                      "    d = bconv2d(a, filters = 8, kernel = 3);\n"
                      "    output d;\n}\n",
-                     0);
+                     1u << PASS_FUSE_EPI);
     IrNode *a = find_node(&r, "a");
     assert_int_equal(a->op, OP_THRESHOLD);
     assert_int_equal(a->in_type, DT_I32);
@@ -205,8 +207,210 @@ static void test_verifier(void **state) {
     run_free(&r);
 }
 
+/* ------------------------------------------------------ fuse-epilogue */
+
+/* The chain of element-wise layers after a binary dot product, as
+ * QuickNet's residual block has it: relu, batchnorm, add of the block's
+ * input. x, s, c (fused), s2, d: the relu, batchnorm and add are gone. */
+static const char *chain_src =
+    "bnn 1;\nnetwork n {\n"
+    "    input x : f32[6, 6, 32];\n"
+    "    s = sign(x);\n"
+    "    c = bconv2d(s, filters = 32, kernel = 3, padding = same_one);\n"
+    "    r = relu(c);\n"
+    "    b = batchnorm(r);\n"
+    "    a = add(b, x);\n"
+    "    s2 = sign(a);\n"
+    "    d = bconv2d(s2, filters = 8, kernel = 3);\n"
+    "    output d, a;\n}\n";
+
+static void test_epi_chain(void **state) {
+    (void)state;
+    Run r;
+    /* a is a network output: the chain stops before it. */
+    compile_and_pass(&r, chain_src, 0);
+    IrNode *c = find_node(&r, "c");
+    assert_non_null(c->epi);
+    assert_int_equal(c->epi->n, 2);
+    assert_int_equal(c->epi->v[0].op, OP_RELU);
+    assert_int_equal(c->epi->v[1].op, OP_BATCHNORM);
+    assert_string_equal(c->epi->v[1].params, "b");
+    assert_int_equal(c->epi->dot, DT_I32);
+    assert_int_equal(c->type, DT_F32);
+    assert_string_equal(ir_op_label(c), "bconv2d+relu+bn");
+    assert_non_null(find_node(&r, "a"));
+    assert_ptr_equal(find_node(&r, "a")->in[0], c);
+    /* x, s, c, a, s2, d */
+    assert_int_equal(node_count(&r), 6);
+    run_free(&r);
+
+    /* Without a as an output, the add joins: its other operand x is an
+     * input of the fused node, and its value a reaches s2 and d only
+     * through c. x, s, c, s2, d. */
+    const char *src = "bnn 1;\nnetwork n {\n"
+                      "    input x : f32[6, 6, 32];\n"
+                      "    s = sign(x);\n"
+                      "    c = bconv2d(s, filters = 32, kernel = 3, padding = same_one);\n"
+                      "    b = batchnorm(relu(c));\n"
+                      "    a = add(b, x);\n"
+                      "    t = relu(a);\n"
+                      "    d = bconv2d(sign(a), filters = 8, kernel = 3);\n"
+                      "    output d, t;\n}\n";
+    compile_and_pass(&r, src, 0);
+    c = find_node(&r, "c");
+    assert_int_equal(c->epi->n, 3);
+    assert_int_equal(c->epi->v[2].op, OP_ADD);
+    assert_false(c->epi->v[2].second);
+    assert_int_equal(c->epi->v[2].other, 1);
+    assert_int_equal(c->nin, 2);
+    assert_ptr_equal(c->in[1], find_node(&r, "x"));
+    assert_int_equal(ir_epi_inputs(c), 1);
+    assert_null(find_node(&r, "a"));
+    assert_ptr_equal(find_node(&r, "t")->in[0], c);
+    /* a's sign is read as well as t: the kernel writes its bits on the
+     * side, and it moves right after c. x, s, c, d.sign, t, d. */
+    IrNode *ds = find_node(&r, "d.sign");
+    assert_ptr_equal(ds->in[0], c);
+    assert_ptr_equal(c->epi->side, ds);
+    assert_ptr_equal(ir_side_of(ds), c);
+    assert_null(ir_side_of(find_node(&r, "s")));
+    assert_int_equal(ds->id, c->id + 1);
+    assert_int_equal(find_node(&r, "t")->id, c->id + 2);
+    assert_int_equal(node_count(&r), 6);
+    run_free(&r);
+
+    /* -fno-fuse-epilogue: every layer stays. */
+    compile_and_pass(&r, chain_src, 1u << PASS_FUSE_EPI);
+    assert_null(find_node(&r, "c")->epi);
+    assert_int_equal(find_node(&r, "c")->type, DT_I32);
+    assert_int_equal(node_count(&r), 8); /* x, s, c, r, b, a, s2, d */
+    run_free(&r);
+}
+
+/* Where a chain must stop. */
+static void test_epi_stops(void **state) {
+    (void)state;
+    Run r;
+    /* The batchnorm has two readers: it joins (c is read once), the relu
+     * and the prelu after it do not. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    b = batchnorm(c);\n"
+                     "    r = relu(b);\n"
+                     "    p = prelu(b);\n"
+                     "    output r, p;\n}\n",
+                     0);
+    IrNode *c = find_node(&r, "c");
+    assert_int_equal(c->epi->n, 1);
+    assert_int_equal(c->epi->v[0].op, OP_BATCHNORM);
+    assert_ptr_equal(find_node(&r, "r")->in[0], c);
+    assert_ptr_equal(find_node(&r, "p")->in[0], c);
+    run_free(&r);
+
+    /* The dot product has two readers: nothing fuses. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    r = relu(batchnorm(c));\n"
+                     "    h = hardtanh(c);\n"
+                     "    output r, h;\n}\n",
+                     0);
+    assert_null(find_node(&r, "c")->epi);
+    run_free(&r);
+
+    /* A network output in the middle: the chain stops before it. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    b = batchnorm(c);\n"
+                     "    r = relu(b);\n"
+                     "    output b, r;\n}\n",
+                     0);
+    assert_null(find_node(&r, "c")->epi);
+    assert_int_equal(find_node(&r, "b")->op, OP_BATCHNORM);
+    run_free(&r);
+
+    /* An add whose other operand is computed after the dot product: the
+     * fused node runs where c ran, before l exists. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    input z : f32[4, 4, 16];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    b = batchnorm(c);\n"
+                     "    l = relu(z);\n"
+                     "    a = add(b, l);\n"
+                     "    output a;\n}\n",
+                     0);
+    c = find_node(&r, "c");
+    assert_int_equal(c->epi->n, 1);
+    assert_int_equal(find_node(&r, "a")->op, OP_ADD);
+    assert_ptr_equal(find_node(&r, "a")->in[0], c);
+    assert_int_equal(c->nin, 1);
+    run_free(&r);
+
+    /* An add of two i32 dot products is an integer add: not fused (the
+     * steps are float); a float layer is never a chain's head. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    input f : f32[6, 6, 32];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    e = bconv2d(x, filters = 16, kernel = 3);\n"
+                     "    a = add(c, e);\n"
+                     "    k = relu(conv2d(f, filters = 16, kernel = 3));\n"
+                     "    output a, k;\n}\n",
+                     0);
+    assert_null(find_node(&r, "c")->epi);
+    assert_null(find_node(&r, "e")->epi);
+    assert_int_equal(find_node(&r, "k")->op, OP_RELU);
+    run_free(&r);
+}
+
+/* A chain whose value only a sign or a threshold reads: the binarisation
+ * joins and the node writes bits; the next binary layer reads them. */
+static void test_epi_bits(void **state) {
+    (void)state;
+    Run r;
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : b1[6, 6, 32];\n"
+                     "    c = bconv2d(x, filters = 16, kernel = 3, padding = same);\n"
+                     "    h = sign(hardtanh(batchnorm(c)));\n"
+                     "    e = bdense(flatten(h), units = 10, scaled = yes);\n"
+                     "    t = sign(batchnorm(e));\n"
+                     "    d = bdense(t, units = 4);\n"
+                     "    output d;\n}\n",
+                     0);
+    IrNode *c = find_node(&r, "c"), *e = find_node(&r, "e");
+    assert_int_equal(c->type, DT_B1);
+    assert_int_equal(c->epi->n, 3);
+    assert_int_equal(c->epi->v[2].op, OP_SIGN);
+    assert_string_equal(ir_op_label(c), "bconv2d+bn+hardtanh+sign");
+    assert_null(find_node(&r, "h"));
+    assert_ptr_equal(find_node(&r, "e.flatten")->in[0], c);
+    /* fuse-bn-sign made t a threshold first; it joins e's chain whole. */
+    assert_int_equal(e->type, DT_B1);
+    assert_int_equal(e->epi->n, 1);
+    assert_int_equal(e->epi->v[0].op, OP_THRESHOLD);
+    assert_string_equal(e->epi->v[0].params, "t.batchnorm");
+    assert_int_equal(e->epi->dot, DT_F32);
+    assert_ptr_equal(find_node(&r, "d")->in[0], e);
+    assert_true(ir_is_binary(find_node(&r, "d")));
+    /* x, c, e.flatten, e, d */
+    assert_int_equal(node_count(&r), 5);
+    run_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_epi_chain),
+        cmocka_unit_test(test_epi_stops),
+        cmocka_unit_test(test_epi_bits),
         cmocka_unit_test(test_fuse_single_reader),
         cmocka_unit_test(test_fuse_integer_input),
         cmocka_unit_test(test_fuse_two_readers),

@@ -1,0 +1,156 @@
+/*
+ * bnn_fused.h: binary layers with their element-wise epilogue fused in
+ * (bnnc's pass fuse-epilogue, docs/codegen.md "Fused epilogues").
+ *
+ * A fused layer runs as a loop over blocks of output pixels, written by
+ * the emitter: bnn_bconv2d_block computes the int32 dot products of four
+ * pixels (the register-blocked bnn_bconv_out of bnn_bconv2d, the same
+ * code), bnn_bdense the whole row of a dense layer; then each step of the
+ * chain is an ordinary element-wise layer function (bnn_batchnorm,
+ * bnn_unary_op, bnn_prelu, bnn_add_f, bnn_threshold_int) called with
+ * constant arguments on that block, in place, while it is in L1: the
+ * compiler specialises each call as it does the unfused layer's, and the
+ * tensors between the steps are never written to memory. Each step is the
+ * same float statements, in the same order, as the layer it replaces, so
+ * the result is theirs bit for bit; the file that includes this one has
+ * FP contraction off (bnn_kernels.h).
+ *
+ * A block's floats are the layer's output rows themselves when the
+ * output is float (the dot products are written there, then become
+ * floats in place, bnn_epi_float); a b1 output needs a block of scratch
+ * (int32 for the dot products, float for the chain, 4 * C each for a
+ * convolution, C for a dense layer). bnn_epi_pack writes a block's signs
+ * (+1 where v >= 0) as b1 words: the output of a chain that ends in a
+ * sign, or the bits a sign layer would have read the floats again for
+ * (`side`); with AVX-512 16 channels a compare, with AVX2 8.
+ */
+#ifndef BNN_FUSED_H
+#define BNN_FUSED_H
+
+#include "bnn_base.h"
+#include "bnn_binary.h"
+#include "bnn_elem.h"
+#include "bnn_float.h"
+
+/* The dot products of output pixels q0 .. q0 + np - 1 (np = 4, or fewer
+ * at the end) of bconv2d on a b1 input (bnn_bconv2d's arguments) into
+ * yo[np][Co] int32; returns np. bnn_bconv2d's loop body, the same code. */
+BNN_INLINE int bnn_bconv2d_block(const bnn_word *x, int32_t *yo, const bnn_word *w,
+                                 const int16_t *wpop, bnn_win g, bnn_pack pk, bnn_word *col,
+                                 int *padded, long q0)
+{
+    long cg = g.C / g.groups, taps = (long)g.Kh * g.Kw, P = (long)g.Ho * g.Wo;
+    long words = bnn_field_words(pk, taps, cg);
+    int copy = pk == BNN_PACK_CHANNEL && g.groups == 1;
+    int np = P - q0 < 4 ? (int)(P - q0) : 4;
+    for (int gr = 0; gr < g.groups; gr++) {
+        int npad[4] = {0, 0, 0, 0};
+        if (!copy || np < 4)
+            memset(col, 0, (size_t)(4 * words) * sizeof(bnn_word));
+        if (copy) {
+            for (int p = 0; p < np; p++)
+                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+        } else {
+            BNN_NO_VECTORIZE
+            for (int p = 0; p < np; p++)
+                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+        }
+        bnn_bconv_out(yo, w, wpop, &g, words, col, npad, padded, 0, np, gr);
+    }
+    return np;
+}
+
+/* np pixels of C int32 dot products a into floats v (v may be a itself:
+ * the bytes change type, memcpy), times scale[c] then plus bias[c] when
+ * not NULL: bnn_epilogue's statements. */
+BNN_INLINE void bnn_epi_float(float *v, const int32_t *a, long np, long C, const float *scale,
+                              const float *bias)
+{
+    for (long px = 0; px < np; px++)
+        for (long c = 0; c < C; c++) {
+            int32_t k;
+            memcpy(&k, a + px * C + c, 4);
+            float f = (float)k;
+            if (scale) {
+                float p = f * scale[c];
+                f = p;
+            }
+            if (bias) {
+                float s = f + bias[c];
+                f = s;
+            }
+            memcpy(v + px * C + c, &f, 4);
+        }
+}
+
+/* Element px * C of x of type xt: where a block of pixels from px on
+ * starts (b1 rows are bnn_words(C) words). */
+BNN_INLINE const void *bnn_epi_at(const void *x, bnn_dtype xt, long px, long C)
+{
+    switch (xt) {
+    case BNN_F32:
+        return (const float *)x + px * C;
+    case BNN_I32:
+        return (const int32_t *)x + px * C;
+    case BNN_U8:
+        return (const uint8_t *)x + px * C;
+    default:
+        return (const bnn_word *)x + px * bnn_words(C);
+    }
+}
+
+/* One word of signs: bit b set where v[b] >= 0 (-0.0f gives +1, NaN -1),
+ * b < BNN_W. */
+#if defined(BNN_AVX512_H) && BNN_W == 64
+BNN_AVX512_ATTR
+static inline bnn_word bnn_epi_sign_word(const float *v)
+{
+    const __m512 z = _mm512_setzero_ps();
+    bnn_word m0 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v), z, _CMP_GE_OQ);
+    bnn_word m1 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 16), z, _CMP_GE_OQ);
+    bnn_word m2 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 32), z, _CMP_GE_OQ);
+    bnn_word m3 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 48), z, _CMP_GE_OQ);
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+#elif defined(BNN_AVX2_H) && BNN_W == 64
+__attribute__((target("avx2")))
+static inline bnn_word bnn_epi_sign_word(const float *v)
+{
+    const __m256 z = _mm256_setzero_ps();
+    bnn_word bits = 0;
+    for (int k = 0; k < 8; k++)
+        bits |= (bnn_word)(unsigned)_mm256_movemask_ps(
+                    _mm256_cmp_ps(_mm256_loadu_ps(v + 8 * k), z, _CMP_GE_OQ))
+                << (8 * k);
+    return bits;
+}
+#else
+BNN_INLINE bnn_word bnn_epi_sign_word(const float *v)
+{
+    bnn_word bits = 0;
+    for (int b = 0; b < BNN_W; b++)
+        bits |= (bnn_word)(v[b] >= 0.0f) << b;
+    return bits;
+}
+#endif
+
+/* The signs of np pixels of C floats v as b1 rows y (bnn_sign's bits):
+ * whole words by bnn_epi_sign_word, the channels left one by one. */
+BNN_INLINE void bnn_epi_pack(bnn_word *y, const float *v, long np, long C)
+{
+    long CW = bnn_words(C), whole = C / BNN_W;
+    for (long px = 0; px < np; px++) {
+        for (long cw = 0; cw < whole; cw++)
+            y[px * CW + cw] = bnn_epi_sign_word(v + px * C + cw * BNN_W);
+        if (whole < CW) {
+            bnn_word bits = 0;
+            for (long c = whole * BNN_W; c < C; c++)
+                bits |= (bnn_word)(v[px * C + c] >= 0.0f) << (c - whole * BNN_W);
+            y[px * CW + whole] = bits;
+        }
+    }
+}
+
+#endif

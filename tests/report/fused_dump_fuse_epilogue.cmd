@@ -1,0 +1,1 @@
+tests/codegen/fused.bnn --target zen4 --dump-ir-after=fuse-epilogue

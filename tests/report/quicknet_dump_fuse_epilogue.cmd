@@ -1,0 +1,1 @@
+examples/quicknet.bnn --target zen4 --dump-ir-after=fuse-epilogue

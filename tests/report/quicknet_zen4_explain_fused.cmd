@@ -1,0 +1,1 @@
+examples/quicknet.bnn --target zen4 --explain r1.0.y
