@@ -3,10 +3,8 @@
  *
  * Emits the network's C for the target with its timing points, writes a
  * driver that fills the inputs with random values, warms up, then times
- * whole inferences (NAME_infer, on the static arena as the code before
- * the caller's-arena API was timed; NAME_invoke runs the same inlined
- * layers on a pointer, docs/benchmarks.md: the median of the
- * repetitions) and, in separate repetitions, every layer (the time
+ * whole inferences (NAME_invoke, in an arena of the driver's: the median
+ * of the repetitions) and, in separate repetitions, every layer (the time
  * between its timing points, averaged),
  * builds both with the host's C compiler (-O3 -march=native), runs it, and
  * prints the measured and the estimated rates and their relative error,
@@ -30,7 +28,7 @@ static const char driver[] =
     "/* The caller's arena (docs/codegen.md, \"The API\"). */\n"
     "#define ARENA_BYTES XCAT(NET_UP, _ARENA_BYTES)\n#define ARENA_ALIGN XCAT(NET_UP, _ARENA_ALIGN)\n"
     "static unsigned char mem[ARENA_BYTES + ARENA_ALIGN];\nstatic XCAT(NET, _ctx) ctx;\n"
-    "#define INFER_V(in, out) XCAT(NET, _infer_v)(in, out)\n"
+    "#define INFER_V(in, out) XCAT(NET, _invoke_v)(&ctx, in, out)\n"
     "extern const int XCAT(NET, _num_layers);\n"
     "static double now(void)\n{\n    struct timespec t;\n"
     "    clock_gettime(CLOCK_MONOTONIC, &t);\n    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;\n}\n"

@@ -451,17 +451,9 @@ static void source_infer(Emit *e, const char **in, const char **out, const char 
                " * writes no other memory than the arena and the outputs (reentrant).\n"
                " * restrict: nothing else the layers read (weights, inputs) is in the\n"
                " * arena, as with a static arena, so the compiler keeps values in\n"
-               " * registers across the arena's stores. With the static arena and GNU C\n"
-               " * it is inlined into %s_invoke and %s_infer, where the arena's address\n"
-               " * is a link-time constant (the layers run up to 10%% faster so on x86,\n"
-               " * docs/benchmarks.md); built with -Os or -DBNN_ONE_RUN there is one\n"
-               " * copy, which both call. */\n"
-               "#if defined(__GNUC__) && !defined(BNN_NO_STATIC_ARENA) && \\\n"
-               "    !defined(__OPTIMIZE_SIZE__) && !defined(BNN_ONE_RUN)\n"
-               "#define BNN_RUN static inline __attribute__((always_inline))\n"
-               "#else\n#define BNN_RUN static\n#endif\n"
-               "BNN_RUN void bnn_run(unsigned char *restrict arena, ",
-            upper(&e->c->arena, e->name), e->name, e->name);
+               " * registers across the arena's stores. */\n"
+               "static void bnn_run(unsigned char *restrict arena, ",
+            upper(&e->c->arena, e->name));
     put_params(f, g, in, out);
     fprintf(f, ")\n{\n#if defined(__GNUC__)\n"
                "    unsigned char *const A = (unsigned char *)__builtin_assume_aligned(arena, %d);\n"

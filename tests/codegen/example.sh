@@ -31,18 +31,4 @@ image 2: $(cut -d' ' -f1-2 out2.txt)"
 [ "$(cat two.txt)" = "$want" ] || { printf 'FAIL: two.c printed\n%s\nexpected\n%s\n' "$(cat two.txt)" "$want"; exit 1; }
 ./two image.raw < /dev/null 2>err && { echo "FAIL: two.c accepted one image"; exit 1; }
 grep -q 'usage: two IMAGE1 IMAGE2' err || { echo "FAIL: no usage message from two.c"; exit 1; }
-# The layers twice (inlined into lenet_bin_infer and lenet_bin_invoke) when
-# optimising for speed with the static arena; once, in bnn_run, with -Os,
-# -DBNN_ONE_RUN or -DBNN_NO_STATIC_ARENA (docs/codegen.md "The API").
-copies() { # FLAGS...: how many functions hold the layers (bnn_run or not)
-    cc -std=c99 -Wall -Wextra -Werror "$@" -Iout -c out/lenet_bin.c -o o.o || return 1
-    if nm o.o | grep -q ' [tT] bnn_run$'; then echo 1; else echo 2; fi
-}
-for f in "-O2" "-Os" "-O2 -DBNN_ONE_RUN" "-O2 -DBNN_NO_STATIC_ARENA"; do
-    # shellcheck disable=SC2086
-    n=$(copies $f) || { echo "FAIL: lenet_bin.c does not build with $f"; exit 1; }
-    want=1
-    [ "$f" = "-O2" ] && want=2
-    [ "$n" = "$want" ] || { echo "FAIL: with $f the layers are in $n functions, not $want"; exit 1; }
-done
 echo "example: $(cat out.txt); two.c: $(cat two.txt | tr '\n' ' ')"
