@@ -739,7 +739,8 @@ int cost_co_lanes(const CostTarget *t);
 /* The units the code of --threads N splits layer n into (runtime/
  * bnn_parts.h): output rows of a window layer, blocks of output channels
  * of a dense one, pixels (an i32 add: elements) of an element-wise one;
- * 1 for a layer that runs on one thread (softmax, the copies and
+ * 1 for a layer that runs on one thread (a sign the fused layer before
+ * it writes, softmax, the copies and
  * gathers, global_avgpool, a prelu with an alpha per element). */
 int64_t cost_split_units(const IrNode *n, const CostTarget *t);
 /* The bnn_parallel_for calls of layer n in that code: 0 when it does not

@@ -393,6 +393,8 @@ int cost_co_lanes(const CostTarget *t) {
 
 int64_t cost_split_units(const IrNode *n, const CostTarget *t) {
     int64_t U = n->shape.d[0];
+    if ((n->op == OP_SIGN || n->op == OP_THRESHOLD) && ir_side_of(n))
+        return 1; /* written by the fused layer before it: no code, no call */
     switch (n->op) {
     case OP_CONV2D:
     case OP_DEPTHWISE_CONV2D:

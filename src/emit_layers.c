@@ -769,7 +769,8 @@ static void emit_parts(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNo
     int k = e->nparts++;
     fprintf(e->decl, "\n/* %s: part t of %d */\nstatic void bnn_layer%d(void *ctx, int t)\n{\n"
                      "    unsigned char *const A = (unsigned char *)ctx;\n"
-                     "    const int n = BNN_THREADS;\n%s}\n",
+                     "    const int n = BNN_THREADS;\n"
+                     "    (void)A, (void)n, (void)t; /* a layer may use none */\n%s}\n",
             n->name, e->threads, k, text ? text : "");
     fprintf(body, "    bnn_parallel_for(bnn_layer%d, A, BNN_THREADS);\n", k);
     free(text);
