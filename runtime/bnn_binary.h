@@ -202,6 +202,39 @@ BNN_INLINE void bnn_bconv_out(int32_t *y, const bnn_word *w, const int16_t *wpop
     }
 }
 
+/* The dot products of output pixels q0 .. q0 + np - 1 (np = 4, or fewer
+ * at the end) of bconv2d on a b1 input (bnn_bconv2d's arguments) into
+ * yo[np][Co] int32; returns np. One step of bnn_bconv2d, and the block of
+ * a fused layer (bnn_fused.h). */
+BNN_INLINE int bnn_bconv2d_block(const bnn_word *x, int32_t *yo, const bnn_word *w,
+                                 const int16_t *wpop, bnn_win g, bnn_pack pk, bnn_word *col,
+                                 int *padded, long q0)
+{
+    long cg = g.C / g.groups, taps = (long)g.Kh * g.Kw, P = (long)g.Ho * g.Wo;
+    long words = bnn_field_words(pk, taps, cg);
+    int copy = pk == BNN_PACK_CHANNEL && g.groups == 1;
+    int np = P - q0 < 4 ? (int)(P - q0) : 4;
+    for (int gr = 0; gr < g.groups; gr++) {
+        int npad[4] = {0, 0, 0, 0};
+        /* Channel packing overwrites every word of a field it gathers;
+         * the fields past np are computed and not used. */
+        if (!copy || np < 4)
+            memset(col, 0, (size_t)(4 * words) * sizeof(bnn_word));
+        if (copy) {
+            for (int p = 0; p < np; p++)
+                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+        } else { /* bits moved one by one: not vectorised (bnn_base.h) */
+            BNN_NO_VECTORIZE
+            for (int p = 0; p < np; p++)
+                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
+                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
+        }
+        bnn_bconv_out(yo, w, wpop, &g, words, col, npad, padded, 0, np, gr);
+    }
+    return np;
+}
+
 /* bconv2d on a b1 input x: y[Ho][Wo][Co] int32 dot products. w: the
  * weights in packing pk, blocked as above; wpop: the +1 weights per output
  * channel and tap, int16 [Co][taps], read with padding = same only (NULL
@@ -211,28 +244,9 @@ BNN_INLINE void bnn_bconv_out(int32_t *y, const bnn_word *w, const int16_t *wpop
 BNN_INLINE void bnn_bconv2d(const bnn_word *x, int32_t *y, const bnn_word *w, const int16_t *wpop,
                             bnn_win g, bnn_pack pk, bnn_word *col, int *padded)
 {
-    long cg = g.C / g.groups, taps = (long)g.Kh * g.Kw, P = (long)g.Ho * g.Wo;
-    long words = bnn_field_words(pk, taps, cg);
-    int copy = pk == BNN_PACK_CHANNEL && g.groups == 1;
+    long P = (long)g.Ho * g.Wo;
     for (long q0 = 0; q0 < P; q0 += 4)
-        for (int gr = 0; gr < g.groups; gr++) {
-            int np = P - q0 < 4 ? (int)(P - q0) : 4, npad[4] = {0, 0, 0, 0};
-            /* Channel packing overwrites every word of a field it gathers;
-             * the fields past np are computed and not used. */
-            if (!copy || np < 4)
-                memset(col, 0, (size_t)(4 * words) * sizeof(bnn_word));
-            if (copy) {
-                for (int p = 0; p < np; p++)
-                    npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
-                                               (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
-            } else { /* bits moved one by one: not vectorised (bnn_base.h) */
-                BNN_NO_VECTORIZE
-                for (int p = 0; p < np; p++)
-                    npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
-                                               (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
-            }
-            bnn_bconv_out(y, w, wpop, &g, words, col, npad, padded, q0, np, gr);
-        }
+        bnn_bconv2d_block(x, y + q0 * g.Co, w, wpop, g, pk, col, padded, q0);
 }
 
 /* bdense on a b1 input x of N values: y[U] = N - 2 popcount(x XOR w_u).

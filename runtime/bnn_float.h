@@ -243,6 +243,23 @@ BNN_INLINE void bnn_bdense_f(const void *x, bnn_dtype xt, float *y, const uint16
     }
 }
 
+
+/* Value v of channel c times scale[c], then plus bias[c], each when not
+ * NULL: the epilogue of a dot product, a statement at a time (no FP
+ * contraction: bnn_kernels.h). */
+BNN_INLINE float bnn_scale_bias(float v, long c, const float *scale, const float *bias)
+{
+    if (scale) {
+        float p = v * scale[c];
+        v = p;
+    }
+    if (bias) {
+        float b = v + bias[c];
+        v = b;
+    }
+    return v;
+}
+
 /* The end of a dot product (docs/semantics.md section 3), in place over a
  * layer's output of P pixels of C channels once its kernel has written
  * it: v = v * scale[c] (scale not NULL), then v = v + bias[c] (bias not
@@ -263,14 +280,7 @@ BNN_INLINE void bnn_epilogue(void *y, long P, long C, const float *scale, const 
             } else {
                 memcpy(&v, q, 4);
             }
-            if (scale) {
-                float p = v * scale[c];
-                v = p;
-            }
-            if (bias) {
-                float b = v + bias[c];
-                v = b;
-            }
+            v = bnn_scale_bias(v, c, scale, bias);
             memcpy(q, &v, 4);
         }
 }

@@ -3,9 +3,9 @@
  * (bnnc's pass fuse-epilogue, docs/codegen.md "Fused epilogues").
  *
  * A fused layer runs as a loop over blocks of output pixels, written by
- * the emitter: bnn_bconv2d_block computes the int32 dot products of four
- * pixels (the register-blocked bnn_bconv_out of bnn_bconv2d, the same
- * code), bnn_bdense the whole row of a dense layer; then each step of the
+ * the emitter: bnn_bconv2d_block (bnn_binary.h) computes the int32 dot
+ * products of four pixels (one step of bnn_bconv2d, the same code),
+ * bnn_bdense the whole row of a dense layer; then each step of the
  * chain is an ordinary element-wise layer function (bnn_batchnorm,
  * bnn_unary_op, bnn_prelu, bnn_add_f, bnn_threshold_int) called with
  * constant arguments on that block, in place, while it is in L1: the
@@ -32,39 +32,9 @@
 #include "bnn_elem.h"
 #include "bnn_float.h"
 
-/* The dot products of output pixels q0 .. q0 + np - 1 (np = 4, or fewer
- * at the end) of bconv2d on a b1 input (bnn_bconv2d's arguments) into
- * yo[np][Co] int32; returns np. bnn_bconv2d's loop body, the same code. */
-BNN_INLINE int bnn_bconv2d_block(const bnn_word *x, int32_t *yo, const bnn_word *w,
-                                 const int16_t *wpop, bnn_win g, bnn_pack pk, bnn_word *col,
-                                 int *padded, long q0)
-{
-    long cg = g.C / g.groups, taps = (long)g.Kh * g.Kw, P = (long)g.Ho * g.Wo;
-    long words = bnn_field_words(pk, taps, cg);
-    int copy = pk == BNN_PACK_CHANNEL && g.groups == 1;
-    int np = P - q0 < 4 ? (int)(P - q0) : 4;
-    for (int gr = 0; gr < g.groups; gr++) {
-        int npad[4] = {0, 0, 0, 0};
-        if (!copy || np < 4)
-            memset(col, 0, (size_t)(4 * words) * sizeof(bnn_word));
-        if (copy) {
-            for (int p = 0; p < np; p++)
-                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
-                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
-        } else {
-            BNN_NO_VECTORIZE
-            for (int p = 0; p < np; p++)
-                npad[p] = bnn_bconv_gather(x, col + p * words, padded + p * taps, &g, pk,
-                                           (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo), gr);
-        }
-        bnn_bconv_out(yo, w, wpop, &g, words, col, npad, padded, 0, np, gr);
-    }
-    return np;
-}
-
 /* np pixels of C int32 dot products a into floats v (v may be a itself:
  * the bytes change type, memcpy), times scale[c] then plus bias[c] when
- * not NULL: bnn_epilogue's statements. */
+ * not NULL (bnn_scale_bias, as bnn_epilogue). */
 BNN_INLINE void bnn_epi_float(float *v, const int32_t *a, long np, long C, const float *scale,
                               const float *bias)
 {
@@ -72,15 +42,7 @@ BNN_INLINE void bnn_epi_float(float *v, const int32_t *a, long np, long C, const
         for (long c = 0; c < C; c++) {
             int32_t k;
             memcpy(&k, a + px * C + c, 4);
-            float f = (float)k;
-            if (scale) {
-                float p = f * scale[c];
-                f = p;
-            }
-            if (bias) {
-                float s = f + bias[c];
-                f = s;
-            }
+            float f = bnn_scale_bias((float)k, c, scale, bias);
             memcpy(v + px * C + c, &f, 4);
         }
 }
