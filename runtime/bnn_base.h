@@ -51,6 +51,17 @@ typedef uint32_t bnn_word;
 #define BNN_INLINE static inline
 #endif
 
+/* A layer's own function in the emitted code (one thread): kept out of
+ * line, so that each layer is compiled on its own. BNN_ASSUME_ALIGNED:
+ * the arena's alignment, told to the compiler. */
+#if defined(__GNUC__)
+#define BNN_NOINLINE __attribute__((noinline))
+#define BNN_ASSUME_ALIGNED(p, a) __builtin_assume_aligned(p, a)
+#else
+#define BNN_NOINLINE
+#define BNN_ASSUME_ALIGNED(p, a) (p)
+#endif
+
 /* Before a loop: clang must not vectorise it. clang 14 at -O2 with AVX2
  * vectorises the bit gather of a grouped binary convolution over its four
  * pixels into wrong code (tests/codegen/grouped_gather.bnn; clang 19 and

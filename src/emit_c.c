@@ -8,7 +8,9 @@
  *                   the sizes and shapes of the inputs and outputs, the
  *                   arena's size and alignment;
  *   NAME.c          a call of a kernel library function a layer, every
- *                   size a constant, in one static function (bnn_run)
+ *                   size a constant, each in a function of its own
+ *                   (bnn_layerK, out of line), called in order by one
+ *                   static function (bnn_run)
  *                   over an arena laid out by the buffer planner
  *                   (plan.c), the context's or the static one (which
  *                   BNN_ARENA_SECTION places and BNN_NO_STATIC_ARENA
@@ -113,7 +115,7 @@ static void emit_align(Emit *e, FILE *f) {
 /* The boundary the arena starts on: the target's vector (BNN_ALIGN) or 8
  * bytes (a 64-bit word), whichever is larger; the planner's offsets are
  * multiples of PLAN_ALIGN. */
-static int arena_align(const Emit *e) {
+int emit_arena_align(const Emit *e) {
     int a = emit_param_align(e->t);
     return a > 8 ? a : 8;
 }
@@ -298,7 +300,7 @@ static void emit_header(Emit *e, const char **in, const char **out) {
                " * %s_weights.c. */\n",
             e->name);
     fprintf(h, "#define %s_ARENA_BYTES %lld\n", U, (long long)e->plan.arena);
-    fprintf(h, "#define %s_ARENA_ALIGN %d\n", U, arena_align(e));
+    fprintf(h, "#define %s_ARENA_ALIGN %d\n", U, emit_arena_align(e));
     fprintf(h, "#define %s_WEIGHT_BYTES %lld\n\n", U, (long long)e->weight_bytes);
     fprintf(h, "/* The status of %s_init and %s_invoke. */\n#define %s_OK 0\n"
                "#define %s_ERR_NULL (-1)        /* a NULL pointer, or a context not set up */\n"
@@ -458,7 +460,7 @@ static void source_infer(Emit *e, const char **in, const char **out, const char 
     fprintf(f, ")\n{\n#if defined(__GNUC__)\n"
                "    unsigned char *const A = (unsigned char *)__builtin_assume_aligned(arena, %d);\n"
                "#else\n    unsigned char *const A = arena;\n#endif\n",
-            arena_align(e));
+            emit_arena_align(e));
     for (int i = 0; i < g->inputs.n; i++) {
         const IrNode *x = g->inputs.v[i];
         char xp[96];

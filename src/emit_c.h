@@ -37,7 +37,7 @@ typedef struct {
     int W;                     /* word bits */
     int threads;               /* parts of a layer (--threads); 1: no split */
     bool part;                 /* writing a layer's part function (bnn_X_part) */
-    int nparts;                /* part functions written: bnn_layer0, ... */
+    int nparts;                /* layer or part functions written: bnn_layer0, ... */
     bool ok;
 } Emit;
 
@@ -64,6 +64,8 @@ const LayerParams *emit_params(Emit *e, const char *layer);
  * as elements of type t (emit_buf: of its own type). */
 void emit_buf_as(Emit *e, char *out, size_t len, const IrNode *n, DType t);
 void emit_buf(Emit *e, char *out, size_t len, const IrNode *n);
+/* The boundary the arena starts on (NAME_ARENA_ALIGN). */
+int emit_arena_align(const Emit *e);
 
 /* ------------------------------------------------------ emit_layers.c */
 

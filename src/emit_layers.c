@@ -776,6 +776,38 @@ static void emit_parts(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNo
     free(text);
 }
 
+/* With one thread: layer n as a function of its own, bnn_layerK(arena),
+ * kept out of line (BNN_NOINLINE), which the body calls. Each layer's
+ * code is then compiled on its own: its register allocation and code
+ * placement do not depend on the other layers' (docs/codegen.md). */
+static void emit_own(Emit *e, const IrNode *n) {
+    FILE *body = e->src;
+    char *text = NULL;
+    size_t len = 0;
+    if (!(e->src = open_memstream(&text, &len))) {
+        e->src = body;
+        diag_plain(e->c, "cannot allocate memory for the generated code");
+        e->ok = false;
+        return;
+    }
+    emit_layer_call(e, n);
+    emit_epilogue(e, n);
+    fclose(e->src);
+    e->src = body;
+    if (!text || !strstr(text, "(A")) { /* a view: nothing to call */
+        if (text)
+            fwrite(text, 1, len, body);
+        free(text);
+        return;
+    }
+    int k = e->nparts++;
+    fprintf(e->decl, "\n/* %s */\nstatic BNN_NOINLINE void bnn_layer%d(unsigned char *restrict arena)\n{\n"
+                     "    unsigned char *const A = (unsigned char *)BNN_ASSUME_ALIGNED(arena, %d);\n%s}\n",
+            n->name, k, emit_arena_align(e), text);
+    fprintf(body, "    bnn_layer%d(A);\n", k);
+    free(text);
+}
+
 void emit_layer(Emit *e, const IrNode *n) {
     FILE *f = e->src;
     char shape[64];
@@ -786,6 +818,10 @@ void emit_layer(Emit *e, const IrNode *n) {
         fprintf(f, ", %s packing", ir_packing_names[n->packing]);
     fputs(" */\n", f);
     int calls = e->threads > 1 ? cost_split_calls(n, e->t) : 0;
+    if (e->threads <= 1) {
+        emit_own(e, n);
+        return;
+    }
     if (calls >= 1)
         emit_parts(e, n, emit_layer_call);
     else
