@@ -3,7 +3,8 @@
 
     python3 bench/compare.py OLD_BNNC NEW_BNNC [--target T] [--rounds N]
                              [--confirm M] [--cc CC] [--old-cc CC]
-                             [--new-cc CC] [--limit F] FILE.bnn...
+                             [--new-cc CC] [--limit F] [--old-arg A]
+                             [--new-arg A] FILE.bnn...
 
 For every network, `bnnc bench FILE --target T --format json` runs with the
 old and the new bnnc in turn (old, new, new, old, ... so that a drift of
@@ -21,7 +22,9 @@ regression. Exit status 0 when no such layer, 1
 otherwise, 2 on bad usage or a bench that failed. --cc sets $CC for both
 (`bnnc bench` builds with $CC, default cc); --old-cc and --new-cc for one
 side each, to compare two compilers (or compiler options, through a
-wrapper script) on the same bnnc.
+wrapper script) on the same bnnc. --old-arg and --new-arg (repeatable)
+add an option to one side's `bnnc bench`, e.g. --new-arg=-fno-fuse-epilogue
+to compare the new build's unfused layers with an old build's.
 """
 import argparse
 import json
@@ -30,8 +33,8 @@ import subprocess
 import sys
 
 
-def bench(bnnc, path, target, reps, cc):
-    cmd = [bnnc, "bench", path, "--target", target, "--format", "json"]
+def bench(bnnc, path, target, reps, cc, args=()):
+    cmd = [bnnc, "bench", path, "--target", target, "--format", "json"] + list(args)
     if reps:
         cmd += ["--reps", str(reps)]
     env = dict(os.environ)
@@ -53,7 +56,8 @@ def measure(a, path, cc, reps, layers, rounds):
     for k in range(rounds):
         order = ("old", "new") if k % 2 == 0 else ("new", "old")
         for which in order:
-            res = bench(getattr(a, which), path, a.target, reps, cc[which])
+            res = bench(getattr(a, which), path, a.target, reps, cc[which],
+                        getattr(a, which + "_arg"))
             if [(l["name"], l["op"]) for l in res["layers"]] != layers:
                 sys.stderr.write("compare.py: %s: the two builds give different layers\n" % path)
                 sys.exit(2)
@@ -86,6 +90,8 @@ def main():
     ap.add_argument("--old-cc", default="")
     ap.add_argument("--new-cc", default="")
     ap.add_argument("--limit", type=float, default=0.05)
+    ap.add_argument("--old-arg", action="append", default=[])
+    ap.add_argument("--new-arg", action="append", default=[])
     a = ap.parse_args()
     if a.rounds < 1:
         ap.error("--rounds must be at least 1")
@@ -94,7 +100,7 @@ def main():
     slow, unconfirmed = [], []
     for path in a.files:
         cc = {"old": a.old_cc or a.cc, "new": a.new_cc or a.cc}
-        first = bench(a.old, path, a.target, 0, cc["old"])
+        first = bench(a.old, path, a.target, 0, cc["old"], a.old_arg)
         reps = first["reps"]
         layers = [(l["name"], l["op"]) for l in first["layers"]]
         best, total = measure(a, path, cc, reps, layers, a.rounds)
