@@ -56,9 +56,67 @@ BNN_INLINE int bnn_sign_bit(const void *x, bnn_dtype xt, long i, long C, long CW
                            : ((const int32_t *)x)[i] >= 0;
 }
 
-/* sign on an input of type xt into b1 (bnn_sign_bit). */
+/* One word of signs: bit b set where v[b] >= 0 (-0.0f gives +1, NaN -1),
+ * b < BNN_W. */
+#if defined(BNN_AVX512_H) && BNN_W == 64
+BNN_AVX512_ATTR
+static inline bnn_word bnn_epi_sign_word(const float *v)
+{
+    const __m512 z = _mm512_setzero_ps();
+    bnn_word m0 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v), z, _CMP_GE_OQ);
+    bnn_word m1 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 16), z, _CMP_GE_OQ);
+    bnn_word m2 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 32), z, _CMP_GE_OQ);
+    bnn_word m3 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 48), z, _CMP_GE_OQ);
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+#elif defined(BNN_AVX2_H) && BNN_W == 64
+__attribute__((target("avx2")))
+static inline bnn_word bnn_epi_sign_word(const float *v)
+{
+    const __m256 z = _mm256_setzero_ps();
+    bnn_word bits = 0;
+    for (int k = 0; k < 8; k++)
+        bits |= (bnn_word)(unsigned)_mm256_movemask_ps(
+                    _mm256_cmp_ps(_mm256_loadu_ps(v + 8 * k), z, _CMP_GE_OQ))
+                << (8 * k);
+    return bits;
+}
+#else
+BNN_INLINE bnn_word bnn_epi_sign_word(const float *v)
+{
+    bnn_word bits = 0;
+    for (int b = 0; b < BNN_W; b++)
+        bits |= (bnn_word)(v[b] >= 0.0f) << b;
+    return bits;
+}
+#endif
+
+/* The signs of np pixels of C floats v as b1 rows y (bnn_sign's bits):
+ * whole words by bnn_epi_sign_word, the channels left one by one. A sign
+ * layer on floats, and the fused layers' signs (bnn_fused.h). */
+BNN_INLINE void bnn_epi_pack(bnn_word *y, const float *v, long np, long C)
+{
+    long CW = bnn_words(C), whole = C / BNN_W;
+    for (long px = 0; px < np; px++) {
+        for (long cw = 0; cw < whole; cw++)
+            y[px * CW + cw] = bnn_epi_sign_word(v + px * C + cw * BNN_W);
+        if (whole < CW) {
+            bnn_word bits = 0;
+            for (long c = whole * BNN_W; c < C; c++)
+                bits |= (bnn_word)(v[px * C + c] >= 0.0f) << (c - whole * BNN_W);
+            y[px * CW + whole] = bits;
+        }
+    }
+}
+
+/* sign on an input of type xt into b1 (bnn_sign_bit; floats
+ * by bnn_epi_pack, a word of vector compares). */
 BNN_INLINE void bnn_sign(const void *x, bnn_dtype xt, bnn_word *y, long P, long C)
 {
+    if (xt == BNN_F32) {
+        bnn_epi_pack(y, (const float *)x, P, C);
+        return;
+    }
     long CW = bnn_words(C);
     for (long px = 0; px < P; px++)
         for (int cw = 0; cw < CW; cw++) {

@@ -19,7 +19,7 @@
  * output is float (the dot products are written there, then become
  * floats in place, bnn_epi_float); a b1 output needs a block of scratch
  * (int32 for the dot products, float for the chain, 4 * C each for a
- * convolution, C for a dense layer). bnn_epi_pack writes a block's signs
+ * convolution, C for a dense layer). bnn_epi_pack (bnn_elem.h) writes a block's signs
  * (+1 where v >= 0) as b1 words: the output of a chain that ends in a
  * sign, or the bits a sign layer would have read the floats again for
  * (`side`); with AVX-512 16 channels a compare, with AVX2 8.
@@ -60,58 +60,6 @@ BNN_INLINE const void *bnn_epi_at(const void *x, bnn_dtype xt, long px, long C)
         return (const uint8_t *)x + px * C;
     default:
         return (const bnn_word *)x + px * bnn_words(C);
-    }
-}
-
-/* One word of signs: bit b set where v[b] >= 0 (-0.0f gives +1, NaN -1),
- * b < BNN_W. */
-#if defined(BNN_AVX512_H) && BNN_W == 64
-BNN_AVX512_ATTR
-static inline bnn_word bnn_epi_sign_word(const float *v)
-{
-    const __m512 z = _mm512_setzero_ps();
-    bnn_word m0 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v), z, _CMP_GE_OQ);
-    bnn_word m1 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 16), z, _CMP_GE_OQ);
-    bnn_word m2 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 32), z, _CMP_GE_OQ);
-    bnn_word m3 = _mm512_cmp_ps_mask(_mm512_loadu_ps(v + 48), z, _CMP_GE_OQ);
-    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
-}
-#elif defined(BNN_AVX2_H) && BNN_W == 64
-__attribute__((target("avx2")))
-static inline bnn_word bnn_epi_sign_word(const float *v)
-{
-    const __m256 z = _mm256_setzero_ps();
-    bnn_word bits = 0;
-    for (int k = 0; k < 8; k++)
-        bits |= (bnn_word)(unsigned)_mm256_movemask_ps(
-                    _mm256_cmp_ps(_mm256_loadu_ps(v + 8 * k), z, _CMP_GE_OQ))
-                << (8 * k);
-    return bits;
-}
-#else
-BNN_INLINE bnn_word bnn_epi_sign_word(const float *v)
-{
-    bnn_word bits = 0;
-    for (int b = 0; b < BNN_W; b++)
-        bits |= (bnn_word)(v[b] >= 0.0f) << b;
-    return bits;
-}
-#endif
-
-/* The signs of np pixels of C floats v as b1 rows y (bnn_sign's bits):
- * whole words by bnn_epi_sign_word, the channels left one by one. */
-BNN_INLINE void bnn_epi_pack(bnn_word *y, const float *v, long np, long C)
-{
-    long CW = bnn_words(C), whole = C / BNN_W;
-    for (long px = 0; px < np; px++) {
-        for (long cw = 0; cw < whole; cw++)
-            y[px * CW + cw] = bnn_epi_sign_word(v + px * C + cw * BNN_W);
-        if (whole < CW) {
-            bnn_word bits = 0;
-            for (long c = whole * BNN_W; c < C; c++)
-                bits |= (bnn_word)(v[px * C + c] >= 0.0f) << (c - whole * BNN_W);
-            y[px * CW + whole] = bits;
-        }
     }
 }
 

@@ -109,10 +109,6 @@ void emit_binarize(Emit *e, const IrNode *n) {
     emit_buf(e, yp, sizeof yp, n);
     emit_buf(e, xp, sizeof xp, x);
     const char *xt = emit_dtype_names[x->type];
-    if (n->op != OP_THRESHOLD && x->type == DT_F32 && !e->part) { /* vector compares (bnn_fused.h) */
-        fprintf(f, "    bnn_epi_pack(%s, %s, %lld, %lld);\n", yp, xp, (long long)P, (long long)C);
-        return;
-    }
     if (n->op != OP_THRESHOLD) {
         fprintf(f, "    bnn_sign%s(%s, %s, %s, %lld, %lld%s);\n", EMIT_PART(e), xp, xt, yp,
                 (long long)P, (long long)C, EMIT_TARGS(e));
