@@ -52,9 +52,17 @@ typedef uint32_t bnn_word;
 #endif
 
 /* A layer's own function in the emitted code (one thread): kept out of
- * line, so that each layer is compiled on its own. BNN_ASSUME_ALIGNED:
- * the arena's alignment, told to the compiler. */
-#if defined(__GNUC__)
+ * line, so that each layer is compiled on its own. With gcc, noipa: no
+ * interprocedural analysis either. gcc 12.2 at -O1 and above deleted the
+ * call of a layer function that was only noinline, whose output the next
+ * layer read (a threshold layer storing u8 after reading i32 through the
+ * same arena pointer; tests/codegen/ipa_call.bnn), as if its stores were
+ * dead: with -fno-ipa-modref and -fno-ipa-pure-const together it stayed.
+ * BNN_ASSUME_ALIGNED: the arena's alignment, told to the compiler. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define BNN_NOINLINE __attribute__((noipa))
+#define BNN_ASSUME_ALIGNED(p, a) __builtin_assume_aligned(p, a)
+#elif defined(__GNUC__)
 #define BNN_NOINLINE __attribute__((noinline))
 #define BNN_ASSUME_ALIGNED(p, a) __builtin_assume_aligned(p, a)
 #else

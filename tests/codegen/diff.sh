@@ -193,6 +193,14 @@ for cc in $all_ccs; do
         check "$here/grouped_gather.bnn" "$fl" 16
     done
 done
+# A layer's function whose call gcc 12.2 deleted when it was only
+# noinline (runtime/bnn_base.h): with each compiler on every flavour.
+for cc in $all_ccs; do
+    ccs=$cc
+    for fl in $flavours; do
+        check "$here/ipa_call.bnn" "$fl" 200
+    done
+done
 ccs=$all_ccs
 # Fused epilogues (pass fuse-epilogue): chains into floats, into bits,
 # an integer threshold, a bdense with a weight scale and a prelu.
