@@ -409,6 +409,9 @@ def main():
     ap.add_argument("--network", help="a .bnn file: print its layers' cycles instead")
     ap.add_argument("--net", help="the network of --network (default: its first)")
     ap.add_argument("--target", help="with --network: the target to emit for")
+    ap.add_argument("--option", action="append", default=[],
+                    help="with --network: an option of bnnc's emission, as "
+                         "--option=-fno-fuse-epilogue (repeatable)")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--update-catalog", action="store_true")
     ap.add_argument("--keep", help="keep the work files in this folder")
@@ -437,7 +440,7 @@ def main():
                 m = re.search(r"(?m)^network\s+([\w-]+)", open(a.network).read())
                 net = m.group(1)
             res = layer_cycles(a.bnnc, core, a.network, net, a.target or core["target"], work,
-                               show=a.blocks, runtime=a.runtime)
+                               show=a.blocks, runtime=a.runtime, flags=a.option)
             total = 0.0
             print("# %s on %s: %s -mcpu=%s (%s); %s" % (net, a.core, mca_v, core["mcpu"],
                                                       core["note"], clang_v))
