@@ -103,8 +103,11 @@ CORES = {
     "zen4": dict(X86, target="zen4", cflags=["-march=znver4", "-mno-sse4a"], mcpu="znver4",
                  note="LLVM's Zen 4 model (-mno-sse4a: AMD's insertq would not run on an "
                       "Intel host that counts the blocks)"),
-    "sapphire-rapids": dict(X86, target="sapphire-rapids", cflags=["-march=sapphirerapids"],
-                            mcpu="sapphirerapids", note="LLVM's Sapphire Rapids model"),
+    "sapphire-rapids": dict(X86, target="sapphire-rapids",
+                            cflags=["-march=sapphirerapids", "-mno-avx512fp16"],
+                            mcpu="sapphirerapids",
+                            note="LLVM's Sapphire Rapids model (-mno-avx512fp16: clang's "
+                                 "vmovw would not run on an AMD host that counts the blocks)"),
 }
 
 # Cycles charged for a call to a library function, which no block of ours
@@ -187,7 +190,10 @@ def instrument(asm, isa):
         if cur is not None and code:
             ins = s.split(cc)[0].strip()
             m = re.match(r"(?:bl|blx|call|callq|jmp|b)\s+([A-Za-z_][\w.$@]*)", ins)
-            if m and not m.group(1).startswith(".L") and (
+            # A call of a function of this file (a kernel the compiler did
+            # not inline) stays an instruction of its block: the callee's
+            # blocks are counted where they run, in the caller's layer.
+            if m and not m.group(1).startswith(".L") and m.group(1) not in funcs and (
                     ins.split()[0] in ("bl", "blx", "call", "callq") or m.group(1) in CALL_CYCLES
                     or m.group(1).startswith("__aeabi")):
                 calls[cur].append(m.group(1).split("@")[0])
@@ -305,14 +311,16 @@ def mca_cycles(blocks, used, core, work):
     return cyc
 
 
-def layer_cycles(bnnc, core, src, net, target, work, seed=1, show=0, runtime=None):
+def layer_cycles(bnnc, core, src, net, target, work, seed=1, show=0, runtime=None,
+                 flags=()):
     """Per timing point (layer 1..n): cycles, and calls charged; with show,
     the `show` costliest blocks of each layer on standard error; with
     runtime, a folder whose kernel library headers replace the ones bnnc
-    wrote (another revision's runtime/, same interface)."""
+    wrote (another revision's runtime/, same interface); flags: more
+    options of bnnc."""
     out = os.path.join(work, net)
     run([bnnc, src, "--network", net, "--target", target, "--emit", "c", "-o", out,
-         "--seed", str(seed)])
+         "--seed", str(seed)] + list(flags))
     if runtime:
         for h in os.listdir(out):
             if h.startswith("bnn_") and h.endswith(".h"):
@@ -401,6 +409,9 @@ def main():
     ap.add_argument("--network", help="a .bnn file: print its layers' cycles instead")
     ap.add_argument("--net", help="the network of --network (default: its first)")
     ap.add_argument("--target", help="with --network: the target to emit for")
+    ap.add_argument("--option", action="append", default=[],
+                    help="with --network: an option of bnnc's emission, as "
+                         "--option=-fno-fuse-epilogue (repeatable)")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--update-catalog", action="store_true")
     ap.add_argument("--keep", help="keep the work files in this folder")
@@ -429,7 +440,7 @@ def main():
                 m = re.search(r"(?m)^network\s+([\w-]+)", open(a.network).read())
                 net = m.group(1)
             res = layer_cycles(a.bnnc, core, a.network, net, a.target or core["target"], work,
-                               show=a.blocks, runtime=a.runtime)
+                               show=a.blocks, runtime=a.runtime, flags=a.option)
             total = 0.0
             print("# %s on %s: %s -mcpu=%s (%s); %s" % (net, a.core, mca_v, core["mcpu"],
                                                       core["note"], clang_v))
@@ -450,9 +461,14 @@ def main():
                  "# executions of each basic block counted under %s" %
                  (" ".join(core["run"]) or "the host, natively")]
         for net in ("calib_bconv", "calib_ops"):
+            # Without fused epilogues, as `bnnc calibrate` builds them: each
+            # operation's cycles are its own layer's, and the timing points
+            # are the layers `calibrate --from` reads (in these networks
+            # nothing would fuse: every binary layer's value is an output).
             for k, (c, calls) in enumerate(layer_cycles(a.bnnc, core, src, net, core["target"],
                                                         work, show=a.blocks,
-                                                        runtime=a.runtime), 1):
+                                                        runtime=a.runtime,
+                                                        flags=["-fno-fuse-epilogue"]), 1):
                 lines.append("%s %d %.1f%s" % (net, k, c, "  # calls charged: %s" %
                                                ", ".join("%s x%d at %d cycles" %
                                                          (fn, n, CALL_CYCLES.get(fn, DEFAULT_CALL))
