@@ -574,6 +574,9 @@ int ir_epi_inputs(const IrNode *n);
 
 /* A layer whose inputs and weights are both binary (XNOR + popcount). */
 bool ir_is_binary(const IrNode *n);
+/* A layer the pass fuse-epilogue folds element-wise layers into: bconv2d
+ * or bdense on a b1 input, or conv2d with float weights. */
+bool ir_fuses_epilogue(const IrNode *n);
 /* bconv2d or bdense on a u8 input: an integer dot product against binary
  * weights, computed bit-serially, one XNOR-popcount pass per bit of the
  * input (docs/cost-model.md). */

@@ -30,88 +30,162 @@
 #include "bnn_base.h"
 #include "bnn_binary.h"
 
+/* Output pixels of conv2d a block: bnn_conv2d_block computes BNN_FPX
+ * consecutive pixels (row-major, they may span rows) at a time, so that a
+ * weight vector read once serves them all. */
+#define BNN_FPX 4
+
 #if BNN_FVEC
-/* conv2d's vector path: outputs (oy, ox) of every channel, na vectors of
- * BNN_FV channels at a time (na = 4, 2 or 1, dividing the channels of a
- * group). */
+typedef uint32_t bnn_vfm __attribute__((vector_size(BNN_FV * 4))); /* a lane mask */
+
+/* conv2d's vector path on a block of np <= BNN_FPX pixels from q0: NA
+ * vectors of BNN_FV output channels at a time (NA = 4, 2 or 1, dividing
+ * the channels of a group, a constant once inlined), BNN_FPX x NA sums in
+ * registers over the taps. Each lane is one output's sum in the scalar
+ * order; a pixel whose tap is zero padding (or past np) keeps its sum
+ * (a mask), as the scalar loop skips the tap, and a same_one padded tap
+ * reads 1.0f (a mask too). */
 BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const float *w,
-                                const bnn_win *g, int chunk64, int na, int oy, int ox)
+                                const bnn_win *g, int chunk64, const int NA, long q0, int np)
 {
     long cg = g->C / g->groups, cog = g->Co / g->groups, taps = (long)g->Kh * g->Kw;
     long wstride = chunk64 ? 64 : g->Co; /* floats from one (tap, ci) row to the next */
-    for (int cb = 0; cb < g->Co; cb += na * BNN_FV) {
+    int oy[BNN_FPX], ox[BNN_FPX];
+    for (int p = 0; p < BNN_FPX; p++) {
+        long q = q0 + (p < np ? p : 0);
+        oy[p] = (int)(q / g->Wo);
+        ox[p] = (int)(q % g->Wo);
+    }
+    for (int cb = 0; cb < g->Co; cb += NA * BNN_FV) {
         int gr = (int)(cb / cog);
         const float *wb = chunk64 ? w + (long)(cb / 64) * taps * cg * 64 + cb % 64 : w + cb;
-        bnn_vf acc[4];
-        for (int k = 0; k < na; k++)
-            acc[k] = (bnn_vf){0};
+        bnn_vf acc[BNN_FPX][4];
+        for (int p = 0; p < BNN_FPX; p++)
+            for (int k = 0; k < NA; k++)
+                acc[p][k] = (bnn_vf){0};
         for (int ky = 0; ky < g->Kh; ky++)
             for (int kx = 0; kx < g->Kw; kx++) {
-                int iy = oy * g->sh - g->pt + ky * g->dh;
-                int ix = ox * g->sw - g->pl + kx * g->dw;
-                int out = bnn_padded(g, iy, ix);
-                if (out && g->pad != BNN_PAD_SAME_ONE)
-                    continue;
+                long xo[BNN_FPX];
+                int use[BNN_FPX], one[BNN_FPX], all = 1;
+                for (int p = 0; p < BNN_FPX; p++) {
+                    int iy = oy[p] * g->sh - g->pt + ky * g->dh;
+                    int ix = ox[p] * g->sw - g->pl + kx * g->dw;
+                    int out = bnn_padded(g, iy, ix);
+                    use[p] = p < np && (!out || g->pad == BNN_PAD_SAME_ONE);
+                    one[p] = out;
+                    xo[p] = out ? 0 : ((long)iy * g->W + ix) * g->C + gr * cg;
+                    all &= use[p] && !out;
+                }
                 const float *wt = wb + (long)(ky * g->Kw + kx) * cg * wstride;
+                if (all) { /* every pixel reads the input: no test in the loop */
+                    for (int ci = 0; ci < cg; ci++) {
+                        const float *wr = wt + ci * wstride;
+                        bnn_vf wv[4];
+                        for (int k = 0; k < NA; k++)
+                            memcpy(&wv[k], wr + k * BNN_FV, sizeof(bnn_vf));
+                        for (int p = 0; p < BNN_FPX; p++) {
+                            bnn_vf xs = bnn_ld(x, xt, xo[p] + ci, g->C) - (bnn_vf){0};
+                            for (int k = 0; k < NA; k++) {
+                                bnn_vf pr = xs * wv[k];
+                                acc[p][k] = acc[p][k] + pr;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                /* Masks, not branches: the loop stays one loop. */
+                bnn_vfm keep[BNN_FPX], onem[BNN_FPX];
+                for (int p = 0; p < BNN_FPX; p++) {
+                    keep[p] = (bnn_vfm){0} + (use[p] ? 0xffffffffu : 0u);
+                    onem[p] = (bnn_vfm){0} + (one[p] ? 0xffffffffu : 0u);
+                }
+                const bnn_vfm ones = (bnn_vfm){0} + 0x3f800000u; /* 1.0f */
                 for (int ci = 0; ci < cg; ci++) {
-                    long xi = ((long)iy * g->W + ix) * g->C + gr * cg + ci;
-                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g->C);
                     const float *wr = wt + ci * wstride;
-                    bnn_vf xs = (bnn_vf){0} + xv;
-                    for (int k = 0; k < na; k++) {
-                        bnn_vf wv;
-                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);
-                        bnn_vf p = xs * wv;
-                        acc[k] = acc[k] + p;
+                    bnn_vf wv[4];
+                    for (int k = 0; k < NA; k++)
+                        memcpy(&wv[k], wr + k * BNN_FV, sizeof(bnn_vf));
+                    for (int p = 0; p < BNN_FPX; p++) {
+                        bnn_vf xl = bnn_ld(x, xt, xo[p] + ci, g->C) - (bnn_vf){0};
+                        bnn_vf xs = (bnn_vf)(((bnn_vfm)xl & ~onem[p]) | (ones & onem[p]));
+                        for (int k = 0; k < NA; k++) {
+                            bnn_vf pr = xs * wv[k];
+                            bnn_vf sm = acc[p][k] + pr;
+                            acc[p][k] = (bnn_vf)(((bnn_vfm)sm & keep[p]) |
+                                                 ((bnn_vfm)acc[p][k] & ~keep[p]));
+                        }
                     }
                 }
             }
-        memcpy(yo + cb, acc, (size_t)na * sizeof(bnn_vf));
+        for (int p = 0; p < BNN_FPX; p++)
+            if (p < np)
+                for (int k = 0; k < NA; k++)
+                    memcpy(yo + (long)p * g->Co + cb + k * BNN_FV, &acc[p][k], sizeof(bnn_vf));
     }
 }
 #endif
+
+/* conv2d's scalar loop for output pixel (oy, ox): yo[Co]. */
+BNN_INLINE void bnn_conv2d_px(const void *x, bnn_dtype xt, float *yo, const float *w,
+                              const bnn_win *gp, int chunk64, int oy, int ox)
+{
+    bnn_win g = *gp;
+    long cg = g.C / g.groups, cog = g.Co / g.groups, taps = (long)g.Kh * g.Kw;
+    for (int co = 0; co < g.Co; co++)
+        yo[co] = 0.0f;
+    for (int ky = 0; ky < g.Kh; ky++)
+        for (int kx = 0; kx < g.Kw; kx++) {
+            int iy = oy * g.sh - g.pt + ky * g.dh;
+            int ix = ox * g.sw - g.pl + kx * g.dw;
+            int out = bnn_padded(&g, iy, ix);
+            if (out && g.pad != BNN_PAD_SAME_ONE)
+                continue;
+            for (int gr = 0; gr < g.groups; gr++)
+                for (long ci = 0; ci < cg; ci++) {
+                    long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
+                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
+                    for (long co = gr * cog; co < (gr + 1) * cog; co++) {
+                        float p = xv * (chunk64 ? w[(((co / 64) * taps + ky * g.Kw + kx) * cg +
+                                                      ci) * 64 + co % 64]
+                                                : w[((long)(ky * g.Kw + kx) * cg + ci) * g.Co +
+                                                    co]);
+                        yo[co] = yo[co] + p;
+                    }
+                }
+        }
+}
+
+/* conv2d's outputs of pixels q0 .. q0 + np - 1 (np = BNN_FPX, or fewer
+ * at the end) into yo[np][Co]; returns np. A fused layer's block
+ * (bnn_fused.h), and the body of bnn_conv2d. */
+BNN_INLINE int bnn_conv2d_block(const void *x, bnn_dtype xt, float *yo, const float *w, bnn_win g,
+                                int chunk64, long q0)
+{
+    long P = (long)g.Ho * g.Wo;
+    int np = P - q0 < BNN_FPX ? (int)(P - q0) : BNN_FPX;
+#if BNN_FVEC
+    long cog = g.Co / g.groups;
+    if (cog % (4 * BNN_FV) == 0)
+        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 4, q0, np);
+    else if (cog % (2 * BNN_FV) == 0)
+        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 2, q0, np);
+    else if (cog % BNN_FV == 0)
+        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 1, q0, np);
+    else
+#endif
+        for (int p = 0; p < np; p++)
+            bnn_conv2d_px(x, xt, yo + (long)p * g.Co, w, &g, chunk64, (int)((q0 + p) / g.Wo),
+                          (int)((q0 + p) % g.Wo));
+    return np;
+}
 
 /* conv2d (float weights w, see above) of x of type xt: y[Ho][Wo][Co]
  * float. A same_one padded tap reads 1.0f; a zero-padded one is skipped. */
 BNN_INLINE void bnn_conv2d(const void *x, bnn_dtype xt, float *y, const float *w, bnn_win g,
                            int chunk64)
 {
-    long cg = g.C / g.groups, cog = g.Co / g.groups, taps = (long)g.Kh * g.Kw;
-#if BNN_FVEC
-    int na = cog % (4 * BNN_FV) == 0 ? 4 : cog % (2 * BNN_FV) == 0 ? 2 : cog % BNN_FV == 0 ? 1 : 0;
-#endif
-    for (int oy = 0; oy < g.Ho; oy++)
-        for (int ox = 0; ox < g.Wo; ox++) {
-            float *yo = y + ((long)oy * g.Wo + ox) * g.Co;
-#if BNN_FVEC
-            if (na) {
-                bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, na, oy, ox);
-                continue;
-            }
-#endif
-            for (int co = 0; co < g.Co; co++)
-                yo[co] = 0.0f;
-            for (int ky = 0; ky < g.Kh; ky++)
-                for (int kx = 0; kx < g.Kw; kx++) {
-                    int iy = oy * g.sh - g.pt + ky * g.dh;
-                    int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = bnn_padded(&g, iy, ix);
-                    if (out && g.pad != BNN_PAD_SAME_ONE)
-                        continue;
-                    for (int gr = 0; gr < g.groups; gr++)
-                        for (long ci = 0; ci < cg; ci++) {
-                            long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
-                            float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
-                            for (long co = gr * cog; co < (gr + 1) * cog; co++) {
-                                float p = xv * (chunk64 ? w[(((co / 64) * taps + ky * g.Kw + kx) *
-                                                                 cg + ci) * 64 + co % 64]
-                                                        : w[((long)(ky * g.Kw + kx) * cg + ci) *
-                                                                g.Co + co]);
-                                yo[co] = yo[co] + p;
-                            }
-                        }
-                }
-        }
+    for (long q0 = 0; q0 < (long)g.Ho * g.Wo; q0 += BNN_FPX)
+        bnn_conv2d_block(x, xt, y + q0 * g.Co, w, g, chunk64, q0);
 }
 
 /* depthwise_conv2d: output channel c * m + k reads input channel c,

@@ -133,9 +133,13 @@ static char **emit_fused_chain(Emit *e, const IrNode *n, const char *q0s, const 
             return line;
         }
     }
-    line[m++] = mem_printf(A, "bnn_epi_float(v, %s, %s, %lld, %s, %s);",
-                           n->type == DT_B1 ? "acc" : "(const int32_t *)v", nps, (long long)C, sp,
-                           bp);
+    if (ir_is_binary(n)) /* int32 dot products (f32 when scaled or biased) */
+        line[m++] = mem_printf(A, "bnn_epi_float(v, %s, %s, %lld, %s, %s);",
+                               n->type == DT_B1 ? "acc" : "(const int32_t *)v", nps,
+                               (long long)C, sp, bp);
+    else if (sc || bi) /* a float dot product: bnn_epilogue on the block */
+        line[m++] = mem_printf(A, "bnn_epilogue(v, %s, %lld, %s, %s, 0);", nps, (long long)C,
+                               sp, bp);
     for (int k = 0; k < ep->n; k++) {
         const IrEpiStep *s = &ep->v[k];
         const LayerParams *p = NULL;
@@ -201,6 +205,18 @@ static char **emit_fused_chain(Emit *e, const IrNode *n, const char *q0s, const 
     return line;
 }
 
+/* The loop over the blocks of four pixels of a fused convolution's P
+ * output pixels, q0 the first of a block; with --threads, part t's share
+ * of the blocks (bnn_parts.h). */
+static void emit_block_loop(Emit *e, int64_t P) {
+    if (e->part)
+        fprintf(e->src, "        long b0, b1;\n        bnn_split(%lld, t, n, &b0, &b1);\n"
+                        "        for (long q0 = 4 * b0; q0 < 4 * b1; q0 += 4) {\n",
+                (long long)((P + 3) / 4));
+    else
+        fprintf(e->src, "        for (long q0 = 0; q0 < %lld; q0 += 4) {\n", (long long)P);
+}
+
 /* ------------------------------------------------------ binary layers */
 
 /* bconv2d on a b1 input: the weights packed and blocked for the
@@ -238,14 +254,7 @@ static void emit_bconv(Emit *e, const IrNode *n) {
             fprintf(f, "        int32_t acc[4 * %lld];\n", (long long)w.Co);
         if (bits && !ints)
             fprintf(f, "        float v[4 * %lld];\n", (long long)w.Co);
-        if (e->part) { /* part t of n: its share of the blocks (bnn_parts.h) */
-            fprintf(f, "        long b0, b1;\n        bnn_split(%lld, t, n, &b0, &b1);\n"
-                       "        for (long q0 = 4 * b0; q0 < 4 * b1; q0 += 4) {\n",
-                    (long long)((w.Ho * w.Wo + 3) / 4));
-        } else {
-            fprintf(f, "        for (long q0 = 0; q0 < %lld; q0 += 4) {\n",
-                    (long long)(w.Ho * w.Wo));
-        }
+        emit_block_loop(e, w.Ho * w.Wo);
         if (!bits) {
             emit_buf(e, yp, sizeof yp, n);
             fprintf(f, "            float *v = %s + q0 * %lld;\n", yp, (long long)w.Co);
@@ -383,6 +392,27 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     emit_buf(e, xp, sizeof xp, x);
     emit_buf(e, yp, sizeof yp, n);
     win_literal(win, sizeof win, &w, g, pad);
+    _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_conv2d_block computes four pixels (BNN_FPX)");
+    if (n->epi && !dw && !bw) { /* a loop over blocks of four pixels, the chain on each */
+        int m;
+        bool bits, ints;
+        char **line = emit_fused_chain(e, n, "q0", "np", &m, &bits, &ints);
+        if (!line)
+            return;
+        fputs("    {\n", f);
+        if (bits)
+            fprintf(f, "        float v[4 * %lld];\n", (long long)w.Co);
+        emit_block_loop(e, w.Ho * w.Wo);
+        if (!bits)
+            fprintf(f, "            float *v = %s + q0 * %lld;\n", yp, (long long)w.Co);
+        fprintf(f, "            int np = bnn_conv2d_block(%s, %s, v, %s_w%d,\n"
+                   "                                      %s, %d, q0);\n",
+                xp, emit_dtype_names[x->type], e->name, wid, win, chunk);
+        for (int k = 0; k < m; k++)
+            fprintf(f, "            %s\n", line[k]);
+        fputs("        }\n    }\n", f);
+        return;
+    }
     if (bw)
         fprintf(f, "    bnn_conv2d_bw%s(%s, %s, %s, %s_w%d,\n                  %s%s);\n",
                 EMIT_PART(e), xp, emit_dtype_names[x->type], yp, e->name, wid, win, EMIT_TARGS(e));

@@ -17,6 +17,12 @@ bool ir_is_binary(const IrNode *n) {
     return n->op < OP_COUNT && n->weights == W_BINARY && n->in_type == DT_B1;
 }
 
+bool ir_fuses_epilogue(const IrNode *n) {
+    if (n->op == OP_BCONV2D || n->op == OP_BDENSE)
+        return ir_is_binary(n);
+    return n->op == OP_CONV2D && n->weights != W_BINARY;
+}
+
 bool ir_is_bitserial(const IrNode *n) {
     return (n->op == OP_BCONV2D || n->op == OP_BDENSE) && n->in_type == DT_U8;
 }
@@ -67,8 +73,7 @@ const IrNode *ir_side_of(const IrNode *n) {
     if (n->op != OP_SIGN || n->nin != 1)
         return NULL;
     const IrNode *p = n->in[0];
-    return (p->op == OP_BCONV2D || p->op == OP_BDENSE) && p->epi && p->epi->side == n ? p
-                                                                                     : NULL;
+    return ir_fuses_epilogue(p) && p->epi && p->epi->side == n ? p : NULL;
 }
 
 int ir_epi_inputs(const IrNode *n) {
@@ -297,10 +302,8 @@ bool ir_verify(Ctx *c, const IrModule *m, const char *after) {
                 return fail(c, after, g, n, "packing on a layer that is not binary");
             if (n->op == OP_THRESHOLD && n->folds == NULL)
                 return fail(c, after, g, n, "a threshold without its batchnorm");
-            if (n->op != OP_THRESHOLD && n->epi &&
-                ((n->op != OP_BCONV2D && n->op != OP_BDENSE) || !ir_is_binary(n) ||
-                 n->epi->n < 1))
-                return fail(c, after, g, n, "an epilogue on a layer that is not binary");
+            if (n->op != OP_THRESHOLD && n->epi && (!ir_fuses_epilogue(n) || n->epi->n < 1))
+                return fail(c, after, g, n, "an epilogue on a layer that cannot fuse one");
             if (n->op != OP_THRESHOLD && n->epi && n->epi->side &&
                 (n->type != DT_F32 || n->epi->side->id != n->id + 1 ||
                  g->nodes.v[n->id + 1] != n->epi->side || !ir_side_of(n->epi->side)))

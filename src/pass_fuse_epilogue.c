@@ -1,14 +1,15 @@
 /*
  * pass_fuse_epilogue.c: element-wise layers fused into the kernel of a
- * binary dot product.
+ * dot product.
  *
- * A bconv2d or bdense on a b1 input is followed, in most BNNs, by a chain
+ * A bconv2d or bdense on a b1 input (or a float conv2d: a network's stem
+ * and transitions; ir_fuses_epilogue) is followed by a chain
  * of element-wise layers that only it feeds: batchnorm, relu, prelu,
  * hardtanh, and an add of a residual tensor. Unfused, each of them reads
  * and writes a tensor of the full size. The pass folds the chain into the
  * dot product's node as a list of epilogue steps (IrNode.epi), each
  * naming the layer it folds in; the kernel then applies them to each
- * output row while it is in cache, right after the popcounts, and writes
+ * output row while it is in cache, right after the dot products, and writes
  * the chain's final value once (docs/codegen.md). When that value's only
  * consumer binarises it (sign, or a threshold), the binarisation is a
  * step too and the node writes packed bits: the b1 layout the next binary
@@ -80,7 +81,7 @@ bool pass_fuse_epilogue(Ctx *c, IrGraph *g, const PassOptions *o) {
     bool any = false;
     for (int i = 0; i < n; i++) {
         IrNode *d = g->nodes.v[i];
-        if ((d->op != OP_BCONV2D && d->op != OP_BDENSE) || !ir_is_binary(d) || d->epi)
+        if (!ir_fuses_epilogue(d) || d->epi)
             continue;
         /* The chain's length first, then its steps. */
         int len = 0;
@@ -176,7 +177,7 @@ bool pass_fuse_epilogue(Ctx *c, IrGraph *g, const PassOptions *o) {
         if (dead[i] || moved[i])
             continue;
         order[k++] = u;
-        if ((u->op == OP_BCONV2D || u->op == OP_BDENSE) && u->epi && u->epi->side)
+        if (ir_fuses_epilogue(u) && u->epi && u->epi->side)
             order[k++] = u->epi->side;
     }
     for (int i = 0; i < k; i++) {

@@ -115,6 +115,7 @@ char kc_out_type(const kc_case *c)
         return 'b';
     case KC_BCONV_EPI:
     case KC_BDENSE_EPI:
+    case KC_CONV_EPI:
         return c->epi == KC_EPI_FLOAT ? 'f' : 'b';
     case KC_THRESHOLDS:
         return c->levels == 1 ? 'b' : 'u';
@@ -146,6 +147,7 @@ long kc_out_elems(const kc_case *c)
     case KC_DWCONV:
     case KC_CONV_BW:
     case KC_BCONV_EPI:
+    case KC_CONV_EPI:
         return (long)Ho * Wo * c->Co;
     case KC_BDENSE_EPI:
         return c->Co;
@@ -269,14 +271,18 @@ static void make_wide(kc_case *c, kc_op op)
 /* A binary layer with a fused chain: the geometry and weights of
  * make_bconv or make_dense, the chain's parameters per output channel. */
 static void make_dense(kc_case *c, kc_op op, int j);
+static void make_conv(kc_case *c, kc_op op, int j);
 static void make_epi(kc_case *c, kc_op op, int j)
 {
+    static const int float_chains[4] = {KC_EPI_FLOAT, KC_EPI_SIGN, KC_EPI_THRF, KC_EPI_SIDE};
     if (op == KC_BCONV_EPI)
         make_bconv(c, (3 * j + 1) % 45); /* make_bconv takes j < 45 */
+    else if (op == KC_CONV_EPI)
+        make_conv(c, KC_CONV, j);
     else
         make_dense(c, KC_BDENSE, j + 1);
     c->op = op;
-    c->epi = j % 5;
+    c->epi = op == KC_CONV_EPI ? float_chains[j % 4] : j % 5;
     if (c->epi == KC_EPI_THRI) { /* the threshold on the integers */
         free(c->bias), free(c->wscale);
         c->bias = c->wscale = NULL;
@@ -478,7 +484,7 @@ static const struct {
     {KC_GAVGPOOL, 2, 0}, {KC_SOFTMAX, 2, 0}, {KC_CONCAT, 8, 0}, {KC_FLATTEN, 5, 0},
     {KC_TRANSPOSE, 8, 0}, {KC_SLICE, 8, 0}, {KC_RESHAPE, 5, 0}, {KC_MUL, 8, 0}, {KC_PAD, 8, 0},
     {KC_BCONV, 24, 1}, {KC_BCONV, 1, 2}, {KC_BDENSE, 1, 2},
-    {KC_BCONV_EPI, 20, 0}, {KC_BDENSE_EPI, 10, 0},
+    {KC_BCONV_EPI, 20, 0}, {KC_BDENSE_EPI, 10, 0}, {KC_CONV_EPI, 21, 0},
 };
 
 int kc_count(void)
@@ -539,6 +545,7 @@ void kc_make(int k, kc_case *c)
         break;
     case KC_BCONV_EPI:
     case KC_BDENSE_EPI:
+    case KC_CONV_EPI:
         make_epi(c, families[f].op, j);
         break;
     default:
@@ -568,7 +575,8 @@ void kc_describe(const kc_case *c, char *buf, size_t n)
                                   "batchnorm", "relu", "hardtanh", "sigmoid", "prelu", "add",
                                   "maxpool", "avgpool", "global_avgpool", "softmax", "concat",
                                   "flatten", "transpose", "slice", "reshape", "mul",
-                                  "pad_channels", "bconv2d fused", "bdense fused"};
+                                  "pad_channels", "bconv2d fused", "bdense fused",
+                                  "conv2d fused"};
     static const char *pads[] = {"valid", "same", "same_one"}, *packs[] = {"channel", "dense",
                                                                            "kernel"};
     snprintf(buf, n,

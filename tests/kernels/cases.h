@@ -20,12 +20,13 @@ typedef enum {
     KC_BCONV, KC_BDENSE, KC_BCONV_BS, KC_BDENSE_BS, KC_CONV, KC_DWCONV, KC_CONV_BW, KC_DENSE,
     KC_BDENSE_F, KC_SIGN, KC_THRESHOLD, KC_THRESHOLDS, KC_BATCHNORM, KC_RELU, KC_HARDTANH,
     KC_SIGMOID, KC_PRELU, KC_ADD, KC_MAXPOOL, KC_AVGPOOL, KC_GAVGPOOL, KC_SOFTMAX, KC_CONCAT,
-    KC_FLATTEN, KC_TRANSPOSE, KC_SLICE, KC_RESHAPE, KC_MUL, KC_PAD, KC_BCONV_EPI, KC_BDENSE_EPI
+    KC_FLATTEN, KC_TRANSPOSE, KC_SLICE, KC_RESHAPE, KC_MUL, KC_PAD, KC_BCONV_EPI, KC_BDENSE_EPI,
+    KC_CONV_EPI
 } kc_op;
 
-/* The chains of the fused binary layers (KC_BCONV_EPI, KC_BDENSE_EPI;
- * runtime/bnn_fused.h), on the dot product c (weights "c"), z an input of
- * the output's shape:
+/* The chains of the fused layers (KC_BCONV_EPI, KC_BDENSE_EPI, and
+ * KC_CONV_EPI, a float conv2d: all but KC_EPI_THRI; runtime/bnn_fused.h),
+ * on the dot product c (weights "c"), z an input of the output's shape:
  *   KC_EPI_FLOAT   b = batchnorm(c); r = relu(b); y = add(r, z), z b1
  *   KC_EPI_SIGN    b = batchnorm(c); p = prelu(b); h = hardtanh(p); y = sign(h)
  *   KC_EPI_THRF    a = add(z, c); b = batchnorm(a); y = sign(b), z f32
@@ -55,7 +56,7 @@ typedef struct {
     int levels, strict;
     int chunk64;  /* conv2d: weights in chunks of 64 output channels */
     int lo, hi;   /* threshold on integers: the range of x */
-    int epi;      /* fused binary layers: KC_EPI_... */
+    int epi;      /* fused layers: KC_EPI_... */
     kc_tensor x, x2;
     float *w;     /* weights (or thresholds T[C][levels]) */
     long nw;

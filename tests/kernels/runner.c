@@ -141,7 +141,10 @@ static void epi_block(const kc_case *c, void *y, float *yf, int32_t *acc, float 
         bnn_threshold_int(acc, BNN_I32, (bnn_word *)y + q0 * CW, tt, dd, np, Co);
         return;
     }
-    bnn_epi_float(v, bits ? acc : (const int32_t *)v, np, Co, c->wscale, c->bias);
+    if (c->op != KC_CONV_EPI)
+        bnn_epi_float(v, bits ? acc : (const int32_t *)v, np, Co, c->wscale, c->bias);
+    else if (c->wscale || c->bias) /* a float dot product */
+        bnn_epilogue(v, np, Co, c->wscale, c->bias, 0);
     switch (c->epi) {
     case KC_EPI_FLOAT:
     case KC_EPI_SIDE:
@@ -165,20 +168,24 @@ static void epi_block(const kc_case *c, void *y, float *yf, int32_t *acc, float 
         bnn_epi_pack(sb + q0 * CW, v, np, Co);
 }
 
-/* bconv2d and bdense on b1 with a fused chain (cases.h, KC_EPI_...). */
+static float *chunked(const kc_case *c);
+
+/* bconv2d and bdense on b1, conv2d, with a fused chain (cases.h,
+ * KC_EPI_...). */
 static void run_epi(const kc_case *c, kc_tensor *out)
 {
     bnn_dtype t, zt = BNN_F32;
     bnn_word *xp, *zp = NULL;
     const void *x = lib_input(&c->x, c->C, &xp, &t);
     const void *z = c->x2.t ? lib_input(&c->x2, c->Co, &zp, &zt) : NULL;
-    int conv = c->op == KC_BCONV_EPI;
+    int conv = c->op == KC_BCONV_EPI, fl = c->op == KC_CONV_EPI;
     long taps = conv ? (long)c->Kh * c->Kw : 1, cg = c->C / c->groups;
     bnn_pack pk = conv ? (bnn_pack)c->pack : BNN_PACK_DENSE;
-    int16_t *wpop;
-    int32_t *npos;
-    bnn_word *w = filters(c->w, taps, cg, c->Co, c->groups, pk, &wpop, &npos, 1);
-    long P = out->n / c->Co, CW = bnn_words(c->Co), blk = conv ? 4 : 1;
+    int16_t *wpop = NULL;
+    int32_t *npos = NULL;
+    bnn_word *w = fl ? NULL : filters(c->w, taps, cg, c->Co, c->groups, pk, &wpop, &npos, 1);
+    float *fw = fl && c->chunk64 ? chunked(c) : NULL;
+    long P = out->n / c->Co, CW = bnn_words(c->Co), blk = conv || fl ? 4 : 1;
     int side = c->epi == KC_EPI_SIDE, bits = out->t == 'b' && !side;
     void *y = zalloc((size_t)(bits ? P * CW * (long)sizeof(bnn_word) : out->n * 4));
     int32_t *acc = bits ? zalloc((size_t)(blk * c->Co) * 4) : NULL;
@@ -196,7 +203,13 @@ static void run_epi(const kc_case *c, kc_tensor *out)
             int_threshold(c->scale[co], c->shift[co], -N, N, &tt[co], dd, co);
     }
     float *yf = bits ? NULL : (float *)y;
-    if (conv) {
+    if (fl) { /* the emitter's loop over blocks of BNN_FPX pixels */
+        for (long q0 = 0; q0 < P; q0 += BNN_FPX) {
+            float *v = bits ? vb : yf + q0 * c->Co;
+            int np = bnn_conv2d_block(x, t, v, fw ? fw : c->w, geometry(c), c->chunk64, q0);
+            epi_block(c, y, yf, NULL, v, sb, z, zt, NULL, NULL, q0, np);
+        }
+    } else if (conv) {
         for (long q0 = 0; q0 < P; q0 += 4) {
             float *v = bits ? vb : yf + q0 * c->Co;
             int np = bnn_bconv2d_block(x, bits ? acc : (int32_t *)v, w,
@@ -217,7 +230,20 @@ static void run_epi(const kc_case *c, kc_tensor *out)
         out->f = y;
     }
     free(xp), free(zp), free(w), free(wpop), free(npos), free(col), free(padded), free(acc);
-    free(vb), free(tt), free(dd);
+    free(vb), free(tt), free(dd), free(fw);
+}
+
+/* conv2d's weights in chunks of 64 output channels (bnn_float.h). */
+static float *chunked(const kc_case *c)
+{
+    long taps = (long)c->Kh * c->Kw, cg = c->C / c->groups, Co = c->Co;
+    float *cw = zalloc((size_t)c->nw * sizeof *cw);
+    for (long tp = 0; tp < taps; tp++)
+        for (long ci = 0; ci < cg; ci++)
+            for (long co = 0; co < Co; co++)
+                cw[(((co / 64) * taps + tp) * cg + ci) * 64 + co % 64] =
+                    c->w[(tp * cg + ci) * Co + co];
+    return cw;
 }
 
 /* The float convolutions and dense layers, and their epilogue. */
@@ -229,12 +255,7 @@ static void run_float(const kc_case *c, kc_tensor *out)
     float *y = zalloc((size_t)out->n * 4);
     long taps = (long)c->Kh * c->Kw, cg = c->C / c->groups, Co = c->Co;
     if (c->op == KC_CONV && c->chunk64) {
-        float *cw = zalloc((size_t)c->nw * sizeof *cw);
-        for (long tp = 0; tp < taps; tp++)
-            for (long ci = 0; ci < cg; ci++)
-                for (long co = 0; co < Co; co++)
-                    cw[(((co / 64) * taps + tp) * cg + ci) * 64 + co % 64] =
-                        c->w[(tp * cg + ci) * Co + co];
+        float *cw = chunked(c);
         bnn_conv2d(x, t, y, cw, geometry(c), 1);
         free(cw);
     } else if (c->op == KC_CONV) {
@@ -481,6 +502,7 @@ void KC_RUN(const kc_case *c, kc_tensor *out)
         break;
     case KC_BCONV_EPI:
     case KC_BDENSE_EPI:
+    case KC_CONV_EPI:
         run_epi(c, out);
         break;
     default:

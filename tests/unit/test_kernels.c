@@ -50,7 +50,8 @@ static void source(const kc_case *c, char *src, size_t n)
     else
         snprintf(in, sizeof in, "%s[%d]", tname(c->x.t), c->C);
     bool conv = c->op == KC_BCONV || c->op == KC_BCONV_BS || c->op == KC_CONV ||
-                c->op == KC_CONV_BW || c->op == KC_DWCONV || c->op == KC_BCONV_EPI;
+                c->op == KC_CONV_BW || c->op == KC_DWCONV || c->op == KC_BCONV_EPI ||
+                c->op == KC_CONV_EPI;
     window_attrs(c, a, sizeof a, conv);
     const char *epi = c->bias && c->wscale ? ", bias = yes, scaled = yes"
                       : c->bias            ? ", bias = yes"
@@ -112,7 +113,8 @@ static void source(const kc_case *c, char *src, size_t n)
                  c->before, c->after, c->value);
         break;
     case KC_BCONV_EPI:
-    case KC_BDENSE_EPI: {
+    case KC_BDENSE_EPI:
+    case KC_CONV_EPI: {
         static const char *chains[] = {
             [KC_EPI_FLOAT] = "b = batchnorm(c); r = relu(b); y = add(r, z);",
             [KC_EPI_SIGN] = "b = batchnorm(c); p = prelu(b); h = hardtanh(p); y = sign(h);",
@@ -120,15 +122,15 @@ static void source(const kc_case *c, char *src, size_t n)
             [KC_EPI_THRI] = "b = batchnorm(c); y = sign(b);",
             [KC_EPI_SIDE] = "b = batchnorm(c); r = relu(b); a = add(r, z); y = sign(a);"};
         char dot[320], z[64] = "";
-        if (c->op == KC_BCONV_EPI)
-            snprintf(dot, sizeof dot, "c = bconv2d(x, filters = %d, %s, groups = %d);", c->Co, a,
-                     c->groups);
+        if (c->op == KC_BCONV_EPI || c->op == KC_CONV_EPI)
+            snprintf(dot, sizeof dot, "c = %s(x, filters = %d, %s, groups = %d);",
+                     c->op == KC_CONV_EPI ? "conv2d" : "bconv2d", c->Co, a, c->groups);
         else
             snprintf(dot, sizeof dot, "c = bdense(x, units = %d%s);", c->Co, epi);
         if (c->x2.t) {
             int Ho, Wo;
             kc_out_hw(c, &Ho, &Wo);
-            if (c->op == KC_BCONV_EPI)
+            if (c->op != KC_BDENSE_EPI)
                 snprintf(z, sizeof z, "input z : %s[%d, %d, %d]; ", tname(c->x2.t), Ho, Wo, c->Co);
             else
                 snprintf(z, sizeof z, "input z : %s[%d]; ", tname(c->x2.t), c->Co);
@@ -180,7 +182,7 @@ static void interpret(int k)
          .nout = c->Co},
         {.layer = "b", .scale = c->scale, .shift = c->shift, .nc = c->Co},
         {.layer = "p", .alpha = c->alpha, .nc = c->Co}};
-    if (c->op == KC_BCONV_EPI || c->op == KC_BDENSE_EPI)
+    if (c->op == KC_BCONV_EPI || c->op == KC_BDENSE_EPI || c->op == KC_CONV_EPI)
         w = (Weights){.v = chain, .n = c->epi == KC_EPI_SIGN ? 3 : 2};
     Tensor in[2] = {to_tensor(&c->x), to_tensor(&c->x2)};
     if (!interp_run(&r->c, r->m.graphs.v[0], &w, in, &expected[k])) {

@@ -175,8 +175,9 @@ static void test_dce(void **state) {
     assert_int_equal(node_count(&r), 4);
     run_free(&r);
 
-    /* Without dce, d3 keeps b alive and unfused: all 8 layers stay. */
-    compile_and_pass(&r, dead_src, 1u << PASS_DCE);
+    /* Without dce, d3 keeps b alive and unfused: all 8 layers stay (with
+     * fuse-epilogue off, which would fold d2 into d1's kernel). */
+    compile_and_pass(&r, dead_src, 1u << PASS_DCE | 1u << PASS_FUSE_EPI);
     assert_int_equal(node_count(&r), 8);
     assert_int_equal(find_node(&r, "s")->op, OP_SIGN);
     run_free(&r);
@@ -354,7 +355,7 @@ static void test_epi_stops(void **state) {
     run_free(&r);
 
     /* An add of two i32 dot products is an integer add: not fused (the
-     * steps are float); a float layer is never a chain's head. */
+     * steps are float); a conv2d's chain stops before a network output. */
     compile_and_pass(&r,
                      "bnn 1;\nnetwork n {\n"
                      "    input x : b1[6, 6, 32];\n"
@@ -368,6 +369,62 @@ static void test_epi_stops(void **state) {
     assert_null(find_node(&r, "c")->epi);
     assert_null(find_node(&r, "e")->epi);
     assert_int_equal(find_node(&r, "k")->op, OP_RELU);
+    run_free(&r);
+}
+
+/* A float conv2d heads a chain too (QuickNet's transitions: conv2d,
+ * batchnorm, read by the next block's sign and its add); a depthwise
+ * convolution and a bconv2d on a float input do not. */
+static void test_epi_float(void **state) {
+    (void)state;
+    Run r;
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : f32[8, 8, 16];\n"
+                     "    c = conv2d(x, filters = 32, kernel = 1, bias = yes);\n"
+                     "    r = relu(batchnorm(c));\n"
+                     "    e = bconv2d(sign(r), filters = 32, kernel = 3, padding = same_one);\n"
+                     "    a = add(batchnorm(e), r);\n"
+                     "    d = depthwise_conv2d(a, kernel = 3);\n"
+                     "    g = relu(d);\n"
+                     "    k = bconv2d(g, filters = 8, kernel = 3);\n"
+                     "    h = relu(k);\n"
+                     "    output h;\n}\n",
+                     0);
+    IrNode *c = find_node(&r, "c"), *e = find_node(&r, "e");
+    assert_non_null(c->epi);
+    assert_int_equal(c->epi->n, 2);
+    assert_int_equal(c->epi->v[0].op, OP_BATCHNORM);
+    assert_int_equal(c->epi->v[1].op, OP_RELU);
+    assert_int_equal(c->epi->dot, DT_F32);
+    assert_int_equal(c->type, DT_F32);
+    assert_string_equal(ir_op_label(c), "conv2d+bn+relu");
+    /* r is read by e's sign and by the add: the sign's bits on the side. */
+    IrNode *es = find_node(&r, "e.sign");
+    assert_ptr_equal(c->epi->side, es);
+    assert_ptr_equal(ir_side_of(es), c);
+    assert_int_equal(es->id, c->id + 1);
+    assert_null(find_node(&r, "r"));
+    /* e's add reads c, the fused node. */
+    assert_int_equal(e->epi->n, 2);
+    assert_int_equal(e->epi->v[1].op, OP_ADD);
+    assert_ptr_equal(e->in[1], c);
+    assert_null(find_node(&r, "d")->epi);
+    assert_int_equal(find_node(&r, "g")->op, OP_RELU);
+    assert_null(find_node(&r, "k")->epi);
+    assert_int_equal(find_node(&r, "h")->op, OP_RELU);
+    run_free(&r);
+
+    /* -fno-fuse-epilogue: c computes the convolution alone. */
+    compile_and_pass(&r,
+                     "bnn 1;\nnetwork n {\n"
+                     "    input x : f32[8, 8, 16];\n"
+                     "    c = conv2d(x, filters = 32, kernel = 1);\n"
+                     "    r = relu(batchnorm(c));\n"
+                     "    output r;\n}\n",
+                     1u << PASS_FUSE_EPI);
+    assert_null(find_node(&r, "c")->epi);
+    assert_int_equal(find_node(&r, "r")->op, OP_RELU);
     run_free(&r);
 }
 
@@ -411,6 +468,7 @@ int main(void) {
         cmocka_unit_test(test_epi_chain),
         cmocka_unit_test(test_epi_stops),
         cmocka_unit_test(test_epi_bits),
+        cmocka_unit_test(test_epi_float),
         cmocka_unit_test(test_fuse_single_reader),
         cmocka_unit_test(test_fuse_integer_input),
         cmocka_unit_test(test_fuse_two_readers),
