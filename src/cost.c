@@ -719,12 +719,17 @@ static int weight_level(const CostTarget *t) {
     return -1;
 }
 
-/* How often a layer's kernel reads all of its weights: a float
- * convolution at every output position, a binary one once per block of
- * EMIT_BCONV_BLOCK positions (they share each weight load), a dense layer
- * once (docs/cost-model.md section 4). */
-static int64_t weight_passes(const IrNode *n) {
+/* How often a layer's kernel reads all of its weights: a binary
+ * convolution once per block of EMIT_BCONV_BLOCK positions (they share
+ * each weight load), a float conv2d too where its vector path runs (SIMD,
+ * and vectors of t->flanes dividing the output channels of a group:
+ * bnn_conv2d_block, BNN_FPX = EMIT_BCONV_BLOCK), else at every output
+ * position, a dense layer once (docs/cost-model.md section 4). */
+static int64_t weight_passes(const IrNode *n, const CostTarget *t) {
     int64_t pos = shape_pixels(&n->shape);
+    if (n->op == OP_CONV2D && n->weights != W_BINARY && t->vector >= 128 && t->flanes > 0 &&
+        (shape_channels(&n->shape) / n->at->v[A_GROUPS][0]) % t->flanes == 0)
+        return (pos + EMIT_BCONV_BLOCK - 1) / EMIT_BCONV_BLOCK;
     switch (n->op) {
     case OP_BCONV2D:
         if (ir_is_binary(n))
@@ -851,7 +856,7 @@ static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t
      * the per-operation costs include), from levels with a stated
      * bandwidth: the activations once, and all the weights at each of its
      * weight passes. */
-    l->weight_passes = weight_passes(n);
+    l->weight_passes = weight_passes(n, t);
     if (model == MEM_ROOFLINE) {
         l->act_traffic = (double)act_bytes;
         l->wt_traffic = (double)wbytes;

@@ -367,7 +367,7 @@ void report_explain(FILE *f, const CostResult *r, const CostLayer *l) {
                                                     : "inputs + output, past the fastest level",
                  l->act_traffic, 0, l->level);
     char how[64] = "weights once";
-    if (!roof && l->weight_passes > 1 && ir_is_binary(n))
+    if (!roof && l->weight_passes > 1 && l->weight_passes < shape_pixels(&n->shape))
         snprintf(how, sizeof how, "weights x passes (one per %d positions)", EMIT_BCONV_BLOCK);
     else if (!roof && l->weight_passes > 1)
         snprintf(how, sizeof how, "weights x passes (one per position)");

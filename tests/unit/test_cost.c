@@ -1577,15 +1577,17 @@ static void test_measured(void **state) {
     assert_near(l->t_traffic, (4096 + 256) / 4e9);
     assert_near(l->time, 2048 / 1e9);
     /* conv2d: 6 x 6 x 8 outputs x 144 MACs x fmac 1 / 4 lanes = 10368
-     * cycles; its weights (more than l1) are read once per output
-     * position, 36 times, from l2, and its activations (4096 + 1152 B)
-     * once: the traffic bounds it. */
+     * cycles; its weights (more than l1) are read once per block of four
+     * output positions (the vector path: 8 channels, vectors of 4 lanes),
+     * 9 times, from l2, and its activations (4096 + 1152 B) once: the
+     * traffic bounds it. */
     l = find_layer(&e, "cv");
     assert_near(l->cyc_other, 288 * 144 / 4.0);
     int64_t wb = l->weight_bytes + l->param_bytes;
     assert_true(wb > 4096);
     assert_string_equal(e.t.lv[l->wlevel].name, "l2");
-    assert_near(l->t_traffic, (4096 + 1152 + 36.0 * (double)wb) / 4e9);
+    assert_int_equal(l->weight_passes, 9);
+    assert_near(l->t_traffic, (4096 + 1152 + 9.0 * (double)wb) / 4e9);
     assert_near(l->time, l->t_traffic);
     est_free(&e);
 }
