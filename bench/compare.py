@@ -24,7 +24,9 @@ otherwise, 2 on bad usage or a bench that failed. --cc sets $CC for both
 side each, to compare two compilers (or compiler options, through a
 wrapper script) on the same bnnc. --old-arg and --new-arg (repeatable)
 add an option to one side's `bnnc bench`, e.g. --new-arg=-fno-fuse-epilogue
-to compare the new build's unfused layers with an old build's.
+to compare the new build's unfused layers with an old build's. With
+--network only the whole networks are compared, and the two builds may
+give different layers (a fused graph against an unfused one).
 """
 import argparse
 import json
@@ -58,11 +60,11 @@ def measure(a, path, cc, reps, layers, rounds):
         for which in order:
             res = bench(getattr(a, which), path, a.target, reps, cc[which],
                         getattr(a, which + "_arg"))
-            if [(l["name"], l["op"]) for l in res["layers"]] != layers:
+            if layers is not None and [(l["name"], l["op"]) for l in res["layers"]] != layers:
                 sys.stderr.write("compare.py: %s: the two builds give different layers\n" % path)
                 sys.exit(2)
             total[which] = min(total[which], res["measured_s"])
-            for l in res["layers"]:
+            for l in res["layers"] if layers is not None else []:
                 prev = best[which].get(l["name"], float("inf"))
                 best[which][l["name"]] = min(prev, l["measured_s"])
     return best, total
@@ -92,6 +94,7 @@ def main():
     ap.add_argument("--limit", type=float, default=0.05)
     ap.add_argument("--old-arg", action="append", default=[])
     ap.add_argument("--new-arg", action="append", default=[])
+    ap.add_argument("--network", action="store_true")
     a = ap.parse_args()
     if a.rounds < 1:
         ap.error("--rounds must be at least 1")
@@ -103,6 +106,15 @@ def main():
         first = bench(a.old, path, a.target, 0, cc["old"], a.old_arg)
         reps = first["reps"]
         layers = [(l["name"], l["op"]) for l in first["layers"]]
+        if a.network:
+            _, total = measure(a, path, cc, reps, None, a.rounds)
+            o, n = total["old"] * 1e6, total["new"] * 1e6
+            print("### %s (--target %s, %d inferences per round, %d rounds): whole network\n" %
+                  (first["network"], a.target, reps, a.rounds))
+            print("| network | old µs | new µs | new / old | old / new |")
+            print("|---|---:|---:|---:|---:|")
+            print("| %s | %.2f | %.2f | %.3f | %.3f |\n" % (first["network"], o, n, n / o, o / n))
+            continue
         best, total = measure(a, path, cc, reps, layers, a.rounds)
         flagged = [name for name, _ in layers if is_slow(best, name, a.limit)]
         again = None
