@@ -36,25 +36,59 @@
 #define BNN_FPX 4
 
 #if BNN_FVEC
-typedef uint32_t bnn_vfm __attribute__((vector_size(BNN_FV * 4))); /* a lane mask */
+/* conv2d's vector path for output pixel (oy, ox): every channel, NA
+ * vectors of BNN_FV channels at a time (NA = 4, 2 or 1, dividing the
+ * channels of a group), the sums in registers over the taps in the scalar
+ * order; a zero-padded tap is skipped, a same_one padded one reads 1.0f. */
+BNN_INLINE void bnn_conv2d_fvec1(const void *x, bnn_dtype xt, float *yo, const float *w,
+                                 const bnn_win *g, int chunk64, const int NA, int oy, int ox)
+{
+    long cg = g->C / g->groups, cog = g->Co / g->groups, taps = (long)g->Kh * g->Kw;
+    long wstride = chunk64 ? 64 : g->Co; /* floats from one (tap, ci) row to the next */
+    for (int cb = 0; cb < g->Co; cb += NA * BNN_FV) {
+        int gr = (int)(cb / cog);
+        const float *wb = chunk64 ? w + (long)(cb / 64) * taps * cg * 64 + cb % 64 : w + cb;
+        bnn_vf acc[4];
+        for (int k = 0; k < NA; k++)
+            acc[k] = (bnn_vf){0};
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                int iy = oy * g->sh - g->pt + ky * g->dh;
+                int ix = ox * g->sw - g->pl + kx * g->dw;
+                int out = bnn_padded(g, iy, ix);
+                if (out && g->pad != BNN_PAD_SAME_ONE)
+                    continue;
+                const float *wt = wb + (long)(ky * g->Kw + kx) * cg * wstride;
+                for (int ci = 0; ci < cg; ci++) {
+                    long xi = ((long)iy * g->W + ix) * g->C + gr * cg + ci;
+                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g->C);
+                    const float *wr = wt + ci * wstride;
+                    bnn_vf xs = xv - (bnn_vf){0};
+                    for (int k = 0; k < NA; k++) {
+                        bnn_vf wv;
+                        memcpy(&wv, wr + k * BNN_FV, sizeof wv);
+                        bnn_vf pr = xs * wv;
+                        acc[k] = acc[k] + pr;
+                    }
+                }
+            }
+        memcpy(yo + cb, acc, (size_t)NA * sizeof(bnn_vf));
+    }
+}
 
-/* conv2d's vector path on a block of np <= BNN_FPX pixels from q0: NA
- * vectors of BNN_FV output channels at a time (NA = 4, 2 or 1, dividing
- * the channels of a group, a constant once inlined), BNN_FPX x NA sums in
- * registers over the taps. Each lane is one output's sum in the scalar
- * order; a pixel whose tap is zero padding (or past np) keeps its sum
- * (a mask), as the scalar loop skips the tap, and a same_one padded tap
- * reads 1.0f (a mask too). */
+/* The same for BNN_FPX pixels from q0 whose windows are all inside the
+ * input (bnn_conv2d_inside): BNN_FPX x NA sums in registers, so that each
+ * weight vector read serves every pixel; each lane is one output's sum in
+ * the scalar order. */
 BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const float *w,
-                                const bnn_win *g, int chunk64, const int NA, long q0, int np)
+                                const bnn_win *g, int chunk64, const int NA, long q0)
 {
     long cg = g->C / g->groups, cog = g->Co / g->groups, taps = (long)g->Kh * g->Kw;
     long wstride = chunk64 ? 64 : g->Co; /* floats from one (tap, ci) row to the next */
     int oy[BNN_FPX], ox[BNN_FPX];
     for (int p = 0; p < BNN_FPX; p++) {
-        long q = q0 + (p < np ? p : 0);
-        oy[p] = (int)(q / g->Wo);
-        ox[p] = (int)(q % g->Wo);
+        oy[p] = (int)((q0 + p) / g->Wo);
+        ox[p] = (int)((q0 + p) % g->Wo);
     }
     for (int cb = 0; cb < g->Co; cb += NA * BNN_FV) {
         int gr = (int)(cb / cog);
@@ -66,64 +100,41 @@ BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const fl
         for (int ky = 0; ky < g->Kh; ky++)
             for (int kx = 0; kx < g->Kw; kx++) {
                 long xo[BNN_FPX];
-                int use[BNN_FPX], one[BNN_FPX], all = 1;
                 for (int p = 0; p < BNN_FPX; p++) {
                     int iy = oy[p] * g->sh - g->pt + ky * g->dh;
                     int ix = ox[p] * g->sw - g->pl + kx * g->dw;
-                    int out = bnn_padded(g, iy, ix);
-                    use[p] = p < np && (!out || g->pad == BNN_PAD_SAME_ONE);
-                    one[p] = out;
-                    xo[p] = out ? 0 : ((long)iy * g->W + ix) * g->C + gr * cg;
-                    all &= use[p] && !out;
+                    xo[p] = ((long)iy * g->W + ix) * g->C + gr * cg;
                 }
                 const float *wt = wb + (long)(ky * g->Kw + kx) * cg * wstride;
-                if (all) { /* every pixel reads the input: no test in the loop */
-                    for (int ci = 0; ci < cg; ci++) {
-                        const float *wr = wt + ci * wstride;
-                        bnn_vf wv[4];
-                        for (int k = 0; k < NA; k++)
-                            memcpy(&wv[k], wr + k * BNN_FV, sizeof(bnn_vf));
-                        for (int p = 0; p < BNN_FPX; p++) {
-                            bnn_vf xs = bnn_ld(x, xt, xo[p] + ci, g->C) - (bnn_vf){0};
-                            for (int k = 0; k < NA; k++) {
-                                bnn_vf pr = xs * wv[k];
-                                acc[p][k] = acc[p][k] + pr;
-                            }
-                        }
-                    }
-                    continue;
-                }
-                /* Masks, not branches: the loop stays one loop. */
-                bnn_vfm keep[BNN_FPX], onem[BNN_FPX];
-                for (int p = 0; p < BNN_FPX; p++) {
-                    keep[p] = (bnn_vfm){0} + (use[p] ? 0xffffffffu : 0u);
-                    onem[p] = (bnn_vfm){0} + (one[p] ? 0xffffffffu : 0u);
-                }
-                const bnn_vfm ones = (bnn_vfm){0} + 0x3f800000u; /* 1.0f */
                 for (int ci = 0; ci < cg; ci++) {
                     const float *wr = wt + ci * wstride;
                     bnn_vf wv[4];
                     for (int k = 0; k < NA; k++)
                         memcpy(&wv[k], wr + k * BNN_FV, sizeof(bnn_vf));
                     for (int p = 0; p < BNN_FPX; p++) {
-                        bnn_vf xl = bnn_ld(x, xt, xo[p] + ci, g->C) - (bnn_vf){0};
-                        bnn_vf xs = (bnn_vf)(((bnn_vfm)xl & ~onem[p]) | (ones & onem[p]));
+                        bnn_vf xs = bnn_ld(x, xt, xo[p] + ci, g->C) - (bnn_vf){0};
                         for (int k = 0; k < NA; k++) {
                             bnn_vf pr = xs * wv[k];
-                            bnn_vf sm = acc[p][k] + pr;
-                            acc[p][k] = (bnn_vf)(((bnn_vfm)sm & keep[p]) |
-                                                 ((bnn_vfm)acc[p][k] & ~keep[p]));
+                            acc[p][k] = acc[p][k] + pr;
                         }
                     }
                 }
             }
         for (int p = 0; p < BNN_FPX; p++)
-            if (p < np)
-                for (int k = 0; k < NA; k++)
-                    memcpy(yo + (long)p * g->Co + cb + k * BNN_FV, &acc[p][k], sizeof(bnn_vf));
+            for (int k = 0; k < NA; k++)
+                memcpy(yo + (long)p * g->Co + cb + k * BNN_FV, &acc[p][k], sizeof(bnn_vf));
     }
 }
 #endif
+
+/* Whether output pixel q's window lies inside the input (no tap on
+ * padding). */
+BNN_INLINE int bnn_conv2d_inside(const bnn_win *g, long q)
+{
+    int iy = (int)(q / g->Wo) * g->sh - g->pt, ix = (int)(q % g->Wo) * g->sw - g->pl;
+    return iy >= 0 && iy + (g->Kh - 1) * g->dh < g->H && ix >= 0 &&
+           ix + (g->Kw - 1) * g->dw < g->W;
+}
 
 /* conv2d's scalar loop for output pixel (oy, ox): yo[Co]. */
 BNN_INLINE void bnn_conv2d_px(const void *x, bnn_dtype xt, float *yo, const float *w,
@@ -165,13 +176,23 @@ BNN_INLINE int bnn_conv2d_block(const void *x, bnn_dtype xt, float *yo, const fl
     int np = P - q0 < BNN_FPX ? (int)(P - q0) : BNN_FPX;
 #if BNN_FVEC
     long cog = g.Co / g.groups;
-    if (cog % (4 * BNN_FV) == 0)
-        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 4, q0, np);
-    else if (cog % (2 * BNN_FV) == 0)
-        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 2, q0, np);
-    else if (cog % BNN_FV == 0)
-        bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 1, q0, np);
-    else
+    int na = cog % (4 * BNN_FV) == 0 ? 4 : cog % (2 * BNN_FV) == 0 ? 2 : cog % BNN_FV == 0 ? 1 : 0;
+    if (na) {
+        int inside = np == BNN_FPX;
+        for (int p = 0; p < np && inside; p++)
+            inside = bnn_conv2d_inside(&g, q0 + p);
+        if (inside && na == 4) /* a constant NA each: the sums stay in registers */
+            bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 4, q0);
+        else if (inside && na == 2)
+            bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 2, q0);
+        else if (inside)
+            bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 1, q0);
+        else /* a window on the padding: pixel by pixel, its taps skipped */
+            for (int p = 0; p < np; p++)
+                bnn_conv2d_fvec1(x, xt, yo + (long)p * g.Co, w, &g, chunk64, na,
+                                 (int)((q0 + p) / g.Wo), (int)((q0 + p) % g.Wo));
+        return np;
+    }
 #endif
         for (int p = 0; p < np; p++)
             bnn_conv2d_px(x, xt, yo + (long)p * g.Co, w, &g, chunk64, (int)((q0 + p) / g.Wo),

@@ -723,8 +723,10 @@ static int weight_level(const CostTarget *t) {
  * convolution once per block of EMIT_BCONV_BLOCK positions (they share
  * each weight load), a float conv2d too where its vector path runs (SIMD,
  * and vectors of t->flanes dividing the output channels of a group:
- * bnn_conv2d_block, BNN_FPX = EMIT_BCONV_BLOCK), else at every output
- * position, a dense layer once (docs/cost-model.md section 4). */
+ * bnn_conv2d_block, BNN_FPX = EMIT_BCONV_BLOCK; a border's blocks, whose
+ * windows reach the padding, go pixel by pixel there, left out here),
+ * else at every output position, a dense layer once (docs/cost-model.md
+ * section 4). */
 static int64_t weight_passes(const IrNode *n, const CostTarget *t) {
     int64_t pos = shape_pixels(&n->shape);
     if (n->op == OP_CONV2D && n->weights != W_BINARY && t->vector >= 128 && t->flanes > 0 &&
