@@ -45,8 +45,8 @@
  *   interp_ the reference interpreter (interp.c, `bnnc run`): evaluates
  *          the checked IR in plain arithmetic (docs/semantics.md).
  *   emit_  the C emitter (`--emit c`; emit_c.h maps its parts): the
- *          graph lowered to calls of the kernel library (emit_layers.c),
- *          the weights packed (emit_weights.c), the integer thresholds
+ *          graph lowered to calls of the kernel library (emit_layers.c;
+ *          the fused layers' blocks emit_fused.c), the weights packed (emit_weights.c), the integer thresholds
  *          (emit_thresh.c), the names checks, NAME.h and NAME.c and the
  *          files (emit_c.c), what fits (emit_fits.c).
  *   runtime_ the kernel library (runtime/ headers) embedded in bnnc

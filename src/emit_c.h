@@ -8,6 +8,8 @@
  *                   all or none, and the helpers below;
  *   emit_layers.c   per layer, the call of the kernel library
  *                   (runtime/) that computes it;
+ *   emit_fused.c    a fused layer's chain for one block of pixels, and
+ *                   the loop over the blocks;
  *   emit_thresh.c   sign, threshold and thresholds: the integer
  *                   thresholds of fused batch norms, exact;
  *   emit_weights.c  the const arrays of NAME_weights.c and the packing
@@ -95,6 +97,13 @@ int emit_int_thresholds(Emit *e, const IrNode *x, const char *name, const char *
 /* Const arrays in NAME_weights.c, each with its extern in NAME.c and the
  * comment `what`; each returns the array's number K (NAME_wK). */
 int emit_float_array(Emit *e, const float *v, int64_t n, const char *what);
+/* A fused layer's chain as the statements of one block of np pixels
+ * from q0 (emit_fused.c); NULL after reporting. */
+char **emit_epi_chain(Emit *e, const IrNode *n, const char *q0s, const char *nps, int *count,
+                      bool *bits, bool *ints);
+/* The loop over the blocks of four of P pixels (a part's share of them
+ * with --threads). */
+void emit_epi_loop(Emit *e, int64_t P);
 /* Integers of C type `type` (int32_t or int16_t). */
 int emit_int_array(Emit *e, const char *type, const int32_t *v, int64_t n, const char *what);
 /* One bit per value (v != 0), eight a byte, the first in bit 0. */
