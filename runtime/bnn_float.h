@@ -19,10 +19,12 @@
  *     [block][input], bit k of unit 16 block + k;
  *   - dense weights [N][U].
  * With valid padding the bounds are not tested (bnn_padded).
- * Where BNN_FVEC (bnn_base.h), conv2d keeps a block of 1, 2 or 4 vectors
- * of output channels in registers over the taps (as many as divide the
- * output channels of a group), and bdense on a float input 16 sums in
- * four vectors; each lane still sums one output in the scalar order.
+ * Where BNN_FVEC (bnn_base.h), conv2d keeps 1, 2 or 4 vectors of output
+ * channels in registers over the taps (as many as divide the output
+ * channels of a group) for four pixels at once where their windows are
+ * inside the input, else for one pixel at a time; bdense on a float input
+ * 16 sums in four vectors. Each lane still sums one output in the scalar
+ * order.
  */
 #ifndef BNN_FLOAT_H
 #define BNN_FLOAT_H
