@@ -637,32 +637,45 @@ static void emit_layer_call(Emit *e, const IrNode *n) {
     }
 }
 
+/* What `what` writes for layer n, then `then` when not NULL (with
+ * e->part as `part`), as a string of its own instead of into the body
+ * (*len bytes); NULL after reporting. */
+static char *emit_capture(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNode *),
+                          void (*then)(Emit *, const IrNode *), bool part, size_t *len) {
+    FILE *body = e->src;
+    char *text = NULL;
+    if (!(e->src = open_memstream(&text, len))) {
+        e->src = body;
+        diag_plain(e->c, "cannot allocate memory for the generated code");
+        e->ok = false;
+        return NULL;
+    }
+    e->part = part;
+    what(e, n);
+    if (then)
+        then(e, n);
+    e->part = false;
+    fclose(e->src);
+    e->src = body;
+    return text;
+}
+
 /* With --threads N: what `what` writes for layer n, as a function of its
  * own, bnn_layerK(ctx, t), that computes part t of N (the library's
  * bnn_X_part calls), before the inference function (e->decl, after the
  * layer's weights); the body calls bnn_parallel_for on it. */
 static void emit_parts(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNode *)) {
-    FILE *body = e->src;
-    char *text = NULL;
     size_t len = 0;
-    if (!(e->src = open_memstream(&text, &len))) {
-        e->src = body;
-        diag_plain(e->c, "cannot allocate memory for the generated code");
-        e->ok = false;
+    char *text = emit_capture(e, n, what, NULL, true, &len);
+    if (!text)
         return;
-    }
-    e->part = true;
-    what(e, n);
-    e->part = false;
-    fclose(e->src);
-    e->src = body;
     int k = e->nparts++;
     fprintf(e->decl, "\n/* %s: part t of %d */\nstatic void bnn_layer%d(void *ctx, int t)\n{\n"
                      "    unsigned char *const A = (unsigned char *)ctx;\n"
                      "    const int n = BNN_THREADS;\n"
                      "    (void)A, (void)n, (void)t; /* a layer may use none */\n%s}\n",
-            n->name, e->threads, k, text ? text : "");
-    fprintf(body, "    bnn_parallel_for(bnn_layer%d, A, BNN_THREADS);\n", k);
+            n->name, e->threads, k, text);
+    fprintf(e->src, "    bnn_parallel_for(bnn_layer%d, A, BNN_THREADS);\n", k);
     free(text);
 }
 
@@ -671,22 +684,12 @@ static void emit_parts(Emit *e, const IrNode *n, void (*what)(Emit *, const IrNo
  * code is then compiled on its own: its register allocation and code
  * placement do not depend on the other layers' (docs/codegen.md). */
 static void emit_own(Emit *e, const IrNode *n) {
-    FILE *body = e->src;
-    char *text = NULL;
     size_t len = 0;
-    if (!(e->src = open_memstream(&text, &len))) {
-        e->src = body;
-        diag_plain(e->c, "cannot allocate memory for the generated code");
-        e->ok = false;
+    char *text = emit_capture(e, n, emit_layer_call, emit_epilogue, false, &len);
+    if (!text)
         return;
-    }
-    emit_layer_call(e, n);
-    emit_epilogue(e, n);
-    fclose(e->src);
-    e->src = body;
-    if (!text || !strstr(text, "(A")) { /* a view: nothing to call */
-        if (text)
-            fwrite(text, 1, len, body);
+    if (!strstr(text, "(A")) { /* no buffer of the arena (a view): the text in place */
+        fwrite(text, 1, len, e->src);
         free(text);
         return;
     }
@@ -694,7 +697,7 @@ static void emit_own(Emit *e, const IrNode *n) {
     fprintf(e->decl, "\n/* %s */\nstatic BNN_NOINLINE void bnn_layer%d(unsigned char *restrict arena)\n{\n"
                      "    unsigned char *const A = (unsigned char *)BNN_ASSUME_ALIGNED(arena, %d);\n%s}\n",
             n->name, k, emit_arena_align(e), text);
-    fprintf(body, "    bnn_layer%d(A);\n", k);
+    fprintf(e->src, "    bnn_layer%d(A);\n", k);
     free(text);
 }
 

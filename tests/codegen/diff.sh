@@ -184,20 +184,14 @@ while [ "$i" -le "$count" ]; do
     fi
     i=$((i + 1))
 done
-# The grouped bit gather that clang 14 miscompiled at -O2 with AVX2, with
-# each compiler on every flavour.
+# With each compiler on every flavour: the grouped bit gather that clang
+# 14 miscompiled at -O2 with AVX2, and a layer's function whose call gcc
+# 12.2 deleted when it was only noinline (runtime/bnn_base.h).
 all_ccs=$ccs
 for cc in $all_ccs; do
     ccs=$cc
     for fl in $flavours; do
         check "$here/grouped_gather.bnn" "$fl" 16
-    done
-done
-# A layer's function whose call gcc 12.2 deleted when it was only
-# noinline (runtime/bnn_base.h): with each compiler on every flavour.
-for cc in $all_ccs; do
-    ccs=$cc
-    for fl in $flavours; do
         check "$here/ipa_call.bnn" "$fl" 200
     done
 done
