@@ -23,8 +23,8 @@
  * channels in registers over the taps (as many as divide the output
  * channels of a group) for four pixels at once where their windows are
  * inside the input, else for one pixel at a time; bdense on a float input
- * 16 sums in four vectors. Each lane still sums one output in the scalar
- * order.
+ * 16 sums in four vectors; dense up to 8 vectors of units a pass over
+ * the inputs. Each lane still sums one output in the scalar order.
  */
 #ifndef BNN_FLOAT_H
 #define BNN_FLOAT_H
@@ -275,19 +275,76 @@ BNN_INLINE void bnn_conv2d_bw(const void *x, bnn_dtype xt, float *y, const bnn_w
         }
 }
 
-/* dense with float weights [N][U] on x of N values of type xt. */
-BNN_INLINE void bnn_dense(const void *x, bnn_dtype xt, float *y, const float *w, long N, long U)
+#if BNN_FVEC
+/* NV vectors of dense's units (NV = 1 to 8): at u0, u0 + BNN_FV, ...,
+ * and the last at ul; the sums in registers over the N inputs, each
+ * weight read once; each lane is one unit's sum in the scalar order. */
+BNN_INLINE void bnn_dense_fvec(const void *x, bnn_dtype xt, float *y, const float *w, long N,
+                               long U, long u0, long ul, const int NV)
 {
-    for (long u = 0; u < U; u++)
+    bnn_vf acc[8];
+    long at[8];
+    for (int k = 0; k < NV; k++) {
+        acc[k] = (bnn_vf){0};
+        at[k] = k == NV - 1 ? ul : u0 + k * BNN_FV;
+    }
+    for (long i = 0; i < N; i++) {
+        bnn_vf xs = bnn_ld(x, xt, i, N) - (bnn_vf){0};
+        const float *wr = w + i * U;
+        for (int k = 0; k < NV; k++) {
+            bnn_vf wv;
+            memcpy(&wv, wr + at[k], sizeof wv);
+            bnn_vf pr = xs * wv;
+            acc[k] = acc[k] + pr;
+        }
+    }
+    for (int k = 0; k < NV; k++)
+        memcpy(y + at[k], &acc[k], sizeof(bnn_vf));
+}
+#endif
+
+/* Units [u0, u1) of dense with float weights [N][U] on x of N values of
+ * type xt: each sum started at 0.0f, plus x[i] * w[i][u] in input order.
+ * With vectors (a range of at least one), 8 vectors of units a pass, the
+ * last pass as many as are left, its last vector ending at u1 (lanes
+ * also in the one before it get the same sums again); else scalar. */
+BNN_INLINE void bnn_dense_cols(const void *x, bnn_dtype xt, float *y, const float *w, long N,
+                               long U, long u0, long u1)
+{
+#if BNN_FVEC
+    while (u1 - u0 >= BNN_FV) {
+        long nv = (u1 - u0 + BNN_FV - 1) / BNN_FV, ul = u1 - BNN_FV;
+        switch (nv > 8 ? 8 : nv) { /* a constant NV each: the sums stay in registers */
+        case 8: bnn_dense_fvec(x, xt, y, w, N, U, u0, nv > 8 ? u0 + 7 * BNN_FV : ul, 8); break;
+        case 7: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 7); break;
+        case 6: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 6); break;
+        case 5: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 5); break;
+        case 4: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 4); break;
+        case 3: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 3); break;
+        case 2: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 2); break;
+        default: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 1); break;
+        }
+        if (nv <= 8)
+            return;
+        u0 += 8 * BNN_FV;
+    }
+#endif
+    for (long u = u0; u < u1; u++)
         y[u] = 0.0f;
     for (long i = 0; i < N; i++) {
         float xv = bnn_ld(x, xt, i, N);
         const float *wr = w + i * U;
-        for (long u = 0; u < U; u++) {
+        for (long u = u0; u < u1; u++) {
             float p = xv * wr[u];
             y[u] = y[u] + p;
         }
     }
+}
+
+/* dense with float weights [N][U] on x of N values of type xt. */
+BNN_INLINE void bnn_dense(const void *x, bnn_dtype xt, float *y, const float *w, long N, long U)
+{
+    bnn_dense_cols(x, xt, y, w, N, U, 0, U);
 }
 
 #if BNN_FVEC

@@ -159,23 +159,7 @@ BNN_INLINE void bnn_bdense_f_part(const void *x, bnn_dtype xt, float *y, const u
         bnn_bdense_f(x, xt, y + b0 * 16, w + b0 * N, N, u1 - b0 * 16);
 }
 
-/* Units [u0, u1) of bnn_dense (weights [N][U]): each sum in the order of
- * bnn_dense. */
-BNN_INLINE void bnn_dense_cols(const void *x, bnn_dtype xt, float *y, const float *w, long N,
-                               long U, long u0, long u1)
-{
-    for (long u = u0; u < u1; u++)
-        y[u] = 0.0f;
-    for (long i = 0; i < N; i++) {
-        float xv = bnn_ld(x, xt, i, N);
-        const float *wr = w + i * U;
-        for (long u = u0; u < u1; u++) {
-            float p = xv * wr[u];
-            y[u] = y[u] + p;
-        }
-    }
-}
-
+/* Units of bnn_dense (bnn_dense_cols, bnn_float.h), split. */
 BNN_INLINE void bnn_dense_part(const void *x, bnn_dtype xt, float *y, const float *w, long N,
                                long U, int t, int n)
 {

@@ -325,6 +325,8 @@ static void make_dense(kc_case *c, kc_op op, int j)
     c->op = op;
     c->C = ns[j % 7];
     c->Co = us[j % 5];
+    if (op == KC_DENSE && j >= 7) /* over 8 vectors of units a pass, with and without a rest */
+        c->Co = j == 7 ? 129 : j == 8 ? 200 : 256;
     char t = op == KC_BDENSE ? 'b' : op == KC_BDENSE_BS ? 'u' : j % 3 != 1 ? 'f'
              : op == KC_DENSE ? 'b' : 'i';
     c->bits = j % 2 ? 3 : 8;
@@ -477,7 +479,7 @@ static const struct {
     int n, maker;
 } families[] = {
     {KC_BCONV, 45, 0}, {KC_BDENSE, 10, 0}, {KC_BCONV_BS, 15, 0}, {KC_BDENSE_BS, 8, 0},
-    {KC_CONV, 21, 0}, {KC_DWCONV, 6, 0}, {KC_CONV_BW, 9, 0}, {KC_DENSE, 7, 0},
+    {KC_CONV, 21, 0}, {KC_DWCONV, 6, 0}, {KC_CONV_BW, 9, 0}, {KC_DENSE, 10, 0},
     {KC_BDENSE_F, 7, 0}, {KC_SIGN, 8, 0}, {KC_THRESHOLD, 9, 0}, {KC_THRESHOLDS, 6, 0},
     {KC_BATCHNORM, 4, 0}, {KC_RELU, 4, 0}, {KC_HARDTANH, 2, 0}, {KC_SIGMOID, 2, 0},
     {KC_PRELU, 2, 0}, {KC_ADD, 4, 0}, {KC_MAXPOOL, 8, 0}, {KC_AVGPOOL, 6, 0},
