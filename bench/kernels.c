@@ -7,8 +7,9 @@
  * For each layer, in one run, single thread:
  *   binary  the emitted layer's median time (its timing points);
  *   float   im2col + cblas_sgemm (conv) or cblas_sgemv (dense), median;
- * and the peak: XOR, VPOPCNTQ (or POPCNT) and add on registers only, four
- * independent chains, as XNOROP per second. Prints one line per layer:
+ * and the peak: XOR, VPOPCNTQ and add on registers only, four
+ * independent chains, as XNOROP per second (bench/peaks.h). Prints one
+ * line per layer:
  * binary MACs per second, the fraction of the peak, the float time and
  * the speedup (float time / binary time).
  */
@@ -19,10 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include NET_H
 
 #define CAT(a, b) a##b
@@ -30,11 +27,14 @@
 #define NL XCAT(NET, _num_layers)
 extern const int XCAT(NET, _num_layers);
 
-static double now(void) {
+static double bench_now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+#define now bench_now
+
+#include "peaks.h"
 
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -51,29 +51,6 @@ void bnn_timing(int k) {
         samples[rep][k - 1] = t - last;
     last = now();
 }
-
-/* XNOROP per second at the peak: register-only XOR-popcount-add. */
-#if defined(__x86_64__)
-__attribute__((target("avx512f,avx512vpopcntdq"))) static double peak_avx512(void) {
-    __m512i a0 = _mm512_set1_epi64(1), a1 = _mm512_set1_epi64(3), a2 = _mm512_set1_epi64(7),
-            a3 = _mm512_set1_epi64(15), w = _mm512_set1_epi64(0x1234);
-    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
-    long n = 50000000;
-    double t0 = now();
-    for (long i = 0; i < n; i++) {
-        s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(a0, w)));
-        s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(a1, w)));
-        s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(a2, w)));
-        s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(a3, w)));
-        __asm__ volatile("" : "+v"(w));
-    }
-    double t = now() - t0;
-    volatile long long sink = _mm512_reduce_add_epi64(
-        _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3)));
-    (void)sink;
-    return 4.0 * 8 * (double)n / t;
-}
-#endif
 
 int main(int argc, char **argv) {
     /* argv: per layer "conv H W C F" (3x3 same_one) or "dense N U". */
@@ -97,11 +74,7 @@ int main(int argc, char **argv) {
     XCAT(NET, _infer_v)((const void *const *)in, out); /* warm up */
     for (rep = 0; rep < REPS; rep++)
         XCAT(NET, _infer_v)((const void *const *)in, out);
-    double peak = 0;
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512vpopcntdq"))
-        peak = peak_avx512();
-#endif
+    double peak = bench_peak_xnorop();
     printf("peak %.6g\n", peak);
     for (int l = 0; l < nl; l++) {
         double t[REPS];
