@@ -719,18 +719,25 @@ static int weight_level(const CostTarget *t) {
     return -1;
 }
 
+/* Whether a float conv2d runs the kernel's vector path, blocks of
+ * EMIT_BCONV_BLOCK positions (bnn_conv2d_block, BNN_FPX): the kernel
+ * takes it where BNN_FVEC (bnn_base.h: GNU C on a SIMD target, vectors of
+ * 128 bits or more, t->flanes floats) and a whole number of vectors
+ * makes a group's output channels; both sides must change together. */
+static bool conv_vector_path(const IrNode *n, const CostTarget *t) {
+    return n->op == OP_CONV2D && n->weights != W_BINARY && t->vector >= 128 && t->flanes > 0 &&
+           (shape_channels(&n->shape) / n->at->v[A_GROUPS][0]) % t->flanes == 0;
+}
+
 /* How often a layer's kernel reads all of its weights: a binary
  * convolution once per block of EMIT_BCONV_BLOCK positions (they share
- * each weight load), a float conv2d too where its vector path runs (SIMD,
- * and vectors of t->flanes dividing the output channels of a group:
- * bnn_conv2d_block, BNN_FPX = EMIT_BCONV_BLOCK; a border's blocks, whose
- * windows reach the padding, go pixel by pixel there, left out here),
- * else at every output position, a dense layer once (docs/cost-model.md
- * section 4). */
+ * each weight load), a float conv2d too where its vector path runs
+ * (conv_vector_path; a border's blocks, whose windows reach the padding,
+ * go pixel by pixel there, left out here), else at every output
+ * position, a dense layer once (docs/cost-model.md section 4). */
 static int64_t weight_passes(const IrNode *n, const CostTarget *t) {
     int64_t pos = shape_pixels(&n->shape);
-    if (n->op == OP_CONV2D && n->weights != W_BINARY && t->vector >= 128 && t->flanes > 0 &&
-        (shape_channels(&n->shape) / n->at->v[A_GROUPS][0]) % t->flanes == 0)
+    if (conv_vector_path(n, t))
         return (pos + EMIT_BCONV_BLOCK - 1) / EMIT_BCONV_BLOCK;
     switch (n->op) {
     case OP_BCONV2D:

@@ -1537,7 +1537,8 @@ static const char measured_src[] =
     "    tb = sign(batchnorm(bc));\n"                 /* threshold on i32 */
     "    tf = sign(batchnorm(x));\n"                  /* threshold on f32 */
     "    cv = conv2d(x, filters = 8, kernel = 3);\n"   /* f32[6,6,8] */
-    "    output re, tb, tf, cv;\n"
+    "    c6 = conv2d(x, filters = 6, kernel = 3);\n"   /* f32[6,6,6] */
+    "    output re, tb, tf, cv, c6;\n"
     "}\n";
 
 static void test_measured(void **state) {
@@ -1589,6 +1590,10 @@ static void test_measured(void **state) {
     assert_int_equal(l->weight_passes, 9);
     assert_near(l->t_traffic, (4096 + 1152 + 9.0 * (double)wb) / 4e9);
     assert_near(l->time, l->t_traffic);
+    /* 6 channels are not a whole number of 4-lane vectors: the kernel's
+     * scalar path reads the weights at each of the 36 positions. */
+    l = find_layer(&e, "c6");
+    assert_int_equal(l->weight_passes, 36);
     est_free(&e);
 }
 
