@@ -182,7 +182,10 @@ BNN_INLINE void bnn_bconv_out(int32_t *y, const bnn_word *w, const int16_t *wpop
     for (int b = b0; b < nb; b++) {
         const bnn_word *wb = w + (long)(gr * nb + b) * words * BNN_L;
         int32_t pops[4 * BNN_L];
-        bnn_block_pop4(col, wb, (int)words, pops);
+        if (np == 1) /* a last pixel alone: its field, not four */
+            bnn_block_pop(col, wb, (int)words, pops);
+        else
+            bnn_block_pop4(col, wb, (int)words, pops);
         for (int p = 0; p < np; p++) {
             int32_t *yo = y + (q0 + p) * g->Co + gr * cog;
             if (npad[p] == 0 && (b + 1) * BNN_L <= cog) { /* a whole block, no zero padding */
