@@ -679,6 +679,7 @@ typedef struct {
     bool bandwidth_given;
     bool holds_weights;        /* holds = weights: where an MCU keeps weights */
     bool no_weights;           /* holds = activations */
+    bool own;                  /* shared = no: each core has its own, at this bandwidth */
 } CostLevel;
 
 #define COST_MAX_LEVELS 8
@@ -805,8 +806,10 @@ typedef struct {
     double time, share;
     /* The same split by how it scales, for cost_time: compute cycles take
      * 1/f each; traffic over bandwidths in B/s takes seconds that do not
-     * scale (traffic_s), over bandwidths in B/cycle cycles that do. */
-    double cyc_f, traffic_s, traffic_c;
+     * scale (traffic_s), over bandwidths in B/cycle cycles that do; of
+     * those, the parts from levels each core has its own of (shared = no),
+     * which divide among the layer's parts as its compute does. */
+    double cyc_f, traffic_s, traffic_c, own_s, own_c;
 } CostLayer;
 
 typedef struct {

@@ -214,6 +214,8 @@ static bool read_target(Ctx *c, bool report, const IrTarget *t, double clock, Co
         const char *h = word_prop(t, path, "all");
         l->holds_weights = strcmp(h, "weights") == 0;
         l->no_weights = strcmp(h, "activations") == 0;
+        snprintf(path, sizeof path, "memory.%s.shared", l->name);
+        l->own = strcmp(word_prop(t, path, "yes"), "no") == 0;
     }
     return true;
 }
@@ -775,16 +777,19 @@ static double compute_share(const CostLayer *l, const CostTarget *t, int threads
  * The code of --threads N splits the layer's units (cost_split_units)
  * into N parts of floor or ceil(units / N), so the compute is the
  * largest part's; each bnn_parallel_for the layer makes costs the
- * target's `sync` on top (the barrier; docs/cost-model.md). Traffic does
- * not divide (the levels past the fastest are shared). Overlapped, the
- * time is the larger of compute and traffic (roofline always overlaps);
- * else their sum. */
+ * target's `sync` on top (the barrier; docs/cost-model.md). Traffic from
+ * a level the cores share does not divide; from a level each core has
+ * its own of (shared = no) each part moves its share at the level's
+ * bandwidth, as its compute. Overlapped, the time is the larger of
+ * compute and traffic (roofline always overlaps); else their sum. */
 static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, double f,
                          int threads) {
     int p = l->units < threads ? (int)l->units : threads;
     l->threads = p;
     double compute = l->cyc_f / f * compute_share(l, t, threads);
-    double traffic = l->traffic_s + l->traffic_c / f;
+    double own = l->own_s + l->own_c / f;
+    double traffic = l->traffic_s + l->traffic_c / f - own +
+                     own * (p > 1 ? cost_parallel_share(l->units, threads) : 1);
     double time = model == MEM_ROOFLINE || t->overlap ? (compute > traffic ? compute : traffic)
                                                       : compute + traffic;
     if (p > 1)
@@ -798,10 +803,13 @@ static void traffic(const CostTarget *t, int k, double bytes, CostLayer *l) {
     if (k < 0 || bytes <= 0)
         return;
     const CostLevel *v = &t->lv[k];
-    if (v->bw_cycle > 0)
+    if (v->bw_cycle > 0) {
         l->traffic_c += bytes / v->bw_cycle;
-    else
+        l->own_c += v->own ? bytes / v->bw_cycle : 0;
+    } else {
         l->traffic_s += bytes / v->bandwidth;
+        l->own_s += v->own ? bytes / v->bandwidth : 0;
+    }
 }
 
 static void cost_layer(const CostTarget *t, MemModel model, int threads, int64_t model_bytes,

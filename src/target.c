@@ -59,6 +59,7 @@ static const PropSpec level_props[] = {
     {"size", DIM_BYTES, DIM_BYTES, NULL, 1, 17592186044416.0, 0, 0, false, false},
     {"bandwidth", DIM_BANDWIDTH, DIM_BPC, NULL, 1e3, 1e14, 1e-3, 1e5, false, false},
     {"holds", DIM_NAME, DIM_NAME, holds_words, 0, 0, 0, 0, false, false},
+    {"shared", DIM_NAME, DIM_NAME, overlap_words, 0, 0, 0, 0, false, false},
     {NULL, 0, 0, NULL, 0, 0, 0, 0, false, false},
 };
 
@@ -94,7 +95,7 @@ static const char *const cost_names[] = {"xnor",    "popcount", "accumulate", "f
 const char *const target_property_names[] = {
     "clock", "max_clock", "cores", "efficiency", "lanes", "word", "vector", "price", "power",
     "class", "popcount", "packing", "kernels", "overhead", "overlap", "figures",
-    "validated_error", "sync", "cost", "memory", "ops", "size", "bandwidth", "holds", NULL,
+    "validated_error", "sync", "cost", "memory", "ops", "size", "bandwidth", "holds", "shared", NULL,
 };
 const char *const target_words[] = {
     "mcu", "application", "desktop", "server", "hardware", "software",

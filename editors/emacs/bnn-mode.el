@@ -84,7 +84,8 @@ attributes and target properties have `font-lock-variable-name-face'.")
 (defconst bnn-properties
   '("clock" "max_clock" "cores" "efficiency" "lanes" "word" "vector" "price" "power"
     "class" "popcount" "packing" "kernels" "overhead" "overlap" "figures" "sync"
-    "validated_error" "cost" "memory" "ops" "size" "bandwidth" "holds")
+    "validated_error" "cost" "memory" "ops" "size" "bandwidth" "holds"
+    "shared")
   "Target property and section names.")
 
 (defconst bnn--shared-enums

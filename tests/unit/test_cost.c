@@ -1213,6 +1213,57 @@ static void test_parallel_model(void **state) {
     est_free(&one);
 }
 
+/* Traffic on threads: a level the cores share (the default) moves a
+ * split layer's bytes at its bandwidth as on one thread; a level each
+ * core has its own of (shared = no) moves each part's share, so the
+ * largest part's. relu on 8 x 8 x 16 floats: 1024 cycles at 1 GHz, 1.024
+ * us; 4096 + 4096 B from l2 (more than l1 holds) at 1 GB/s, 8.192 us,
+ * which bounds it (overlap); 64 pixels, 32 a part on 2 threads. */
+#define TRAFFIC_TARGET(NAME, SHARED)                                                           \
+    "target " NAME " {\n"                                                                      \
+    "    clock = 1 GHz; cores = 2; word = 64 bits; vector = 128 bits; sync = 1 us;\n"          \
+    "    overlap = yes;\n"                                                                     \
+    "    cost { xnor = 1 cycle; popcount = 1 cycle; accumulate = 1 cycle; }\n"                 \
+    "    ops { relu = 1 cycle; }\n"                                                            \
+    "    memory {\n"                                                                           \
+    "        l1 { size = 4 KiB; bandwidth = 64 GB/s; }\n"                                      \
+    "        l2 { size = 1 MiB; bandwidth = 1 GB/s;" SHARED " }\n"                             \
+    "    }\n"                                                                                  \
+    "}\n"
+static const char traffic_src[] = "bnn 1;\n" TRAFFIC_TARGET("tsh", "")
+    TRAFFIC_TARGET("town", " shared = no;") "network tr {\n"
+    "    input x : f32[8, 8, 16];\n"
+    "    re = relu(x);\n"
+    "    output re;\n"
+    "}\n";
+
+static void test_parallel_traffic(void **state) {
+    (void)state;
+    Est e;
+    est_source(&e, traffic_src, "tsh", 0, MEM_LXNOROP, 1);
+    const CostLayer *l = find_layer(&e, "re");
+    assert_false(e.t.lv[1].own);
+    assert_near(l->cyc_other, 1024);
+    assert_near(l->t_traffic, 8192 / 1e9);
+    assert_near(l->time, 8192 / 1e9);
+    est_free(&e);
+    est_source(&e, traffic_src, "tsh", 0, MEM_LXNOROP, 2); /* shared: as one thread, + sync */
+    l = find_layer(&e, "re");
+    assert_int_equal(l->threads, 2);
+    assert_near(l->time, 8192 / 1e9 + 1e-6);
+    est_free(&e);
+    est_source(&e, traffic_src, "town", 0, MEM_LXNOROP, 1); /* its own: one thread the same */
+    assert_true(e.t.lv[1].own);
+    assert_near(find_layer(&e, "re")->time, 8192 / 1e9);
+    est_free(&e);
+    est_source(&e, traffic_src, "town", 0, MEM_LXNOROP, 2); /* half the bytes each, + sync */
+    l = find_layer(&e, "re");
+    assert_near(l->time, 4096 / 1e9 + 1e-6);
+    assert_near(l->t_traffic, 8192 / 1e9); /* one core's traffic, as reported */
+    assert_near(cost_time(&e.res, 1e9, 2), 4096 / 1e9 + 1e-6);
+    est_free(&e);
+}
+
 /* The units the code of --threads N splits each layer of the ops network
  * into (cost_split_units): rows of a window layer, dense units (in
  * blocks of the kernels' lanes for binary weights, 1 on the portable
@@ -1754,6 +1805,7 @@ int main(void) {
         cmocka_unit_test(test_overhead),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_parallel_model),
+        cmocka_unit_test(test_parallel_traffic),
         cmocka_unit_test(test_split_units),
         cmocka_unit_test(test_lxnorop_mcu),
         cmocka_unit_test(test_roofline),

@@ -34,7 +34,7 @@ let s:units = ['Hz', 'kHz', 'MHz', 'GHz', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB',
 let s:properties = ['clock', 'max_clock', 'cores', 'efficiency', 'lanes', 'word', 'vector',
       \ 'price', 'power', 'class', 'popcount', 'packing', 'kernels',
       \ 'overhead', 'overlap', 'figures', 'validated_error', 'sync', 'cost', 'memory',
-      \ 'ops', 'size', 'bandwidth', 'holds']
+      \ 'ops', 'size', 'bandwidth', 'holds', 'shared']
 " Enum words that are also operation or attribute names ('dense', 'kernel'):
 " in networks and blocks they are names, values only in a target.
 let s:shared = filter(copy(s:enums),
