@@ -534,7 +534,7 @@ static const struct {
     {KC_TRANSPOSE, 8, 0}, {KC_SLICE, 8, 0}, {KC_RESHAPE, 5, 0}, {KC_MUL, 8, 0}, {KC_PAD, 8, 0},
     {KC_BCONV, 24, 1}, {KC_BCONV, 1, 2}, {KC_BDENSE, 1, 2},
     {KC_BCONV_EPI, 20, 0}, {KC_BDENSE_EPI, 10, 0}, {KC_CONV_EPI, 21, 0},
-    {KC_DWCONV, 36, 3},
+    {KC_DWCONV, 36, 3}, {KC_MAXPOOL, 12, 3}, {KC_AVGPOOL, 12, 3},
 };
 
 int kc_count(void)
