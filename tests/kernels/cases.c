@@ -384,12 +384,12 @@ static void make_window_vec(kc_case *c, kc_op op, int j)
     static const int cv[3] = {16, 17, 48};
     c->op = op;
     c->H = 9, c->W = 10, c->C = cv[j % 3];
-    c->sh = c->sw = 1 + (j / 3) % 2;
     c->dh = c->dw = 1;
     long n = (long)c->H * c->W * c->C;
-    if (op == KC_DWCONV) {
-        c->pad = (j / 2) % 3;
-        c->Co = c->C * (1 + (j / 6) % 2);
+    if (op == KC_DWCONV) { /* every channel count, padding, stride, multiplier */
+        c->pad = (j / 3) % 3;
+        c->sh = c->sw = 1 + (j / 9) % 2;
+        c->Co = c->C * (1 + (j / 18) % 2);
         c->groups = c->C;
         c->Kh = j % 4 == 3 ? 2 : 3, c->Kw = 3;
         if (j % 6 == 5)
@@ -397,10 +397,11 @@ static void make_window_vec(kc_case *c, kc_op op, int j)
         c->x = input(j % 9 == 4 ? 'u' : j % 9 == 8 ? 'b' : 'f', n, 8, 0, 0);
         c->nw = (long)c->Kh * c->Kw * c->Co;
         c->w = floats(c->nw);
-        if (j % 3 == 1)
+        if (j % 5 == 1)
             c->bias = floats(c->Co);
         return;
     }
+    c->sh = c->sw = 1 + (j / 3) % 2;
     c->pad = (j / 6) % 2;
     c->Kh = c->Kw = 2 + (j / 2) % 2;
     c->Co = c->C;
