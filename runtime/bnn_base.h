@@ -21,7 +21,7 @@
  *   - the bit helpers the gathers use (bnn_bit, bnn_copy_bits,
  *     bnn_set_bits), and the SWAR popcount of one word;
  *   - the float vector types of GNU C (BNN_FVEC), where the machine has
- *     SIMD, which two float layers use.
+ *     SIMD, which the float layers use.
  * Nothing here allocates; pointers are to the caller's arrays (the static
  * arena of the generated code), and no function keeps any state.
  */
@@ -173,7 +173,8 @@ static inline int32_t bnn_pop_swar(bnn_word x)
 /* Vectors of floats where the compiler has them (GNU C) and the machine
  * SIMD: bdense on a float input keeps 16 sums in four vectors of 4
  * floats; conv2d keeps up to 4 vectors of BNN_FV floats, the widest
- * registers. Elsewhere (Cortex-M, another compiler), or with BNN_NO_FVEC
+ * registers, depthwise_conv2d and the pools vectors of channels (bnn_vi:
+ * their compare masks). Elsewhere (Cortex-M, another compiler), or with BNN_NO_FVEC
  * defined, BNN_FVEC is 0 and the scalar loops run; both give the same bits
  * (each lane is one output's sum, in the same order). */
 #if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON)) && !defined(BNN_NO_FVEC)
@@ -188,6 +189,23 @@ static inline int32_t bnn_pop_swar(bnn_word x)
 typedef float bnn_vf __attribute__((vector_size(BNN_FV * 4)));
 typedef float bnn_v4f __attribute__((vector_size(16)));
 typedef uint32_t bnn_v4u __attribute__((vector_size(16)));
+typedef int32_t bnn_vi __attribute__((vector_size(BNN_FV * 4)));
+
+/* BNN_FV elements of x of type xt from flat index i as floats, lane l
+ * bnn_ld of element i + l: one vector load where x is f32. */
+BNN_INLINE bnn_vf bnn_ld_vf(const void *x, bnn_dtype xt, long i, long C)
+{
+    bnn_vf v;
+    if (xt == BNN_F32) {
+        memcpy(&v, (const float *)x + i, sizeof v);
+        return v;
+    }
+    float t[BNN_FV];
+    for (int l = 0; l < BNN_FV; l++)
+        t[l] = bnn_ld(x, xt, i + l, C);
+    memcpy(&v, t, sizeof v);
+    return v;
+}
 #else
 #define BNN_FVEC 0
 #endif

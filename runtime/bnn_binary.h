@@ -81,6 +81,32 @@ BNN_INLINE int bnn_padded(const bnn_win *g, int iy, int ix)
     return g->pad != BNN_PAD_VALID && (iy < 0 || iy >= g->H || ix < 0 || ix >= g->W);
 }
 
+/* The padded-tap step of the float windows (conv2d, depthwise_conv2d,
+ * the pools): tap (ky, kx) of output pixel (oy, ox) is input pixel *px =
+ * iy * W + ix; returns BNN_TAP_IN, or on the padding BNN_TAP_SKIP (zero
+ * padding: the tap is left out) or BNN_TAP_ONE (same_one: it reads
+ * 1.0f). With valid padding it is BNN_TAP_IN, a constant. A pool's window
+ * has dh = dw = 1, and a pool leaves out every tap but BNN_TAP_IN. */
+enum { BNN_TAP_IN, BNN_TAP_SKIP, BNN_TAP_ONE };
+BNN_INLINE int bnn_tap(const bnn_win *g, int oy, int ox, int ky, int kx, long *px)
+{
+    int iy = oy * g->sh - g->pt + ky * g->dh;
+    int ix = ox * g->sw - g->pl + kx * g->dw;
+    *px = (long)iy * g->W + ix;
+    if (!bnn_padded(g, iy, ix))
+        return BNN_TAP_IN;
+    return g->pad == BNN_PAD_SAME_ONE ? BNN_TAP_ONE : BNN_TAP_SKIP;
+}
+
+/* Whether output pixel q's window lies inside the input (no tap on
+ * padding). */
+BNN_INLINE int bnn_win_inside(const bnn_win *g, long q)
+{
+    int iy = (int)(q / g->Wo) * g->sh - g->pt, ix = (int)(q % g->Wo) * g->sw - g->pl;
+    return iy >= 0 && iy + (g->Kh - 1) * g->dh < g->H && ix >= 0 &&
+           ix + (g->Kw - 1) * g->dw < g->W;
+}
+
 /* Words of a receptive field (and of a filter) of taps taps and cg
  * channels in packing pk. */
 BNN_INLINE long bnn_field_words(bnn_pack pk, long taps, long cg)

@@ -10,6 +10,15 @@
  * output is packed a word at a time (bnn_base.h). Float operations follow
  * docs/semantics.md to the bit, every product and sum its own statement;
  * the inputs they read may be of any type (bnn_ld).
+ *
+ * The pools read their windows through bnn_tap (bnn_binary.h). Where
+ * BNN_FVEC, maxpool on f32 and avgpool on any input run a vector of
+ * channels at a time, the window folded into it in a register (a pixel
+ * whose window is inside the input without a test of its taps), the
+ * channels past the last whole vector one at a time; maxpool's step is
+ * x > y ? x : y in each lane (on x86 MAXPS, which is exactly that), so
+ * NaN and -0.0f come out as in the interpreter. maxpool on b1, i32 and u8
+ * (and without vectors) passes over rows of channels.
  */
 #ifndef BNN_ELEM_H
 #define BNN_ELEM_H
@@ -279,6 +288,113 @@ BNN_INLINE void bnn_add_f(const void *a, bnn_dtype at, const void *b, bnn_dtype 
         }
 }
 
+/* The float pools, maxpool on f32 and avgpool on any input, for output
+ * pixel (oy, ox): channels c0 .. C - 1 of yo[C] one at a time. A pool
+ * leaves every padded tap out (bnn_tap's BNN_TAP_SKIP and BNN_TAP_ONE
+ * alike). maxpool: the first real tap in (ky, kx) order, then v = x > v ?
+ * x : v a tap (a NaN tap leaves v, a NaN v stays, of -0.0f and +0.0f the
+ * earlier stays); avgpool: s = 0.0f, plus each real tap, then s / (float)
+ * the count of real taps (at least 1: a window holds a real tap). */
+BNN_INLINE void bnn_pool_px(const void *x, bnn_dtype xt, float *yo, const bnn_win *g, long c0,
+                            int oy, int ox, int avg)
+{
+    for (long c = c0; c < g->C; c++) {
+        float s = 0.0f;
+        int count = 0;
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                long px;
+                int tap = bnn_tap(g, oy, ox, ky, kx, &px);
+                if (tap != BNN_TAP_IN)
+                    continue;
+                float v = bnn_ld(x, xt, px * g->C + c, g->C);
+                if (avg)
+                    s = s + v;
+                else
+                    s = count == 0 || v > s ? v : s;
+                count++;
+            }
+        yo[c] = avg ? s / (float)count : s;
+    }
+}
+
+#if BNN_FVEC && defined(__SSE2__)
+#include <immintrin.h>
+#endif
+#if BNN_FVEC
+/* x > y ? x : y in each lane, maxpool's step (bnn_pool_px). On x86 one
+ * MAXPS: it returns its first operand where it is greater, else the
+ * second, so also where either is a NaN or both are zeros (Intel SDM,
+ * MAXPS); elsewhere a compare and a select. */
+BNN_INLINE bnn_vf bnn_vmax(bnn_vf x, bnn_vf y)
+{
+#if defined(__AVX512F__)
+    return (bnn_vf)_mm512_max_ps((__m512)x, (__m512)y);
+#elif defined(__AVX__)
+    return (bnn_vf)_mm256_max_ps((__m256)x, (__m256)y);
+#elif defined(__SSE2__)
+    return (bnn_vf)_mm_max_ps((__m128)x, (__m128)y);
+#else
+    bnn_vi k = x > y;
+    return (bnn_vf)((k & (bnn_vi)x) | (~k & (bnn_vi)y));
+#endif
+}
+
+/* bnn_pool_px's vector path for channels 0 .. nv - 1 (a multiple of
+ * BNN_FV) of pixel (oy, ox): a vector of channels at a time, the window's
+ * taps folded into it in register, each lane in the scalar order. */
+BNN_INLINE void bnn_pool_fvec(const void *x, bnn_dtype xt, float *yo, const bnn_win *g, long nv,
+                              int oy, int ox, int avg)
+{
+    for (long o = 0; o < nv; o += BNN_FV) {
+        bnn_vf acc = {0};
+        int count = 0;
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                long px;
+                int tap = bnn_tap(g, oy, ox, ky, kx, &px);
+                if (tap != BNN_TAP_IN)
+                    continue;
+                bnn_vf v = bnn_ld_vf(x, xt, px * g->C + o, g->C);
+                if (avg)
+                    acc = acc + v;
+                else
+                    acc = count ? bnn_vmax(v, acc) : v;
+                count++;
+            }
+        if (avg)
+            acc = acc / ((float)count - (bnn_vf){0});
+        memcpy(yo + o, &acc, sizeof acc);
+    }
+}
+#endif
+
+/* The float pools over the whole output (bnn_pool_px): where BNN_FVEC,
+ * vectors of channels (bnn_pool_fvec), a pixel whose window is inside the
+ * input through a copy of g with valid padding, so that its taps are not
+ * tested; the channels past the last whole vector one at a time. */
+BNN_INLINE void bnn_pool_f(const void *x, bnn_dtype xt, float *y, bnn_win g, int avg)
+{
+    long nv = 0;
+#if BNN_FVEC
+    nv = g.C / BNN_FV * BNN_FV;
+    bnn_win gi = g;
+    gi.pad = BNN_PAD_VALID;
+#endif
+    for (int oy = 0; oy < g.Ho; oy++)
+        for (int ox = 0; ox < g.Wo; ox++) {
+            float *yo = y + ((long)oy * g.Wo + ox) * g.C;
+#if BNN_FVEC
+            if (nv && bnn_win_inside(&g, (long)oy * g.Wo + ox))
+                bnn_pool_fvec(x, xt, yo, &gi, nv, oy, ox, avg);
+            else if (nv)
+                bnn_pool_fvec(x, xt, yo, &g, nv, oy, ox, avg);
+#endif
+            if (nv < g.C)
+                bnn_pool_px(x, xt, yo, &g, nv, oy, ox, avg);
+        }
+}
+
 /* maxpool over x of type xt (g: the window; g.Co = g.C): the largest
  * element of the real taps, from the first real tap on in (ky, kx) order
  * (y = x > y ? x : y); on b1, the OR of the words. */
@@ -300,6 +416,12 @@ BNN_INLINE void bnn_add_f(const void *a, bnn_dtype at, const void *b, bnn_dtype 
 BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
 {
     long C = xt == BNN_B1 ? bnn_words(g.C) : g.C;
+#if BNN_FVEC
+    if (xt == BNN_F32) {
+        bnn_pool_f(x, xt, (float *)y, g, 0);
+        return;
+    }
+#endif
     for (int oy = 0; oy < g.Ho; oy++)
         for (int ox = 0; ox < g.Wo; ox++) {
             long o = ((long)oy * g.Wo + ox) * C;
@@ -331,6 +453,9 @@ BNN_INLINE void bnn_maxpool(const void *x, bnn_dtype xt, void *y, bnn_win g)
  * (float)count of the real taps. */
 BNN_INLINE void bnn_avgpool(const void *x, bnn_dtype xt, float *y, bnn_win g)
 {
+#if BNN_FVEC
+    bnn_pool_f(x, xt, y, g, 1);
+#else
     for (int oy = 0; oy < g.Ho; oy++)
         for (int ox = 0; ox < g.Wo; ox++) {
             float *yo = y + ((long)oy * g.Wo + ox) * g.C;
@@ -358,6 +483,7 @@ BNN_INLINE void bnn_avgpool(const void *x, bnn_dtype xt, float *y, bnn_win g)
             for (int c = 0; c < g.C; c++)
                 yo[c] = yo[c] / (float)count;
         }
+#endif
 }
 
 /* global_avgpool over HW pixels of C channels: each channel's sum in pixel

@@ -18,13 +18,20 @@
  *     bit t % BNN_W; bdense 16 units a block, one uint16 mask an input,
  *     [block][input], bit k of unit 16 block + k;
  *   - dense weights [N][U].
- * With valid padding the bounds are not tested (bnn_padded).
+ * With valid padding the bounds are not tested (bnn_padded). Every
+ * window takes its taps through bnn_tap (bnn_binary.h): the input pixel,
+ * or a zero-padded tap to skip, or a same_one one that reads 1.0f.
  * Where BNN_FVEC (bnn_base.h), conv2d keeps 1, 2 or 4 vectors of output
  * channels in registers over the taps (as many as divide the output
  * channels of a group) for four pixels at once where their windows are
- * inside the input, else for one pixel at a time; bdense on a float input
- * 16 sums in four vectors; dense up to 8 vectors of units a pass over
- * the inputs. Each lane still sums one output in the scalar order.
+ * inside the input, else for one pixel at a time; depthwise_conv2d keeps
+ * one vector of output channels for four pixels at once where their
+ * windows are inside the input (a weight vector read once a tap for the
+ * four), else for one pixel, the channels past the last whole vector by
+ * the scalar loop (a multiplier m > 1 fills a lane from input channel
+ * o / m); bdense on a float input 16 sums in four vectors; dense up to 8
+ * vectors of units a pass over the inputs. Each lane still sums one
+ * output in the scalar order.
  */
 #ifndef BNN_FLOAT_H
 #define BNN_FLOAT_H
@@ -55,15 +62,14 @@ BNN_INLINE void bnn_conv2d_fvec1(const void *x, bnn_dtype xt, float *yo, const f
             acc[k] = (bnn_vf){0};
         for (int ky = 0; ky < g->Kh; ky++)
             for (int kx = 0; kx < g->Kw; kx++) {
-                int iy = oy * g->sh - g->pt + ky * g->dh;
-                int ix = ox * g->sw - g->pl + kx * g->dw;
-                int out = bnn_padded(g, iy, ix);
-                if (out && g->pad != BNN_PAD_SAME_ONE)
+                long px;
+                int tap = bnn_tap(g, oy, ox, ky, kx, &px);
+                if (tap == BNN_TAP_SKIP)
                     continue;
                 const float *wt = wb + (long)(ky * g->Kw + kx) * cg * wstride;
                 for (int ci = 0; ci < cg; ci++) {
-                    long xi = ((long)iy * g->W + ix) * g->C + gr * cg + ci;
-                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g->C);
+                    long xi = px * g->C + gr * cg + ci;
+                    float xv = tap == BNN_TAP_ONE ? 1.0f : bnn_ld(x, xt, xi, g->C);
                     const float *wr = wt + ci * wstride;
                     bnn_vf xs = xv - (bnn_vf){0};
                     for (int k = 0; k < NA; k++) {
@@ -79,7 +85,7 @@ BNN_INLINE void bnn_conv2d_fvec1(const void *x, bnn_dtype xt, float *yo, const f
 }
 
 /* The same for BNN_FPX pixels from q0 whose windows are all inside the
- * input (bnn_conv2d_inside): BNN_FPX x NA sums in registers, so that each
+ * input (bnn_win_inside): BNN_FPX x NA sums in registers, so that each
  * weight vector read serves every pixel; each lane is one output's sum in
  * the scalar order. */
 BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const float *w,
@@ -129,15 +135,6 @@ BNN_INLINE void bnn_conv2d_fvec(const void *x, bnn_dtype xt, float *yo, const fl
 }
 #endif
 
-/* Whether output pixel q's window lies inside the input (no tap on
- * padding). */
-BNN_INLINE int bnn_conv2d_inside(const bnn_win *g, long q)
-{
-    int iy = (int)(q / g->Wo) * g->sh - g->pt, ix = (int)(q % g->Wo) * g->sw - g->pl;
-    return iy >= 0 && iy + (g->Kh - 1) * g->dh < g->H && ix >= 0 &&
-           ix + (g->Kw - 1) * g->dw < g->W;
-}
-
 /* conv2d's scalar loop for output pixel (oy, ox): yo[Co]. */
 BNN_INLINE void bnn_conv2d_px(const void *x, bnn_dtype xt, float *yo, const float *w,
                               const bnn_win *gp, int chunk64, int oy, int ox)
@@ -148,15 +145,14 @@ BNN_INLINE void bnn_conv2d_px(const void *x, bnn_dtype xt, float *yo, const floa
         yo[co] = 0.0f;
     for (int ky = 0; ky < g.Kh; ky++)
         for (int kx = 0; kx < g.Kw; kx++) {
-            int iy = oy * g.sh - g.pt + ky * g.dh;
-            int ix = ox * g.sw - g.pl + kx * g.dw;
-            int out = bnn_padded(&g, iy, ix);
-            if (out && g.pad != BNN_PAD_SAME_ONE)
+            long px;
+            int tap = bnn_tap(&g, oy, ox, ky, kx, &px);
+            if (tap == BNN_TAP_SKIP)
                 continue;
             for (int gr = 0; gr < g.groups; gr++)
                 for (long ci = 0; ci < cg; ci++) {
-                    long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
-                    float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
+                    long xi = px * g.C + gr * cg + ci;
+                    float xv = tap == BNN_TAP_ONE ? 1.0f : bnn_ld(x, xt, xi, g.C);
                     for (long co = gr * cog; co < (gr + 1) * cog; co++) {
                         float p = xv * (chunk64 ? w[(((co / 64) * taps + ky * g.Kw + kx) * cg +
                                                       ci) * 64 + co % 64]
@@ -182,7 +178,7 @@ BNN_INLINE int bnn_conv2d_block(const void *x, bnn_dtype xt, float *yo, const fl
     if (na) {
         int inside = np == BNN_FPX;
         for (int p = 0; p < np && inside; p++)
-            inside = bnn_conv2d_inside(&g, q0 + p);
+            inside = bnn_win_inside(&g, q0 + p);
         if (inside && na == 4) /* a constant NA each: the sums stay in registers */
             bnn_conv2d_fvec(x, xt, yo, w, &g, chunk64, 4, q0);
         else if (inside && na == 2)
@@ -211,35 +207,139 @@ BNN_INLINE void bnn_conv2d(const void *x, bnn_dtype xt, float *y, const float *w
         bnn_conv2d_block(x, xt, y + q0 * g.Co, w, g, chunk64, q0);
 }
 
+/* depthwise_conv2d's scalar loop for output pixel (oy, ox): output
+ * channels o0 .. Co - 1 of yo[Co] (output channel o = c * m + k reads
+ * input channel c = o / m, weights [Kh][Kw][C][m], so a tap's weights are
+ * in the order of the outputs). */
+BNN_INLINE void bnn_dw_px(const void *x, bnn_dtype xt, float *yo, const float *w, const bnn_win *g,
+                          long o0, int oy, int ox)
+{
+    long m = g->Co / g->C;
+    for (long o = o0; o < g->Co; o++)
+        yo[o] = 0.0f;
+    for (int ky = 0; ky < g->Kh; ky++)
+        for (int kx = 0; kx < g->Kw; kx++) {
+            long px;
+            int tap = bnn_tap(g, oy, ox, ky, kx, &px);
+            if (tap == BNN_TAP_SKIP)
+                continue;
+            const float *wr = w + (long)(ky * g->Kw + kx) * g->Co;
+            for (long o = o0; o < g->Co; o++) {
+                long xi = px * g->C + o / m;
+                float xv = tap == BNN_TAP_ONE ? 1.0f : bnn_ld(x, xt, xi, g->C);
+                float p = xv * wr[o];
+                yo[o] = yo[o] + p;
+            }
+        }
+}
+
+#if BNN_FVEC
+/* The inputs of output channels o .. o + BNN_FV - 1 of a depthwise layer
+ * of multiplier m at input pixel px (a same_one padded tap, one: 1.0f in
+ * every lane):
+ * lane l reads input channel (o + l) / m; with m = 1, bnn_ld_vf. */
+BNN_INLINE bnn_vf bnn_dw_x(const void *x, bnn_dtype xt, const bnn_win *g, long m, long px, int one,
+                           long o)
+{
+    bnn_vf v;
+    if (one)
+        return 1.0f - (bnn_vf){0};
+    if (m == 1)
+        return bnn_ld_vf(x, xt, px * g->C + o, g->C);
+    float t[BNN_FV];
+    for (int l = 0; l < BNN_FV; l++)
+        t[l] = bnn_ld(x, xt, px * g->C + (o + l) / m, g->C);
+    memcpy(&v, t, sizeof v);
+    return v;
+}
+
+/* depthwise_conv2d's vector path for BNN_FPX pixels from q0 whose windows
+ * are inside the input: the first nv output channels (a multiple of
+ * BNN_FV) a vector at a time, the BNN_FPX sums in registers over the taps,
+ * one weight vector read a tap for all of them; each lane sums one output
+ * in the scalar order. */
+BNN_INLINE void bnn_dw_fvec(const void *x, bnn_dtype xt, float *y, const float *w,
+                            const bnn_win *g, long nv, long q0)
+{
+    long m = g->Co / g->C, p0[BNN_FPX];
+    for (int p = 0; p < BNN_FPX; p++) /* tap (0, 0) of each pixel */
+        p0[p] = (long)((int)((q0 + p) / g->Wo) * g->sh - g->pt) * g->W +
+                (int)((q0 + p) % g->Wo) * g->sw - g->pl;
+    for (long o = 0; o < nv; o += BNN_FV) {
+        bnn_vf acc[BNN_FPX];
+        for (int p = 0; p < BNN_FPX; p++)
+            acc[p] = (bnn_vf){0};
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                long d = (long)ky * g->dh * g->W + (long)kx * g->dw;
+                bnn_vf wv;
+                memcpy(&wv, w + (long)(ky * g->Kw + kx) * g->Co + o, sizeof wv);
+                for (int p = 0; p < BNN_FPX; p++) {
+                    bnn_vf pr = bnn_dw_x(x, xt, g, m, p0[p] + d, 0, o) * wv;
+                    acc[p] = acc[p] + pr;
+                }
+            }
+        for (int p = 0; p < BNN_FPX; p++)
+            memcpy(y + (q0 + p) * g->Co + o, &acc[p], sizeof(bnn_vf));
+    }
+}
+
+/* The same for one pixel (oy, ox) whose window may reach the padding: a
+ * zero-padded tap skipped, a same_one one read as 1.0f (bnn_tap). */
+BNN_INLINE void bnn_dw_fvec1(const void *x, bnn_dtype xt, float *yo, const float *w,
+                             const bnn_win *g, long nv, int oy, int ox)
+{
+    long m = g->Co / g->C;
+    for (long o = 0; o < nv; o += BNN_FV) {
+        bnn_vf acc = {0};
+        for (int ky = 0; ky < g->Kh; ky++)
+            for (int kx = 0; kx < g->Kw; kx++) {
+                long px;
+                int tap = bnn_tap(g, oy, ox, ky, kx, &px);
+                if (tap == BNN_TAP_SKIP)
+                    continue;
+                bnn_vf wv;
+                memcpy(&wv, w + (long)(ky * g->Kw + kx) * g->Co + o, sizeof wv);
+                bnn_vf pr = bnn_dw_x(x, xt, g, m, px, tap == BNN_TAP_ONE, o) * wv;
+                acc = acc + pr;
+            }
+        memcpy(yo + o, &acc, sizeof acc);
+    }
+}
+#endif
+
 /* depthwise_conv2d: output channel c * m + k reads input channel c,
- * weights [Kh][Kw][C][m]; g.Co = C * m, g.groups = C. */
+ * weights [Kh][Kw][C][m]; g.Co = C * m, g.groups = C. Where BNN_FVEC,
+ * BNN_FPX pixels at a time whose windows are inside the input
+ * (bnn_dw_fvec), else pixel by pixel (bnn_dw_fvec1), vectors of output
+ * channels; the channels past the last whole vector by the scalar loop. */
 BNN_INLINE void bnn_depthwise_conv2d(const void *x, bnn_dtype xt, float *y, const float *w,
                                      bnn_win g)
 {
-    long m = g.Co / g.C;
-    for (int oy = 0; oy < g.Ho; oy++)
-        for (int ox = 0; ox < g.Wo; ox++) {
-            float *yo = y + ((long)oy * g.Wo + ox) * g.Co;
-            for (int co = 0; co < g.Co; co++)
-                yo[co] = 0.0f;
-            for (int ky = 0; ky < g.Kh; ky++)
-                for (int kx = 0; kx < g.Kw; kx++) {
-                    int iy = oy * g.sh - g.pt + ky * g.dh;
-                    int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = bnn_padded(&g, iy, ix);
-                    if (out && g.pad != BNN_PAD_SAME_ONE)
-                        continue;
-                    for (int c = 0; c < g.C; c++) {
-                        float xv = out ? 1.0f : bnn_ld(x, xt, ((long)iy * g.W + ix) * g.C + c, g.C);
-                        const float *wr = w + ((long)(ky * g.Kw + kx) * g.C + c) * m;
-                        float *ya = yo + c * m;
-                        for (long k = 0; k < m; k++) {
-                            float p = xv * wr[k];
-                            ya[k] = ya[k] + p;
-                        }
-                    }
-                }
+    long P = (long)g.Ho * g.Wo, nv = 0;
+#if BNN_FVEC
+    nv = g.Co / BNN_FV * BNN_FV;
+#endif
+    for (long q0 = 0; q0 < P; q0 += BNN_FPX) {
+        int np = P - q0 < BNN_FPX ? (int)(P - q0) : BNN_FPX;
+#if BNN_FVEC
+        if (nv) {
+            int inside = np == BNN_FPX;
+            for (int p = 0; p < np && inside; p++)
+                inside = bnn_win_inside(&g, q0 + p);
+            if (inside)
+                bnn_dw_fvec(x, xt, y, w, &g, nv, q0);
+            else
+                for (int p = 0; p < np; p++)
+                    bnn_dw_fvec1(x, xt, y + (q0 + p) * g.Co, w, &g, nv, (int)((q0 + p) / g.Wo),
+                                 (int)((q0 + p) % g.Wo));
         }
+#endif
+        if (nv < g.Co)
+            for (int p = 0; p < np; p++)
+                bnn_dw_px(x, xt, y + (q0 + p) * g.Co, w, &g, nv, (int)((q0 + p) / g.Wo),
+                          (int)((q0 + p) % g.Wo));
+    }
 }
 
 /* bconv2d with binary weights (kernel packing, one row of C / groups *
@@ -255,16 +355,15 @@ BNN_INLINE void bnn_conv2d_bw(const void *x, bnn_dtype xt, float *y, const bnn_w
                 yo[co] = 0.0f;
             for (int ky = 0; ky < g.Kh; ky++)
                 for (int kx = 0; kx < g.Kw; kx++) {
-                    int iy = oy * g.sh - g.pt + ky * g.dh;
-                    int ix = ox * g.sw - g.pl + kx * g.dw;
-                    int out = bnn_padded(&g, iy, ix);
+                    long px;
+                    int tap = bnn_tap(&g, oy, ox, ky, kx, &px);
                     int t = ky * g.Kw + kx;
-                    if (out && g.pad != BNN_PAD_SAME_ONE)
+                    if (tap == BNN_TAP_SKIP)
                         continue;
                     for (int gr = 0; gr < g.groups; gr++)
                         for (long ci = 0; ci < cg; ci++) {
-                            long xi = ((long)iy * g.W + ix) * g.C + gr * cg + ci;
-                            float xv = out ? 1.0f : bnn_ld(x, xt, xi, g.C);
+                            long xi = px * g.C + gr * cg + ci;
+                            float xv = tap == BNN_TAP_ONE ? 1.0f : bnn_ld(x, xt, xi, g.C);
                             for (long co = gr * cog; co < (gr + 1) * cog; co++) {
                                 bnn_word wv = w[co * cg * KW + ci * KW + t / BNN_W];
                                 float p = xv * (float)(2 * (int)((wv >> (t % BNN_W)) & 1u) - 1);

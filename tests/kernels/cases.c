@@ -372,6 +372,56 @@ static void make_pool(kc_case *c, kc_op op, int j)
                  (long)c->H * c->W * c->C, 8, -1000, 1000);
 }
 
+/* The vector paths of the window layers (bnn_dw_fvec, bnn_pool_fvec):
+ * channel counts 16, 17 and 48 (whole vectors of 4, 8 and 16 floats, and
+ * a scalar tail), on 9 x 10 so that blocks of four pixels fall inside the
+ * input and beside the padding, strides 1 and 2, the three paddings
+ * (depthwise) or two (pools). depthwise_conv2d: multipliers 1 and 2, 3x3
+ * (dilated where j % 6 == 5) or 2x3, inputs f32 but for j % 9 == 4 (u8)
+ * and j % 9 == 8 (b1). Pools: sizes 2 and 3, f32 sprinkled with NaN, -0.0
+ * and +0.0, and channels of zeros of both signs only (where the first of
+ * two equal taps must stay), avgpool also on u8 and b1. */
+static void make_window_vec(kc_case *c, kc_op op, int j)
+{
+    static const int cv[3] = {16, 17, 48};
+    c->op = op;
+    c->H = 9, c->W = 10, c->C = cv[j % 3];
+    c->dh = c->dw = 1;
+    long n = (long)c->H * c->W * c->C;
+    if (op == KC_DWCONV) { /* every channel count, padding, stride, multiplier */
+        c->pad = (j / 3) % 3;
+        c->sh = c->sw = 1 + (j / 9) % 2;
+        c->Co = c->C * (1 + (j / 18) % 2);
+        c->groups = c->C;
+        c->Kh = j % 4 == 3 ? 2 : 3, c->Kw = 3;
+        if (j % 6 == 5)
+            c->dh = c->dw = 2;
+        c->x = input(j % 9 == 4 ? 'u' : j % 9 == 8 ? 'b' : 'f', n, 8, 0, 0);
+        c->nw = (long)c->Kh * c->Kw * c->Co;
+        c->w = floats(c->nw);
+        if (j % 5 == 1)
+            c->bias = floats(c->Co);
+        return;
+    }
+    c->sh = c->sw = 1 + (j / 3) % 2;
+    c->pad = (j / 6) % 2;
+    c->Kh = c->Kw = 2 + (j / 2) % 2;
+    c->Co = c->C;
+    char t = op == KC_AVGPOOL && j % 5 == 3 ? 'u' : op == KC_AVGPOOL && j % 5 == 4 ? 'b' : 'f';
+    c->x = input(t, n, 8, 0, 0);
+    if (t != 'f')
+        return;
+    for (long i = 0; i < n; i++) {
+        uint32_t r = rnd();
+        if (i % c->C % 5 == 3) /* zeros of both signs, now and then a NaN */
+            c->x.f[i] = r % 13 == 0 ? NAN : r % 2 ? -0.0f : 0.0f;
+        else if (r % 11 == 0)
+            c->x.f[i] = NAN;
+        else if (r % 11 == 1)
+            c->x.f[i] = r % 2 ? -0.0f : 0.0f;
+    }
+}
+
 /* Element-wise layers on [3, 2, C]. */
 static void make_elem(kc_case *c, kc_op op, int j)
 {
@@ -471,9 +521,9 @@ static void make_shape(kc_case *c, kc_op op, int j)
     c->x = input(t, (long)c->H * c->W * c->C, 8, -50, 50);
 }
 
-/* The families: op, how many cases. */
-/* The families: op, how many cases, and for a binary layer the maker (0
- * the op's own, 1 make_bconv_blocks, 2 make_wide). */
+/* The families: op, how many cases, and the maker (0 the op's own; for
+ * a binary layer 1 make_bconv_blocks, 2 make_wide; for a window layer 3
+ * make_window_vec). */
 static const struct {
     kc_op op;
     int n, maker;
@@ -487,6 +537,7 @@ static const struct {
     {KC_TRANSPOSE, 8, 0}, {KC_SLICE, 8, 0}, {KC_RESHAPE, 5, 0}, {KC_MUL, 8, 0}, {KC_PAD, 8, 0},
     {KC_BCONV, 24, 1}, {KC_BCONV, 1, 2}, {KC_BDENSE, 1, 2},
     {KC_BCONV_EPI, 20, 0}, {KC_BDENSE_EPI, 10, 0}, {KC_CONV_EPI, 21, 0},
+    {KC_DWCONV, 36, 3}, {KC_MAXPOOL, 12, 3}, {KC_AVGPOOL, 12, 3},
 };
 
 int kc_count(void)
@@ -512,6 +563,10 @@ void kc_make(int k, kc_case *c)
     }
     if (families[f].maker == 2) {
         make_wide(c, families[f].op);
+        return;
+    }
+    if (families[f].maker == 3) {
+        make_window_vec(c, families[f].op, j);
         return;
     }
     switch (families[f].op) {

@@ -14,6 +14,7 @@
  */
 #include "support.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,13 +315,18 @@ NOT_X86(avx512)
  * wide that NEON's 16-bit counters would overflow if they were not
  * widened in time: at 10 bits of 16 set (make_wide), a counter passes
  * 65535 after 6554 words (a filter's sum of four counters, widened every
- * 1023 words, after 1639); a dense layer's input as wide, 13200 words. */
+ * 1023 words, after 1639); a dense layer's input as wide, 13200 words.
+ * The vector paths of depthwise_conv2d and the pools (make_window_vec)
+ * meet 16, 17 and 48 channels, depthwise in each padding with multiplier
+ * 2 and strides 1 and 2, the pools on f32 holding NaN and zeros of both
+ * signs. */
 static void test_coverage(void **state)
 {
     (void)state;
     int pads[3] = {0}, packs[3] = {0}, chans[101] = {0}, s2 = 0, d2 = 0, grouped = 0, b2 = 0,
         b8 = 0, epi = 0, out4 = 0, rem[4][3] = {{0}}, odd_co = 0, bpacks[3] = {0}, bs2 = 0,
-        wide_conv = 0, wide_dense = 0;
+        wide_conv = 0, wide_dense = 0, dwv[3][3] = {{0}}, dwm2 = 0, dws[2] = {0},
+        poolv[2][3] = {{0}};
     for (int k = 0; k < ncases; k++) {
         const kc_case *c = &cases[k];
         if (c->op == KC_BCONV) {
@@ -343,7 +349,26 @@ static void test_coverage(void **state)
             wide_dense += (c->C + 63) / 64 > 13108;
         if (c->op == KC_BCONV_BS)
             b2 += c->bits == 2, b8 += c->bits == 8;
+        int vc = c->C == 16 ? 0 : c->C == 17 ? 1 : c->C == 48 ? 2 : -1;
+        if (c->op == KC_DWCONV && vc >= 0) {
+            dwv[vc][c->pad]++;
+            dwm2 += c->Co == 2 * c->C, dws[c->sh - 1]++;
+        }
+        if ((c->op == KC_MAXPOOL || c->op == KC_AVGPOOL) && vc >= 0 && c->x.t == 'f') {
+            int nan = 0, nz = 0, pz = 0;
+            for (long i = 0; i < c->x.n; i++) {
+                float v = c->x.f[i];
+                nan |= v != v, nz |= v == 0.0f && signbit(v), pz |= v == 0.0f && !signbit(v);
+            }
+            poolv[c->op == KC_AVGPOOL][vc] += nan && nz && pz;
+        }
     }
+    for (int v = 0; v < 3; v++) { /* the window layers' vector paths and tails */
+        for (int pd = 0; pd < 3; pd++)
+            assert_true(dwv[v][pd] >= 2);
+        assert_true(poolv[0][v] >= 2 && poolv[1][v] >= 2);
+    }
+    assert_true(dwm2 >= 6 && dws[0] >= 6 && dws[1] >= 6);
     for (int i = 0; i < 3; i++) {
         assert_true(pads[i] >= 5);
         assert_true(packs[i] >= 5);
