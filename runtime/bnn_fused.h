@@ -49,21 +49,6 @@
 #include <immintrin.h> /* bnn_v_signs */
 #endif
 
-/* np pixels of C int32 dot products a into floats v (v may be a itself:
- * the bytes change type, memcpy), times scale[c] then plus bias[c] when
- * not NULL (bnn_scale_bias, as bnn_epilogue). */
-BNN_INLINE void bnn_epi_float(float *v, const int32_t *a, long np, long C, const float *scale,
-                              const float *bias)
-{
-    for (long px = 0; px < np; px++)
-        for (long c = 0; c < C; c++) {
-            int32_t k;
-            memcpy(&k, a + px * C + c, 4);
-            float f = bnn_scale_bias((float)k, c, scale, bias);
-            memcpy(v + px * C + c, &f, 4);
-        }
-}
-
 /* Element px * C of x of type xt: where a block of pixels from px on
  * starts (b1 rows are bnn_words(C) words). */
 BNN_INLINE const void *bnn_epi_at(const void *x, bnn_dtype xt, long px, long C)
@@ -263,7 +248,8 @@ BNN_INLINE bnn_vf bnn_v_xadd(bnn_vf x, const void *z, bnn_dtype zt, long i, long
 
 /* The BNN_FV signs of x as bits (lane l: bit l, set where x >= 0):
  * AVX-512 compares into a mask register, AVX and SSE take the compare's
- * sign bits (VMOVMSKPS); elsewhere lane by lane. All are ordered compares
+ * sign bits (VMOVMSKPS); elsewhere the compare's mask ANDed with each
+ * lane's bit, then the lanes summed. All are ordered compares
  * (NaN false). */
 BNN_INLINE bnn_word bnn_v_signs(bnn_vf x)
 {
@@ -276,10 +262,13 @@ BNN_INLINE bnn_word bnn_v_signs(bnn_vf x)
     return (bnn_word)(unsigned)_mm_movemask_ps(_mm_cmpge_ps((__m128)x, _mm_setzero_ps()));
 #else
     const bnn_vf z = {0};
-    bnn_vi m = x >= z;
-    bnn_word bits = 0;
+    bnn_vi w; /* lane l: 1 << l, one bit a lane, so that the sum is the OR (NEON: ADDV) */
     for (int l = 0; l < BNN_FV; l++)
-        bits |= (bnn_word)(m[l] & 1) << l;
+        w[l] = 1 << l;
+    bnn_vi m = (x >= z) & w;
+    unsigned bits = 0;
+    for (int l = 0; l < BNN_FV; l++)
+        bits += (unsigned)m[l];
     return bits;
 #endif
 }
