@@ -97,13 +97,13 @@ int emit_int_thresholds(Emit *e, const IrNode *x, const char *name, const char *
 /* Const arrays in NAME_weights.c, each with its extern in NAME.c and the
  * comment `what`; each returns the array's number K (NAME_wK). */
 int emit_float_array(Emit *e, const float *v, int64_t n, const char *what);
-/* A fused layer's chain as the statements of one block of np pixels
- * from q0 (emit_fused.c); NULL after reporting. */
-char **emit_epi_chain(Emit *e, const IrNode *n, const char *q0s, const char *nps, int *count,
-                      bool *bits, bool *ints);
-/* The loop over the blocks of four of P pixels (a part's share of them
- * with --threads). */
-void emit_epi_loop(Emit *e, int64_t P);
+/* A fused layer (emit_fused.c): the scratch declarations `scratch` (or
+ * NULL), the loop over its blocks, the block kernel `call` writing the
+ * block's dot products to emit_epi_dst(n) (a convolution's an expression
+ * for np, the pixels written), then the chain in one pass over the
+ * block. */
+void emit_epi_block(Emit *e, const IrNode *n, const char *scratch, const char *call);
+const char *emit_epi_dst(const IrNode *n);
 /* Integers of C type `type` (int32_t or int16_t). */
 int emit_int_array(Emit *e, const char *type, const int32_t *v, int64_t n, const char *what);
 /* One bit per value (v != 0), eight a byte, the first in bit 0. */

@@ -103,33 +103,17 @@ static void emit_bconv(Emit *e, const IrNode *n) {
     /* The cost model's weight passes follow bnn_bconv2d's block (cost.c). */
     _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_bconv2d handles four positions at a time");
     if (n->epi) { /* a loop over blocks of four pixels, the chain on each */
-        int m;
-        bool bits, ints;
-        char **line = emit_epi_chain(e, n, "q0", "np", &m, &bits, &ints);
-        if (!line)
-            return;
-        fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
-                (long long)words, (long long)taps);
-        if (bits)
-            fprintf(f, "        int32_t acc[4 * %lld];\n", (long long)w.Co);
-        if (bits && !ints)
-            fprintf(f, "        float v[4 * %lld];\n", (long long)w.Co);
-        emit_epi_loop(e, w.Ho * w.Wo);
-        if (!bits) {
-            emit_buf(e, yp, sizeof yp, n);
-            fprintf(f, "            float *v = %s + q0 * %lld;\n", yp, (long long)w.Co);
-        }
-        fprintf(f, "            int np = bnn_bconv2d_block(%s, %s, %s_w%d, ", xp,
-                bits ? "acc" : "(int32_t *)v", e->name, wid);
+        Arena *A = &e->c->arena;
+        char *scratch = mem_printf(A, "        bnn_word col[4 * %lld];\n"
+                                      "        int padded[4 * %lld] = {0};\n",
+                                   (long long)words, (long long)taps);
+        char wp[64] = "NULL";
         if (pid >= 0)
-            fprintf(f, "%s_w%d,\n", e->name, pid);
-        else
-            fputs("NULL,\n", f);
-        fprintf(f, "                                       %s, %s, col, padded, q0);\n", win,
-                pack_names[pk]);
-        for (int k = 0; k < m; k++)
-            fprintf(f, "            %s\n", line[k]);
-        fputs("        }\n    }\n", f);
+            snprintf(wp, sizeof wp, "%s_w%d", e->name, pid);
+        emit_epi_block(e, n, scratch,
+                       mem_printf(A, "bnn_bconv2d_block(%s, %s, %s_w%d, %s,\n"
+                                     "                                       %s, %s, col, padded, q0)",
+                                  xp, emit_epi_dst(n), e->name, wid, wp, win, pack_names[pk]));
         return;
     }
     fprintf(f, "    {\n        bnn_word col[4 * %lld];\n        int padded[4 * %lld] = {0};\n",
@@ -153,27 +137,9 @@ static void emit_bdense(Emit *e, const IrNode *n) {
     emit_buf(e, xp, sizeof xp, x);
     emit_buf_as(e, yp, sizeof yp, n, DT_I32); /* f32 after the epilogue (scale, bias) */
     if (n->epi) { /* the row of U outputs is one block */
-        FILE *f = e->src;
-        int m;
-        bool bits, ints;
-        char **line = emit_epi_chain(e, n, "0", "1", &m, &bits, &ints);
-        if (!line)
-            return;
-        /* With --threads, part 0 does the row (one block: no split). */
-        fputs(e->part ? "    (void)n;\n    if (t == 0) {\n" : "    {\n", f);
-        if (bits)
-            fprintf(f, "        int32_t acc[%lld];\n", (long long)U);
-        if (bits && !ints)
-            fprintf(f, "        float v[%lld];\n", (long long)U);
-        if (!bits) {
-            emit_buf(e, yp, sizeof yp, n);
-            fprintf(f, "        float *v = %s;\n", yp);
-        }
-        fprintf(f, "        bnn_bdense(%s, %s, %s_w%d, %lld, %lld);\n", xp,
-                bits ? "acc" : "(int32_t *)v", e->name, wid, (long long)N, (long long)U);
-        for (int k = 0; k < m; k++)
-            fprintf(f, "        %s\n", line[k]);
-        fputs("    }\n", f);
+        emit_epi_block(e, n, NULL,
+                       mem_printf(&e->c->arena, "bnn_bdense(%s, %s, %s_w%d, %lld, %lld)", xp,
+                                  emit_epi_dst(n), e->name, wid, (long long)N, (long long)U));
         return;
     }
     fprintf(e->src, "    bnn_bdense%s(%s, %s, %s_w%d, %lld, %lld%s);\n", EMIT_PART(e), xp, yp,
@@ -254,23 +220,10 @@ static void emit_conv_float(Emit *e, const IrNode *n) {
     win_literal(win, sizeof win, &w, g, pad);
     _Static_assert(EMIT_BCONV_BLOCK == 4, "bnn_conv2d_block computes four pixels (BNN_FPX)");
     if (n->epi && !dw && !bw) { /* a loop over blocks of four pixels, the chain on each */
-        int m;
-        bool bits, ints;
-        char **line = emit_epi_chain(e, n, "q0", "np", &m, &bits, &ints);
-        if (!line)
-            return;
-        fputs("    {\n", f);
-        if (bits)
-            fprintf(f, "        float v[4 * %lld];\n", (long long)w.Co);
-        emit_epi_loop(e, w.Ho * w.Wo);
-        if (!bits)
-            fprintf(f, "            float *v = %s + q0 * %lld;\n", yp, (long long)w.Co);
-        fprintf(f, "            int np = bnn_conv2d_block(%s, %s, v, %s_w%d,\n"
-                   "                                      %s, %d, q0);\n",
-                xp, emit_dtype_names[x->type], e->name, wid, win, chunk);
-        for (int k = 0; k < m; k++)
-            fprintf(f, "            %s\n", line[k]);
-        fputs("        }\n    }\n", f);
+        emit_epi_block(e, n, NULL,
+                       mem_printf(&e->c->arena, "bnn_conv2d_block(%s, %s, v, %s_w%d,\n"
+                                                "                                      %s, %d, q0)",
+                                  xp, emit_dtype_names[x->type], e->name, wid, win, chunk));
         return;
     }
     if (bw)

@@ -272,6 +272,16 @@ static void make_wide(kc_case *c, kc_op op)
  * make_bconv or make_dense, the chain's parameters per output channel. */
 static void make_dense(kc_case *c, kc_op op, int j);
 static void make_conv(kc_case *c, kc_op op, int j);
+
+/* Every `every` elements of v from 3 on, by turns: a NaN, -0.0f, a
+ * denormal, +0.0f. */
+static void specials(float *v, long n, long every)
+{
+    static const float sp[4] = {NAN, -0.0f, 1e-40f, 0.0f};
+    for (long i = 3; i < n; i += every)
+        v[i] = sp[(i / every) % 4];
+}
+
 static void make_epi(kc_case *c, kc_op op, int j)
 {
     static const int float_chains[4] = {KC_EPI_FLOAT, KC_EPI_SIGN, KC_EPI_THRF, KC_EPI_SIDE};
@@ -297,10 +307,23 @@ static void make_epi(kc_case *c, kc_op op, int j)
         c->scale[1] = -c->scale[1] - 0.25f; /* a falling one */
     c->alpha = floats(c->Co);
     long n = kc_out_elems(c);
-    if (c->epi == KC_EPI_FLOAT)
-        c->x2 = input('b', n, 0, 0, 0);
+    if (c->epi == KC_EPI_FLOAT) /* a float convolution's residual in floats */
+        c->x2 = input(op == KC_CONV_EPI ? 'f' : 'b', n, 0, 0, 0);
     if (c->epi == KC_EPI_THRF || c->epi == KC_EPI_SIDE)
         c->x2 = input('f', n, 0, 0, 0);
+    /* What a vector step could get wrong (runtime/bnn_fused.h): -0.0f into
+     * relu, hardtanh and the signs (channel 0: scale 0, shift -0.0f), and
+     * NaN, -0.0f, denormals in a float residual and in a float
+     * convolution's input. */
+    if (c->Co > 1 && (j / 2) % 2 == 0 && c->epi != KC_EPI_THRI)
+        c->shift[0] = -0.0f;
+    if (c->x2.t == 'f')
+        specials(c->x2.f, n, 7);
+    if (c->x2.t == 'f' && c->epi != KC_EPI_THRF && c->shift[0] == 0.0f) /* relu(-0.0f) + -0.0f */
+        for (long i = 0; i < n; i += c->Co)
+            c->x2.f[i] = -0.0f;
+    if (op == KC_CONV_EPI && j % 3 == 1 && c->x.t == 'f')
+        specials(c->x.f, c->x.n, 41);
 }
 
 static void make_bitserial(kc_case *c, int j)

@@ -27,7 +27,8 @@ typedef enum {
 /* The chains of the fused layers (KC_BCONV_EPI, KC_BDENSE_EPI, and
  * KC_CONV_EPI, a float conv2d: all but KC_EPI_THRI; runtime/bnn_fused.h),
  * on the dot product c (weights "c"), z an input of the output's shape:
- *   KC_EPI_FLOAT   b = batchnorm(c); r = relu(b); y = add(r, z), z b1
+ *   KC_EPI_FLOAT   b = batchnorm(c); r = relu(b); y = add(r, z), z b1 (f32 after a
+ *                  conv2d)
  *   KC_EPI_SIGN    b = batchnorm(c); p = prelu(b); h = hardtanh(p); y = sign(h)
  *   KC_EPI_THRF    a = add(z, c); b = batchnorm(a); y = sign(b), z f32
  *   KC_EPI_THRI    b = batchnorm(c); y = sign(b), on the integer c

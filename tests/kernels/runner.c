@@ -127,45 +127,73 @@ static void run_binary(const kc_case *c, kc_tensor *out)
 static void int_threshold(float scale, float shift, int64_t lo, int64_t hi, int32_t *tau,
                           uint8_t *dirs, long c);
 
+/* The steps of c's chain (cases.h, KC_EPI_...) on x, a float or a vector
+ * (K: s or v, runtime/bnn_fused.h), channel co, element i of the block
+ * (z0: the residual's block); the float stored at yv (not NULL), the sign
+ * into the word of s (not NULL). */
+#define KC_EPI_STEPS(K, x)                                                                        \
+    do {                                                                                          \
+        if (c->wscale)                                                                            \
+            x = bnn_##K##_mul(x, c->wscale + co);                                                 \
+        if (c->bias)                                                                              \
+            x = bnn_##K##_add(x, c->bias + co);                                                   \
+        switch (c->epi) {                                                                         \
+        case KC_EPI_FLOAT:                                                                        \
+        case KC_EPI_SIDE:                                                                         \
+            x = bnn_##K##_bn(x, c->scale + co, c->shift + co);                                    \
+            x = bnn_##K##_relu(x);                                                                \
+            x = bnn_##K##_addx(x, z0, zt, p * Co + co, Co);                                       \
+            break;                                                                                \
+        case KC_EPI_SIGN:                                                                         \
+            x = bnn_##K##_bn(x, c->scale + co, c->shift + co);                                    \
+            x = bnn_##K##_prelu(x, c->alpha + co);                                                \
+            x = bnn_##K##_hardtanh(x);                                                            \
+            break;                                                                                \
+        default: /* KC_EPI_THRF */                                                                \
+            x = bnn_##K##_xadd(x, z0, zt, p * Co + co, Co);                                       \
+            x = bnn_##K##_bn(x, c->scale + co, c->shift + co);                                    \
+            break;                                                                                \
+        }                                                                                         \
+        if (yv)                                                                                   \
+            bnn_##K##_st(yv + p * Co + co, x);                                                    \
+        if (s)                                                                                    \
+            bits = bnn_##K##_pack(s, co, x, bits, Co);                                            \
+    } while (0)
+
 /* One block of a fused layer's chain (cases.h, KC_EPI_...), as the
- * emitter writes it (src/emit_layers.c, emit_fused_chain): np pixels from
- * q0 of Co channels, the dot products in acc (b1 output) or in the float
- * rows yf, the floats in v. */
+ * emitter writes it (src/emit_fused.c, epi_chain): np pixels from q0 of
+ * Co channels, the int32 dot products in acc (a binary layer's b1
+ * output), or the dot products in the float rows yf (as int32 for a
+ * binary layer), or a float convolution's in v; one pass over them, a
+ * vector of channels at a time, then the channels left. */
 static void epi_block(const kc_case *c, void *y, float *yf, int32_t *acc, float *v, bnn_word *sb,
                       const void *z, bnn_dtype zt, const int32_t *tt, const uint8_t *dd, long q0,
                       long np)
 {
     long Co = c->Co, CW = bnn_words(Co);
-    int bits = y != (void *)yf;
+    int bits_out = y != (void *)yf, fl = c->op == KC_CONV_EPI;
     if (c->epi == KC_EPI_THRI) {
         bnn_threshold_int(acc, BNN_I32, (bnn_word *)y + q0 * CW, tt, dd, np, Co);
         return;
     }
-    if (c->op != KC_CONV_EPI)
-        bnn_epi_float(v, bits ? acc : (const int32_t *)v, np, Co, c->wscale, c->bias);
-    else if (c->wscale || c->bias) /* a float dot product */
-        bnn_epilogue(v, np, Co, c->wscale, c->bias, 0);
-    switch (c->epi) {
-    case KC_EPI_FLOAT:
-    case KC_EPI_SIDE:
-        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
-        bnn_unary_op(v, BNN_F32, v, np, Co, BNN_RELU);
-        bnn_add_f(v, BNN_F32, bnn_epi_at(z, zt, q0, Co), zt, v, np, Co);
-        break;
-    case KC_EPI_SIGN:
-        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
-        bnn_prelu(v, BNN_F32, v, c->alpha, np, Co);
-        bnn_unary_op(v, BNN_F32, v, np, Co, BNN_HARDTANH);
-        break;
-    default: /* KC_EPI_THRF */
-        bnn_add_f(bnn_epi_at(z, zt, q0, Co), zt, v, BNN_F32, v, np, Co);
-        bnn_batchnorm(v, BNN_F32, v, c->scale, c->shift, np, Co);
-        break;
+    const void *z0 = z ? bnn_epi_at(z, zt, q0, Co) : NULL;
+    const int32_t *ai = bits_out ? acc : (const int32_t *)v;
+    float *yv = bits_out ? NULL : v;
+    for (long p = 0; p < np; p++) {
+        bnn_word *s = bits_out ? (bnn_word *)y + (q0 + p) * CW : sb ? sb + (q0 + p) * CW : NULL;
+        bnn_word bits = 0;
+        long co = 0;
+#if BNN_FVEC
+        for (; co + BNN_FV <= Co; co += BNN_FV) {
+            bnn_vf x = fl ? bnn_v_ld(v + p * Co + co) : bnn_v_int(ai + p * Co + co);
+            KC_EPI_STEPS(v, x);
+        }
+#endif
+        for (; co < Co; co++) {
+            float x = fl ? bnn_s_ld(v + p * Co + co) : bnn_s_int(ai + p * Co + co);
+            KC_EPI_STEPS(s, x);
+        }
     }
-    if (bits)
-        bnn_epi_pack((bnn_word *)y + q0 * CW, v, np, Co);
-    else if (sb)
-        bnn_epi_pack(sb + q0 * CW, v, np, Co);
 }
 
 static float *chunked(const kc_case *c);

@@ -50,4 +50,20 @@ void use_all(void **p, const int *v)
     bnn_unpack_output(p[0], p[1], v[14], v[15]);
     bnn_copy_bits(p[1], v[14], p[0], v[15], v[16]);
     bnn_set_bits(p[1], v[14], v[16]);
+    /* the steps of a fused chain (bnn_fused.h) */
+    float x = bnn_s_int(p[0]);
+    x = bnn_s_mul(bnn_s_add(x + bnn_s_ld(p[2]), p[3]), p[2]);
+    x = bnn_s_prelu(bnn_s_hardtanh(bnn_s_relu(bnn_s_bn(x, p[2], p[3]))), p[2]);
+    x = bnn_s_xadd(bnn_s_addx(x, p[0], t, v[14], v[15]), p[0], t, v[14], v[15]);
+    bnn_s_st(p[1], x);
+    bnn_word bits = bnn_s_pack(p[4], v[14], x, 0, v[15]);
+#if BNN_FVEC
+    bnn_vf y = bnn_v_int(p[0]);
+    y = bnn_v_mul(bnn_v_add(y + bnn_v_ld(p[2]), p[3]), p[2]);
+    y = bnn_v_prelu(bnn_v_hardtanh(bnn_v_relu(bnn_v_bn(y, p[2], p[3]))), p[2]);
+    y = bnn_v_xadd(bnn_v_addx(y, p[0], t, v[14], v[15]), p[0], t, v[14], v[15]);
+    bnn_v_st(p[1], y);
+    bits = bnn_v_pack(p[4], v[16], y, bits, v[15]);
+#endif
+    ((bnn_word *)p[5])[0] = bits;
 }
