@@ -156,9 +156,8 @@ BNN_INLINE bnn_word bnn_s_pack(bnn_word *y, long c, float x, bnn_word bits, long
 }
 
 #if BNN_FVEC
-/* The int32 lanes of a bnn_vf, and the masks of its compares (all ones
- * where true). */
-typedef int bnn_vi __attribute__((vector_size(BNN_FV * 4)));
+/* bnn_vi (bnn_base.h): the int32 lanes of a bnn_vf, and the masks of its
+ * compares (all ones where true). */
 
 BNN_INLINE bnn_vf bnn_v_int(const int32_t *a)
 {
