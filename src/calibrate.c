@@ -180,7 +180,7 @@ static const char networks[] =
     "    cc = concat(ad, ht);\n"
     "    mp = maxpool(ad, size = 2);\n"
     "    ap = avgpool(ad, size = 2);\n"
-    "    dw = depthwise_conv2d(ad, kernel = 3, stride = 2, padding = same);\n"
+    "    dw = depthwise_conv2d(g1, kernel = 3, stride = 2, padding = same);\n"
     "    gp = global_avgpool(ad);\n"
     "    conv = conv2d(g, filters = 64, kernel = 3, padding = same);\n"
     "    conv1 = conv2d(g1, filters = 128, kernel = 1);\n"
