@@ -29,9 +29,8 @@
  * windows are inside the input (a weight vector read once a tap for the
  * four), else for one pixel, the channels past the last whole vector by
  * the scalar loop (a multiplier m > 1 fills a lane from input channel
- * o / m); bdense on a float input 16 sums in four vectors; dense up to 8
- * vectors of units a pass over the inputs. Each lane still sums one
- * output in the scalar order.
+ * o / m); bdense on a float input 16 sums in four vectors. Each lane
+ * still sums one output in the scalar order.
  */
 #ifndef BNN_FLOAT_H
 #define BNN_FLOAT_H
@@ -374,60 +373,15 @@ BNN_INLINE void bnn_conv2d_bw(const void *x, bnn_dtype xt, float *y, const bnn_w
         }
 }
 
-#if BNN_FVEC
-/* NV vectors of dense's units (NV = 1 to 8): at u0, u0 + BNN_FV, ...,
- * and the last at ul; the sums in registers over the N inputs, each
- * weight read once; each lane is one unit's sum in the scalar order. */
-BNN_INLINE void bnn_dense_fvec(const void *x, bnn_dtype xt, float *y, const float *w, long N,
-                               long U, long u0, long ul, const int NV)
-{
-    bnn_vf acc[8];
-    long at[8];
-    for (int k = 0; k < NV; k++) {
-        acc[k] = (bnn_vf){0};
-        at[k] = k == NV - 1 ? ul : u0 + k * BNN_FV;
-    }
-    for (long i = 0; i < N; i++) {
-        bnn_vf xs = bnn_ld(x, xt, i, N) - (bnn_vf){0};
-        const float *wr = w + i * U;
-        for (int k = 0; k < NV; k++) {
-            bnn_vf wv;
-            memcpy(&wv, wr + at[k], sizeof wv);
-            bnn_vf pr = xs * wv;
-            acc[k] = acc[k] + pr;
-        }
-    }
-    for (int k = 0; k < NV; k++)
-        memcpy(y + at[k], &acc[k], sizeof(bnn_vf));
-}
-#endif
-
 /* Units [u0, u1) of dense with float weights [N][U] on x of N values of
  * type xt: each sum started at 0.0f, plus x[i] * w[i][u] in input order.
- * With vectors (a range of at least one), 8 vectors of units a pass, the
- * last pass as many as are left, its last vector ending at u1 (lanes
- * also in the one before it get the same sums again); else scalar. */
+ * The weights stream row after row (the compiler vectorises over u, the
+ * sums in L1): 8 vectors of units in registers over the inputs, with
+ * their rows read in strided pieces, were 1.2 to 1.34 times slower where
+ * the weights come from L3 or DRAM (docs/benchmarks.md). */
 BNN_INLINE void bnn_dense_cols(const void *x, bnn_dtype xt, float *y, const float *w, long N,
                                long U, long u0, long u1)
 {
-#if BNN_FVEC
-    while (u1 - u0 >= BNN_FV) {
-        long nv = (u1 - u0 + BNN_FV - 1) / BNN_FV, ul = u1 - BNN_FV;
-        switch (nv > 8 ? 8 : nv) { /* a constant NV each: the sums stay in registers */
-        case 8: bnn_dense_fvec(x, xt, y, w, N, U, u0, nv > 8 ? u0 + 7 * BNN_FV : ul, 8); break;
-        case 7: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 7); break;
-        case 6: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 6); break;
-        case 5: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 5); break;
-        case 4: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 4); break;
-        case 3: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 3); break;
-        case 2: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 2); break;
-        default: bnn_dense_fvec(x, xt, y, w, N, U, u0, ul, 1); break;
-        }
-        if (nv <= 8)
-            return;
-        u0 += 8 * BNN_FV;
-    }
-#endif
     for (long u = u0; u < u1; u++)
         y[u] = 0.0f;
     for (long i = 0; i < N; i++) {
