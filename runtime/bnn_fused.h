@@ -221,27 +221,15 @@ BNN_INLINE bnn_vf bnn_v_prelu(bnn_vf x, const float *alpha)
     return bnn_v_sel(x >= z, x, p);
 }
 
-/* BNN_FV elements of z from i on as floats (bnn_ld; a float vector read
- * as one). */
-BNN_INLINE bnn_vf bnn_v_ldz(const void *z, bnn_dtype zt, long i, long C)
-{
-    if (zt == BNN_F32)
-        return bnn_v_ld((const float *)z + i);
-    bnn_vf u = {0};
-    for (int l = 0; l < BNN_FV; l++)
-        u[l] = bnn_ld(z, zt, i + l, C);
-    return u;
-}
-
 BNN_INLINE bnn_vf bnn_v_addx(bnn_vf x, const void *z, bnn_dtype zt, long i, long C)
 {
-    bnn_vf u = bnn_v_ldz(z, zt, i, C);
+    bnn_vf u = bnn_ld_vf(z, zt, i, C); /* bnn_base.h */
     return x + u;
 }
 
 BNN_INLINE bnn_vf bnn_v_xadd(bnn_vf x, const void *z, bnn_dtype zt, long i, long C)
 {
-    bnn_vf u = bnn_v_ldz(z, zt, i, C);
+    bnn_vf u = bnn_ld_vf(z, zt, i, C); /* bnn_base.h */
     return u + x;
 }
 
