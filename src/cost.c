@@ -789,7 +789,7 @@ static double layer_time(CostLayer *l, const CostTarget *t, MemModel model, doub
     double compute = l->cyc_f / f * compute_share(l, t, threads);
     double own = l->own_s + l->own_c / f;
     double traffic = l->traffic_s + l->traffic_c / f - own +
-                     own * (p > 1 ? cost_parallel_share(l->units, threads) : 1);
+                     own * cost_parallel_share(l->units, threads);
     double time = model == MEM_ROOFLINE || t->overlap ? (compute > traffic ? compute : traffic)
                                                       : compute + traffic;
     if (p > 1)

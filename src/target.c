@@ -30,7 +30,7 @@ static const char *const holds_words[] = {"weights", "activations", "all", NULL}
 static const char *const packing_words[] = {"kernel", "channel", "dense", NULL};
 static const char *const kernels_words[] = {"portable", "swar", "builtin", "popcnt",
                                             "avx2",     "avx512", "neon", NULL};
-static const char *const overlap_words[] = {"yes", "no", NULL};
+static const char *const yes_no_words[] = {"yes", "no", NULL};
 static const char *const figures_words[] = {"measured", "derived", "estimated", NULL};
 
 static const PropSpec top_props[] = {
@@ -49,7 +49,7 @@ static const PropSpec top_props[] = {
     {"kernels", DIM_NAME, DIM_NAME, kernels_words, 0, 0, 0, 0, false, false},
     {"overhead", DIM_CYCLES, DIM_TIME, NULL, 0, 1e12, 0, 1e3, false, false},
     {"sync", DIM_CYCLES, DIM_TIME, NULL, 0, 1e12, 0, 1, false, false},
-    {"overlap", DIM_NAME, DIM_NAME, overlap_words, 0, 0, 0, 0, false, false},
+    {"overlap", DIM_NAME, DIM_NAME, yes_no_words, 0, 0, 0, 0, false, false},
     {"figures", DIM_NAME, DIM_NAME, figures_words, 0, 0, 0, 0, false, false},
     {"validated_error", DIM_NUMBER, DIM_NUMBER, NULL, 0, 10, 0, 0, false, false},
     {NULL, 0, 0, NULL, 0, 0, 0, 0, false, false},
@@ -59,7 +59,7 @@ static const PropSpec level_props[] = {
     {"size", DIM_BYTES, DIM_BYTES, NULL, 1, 17592186044416.0, 0, 0, false, false},
     {"bandwidth", DIM_BANDWIDTH, DIM_BPC, NULL, 1e3, 1e14, 1e-3, 1e5, false, false},
     {"holds", DIM_NAME, DIM_NAME, holds_words, 0, 0, 0, 0, false, false},
-    {"shared", DIM_NAME, DIM_NAME, overlap_words, 0, 0, 0, 0, false, false},
+    {"shared", DIM_NAME, DIM_NAME, yes_no_words, 0, 0, 0, 0, false, false},
     {NULL, 0, 0, NULL, 0, 0, 0, 0, false, false},
 };
 

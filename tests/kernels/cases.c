@@ -348,7 +348,7 @@ static void make_dense(kc_case *c, kc_op op, int j)
     c->op = op;
     c->C = ns[j % 7];
     c->Co = us[j % 5];
-    if (op == KC_DENSE && j >= 7) /* over 8 vectors of units a pass, with and without a rest */
+    if (op == KC_DENSE && j >= 7) /* over 128 units: wider than one pass of registers would hold */
         c->Co = j == 7 ? 129 : j == 8 ? 200 : 256;
     char t = op == KC_BDENSE ? 'b' : op == KC_BDENSE_BS ? 'u' : j % 3 != 1 ? 'f'
              : op == KC_DENSE ? 'b' : 'i';
